@@ -1,0 +1,1 @@
+//! The national directory (Annuaire Santé): import, index and search. No I/O to the window toolkit.

@@ -1,0 +1,8 @@
+//! Pli, a desktop mail client for MSSanté, the French secure health messaging system.
+//!
+//! The core (`mail`, `mssante`, `directory`) never depends on the window toolkit, so the tests and
+//! the command line drive it directly; `ui` is the iced window on top of it.
+
+pub mod directory;
+pub mod mail;
+pub mod mssante;
