@@ -3,6 +3,10 @@
 //! The core (`mail`, `mssante`, `directory`) never depends on the window toolkit, so the tests and
 //! the command line drive it directly; `ui` is the iced window on top of it.
 
+pub mod cli;
 pub mod directory;
+pub mod i18n;
 pub mod mail;
 pub mod mssante;
+pub mod profile;
+pub mod ui;

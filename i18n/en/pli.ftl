@@ -1,0 +1,88 @@
+## Pli — English texts
+
+app-name = Pli
+app-tagline = Secure health messaging
+
+## Welcome screen
+welcome-title = Welcome to Pli
+welcome-intro = Pli opens your MSSanté mailboxes: nominative, organisational or applicative. Start by adding a mailbox.
+welcome-add-box = Add a mailbox
+
+## Mailbox form
+form-name = Short name
+form-name-hint = practice, ehpad, pharmacy…
+form-address = MSSanté address
+form-address-hint = firstname.lastname@example.mssante.fr
+form-type = Mailbox type
+form-type-per = Nominative (PER)
+form-type-org = Organisational (ORG)
+form-type-app = Applicative (APP)
+form-display-name = Display name
+form-display-name-hint = Dr_Jean_MARTIN_Practice
+form-imap = IMAP server (host:port)
+form-smtp = SMTP server (host:port)
+form-security = Security
+form-security-starttls = STARTTLS (ports 143 and 587)
+form-security-tls = Direct TLS (ports 993 and 465)
+form-auth = Authentication
+form-auth-password = Password
+form-auth-certificate = Client certificate
+form-auth-xoauth2 = Pro Santé Connect (token)
+form-password = Password
+form-token = Access token
+form-certificate = Certificate file (.p12 or .pem)
+form-certificate-passphrase = Certificate password
+form-ca-file = Extra authority (PEM file, optional)
+form-discover = Find the servers
+form-discovering = Looking for the servers…
+form-discovered = Servers found for { $domain }.
+form-not-discovered = { $domain } announces no servers: type them in.
+form-test = Test the connection
+form-testing = Testing…
+form-save = Save the mailbox
+form-saved = The mailbox “{ $name }” is saved.
+form-test-ok = Connection successful.
+form-test-imap-ok = IMAP: connected ({ $count } capabilities).
+form-test-smtp-ok = SMTP: connected ({ $count } extensions).
+form-test-failed = The connection failed.
+form-invalid = Check the form: { $reason }
+
+## Mailboxes
+box-kind-per = nominative
+box-kind-org = organisational
+box-kind-app = applicative
+account-added = Mailbox “{ $name }” added ({ $address }).
+account-removed = Mailbox “{ $name }” removed, with its secrets.
+account-none = No mailbox is set up. Add one with “pli account add”.
+account-secret-prompt = Secret of the mailbox “{ $name }” (read from standard input):
+account-secret-empty = No secret came on standard input: the mailbox is not saved.
+account-config-problem = Mailbox file, line { $line }: { $message }
+account-imap-ok = IMAP { $endpoint }: connected. Capabilities: { $capabilities }
+account-smtp-ok = SMTP { $endpoint }: connected. Extensions: { $capabilities }
+
+## Connection errors
+error-unreachable = Cannot reach { $endpoint }: check the server address and the network connection.
+error-timeout = The server { $endpoint } does not answer. Try again in a few minutes.
+error-starttls-missing = The server { $endpoint } offers no encrypted connection (STARTTLS). Pli refuses to send your credentials in clear.
+error-certificate-expired = The certificate of the server { $endpoint } has expired. Tell your MSSanté operator; do not force the connection.
+error-certificate-not-yet-valid = The certificate of the server { $endpoint } is not valid yet. Check the computer's date and time.
+error-certificate-wrong-host = The certificate presented does not belong to the server { $endpoint }. Check the server address: someone could be in between.
+error-certificate-untrusted = The server { $endpoint } presents a certificate not signed by a trusted authority (IGC-Santé for an MSSanté mailbox). Connection refused.
+error-certificate-revoked = The certificate of the server { $endpoint } has been revoked. Connection refused.
+error-certificate-other = The certificate of the server { $endpoint } is not valid ({ $detail }).
+error-tls = The encrypted connection with { $endpoint } failed ({ $detail }).
+error-not-the-protocol = { $endpoint } does not answer like an { $protocol } server: check the port number.
+error-wrong-password = The server { $endpoint } refuses the password of { $login }. Check it and try again.
+error-token-refused = Your Pro Santé Connect session has expired: sign in again.
+error-certificate-refused = The server { $endpoint } refuses your client certificate.
+error-server = The server { $endpoint } answered: { $detail }
+error-config = The mailbox is not set up correctly: { $detail }
+error-keyring-unavailable = The system keyring is not available. On Linux, start GNOME Keyring or KeePassXC.
+error-keyring-locked = The system keyring is locked: unlock it and try again.
+error-keyring-missing = The keyring holds no secret for the mailbox “{ $name }”. Enter it again.
+error-keyring-other = The system keyring failed ({ $detail }).
+error-certificate-file = The certificate file is a problem: { $detail }
+error-unknown-box = No mailbox is called “{ $name }”.
+error-duplicate-box = A mailbox is already called “{ $name }”.
+error-accounts-file = The mailbox file cannot be read or written: { $detail }
+error-profile = The profile folder is a problem: { $detail }

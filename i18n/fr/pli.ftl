@@ -1,0 +1,88 @@
+## Pli — textes français (langue par défaut)
+
+app-name = Pli
+app-tagline = Messagerie sécurisée de santé
+
+## Écran d'accueil
+welcome-title = Bienvenue dans Pli
+welcome-intro = Pli ouvre vos boîtes aux lettres MSSanté : nominative, organisationnelle ou applicative. Commencez par ajouter une boîte.
+welcome-add-box = Ajouter une boîte aux lettres
+
+## Formulaire de boîte
+form-name = Nom court
+form-name-hint = cabinet, ehpad, officine…
+form-address = Adresse MSSanté
+form-address-hint = prenom.nom@exemple.mssante.fr
+form-type = Type de boîte
+form-type-per = Nominative (PER)
+form-type-org = Organisationnelle (ORG)
+form-type-app = Applicative (APP)
+form-display-name = Nom affiché
+form-display-name-hint = Dr_Jean_MARTIN_Cabinet
+form-imap = Serveur IMAP (hôte:port)
+form-smtp = Serveur SMTP (hôte:port)
+form-security = Sécurité
+form-security-starttls = STARTTLS (ports 143 et 587)
+form-security-tls = TLS direct (ports 993 et 465)
+form-auth = Authentification
+form-auth-password = Mot de passe
+form-auth-certificate = Certificat client
+form-auth-xoauth2 = Pro Santé Connect (jeton)
+form-password = Mot de passe
+form-token = Jeton d'accès
+form-certificate = Fichier du certificat (.p12 ou .pem)
+form-certificate-passphrase = Mot de passe du certificat
+form-ca-file = Autorité supplémentaire (fichier PEM, facultatif)
+form-discover = Trouver les serveurs
+form-discovering = Recherche des serveurs…
+form-discovered = Serveurs trouvés pour { $domain }.
+form-not-discovered = Aucun serveur annoncé pour { $domain } : saisissez-les.
+form-test = Tester la connexion
+form-testing = Test en cours…
+form-save = Enregistrer la boîte
+form-saved = La boîte « { $name } » est enregistrée.
+form-test-ok = Connexion réussie.
+form-test-imap-ok = IMAP : connecté ({ $count } capacités).
+form-test-smtp-ok = SMTP : connecté ({ $count } extensions).
+form-test-failed = Échec de la connexion.
+form-invalid = Vérifiez le formulaire : { $reason }
+
+## Boîtes
+box-kind-per = nominative
+box-kind-org = organisationnelle
+box-kind-app = applicative
+account-added = Boîte « { $name } » ajoutée ({ $address }).
+account-removed = Boîte « { $name } » supprimée, ses secrets aussi.
+account-none = Aucune boîte n'est configurée. Ajoutez-en une avec « pli account add ».
+account-secret-prompt = Secret de la boîte « { $name } » (lu sur l'entrée standard) :
+account-secret-empty = Aucun secret reçu sur l'entrée standard : la boîte n'est pas enregistrée.
+account-config-problem = Fichier des boîtes, ligne { $line } : { $message }
+account-imap-ok = IMAP { $endpoint } : connecté. Capacités : { $capabilities }
+account-smtp-ok = SMTP { $endpoint } : connecté. Extensions : { $capabilities }
+
+## Erreurs de connexion (phrases qu'une secrétaire comprend)
+error-unreachable = Impossible de joindre { $endpoint } : vérifiez l'adresse du serveur et la connexion réseau.
+error-timeout = Le serveur { $endpoint } ne répond pas. Réessayez dans quelques minutes.
+error-starttls-missing = Le serveur { $endpoint } ne propose pas de connexion chiffrée (STARTTLS). Pli refuse d'envoyer vos identifiants en clair.
+error-certificate-expired = Le certificat du serveur { $endpoint } a expiré. Prévenez votre opérateur MSSanté ; ne forcez pas la connexion.
+error-certificate-not-yet-valid = Le certificat du serveur { $endpoint } n'est pas encore valide. Vérifiez la date et l'heure de l'ordinateur.
+error-certificate-wrong-host = Le certificat présenté n'appartient pas au serveur { $endpoint }. Vérifiez l'adresse du serveur : quelqu'un pourrait s'interposer.
+error-certificate-untrusted = Le serveur { $endpoint } présente un certificat qui n'est pas signé par une autorité de confiance (IGC-Santé pour une boîte MSSanté). Connexion refusée.
+error-certificate-revoked = Le certificat du serveur { $endpoint } a été révoqué. Connexion refusée.
+error-certificate-other = Le certificat du serveur { $endpoint } n'est pas valide ({ $detail }).
+error-tls = La connexion chiffrée avec { $endpoint } a échoué ({ $detail }).
+error-not-the-protocol = { $endpoint } ne répond pas comme un serveur { $protocol } : vérifiez le numéro de port.
+error-wrong-password = Le serveur { $endpoint } refuse le mot de passe de { $login }. Vérifiez-le, puis réessayez.
+error-token-refused = Votre session Pro Santé Connect a expiré : reconnectez-vous.
+error-certificate-refused = Le serveur { $endpoint } refuse votre certificat client.
+error-server = Le serveur { $endpoint } a répondu : { $detail }
+error-config = La boîte est mal configurée : { $detail }
+error-keyring-unavailable = Le trousseau du système n'est pas disponible. Sous Linux, démarrez GNOME Trousseau ou KeePassXC.
+error-keyring-locked = Le trousseau du système est verrouillé : déverrouillez-le puis réessayez.
+error-keyring-missing = Le trousseau ne contient pas le secret de la boîte « { $name } ». Saisissez-le à nouveau.
+error-keyring-other = Le trousseau du système a échoué ({ $detail }).
+error-certificate-file = Le fichier de certificat pose problème : { $detail }
+error-unknown-box = Aucune boîte ne s'appelle « { $name } ».
+error-duplicate-box = Une boîte s'appelle déjà « { $name } ».
+error-accounts-file = Le fichier des boîtes ne peut pas être lu ou écrit : { $detail }
+error-profile = Le dossier de profil pose problème : { $detail }

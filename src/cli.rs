@@ -1,0 +1,393 @@
+//! The command line beside the window: how administrators provision the workstations of an
+//! EHPAD and how scripts check a box. Commands and flags are a contract: add, never rename.
+
+use std::io::{IsTerminal, Read};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::args;
+use crate::i18n::I18n;
+use crate::mail::account::{
+    load_accounts, save_accounts, Account, AccountError, AuthKind, BoxKind, Endpoint,
+    LoadedAccounts, Security,
+};
+use crate::mail::connect::{ConnectError, Credentials};
+use crate::mail::secrets::{Secret, SecretKind, Secrets};
+use crate::mail::tls::ClientIdentity;
+use crate::mail::{imap, smtp};
+use crate::profile::Profile;
+
+#[derive(Debug, Parser)]
+#[command(name = "pli", version, about = "Pli — client de messagerie MSSanté")]
+pub struct Cli {
+    /// Keep settings and data in this folder instead of the user's own (a second person on a
+    /// shared workstation, tests, demonstrations).
+    #[arg(long, global = true, value_name = "DIR")]
+    pub profile: Option<PathBuf>,
+    /// Open the window on a temporary profile filled with sample messages.
+    #[arg(long)]
+    pub demo: bool,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Manage the mailboxes (BAL).
+    #[command(subcommand)]
+    Account(AccountCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AccountCommand {
+    /// Add a mailbox; its secret (password, token or certificate passphrase) is read from
+    /// standard input, never from the command line.
+    Add(Box<AddArgs>),
+    /// List the mailboxes.
+    List {
+        /// One JSON document, for scripts.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Connect to both servers and print their capabilities (exit status 1 on failure).
+    Test {
+        name: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Remove a mailbox and its secrets.
+    Remove { name: String },
+}
+
+#[derive(Debug, Args)]
+pub struct AddArgs {
+    pub name: String,
+    #[arg(long)]
+    pub address: String,
+    #[arg(long = "type", value_name = "per|org|app")]
+    pub kind: BoxKind,
+    #[arg(long, value_name = "HOST:PORT")]
+    pub imap: Endpoint,
+    #[arg(long, value_name = "HOST:PORT")]
+    pub smtp: Endpoint,
+    #[arg(long, default_value = "starttls", value_name = "starttls|tls")]
+    pub security: Security,
+    #[arg(
+        long,
+        default_value = "password",
+        value_name = "password|certificate|xoauth2"
+    )]
+    pub auth: AuthKind,
+    #[arg(long, value_name = "TEXT")]
+    pub display_name: Option<String>,
+    /// The login name, when it is not the address.
+    #[arg(long)]
+    pub login: Option<String>,
+    /// A certificate authority trusted for this box on top of IGC-Santé (PEM).
+    #[arg(long, value_name = "PEM")]
+    pub ca_file: Option<PathBuf>,
+    /// The client certificate: PKCS#12 (.p12/.pfx) or PEM.
+    #[arg(long, value_name = "FILE")]
+    pub cert: Option<PathBuf>,
+    /// The private key, when the PEM certificate file does not hold it.
+    #[arg(long, value_name = "FILE")]
+    pub cert_key: Option<PathBuf>,
+}
+
+/// A failure of a command, already put into words for the user.
+struct Failure(String);
+
+pub fn profile_from(cli_profile: Option<&PathBuf>) -> Result<Profile, String> {
+    match cli_profile {
+        Some(folder) => Ok(Profile::at(folder)),
+        None => Profile::for_current_user().map_err(|error| error.to_string()),
+    }
+}
+
+/// Runs a subcommand and returns the process exit status.
+pub fn run(cli_profile: Option<&PathBuf>, command: Command, i18n: &I18n) -> ExitCode {
+    let result = profile_from(cli_profile)
+        .map_err(|detail| Failure(i18n.t_args("error-profile", args!["detail" => detail])))
+        .and_then(|profile| match command {
+            Command::Account(command) => run_account(&profile, command, i18n),
+        });
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Failure(message)) => {
+            eprintln!("{message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn load(profile: &Profile, i18n: &I18n) -> Result<LoadedAccounts, Failure> {
+    let loaded = load_accounts(&profile.accounts_file()).map_err(|error| {
+        Failure(i18n.t_args("error-accounts-file", args!["detail" => error.to_string()]))
+    })?;
+    for problem in &loaded.problems {
+        eprintln!(
+            "{}",
+            i18n.t_args(
+                "account-config-problem",
+                args!["line" => problem.line, "message" => problem.message.clone()]
+            )
+        );
+    }
+    Ok(loaded)
+}
+
+fn secrets(profile: &Profile, i18n: &I18n) -> Result<Secrets, Failure> {
+    Secrets::os(profile.keyring_service())
+        .map_err(|error| Failure(ConnectError::from(error).localize(i18n)))
+}
+
+fn run_account(profile: &Profile, command: AccountCommand, i18n: &I18n) -> Result<(), Failure> {
+    match command {
+        AccountCommand::Add(add) => add_account(profile, *add, i18n),
+        AccountCommand::List { json } => list_accounts(profile, json, i18n),
+        AccountCommand::Test { name, json } => test_account(profile, &name, json, i18n),
+        AccountCommand::Remove { name } => remove_account(profile, &name, i18n),
+    }
+}
+
+fn add_account(profile: &Profile, add: AddArgs, i18n: &I18n) -> Result<(), Failure> {
+    let mut loaded = load(profile, i18n)?;
+    if loaded
+        .accounts
+        .iter()
+        .any(|account| account.name == add.name)
+    {
+        return Err(Failure(
+            i18n.t_args("error-duplicate-box", args!["name" => add.name.clone()]),
+        ));
+    }
+    let account = Account {
+        name: add.name,
+        address: add.address,
+        kind: add.kind,
+        display_name: add.display_name,
+        imap: add.imap,
+        smtp: add.smtp,
+        security: add.security,
+        auth: add.auth,
+        login: add.login,
+        certificate: add.cert,
+        certificate_key: add.cert_key,
+        ca_file: add.ca_file,
+    };
+    account
+        .validate()
+        .map_err(|error| Failure(describe_account_error(&error, i18n)))?;
+
+    let secret = read_secret(&account, i18n)?;
+    let kind = match account.auth {
+        AuthKind::Password => SecretKind::Password,
+        AuthKind::Xoauth2 => SecretKind::AccessToken,
+        AuthKind::Certificate => SecretKind::CertificatePassphrase,
+    };
+    if account.auth == AuthKind::Certificate {
+        // Open the certificate now: a wrong passphrase is better said at once than at 3 a.m.
+        if let Some(path) = &account.certificate {
+            ClientIdentity::load(
+                path,
+                account.certificate_key.as_deref(),
+                secret.as_ref().map(Secret::expose),
+            )
+            .map_err(|error| Failure(ConnectError::from(error).localize(i18n)))?;
+        }
+    } else if secret.is_none() {
+        return Err(Failure(i18n.t("account-secret-empty")));
+    }
+
+    let store = secrets(profile, i18n)?;
+    if let Some(secret) = &secret {
+        store
+            .set(&account.name, kind, secret)
+            .map_err(|error| Failure(ConnectError::from(error).localize(i18n)))?;
+    }
+    loaded.accounts.push(account.clone());
+    if let Err(error) = save_accounts(&profile.accounts_file(), &loaded.accounts) {
+        let _ = store.delete_all(&account.name);
+        return Err(Failure(i18n.t_args(
+            "error-accounts-file",
+            args!["detail" => error.to_string()],
+        )));
+    }
+    println!(
+        "{}",
+        i18n.t_args(
+            "account-added",
+            args!["name" => account.name.clone(), "address" => account.address.clone()]
+        )
+    );
+    Ok(())
+}
+
+/// The secret comes from standard input: typed without echo at a terminal, or piped by a
+/// provisioning script. It is never an argument, which `ps` and shell histories would show.
+fn read_secret(account: &Account, i18n: &I18n) -> Result<Option<Secret>, Failure> {
+    let prompt = i18n.t_args(
+        "account-secret-prompt",
+        args!["name" => account.name.clone()],
+    );
+    let text = if std::io::stdin().is_terminal() {
+        rpassword::prompt_password(format!("{prompt} "))
+            .map_err(|error| Failure(error.to_string()))?
+    } else {
+        let mut text = String::new();
+        std::io::stdin()
+            .read_to_string(&mut text)
+            .map_err(|error| Failure(error.to_string()))?;
+        text
+    };
+    let text = text.trim_end_matches(['\r', '\n']);
+    Ok((!text.is_empty()).then(|| Secret::new(text)))
+}
+
+fn describe_account_error(error: &AccountError, i18n: &I18n) -> String {
+    match error {
+        AccountError::Unknown(name) => {
+            i18n.t_args("error-unknown-box", args!["name" => name.clone()])
+        }
+        AccountError::Duplicate(name) => {
+            i18n.t_args("error-duplicate-box", args!["name" => name.clone()])
+        }
+        other => i18n.t_args("form-invalid", args!["reason" => other.to_string()]),
+    }
+}
+
+fn list_accounts(profile: &Profile, json: bool, i18n: &I18n) -> Result<(), Failure> {
+    let loaded = load(profile, i18n)?;
+    if json {
+        let text = serde_json::to_string_pretty(&loaded.accounts)
+            .map_err(|error| Failure(error.to_string()))?;
+        println!("{text}");
+        return Ok(());
+    }
+    if loaded.accounts.is_empty() {
+        println!("{}", i18n.t("account-none"));
+    }
+    for account in &loaded.accounts {
+        println!(
+            "{}\t{}\t{}\tIMAP {}\tSMTP {}\t{:?}\t{:?}",
+            account.name,
+            account.kind.code(),
+            account.address,
+            account.imap,
+            account.smtp,
+            account.security,
+            account.auth
+        );
+    }
+    Ok(())
+}
+
+fn find_account(
+    profile: &Profile,
+    name: &str,
+    i18n: &I18n,
+) -> Result<(Vec<Account>, Account), Failure> {
+    let loaded = load(profile, i18n)?;
+    let account = loaded
+        .accounts
+        .iter()
+        .find(|account| account.name == name)
+        .cloned()
+        .ok_or_else(|| {
+            Failure(i18n.t_args("error-unknown-box", args!["name" => name.to_string()]))
+        })?;
+    Ok((loaded.accounts, account))
+}
+
+/// What `pli account test` found on both servers.
+#[derive(Debug, serde::Serialize)]
+pub struct TestReport {
+    pub imap: Result<Vec<String>, String>,
+    pub smtp: Result<Vec<String>, String>,
+}
+
+/// Connects to both servers of a box (both are tried, whatever the first answers).
+pub async fn test_connection(
+    account: &Account,
+    credentials: &Credentials,
+    i18n: &I18n,
+) -> TestReport {
+    let imap = match imap::connect(account, credentials).await {
+        Ok(mut connection) => {
+            let _ = connection.session.logout().await;
+            Ok(connection.capabilities)
+        }
+        Err(error) => Err(error.localize(i18n)),
+    };
+    let smtp = match smtp::connect(account, credentials).await {
+        Ok(connection) => {
+            let capabilities = connection.capabilities.clone();
+            connection.quit().await;
+            Ok(capabilities)
+        }
+        Err(error) => Err(error.localize(i18n)),
+    };
+    TestReport { imap, smtp }
+}
+
+fn test_account(profile: &Profile, name: &str, json: bool, i18n: &I18n) -> Result<(), Failure> {
+    let (_, account) = find_account(profile, name, i18n)?;
+    let store = secrets(profile, i18n)?;
+    let credentials =
+        Credentials::load(&account, &store).map_err(|error| Failure(error.localize(i18n)))?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|error| Failure(error.to_string()))?;
+    let report = runtime.block_on(test_connection(&account, &credentials, i18n));
+    if json {
+        let text =
+            serde_json::to_string_pretty(&report).map_err(|error| Failure(error.to_string()))?;
+        println!("{text}");
+    } else {
+        match &report.imap {
+            Ok(capabilities) => println!(
+                "{}",
+                i18n.t_args(
+                    "account-imap-ok",
+                    args!["endpoint" => account.imap.to_string(), "capabilities" => capabilities.join(" ")]
+                )
+            ),
+            Err(message) => eprintln!("IMAP: {message}"),
+        }
+        match &report.smtp {
+            Ok(capabilities) => println!(
+                "{}",
+                i18n.t_args(
+                    "account-smtp-ok",
+                    args!["endpoint" => account.smtp.to_string(), "capabilities" => capabilities.join(", ")]
+                )
+            ),
+            Err(message) => eprintln!("SMTP: {message}"),
+        }
+    }
+    if report.imap.is_ok() && report.smtp.is_ok() {
+        Ok(())
+    } else {
+        Err(Failure(i18n.t("form-test-failed")))
+    }
+}
+
+fn remove_account(profile: &Profile, name: &str, i18n: &I18n) -> Result<(), Failure> {
+    let (mut accounts, account) = find_account(profile, name, i18n)?;
+    secrets(profile, i18n)?
+        .delete_all(&account.name)
+        .map_err(|error| Failure(ConnectError::from(error).localize(i18n)))?;
+    accounts.retain(|known| known.name != account.name);
+    save_accounts(&profile.accounts_file(), &accounts).map_err(|error| {
+        Failure(i18n.t_args("error-accounts-file", args!["detail" => error.to_string()]))
+    })?;
+    println!(
+        "{}",
+        i18n.t_args("account-removed", args!["name" => account.name.clone()])
+    );
+    Ok(())
+}

@@ -1,0 +1,272 @@
+//! What both protocols share when Pli connects: the credentials of a box, the time limits, and
+//! the errors, each of which names the problem in words the user can act on.
+
+use std::fmt;
+use std::time::Duration;
+
+use super::account::{Account, AuthKind, Endpoint};
+use super::secrets::{Secret, SecretError, SecretKind, Secrets};
+use super::tls::{CertificateProblem, ClientIdentity, TlsError, Trust};
+
+/// How long one step of a connection (TCP, TLS, greeting, login) may take before Pli gives up
+/// and says so; a nursing home's network drops, a frozen window is worse than an error.
+pub const STEP_TIMEOUT: Duration = Duration::from_secs(20);
+
+/// What proves the user's identity to the servers, loaded from the keyring for one connection.
+#[derive(Clone)]
+pub enum Credentials {
+    Password {
+        login: String,
+        password: Secret,
+    },
+    Token {
+        login: String,
+        token: Secret,
+    },
+    Certificate {
+        login: String,
+        identity: ClientIdentity,
+    },
+}
+
+impl fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let kind = match self {
+            Credentials::Password { .. } => "password",
+            Credentials::Token { .. } => "token",
+            Credentials::Certificate { .. } => "certificate",
+        };
+        f.debug_struct("Credentials").field("kind", &kind).finish()
+    }
+}
+
+impl Credentials {
+    /// Reads what the box needs from the keyring (blocking: call from a blocking thread).
+    pub fn load(account: &Account, secrets: &Secrets) -> Result<Self, ConnectError> {
+        let login = account.login_name().to_string();
+        Ok(match account.auth {
+            AuthKind::Password => Credentials::Password {
+                login,
+                password: secrets.get(&account.name, SecretKind::Password)?,
+            },
+            AuthKind::Xoauth2 => Credentials::Token {
+                login,
+                token: secrets.get(&account.name, SecretKind::AccessToken)?,
+            },
+            AuthKind::Certificate => {
+                let path = account.certificate.as_deref().ok_or_else(|| {
+                    ConnectError::Config("the box has no certificate file".into())
+                })?;
+                let passphrase = secrets.find(&account.name, SecretKind::CertificatePassphrase)?;
+                let identity = ClientIdentity::load(
+                    path,
+                    account.certificate_key.as_deref(),
+                    passphrase.as_ref().map(Secret::expose),
+                )?;
+                Credentials::Certificate { login, identity }
+            }
+        })
+    }
+
+    pub fn identity(&self) -> Option<&ClientIdentity> {
+        match self {
+            Credentials::Certificate { identity, .. } => Some(identity),
+            _ => None,
+        }
+    }
+}
+
+/// Which of the two servers an error is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Protocol {
+    Imap,
+    Smtp,
+}
+
+impl fmt::Display for Protocol {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Protocol::Imap => "IMAP",
+            Protocol::Smtp => "SMTP",
+        })
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConnectError {
+    #[error("cannot reach {endpoint}: {reason}")]
+    Unreachable { endpoint: Endpoint, reason: String },
+    #[error("{endpoint} did not answer within {} seconds", STEP_TIMEOUT.as_secs())]
+    TimedOut { endpoint: Endpoint },
+    #[error(
+        "{endpoint} does not offer STARTTLS; Pli never talks to a mail server without encryption"
+    )]
+    StartTlsMissing { endpoint: Endpoint },
+    #[error("the server {endpoint} was refused: {problem}")]
+    Certificate {
+        endpoint: Endpoint,
+        problem: CertificateProblem,
+    },
+    #[error("the secure connection with {endpoint} failed: {reason}")]
+    Tls { endpoint: Endpoint, reason: String },
+    #[error(
+        "{endpoint} does not answer like an {protocol} server; check the port number ({detail})"
+    )]
+    NotTheProtocol {
+        endpoint: Endpoint,
+        protocol: Protocol,
+        detail: String,
+    },
+    #[error("{endpoint} refused the password of {login}")]
+    WrongPassword { endpoint: Endpoint, login: String },
+    #[error("{endpoint} refused the sign-in token: the session has expired, sign in again")]
+    TokenRefused { endpoint: Endpoint },
+    #[error("{endpoint} refused the client certificate")]
+    CertificateRefused { endpoint: Endpoint },
+    #[error("{endpoint} answered: {detail}")]
+    Server { endpoint: Endpoint, detail: String },
+    #[error("the box is not set up correctly: {0}")]
+    Config(String),
+    #[error(transparent)]
+    TlsSetup(#[from] TlsError),
+    #[error(transparent)]
+    Secret(#[from] SecretError),
+}
+
+impl ConnectError {
+    /// True when trying again later may work (the network, the server), false when the user
+    /// must change something first (a password, a certificate, the settings).
+    pub fn is_transient(&self) -> bool {
+        matches!(
+            self,
+            ConnectError::Unreachable { .. }
+                | ConnectError::TimedOut { .. }
+                | ConnectError::Server { .. }
+        )
+    }
+
+    pub fn is_authentication(&self) -> bool {
+        matches!(
+            self,
+            ConnectError::WrongPassword { .. }
+                | ConnectError::TokenRefused { .. }
+                | ConnectError::CertificateRefused { .. }
+        )
+    }
+
+    /// The TLS handshake failed: a refused certificate, something that is not TLS, or another
+    /// TLS error.
+    pub(crate) fn from_handshake(
+        endpoint: &Endpoint,
+        protocol: Protocol,
+        error: std::io::Error,
+    ) -> Self {
+        if let Some(problem) = CertificateProblem::find_in(&error) {
+            return ConnectError::Certificate {
+                endpoint: endpoint.clone(),
+                problem,
+            };
+        }
+        let reason = error.to_string();
+        if reason.contains("corrupt message")
+            || reason.contains("InvalidContentType")
+            || reason.contains("invalid")
+        {
+            return ConnectError::NotTheProtocol {
+                endpoint: endpoint.clone(),
+                protocol,
+                detail: "the server does not speak TLS on this port".into(),
+            };
+        }
+        ConnectError::Tls {
+            endpoint: endpoint.clone(),
+            reason,
+        }
+    }
+}
+
+/// Loads the trust of a box; kept here so IMAP and SMTP apply the same rule.
+pub fn trust_for(account: &Account) -> Result<Trust, ConnectError> {
+    Ok(Trust::for_account(account)?)
+}
+
+pub(crate) async fn with_timeout<T>(
+    endpoint: &Endpoint,
+    future: impl std::future::Future<Output = Result<T, ConnectError>>,
+) -> Result<T, ConnectError> {
+    tokio::time::timeout(STEP_TIMEOUT, future)
+        .await
+        .unwrap_or_else(|_| {
+            Err(ConnectError::TimedOut {
+                endpoint: endpoint.clone(),
+            })
+        })
+}
+
+impl ConnectError {
+    /// The sentence shown to the user, in the interface language.
+    pub fn localize(&self, i18n: &crate::i18n::I18n) -> String {
+        use super::secrets::SecretError as S;
+        use crate::args;
+        let at = |id: &str, endpoint: &Endpoint| {
+            i18n.t_args(id, args!["endpoint" => endpoint.to_string()])
+        };
+        match self {
+            ConnectError::Unreachable { endpoint, .. } => at("error-unreachable", endpoint),
+            ConnectError::TimedOut { endpoint } => at("error-timeout", endpoint),
+            ConnectError::StartTlsMissing { endpoint } => at("error-starttls-missing", endpoint),
+            ConnectError::Certificate { endpoint, problem } => match problem {
+                CertificateProblem::Expired => at("error-certificate-expired", endpoint),
+                CertificateProblem::NotYetValid => at("error-certificate-not-yet-valid", endpoint),
+                CertificateProblem::WrongHost => at("error-certificate-wrong-host", endpoint),
+                CertificateProblem::UntrustedAuthority => {
+                    at("error-certificate-untrusted", endpoint)
+                }
+                CertificateProblem::Revoked => at("error-certificate-revoked", endpoint),
+                CertificateProblem::Other(detail) => i18n.t_args(
+                    "error-certificate-other",
+                    args!["endpoint" => endpoint.to_string(), "detail" => detail.clone()],
+                ),
+            },
+            ConnectError::Tls { endpoint, reason } => i18n.t_args(
+                "error-tls",
+                args!["endpoint" => endpoint.to_string(), "detail" => reason.clone()],
+            ),
+            ConnectError::NotTheProtocol {
+                endpoint, protocol, ..
+            } => i18n.t_args(
+                "error-not-the-protocol",
+                args!["endpoint" => endpoint.to_string(), "protocol" => protocol.to_string()],
+            ),
+            ConnectError::WrongPassword { endpoint, login } => i18n.t_args(
+                "error-wrong-password",
+                args!["endpoint" => endpoint.to_string(), "login" => login.clone()],
+            ),
+            ConnectError::TokenRefused { .. } => i18n.t("error-token-refused"),
+            ConnectError::CertificateRefused { endpoint } => {
+                at("error-certificate-refused", endpoint)
+            }
+            ConnectError::Server { endpoint, detail } => i18n.t_args(
+                "error-server",
+                args!["endpoint" => endpoint.to_string(), "detail" => detail.clone()],
+            ),
+            ConnectError::Config(detail) => {
+                i18n.t_args("error-config", args!["detail" => detail.clone()])
+            }
+            ConnectError::TlsSetup(error) => i18n.t_args(
+                "error-certificate-file",
+                args!["detail" => error.to_string()],
+            ),
+            ConnectError::Secret(error) => match error {
+                S::Unavailable(_) => i18n.t("error-keyring-unavailable"),
+                S::Locked(_) => i18n.t("error-keyring-locked"),
+                S::Missing { account, .. } => {
+                    i18n.t_args("error-keyring-missing", args!["name" => account.clone()])
+                }
+                S::Other(detail) => {
+                    i18n.t_args("error-keyring-other", args!["detail" => detail.clone()])
+                }
+            },
+        }
+    }
+}

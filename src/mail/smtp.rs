@@ -1,0 +1,276 @@
+//! SMTP submission with lettre's connection: STARTTLS (never a plaintext fallback) or implicit
+//! TLS, then sign-in with a password, an XOAUTH2 token, or the TLS client certificate alone
+//! (the server maps the certificate to the box; there is no AUTH then).
+//!
+//! lettre's own XOAUTH2 cannot answer the server's error continuation on a refused token, so
+//! XOAUTH2 is spoken here: the refusal then reads "session expired", not "connection broken".
+
+use std::fmt;
+use std::net::IpAddr;
+
+use base64::Engine;
+use lettre::transport::smtp::authentication::{Credentials as SmtpCredentials, Mechanism};
+use lettre::transport::smtp::client::AsyncSmtpConnection;
+use lettre::transport::smtp::extension::ClientId;
+use lettre::transport::smtp::response::Response;
+
+use super::account::{Account, Endpoint, Security};
+use super::connect::{trust_for, with_timeout, ConnectError, Credentials, Protocol, STEP_TIMEOUT};
+use super::tls::{smtp_parameters, CertificateProblem};
+
+/// A signed-in submission session and the extensions the server announced.
+pub struct SmtpConnection {
+    pub connection: AsyncSmtpConnection,
+    pub capabilities: Vec<String>,
+    endpoint: Endpoint,
+}
+
+impl fmt::Debug for SmtpConnection {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SmtpConnection")
+            .field("capabilities", &self.capabilities)
+            .finish()
+    }
+}
+
+impl SmtpConnection {
+    pub fn endpoint(&self) -> &Endpoint {
+        &self.endpoint
+    }
+
+    pub fn has_capability(&self, name: &str) -> bool {
+        self.capabilities.iter().any(|capability| {
+            capability
+                .split_whitespace()
+                .next()
+                .is_some_and(|word| word.eq_ignore_ascii_case(name))
+        })
+    }
+
+    /// Says goodbye; a failure here changes nothing for the user.
+    pub async fn quit(mut self) {
+        let _ = self.connection.quit().await;
+    }
+}
+
+/// A command line sent as it is (lettre's command types do not cover everything we say).
+pub(crate) struct RawCommand(pub String);
+
+impl fmt::Display for RawCommand {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}\r\n", self.0)
+    }
+}
+
+fn hello_name() -> ClientId {
+    // The workstation's name says nothing useful to the server and may name a patient's room.
+    ClientId::Domain("pli.localhost".to_string())
+}
+
+/// Connects and signs in to the submission server of a box.
+pub async fn connect(
+    account: &Account,
+    credentials: &Credentials,
+) -> Result<SmtpConnection, ConnectError> {
+    let endpoint = &account.smtp;
+    let trust = trust_for(account)?;
+    let parameters = smtp_parameters(&endpoint.host, &trust, credentials.identity())?;
+    let hello = hello_name();
+
+    let mut connection = with_timeout(endpoint, async {
+        let implicit = match account.security {
+            Security::Tls => Some(parameters.clone()),
+            Security::Starttls => None,
+        };
+        AsyncSmtpConnection::connect_tokio1(
+            (endpoint.host.as_str(), endpoint.port),
+            Some(STEP_TIMEOUT),
+            &hello,
+            implicit,
+            None::<IpAddr>,
+        )
+        .await
+        .map_err(|error| map_error(endpoint, error))
+    })
+    .await?;
+
+    if account.security == Security::Starttls {
+        if !connection.can_starttls() {
+            let _ = connection.quit().await;
+            return Err(ConnectError::StartTlsMissing {
+                endpoint: endpoint.clone(),
+            });
+        }
+        with_timeout(endpoint, async {
+            connection
+                .starttls(parameters, &hello)
+                .await
+                .map_err(|error| map_error(endpoint, error))
+        })
+        .await?;
+    }
+
+    with_timeout(endpoint, sign_in(&mut connection, credentials, endpoint)).await?;
+    let capabilities = with_timeout(endpoint, ehlo_lines(&mut connection, endpoint)).await?;
+    Ok(SmtpConnection {
+        connection,
+        capabilities,
+        endpoint: endpoint.clone(),
+    })
+}
+
+async fn sign_in(
+    connection: &mut AsyncSmtpConnection,
+    credentials: &Credentials,
+    endpoint: &Endpoint,
+) -> Result<(), ConnectError> {
+    match credentials {
+        Credentials::Password { login, password } => {
+            let offered = connection
+                .server_info()
+                .supports_auth_mechanism(Mechanism::Plain)
+                || connection
+                    .server_info()
+                    .supports_auth_mechanism(Mechanism::Login);
+            if !offered {
+                return Err(ConnectError::Server {
+                    endpoint: endpoint.clone(),
+                    detail: "the server offers no password sign-in on this port".into(),
+                });
+            }
+            connection
+                .auth(
+                    &[Mechanism::Plain, Mechanism::Login],
+                    &SmtpCredentials::new(login.clone(), password.expose().to_string()),
+                )
+                .await
+                .map(|_| ())
+                .map_err(|error| {
+                    refused(
+                        endpoint,
+                        error,
+                        ConnectError::WrongPassword {
+                            endpoint: endpoint.clone(),
+                            login: login.clone(),
+                        },
+                    )
+                })
+        }
+        Credentials::Token { login, token } => {
+            let initial = base64::engine::general_purpose::STANDARD.encode(format!(
+                "user={login}\x01auth=Bearer {}\x01\x01",
+                token.expose()
+            ));
+            let expired = || ConnectError::TokenRefused {
+                endpoint: endpoint.clone(),
+            };
+            let response = connection
+                .command(RawCommand(format!("AUTH XOAUTH2 {initial}")))
+                .await
+                .map_err(|error| refused(endpoint, error, expired()))?;
+            if response.has_code(334) {
+                // The server explains the refusal in a continuation and waits for an empty
+                // line before its final answer.
+                let _ = connection.command(RawCommand(String::new())).await;
+                return Err(expired());
+            }
+            Ok(())
+        }
+        // The certificate presented during the TLS handshake is the sign-in.
+        Credentials::Certificate { .. } => Ok(()),
+    }
+}
+
+/// The extension lines of a fresh EHLO (lettre keeps only those it knows).
+async fn ehlo_lines(
+    connection: &mut AsyncSmtpConnection,
+    endpoint: &Endpoint,
+) -> Result<Vec<String>, ConnectError> {
+    let response: Response = connection
+        .command(RawCommand(format!("EHLO {}", hello_name())))
+        .await
+        .map_err(|error| map_error(endpoint, error))?;
+    Ok(response
+        .message()
+        .skip(1)
+        .map(|line| line.to_string())
+        .collect())
+}
+
+fn refused(
+    endpoint: &Endpoint,
+    error: lettre::transport::smtp::Error,
+    refusal: ConnectError,
+) -> ConnectError {
+    let is_auth_failure = error
+        .status()
+        .map(|code| code.to_string().starts_with("535") || code.to_string().starts_with("5"))
+        .unwrap_or(false);
+    if is_auth_failure {
+        refusal
+    } else {
+        map_error(endpoint, error)
+    }
+}
+
+pub(crate) fn map_error(
+    endpoint: &Endpoint,
+    error: lettre::transport::smtp::Error,
+) -> ConnectError {
+    if let Some(problem) = CertificateProblem::find_in(&error) {
+        return ConnectError::Certificate {
+            endpoint: endpoint.clone(),
+            problem,
+        };
+    }
+    if error.is_timeout() {
+        return ConnectError::TimedOut {
+            endpoint: endpoint.clone(),
+        };
+    }
+    let detail = error.to_string();
+    if error.is_tls() {
+        return ConnectError::from_handshake(
+            endpoint,
+            Protocol::Smtp,
+            std::io::Error::other(detail),
+        );
+    }
+    if error.is_response() || error.is_transient() || error.is_permanent() {
+        if detail.contains("parse") || detail.contains("Parse") {
+            return ConnectError::NotTheProtocol {
+                endpoint: endpoint.clone(),
+                protocol: Protocol::Smtp,
+                detail,
+            };
+        }
+        return ConnectError::Server {
+            endpoint: endpoint.clone(),
+            detail,
+        };
+    }
+    if detail.contains("refused") || detail.contains("resolve") || detail.contains("unreachable") {
+        return ConnectError::Unreachable {
+            endpoint: endpoint.clone(),
+            reason: detail,
+        };
+    }
+    if detail.contains("corrupt") || detail.contains("InvalidContentType") {
+        return ConnectError::NotTheProtocol {
+            endpoint: endpoint.clone(),
+            protocol: Protocol::Smtp,
+            detail: "the server does not speak TLS on this port".into(),
+        };
+    }
+    if detail.contains("parse") || detail.contains("Parse") {
+        return ConnectError::NotTheProtocol {
+            endpoint: endpoint.clone(),
+            protocol: Protocol::Smtp,
+            detail,
+        };
+    }
+    ConnectError::Unreachable {
+        endpoint: endpoint.clone(),
+        reason: detail,
+    }
+}

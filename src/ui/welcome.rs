@@ -1,0 +1,615 @@
+//! The first screen: a welcome in French and the form that adds a mailbox, with "find the
+//! servers" (DNS SRV), "test the connection" and "save".
+
+use std::fmt;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use iced::widget::{
+    button, column, container, pick_list, row, scrollable, text, text_input, Space,
+};
+use iced::{Alignment, Element, Length};
+
+use super::theme;
+use crate::args;
+use crate::cli::{test_connection, TestReport};
+use crate::i18n::I18n;
+use crate::mail::account::{
+    load_accounts, save_accounts, Account, AuthKind, BoxKind, ConfigProblem, Endpoint, Security,
+};
+use crate::mail::connect::{ConnectError, Credentials};
+use crate::mail::discover::Discovered;
+use crate::mail::secrets::{Secret, SecretKind, Secrets};
+use crate::mail::tls::ClientIdentity;
+use crate::profile::Profile;
+
+/// The ids of the form's fields, so tests and keyboard focus can reach them.
+pub mod field {
+    pub const NAME: &str = "form-name";
+    pub const ADDRESS: &str = "form-address";
+    pub const DISPLAY_NAME: &str = "form-display-name";
+    pub const IMAP: &str = "form-imap";
+    pub const SMTP: &str = "form-smtp";
+    pub const SECRET: &str = "form-secret";
+    pub const CERTIFICATE: &str = "form-certificate";
+    pub const CA_FILE: &str = "form-ca-file";
+}
+
+/// What the user typed, kept as text until it is checked.
+#[derive(Debug, Clone, Default)]
+pub struct Form {
+    pub name: String,
+    pub address: String,
+    pub kind: Option<BoxKind>,
+    pub display_name: String,
+    pub imap: String,
+    pub smtp: String,
+    pub security: Security,
+    pub auth: AuthKind,
+    pub secret: String,
+    pub certificate: String,
+    pub ca_file: String,
+}
+
+impl Form {
+    /// The account the form describes, or the first thing to fix.
+    pub fn account(&self) -> Result<Account, String> {
+        let imap: Endpoint = self
+            .imap
+            .parse()
+            .map_err(|error| format!("IMAP: {error}"))?;
+        let smtp: Endpoint = self
+            .smtp
+            .parse()
+            .map_err(|error| format!("SMTP: {error}"))?;
+        let optional = |text: &str| (!text.trim().is_empty()).then(|| text.trim().to_string());
+        let account = Account {
+            name: self.name.trim().to_string(),
+            address: self.address.trim().to_string(),
+            kind: self.kind.unwrap_or(BoxKind::Personal),
+            display_name: optional(&self.display_name),
+            imap,
+            smtp,
+            security: self.security,
+            auth: self.auth,
+            login: None,
+            certificate: optional(&self.certificate).map(PathBuf::from),
+            certificate_key: None,
+            ca_file: optional(&self.ca_file).map(PathBuf::from),
+        };
+        account.validate().map_err(|error| error.to_string())?;
+        Ok(account)
+    }
+}
+
+/// A choice in a drop-down list, shown with its translated label.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Choice<T> {
+    pub value: T,
+    label: String,
+}
+
+impl<T> fmt::Display for Choice<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.label)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub enum Status {
+    Idle,
+    Discovering,
+    Discovered(String),
+    Testing,
+    Tested(Arc<TestReport>),
+    Saved(String),
+    Problem(String),
+}
+
+#[derive(Debug, Clone)]
+pub enum Message {
+    Name(String),
+    Address(String),
+    Kind(Choice<BoxKind>),
+    DisplayName(String),
+    Imap(String),
+    Smtp(String),
+    Security(Choice<Security>),
+    Auth(Choice<AuthKind>),
+    Secret(String),
+    Certificate(String),
+    CaFile(String),
+    Discover,
+    Discovered(Result<Discovered, String>),
+    Test,
+    Tested(Arc<TestReport>),
+    Save,
+    Saved(Result<Account, String>),
+}
+
+/// What the screen asks the root to do.
+#[derive(Debug)]
+pub enum Action {
+    None,
+    Discover(String),
+    Test(Request),
+    Save(Request),
+    Saved(Box<Account>),
+}
+
+/// An account with the secret typed in the form, on its way to a test or to the keyring.
+#[derive(Clone)]
+pub struct Request {
+    pub account: Account,
+    pub secret: Option<Secret>,
+}
+
+impl fmt::Debug for Request {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Request")
+            .field("account", &self.account.name)
+            .finish()
+    }
+}
+
+pub struct Welcome {
+    i18n: Arc<I18n>,
+    pub form: Form,
+    pub status: Status,
+    kinds: Vec<Choice<BoxKind>>,
+    securities: Vec<Choice<Security>>,
+    auths: Vec<Choice<AuthKind>>,
+}
+
+impl Welcome {
+    pub fn new(i18n: Arc<I18n>) -> Self {
+        let choice = |value, id: &str| Choice {
+            value,
+            label: i18n.t(id),
+        };
+        let kinds = vec![
+            choice(BoxKind::Personal, "form-type-per"),
+            choice(BoxKind::Organisational, "form-type-org"),
+            choice(BoxKind::Applicative, "form-type-app"),
+        ];
+        let securities = vec![
+            Choice {
+                value: Security::Starttls,
+                label: i18n.t("form-security-starttls"),
+            },
+            Choice {
+                value: Security::Tls,
+                label: i18n.t("form-security-tls"),
+            },
+        ];
+        let auths = vec![
+            Choice {
+                value: AuthKind::Password,
+                label: i18n.t("form-auth-password"),
+            },
+            Choice {
+                value: AuthKind::Certificate,
+                label: i18n.t("form-auth-certificate"),
+            },
+            Choice {
+                value: AuthKind::Xoauth2,
+                label: i18n.t("form-auth-xoauth2"),
+            },
+        ];
+        Self {
+            i18n,
+            form: Form::default(),
+            status: Status::Idle,
+            kinds,
+            securities,
+            auths,
+        }
+    }
+
+    fn request(&mut self) -> Option<Request> {
+        match self.form.account() {
+            Ok(account) => {
+                let secret =
+                    (!self.form.secret.is_empty()).then(|| Secret::new(self.form.secret.clone()));
+                Some(Request { account, secret })
+            }
+            Err(reason) => {
+                self.status =
+                    Status::Problem(self.i18n.t_args("form-invalid", args!["reason" => reason]));
+                None
+            }
+        }
+    }
+
+    pub fn update(&mut self, message: Message) -> Action {
+        let form = &mut self.form;
+        match message {
+            Message::Name(value) => form.name = value,
+            Message::Address(value) => form.address = value,
+            Message::Kind(choice) => form.kind = Some(choice.value),
+            Message::DisplayName(value) => form.display_name = value,
+            Message::Imap(value) => form.imap = value,
+            Message::Smtp(value) => form.smtp = value,
+            Message::Security(choice) => form.security = choice.value,
+            Message::Auth(choice) => form.auth = choice.value,
+            Message::Secret(value) => form.secret = value,
+            Message::Certificate(value) => form.certificate = value,
+            Message::CaFile(value) => form.ca_file = value,
+            Message::Discover => {
+                self.status = Status::Discovering;
+                return Action::Discover(form.address.trim().to_string());
+            }
+            Message::Discovered(result) => {
+                let domain = crate::mail::account::domain_of(&form.address);
+                self.status = match result {
+                    Ok(Discovered { imap, smtp }) if imap.is_some() || smtp.is_some() => {
+                        if let Some((endpoint, security)) = imap {
+                            form.imap = endpoint.to_string();
+                            form.security = security;
+                        }
+                        if let Some((endpoint, _)) = smtp {
+                            form.smtp = endpoint.to_string();
+                        }
+                        Status::Discovered(
+                            self.i18n
+                                .t_args("form-discovered", args!["domain" => domain]),
+                        )
+                    }
+                    Ok(_) | Err(_) => Status::Problem(
+                        self.i18n
+                            .t_args("form-not-discovered", args!["domain" => domain]),
+                    ),
+                };
+            }
+            Message::Test => {
+                if let Some(request) = self.request() {
+                    self.status = Status::Testing;
+                    return Action::Test(request);
+                }
+            }
+            Message::Tested(report) => self.status = Status::Tested(report),
+            Message::Save => {
+                if let Some(request) = self.request() {
+                    return Action::Save(request);
+                }
+            }
+            Message::Saved(Ok(account)) => {
+                self.status = Status::Saved(
+                    self.i18n
+                        .t_args("form-saved", args!["name" => account.name.clone()]),
+                );
+                self.form = Form::default();
+                return Action::Saved(Box::new(account));
+            }
+            Message::Saved(Err(message)) => self.status = Status::Problem(message),
+        }
+        Action::None
+    }
+
+    pub fn view<'a>(
+        &'a self,
+        accounts: &'a [Account],
+        problems: &'a [ConfigProblem],
+    ) -> Element<'a, Message> {
+        let t = |id: &str| self.i18n.t(id);
+        let labelled = |label: String, input: Element<'a, Message>| -> Element<'a, Message> {
+            row![
+                text(label)
+                    .size(theme::BODY_SIZE)
+                    .width(Length::Fixed(280.0)),
+                input
+            ]
+            .spacing(12)
+            .align_y(Alignment::Center)
+            .into()
+        };
+        let input =
+            |id: &'static str, hint: String, value: &'a str, on_input: fn(String) -> Message| {
+                text_input(&hint, value)
+                    .id(id)
+                    .on_input(on_input)
+                    .padding(8)
+                    .size(theme::BODY_SIZE)
+                    .into()
+            };
+        let form = &self.form;
+        let secret_label = match form.auth {
+            AuthKind::Password => t("form-password"),
+            AuthKind::Xoauth2 => t("form-token"),
+            AuthKind::Certificate => t("form-certificate-passphrase"),
+        };
+        let selected_kind = self
+            .kinds
+            .iter()
+            .find(|c| Some(c.value) == form.kind)
+            .cloned();
+        let selected_security = self
+            .securities
+            .iter()
+            .find(|c| c.value == form.security)
+            .cloned();
+        let selected_auth = self.auths.iter().find(|c| c.value == form.auth).cloned();
+
+        let mut fields = column![
+            labelled(
+                t("form-name"),
+                input(field::NAME, t("form-name-hint"), &form.name, Message::Name)
+            ),
+            labelled(
+                t("form-address"),
+                row![
+                    text_input(&t("form-address-hint"), &form.address)
+                        .id(field::ADDRESS)
+                        .on_input(Message::Address)
+                        .padding(8)
+                        .size(theme::BODY_SIZE),
+                    button(text(t("form-discover")).size(theme::SMALL_SIZE))
+                        .on_press(Message::Discover),
+                ]
+                .spacing(8)
+                .align_y(Alignment::Center)
+                .into()
+            ),
+            labelled(
+                t("form-type"),
+                pick_list(self.kinds.clone(), selected_kind, Message::Kind)
+                    .width(Length::Fill)
+                    .into()
+            ),
+            labelled(
+                t("form-display-name"),
+                input(
+                    field::DISPLAY_NAME,
+                    t("form-display-name-hint"),
+                    &form.display_name,
+                    Message::DisplayName
+                )
+            ),
+            labelled(
+                t("form-imap"),
+                input(
+                    field::IMAP,
+                    "imap.exemple.mssante.fr:143".into(),
+                    &form.imap,
+                    Message::Imap
+                )
+            ),
+            labelled(
+                t("form-smtp"),
+                input(
+                    field::SMTP,
+                    "smtp.exemple.mssante.fr:587".into(),
+                    &form.smtp,
+                    Message::Smtp
+                )
+            ),
+            labelled(
+                t("form-security"),
+                pick_list(
+                    self.securities.clone(),
+                    selected_security,
+                    Message::Security
+                )
+                .width(Length::Fill)
+                .into()
+            ),
+            labelled(
+                t("form-auth"),
+                pick_list(self.auths.clone(), selected_auth, Message::Auth)
+                    .width(Length::Fill)
+                    .into()
+            ),
+        ]
+        .spacing(10);
+        if form.auth == AuthKind::Certificate {
+            fields = fields.push(labelled(
+                t("form-certificate"),
+                input(
+                    field::CERTIFICATE,
+                    "/chemin/vers/certificat.p12".into(),
+                    &form.certificate,
+                    Message::Certificate,
+                ),
+            ));
+        }
+        fields = fields
+            .push(labelled(
+                secret_label.clone(),
+                text_input(&secret_label, &form.secret)
+                    .id(field::SECRET)
+                    .secure(true)
+                    .on_input(Message::Secret)
+                    .on_submit(Message::Test)
+                    .padding(8)
+                    .size(theme::BODY_SIZE)
+                    .into(),
+            ))
+            .push(labelled(
+                t("form-ca-file"),
+                input(
+                    field::CA_FILE,
+                    String::new(),
+                    &form.ca_file,
+                    Message::CaFile,
+                ),
+            ));
+
+        let busy = matches!(self.status, Status::Testing | Status::Discovering);
+        let actions = row![
+            button(text(t("form-test"))).on_press_maybe((!busy).then_some(Message::Test)),
+            button(text(t("form-save")))
+                .style(button::success)
+                .on_press_maybe((!busy).then_some(Message::Save)),
+        ]
+        .spacing(12);
+
+        let mut page = column![
+            text(t("welcome-title"))
+                .size(theme::TITLE_SIZE)
+                .font(iced::Font {
+                    weight: iced::font::Weight::Semibold,
+                    ..super::FONT
+                }),
+            text(t("welcome-intro")).size(theme::BODY_SIZE),
+        ]
+        .spacing(12)
+        .padding(32)
+        .max_width(920);
+
+        for problem in problems {
+            page = page.push(
+                text(self.i18n.t_args(
+                    "account-config-problem",
+                    args!["line" => problem.line, "message" => problem.message.clone()],
+                ))
+                .color(theme::DANGER)
+                .size(theme::SMALL_SIZE),
+            );
+        }
+        for account in accounts {
+            page = page.push(
+                text(format!(
+                    "✉ {} — {} ({})",
+                    account.name,
+                    account.address,
+                    account.kind.code()
+                ))
+                .size(theme::SMALL_SIZE),
+            );
+        }
+        page = page
+            .push(Space::new().height(8))
+            .push(text(t("welcome-add-box")).size(theme::HEADING_SIZE))
+            .push(fields)
+            .push(actions)
+            .push(self.status_view());
+
+        container(scrollable(page).width(Length::Fill))
+            .center_x(Length::Fill)
+            .into()
+    }
+
+    fn status_view(&self) -> Element<'_, Message> {
+        let t = |id: &str| self.i18n.t(id);
+        match &self.status {
+            Status::Idle => Space::new().into(),
+            Status::Discovering => text(t("form-discovering")).into(),
+            Status::Testing => text(t("form-testing")).into(),
+            Status::Discovered(message) | Status::Saved(message) => {
+                text(message.clone()).color(theme::SUCCESS).into()
+            }
+            Status::Problem(message) => text(message.clone()).color(theme::DANGER).into(),
+            Status::Tested(report) => {
+                let line =
+                    |result: &Result<Vec<String>, String>, ok_id: &str| -> Element<'_, Message> {
+                        match result {
+                            Ok(capabilities) => text(
+                                self.i18n
+                                    .t_args(ok_id, args!["count" => capabilities.len()]),
+                            )
+                            .color(theme::SUCCESS)
+                            .into(),
+                            Err(message) => text(message.clone()).color(theme::DANGER).into(),
+                        }
+                    };
+                let verdict = if report.imap.is_ok() && report.smtp.is_ok() {
+                    text(t("form-test-ok")).color(theme::SUCCESS)
+                } else {
+                    text(t("form-test-failed")).color(theme::DANGER)
+                };
+                column![
+                    verdict,
+                    line(&report.imap, "form-test-imap-ok"),
+                    line(&report.smtp, "form-test-smtp-ok")
+                ]
+                .spacing(4)
+                .into()
+            }
+        }
+    }
+}
+
+/// Finds the servers of an address (DNS SRV).
+pub async fn discover(address: String) -> Result<Discovered, String> {
+    crate::mail::discover::discover(&address)
+        .await
+        .map_err(|error| error.to_string())
+}
+
+/// The credentials typed in the form, without touching the keyring (nothing is saved by a test).
+fn credentials_of(request: &Request) -> Result<Credentials, ConnectError> {
+    let login = request.account.login_name().to_string();
+    let secret = || request.secret.clone().unwrap_or_else(|| Secret::new(""));
+    Ok(match request.account.auth {
+        AuthKind::Password => Credentials::Password {
+            login,
+            password: secret(),
+        },
+        AuthKind::Xoauth2 => Credentials::Token {
+            login,
+            token: secret(),
+        },
+        AuthKind::Certificate => {
+            let path = request
+                .account
+                .certificate
+                .as_deref()
+                .ok_or_else(|| ConnectError::Config("no certificate file".into()))?;
+            let identity = ClientIdentity::load(
+                path,
+                request.account.certificate_key.as_deref(),
+                request.secret.as_ref().map(Secret::expose),
+            )?;
+            Credentials::Certificate { login, identity }
+        }
+    })
+}
+
+/// Tests both servers with what the form holds.
+pub async fn run_test(request: Request, i18n: Arc<I18n>) -> Arc<TestReport> {
+    let report = match credentials_of(&request) {
+        Ok(credentials) => test_connection(&request.account, &credentials, &i18n).await,
+        Err(error) => {
+            let message = error.localize(&i18n);
+            TestReport {
+                imap: Err(message.clone()),
+                smtp: Err(message),
+            }
+        }
+    };
+    Arc::new(report)
+}
+
+/// Saves the secret in the keyring and the account in the profile's file.
+pub async fn save(request: Request, profile: Profile, i18n: Arc<I18n>) -> Result<Account, String> {
+    let work = move || -> Result<Account, String> {
+        let Request { account, secret } = request;
+        let mut loaded =
+            load_accounts(&profile.accounts_file()).map_err(|error| error.to_string())?;
+        if loaded
+            .accounts
+            .iter()
+            .any(|known| known.name == account.name)
+        {
+            return Err(i18n.t_args("error-duplicate-box", args!["name" => account.name.clone()]));
+        }
+        if let Some(secret) = &secret {
+            let kind = match account.auth {
+                AuthKind::Password => SecretKind::Password,
+                AuthKind::Xoauth2 => SecretKind::AccessToken,
+                AuthKind::Certificate => SecretKind::CertificatePassphrase,
+            };
+            Secrets::os(profile.keyring_service())
+                .and_then(|secrets| secrets.set(&account.name, kind, secret))
+                .map_err(|error| ConnectError::from(error).localize(&i18n))?;
+        }
+        loaded.accounts.push(account.clone());
+        save_accounts(&profile.accounts_file(), &loaded.accounts).map_err(|error| {
+            i18n.t_args("error-accounts-file", args!["detail" => error.to_string()])
+        })?;
+        Ok(account)
+    };
+    tokio::task::spawn_blocking(work)
+        .await
+        .unwrap_or_else(|error| Err(error.to_string()))
+}
