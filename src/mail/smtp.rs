@@ -236,14 +236,15 @@ pub(crate) fn map_error(
             std::io::Error::other(detail),
         );
     }
-    if error.is_response() || error.is_transient() || error.is_permanent() {
-        if detail.contains("parse") || detail.contains("Parse") {
-            return ConnectError::NotTheProtocol {
-                endpoint: endpoint.clone(),
-                protocol: Protocol::Smtp,
-                detail,
-            };
-        }
+    // lettre's "response" errors are answers it could not parse: not an SMTP server.
+    if error.is_response() {
+        return ConnectError::NotTheProtocol {
+            endpoint: endpoint.clone(),
+            protocol: Protocol::Smtp,
+            detail,
+        };
+    }
+    if error.is_transient() || error.is_permanent() {
         return ConnectError::Server {
             endpoint: endpoint.clone(),
             detail,

@@ -404,9 +404,16 @@ pub fn smtp_parameters(
         builder = builder.add_root_certificate(certificate);
     }
     if let Some(identity) = identity {
-        let (chain, key) = identity.to_pem();
-        let identity =
-            Identity::from_pem(&chain, &key).map_err(|error| TlsError::Setup(error.to_string()))?;
+        // lettre 0.11's rustls back end takes the first argument of `Identity::from_pem` as the
+        // DER bytes of one certificate (not PEM, whatever the name says), so the leaf is given
+        // as DER; servers hold the intermediate authorities of their own PKI.
+        let leaf = identity
+            .chain
+            .first()
+            .ok_or_else(|| TlsError::Setup("the client certificate chain is empty".into()))?;
+        let (_, key) = identity.to_pem();
+        let identity = Identity::from_pem(leaf.as_ref(), &key)
+            .map_err(|error| TlsError::Setup(error.to_string()))?;
         builder = builder.identify_with(identity);
     }
     builder

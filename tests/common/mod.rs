@@ -1,0 +1,119 @@
+//! What the integration tests share: the real mail stack started by `tests/run.sh`
+//! (Dovecot + Postfix on loopback, see `tests/mailstack/`), accounts pointing at it, and tokens
+//! minted with the key Dovecot validates.
+#![allow(dead_code)]
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use pli::i18n::{I18n, Language};
+use pli::mail::account::{Account, AuthKind, BoxKind, Endpoint, Security};
+use pli::mail::connect::Credentials;
+use pli::mail::secrets::Secret;
+
+/// Reads a variable written by `mailstack.sh start`. The stack is part of the test suite, not
+/// an option: without it these tests fail and say how to start it.
+pub fn env(name: &str) -> String {
+    std::env::var(name).unwrap_or_else(|_| {
+        panic!(
+            "{name} is not set: run the tests with tests/run.sh, which starts the real mail stack"
+        )
+    })
+}
+
+pub fn port(name: &str) -> u16 {
+    env(name)
+        .parse()
+        .unwrap_or_else(|_| panic!("{name} is not a port"))
+}
+
+pub fn endpoint(prefix: &str) -> Endpoint {
+    Endpoint::new(
+        env(&format!("{prefix}_HOST")),
+        port(&format!("{prefix}_PORT")),
+    )
+}
+
+pub fn ca() -> PathBuf {
+    PathBuf::from(env("PLI_TEST_CA"))
+}
+
+pub fn password() -> Secret {
+    Secret::new(env("PLI_TEST_PASSWORD"))
+}
+
+pub fn doctor() -> String {
+    env("PLI_TEST_USER_DOCTOR")
+}
+
+pub fn i18n() -> Arc<I18n> {
+    Arc::new(I18n::new(Language::En))
+}
+
+/// A box on the test stack; the test CA is the administrator's extra authority, as a real
+/// operator's IGC-Santé chain would be for a real box.
+pub fn account(address: &str, security: Security) -> Account {
+    let (imap, smtp) = match security {
+        Security::Starttls => (
+            endpoint("PLI_TEST_IMAP_STARTTLS"),
+            endpoint("PLI_TEST_SMTP_SUBMISSION"),
+        ),
+        Security::Tls => (
+            endpoint("PLI_TEST_IMAPS"),
+            endpoint("PLI_TEST_SMTP_SUBMISSIONS"),
+        ),
+    };
+    Account {
+        name: address.split('@').next().unwrap_or("box").replace('.', "-"),
+        address: address.to_string(),
+        kind: BoxKind::Personal,
+        display_name: None,
+        imap,
+        smtp,
+        security,
+        auth: AuthKind::Password,
+        login: None,
+        certificate: None,
+        certificate_key: None,
+        ca_file: Some(ca()),
+    }
+}
+
+pub fn with_password(account: &Account, password: &str) -> Credentials {
+    Credentials::Password {
+        login: account.address.clone(),
+        password: Secret::new(password),
+    }
+}
+
+/// An HS256 JWT like a Pro Santé Connect access token, signed with the key Dovecot checks.
+pub fn token(email: &str, lifetime_seconds: i64, key: Option<&[u8]>) -> Secret {
+    let stack_key = std::fs::read(env("PLI_TEST_OAUTH_KEY")).expect("the stack's HS256 key");
+    let key = key.unwrap_or(&stack_key);
+    let now = chrono::Utc::now().timestamp();
+    let claims = serde_json::json!({
+        "iss": "https://auth.bas.psc.esante.gouv.fr/auth/realms/esante-wallet",
+        "sub": "f:test-professional",
+        "email": email,
+        "iat": now.min(now + lifetime_seconds),
+        "nbf": now.min(now + lifetime_seconds) - 5,
+        "exp": now + lifetime_seconds,
+        "scope": "openid scope_all",
+    });
+    let header = jsonwebtoken::Header::new(jsonwebtoken::Algorithm::HS256);
+    let jwt = jsonwebtoken::encode(
+        &header,
+        &claims,
+        &jsonwebtoken::EncodingKey::from_secret(key),
+    )
+    .expect("a JWT");
+    Secret::new(jwt)
+}
+
+pub fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("a runtime")
+}
