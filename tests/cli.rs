@@ -1,0 +1,129 @@
+//! The command line as administrators' scripts call it: `pli --profile DIR account …`, the secret
+//! on standard input, the real keyring and the real servers.
+
+mod common;
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+use common::*;
+
+fn pli(profile: &std::path::Path, arguments: &[&str], stdin: &str) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_pli"))
+        .arg("--profile")
+        .arg(profile)
+        .args(arguments)
+        .env("PLI_LANG", "en")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("pli starts");
+    child.stdin.take().expect("stdin").write_all(stdin.as_bytes()).expect("secret written");
+    child.wait_with_output().expect("pli ends")
+}
+
+fn text(output: &Output) -> String {
+    format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr))
+}
+
+fn add_doctor(profile: &std::path::Path, name: &str, password: &str) -> Output {
+    let imap = endpoint("PLI_TEST_IMAP_STARTTLS").to_string();
+    let smtp = endpoint("PLI_TEST_SMTP_SUBMISSION").to_string();
+    let ca = ca();
+    pli(
+        profile,
+        &[
+            "account", "add", name, "--address", &doctor(), "--type", "per", "--imap", &imap, "--smtp", &smtp,
+            "--security", "starttls", "--auth", "password", "--display-name", "Dr_Jean_MARTIN_CH Test",
+            "--ca-file", ca.to_str().expect("utf-8 path"),
+        ],
+        &format!("{password}\n"),
+    )
+}
+
+#[test]
+fn account_add_test_list_remove_round_trip() {
+    let profile = tempfile::tempdir().expect("a profile folder");
+    let added = add_doctor(profile.path(), "cabinet", password().expose());
+    assert!(added.status.success(), "{}", text(&added));
+
+    let file = std::fs::read_to_string(profile.path().join("config/accounts.toml")).expect("accounts.toml");
+    assert!(file.contains("dr.martin@ch-test.mssante.fr"));
+    assert!(!file.contains(password().expose()), "the password must not be in the file");
+
+    let tested = pli(profile.path(), &["account", "test", "cabinet"], "");
+    assert!(tested.status.success(), "{}", text(&tested));
+    let report = text(&tested);
+    assert!(report.contains("IMAP") && report.contains("IMAP4rev1"), "{report}");
+    assert!(report.contains("SMTP") && report.contains("AUTH"), "{report}");
+
+    let listed = pli(profile.path(), &["account", "list", "--json"], "");
+    let accounts: serde_json::Value = serde_json::from_slice(&listed.stdout).expect("JSON");
+    assert_eq!(accounts[0]["name"], "cabinet");
+    assert_eq!(accounts[0]["type"], "PER");
+
+    let removed = pli(profile.path(), &["account", "remove", "cabinet"], "");
+    assert!(removed.status.success(), "{}", text(&removed));
+    let listed = pli(profile.path(), &["account", "list", "--json"], "");
+    assert_eq!(serde_json::from_slice::<serde_json::Value>(&listed.stdout).expect("JSON"), serde_json::json!([]));
+
+    // The secret went with the box: a new box of the same name has none.
+    let service = pli::profile::Profile::at(profile.path()).keyring_service().to_string();
+    let secrets = pli::mail::secrets::Secrets::os(&service).expect("keyring");
+    assert!(secrets.find("cabinet", pli::mail::secrets::SecretKind::Password).expect("asked").is_none());
+}
+
+#[test]
+fn account_test_with_a_wrong_password_exits_1_with_a_sentence() {
+    let profile = tempfile::tempdir().expect("a profile folder");
+    let added = add_doctor(profile.path(), "cabinet", "wrong password");
+    assert!(added.status.success(), "{}", text(&added));
+    let tested = pli(profile.path(), &["account", "test", "cabinet"], "");
+    assert_eq!(tested.status.code(), Some(1), "{}", text(&tested));
+    assert!(text(&tested).contains("refuses the password"), "{}", text(&tested));
+}
+
+#[test]
+fn the_secret_is_never_taken_from_the_command_line() {
+    let profile = tempfile::tempdir().expect("a profile folder");
+    let output = pli(profile.path(), &["account", "add", "x", "--address", "a@b.mssante.fr", "--password", "p"], "");
+    assert_eq!(output.status.code(), Some(2), "clap refuses an unknown flag: {}", text(&output));
+    let empty = add_doctor(profile.path(), "cabinet", "");
+    assert_eq!(empty.status.code(), Some(1));
+    assert!(text(&empty).contains("No secret"), "{}", text(&empty));
+}
+
+#[test]
+fn a_damaged_accounts_file_is_reported_by_line_and_the_rest_still_works() {
+    let profile = tempfile::tempdir().expect("a profile folder");
+    std::fs::create_dir_all(profile.path().join("config")).expect("folder");
+    std::fs::write(
+        profile.path().join("config/accounts.toml"),
+        "[[account]]\nname = \"ehpad\"\naddress = \"secretariat@ehpad-test.mssante.fr\"\ntype = \"ORG\"\nimap = \"localhost:10143\"\nsmtp = \"localhost:10587\"\n\n[[account]]\nname = \"broken\"\naddress = \"x@y.mssante.fr\"\ntype = \"XYZ\"\nimap = \"localhost:10143\"\nsmtp = \"localhost:10587\"\n",
+    )
+    .expect("written");
+    let listed = pli(profile.path(), &["account", "list"], "");
+    assert!(listed.status.success(), "{}", text(&listed));
+    let output = text(&listed);
+    assert!(output.contains("ehpad"), "{output}");
+    assert!(output.contains("line 11"), "{output}");
+}
+
+#[test]
+fn a_wrong_pkcs12_password_is_refused_at_add_time() {
+    let profile = tempfile::tempdir().expect("a profile folder");
+    let imap = endpoint("PLI_TEST_IMAPS").to_string();
+    let smtp = endpoint("PLI_TEST_SMTP_SUBMISSIONS").to_string();
+    let output = pli(
+        profile.path(),
+        &[
+            "account", "add", "certificat", "--address", &doctor(), "--type", "app", "--imap", &imap, "--smtp",
+            &smtp, "--security", "tls", "--auth", "certificate", "--cert", &env("PLI_TEST_CLIENT_P12"),
+        ],
+        "not-the-passphrase\n",
+    );
+    assert_eq!(output.status.code(), Some(1), "{}", text(&output));
+    assert!(text(&output).contains("password of the certificate"), "{}", text(&output));
+    assert!(!profile.path().join("config/accounts.toml").exists(), "nothing saved");
+}
