@@ -73,8 +73,10 @@ pub enum TrustListError {
 }
 
 impl TrustList {
+    /// Reads the list from its text (the caller decodes the downloaded bytes). A byte order
+    /// mark, which some servers add, is skipped.
     pub fn parse(xml: &str) -> Result<Self, TrustListError> {
-        ListReader::default().read(xml)
+        ListReader::default().read(xml.strip_prefix('\u{feff}').unwrap_or(xml))
     }
 
     /// The list in the published format, for the snapshot the app stores.
@@ -472,6 +474,12 @@ mod tests {
             list.generated_at(),
             NaiveDate::from_ymd_opt(2025, 11, 3).and_then(|d| d.and_hms_opt(2, 15, 7))
         );
+    }
+
+    #[test]
+    fn ann_whitelist_byte_order_mark_is_skipped() {
+        let with_bom = format!("\u{feff}{TEST_LIST}");
+        assert_eq!(TrustList::parse(&with_bom), Ok(test_list()));
     }
 
     #[test]
