@@ -17,5 +17,6 @@
 //! - [`headers`]: the `X-MSS-*` headers, the sender display name and the XDM subject.
 
 pub mod address;
+pub mod inactivity;
 pub mod ins;
 pub mod whitelist;
