@@ -17,6 +17,7 @@
 //! - [`headers`]: the `X-MSS-*` headers, the sender display name and the XDM subject.
 
 pub mod address;
+pub mod conversation;
 pub mod headers;
 pub mod inactivity;
 pub mod ins;
