@@ -746,6 +746,15 @@ Diagnostic-Code: smtp; 421 4.4.1 connection timed out\r\n";
         );
     }
 
+    proptest::proptest! {
+        #[test]
+        fn rfc_3464_parse_never_panics(report in "(\\PC|\r?\n){0,300}") {
+            for bounce in parse_delivery_status(&report) {
+                proptest::prop_assert!(bounce.recipient.is_some());
+            }
+        }
+    }
+
     #[test]
     fn reported_code_inside_the_diagnostic_is_used() {
         assert_eq!(

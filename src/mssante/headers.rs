@@ -477,6 +477,23 @@ mod tests {
         }
     }
 
+    proptest::proptest! {
+        #[test]
+        fn eco_3_1_3_prefix_hidden_for_any_label(
+            marker in "(|Re: |RE : |TR: |Fwd: Re: )",
+            rest in "\\PC{0,60}",
+        ) {
+            let subject = format!("{marker}XDM/1.0/DDM+{rest}");
+            let expected = format!("{marker}{}", rest.trim_start());
+            proptest::prop_assert_eq!(subject_for_display(&subject), expected);
+        }
+
+        #[test]
+        fn eco_3_1_3_display_never_panics(subject in "\\PC{0,80}") {
+            let _ = subject_for_display(&subject);
+        }
+    }
+
     #[test]
     fn eco_3_1_3_round_trip_with_the_builder() {
         let birth = NaiveDate::from_ymd_opt(2001, 12, 25).unwrap_or_default();
