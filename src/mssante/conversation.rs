@@ -218,17 +218,21 @@ fn normalise_message_id(id: &str) -> String {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum BounceReason {
     /// The conversation was closed (`X-MSS-MES: FIN`) and the message answered it.
-    /// Text: "conversation" with "clos", "clotur", "ferm", "termin", "closed", "ended".
+    /// Text: "conversation" with "clos", "clotur", "ferm", "termin", "ended".
     ConversationClosed,
     /// The patient's messaging is closed: account closed, service refused or deactivated.
     /// Status 5.2.1; text: "messagerie", "compte", "account", "mailbox", "espace sante" with
-    /// "ferm", "clotur", "clos", "desactiv", "disabled", "suspend", "inactive"; or "oppos".
+    /// "clos", "clotur", "ferm", "desactiv", "disabled", "suspend", "inactive"; or "oppos".
     MessagingClosed,
     /// No such patient box (status 5.1.1; text "unknown", "inconnu", "does not exist",
-    /// "n'existe pas", "no such user", "not found", "introuvable").
+    /// "existe pas", "no such user", "not found", "introuvable").
     PatientUnknown,
     /// The address itself is wrong (status 5.1.3, 5.1.2; text "invalid", "invalide",
     /// "syntax", "syntaxe", "malformed").
+    ///
+    /// When neither the text nor the code is specific, the code is read first (from `Status`,
+    /// or from the diagnostic), then the words for size, for an invalid address and for an
+    /// unknown patient, in that order.
     InvalidAddress,
     /// Over the size limit (status 5.3.4, 5.2.3, SMTP 552; text "too large", "too big",
     /// "volumineux", "taille", "size limit", "message size").
@@ -280,6 +284,33 @@ pub fn parse_delivery_status(report: &str) -> Vec<Bounce> {
         .collect()
 }
 
+// Words looked for in diagnostic texts, lowercase and without accents (see `folded`).
+const CONVERSATION: &[&str] = &["conversation"];
+const ENDED: &[&str] = &["clos", "clotur", "ferm", "termin", "ended"];
+const MESSAGING_SERVICE: &[&str] = &["messagerie", "compte", "account", "mailbox", "espace sante"];
+const DISABLED: &[&str] = &[
+    "clos", "clotur", "ferm", "desactiv", "disabled", "suspend", "inactive",
+];
+const OPPOSED: &[&str] = &["oppos"];
+const TOO_LARGE: &[&str] = &[
+    "too large",
+    "too big",
+    "volumineux",
+    "taille",
+    "size limit",
+    "message size",
+];
+const INVALID: &[&str] = &["invalid", "syntax", "malformed"];
+const UNKNOWN: &[&str] = &[
+    "unknown",
+    "inconnu",
+    "does not exist",
+    "existe pas",
+    "no such user",
+    "not found",
+    "introuvable",
+];
+
 /// The reason behind a failure, from its enhanced status code (`5.1.1`) if known and its
 /// diagnostic or human-readable text. Specific wording wins over the code, because a closed
 /// messaging service may well answer with a generic "no such user" code.
@@ -287,55 +318,24 @@ pub fn bounce_reason(status: Option<&str>, diagnostic: Option<&str>) -> BounceRe
     let text = diagnostic.map(folded).unwrap_or_default();
     let mentions = |words: &[&str]| words.iter().any(|word| text.contains(word));
 
-    if text.contains("conversation")
-        && mentions(&["clos", "clotur", "ferm", "termin", "closed", "ended"])
-    {
+    if mentions(CONVERSATION) && mentions(ENDED) {
         return BounceReason::ConversationClosed;
     }
-    let closed_service = mentions(&["messagerie", "compte", "account", "mailbox", "espace sante"])
-        && mentions(&[
-            "ferm", "clotur", "clos", "desactiv", "disabled", "suspend", "inactive",
-        ]);
-    if closed_service || text.contains("oppos") {
+    if (mentions(MESSAGING_SERVICE) && mentions(DISABLED)) || mentions(OPPOSED) {
         return BounceReason::MessagingClosed;
     }
-
     let code = status
         .map(str::to_owned)
         .or_else(|| enhanced_status_code(&text));
     match code.as_deref() {
-        Some("5.1.1") => return BounceReason::PatientUnknown,
-        Some("5.1.2" | "5.1.3") => return BounceReason::InvalidAddress,
-        Some("5.2.1") => return BounceReason::MessagingClosed,
-        Some("5.2.3" | "5.3.4") => return BounceReason::TooLarge,
-        _ => {}
-    }
-
-    if text.starts_with("552")
-        || mentions(&[
-            "too large",
-            "too big",
-            "volumineux",
-            "taille",
-            "size limit",
-            "message size",
-        ])
-    {
-        BounceReason::TooLarge
-    } else if mentions(&["invalid", "invalide", "syntax", "malformed"]) {
-        BounceReason::InvalidAddress
-    } else if mentions(&[
-        "unknown",
-        "inconnu",
-        "does not exist",
-        "n'existe pas",
-        "no such user",
-        "not found",
-        "introuvable",
-    ]) {
-        BounceReason::PatientUnknown
-    } else {
-        BounceReason::Other
+        Some("5.1.1") => BounceReason::PatientUnknown,
+        Some("5.1.2" | "5.1.3") => BounceReason::InvalidAddress,
+        Some("5.2.1") => BounceReason::MessagingClosed,
+        Some("5.2.3" | "5.3.4") => BounceReason::TooLarge,
+        _ if text.starts_with("552") || mentions(TOO_LARGE) => BounceReason::TooLarge,
+        _ if mentions(INVALID) => BounceReason::InvalidAddress,
+        _ if mentions(UNKNOWN) => BounceReason::PatientUnknown,
+        _ => BounceReason::Other,
     }
 }
 
@@ -727,6 +727,7 @@ Diagnostic-Code: smtp; 421 4.4.1 connection timed out\r\n";
             ),
             ("550 Destinataire inconnu", BounceReason::PatientUnknown),
             ("550 Patient introuvable", BounceReason::PatientUnknown),
+            ("Cette adresse n’existe pas", BounceReason::PatientUnknown),
             ("554 Transaction failed", BounceReason::Other),
             ("", BounceReason::Other),
         ];
