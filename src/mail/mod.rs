@@ -6,4 +6,5 @@ pub mod discover;
 pub mod imap;
 pub mod secrets;
 pub mod smtp;
+pub mod store;
 pub mod tls;

@@ -1,0 +1,1105 @@
+//! The local store: one SQLite file per profile (WAL, STRICT tables, forward-only migrations)
+//! holding folders, envelopes, flags, raw messages, a full-text index, the outbox and the
+//! actions made offline.
+//!
+//! Every write that belongs together is one transaction, so a crash or a dropped connection
+//! leaves the store as it was before the batch or after it, never between.
+
+use std::path::Path;
+
+use rusqlite::{params, Connection, OptionalExtension, Transaction};
+
+/// Forward-only migrations: index = the schema version it leads to, minus one. Never edit a
+/// released entry; append a new one.
+const MIGRATIONS: &[&str] = &[r#"
+CREATE TABLE folder (
+    id INTEGER PRIMARY KEY,
+    account TEXT NOT NULL,
+    name TEXT NOT NULL,
+    role TEXT,
+    uidvalidity INTEGER,
+    uidnext INTEGER,
+    highestmodseq INTEGER,
+    UNIQUE (account, name)
+) STRICT;
+
+CREATE TABLE message (
+    id INTEGER PRIMARY KEY,
+    folder_id INTEGER NOT NULL REFERENCES folder(id) ON DELETE CASCADE,
+    uid INTEGER NOT NULL,
+    modseq INTEGER,
+    flags INTEGER NOT NULL DEFAULT 0,
+    date INTEGER NOT NULL,
+    size INTEGER NOT NULL,
+    subject TEXT NOT NULL DEFAULT '',
+    from_name TEXT NOT NULL DEFAULT '',
+    from_address TEXT NOT NULL DEFAULT '',
+    recipients TEXT NOT NULL DEFAULT '',
+    message_id TEXT,
+    in_reply_to TEXT,
+    refs TEXT,
+    has_attachment INTEGER NOT NULL DEFAULT 0,
+    raw BLOB,
+    UNIQUE (folder_id, uid)
+) STRICT;
+CREATE INDEX message_newest_first ON message (folder_id, date DESC, uid DESC);
+CREATE INDEX message_by_message_id ON message (message_id);
+
+CREATE VIRTUAL TABLE message_text USING fts5(
+    subject, correspondents, body,
+    content = '', contentless_delete = 1,
+    tokenize = 'unicode61 remove_diacritics 2'
+);
+
+CREATE TABLE outbox (
+    id INTEGER PRIMARY KEY,
+    account TEXT NOT NULL,
+    message_id TEXT NOT NULL UNIQUE,
+    raw BLOB NOT NULL,
+    mail_from TEXT NOT NULL,
+    recipients TEXT NOT NULL,
+    delivery_notification INTEGER NOT NULL DEFAULT 0,
+    state TEXT NOT NULL CHECK (state IN ('queued', 'accepted', 'done')),
+    attempts INTEGER NOT NULL DEFAULT 0,
+    last_error TEXT,
+    created INTEGER NOT NULL
+) STRICT;
+
+CREATE TABLE pending_action (
+    id INTEGER PRIMARY KEY,
+    account TEXT NOT NULL,
+    folder TEXT NOT NULL,
+    uid INTEGER NOT NULL,
+    kind TEXT NOT NULL,
+    target TEXT,
+    created INTEGER NOT NULL
+) STRICT;
+"#];
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("the local mail store cannot be opened at {path}: {source}")]
+    Open {
+        path: String,
+        source: rusqlite::Error,
+    },
+    #[error("the local mail store was written by a newer Pli (schema {found}, this one knows {known}); update Pli")]
+    TooNew { found: i64, known: i64 },
+    #[error("the local mail store failed: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("there is no folder '{0}' in the local store")]
+    UnknownFolder(String),
+}
+
+pub type Result<T> = std::result::Result<T, StoreError>;
+
+/// IMAP system flags as a bit set; keywords are not kept.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
+pub struct Flags(pub u8);
+
+impl Flags {
+    pub const SEEN: u8 = 1;
+    pub const ANSWERED: u8 = 2;
+    pub const FLAGGED: u8 = 4;
+    pub const DELETED: u8 = 8;
+    pub const DRAFT: u8 = 16;
+
+    pub fn has(self, flag: u8) -> bool {
+        self.0 & flag != 0
+    }
+
+    pub fn with(self, flag: u8, on: bool) -> Self {
+        if on {
+            Flags(self.0 | flag)
+        } else {
+            Flags(self.0 & !flag)
+        }
+    }
+
+    /// From IMAP flag names (`\Seen`, `\Flagged`…).
+    pub fn from_names<'a>(names: impl IntoIterator<Item = &'a str>) -> Self {
+        let mut flags = 0;
+        for name in names {
+            flags |= match name.to_ascii_lowercase().as_str() {
+                "\\seen" => Self::SEEN,
+                "\\answered" => Self::ANSWERED,
+                "\\flagged" => Self::FLAGGED,
+                "\\deleted" => Self::DELETED,
+                "\\draft" => Self::DRAFT,
+                _ => 0,
+            };
+        }
+        Flags(flags)
+    }
+}
+
+/// The special use of a folder (RFC 6154).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    Inbox,
+    Sent,
+    Drafts,
+    Trash,
+    Junk,
+    Archive,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Inbox => "inbox",
+            Role::Sent => "sent",
+            Role::Drafts => "drafts",
+            Role::Trash => "trash",
+            Role::Junk => "junk",
+            Role::Archive => "archive",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        Some(match text {
+            "inbox" => Role::Inbox,
+            "sent" => Role::Sent,
+            "drafts" => Role::Drafts,
+            "trash" => Role::Trash,
+            "junk" => Role::Junk,
+            "archive" => Role::Archive,
+            _ => return None,
+        })
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Folder {
+    pub id: i64,
+    pub account: String,
+    pub name: String,
+    pub role: Option<Role>,
+    pub uidvalidity: Option<u32>,
+    pub uidnext: Option<u32>,
+    pub highestmodseq: Option<u64>,
+}
+
+/// What the list shows of a message, and what sync writes.
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+pub struct Envelope {
+    pub uid: u32,
+    pub modseq: Option<u64>,
+    pub flags: Flags,
+    /// Seconds since 1970 (the Date header, or the arrival time when it is missing).
+    pub date: i64,
+    pub size: u32,
+    pub subject: String,
+    pub from_name: String,
+    pub from_address: String,
+    /// Display form of To and Cc, for the list and the search index.
+    pub recipients: String,
+    pub message_id: Option<String>,
+    pub in_reply_to: Option<String>,
+    pub references: Option<String>,
+    pub has_attachment: bool,
+}
+
+/// A message to send, as the outbox keeps it until the server has it and Sent has a copy.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Outgoing {
+    pub id: i64,
+    pub account: String,
+    pub message_id: String,
+    pub raw: Vec<u8>,
+    pub mail_from: String,
+    pub recipients: Vec<String>,
+    pub delivery_notification: bool,
+    pub state: OutboxState,
+    pub attempts: u32,
+    pub last_error: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OutboxState {
+    /// Not yet accepted by the submission server.
+    Queued,
+    /// Accepted by the server; the copy in Sent is still to be made. Never sent again.
+    Accepted,
+    Done,
+}
+
+impl OutboxState {
+    fn as_str(self) -> &'static str {
+        match self {
+            OutboxState::Queued => "queued",
+            OutboxState::Accepted => "accepted",
+            OutboxState::Done => "done",
+        }
+    }
+
+    fn parse(text: &str) -> Self {
+        match text {
+            "accepted" => OutboxState::Accepted,
+            "done" => OutboxState::Done,
+            _ => OutboxState::Queued,
+        }
+    }
+}
+
+/// An action taken while offline (or before the server heard of it), replayed in order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PendingAction {
+    pub id: i64,
+    pub account: String,
+    pub folder: String,
+    pub uid: u32,
+    pub kind: ActionKind,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ActionKind {
+    SetFlag { flag: u8, on: bool },
+    Move { to: String },
+}
+
+pub struct Store {
+    connection: Connection,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store").finish_non_exhaustive()
+    }
+}
+
+fn now() -> i64 {
+    chrono::Utc::now().timestamp()
+}
+
+impl Store {
+    /// Opens (and creates or migrates) the store. The file is private to the user: it holds
+    /// health data.
+    pub fn open(path: &Path) -> Result<Self> {
+        if let Some(folder) = path.parent() {
+            crate::profile::create_private_dir(folder).map_err(|error| StoreError::Open {
+                path: path.display().to_string(),
+                source: rusqlite::Error::InvalidPath(error.to_string().into()),
+            })?;
+        }
+        let connection = Connection::open(path).map_err(|source| StoreError::Open {
+            path: path.display().to_string(),
+            source,
+        })?;
+        restrict_permissions(path);
+        Self::prepare(connection)
+    }
+
+    /// A store that lives in memory only (tests, the demo).
+    pub fn in_memory() -> Result<Self> {
+        Self::prepare(Connection::open_in_memory()?)
+    }
+
+    fn prepare(mut connection: Connection) -> Result<Self> {
+        connection.pragma_update(None, "journal_mode", "WAL")?;
+        // WAL + NORMAL: a power cut may lose the last transaction, never corrupt the file.
+        connection.pragma_update(None, "synchronous", "NORMAL")?;
+        connection.pragma_update(None, "foreign_keys", "ON")?;
+        connection.busy_timeout(std::time::Duration::from_secs(10))?;
+        migrate(&mut connection)?;
+        Ok(Self { connection })
+    }
+
+    // ----- folders -----
+
+    /// Records a folder seen on the server (its role may change; its sync state stays).
+    pub fn upsert_folder(&self, account: &str, name: &str, role: Option<Role>) -> Result<Folder> {
+        self.connection.execute(
+            "INSERT INTO folder (account, name, role) VALUES (?1, ?2, ?3)
+             ON CONFLICT (account, name) DO UPDATE SET role = excluded.role",
+            params![account, name, role.map(Role::as_str)],
+        )?;
+        self.folder(account, name)?
+            .ok_or_else(|| StoreError::UnknownFolder(name.to_string()))
+    }
+
+    pub fn folder(&self, account: &str, name: &str) -> Result<Option<Folder>> {
+        Ok(self
+            .connection
+            .query_row(
+                "SELECT id, account, name, role, uidvalidity, uidnext, highestmodseq
+                 FROM folder WHERE account = ?1 AND name = ?2",
+                params![account, name],
+                folder_from_row,
+            )
+            .optional()?)
+    }
+
+    pub fn folders(&self, account: &str) -> Result<Vec<Folder>> {
+        let mut statement = self.connection.prepare_cached(
+            "SELECT id, account, name, role, uidvalidity, uidnext, highestmodseq
+             FROM folder WHERE account = ?1
+             ORDER BY CASE role WHEN 'inbox' THEN 0 WHEN 'drafts' THEN 1 WHEN 'sent' THEN 2
+                      WHEN 'archive' THEN 3 WHEN 'junk' THEN 4 WHEN 'trash' THEN 5 ELSE 6 END, name",
+        )?;
+        let folders = statement
+            .query_map(params![account], folder_from_row)?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(folders)
+    }
+
+    pub fn folder_with_role(&self, account: &str, role: Role) -> Result<Option<Folder>> {
+        Ok(self
+            .folders(account)?
+            .into_iter()
+            .find(|folder| folder.role == Some(role)))
+    }
+
+    /// Folders that disappeared from the server go, with their messages.
+    pub fn remove_folders_except(&self, account: &str, keep: &[String]) -> Result<()> {
+        for folder in self.folders(account)? {
+            if !keep.contains(&folder.name) {
+                self.connection
+                    .execute("DELETE FROM folder WHERE id = ?1", params![folder.id])?;
+            }
+        }
+        Ok(())
+    }
+
+    /// A new UIDVALIDITY means every UID we hold is meaningless: forget the messages of the
+    /// folder (they will be fetched again) and start over.
+    pub fn reset_folder(&mut self, folder: i64, uidvalidity: u32) -> Result<()> {
+        let transaction = self.connection.transaction()?;
+        delete_text_of_folder(&transaction, folder)?;
+        transaction.execute("DELETE FROM message WHERE folder_id = ?1", params![folder])?;
+        transaction.execute(
+            "UPDATE folder SET uidvalidity = ?2, uidnext = NULL, highestmodseq = NULL WHERE id = ?1",
+            params![folder, uidvalidity],
+        )?;
+        transaction.commit()?;
+        Ok(())
+    }
+
+    pub fn set_sync_state(
+        &self,
+        folder: i64,
+        uidnext: Option<u32>,
+        highestmodseq: Option<u64>,
+    ) -> Result<()> {
+        self.connection.execute(
+            "UPDATE folder SET uidnext = ?2, highestmodseq = ?3 WHERE id = ?1",
+            params![folder, uidnext, highestmodseq.map(|m| m as i64)],
+        )?;
+        Ok(())
+    }
+
+    // ----- messages -----
+
+    /// Stores a batch of envelopes in one transaction; a UID already known is updated, so a
+    /// batch fetched twice after a dropped connection changes nothing.
+    pub fn insert_envelopes(&mut self, folder: i64, envelopes: &[Envelope]) -> Result<usize> {
+        let transaction = self.connection.transaction()?;
+        let mut inserted = 0;
+        {
+            let mut insert = transaction.prepare_cached(
+                "INSERT INTO message (folder_id, uid, modseq, flags, date, size, subject, from_name,
+                    from_address, recipients, message_id, in_reply_to, refs, has_attachment)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)
+                 ON CONFLICT (folder_id, uid) DO UPDATE SET flags = excluded.flags, modseq = excluded.modseq
+                 RETURNING id, (SELECT count(*) FROM message_text WHERE rowid = message.id)",
+            )?;
+            let mut index = transaction.prepare_cached(
+                "INSERT INTO message_text (rowid, subject, correspondents, body) VALUES (?1, ?2, ?3, '')",
+            )?;
+            for envelope in envelopes {
+                let (id, indexed): (i64, i64) = insert.query_row(
+                    params![
+                        folder,
+                        envelope.uid,
+                        envelope.modseq.map(|m| m as i64),
+                        envelope.flags.0,
+                        envelope.date,
+                        envelope.size,
+                        envelope.subject,
+                        envelope.from_name,
+                        envelope.from_address,
+                        envelope.recipients,
+                        envelope.message_id,
+                        envelope.in_reply_to,
+                        envelope.references,
+                        envelope.has_attachment,
+                    ],
+                    |row| Ok((row.get(0)?, row.get(1)?)),
+                )?;
+                if indexed == 0 {
+                    let correspondents = format!(
+                        "{} {} {}",
+                        envelope.from_name, envelope.from_address, envelope.recipients
+                    );
+                    index.execute(params![id, envelope.subject, correspondents])?;
+                    inserted += 1;
+                }
+            }
+        }
+        transaction.commit()?;
+        Ok(inserted)
+    }
+
+    /// Keeps the raw message and indexes its text (subject, correspondents, body).
+    pub fn set_raw(&mut self, folder: i64, uid: u32, raw: &[u8], body_text: &str) -> Result<()> {
+        let transaction = self.connection.transaction()?;
+        let row: Option<(i64, String, String, String, String)> = transaction
+            .query_row(
+                "SELECT id, subject, from_name, from_address, recipients FROM message WHERE folder_id = ?1 AND uid = ?2",
+                params![folder, uid],
+                |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?, row.get(4)?)),
+            )
+            .optional()?;
+        if let Some((id, subject, from_name, from_address, recipients)) = row {
+            transaction.execute(
+                "UPDATE message SET raw = ?2 WHERE id = ?1",
+                params![id, raw],
+            )?;
+            transaction.execute("DELETE FROM message_text WHERE rowid = ?1", params![id])?;
+            transaction.execute(
+                "INSERT INTO message_text (rowid, subject, correspondents, body) VALUES (?1, ?2, ?3, ?4)",
+                params![id, subject, format!("{from_name} {from_address} {recipients}"), body_text],
+            )?;
+        }
+        transaction.commit()?;
+        Ok(())
+    }
+
+    pub fn raw(&self, folder: i64, uid: u32) -> Result<Option<Vec<u8>>> {
+        Ok(self
+            .connection
+            .query_row(
+                "SELECT raw FROM message WHERE folder_id = ?1 AND uid = ?2",
+                params![folder, uid],
+                |row| row.get::<_, Option<Vec<u8>>>(0),
+            )
+            .optional()?
+            .flatten())
+    }
+
+    /// UIDs whose raw message is still to be fetched, newest first, under a size limit.
+    pub fn missing_bodies(&self, folder: i64, max_size: u32, limit: usize) -> Result<Vec<u32>> {
+        let mut statement = self.connection.prepare_cached(
+            "SELECT uid FROM message WHERE folder_id = ?1 AND raw IS NULL AND size <= ?2
+             ORDER BY uid DESC LIMIT ?3",
+        )?;
+        let uids = statement
+            .query_map(params![folder, max_size, limit as i64], |row| row.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(uids)
+    }
+
+    pub fn uids(&self, folder: i64) -> Result<Vec<u32>> {
+        let mut statement = self
+            .connection
+            .prepare_cached("SELECT uid FROM message WHERE folder_id = ?1 ORDER BY uid")?;
+        let uids = statement
+            .query_map(params![folder], |row| row.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(uids)
+    }
+
+    pub fn max_uid(&self, folder: i64) -> Result<Option<u32>> {
+        Ok(self.connection.query_row(
+            "SELECT max(uid) FROM message WHERE folder_id = ?1",
+            params![folder],
+            |row| row.get(0),
+        )?)
+    }
+
+    /// Applies flags read from the server, in one transaction.
+    pub fn update_flags(
+        &mut self,
+        folder: i64,
+        changes: &[(u32, Flags, Option<u64>)],
+    ) -> Result<()> {
+        let transaction = self.connection.transaction()?;
+        {
+            let mut update = transaction.prepare_cached(
+                "UPDATE message SET flags = ?3, modseq = coalesce(?4, modseq) WHERE folder_id = ?1 AND uid = ?2",
+            )?;
+            for (uid, flags, modseq) in changes {
+                update.execute(params![folder, uid, flags.0, modseq.map(|m| m as i64)])?;
+            }
+        }
+        transaction.commit()?;
+        Ok(())
+    }
+
+    /// Forgets messages that are gone from the server.
+    pub fn remove_uids(&mut self, folder: i64, uids: &[u32]) -> Result<()> {
+        let transaction = self.connection.transaction()?;
+        {
+            let mut find = transaction
+                .prepare_cached("SELECT id FROM message WHERE folder_id = ?1 AND uid = ?2")?;
+            let mut unindex =
+                transaction.prepare_cached("DELETE FROM message_text WHERE rowid = ?1")?;
+            let mut delete = transaction.prepare_cached("DELETE FROM message WHERE id = ?1")?;
+            for uid in uids {
+                if let Some(id) = find
+                    .query_row(params![folder, uid], |row| row.get::<_, i64>(0))
+                    .optional()?
+                {
+                    unindex.execute(params![id])?;
+                    delete.execute(params![id])?;
+                }
+            }
+        }
+        transaction.commit()?;
+        Ok(())
+    }
+
+    pub fn count(&self, folder: i64) -> Result<usize> {
+        let count: i64 = self.connection.query_row(
+            "SELECT count(*) FROM message WHERE folder_id = ?1",
+            params![folder],
+            |row| row.get(0),
+        )?;
+        Ok(count as usize)
+    }
+
+    pub fn unread_count(&self, folder: i64) -> Result<usize> {
+        let count: i64 = self.connection.query_row(
+            "SELECT count(*) FROM message WHERE folder_id = ?1 AND flags & 1 = 0",
+            params![folder],
+            |row| row.get(0),
+        )?;
+        Ok(count as usize)
+    }
+
+    /// A window of the list, newest first: what the screen draws, never the whole folder.
+    pub fn page(&self, folder: i64, offset: usize, limit: usize) -> Result<Vec<Envelope>> {
+        let mut statement = self.connection.prepare_cached(
+            "SELECT uid, modseq, flags, date, size, subject, from_name, from_address, recipients,
+                    message_id, in_reply_to, refs, has_attachment
+             FROM message WHERE folder_id = ?1 ORDER BY date DESC, uid DESC LIMIT ?2 OFFSET ?3",
+        )?;
+        let rows = statement
+            .query_map(
+                params![folder, limit as i64, offset as i64],
+                envelope_from_row,
+            )?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(rows)
+    }
+
+    pub fn envelope(&self, folder: i64, uid: u32) -> Result<Option<Envelope>> {
+        Ok(self
+            .connection
+            .query_row(
+                "SELECT uid, modseq, flags, date, size, subject, from_name, from_address, recipients,
+                        message_id, in_reply_to, refs, has_attachment
+                 FROM message WHERE folder_id = ?1 AND uid = ?2",
+                params![folder, uid],
+                envelope_from_row,
+            )
+            .optional()?)
+    }
+
+    /// Full-text search over the folders of one account, newest first. Each word is a prefix;
+    /// accents and case do not matter.
+    pub fn search(
+        &self,
+        account: &str,
+        query: &str,
+        limit: usize,
+    ) -> Result<Vec<(String, Envelope)>> {
+        let Some(expression) = fts_expression(query) else {
+            return Ok(Vec::new());
+        };
+        let mut statement = self.connection.prepare_cached(
+            "SELECT f.name, m.uid, m.modseq, m.flags, m.date, m.size, m.subject, m.from_name, m.from_address,
+                    m.recipients, m.message_id, m.in_reply_to, m.refs, m.has_attachment
+             FROM message_text t JOIN message m ON m.id = t.rowid JOIN folder f ON f.id = m.folder_id
+             WHERE message_text MATCH ?1 AND f.account = ?2
+             ORDER BY m.date DESC LIMIT ?3",
+        )?;
+        let rows = statement
+            .query_map(params![expression, account, limit as i64], |row| {
+                let folder: String = row.get(0)?;
+                Ok((folder, envelope_from_row_at(row, 1)?))
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(rows)
+    }
+
+    /// Sets a flag locally at once and queues it for the server.
+    pub fn set_flag(
+        &mut self,
+        account: &str,
+        folder: &Folder,
+        uid: u32,
+        flag: u8,
+        on: bool,
+    ) -> Result<()> {
+        let transaction = self.connection.transaction()?;
+        let sql = if on {
+            "UPDATE message SET flags = flags | ?3 WHERE folder_id = ?1 AND uid = ?2"
+        } else {
+            "UPDATE message SET flags = flags & ~?3 WHERE folder_id = ?1 AND uid = ?2"
+        };
+        transaction.execute(sql, params![folder.id, uid, flag])?;
+        queue_action(
+            &transaction,
+            account,
+            &folder.name,
+            uid,
+            &ActionKind::SetFlag { flag, on },
+        )?;
+        transaction.commit()?;
+        Ok(())
+    }
+
+    /// Moves a message locally at once (it leaves the list) and queues the move for the server.
+    pub fn move_message(
+        &mut self,
+        account: &str,
+        folder: &Folder,
+        uid: u32,
+        to: &str,
+    ) -> Result<()> {
+        let transaction = self.connection.transaction()?;
+        if let Some(id) = transaction
+            .query_row(
+                "SELECT id FROM message WHERE folder_id = ?1 AND uid = ?2",
+                params![folder.id, uid],
+                |row| row.get::<_, i64>(0),
+            )
+            .optional()?
+        {
+            transaction.execute("DELETE FROM message_text WHERE rowid = ?1", params![id])?;
+            transaction.execute("DELETE FROM message WHERE id = ?1", params![id])?;
+        }
+        queue_action(
+            &transaction,
+            account,
+            &folder.name,
+            uid,
+            &ActionKind::Move { to: to.to_string() },
+        )?;
+        transaction.commit()?;
+        Ok(())
+    }
+
+    /// The actions still to replay, oldest first.
+    pub fn pending_actions(&self, account: &str) -> Result<Vec<PendingAction>> {
+        let mut statement = self.connection.prepare_cached(
+            "SELECT id, account, folder, uid, kind, target FROM pending_action WHERE account = ?1 ORDER BY id",
+        )?;
+        let actions = statement
+            .query_map(params![account], |row| {
+                let kind: String = row.get(4)?;
+                let target: Option<String> = row.get(5)?;
+                let kind = match kind.as_str() {
+                    "move" => ActionKind::Move {
+                        to: target.unwrap_or_default(),
+                    },
+                    other => {
+                        let (flag, on) = other.split_once(':').unwrap_or(("0", "1"));
+                        ActionKind::SetFlag {
+                            flag: flag.parse().unwrap_or(0),
+                            on: on == "1",
+                        }
+                    }
+                };
+                Ok(PendingAction {
+                    id: row.get(0)?,
+                    account: row.get(1)?,
+                    folder: row.get(2)?,
+                    uid: row.get(3)?,
+                    kind,
+                })
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(actions)
+    }
+
+    pub fn action_done(&self, id: i64) -> Result<()> {
+        self.connection
+            .execute("DELETE FROM pending_action WHERE id = ?1", params![id])?;
+        Ok(())
+    }
+
+    // ----- outbox -----
+
+    /// Puts a message in the outbox. The same Message-ID twice is one message.
+    pub fn enqueue(
+        &self,
+        account: &str,
+        message_id: &str,
+        raw: &[u8],
+        mail_from: &str,
+        recipients: &[String],
+        delivery_notification: bool,
+    ) -> Result<i64> {
+        let recipients = serde_json::to_string(recipients).unwrap_or_else(|_| "[]".into());
+        self.connection.execute(
+            "INSERT INTO outbox (account, message_id, raw, mail_from, recipients, delivery_notification, state, created)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'queued', ?7)
+             ON CONFLICT (message_id) DO NOTHING",
+            params![account, message_id, raw, mail_from, recipients, delivery_notification, now()],
+        )?;
+        Ok(self.connection.query_row(
+            "SELECT id FROM outbox WHERE message_id = ?1",
+            params![message_id],
+            |row| row.get(0),
+        )?)
+    }
+
+    /// Messages not yet done, oldest first.
+    pub fn outbox(&self, account: &str) -> Result<Vec<Outgoing>> {
+        let mut statement = self.connection.prepare_cached(
+            "SELECT id, account, message_id, raw, mail_from, recipients, delivery_notification, state, attempts, last_error
+             FROM outbox WHERE account = ?1 AND state != 'done' ORDER BY id",
+        )?;
+        let rows = statement
+            .query_map(params![account], |row| {
+                let recipients: String = row.get(5)?;
+                let state: String = row.get(7)?;
+                Ok(Outgoing {
+                    id: row.get(0)?,
+                    account: row.get(1)?,
+                    message_id: row.get(2)?,
+                    raw: row.get(3)?,
+                    mail_from: row.get(4)?,
+                    recipients: serde_json::from_str(&recipients).unwrap_or_default(),
+                    delivery_notification: row.get(6)?,
+                    state: OutboxState::parse(&state),
+                    attempts: row.get(8)?,
+                    last_error: row.get(9)?,
+                })
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(rows)
+    }
+
+    pub fn outbox_state(&self, id: i64) -> Result<Option<OutboxState>> {
+        Ok(self
+            .connection
+            .query_row(
+                "SELECT state FROM outbox WHERE id = ?1",
+                params![id],
+                |row| row.get::<_, String>(0),
+            )
+            .optional()?
+            .map(|state| OutboxState::parse(&state)))
+    }
+
+    pub fn set_outbox_state(&self, id: i64, state: OutboxState) -> Result<()> {
+        self.connection.execute(
+            "UPDATE outbox SET state = ?2, last_error = NULL WHERE id = ?1",
+            params![id, state.as_str()],
+        )?;
+        Ok(())
+    }
+
+    pub fn outbox_failed(&self, id: i64, error: &str) -> Result<()> {
+        self.connection.execute(
+            "UPDATE outbox SET attempts = attempts + 1, last_error = ?2 WHERE id = ?1",
+            params![id, error],
+        )?;
+        Ok(())
+    }
+}
+
+fn queue_action(
+    transaction: &Transaction<'_>,
+    account: &str,
+    folder: &str,
+    uid: u32,
+    kind: &ActionKind,
+) -> Result<()> {
+    let (kind, target) = match kind {
+        ActionKind::SetFlag { flag, on } => (format!("{flag}:{}", u8::from(*on)), None),
+        ActionKind::Move { to } => ("move".to_string(), Some(to.clone())),
+    };
+    transaction.execute(
+        "INSERT INTO pending_action (account, folder, uid, kind, target, created) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![account, folder, uid, kind, target, now()],
+    )?;
+    Ok(())
+}
+
+fn delete_text_of_folder(transaction: &Transaction<'_>, folder: i64) -> Result<()> {
+    transaction.execute(
+        "DELETE FROM message_text WHERE rowid IN (SELECT id FROM message WHERE folder_id = ?1)",
+        params![folder],
+    )?;
+    Ok(())
+}
+
+/// Turns what the user typed into an FTS5 expression: each word a quoted prefix, all required.
+/// Quoting makes FTS syntax characters in the input plain text.
+fn fts_expression(query: &str) -> Option<String> {
+    let terms: Vec<String> = query
+        .split(|c: char| !c.is_alphanumeric() && c != '@' && c != '.' && c != '-' && c != '_')
+        .filter(|word| !word.is_empty())
+        .map(|word| format!("\"{}\"*", word.replace('"', "")))
+        .collect();
+    (!terms.is_empty()).then(|| terms.join(" "))
+}
+
+fn folder_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Folder> {
+    let role: Option<String> = row.get(3)?;
+    Ok(Folder {
+        id: row.get(0)?,
+        account: row.get(1)?,
+        name: row.get(2)?,
+        role: role.as_deref().and_then(Role::parse),
+        uidvalidity: row.get(4)?,
+        uidnext: row.get(5)?,
+        highestmodseq: row.get::<_, Option<i64>>(6)?.map(|m| m as u64),
+    })
+}
+
+fn envelope_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Envelope> {
+    envelope_from_row_at(row, 0)
+}
+
+fn envelope_from_row_at(row: &rusqlite::Row<'_>, first: usize) -> rusqlite::Result<Envelope> {
+    let at = |offset: usize| first + offset;
+    Ok(Envelope {
+        uid: row.get(at(0))?,
+        modseq: row.get::<_, Option<i64>>(at(1))?.map(|m| m as u64),
+        flags: Flags(row.get(at(2))?),
+        date: row.get(at(3))?,
+        size: row.get(at(4))?,
+        subject: row.get(at(5))?,
+        from_name: row.get(at(6))?,
+        from_address: row.get(at(7))?,
+        recipients: row.get(at(8))?,
+        message_id: row.get(at(9))?,
+        in_reply_to: row.get(at(10))?,
+        references: row.get(at(11))?,
+        has_attachment: row.get(at(12))?,
+    })
+}
+
+fn migrate(connection: &mut Connection) -> Result<()> {
+    let version: i64 = connection.pragma_query_value(None, "user_version", |row| row.get(0))?;
+    let known = MIGRATIONS.len() as i64;
+    if version > known {
+        return Err(StoreError::TooNew {
+            found: version,
+            known,
+        });
+    }
+    for (index, migration) in MIGRATIONS.iter().enumerate().skip(version as usize) {
+        let transaction = connection.transaction()?;
+        transaction.execute_batch(migration)?;
+        transaction.pragma_update(None, "user_version", (index + 1) as i64)?;
+        transaction.commit()?;
+    }
+    Ok(())
+}
+
+fn restrict_permissions(path: &Path) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        for file in [
+            path.to_path_buf(),
+            path.with_extension("sqlite-wal"),
+            path.with_extension("sqlite-shm"),
+        ] {
+            let _ = std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn envelope(uid: u32, subject: &str, from: &str, date: i64) -> Envelope {
+        Envelope {
+            uid,
+            date,
+            size: 1000,
+            subject: subject.into(),
+            from_name: from.into(),
+            from_address: "dr.martin@ch-test.mssante.fr".into(),
+            ..Envelope::default()
+        }
+    }
+
+    #[test]
+    fn envelopes_are_listed_newest_first_and_a_batch_twice_is_one() {
+        let mut store = Store::in_memory().unwrap();
+        let inbox = store
+            .upsert_folder("cabinet", "INBOX", Some(Role::Inbox))
+            .unwrap();
+        let batch = [
+            envelope(1, "Résultats", "Dr Noël", 100),
+            envelope(2, "Compte rendu", "Hélène", 200),
+        ];
+        assert_eq!(store.insert_envelopes(inbox.id, &batch).unwrap(), 2);
+        assert_eq!(store.insert_envelopes(inbox.id, &batch).unwrap(), 0);
+        let page = store.page(inbox.id, 0, 10).unwrap();
+        assert_eq!(page.iter().map(|e| e.uid).collect::<Vec<_>>(), [2, 1]);
+        assert_eq!(store.count(inbox.id).unwrap(), 2);
+    }
+
+    #[test]
+    fn search_ignores_accents_and_case_and_finds_prefixes() {
+        let mut store = Store::in_memory().unwrap();
+        let inbox = store
+            .upsert_folder("cabinet", "INBOX", Some(Role::Inbox))
+            .unwrap();
+        store
+            .insert_envelopes(
+                inbox.id,
+                &[envelope(1, "Résultats d'analyses", "Hélène Noël", 100)],
+            )
+            .unwrap();
+        store
+            .insert_envelopes(inbox.id, &[envelope(2, "Planning", "Benoît", 200)])
+            .unwrap();
+        let found = store.search("cabinet", "resultat helene", 10).unwrap();
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].1.uid, 1);
+        store
+            .set_raw(inbox.id, 2, b"raw", "la glycémie est normale")
+            .unwrap();
+        assert_eq!(store.search("cabinet", "GLYCEMIE", 10).unwrap()[0].1.uid, 2);
+        assert!(
+            store.search("cabinet", "\"* OR", 10).unwrap().is_empty(),
+            "FTS syntax is plain text"
+        );
+        assert!(
+            store.search("ehpad", "planning", 10).unwrap().is_empty(),
+            "another box is not searched"
+        );
+    }
+
+    #[test]
+    fn a_new_uidvalidity_forgets_the_folder() {
+        let mut store = Store::in_memory().unwrap();
+        let inbox = store
+            .upsert_folder("cabinet", "INBOX", Some(Role::Inbox))
+            .unwrap();
+        store
+            .insert_envelopes(inbox.id, &[envelope(1, "a", "b", 1)])
+            .unwrap();
+        store.reset_folder(inbox.id, 42).unwrap();
+        assert_eq!(store.count(inbox.id).unwrap(), 0);
+        assert_eq!(
+            store
+                .folder("cabinet", "INBOX")
+                .unwrap()
+                .unwrap()
+                .uidvalidity,
+            Some(42)
+        );
+        assert!(store.search("cabinet", "a", 10).unwrap().is_empty());
+    }
+
+    #[test]
+    fn offline_actions_apply_at_once_and_queue_in_order() {
+        let mut store = Store::in_memory().unwrap();
+        let inbox = store
+            .upsert_folder("cabinet", "INBOX", Some(Role::Inbox))
+            .unwrap();
+        store
+            .insert_envelopes(
+                inbox.id,
+                &[envelope(1, "a", "b", 1), envelope(2, "c", "d", 2)],
+            )
+            .unwrap();
+        store
+            .set_flag("cabinet", &inbox, 1, Flags::SEEN, true)
+            .unwrap();
+        store.move_message("cabinet", &inbox, 2, "Trash").unwrap();
+        assert!(store
+            .envelope(inbox.id, 1)
+            .unwrap()
+            .unwrap()
+            .flags
+            .has(Flags::SEEN));
+        assert!(store.envelope(inbox.id, 2).unwrap().is_none());
+        let actions = store.pending_actions("cabinet").unwrap();
+        assert_eq!(actions.len(), 2);
+        assert_eq!(
+            actions[0].kind,
+            ActionKind::SetFlag {
+                flag: Flags::SEEN,
+                on: true
+            }
+        );
+        assert_eq!(actions[1].kind, ActionKind::Move { to: "Trash".into() });
+        store.action_done(actions[0].id).unwrap();
+        assert_eq!(store.pending_actions("cabinet").unwrap().len(), 1);
+    }
+
+    #[test]
+    fn the_outbox_keeps_one_copy_per_message_id() {
+        let store = Store::in_memory().unwrap();
+        let first = store
+            .enqueue(
+                "cabinet",
+                "<a@pli>",
+                b"raw",
+                "a@b.fr",
+                &["c@d.fr".into()],
+                true,
+            )
+            .unwrap();
+        let again = store
+            .enqueue(
+                "cabinet",
+                "<a@pli>",
+                b"raw",
+                "a@b.fr",
+                &["c@d.fr".into()],
+                true,
+            )
+            .unwrap();
+        assert_eq!(first, again);
+        store
+            .set_outbox_state(first, OutboxState::Accepted)
+            .unwrap();
+        let outbox = store.outbox("cabinet").unwrap();
+        assert_eq!(outbox.len(), 1);
+        assert_eq!(outbox[0].state, OutboxState::Accepted);
+        assert_eq!(outbox[0].recipients, ["c@d.fr"]);
+        store.set_outbox_state(first, OutboxState::Done).unwrap();
+        assert!(store.outbox("cabinet").unwrap().is_empty());
+    }
+
+    #[test]
+    fn the_store_survives_reopening_and_refuses_a_newer_schema() {
+        let folder = tempfile::tempdir().unwrap();
+        let path = folder.path().join("pli.sqlite");
+        {
+            let mut store = Store::open(&path).unwrap();
+            let inbox = store
+                .upsert_folder("cabinet", "INBOX", Some(Role::Inbox))
+                .unwrap();
+            store
+                .insert_envelopes(inbox.id, &[envelope(1, "a", "b", 1)])
+                .unwrap();
+        }
+        let store = Store::open(&path).unwrap();
+        let inbox = store.folder("cabinet", "INBOX").unwrap().unwrap();
+        assert_eq!(store.count(inbox.id).unwrap(), 1);
+        drop(store);
+        let connection = Connection::open(&path).unwrap();
+        connection.pragma_update(None, "user_version", 99).unwrap();
+        drop(connection);
+        assert!(matches!(Store::open(&path), Err(StoreError::TooNew { .. })));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn the_store_file_is_private() {
+        use std::os::unix::fs::PermissionsExt;
+        let folder = tempfile::tempdir().unwrap();
+        let path = folder.path().join("pli.sqlite");
+        let _store = Store::open(&path).unwrap();
+        assert_eq!(
+            std::fs::metadata(&path).unwrap().permissions().mode() & 0o777,
+            0o600
+        );
+    }
+}
