@@ -19,12 +19,21 @@ fn pli(profile: &std::path::Path, arguments: &[&str], stdin: &str) -> Output {
         .stderr(Stdio::piped())
         .spawn()
         .expect("pli starts");
-    child.stdin.take().expect("stdin").write_all(stdin.as_bytes()).expect("secret written");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(stdin.as_bytes())
+        .expect("secret written");
     child.wait_with_output().expect("pli ends")
 }
 
 fn text(output: &Output) -> String {
-    format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr))
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    )
 }
 
 fn add_doctor(profile: &std::path::Path, name: &str, password: &str) -> Output {
@@ -34,9 +43,25 @@ fn add_doctor(profile: &std::path::Path, name: &str, password: &str) -> Output {
     pli(
         profile,
         &[
-            "account", "add", name, "--address", &doctor(), "--type", "per", "--imap", &imap, "--smtp", &smtp,
-            "--security", "starttls", "--auth", "password", "--display-name", "Dr_Jean_MARTIN_CH Test",
-            "--ca-file", ca.to_str().expect("utf-8 path"),
+            "account",
+            "add",
+            name,
+            "--address",
+            &doctor(),
+            "--type",
+            "per",
+            "--imap",
+            &imap,
+            "--smtp",
+            &smtp,
+            "--security",
+            "starttls",
+            "--auth",
+            "password",
+            "--display-name",
+            "Dr_Jean_MARTIN_CH Test",
+            "--ca-file",
+            ca.to_str().expect("utf-8 path"),
         ],
         &format!("{password}\n"),
     )
@@ -48,15 +73,25 @@ fn account_add_test_list_remove_round_trip() {
     let added = add_doctor(profile.path(), "cabinet", password().expose());
     assert!(added.status.success(), "{}", text(&added));
 
-    let file = std::fs::read_to_string(profile.path().join("config/accounts.toml")).expect("accounts.toml");
+    let file = std::fs::read_to_string(profile.path().join("config/accounts.toml"))
+        .expect("accounts.toml");
     assert!(file.contains("dr.martin@ch-test.mssante.fr"));
-    assert!(!file.contains(password().expose()), "the password must not be in the file");
+    assert!(
+        !file.contains(password().expose()),
+        "the password must not be in the file"
+    );
 
     let tested = pli(profile.path(), &["account", "test", "cabinet"], "");
     assert!(tested.status.success(), "{}", text(&tested));
     let report = text(&tested);
-    assert!(report.contains("IMAP") && report.contains("IMAP4rev1"), "{report}");
-    assert!(report.contains("SMTP") && report.contains("AUTH"), "{report}");
+    assert!(
+        report.contains("IMAP") && report.contains("IMAP4rev1"),
+        "{report}"
+    );
+    assert!(
+        report.contains("SMTP") && report.contains("AUTH"),
+        "{report}"
+    );
 
     let listed = pli(profile.path(), &["account", "list", "--json"], "");
     let accounts: serde_json::Value = serde_json::from_slice(&listed.stdout).expect("JSON");
@@ -66,12 +101,20 @@ fn account_add_test_list_remove_round_trip() {
     let removed = pli(profile.path(), &["account", "remove", "cabinet"], "");
     assert!(removed.status.success(), "{}", text(&removed));
     let listed = pli(profile.path(), &["account", "list", "--json"], "");
-    assert_eq!(serde_json::from_slice::<serde_json::Value>(&listed.stdout).expect("JSON"), serde_json::json!([]));
+    assert_eq!(
+        serde_json::from_slice::<serde_json::Value>(&listed.stdout).expect("JSON"),
+        serde_json::json!([])
+    );
 
     // The secret went with the box: a new box of the same name has none.
-    let service = pli::profile::Profile::at(profile.path()).keyring_service().to_string();
+    let service = pli::profile::Profile::at(profile.path())
+        .keyring_service()
+        .to_string();
     let secrets = pli::mail::secrets::Secrets::os(&service).expect("keyring");
-    assert!(secrets.find("cabinet", pli::mail::secrets::SecretKind::Password).expect("asked").is_none());
+    assert!(secrets
+        .find("cabinet", pli::mail::secrets::SecretKind::Password)
+        .expect("asked")
+        .is_none());
 }
 
 #[test]
@@ -81,14 +124,35 @@ fn account_test_with_a_wrong_password_exits_1_with_a_sentence() {
     assert!(added.status.success(), "{}", text(&added));
     let tested = pli(profile.path(), &["account", "test", "cabinet"], "");
     assert_eq!(tested.status.code(), Some(1), "{}", text(&tested));
-    assert!(text(&tested).contains("refuses the password"), "{}", text(&tested));
+    assert!(
+        text(&tested).contains("refuses the password"),
+        "{}",
+        text(&tested)
+    );
 }
 
 #[test]
 fn the_secret_is_never_taken_from_the_command_line() {
     let profile = tempfile::tempdir().expect("a profile folder");
-    let output = pli(profile.path(), &["account", "add", "x", "--address", "a@b.mssante.fr", "--password", "p"], "");
-    assert_eq!(output.status.code(), Some(2), "clap refuses an unknown flag: {}", text(&output));
+    let output = pli(
+        profile.path(),
+        &[
+            "account",
+            "add",
+            "x",
+            "--address",
+            "a@b.mssante.fr",
+            "--password",
+            "p",
+        ],
+        "",
+    );
+    assert_eq!(
+        output.status.code(),
+        Some(2),
+        "clap refuses an unknown flag: {}",
+        text(&output)
+    );
     let empty = add_doctor(profile.path(), "cabinet", "");
     assert_eq!(empty.status.code(), Some(1));
     assert!(text(&empty).contains("No secret"), "{}", text(&empty));
@@ -118,12 +182,34 @@ fn a_wrong_pkcs12_password_is_refused_at_add_time() {
     let output = pli(
         profile.path(),
         &[
-            "account", "add", "certificat", "--address", &doctor(), "--type", "app", "--imap", &imap, "--smtp",
-            &smtp, "--security", "tls", "--auth", "certificate", "--cert", &env("PLI_TEST_CLIENT_P12"),
+            "account",
+            "add",
+            "certificat",
+            "--address",
+            &doctor(),
+            "--type",
+            "app",
+            "--imap",
+            &imap,
+            "--smtp",
+            &smtp,
+            "--security",
+            "tls",
+            "--auth",
+            "certificate",
+            "--cert",
+            &env("PLI_TEST_CLIENT_P12"),
         ],
         "not-the-passphrase\n",
     );
     assert_eq!(output.status.code(), Some(1), "{}", text(&output));
-    assert!(text(&output).contains("password of the certificate"), "{}", text(&output));
-    assert!(!profile.path().join("config/accounts.toml").exists(), "nothing saved");
+    assert!(
+        text(&output).contains("password of the certificate"),
+        "{}",
+        text(&output)
+    );
+    assert!(
+        !profile.path().join("config/accounts.toml").exists(),
+        "nothing saved"
+    );
 }

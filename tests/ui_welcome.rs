@@ -10,7 +10,8 @@ use pli::ui::welcome::{self, field, Action, Welcome};
 
 fn type_into(welcome: &mut Welcome, id: &'static str, value: &str) {
     let mut ui = simulator(welcome.view(&[], &[]));
-    ui.click(iced::widget::Id::new(id)).expect("the field exists");
+    ui.click(iced::widget::Id::new(id))
+        .expect("the field exists");
     ui.typewrite(value);
     for message in ui.into_messages() {
         let _ = welcome.update(message);
@@ -20,12 +21,16 @@ fn type_into(welcome: &mut Welcome, id: &'static str, value: &str) {
 fn press(welcome: &mut Welcome, label: &str) -> Vec<Action> {
     let mut ui = simulator(welcome.view(&[], &[]));
     ui.click(label).expect("the button exists");
-    ui.into_messages().map(|message| welcome.update(message)).collect()
+    ui.into_messages()
+        .map(|message| welcome.update(message))
+        .collect()
 }
 
 #[test]
 fn the_welcome_screen_is_french_by_default() {
-    let welcome = Welcome::new(std::sync::Arc::new(pli::i18n::I18n::new(pli::i18n::Language::Fr)));
+    let welcome = Welcome::new(std::sync::Arc::new(pli::i18n::I18n::new(
+        pli::i18n::Language::Fr,
+    )));
     let mut ui = simulator(welcome.view(&[], &[]));
     assert!(ui.find("Bienvenue dans Pli").is_ok());
     assert!(ui.find("Tester la connexion").is_ok());
@@ -69,11 +74,22 @@ fn a_wrong_password_shows_the_servers_sentence() {
     let mut welcome = Welcome::new(i18n.clone());
     type_into(&mut welcome, field::NAME, "cabinet");
     type_into(&mut welcome, field::ADDRESS, &doctor());
-    type_into(&mut welcome, field::IMAP, &endpoint("PLI_TEST_IMAP_STARTTLS").to_string());
-    type_into(&mut welcome, field::SMTP, &endpoint("PLI_TEST_SMTP_SUBMISSION").to_string());
+    type_into(
+        &mut welcome,
+        field::IMAP,
+        &endpoint("PLI_TEST_IMAP_STARTTLS").to_string(),
+    );
+    type_into(
+        &mut welcome,
+        field::SMTP,
+        &endpoint("PLI_TEST_SMTP_SUBMISSION").to_string(),
+    );
     type_into(&mut welcome, field::SECRET, "wrong");
     type_into(&mut welcome, field::CA_FILE, ca().to_str().expect("utf-8"));
-    let Some(Action::Test(request)) = press(&mut welcome, "Test the connection").into_iter().next() else {
+    let Some(Action::Test(request)) = press(&mut welcome, "Test the connection")
+        .into_iter()
+        .next()
+    else {
         panic!("no test requested");
     };
     let report = runtime().block_on(welcome::run_test(request, i18n));

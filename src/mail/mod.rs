@@ -5,6 +5,8 @@ pub mod connect;
 pub mod discover;
 pub mod imap;
 pub mod secrets;
+pub mod send;
 pub mod smtp;
 pub mod store;
+pub mod sync;
 pub mod tls;

@@ -1,0 +1,306 @@
+//! Writing and sending: a message is built once (its Message-ID fixed), put in the outbox in
+//! the store, and leaves from there. The outbox survives a crash, a server outage and a restart,
+//! and a message leaves exactly once: it is marked "accepted" the moment the submission server
+//! takes it, so a retry never submits it again; only the copy in Sent remains to be made, and
+//! that copy is looked for by Message-ID before it is appended.
+
+use std::time::Duration;
+
+use lettre::message::header::{HeaderName, HeaderValue};
+use lettre::message::{Attachment, Mailbox, MultiPart, SinglePart};
+
+use super::account::Account;
+use super::connect::{ConnectError, Credentials};
+use super::smtp::{self, RawCommand};
+use super::store::{OutboxState, Outgoing, Role, Store, StoreError};
+
+/// How long one submission may take before it is abandoned and retried later; lettre's own
+/// timeout covers only the connection.
+pub const SEND_TIMEOUT: Duration = Duration::from_secs(120);
+
+/// A message as the composer hands it over.
+#[derive(Debug, Clone, Default)]
+pub struct Draft {
+    pub from_name: Option<String>,
+    pub from: String,
+    pub to: Vec<String>,
+    pub cc: Vec<String>,
+    pub subject: String,
+    pub body: String,
+    pub attachments: Vec<(String, String, Vec<u8>)>,
+    pub in_reply_to: Option<String>,
+    pub references: Option<String>,
+    /// Ask for a delivery status notification (RFC 3461, NOTIFY=SUCCESS,FAILURE).
+    pub delivery_notification: bool,
+    /// Ask for a read notification (RFC 8098, Disposition-Notification-To).
+    pub read_notification: bool,
+    /// Headers the MSSanté rules add (X-MSS-NIL, X-MSS-MES…).
+    pub extra_headers: Vec<(String, String)>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SendError {
+    #[error("'{0}' is not a valid address")]
+    BadAddress(String),
+    #[error("the message has no recipient")]
+    NoRecipient,
+    #[error("the message cannot be built: {0}")]
+    Build(String),
+    #[error(transparent)]
+    Connect(#[from] ConnectError),
+    #[error("the server refused the message: {0}")]
+    Refused(String),
+    #[error("sending took longer than {} seconds; it will be tried again", SEND_TIMEOUT.as_secs())]
+    TimedOut,
+    #[error("the copy in Sent failed: {0}")]
+    SentCopy(String),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+fn mailbox(name: Option<&str>, address: &str) -> Result<Mailbox, SendError> {
+    let address = address
+        .trim()
+        .parse()
+        .map_err(|_| SendError::BadAddress(address.to_string()))?;
+    Ok(Mailbox::new(name.map(str::to_string), address))
+}
+
+fn new_message_id(from: &str) -> String {
+    let domain = from
+        .rsplit_once('@')
+        .map(|(_, domain)| domain)
+        .unwrap_or("pli.invalid");
+    let random: u128 = rand_u128();
+    format!("<{:032x}.pli@{domain}>", random)
+}
+
+fn rand_u128() -> u128 {
+    // Unique enough for a Message-ID: time plus the process and a counter, hashed.
+    use sha2::{Digest, Sha256};
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let seed = format!(
+        "{}-{}-{}",
+        chrono::Utc::now().timestamp_nanos_opt().unwrap_or(0),
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::Relaxed)
+    );
+    let digest = Sha256::digest(seed.as_bytes());
+    let mut bytes = [0u8; 16];
+    bytes.copy_from_slice(&digest[..16]);
+    u128::from_be_bytes(bytes)
+}
+
+/// Builds the message (UTF-8 text, RFC 5322 identifiers) and returns its Message-ID and bytes.
+pub fn build(draft: &Draft) -> Result<(String, Vec<u8>), SendError> {
+    if draft.to.is_empty() && draft.cc.is_empty() {
+        return Err(SendError::NoRecipient);
+    }
+    let message_id = new_message_id(&draft.from);
+    let from = mailbox(draft.from_name.as_deref(), &draft.from)?;
+    let mut builder = lettre::Message::builder()
+        .from(from)
+        .subject(draft.subject.clone())
+        .message_id(Some(message_id.clone()))
+        .date_now();
+    for to in &draft.to {
+        builder = builder.to(mailbox(None, to)?);
+    }
+    for cc in &draft.cc {
+        builder = builder.cc(mailbox(None, cc)?);
+    }
+    if let Some(in_reply_to) = &draft.in_reply_to {
+        builder = builder.in_reply_to(in_reply_to.clone());
+    }
+    if let Some(references) = &draft.references {
+        builder = builder.references(references.clone());
+    }
+    let mut extra = draft.extra_headers.clone();
+    if draft.read_notification {
+        extra.push(("Disposition-Notification-To".into(), draft.from.clone()));
+    }
+    for (name, value) in extra {
+        let name = HeaderName::new_from_ascii(name.clone())
+            .map_err(|_| SendError::Build(format!("bad header {name}")))?;
+        builder = builder.raw_header(HeaderValue::new(name, value));
+    }
+    let text = SinglePart::plain(draft.body.clone());
+    let message = if draft.attachments.is_empty() {
+        builder.singlepart(text)
+    } else {
+        let mut parts = MultiPart::mixed().singlepart(text);
+        for (file_name, content_type, bytes) in &draft.attachments {
+            let content_type = content_type.parse().unwrap_or_else(|_| {
+                lettre::message::header::ContentType::parse("application/octet-stream")
+                    .unwrap_or(lettre::message::header::ContentType::TEXT_PLAIN)
+            });
+            parts = parts
+                .singlepart(Attachment::new(file_name.clone()).body(bytes.clone(), content_type));
+        }
+        builder.multipart(parts)
+    }
+    .map_err(|error| SendError::Build(error.to_string()))?;
+    Ok((message_id, message.formatted()))
+}
+
+/// Builds the message and puts it in the outbox; returns its outbox id and Message-ID.
+pub fn queue(
+    store: &Store,
+    account: &Account,
+    draft: &Draft,
+) -> Result<(i64, String, Vec<u8>), SendError> {
+    let (message_id, raw) = build(draft)?;
+    let recipients: Vec<String> = draft
+        .to
+        .iter()
+        .chain(&draft.cc)
+        .map(|a| a.trim().to_string())
+        .collect();
+    let id = store.enqueue(
+        &account.name,
+        &message_id,
+        &raw,
+        &draft.from,
+        &recipients,
+        draft.delivery_notification,
+    )?;
+    Ok((id, message_id, raw))
+}
+
+/// What one pass over the outbox did.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct OutboxReport {
+    pub submitted: usize,
+    pub copied_to_sent: usize,
+    pub failed: usize,
+}
+
+/// Sends what waits in the outbox of one account, then copies it to Sent.
+pub async fn flush_outbox(
+    account: &Account,
+    credentials: &Credentials,
+    store: &mut Store,
+) -> Result<OutboxReport, SendError> {
+    let mut report = OutboxReport::default();
+    let waiting = store.outbox(&account.name)?;
+    if waiting.is_empty() {
+        return Ok(report);
+    }
+    let queued: Vec<&Outgoing> = waiting
+        .iter()
+        .filter(|message| message.state == OutboxState::Queued)
+        .collect();
+    if !queued.is_empty() {
+        let mut connection = smtp::connect(account, credentials).await?;
+        for message in queued {
+            match tokio::time::timeout(SEND_TIMEOUT, submit(&mut connection, message)).await {
+                Ok(Ok(())) => {
+                    store.set_outbox_state(message.id, OutboxState::Accepted)?;
+                    report.submitted += 1;
+                }
+                Ok(Err(error)) => {
+                    store.outbox_failed(message.id, &error.to_string())?;
+                    report.failed += 1;
+                    if !matches!(error, SendError::Refused(_)) {
+                        return Err(error);
+                    }
+                }
+                Err(_) => {
+                    store.outbox_failed(message.id, "timed out")?;
+                    return Err(SendError::TimedOut);
+                }
+            }
+        }
+        connection.quit().await;
+    }
+    let accepted: Vec<Outgoing> = store
+        .outbox(&account.name)?
+        .into_iter()
+        .filter(|message| message.state == OutboxState::Accepted)
+        .collect();
+    if !accepted.is_empty() {
+        report.copied_to_sent += copy_to_sent(account, credentials, store, &accepted).await?;
+    }
+    Ok(report)
+}
+
+/// One submission: MAIL FROM, RCPT TO (with DSN parameters when asked and offered), DATA.
+async fn submit(
+    connection: &mut smtp::SmtpConnection,
+    message: &Outgoing,
+) -> Result<(), SendError> {
+    let endpoint = connection.endpoint().clone();
+    let refused = |error: lettre::transport::smtp::Error| {
+        if error.is_permanent() {
+            SendError::Refused(error.to_string())
+        } else {
+            SendError::Connect(smtp::map_error(&endpoint, error))
+        }
+    };
+    let dsn = message.delivery_notification && connection.has_capability("DSN");
+    let eight_bit = !message.raw.is_ascii() && connection.has_capability("8BITMIME");
+    let mut mail_from = format!("MAIL FROM:<{}>", message.mail_from);
+    if eight_bit {
+        mail_from.push_str(" BODY=8BITMIME");
+    }
+    if dsn {
+        mail_from.push_str(" RET=HDRS");
+    }
+    let inner = &mut connection.connection;
+    inner
+        .command(RawCommand(mail_from))
+        .await
+        .map_err(refused)?;
+    for recipient in &message.recipients {
+        let mut rcpt = format!("RCPT TO:<{recipient}>");
+        if dsn {
+            rcpt.push_str(" NOTIFY=SUCCESS,FAILURE");
+        }
+        inner.command(RawCommand(rcpt)).await.map_err(refused)?;
+    }
+    inner
+        .command(RawCommand("DATA".into()))
+        .await
+        .map_err(refused)?;
+    inner.message(&message.raw).await.map_err(refused)?;
+    Ok(())
+}
+
+/// Appends the accepted messages to Sent, unless a copy with the same Message-ID is already
+/// there (the process may have stopped right after an earlier append).
+async fn copy_to_sent(
+    account: &Account,
+    credentials: &Credentials,
+    store: &mut Store,
+    accepted: &[Outgoing],
+) -> Result<usize, SendError> {
+    let sent = store
+        .folder_with_role(&account.name, Role::Sent)?
+        .map(|folder| folder.name)
+        .unwrap_or_else(|| "Sent".to_string());
+    let mut connection = super::imap::connect(account, credentials).await?;
+    let session = &mut connection.session;
+    session
+        .select(&sent)
+        .await
+        .map_err(|error| SendError::SentCopy(error.to_string()))?;
+    let mut copied = 0;
+    for message in accepted {
+        let id = message.message_id.trim_matches(|c| c == '<' || c == '>');
+        let found = session
+            .uid_search(format!("HEADER Message-ID \"{id}\""))
+            .await
+            .map_err(|error| SendError::SentCopy(error.to_string()))?;
+        if found.is_empty() {
+            session
+                .append(&sent, Some("(\\Seen)"), None, &message.raw)
+                .await
+                .map_err(|error| SendError::SentCopy(error.to_string()))?;
+            copied += 1;
+        }
+        store.set_outbox_state(message.id, OutboxState::Done)?;
+    }
+    let _ = session.logout().await;
+    Ok(copied)
+}

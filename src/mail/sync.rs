@@ -1,0 +1,463 @@
+//! One synchronisation pass of an account: folders with their special uses, then each folder by
+//! UID — new messages newest first in batches, each batch committed as it arrives, flag changes
+//! (CONDSTORE when offered), expunges — and pending offline actions replayed first.
+//!
+//! A dropped connection loses nothing: what was committed stays, and the next pass fetches only
+//! what is missing.
+
+use std::collections::HashSet;
+
+use async_imap::types::{Fetch, Flag, NameAttribute};
+use futures::TryStreamExt;
+use mail_parser::{MessageParser, MimeHeaders};
+
+use super::account::Account;
+use super::connect::{ConnectError, Credentials};
+use super::imap::{self, ImapSession};
+use super::store::{ActionKind, Envelope, Flags, Folder, Role, Store, StoreError};
+
+/// The first batch is small so that the newest messages show at once; later batches are larger
+/// so that a 100,000-message box does not cost 2,000 round trips.
+pub const FIRST_BATCH: usize = 50;
+pub const BATCH: usize = 1000;
+
+/// The header fields the list needs; the body comes later, on demand or in the background.
+const ENVELOPE_QUERY: &str = "(UID FLAGS INTERNALDATE RFC822.SIZE BODY.PEEK[HEADER.FIELDS (DATE FROM TO CC SUBJECT MESSAGE-ID IN-REPLY-TO REFERENCES CONTENT-TYPE)])";
+
+#[derive(Debug, thiserror::Error)]
+pub enum SyncError {
+    #[error(transparent)]
+    Connect(#[from] ConnectError),
+    #[error("the server stopped answering during the synchronisation: {0}")]
+    Imap(String),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl From<async_imap::error::Error> for SyncError {
+    fn from(error: async_imap::error::Error) -> Self {
+        SyncError::Imap(error.to_string())
+    }
+}
+
+/// What one pass did.
+#[derive(Debug, Default, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct SyncReport {
+    pub folders: usize,
+    pub new_messages: usize,
+    pub flag_changes: usize,
+    pub removed: usize,
+    pub replayed_actions: usize,
+}
+
+/// Progress of a pass, for a progress bar and `pli sync`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Progress {
+    Folder {
+        name: String,
+    },
+    Envelopes {
+        folder: String,
+        done: usize,
+        total: usize,
+    },
+}
+
+/// Connects, replays offline actions, and synchronises every folder (INBOX first).
+pub async fn sync_account(
+    account: &Account,
+    credentials: &Credentials,
+    store: &mut Store,
+    progress: &mut (dyn FnMut(Progress) + Send),
+) -> Result<SyncReport, SyncError> {
+    let mut connection = imap::connect(account, credentials).await?;
+    let condstore = connection.has_capability("CONDSTORE");
+    let session = &mut connection.session;
+    let mut report = SyncReport::default();
+    report.replayed_actions = replay_actions(session, store, &account.name).await?;
+
+    let folders = list_folders(session, store, &account.name).await?;
+    for folder in folders {
+        progress(Progress::Folder {
+            name: folder.name.clone(),
+        });
+        sync_folder(session, store, &folder, condstore, &mut report, progress).await?;
+        report.folders += 1;
+    }
+    let _ = session.logout().await;
+    Ok(report)
+}
+
+/// Lists the folders, records their special use, forgets those gone from the server.
+pub async fn list_folders(
+    session: &mut ImapSession,
+    store: &mut Store,
+    account: &str,
+) -> Result<Vec<Folder>, SyncError> {
+    let names: Vec<_> = session
+        .list(Some(""), Some("*"))
+        .await?
+        .try_collect()
+        .await?;
+    let mut folders = Vec::new();
+    let mut seen = Vec::new();
+    for name in &names {
+        if name
+            .attributes()
+            .iter()
+            .any(|attribute| matches!(attribute, NameAttribute::NoSelect))
+        {
+            continue;
+        }
+        let role = if name.name().eq_ignore_ascii_case("INBOX") {
+            Some(Role::Inbox)
+        } else {
+            name.attributes()
+                .iter()
+                .find_map(|attribute| match attribute {
+                    NameAttribute::Sent => Some(Role::Sent),
+                    NameAttribute::Drafts => Some(Role::Drafts),
+                    NameAttribute::Trash => Some(Role::Trash),
+                    NameAttribute::Junk => Some(Role::Junk),
+                    NameAttribute::Archive => Some(Role::Archive),
+                    _ => None,
+                })
+        };
+        seen.push(name.name().to_string());
+        folders.push(store.upsert_folder(account, name.name(), role)?);
+    }
+    store.remove_folders_except(account, &seen)?;
+    folders.sort_by_key(|folder| folder.role != Some(Role::Inbox));
+    Ok(folders)
+}
+
+/// Synchronises one folder.
+pub async fn sync_folder(
+    session: &mut ImapSession,
+    store: &mut Store,
+    folder: &Folder,
+    condstore: bool,
+    report: &mut SyncReport,
+    progress: &mut (dyn FnMut(Progress) + Send),
+) -> Result<(), SyncError> {
+    let mailbox = if condstore {
+        session.select_condstore(&folder.name).await?
+    } else {
+        session.select(&folder.name).await?
+    };
+    let uidvalidity = mailbox.uid_validity.unwrap_or(0);
+    if folder.uidvalidity != Some(uidvalidity) {
+        store.reset_folder(folder.id, uidvalidity)?;
+    }
+    let known: HashSet<u32> = store.uids(folder.id)?.into_iter().collect();
+    let on_server: HashSet<u32> = if mailbox.exists == 0 {
+        HashSet::new()
+    } else {
+        session.uid_search("ALL").await?
+    };
+
+    let gone: Vec<u32> = known.difference(&on_server).copied().collect();
+    if !gone.is_empty() {
+        store.remove_uids(folder.id, &gone)?;
+        report.removed += gone.len();
+    }
+
+    // Flags before new mail: the new batches bring their own flags.
+    let stored_modseq = if folder.uidvalidity == Some(uidvalidity) {
+        folder.highestmodseq
+    } else {
+        None
+    };
+    let still_known: Vec<u32> = known.intersection(&on_server).copied().collect();
+    if !still_known.is_empty() {
+        let query = match (condstore, stored_modseq) {
+            (true, Some(modseq)) => format!("(UID FLAGS) (CHANGEDSINCE {modseq})"),
+            (true, None) => "(UID FLAGS MODSEQ)".to_string(),
+            (false, _) => "(UID FLAGS)".to_string(),
+        };
+        let upper = still_known.iter().max().copied().unwrap_or(1);
+        let fetches: Vec<Fetch> = session
+            .uid_fetch(format!("1:{upper}"), &query)
+            .await?
+            .try_collect()
+            .await?;
+        let changes: Vec<_> = fetches
+            .iter()
+            .filter_map(|fetch| Some((fetch.uid?, flags_of(fetch), fetch.modseq)))
+            .collect();
+        report.flag_changes += changes.len();
+        store.update_flags(folder.id, &changes)?;
+    }
+
+    let mut new: Vec<u32> = on_server.difference(&known).copied().collect();
+    new.sort_unstable_by(|a, b| b.cmp(a));
+    let total = new.len();
+    let mut done = 0;
+    let mut batch_size = FIRST_BATCH;
+    for chunk in chunks_of_growing_size(&new, &mut batch_size) {
+        let envelopes = fetch_envelopes(session, chunk).await?;
+        store.insert_envelopes(folder.id, &envelopes)?;
+        done += chunk.len();
+        report.new_messages += envelopes.len();
+        progress(Progress::Envelopes {
+            folder: folder.name.clone(),
+            done,
+            total,
+        });
+    }
+
+    store.set_sync_state(folder.id, mailbox.uid_next, mailbox.highest_modseq)?;
+    Ok(())
+}
+
+fn chunks_of_growing_size<'a>(uids: &'a [u32], first: &mut usize) -> Vec<&'a [u32]> {
+    let mut chunks = Vec::new();
+    let mut rest = uids;
+    let mut size = *first;
+    while !rest.is_empty() {
+        let (head, tail) = rest.split_at(size.min(rest.len()));
+        chunks.push(head);
+        rest = tail;
+        size = BATCH;
+    }
+    *first = size;
+    chunks
+}
+
+async fn fetch_envelopes(
+    session: &mut ImapSession,
+    uids: &[u32],
+) -> Result<Vec<Envelope>, SyncError> {
+    let fetches: Vec<Fetch> = session
+        .uid_fetch(uid_set(uids), ENVELOPE_QUERY)
+        .await?
+        .try_collect()
+        .await?;
+    Ok(fetches.iter().filter_map(envelope_of).collect())
+}
+
+/// Compresses UIDs into an IMAP sequence set (`1:5,7,9:12`).
+pub fn uid_set(uids: &[u32]) -> String {
+    let mut sorted = uids.to_vec();
+    sorted.sort_unstable();
+    sorted.dedup();
+    let mut parts = Vec::new();
+    let mut iter = sorted.into_iter();
+    let Some(mut start) = iter.next() else {
+        return String::new();
+    };
+    let mut end = start;
+    for uid in iter {
+        if uid == end + 1 {
+            end = uid;
+            continue;
+        }
+        parts.push(if start == end {
+            start.to_string()
+        } else {
+            format!("{start}:{end}")
+        });
+        start = uid;
+        end = uid;
+    }
+    parts.push(if start == end {
+        start.to_string()
+    } else {
+        format!("{start}:{end}")
+    });
+    parts.join(",")
+}
+
+fn flags_of(fetch: &Fetch) -> Flags {
+    let mut flags = Flags::default();
+    for flag in fetch.flags() {
+        flags = match flag {
+            Flag::Seen => flags.with(Flags::SEEN, true),
+            Flag::Answered => flags.with(Flags::ANSWERED, true),
+            Flag::Flagged => flags.with(Flags::FLAGGED, true),
+            Flag::Deleted => flags.with(Flags::DELETED, true),
+            Flag::Draft => flags.with(Flags::DRAFT, true),
+            _ => flags,
+        };
+    }
+    flags
+}
+
+fn envelope_of(fetch: &Fetch) -> Option<Envelope> {
+    let uid = fetch.uid?;
+    let header = fetch.header().unwrap_or_default();
+    let mut envelope = envelope_from_header(header);
+    envelope.uid = uid;
+    envelope.flags = flags_of(fetch);
+    envelope.modseq = fetch.modseq;
+    envelope.size = fetch.size.unwrap_or(0);
+    if envelope.date == 0 {
+        envelope.date = fetch
+            .internal_date()
+            .map(|date| date.timestamp())
+            .unwrap_or(0);
+    }
+    Some(envelope)
+}
+
+/// Reads the list's fields from a header block (RFC 2047 words and charsets decoded).
+pub fn envelope_from_header(header: &[u8]) -> Envelope {
+    let Some(message) = MessageParser::default().parse_headers(header) else {
+        return Envelope::default();
+    };
+    let (from_name, from_address) = message
+        .from()
+        .and_then(|address| address.first())
+        .map(|first| {
+            (
+                first.name().unwrap_or_default().to_string(),
+                first.address().unwrap_or_default().to_string(),
+            )
+        })
+        .unwrap_or_default();
+    let mut recipients = Vec::new();
+    for list in [message.to(), message.cc()].into_iter().flatten() {
+        for address in list.iter() {
+            match (address.name(), address.address()) {
+                (Some(name), Some(address)) => recipients.push(format!("{name} <{address}>")),
+                (None, Some(address)) => recipients.push(address.to_string()),
+                (Some(name), None) => recipients.push(name.to_string()),
+                (None, None) => {}
+            }
+        }
+    }
+    let ids = |value: &mail_parser::HeaderValue<'_>| -> Option<String> {
+        match value {
+            mail_parser::HeaderValue::Text(text) => Some(format!("<{text}>")),
+            mail_parser::HeaderValue::TextList(list) => Some(
+                list.iter()
+                    .map(|id| format!("<{id}>"))
+                    .collect::<Vec<_>>()
+                    .join(" "),
+            ),
+            _ => None,
+        }
+    };
+    let has_attachment = message.content_type().is_some_and(|content_type| {
+        content_type.ctype().eq_ignore_ascii_case("multipart")
+            && content_type
+                .subtype()
+                .is_some_and(|subtype| subtype.eq_ignore_ascii_case("mixed"))
+            || content_type.ctype().eq_ignore_ascii_case("application")
+    });
+    Envelope {
+        date: message.date().map(|date| date.to_timestamp()).unwrap_or(0),
+        subject: message.subject().unwrap_or_default().to_string(),
+        from_name,
+        from_address,
+        recipients: recipients.join(", "),
+        message_id: message.message_id().map(|id| format!("<{id}>")),
+        in_reply_to: ids(message.in_reply_to()),
+        references: ids(message.references()),
+        has_attachment,
+        ..Envelope::default()
+    }
+}
+
+/// Fetches the whole message of one UID into the store (size checked first by the caller).
+pub async fn fetch_raw(session: &mut ImapSession, uid: u32) -> Result<Option<Vec<u8>>, SyncError> {
+    let fetches: Vec<Fetch> = session
+        .uid_fetch(uid.to_string(), "(UID BODY.PEEK[])")
+        .await?
+        .try_collect()
+        .await?;
+    Ok(fetches
+        .iter()
+        .find(|fetch| fetch.uid == Some(uid))
+        .and_then(|fetch| fetch.body().map(<[u8]>::to_vec)))
+}
+
+/// Replays the actions taken offline, in order, each exactly once: an action is removed from the
+/// queue only after the server accepted it; one the server refuses for good (the message is
+/// gone) is dropped, since retrying cannot succeed.
+pub async fn replay_actions(
+    session: &mut ImapSession,
+    store: &mut Store,
+    account: &str,
+) -> Result<usize, SyncError> {
+    let actions = store.pending_actions(account)?;
+    let mut replayed = 0;
+    let mut selected: Option<String> = None;
+    for action in actions {
+        if selected.as_deref() != Some(action.folder.as_str()) {
+            session.select(&action.folder).await?;
+            selected = Some(action.folder.clone());
+        }
+        let uid = action.uid.to_string();
+        let result = match &action.kind {
+            ActionKind::SetFlag { flag, on } => {
+                let sign = if *on { '+' } else { '-' };
+                let name = flag_name(*flag);
+                match session
+                    .uid_store(&uid, format!("{sign}FLAGS.SILENT ({name})"))
+                    .await
+                {
+                    Ok(stream) => stream.try_collect::<Vec<_>>().await.map(|_| ()),
+                    Err(error) => Err(error),
+                }
+            }
+            ActionKind::Move { to } => session.uid_mv(&uid, to).await,
+        };
+        match result {
+            Ok(()) => replayed += 1,
+            Err(async_imap::error::Error::No(_)) => {}
+            Err(error) => return Err(error.into()),
+        }
+        store.action_done(action.id)?;
+    }
+    Ok(replayed)
+}
+
+fn flag_name(flag: u8) -> &'static str {
+    match flag {
+        Flags::SEEN => "\\Seen",
+        Flags::ANSWERED => "\\Answered",
+        Flags::FLAGGED => "\\Flagged",
+        Flags::DELETED => "\\Deleted",
+        _ => "\\Draft",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn uid_sets_are_compressed() {
+        assert_eq!(uid_set(&[5, 1, 2, 3, 7, 9, 10, 11]), "1:3,5,7,9:11");
+        assert_eq!(uid_set(&[4]), "4");
+        assert_eq!(uid_set(&[]), "");
+    }
+
+    #[test]
+    fn the_first_batch_is_small_then_large() {
+        let uids: Vec<u32> = (1..=2100).rev().collect();
+        let mut first = FIRST_BATCH;
+        let sizes: Vec<usize> = chunks_of_growing_size(&uids, &mut first)
+            .iter()
+            .map(|c| c.len())
+            .collect();
+        assert_eq!(sizes, [50, 1000, 1000, 50]);
+    }
+
+    #[test]
+    fn envelope_fields_are_decoded() {
+        let header = b"From: =?utf-8?q?Dr_H=C3=A9l=C3=A8ne_No=C3=ABl?= <helene.noel@ch-test.mssante.fr>\r\nTo: Secr\xc3\xa9tariat <secretariat@ehpad-test.mssante.fr>\r\nSubject: =?utf-8?q?R=C3=A9sultats?=\r\nDate: Tue, 24 Nov 2026 10:00:00 +0100\r\nMessage-ID: <abc@ch-test>\r\nIn-Reply-To: <x@y>\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n";
+        let envelope = envelope_from_header(header);
+        assert_eq!(envelope.subject, "Résultats");
+        assert_eq!(envelope.from_name, "Dr Hélène Noël");
+        assert_eq!(envelope.from_address, "helene.noel@ch-test.mssante.fr");
+        assert!(envelope
+            .recipients
+            .contains("secretariat@ehpad-test.mssante.fr"));
+        assert_eq!(envelope.message_id.as_deref(), Some("<abc@ch-test>"));
+        assert_eq!(envelope.in_reply_to.as_deref(), Some("<x@y>"));
+        assert!(envelope.has_attachment);
+        assert_eq!(envelope.date, 1_795_510_800, "2026-11-24 09:00 UTC");
+    }
+}
