@@ -10,3 +10,4 @@ pub mod smtp;
 pub mod store;
 pub mod sync;
 pub mod tls;
+pub mod worker;

@@ -182,47 +182,66 @@ pub async fn flush_outbox(
     credentials: &Credentials,
     store: &mut Store,
 ) -> Result<OutboxReport, SendError> {
+    let mut report = submit_queued(account, credentials, store).await?;
+    report.copied_to_sent += copy_accepted(account, credentials, store).await?;
+    Ok(report)
+}
+
+/// Submits the queued messages; each is marked accepted as soon as the server took it.
+pub async fn submit_queued(
+    account: &Account,
+    credentials: &Credentials,
+    store: &mut Store,
+) -> Result<OutboxReport, SendError> {
     let mut report = OutboxReport::default();
-    let waiting = store.outbox(&account.name)?;
-    if waiting.is_empty() {
-        return Ok(report);
-    }
-    let queued: Vec<&Outgoing> = waiting
-        .iter()
+    let queued: Vec<Outgoing> = store
+        .outbox(&account.name)?
+        .into_iter()
         .filter(|message| message.state == OutboxState::Queued)
         .collect();
-    if !queued.is_empty() {
-        let mut connection = smtp::connect(account, credentials).await?;
-        for message in queued {
-            match tokio::time::timeout(SEND_TIMEOUT, submit(&mut connection, message)).await {
-                Ok(Ok(())) => {
-                    store.set_outbox_state(message.id, OutboxState::Accepted)?;
-                    report.submitted += 1;
-                }
-                Ok(Err(error)) => {
-                    store.outbox_failed(message.id, &error.to_string())?;
-                    report.failed += 1;
-                    if !matches!(error, SendError::Refused(_)) {
-                        return Err(error);
-                    }
-                }
-                Err(_) => {
-                    store.outbox_failed(message.id, "timed out")?;
-                    return Err(SendError::TimedOut);
+    if queued.is_empty() {
+        return Ok(report);
+    }
+    let mut connection = smtp::connect(account, credentials).await?;
+    for message in &queued {
+        match tokio::time::timeout(SEND_TIMEOUT, submit(&mut connection, message)).await {
+            Ok(Ok(())) => {
+                store.set_outbox_state(message.id, OutboxState::Accepted)?;
+                report.submitted += 1;
+            }
+            Ok(Err(error)) => {
+                store.outbox_failed(message.id, &error.to_string())?;
+                report.failed += 1;
+                // A refusal concerns that message only; anything else ends this pass.
+                if !matches!(error, SendError::Refused(_)) {
+                    return Err(error);
                 }
             }
+            Err(_) => {
+                store.outbox_failed(message.id, "timed out")?;
+                return Err(SendError::TimedOut);
+            }
         }
-        connection.quit().await;
     }
+    connection.quit().await;
+    Ok(report)
+}
+
+/// Copies the accepted messages to Sent; returns how many copies were appended.
+pub async fn copy_accepted(
+    account: &Account,
+    credentials: &Credentials,
+    store: &mut Store,
+) -> Result<usize, SendError> {
     let accepted: Vec<Outgoing> = store
         .outbox(&account.name)?
         .into_iter()
         .filter(|message| message.state == OutboxState::Accepted)
         .collect();
-    if !accepted.is_empty() {
-        report.copied_to_sent += copy_to_sent(account, credentials, store, &accepted).await?;
+    if accepted.is_empty() {
+        return Ok(0);
     }
-    Ok(report)
+    copy_to_sent(account, credentials, store, &accepted).await
 }
 
 /// One submission: MAIL FROM, RCPT TO (with DSN parameters when asked and offered), DATA.

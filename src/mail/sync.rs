@@ -73,8 +73,10 @@ pub async fn sync_account(
     let mut connection = imap::connect(account, credentials).await?;
     let condstore = connection.has_capability("CONDSTORE");
     let session = &mut connection.session;
-    let mut report = SyncReport::default();
-    report.replayed_actions = replay_actions(session, store, &account.name).await?;
+    let mut report = SyncReport {
+        replayed_actions: replay_actions(session, store, &account.name).await?,
+        ..SyncReport::default()
+    };
 
     let folders = list_folders(session, store, &account.name).await?;
     for folder in folders {

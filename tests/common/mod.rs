@@ -117,3 +117,69 @@ pub fn runtime() -> tokio::runtime::Runtime {
         .build()
         .expect("a runtime")
 }
+
+/// Runs the stack's script (`fill`, `kill-dovecot`, `doveadm`, …) and fails the test on error.
+pub fn mailstack(arguments: &[&str]) -> String {
+    let output = std::process::Command::new(env("PLI_TEST_MAILSTACK_SH"))
+        .args(arguments)
+        .output()
+        .expect("mailstack.sh runs");
+    assert!(
+        output.status.success(),
+        "mailstack.sh {arguments:?} failed: {}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+/// A user of the stack reserved for one test (created by tests/run.sh through MT_EXTRA_USERS),
+/// so tests running in parallel never share a mailbox.
+pub fn dedicated_user(local: &str) -> String {
+    format!("{local}@ehpad-test.mssante.fr")
+}
+
+/// Delivers a message through the "incoming MX" port, as a message from outside would arrive.
+pub fn inject(from: &str, to: &str, subject: &str, body: &str) {
+    use std::io::{BufRead, BufReader, Write};
+    let address = format!(
+        "{}:{}",
+        env("PLI_TEST_SMTP_INJECT_HOST"),
+        port("PLI_TEST_SMTP_INJECT_PORT")
+    );
+    let stream = std::net::TcpStream::connect(address).expect("incoming MX reachable");
+    let mut reader = BufReader::new(stream.try_clone().expect("clone"));
+    let mut writer = stream;
+    let mut expect = |code: &str| {
+        let mut line = String::new();
+        loop {
+            line.clear();
+            reader.read_line(&mut line).expect("SMTP answer");
+            if line.len() < 4 || line.as_bytes()[3] != b'-' {
+                break;
+            }
+        }
+        assert!(line.starts_with(code), "expected {code}, got {line}");
+    };
+    expect("220");
+    let mut say = |line: String, code: &str| {
+        writer.write_all(line.as_bytes()).expect("written");
+        expect(code);
+    };
+    say("EHLO test\r\n".into(), "250");
+    say(format!("MAIL FROM:<{from}>\r\n"), "250");
+    say(format!("RCPT TO:<{to}>\r\n"), "250");
+    say("DATA\r\n".into(), "354");
+    let message = format!(
+        "From: <{from}>\r\nTo: <{to}>\r\nSubject: {subject}\r\nMessage-ID: <{}.{}@test>\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n{body}\r\n.\r\n",
+        std::process::id(),
+        chrono::Utc::now().timestamp_nanos_opt().unwrap_or(0)
+    );
+    say(message, "250");
+    say("QUIT\r\n".into(), "221");
+}
+
+/// Empties every folder of a test user, so a test starts from the same state on every run.
+pub fn empty_mailbox(user: &str) {
+    mailstack(&["doveadm", "expunge", "-u", user, "mailbox", "*", "all"]);
+}

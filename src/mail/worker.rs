@@ -1,0 +1,407 @@
+//! One worker per account: connect → send what waits → sync → IDLE → repeat, with a randomised
+//! backoff from 2 s to 80 s when the network or the server fails, and a connectivity state the
+//! window shows. Each account has its own worker, so a broken account never blocks another
+//! (ECO.1.2.3).
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use tokio::sync::mpsc;
+
+use super::account::Account;
+use super::connect::{ConnectError, Credentials};
+use super::imap::{self, ImapSession};
+use super::send::{flush_outbox, SendError};
+use super::store::{Role, Store};
+use super::sync::{sync_account, sync_folder, Progress, SyncError, SyncReport};
+
+/// How long one IDLE may last before DONE is sent and the connection checked (RFC 2177 asks
+/// clients to re-issue IDLE at least every 29 minutes; shorter survives NAT timeouts).
+pub const IDLE_LIMIT: Duration = Duration::from_secs(9 * 60);
+/// Where IDLE is missing, the server is polled this often.
+pub const POLL_INTERVAL: Duration = Duration::from_secs(60);
+
+pub const BACKOFF_MIN: Duration = Duration::from_secs(2);
+pub const BACKOFF_MAX: Duration = Duration::from_secs(80);
+
+/// What the window shows next to each box.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Connectivity {
+    Connecting,
+    Syncing {
+        done: usize,
+        total: usize,
+    },
+    UpToDate,
+    /// The network or the server failed; the worker tries again after `retry_in`.
+    Offline {
+        reason: String,
+        retry_in: Duration,
+    },
+    /// The password or token was refused: the user must act; no retry until then.
+    AuthenticationRefused {
+        reason: String,
+    },
+    /// The server's certificate was refused: never retried silently.
+    CertificateRefused {
+        reason: String,
+    },
+}
+
+/// What a worker reports.
+#[derive(Debug, Clone)]
+pub enum Event {
+    Connectivity {
+        account: String,
+        state: Connectivity,
+    },
+    Synced {
+        account: String,
+        report: SyncReport,
+    },
+    /// New messages arrived in INBOX (for a desktop notification).
+    NewMail {
+        account: String,
+        count: usize,
+    },
+}
+
+/// Orders the window gives a running worker.
+#[derive(Debug, Clone)]
+pub enum Command {
+    /// Sync now (after a local action, or a "refresh" click); also sends the outbox.
+    SyncNow,
+    Stop,
+}
+
+/// The next wait after `previous`: doubled, capped, and randomised so that the workstations of
+/// a whole EHPAD do not all reconnect in the same second after an outage.
+pub fn next_backoff(previous: Option<Duration>, jitter: f64) -> Duration {
+    let base = previous
+        .map(|d| d * 2)
+        .unwrap_or(BACKOFF_MIN)
+        .clamp(BACKOFF_MIN, BACKOFF_MAX);
+    let factor = 0.75 + 0.5 * jitter.clamp(0.0, 1.0);
+    base.mul_f64(factor).clamp(BACKOFF_MIN, BACKOFF_MAX)
+}
+
+fn jitter() -> f64 {
+    let nanos = chrono::Utc::now().timestamp_subsec_nanos();
+    f64::from(nanos % 1000) / 1000.0
+}
+
+/// Runs the worker of one account until `Command::Stop` or until the event channel closes.
+/// `load_credentials` runs on a blocking thread before each connection (the keyring blocks; a
+/// Pro Santé Connect token is refreshed there).
+pub async fn run<F>(
+    account: Account,
+    store_path: PathBuf,
+    load_credentials: F,
+    events: mpsc::Sender<Event>,
+    mut commands: mpsc::Receiver<Command>,
+) where
+    F: Fn(&Account) -> Result<Credentials, ConnectError> + Send + Sync + Clone + 'static,
+{
+    let name = account.name.clone();
+    let say = |state: Connectivity| {
+        let events = events.clone();
+        let name = name.clone();
+        async move {
+            events
+                .send(Event::Connectivity {
+                    account: name,
+                    state,
+                })
+                .await
+                .is_ok()
+        }
+    };
+    let mut backoff: Option<Duration> = None;
+    loop {
+        if !say(Connectivity::Connecting).await {
+            return;
+        }
+        let outcome = one_session(
+            &account,
+            &store_path,
+            load_credentials.clone(),
+            &events,
+            &mut commands,
+        )
+        .await;
+        let wait = match outcome {
+            Ok(SessionEnd::Stop) => return,
+            Ok(SessionEnd::Reconnect) => {
+                backoff = None;
+                continue;
+            }
+            Err(WorkerError::Connect(error)) if error.is_authentication() => {
+                let _ = say(Connectivity::AuthenticationRefused {
+                    reason: error.to_string(),
+                })
+                .await;
+                None
+            }
+            Err(WorkerError::Connect(error @ ConnectError::Certificate { .. })) => {
+                let _ = say(Connectivity::CertificateRefused {
+                    reason: error.to_string(),
+                })
+                .await;
+                None
+            }
+            Err(error) => {
+                let wait = next_backoff(backoff, jitter());
+                backoff = Some(wait);
+                let _ = say(Connectivity::Offline {
+                    reason: error.to_string(),
+                    retry_in: wait,
+                })
+                .await;
+                Some(wait)
+            }
+        };
+        // Refused credentials and certificates wait for the user (a SyncNow after they fixed
+        // it); the network waits for the backoff or a SyncNow, whichever comes first.
+        let sleep = async {
+            match wait {
+                Some(wait) => tokio::time::sleep(wait).await,
+                None => std::future::pending().await,
+            }
+        };
+        tokio::select! {
+            _ = sleep => {}
+            command = commands.recv() => match command {
+                Some(Command::SyncNow) => backoff = None,
+                Some(Command::Stop) | None => return,
+            },
+        }
+    }
+}
+
+enum SessionEnd {
+    Stop,
+    Reconnect,
+}
+
+#[derive(Debug, thiserror::Error)]
+enum WorkerError {
+    #[error(transparent)]
+    Connect(ConnectError),
+    #[error(transparent)]
+    Sync(SyncError),
+    #[error(transparent)]
+    Send(SendError),
+    #[error("{0}")]
+    Other(String),
+}
+
+impl From<SyncError> for WorkerError {
+    fn from(error: SyncError) -> Self {
+        match error {
+            SyncError::Connect(error) => WorkerError::Connect(error),
+            other => WorkerError::Sync(other),
+        }
+    }
+}
+
+impl From<SendError> for WorkerError {
+    fn from(error: SendError) -> Self {
+        match error {
+            SendError::Connect(error) => WorkerError::Connect(error),
+            other => WorkerError::Send(other),
+        }
+    }
+}
+
+async fn one_session<F>(
+    account: &Account,
+    store_path: &std::path::Path,
+    load_credentials: F,
+    events: &mpsc::Sender<Event>,
+    commands: &mut mpsc::Receiver<Command>,
+) -> Result<SessionEnd, WorkerError>
+where
+    F: Fn(&Account) -> Result<Credentials, ConnectError> + Send + Sync + Clone + 'static,
+{
+    let credentials = {
+        let account = account.clone();
+        let load = load_credentials.clone();
+        tokio::task::spawn_blocking(move || load(&account))
+            .await
+            .map_err(|error| WorkerError::Other(error.to_string()))?
+            .map_err(WorkerError::Connect)?
+    };
+    let mut store =
+        Store::open(store_path).map_err(|error| WorkerError::Other(error.to_string()))?;
+
+    flush_outbox(account, &credentials, &mut store).await?;
+    let report = full_sync(account, &credentials, &mut store, events).await?;
+    let _ = events
+        .send(Event::Synced {
+            account: account.name.clone(),
+            report,
+        })
+        .await;
+    let _ = events
+        .send(Event::Connectivity {
+            account: account.name.clone(),
+            state: Connectivity::UpToDate,
+        })
+        .await;
+
+    let connection = imap::connect(account, &credentials)
+        .await
+        .map_err(WorkerError::Connect)?;
+    let can_idle = connection.has_capability("IDLE");
+    let condstore = connection.has_capability("CONDSTORE");
+    let mut session = connection.session;
+    loop {
+        let Some(inbox) = store
+            .folder_with_role(&account.name, Role::Inbox)
+            .map_err(|error| WorkerError::Other(error.to_string()))?
+        else {
+            return Ok(SessionEnd::Reconnect);
+        };
+        let before = store.count(inbox.id).unwrap_or(0);
+        let (returned, woke) = wait_for_news(session, can_idle, commands).await?;
+        session = returned;
+        match woke {
+            Wake::Stop => {
+                let _ = session.logout().await;
+                return Ok(SessionEnd::Stop);
+            }
+            Wake::SyncNow => {
+                // A local action or a send: replay and sync everything.
+                let _ = session.logout().await;
+                return Ok(SessionEnd::Reconnect);
+            }
+            Wake::ServerNews | Wake::Timeout => {
+                let mut report = SyncReport::default();
+                let inbox = store
+                    .folder_with_role(&account.name, Role::Inbox)
+                    .map_err(|error| WorkerError::Other(error.to_string()))?
+                    .unwrap_or(inbox);
+                sync_folder(
+                    &mut session,
+                    &mut store,
+                    &inbox,
+                    condstore,
+                    &mut report,
+                    &mut |_| {},
+                )
+                .await?;
+                let after = store.count(inbox.id).unwrap_or(0);
+                if after > before {
+                    let _ = events
+                        .send(Event::NewMail {
+                            account: account.name.clone(),
+                            count: after - before,
+                        })
+                        .await;
+                }
+                let _ = events
+                    .send(Event::Synced {
+                        account: account.name.clone(),
+                        report,
+                    })
+                    .await;
+            }
+        }
+    }
+}
+
+async fn full_sync(
+    account: &Account,
+    credentials: &Credentials,
+    store: &mut Store,
+    events: &mpsc::Sender<Event>,
+) -> Result<SyncReport, WorkerError> {
+    let name = account.name.clone();
+    let sender = events.clone();
+    let mut progress = move |progress: Progress| {
+        if let Progress::Envelopes { done, total, .. } = progress {
+            let _ = sender.try_send(Event::Connectivity {
+                account: name.clone(),
+                state: Connectivity::Syncing { done, total },
+            });
+        }
+    };
+    Ok(sync_account(account, credentials, store, &mut progress).await?)
+}
+
+enum Wake {
+    ServerNews,
+    Timeout,
+    SyncNow,
+    Stop,
+}
+
+/// Waits in IDLE on the selected INBOX (or sleeps where IDLE is missing) until the server says
+/// something, the time box ends, or the window asks.
+async fn wait_for_news(
+    mut session: ImapSession,
+    can_idle: bool,
+    commands: &mut mpsc::Receiver<Command>,
+) -> Result<(ImapSession, Wake), WorkerError> {
+    session
+        .select("INBOX")
+        .await
+        .map_err(|error| WorkerError::Sync(error.into()))?;
+    if !can_idle {
+        let wake = tokio::select! {
+            _ = tokio::time::sleep(POLL_INTERVAL) => Wake::Timeout,
+            command = commands.recv() => match command {
+                Some(Command::SyncNow) => Wake::SyncNow,
+                Some(Command::Stop) | None => Wake::Stop,
+            },
+        };
+        return Ok((session, wake));
+    }
+    let mut idle = session.idle();
+    idle.init()
+        .await
+        .map_err(|error| WorkerError::Sync(error.into()))?;
+    let (wait, interrupt) = idle.wait_with_timeout(IDLE_LIMIT);
+    let wake = tokio::select! {
+        response = wait => match response.map_err(|error| WorkerError::Sync(error.into()))? {
+            async_imap::extensions::idle::IdleResponse::NewData(_) => Wake::ServerNews,
+            async_imap::extensions::idle::IdleResponse::Timeout => Wake::Timeout,
+            async_imap::extensions::idle::IdleResponse::ManualInterrupt => Wake::SyncNow,
+        },
+        command = commands.recv() => {
+            drop(interrupt);
+            match command {
+                Some(Command::SyncNow) => Wake::SyncNow,
+                Some(Command::Stop) | None => Wake::Stop,
+            }
+        },
+    };
+    // DONE is time-boxed: a server that never answers it must not hang the worker.
+    let session = tokio::time::timeout(Duration::from_secs(30), idle.done())
+        .await
+        .map_err(|_| WorkerError::Other("the server did not end IDLE".into()))?
+        .map_err(|error| WorkerError::Sync(error.into()))?;
+    Ok((session, wake))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_grows_from_2_to_80_seconds_with_jitter() {
+        let mut wait = None;
+        let mut seen = Vec::new();
+        for _ in 0..10 {
+            let next = next_backoff(wait, 0.5);
+            seen.push(next.as_secs());
+            wait = Some(next);
+        }
+        assert_eq!(seen.first(), Some(&2));
+        assert_eq!(seen.last(), Some(&80));
+        assert!(seen.windows(2).all(|pair| pair[0] <= pair[1]), "{seen:?}");
+        let low = next_backoff(Some(Duration::from_secs(10)), 0.0);
+        let high = next_backoff(Some(Duration::from_secs(10)), 1.0);
+        assert!(low < high && low >= Duration::from_secs(15) && high <= Duration::from_secs(25));
+    }
+}

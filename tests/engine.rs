@@ -1,0 +1,484 @@
+//! The mail engine against the real stack: sync at 10,000 messages, flag changes, expunges,
+//! UIDVALIDITY, IDLE push, a server killed mid-sync, sends while the server is down, and a
+//! process stopped between acceptance and the copy in Sent.
+
+mod common;
+
+use std::collections::HashSet;
+use std::time::{Duration, Instant};
+
+use common::*;
+use futures::TryStreamExt;
+use pli::mail::account::{Account, Security};
+use pli::mail::connect::Credentials;
+use pli::mail::send::{self, Draft};
+use pli::mail::store::{Flags, OutboxState, Role, Store};
+use pli::mail::sync::{sync_account, Progress};
+use pli::mail::{imap, worker};
+
+fn box_of(user: &str) -> (Account, Credentials) {
+    let account = account(user, Security::Tls);
+    let credentials = with_password(&account, password().expose());
+    (account, credentials)
+}
+
+fn inbox_of(store: &Store, account: &Account) -> pli::mail::store::Folder {
+    store
+        .folder_with_role(&account.name, Role::Inbox)
+        .expect("store")
+        .expect("INBOX")
+}
+
+fn distinct_message_ids(store: &Store, folder: i64) -> usize {
+    let all = store.page(folder, 0, 1_000_000).expect("page");
+    all.iter()
+        .filter_map(|envelope| envelope.message_id.clone())
+        .collect::<HashSet<_>>()
+        .len()
+}
+
+#[test]
+fn a_10000_message_mailbox_syncs_each_message_exactly_once() {
+    let user = dedicated_user("sync10k");
+    empty_mailbox(&user);
+    mailstack(&["fill", &user, "10000"]);
+    let (account, credentials) = box_of(&user);
+    let mut store = Store::in_memory().expect("store");
+    let runtime = runtime();
+    let mut first_batch_at = None;
+    let started = Instant::now();
+    let report = runtime
+        .block_on(sync_account(
+            &account,
+            &credentials,
+            &mut store,
+            &mut |progress| {
+                if let Progress::Envelopes { done, .. } = progress {
+                    if first_batch_at.is_none() && done > 0 {
+                        first_batch_at = Some(started.elapsed());
+                    }
+                }
+            },
+        ))
+        .expect("sync");
+    let inbox = inbox_of(&store, &account);
+    assert_eq!(store.count(inbox.id).expect("count"), 10_000);
+    assert_eq!(distinct_message_ids(&store, inbox.id), 10_000);
+    assert_eq!(report.new_messages, 10_000);
+    let newest = store.page(inbox.id, 0, 1).expect("page");
+    let all_dates: Vec<i64> = store
+        .page(inbox.id, 0, 10_000)
+        .expect("page")
+        .iter()
+        .map(|e| e.date)
+        .collect();
+    assert_eq!(newest[0].date, *all_dates.iter().max().expect("dates"));
+    eprintln!(
+        "10,000 envelopes: first batch after {first_batch_at:?}, all after {:?}",
+        started.elapsed()
+    );
+
+    let again = runtime
+        .block_on(sync_account(
+            &account,
+            &credentials,
+            &mut store,
+            &mut |_| {},
+        ))
+        .expect("resync");
+    assert_eq!(again.new_messages, 0);
+    assert_eq!(again.removed, 0);
+}
+
+async fn server_session(user: &str) -> imap::ImapSession {
+    let (account, credentials) = box_of(user);
+    imap::connect(&account, &credentials)
+        .await
+        .expect("server-side session")
+        .session
+}
+
+#[test]
+fn a_flag_changed_on_the_server_is_seen_and_an_expunged_message_disappears() {
+    let user = dedicated_user("flags");
+    empty_mailbox(&user);
+    mailstack(&["fill", &user, "5"]);
+    let (account, credentials) = box_of(&user);
+    let mut store = Store::in_memory().expect("store");
+    let runtime = runtime();
+    runtime
+        .block_on(sync_account(
+            &account,
+            &credentials,
+            &mut store,
+            &mut |_| {},
+        ))
+        .expect("sync");
+    let inbox = inbox_of(&store, &account);
+    let uids = store.uids(inbox.id).expect("uids");
+    let (flag_uid, gone_uid) = (uids[0], uids[1]);
+
+    runtime.block_on(async {
+        let mut session = server_session(&user).await;
+        session.select("INBOX").await.expect("select");
+        let _: Vec<_> = session
+            .uid_store(flag_uid.to_string(), "+FLAGS.SILENT (\\Flagged)")
+            .await
+            .expect("store")
+            .try_collect()
+            .await
+            .expect("stored");
+        let _: Vec<_> = session
+            .uid_store(gone_uid.to_string(), "+FLAGS.SILENT (\\Deleted)")
+            .await
+            .expect("store")
+            .try_collect()
+            .await
+            .expect("stored");
+        let _: Vec<_> = session
+            .expunge()
+            .await
+            .expect("expunge")
+            .try_collect()
+            .await
+            .expect("expunged");
+        session.logout().await.expect("logout");
+    });
+
+    let report = runtime
+        .block_on(sync_account(
+            &account,
+            &credentials,
+            &mut store,
+            &mut |_| {},
+        ))
+        .expect("resync");
+    let inbox = inbox_of(&store, &account);
+    assert!(store
+        .envelope(inbox.id, flag_uid)
+        .expect("read")
+        .expect("kept")
+        .flags
+        .has(Flags::FLAGGED));
+    assert!(store.envelope(inbox.id, gone_uid).expect("read").is_none());
+    assert_eq!(report.removed, 1);
+    assert_eq!(store.count(inbox.id).expect("count"), 4);
+}
+
+#[test]
+fn a_new_uidvalidity_refetches_the_folder() {
+    let user = dedicated_user("uidvalidity");
+    empty_mailbox(&user);
+    mailstack(&["fill", &user, "20"]);
+    let (account, credentials) = box_of(&user);
+    let mut store = Store::in_memory().expect("store");
+    let runtime = runtime();
+    runtime
+        .block_on(sync_account(
+            &account,
+            &credentials,
+            &mut store,
+            &mut |_| {},
+        ))
+        .expect("sync");
+    let before = inbox_of(&store, &account).uidvalidity;
+    let fresh = (chrono::Utc::now().timestamp() % 1_000_000_000) as u32 + 1;
+    mailstack(&[
+        "doveadm",
+        "mailbox",
+        "update",
+        "--uid-validity",
+        &fresh.to_string(),
+        "-u",
+        &user,
+        "INBOX",
+    ]);
+    runtime
+        .block_on(sync_account(
+            &account,
+            &credentials,
+            &mut store,
+            &mut |_| {},
+        ))
+        .expect("resync");
+    let inbox = inbox_of(&store, &account);
+    assert_ne!(inbox.uidvalidity, before);
+    assert_eq!(inbox.uidvalidity, Some(fresh));
+    assert_eq!(store.count(inbox.id).expect("count"), 20);
+    assert_eq!(distinct_message_ids(&store, inbox.id), 20);
+}
+
+#[test]
+fn offline_actions_are_replayed_in_order_exactly_once() {
+    let user = dedicated_user("offline");
+    empty_mailbox(&user);
+    mailstack(&["fill", &user, "3"]);
+    let (account, credentials) = box_of(&user);
+    let mut store = Store::in_memory().expect("store");
+    let runtime = runtime();
+    runtime
+        .block_on(sync_account(
+            &account,
+            &credentials,
+            &mut store,
+            &mut |_| {},
+        ))
+        .expect("sync");
+    let inbox = inbox_of(&store, &account);
+    let uids = store.uids(inbox.id).expect("uids");
+    // Offline: unread → read → flagged, and one message to Trash.
+    store
+        .set_flag(&account.name, &inbox, uids[0], Flags::SEEN, false)
+        .expect("local");
+    store
+        .set_flag(&account.name, &inbox, uids[0], Flags::FLAGGED, true)
+        .expect("local");
+    store
+        .move_message(&account.name, &inbox, uids[1], "Trash")
+        .expect("local");
+    assert_eq!(
+        store.count(inbox.id).expect("count"),
+        2,
+        "applied to the store at once"
+    );
+
+    let report = runtime
+        .block_on(sync_account(
+            &account,
+            &credentials,
+            &mut store,
+            &mut |_| {},
+        ))
+        .expect("sync");
+    assert_eq!(report.replayed_actions, 3);
+    assert!(store
+        .pending_actions(&account.name)
+        .expect("queue")
+        .is_empty());
+    let inbox = inbox_of(&store, &account);
+    let kept = store
+        .envelope(inbox.id, uids[0])
+        .expect("read")
+        .expect("kept");
+    assert!(kept.flags.has(Flags::FLAGGED) && !kept.flags.has(Flags::SEEN));
+    let trash = store
+        .folder(&account.name, "Trash")
+        .expect("store")
+        .expect("Trash");
+    assert_eq!(store.count(trash.id).expect("count"), 1);
+    assert_eq!(store.count(inbox.id).expect("count"), 2);
+}
+
+#[test]
+fn new_mail_is_pushed_through_idle_within_2_seconds() {
+    let user = dedicated_user("idle");
+    empty_mailbox(&user);
+    let (account, credentials) = box_of(&user);
+    let folder = tempfile::tempdir().expect("folder");
+    let store_path = folder.path().join("store.sqlite");
+    let runtime = runtime();
+    runtime.block_on(async {
+        let (events_tx, mut events) = tokio::sync::mpsc::channel(64);
+        let (commands, commands_rx) = tokio::sync::mpsc::channel(4);
+        let load = move |_: &Account| Ok(credentials.clone());
+        let worker = tokio::spawn(worker::run(
+            account.clone(),
+            store_path,
+            load,
+            events_tx,
+            commands_rx,
+        ));
+        // Wait until the worker is idle on an up-to-date INBOX.
+        loop {
+            match tokio::time::timeout(Duration::from_secs(30), events.recv())
+                .await
+                .expect("worker answers")
+            {
+                Some(worker::Event::Connectivity {
+                    state: worker::Connectivity::UpToDate,
+                    ..
+                }) => break,
+                Some(worker::Event::Connectivity {
+                    state: worker::Connectivity::Offline { reason, .. },
+                    ..
+                }) => {
+                    panic!("offline: {reason}")
+                }
+                Some(_) => {}
+                None => panic!("worker stopped"),
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        let sent_at = Instant::now();
+        tokio::task::spawn_blocking(move || {
+            inject("labo@ch-test.mssante.fr", &user, "Résultats", "Bonjour")
+        })
+        .await
+        .expect("injected");
+        let latency = loop {
+            match tokio::time::timeout(Duration::from_secs(10), events.recv())
+                .await
+                .expect("pushed")
+            {
+                Some(worker::Event::NewMail { count, .. }) => {
+                    assert_eq!(count, 1);
+                    break sent_at.elapsed();
+                }
+                Some(_) => {}
+                None => panic!("worker stopped"),
+            }
+        };
+        eprintln!("IDLE push latency: {latency:?}");
+        assert!(
+            latency <= Duration::from_secs(2),
+            "pushed after {latency:?}"
+        );
+        commands.send(worker::Command::Stop).await.expect("stop");
+        let _ = tokio::time::timeout(Duration::from_secs(10), worker).await;
+    });
+}
+
+fn draft(from: &str, to: &str, subject: &str) -> Draft {
+    Draft {
+        from: from.to_string(),
+        from_name: Some("Dr_Jean_MARTIN_CH Test".into()),
+        to: vec![to.to_string()],
+        subject: subject.to_string(),
+        body: "Bonjour,\nvoici le compte rendu.\nCordialement".into(),
+        delivery_notification: true,
+        read_notification: true,
+        ..Draft::default()
+    }
+}
+
+async fn copies_of(user: &str, folder: &str, message_id: &str) -> usize {
+    let mut session = server_session(user).await;
+    session.select(folder).await.expect("select");
+    let id = message_id.trim_matches(|c| c == '<' || c == '>');
+    let found = session
+        .uid_search(format!("HEADER Message-ID \"{id}\""))
+        .await
+        .expect("search");
+    let _ = session.logout().await;
+    found.len()
+}
+
+async fn wait_for_copies(user: &str, message_id: &str, expected: usize) -> usize {
+    let deadline = Instant::now() + Duration::from_secs(15);
+    loop {
+        let copies = copies_of(user, "INBOX", message_id).await;
+        if copies >= expected || Instant::now() > deadline {
+            // Give a duplicate the time to show up too.
+            tokio::time::sleep(Duration::from_millis(1500)).await;
+            return copies_of(user, "INBOX", message_id).await;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+#[test]
+fn a_process_stopped_between_acceptance_and_the_sent_copy_does_not_send_twice() {
+    let sender = dedicated_user("crash");
+    empty_mailbox(&sender);
+    let recipient = dedicated_user("crash-to");
+    empty_mailbox(&recipient);
+    let (account, credentials) = box_of(&sender);
+    let folder = tempfile::tempdir().expect("folder");
+    let path = folder.path().join("store.sqlite");
+    let runtime = runtime();
+    let message_id = {
+        let mut store = Store::open(&path).expect("store");
+        let (id, message_id, _) =
+            send::queue(&store, &account, &draft(&sender, &recipient, "Ordonnance"))
+                .expect("queued");
+        let report = runtime
+            .block_on(send::submit_queued(&account, &credentials, &mut store))
+            .expect("submitted");
+        assert_eq!(report.submitted, 1);
+        assert_eq!(
+            store.outbox_state(id).expect("state"),
+            Some(OutboxState::Accepted)
+        );
+        message_id
+        // The process stops here: the store is dropped before the copy to Sent.
+    };
+    let mut store = Store::open(&path).expect("store");
+    let report = runtime
+        .block_on(send::flush_outbox(&account, &credentials, &mut store))
+        .expect("resumed");
+    assert_eq!(report.submitted, 0, "never submitted twice");
+    assert_eq!(report.copied_to_sent, 1);
+    assert_eq!(
+        runtime.block_on(wait_for_copies(&recipient, &message_id, 1)),
+        1
+    );
+    assert_eq!(runtime.block_on(copies_of(&sender, "Sent", &message_id)), 1);
+}
+
+#[test]
+fn headers_on_the_wire_carry_dsn_mdn_and_identifiers() {
+    let sender = dedicated_user("wire");
+    empty_mailbox(&sender);
+    let recipient = dedicated_user("wire-to");
+    empty_mailbox(&recipient);
+    let (account, credentials) = box_of(&sender);
+    let mut store = Store::in_memory().expect("store");
+    let mut message = draft(&sender, &recipient, "Accusés");
+    message.in_reply_to = Some("<origin@ch-test.mssante.fr>".into());
+    message.references = Some("<first@ch-test.mssante.fr> <origin@ch-test.mssante.fr>".into());
+    let runtime = runtime();
+    let (_, message_id, _) = send::queue(&store, &account, &message).expect("queued");
+    runtime
+        .block_on(send::flush_outbox(&account, &credentials, &mut store))
+        .expect("sent");
+    assert_eq!(
+        runtime.block_on(wait_for_copies(&recipient, &message_id, 1)),
+        1
+    );
+    let raw = runtime.block_on(async {
+        let mut session = server_session(&recipient).await;
+        session.select("INBOX").await.expect("select");
+        let id = message_id.trim_matches(|c| c == '<' || c == '>');
+        let uids = session
+            .uid_search(format!("HEADER Message-ID \"{id}\""))
+            .await
+            .expect("search");
+        let uid = uids.into_iter().next().expect("delivered");
+        pli::mail::sync::fetch_raw(&mut session, uid)
+            .await
+            .expect("fetched")
+            .expect("body")
+    });
+    let text = String::from_utf8_lossy(&raw);
+    assert!(text.contains("Disposition-Notification-To:"), "{text}");
+    assert!(
+        text.contains("In-Reply-To: <origin@ch-test.mssante.fr>"),
+        "{text}"
+    );
+    assert!(
+        text.contains("References: <first@ch-test.mssante.fr> <origin@ch-test.mssante.fr>"),
+        "{text}"
+    );
+    assert!(text.contains("charset=utf-8"), "{text}");
+    // NOTIFY=SUCCESS reached Postfix: it reports the delivery to the sender.
+    let report = runtime.block_on(async {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            let mut session = server_session(&sender).await;
+            session.select("INBOX").await.expect("select");
+            let found = session
+                .uid_search("HEADER Content-Type \"delivery-status\"")
+                .await
+                .expect("search");
+            let _ = session.logout().await;
+            if !found.is_empty() || Instant::now() > deadline {
+                break found.len();
+            }
+            tokio::time::sleep(Duration::from_millis(500)).await;
+        }
+    });
+    assert_eq!(
+        report, 1,
+        "one delivery status notification came back to the sender"
+    );
+}

@@ -1,0 +1,183 @@
+//! Outages, one at a time: Dovecot killed in the middle of a sync, Postfix down during a send.
+//! These tests stop servers that every other test uses, so they live in their own test binary
+//! (`cargo test` runs binaries one after another) and take a lock against each other.
+
+mod common;
+
+use std::collections::HashSet;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use common::*;
+use pli::mail::account::{Account, Security};
+use pli::mail::connect::Credentials;
+use pli::mail::imap;
+use pli::mail::send::{self, Draft};
+use pli::mail::store::{Role, Store};
+use pli::mail::sync::{sync_account, Progress};
+
+static ONE_OUTAGE_AT_A_TIME: Mutex<()> = Mutex::new(());
+
+fn box_of(user: &str) -> (Account, Credentials) {
+    let account = account(user, Security::Tls);
+    let credentials = with_password(&account, password().expose());
+    (account, credentials)
+}
+
+fn inbox_of(store: &Store, account: &Account) -> pli::mail::store::Folder {
+    store
+        .folder_with_role(&account.name, Role::Inbox)
+        .expect("store")
+        .expect("INBOX")
+}
+
+fn distinct_message_ids(store: &Store, folder: i64) -> usize {
+    let all = store.page(folder, 0, 1_000_000).expect("page");
+    all.iter()
+        .filter_map(|envelope| envelope.message_id.clone())
+        .collect::<HashSet<_>>()
+        .len()
+}
+
+async fn server_session(user: &str) -> imap::ImapSession {
+    let (account, credentials) = box_of(user);
+    imap::connect(&account, &credentials)
+        .await
+        .expect("server-side session")
+        .session
+}
+
+fn draft(from: &str, to: &str, subject: &str) -> Draft {
+    Draft {
+        from: from.to_string(),
+        from_name: Some("Dr_Jean_MARTIN_CH Test".into()),
+        to: vec![to.to_string()],
+        subject: subject.to_string(),
+        body: "Bonjour,\nvoici le compte rendu.\nCordialement".into(),
+        delivery_notification: true,
+        read_notification: true,
+        ..Draft::default()
+    }
+}
+
+async fn copies_of(user: &str, folder: &str, message_id: &str) -> usize {
+    let mut session = server_session(user).await;
+    session.select(folder).await.expect("select");
+    let id = message_id.trim_matches(|c| c == '<' || c == '>');
+    let found = session
+        .uid_search(format!("HEADER Message-ID \"{id}\""))
+        .await
+        .expect("search");
+    let _ = session.logout().await;
+    found.len()
+}
+
+async fn wait_for_copies(user: &str, message_id: &str, expected: usize) -> usize {
+    let deadline = Instant::now() + Duration::from_secs(15);
+    loop {
+        let copies = copies_of(user, "INBOX", message_id).await;
+        if copies >= expected || Instant::now() > deadline {
+            // Give a duplicate the time to show up too.
+            tokio::time::sleep(Duration::from_millis(1500)).await;
+            return copies_of(user, "INBOX", message_id).await;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+#[test]
+fn dovecot_killed_mid_sync_then_restarted_gives_every_message_exactly_once() {
+    let _outage = ONE_OUTAGE_AT_A_TIME
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    let user = dedicated_user("killed");
+    empty_mailbox(&user);
+    mailstack(&["fill", &user, "10000"]);
+    let (account, credentials) = box_of(&user);
+    let folder = tempfile::tempdir().expect("folder");
+    let mut store = Store::open(&folder.path().join("store.sqlite")).expect("store");
+    let runtime = runtime();
+    let mut killed = false;
+    let first = runtime.block_on(sync_account(
+        &account,
+        &credentials,
+        &mut store,
+        &mut |progress| {
+            if let Progress::Envelopes { done, .. } = progress {
+                if done >= 2000 && !killed {
+                    killed = true;
+                    mailstack(&["kill-dovecot"]);
+                }
+            }
+        },
+    ));
+    assert!(killed, "the sync went past 2,000 messages");
+    assert!(first.is_err(), "the sync noticed the server died");
+    let inbox = inbox_of(&store, &account);
+    let partial = store.count(inbox.id).expect("count");
+    assert!(
+        (2000..10_000).contains(&partial),
+        "committed batches kept: {partial}"
+    );
+    mailstack(&["start-dovecot"]);
+    runtime
+        .block_on(sync_account(
+            &account,
+            &credentials,
+            &mut store,
+            &mut |_| {},
+        ))
+        .expect("sync completes");
+    assert_eq!(store.count(inbox.id).expect("count"), 10_000);
+    assert_eq!(distinct_message_ids(&store, inbox.id), 10_000);
+}
+
+#[test]
+fn a_send_while_postfix_is_down_is_queued_and_leaves_once_when_it_returns() {
+    let _outage = ONE_OUTAGE_AT_A_TIME
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    let sender = dedicated_user("outbox");
+    empty_mailbox(&sender);
+    let recipient = dedicated_user("outbox-to");
+    empty_mailbox(&recipient);
+    let (account, credentials) = box_of(&sender);
+    let folder = tempfile::tempdir().expect("folder");
+    let path = folder.path().join("store.sqlite");
+    let runtime = runtime();
+    let message_id = {
+        let mut store = Store::open(&path).expect("store");
+        let (_, message_id, _) = send::queue(
+            &store,
+            &account,
+            &draft(&sender, &recipient, "Compte rendu"),
+        )
+        .expect("queued");
+        mailstack(&["stop-postfix"]);
+        let result = runtime.block_on(send::flush_outbox(&account, &credentials, &mut store));
+        mailstack(&["start-postfix"]);
+        assert!(result.is_err(), "the send fails while Postfix is down");
+        assert_eq!(
+            store.outbox(&account.name).expect("outbox").len(),
+            1,
+            "still in the outbox"
+        );
+        message_id
+    };
+    // A restart: the outbox is read back from the file.
+    let mut store = Store::open(&path).expect("store");
+    let report = runtime
+        .block_on(send::flush_outbox(&account, &credentials, &mut store))
+        .expect("sent");
+    assert_eq!(report.submitted, 1);
+    assert!(store.outbox(&account.name).expect("outbox").is_empty());
+    let again = runtime
+        .block_on(send::flush_outbox(&account, &credentials, &mut store))
+        .expect("nothing");
+    assert_eq!(again.submitted, 0);
+    assert_eq!(
+        runtime.block_on(wait_for_copies(&recipient, &message_id, 1)),
+        1
+    );
+    assert_eq!(runtime.block_on(copies_of(&sender, "Sent", &message_id)), 1);
+}
