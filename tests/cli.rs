@@ -213,3 +213,96 @@ fn a_wrong_pkcs12_password_is_refused_at_add_time() {
         "nothing saved"
     );
 }
+
+#[test]
+fn sync_list_and_search_from_the_command_line() {
+    let user = dedicated_user("cli");
+    empty_mailbox(&user);
+    mailstack(&["fill", &user, "30"]);
+    let profile = tempfile::tempdir().expect("a profile folder");
+    let imap = endpoint("PLI_TEST_IMAPS").to_string();
+    let smtp = endpoint("PLI_TEST_SMTP_SUBMISSIONS").to_string();
+    let ca = ca();
+    let added = pli(
+        profile.path(),
+        &[
+            "account",
+            "add",
+            "ehpad",
+            "--address",
+            &user,
+            "--type",
+            "org",
+            "--imap",
+            &imap,
+            "--smtp",
+            &smtp,
+            "--security",
+            "tls",
+            "--ca-file",
+            ca.to_str().expect("utf-8"),
+        ],
+        &format!("{}\n", password().expose()),
+    );
+    assert!(added.status.success(), "{}", text(&added));
+
+    let synced = pli(profile.path(), &["sync", "ehpad", "--json"], "");
+    assert!(synced.status.success(), "{}", text(&synced));
+    let report: serde_json::Value = serde_json::from_slice(&synced.stdout).expect("JSON");
+    assert_eq!(report["new_messages"], 30, "{report}");
+
+    let listed = pli(
+        profile.path(),
+        &["list", "ehpad", "--json", "--limit", "100"],
+        "",
+    );
+    let messages: Vec<serde_json::Value> = serde_json::from_slice(&listed.stdout).expect("JSON");
+    assert_eq!(messages.len(), 30);
+    let dates: Vec<i64> = messages
+        .iter()
+        .map(|m| m["date"].as_i64().expect("date"))
+        .collect();
+    assert!(
+        dates.windows(2).all(|pair| pair[0] >= pair[1]),
+        "newest first: {dates:?}"
+    );
+
+    let plain = pli(profile.path(), &["list", "ehpad"], "");
+    assert_eq!(String::from_utf8_lossy(&plain.stdout).lines().count(), 30);
+
+    // Search for a word of the newest subject, accents and case aside.
+    let subject = messages[0]["subject"]
+        .as_str()
+        .expect("subject")
+        .to_string();
+    let word = subject
+        .split_whitespace()
+        .max_by_key(|w| w.chars().count())
+        .expect("a word")
+        .to_lowercase();
+    let found = pli(profile.path(), &["search", "ehpad", &word, "--json"], "");
+    let hits: Vec<serde_json::Value> = serde_json::from_slice(&found.stdout).expect("JSON");
+    assert!(
+        !hits.is_empty() && hits.len() <= 30,
+        "searching {word}: {}",
+        hits.len()
+    );
+
+    let again = pli(profile.path(), &["sync", "ehpad"], "");
+    assert!(again.status.success());
+    assert!(text(&again).contains("0 new messages"), "{}", text(&again));
+}
+
+#[test]
+fn a_failing_sync_exits_1_with_the_reason() {
+    let profile = tempfile::tempdir().expect("a profile folder");
+    let added = add_doctor(profile.path(), "cabinet", "wrong password");
+    assert!(added.status.success());
+    let synced = pli(profile.path(), &["sync", "cabinet"], "");
+    assert_eq!(synced.status.code(), Some(1));
+    assert!(
+        text(&synced).contains("refuses the password"),
+        "{}",
+        text(&synced)
+    );
+}

@@ -86,3 +86,11 @@ error-unknown-box = No mailbox is called “{ $name }”.
 error-duplicate-box = A mailbox is already called “{ $name }”.
 error-accounts-file = The mailbox file cannot be read or written: { $detail }
 error-profile = The profile folder is a problem: { $detail }
+
+## Synchronisation and messages (command line)
+sync-progress = { $folder }: { $done } / { $total } messages
+sync-done = Synchronisation finished: { $folders } folders, { $new } new messages, { $changed } flags read again, { $removed } messages gone from the server.
+error-sync = The synchronisation failed: { $detail }
+error-store = The local message store is a problem: { $detail }
+error-unknown-folder = The folder “{ $folder }” does not exist in this mailbox (run “pli sync” first).
+error-unknown-message = No message has the number { $uid } in this folder.

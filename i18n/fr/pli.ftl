@@ -86,3 +86,11 @@ error-unknown-box = Aucune boîte ne s'appelle « { $name } ».
 error-duplicate-box = Une boîte s'appelle déjà « { $name } ».
 error-accounts-file = Le fichier des boîtes ne peut pas être lu ou écrit : { $detail }
 error-profile = Le dossier de profil pose problème : { $detail }
+
+## Synchronisation et messages (ligne de commande)
+sync-progress = { $folder } : { $done } / { $total } messages
+sync-done = Synchronisation terminée : { $folders } dossiers, { $new } nouveaux messages, { $changed } marques relues, { $removed } messages disparus du serveur.
+error-sync = La synchronisation a échoué : { $detail }
+error-store = Le stockage local des messages pose problème : { $detail }
+error-unknown-folder = Le dossier « { $folder } » n'existe pas dans cette boîte (lancez « pli sync » d'abord).
+error-unknown-message = Aucun message ne porte le numéro { $uid } dans ce dossier.

@@ -38,6 +38,31 @@ pub enum Command {
     /// Manage the mailboxes (BAL).
     #[command(subcommand)]
     Account(AccountCommand),
+    /// One synchronisation pass of a box: prints progress and counts (exit status 1 on failure).
+    Sync {
+        name: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// The messages of a folder from the local store, newest first, one a line.
+    List {
+        name: String,
+        /// The folder (INBOX when left out).
+        folder: Option<String>,
+        #[arg(long, default_value_t = 50)]
+        limit: usize,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Full-text search over the stored messages of a box (subject, correspondents, text).
+    Search {
+        name: String,
+        query: String,
+        #[arg(long, default_value_t = 50)]
+        limit: usize,
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -96,6 +121,8 @@ pub struct AddArgs {
     pub cert_key: Option<PathBuf>,
 }
 
+mod mail;
+
 /// A failure of a command, already put into words for the user.
 struct Failure(String);
 
@@ -112,6 +139,26 @@ pub fn run(cli_profile: Option<&PathBuf>, command: Command, i18n: &I18n) -> Exit
         .map_err(|detail| Failure(i18n.t_args("error-profile", args!["detail" => detail])))
         .and_then(|profile| match command {
             Command::Account(command) => run_account(&profile, command, i18n),
+            Command::Sync { name, json } => mail::sync(&profile, &name, json, i18n),
+            Command::List {
+                name,
+                folder,
+                limit,
+                json,
+            } => mail::list(
+                &profile,
+                &name,
+                folder.as_deref().unwrap_or("INBOX"),
+                limit,
+                json,
+                i18n,
+            ),
+            Command::Search {
+                name,
+                query,
+                limit,
+                json,
+            } => mail::search(&profile, &name, &query, limit, json, i18n),
         });
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -122,7 +169,7 @@ pub fn run(cli_profile: Option<&PathBuf>, command: Command, i18n: &I18n) -> Exit
     }
 }
 
-fn load(profile: &Profile, i18n: &I18n) -> Result<LoadedAccounts, Failure> {
+fn load_boxes(profile: &Profile, i18n: &I18n) -> Result<LoadedAccounts, Failure> {
     let loaded = load_accounts(&profile.accounts_file()).map_err(|error| {
         Failure(i18n.t_args("error-accounts-file", args!["detail" => error.to_string()]))
     })?;
@@ -153,7 +200,7 @@ fn run_account(profile: &Profile, command: AccountCommand, i18n: &I18n) -> Resul
 }
 
 fn add_account(profile: &Profile, add: AddArgs, i18n: &I18n) -> Result<(), Failure> {
-    let mut loaded = load(profile, i18n)?;
+    let mut loaded = load_boxes(profile, i18n)?;
     if loaded
         .accounts
         .iter()
@@ -259,7 +306,7 @@ fn describe_account_error(error: &AccountError, i18n: &I18n) -> String {
 }
 
 fn list_accounts(profile: &Profile, json: bool, i18n: &I18n) -> Result<(), Failure> {
-    let loaded = load(profile, i18n)?;
+    let loaded = load_boxes(profile, i18n)?;
     if json {
         let text = serde_json::to_string_pretty(&loaded.accounts)
             .map_err(|error| Failure(error.to_string()))?;
@@ -289,7 +336,7 @@ fn find_account(
     name: &str,
     i18n: &I18n,
 ) -> Result<(Vec<Account>, Account), Failure> {
-    let loaded = load(profile, i18n)?;
+    let loaded = load_boxes(profile, i18n)?;
     let account = loaded
         .accounts
         .iter()

@@ -1,0 +1,219 @@
+//! `pli sync`, `pli list`, `pli show`, `pli search`: the engine from the command line, for
+//! scripts that check a box and for administrators.
+
+use chrono::{Local, TimeZone};
+
+use super::{find_account, secrets, Failure};
+use crate::args;
+use crate::i18n::I18n;
+use crate::mail::account::Account;
+use crate::mail::connect::Credentials;
+use crate::mail::store::{Envelope, Flags, Store};
+use crate::mail::sync::{sync_account, Progress};
+use crate::profile::Profile;
+
+pub(crate) fn store_path(profile: &Profile) -> std::path::PathBuf {
+    profile.data_dir().join("pli.sqlite")
+}
+
+fn open_store(profile: &Profile, i18n: &I18n) -> Result<Store, Failure> {
+    Store::open(&store_path(profile))
+        .map_err(|error| Failure(i18n.t_args("error-store", args!["detail" => error.to_string()])))
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|error| Failure(error.to_string()))
+}
+
+fn credentials(profile: &Profile, account: &Account, i18n: &I18n) -> Result<Credentials, Failure> {
+    let store = secrets(profile, i18n)?;
+    Credentials::load(account, &store).map_err(|error| Failure(error.localize(i18n)))
+}
+
+pub(super) fn sync(profile: &Profile, name: &str, json: bool, i18n: &I18n) -> Result<(), Failure> {
+    let (_, account) = find_account(profile, name, i18n)?;
+    let credentials = credentials(profile, &account, i18n)?;
+    let mut store = open_store(profile, i18n)?;
+    let mut last_folder = String::new();
+    let mut progress = |progress: Progress| {
+        if json {
+            return;
+        }
+        match progress {
+            Progress::Folder { name } => last_folder = name,
+            Progress::Envelopes {
+                folder,
+                done,
+                total,
+            } => {
+                eprintln!(
+                    "{}",
+                    i18n.t_args(
+                        "sync-progress",
+                        args!["folder" => folder, "done" => done, "total" => total]
+                    )
+                );
+            }
+        }
+    };
+    let report = runtime()?
+        .block_on(sync_account(
+            &account,
+            &credentials,
+            &mut store,
+            &mut progress,
+        ))
+        .map_err(|error| Failure(describe_sync_error(&error, i18n)))?;
+    let _ = last_folder;
+    if json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&report).map_err(|error| Failure(error.to_string()))?
+        );
+    } else {
+        println!(
+            "{}",
+            i18n.t_args(
+                "sync-done",
+                args![
+                    "folders" => report.folders,
+                    "new" => report.new_messages,
+                    "changed" => report.flag_changes,
+                    "removed" => report.removed
+                ]
+            )
+        );
+    }
+    Ok(())
+}
+
+fn describe_sync_error(error: &crate::mail::sync::SyncError, i18n: &I18n) -> String {
+    match error {
+        crate::mail::sync::SyncError::Connect(error) => error.localize(i18n),
+        other => i18n.t_args("error-sync", args!["detail" => other.to_string()]),
+    }
+}
+
+/// One line of `pli list`: date, correspondent, subject, flags.
+fn line(envelope: &Envelope) -> String {
+    let date = Local
+        .timestamp_opt(envelope.date, 0)
+        .single()
+        .map(|date| date.format("%d/%m/%Y %H:%M").to_string())
+        .unwrap_or_default();
+    let correspondent = if envelope.from_name.is_empty() {
+        &envelope.from_address
+    } else {
+        &envelope.from_name
+    };
+    let flags = format!(
+        "{}{}{}",
+        if envelope.flags.has(Flags::SEEN) {
+            ' '
+        } else {
+            'N'
+        },
+        if envelope.flags.has(Flags::FLAGGED) {
+            '!'
+        } else {
+            ' '
+        },
+        if envelope.has_attachment { '@' } else { ' ' },
+    );
+    format!(
+        "{:>6}  {date}  {flags}  {:<32}  {}",
+        envelope.uid,
+        truncate(correspondent, 32),
+        envelope.subject
+    )
+}
+
+fn truncate(text: &str, width: usize) -> String {
+    if text.chars().count() <= width {
+        text.to_string()
+    } else {
+        let mut cut: String = text.chars().take(width.saturating_sub(1)).collect();
+        cut.push('…');
+        cut
+    }
+}
+
+#[derive(serde::Serialize)]
+struct Listed<'a> {
+    folder: &'a str,
+    #[serde(flatten)]
+    envelope: &'a Envelope,
+}
+
+pub(super) fn list(
+    profile: &Profile,
+    name: &str,
+    folder: &str,
+    limit: usize,
+    json: bool,
+    i18n: &I18n,
+) -> Result<(), Failure> {
+    let (_, account) = find_account(profile, name, i18n)?;
+    let store = open_store(profile, i18n)?;
+    let folder_row = store
+        .folder(&account.name, folder)
+        .map_err(|error| Failure(error.to_string()))?
+        .ok_or_else(|| {
+            Failure(i18n.t_args(
+                "error-unknown-folder",
+                args!["folder" => folder.to_string()],
+            ))
+        })?;
+    let page = store
+        .page(folder_row.id, 0, limit)
+        .map_err(|error| Failure(error.to_string()))?;
+    if json {
+        let listed: Vec<_> = page
+            .iter()
+            .map(|envelope| Listed { folder, envelope })
+            .collect();
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&listed).map_err(|error| Failure(error.to_string()))?
+        );
+    } else {
+        for envelope in &page {
+            println!("{}", line(envelope));
+        }
+    }
+    Ok(())
+}
+
+pub(super) fn search(
+    profile: &Profile,
+    name: &str,
+    query: &str,
+    limit: usize,
+    json: bool,
+    i18n: &I18n,
+) -> Result<(), Failure> {
+    let (_, account) = find_account(profile, name, i18n)?;
+    let store = open_store(profile, i18n)?;
+    let found = store
+        .search(&account.name, query, limit)
+        .map_err(|error| Failure(error.to_string()))?;
+    if json {
+        let listed: Vec<_> = found
+            .iter()
+            .map(|(folder, envelope)| Listed { folder, envelope })
+            .collect();
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&listed).map_err(|error| Failure(error.to_string()))?
+        );
+    } else {
+        for (folder, envelope) in &found {
+            println!("{folder:<10} {}", line(envelope));
+        }
+    }
+    Ok(())
+}
