@@ -425,6 +425,20 @@ fn flag_name(flag: u8) -> &'static str {
     }
 }
 
+/// Connects and fetches one message (for the reader and `pli show`).
+pub async fn fetch_one(
+    account: &Account,
+    credentials: &Credentials,
+    folder: &str,
+    uid: u32,
+) -> Result<Option<Vec<u8>>, SyncError> {
+    let mut connection = imap::connect(account, credentials).await?;
+    connection.session.examine(folder).await?;
+    let raw = fetch_raw(&mut connection.session, uid).await?;
+    let _ = connection.session.logout().await;
+    Ok(raw)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -462,18 +476,4 @@ mod tests {
         assert!(envelope.has_attachment);
         assert_eq!(envelope.date, 1_795_510_800, "2026-11-24 09:00 UTC");
     }
-}
-
-/// Connects and fetches one message (for the reader and `pli show`).
-pub async fn fetch_one(
-    account: &Account,
-    credentials: &Credentials,
-    folder: &str,
-    uid: u32,
-) -> Result<Option<Vec<u8>>, SyncError> {
-    let mut connection = imap::connect(account, credentials).await?;
-    connection.session.examine(folder).await?;
-    let raw = fetch_raw(&mut connection.session, uid).await?;
-    let _ = connection.session.logout().await;
-    Ok(raw)
 }
