@@ -8,5 +8,7 @@ pub mod directory;
 pub mod i18n;
 pub mod mail;
 pub mod mssante;
+pub mod net;
 pub mod profile;
+pub mod settings;
 pub mod ui;

@@ -11,7 +11,7 @@ use common::*;
 use futures::TryStreamExt;
 use pli::mail::account::{Account, Security};
 use pli::mail::connect::Credentials;
-use pli::mail::send::{self, Draft};
+use pli::mail::send::{self, Draft, SendPolicy};
 use pli::mail::store::{Flags, OutboxState, Role, Store};
 use pli::mail::sync::{sync_account, Progress};
 use pli::mail::{imap, worker};
@@ -388,9 +388,13 @@ fn a_process_stopped_between_acceptance_and_the_sent_copy_does_not_send_twice() 
     let runtime = runtime();
     let message_id = {
         let mut store = Store::open(&path).expect("store");
-        let (id, message_id, _) =
-            send::queue(&store, &account, &draft(&sender, &recipient, "Ordonnance"))
-                .expect("queued");
+        let (id, message_id, _) = send::queue(
+            &store,
+            &account,
+            &draft(&sender, &recipient, "Ordonnance"),
+            &policy(&trust_list(), &product()),
+        )
+        .expect("queued");
         let report = runtime
             .block_on(send::submit_queued(&account, &credentials, &mut store))
             .expect("submitted");
@@ -427,7 +431,13 @@ fn headers_on_the_wire_carry_dsn_mdn_and_identifiers() {
     message.in_reply_to = Some("<origin@ch-test.mssante.fr>".into());
     message.references = Some("<first@ch-test.mssante.fr> <origin@ch-test.mssante.fr>".into());
     let runtime = runtime();
-    let (_, message_id, _) = send::queue(&store, &account, &message).expect("queued");
+    let (_, message_id, _) = send::queue(
+        &store,
+        &account,
+        &message,
+        &policy(&trust_list(), &product()),
+    )
+    .expect("queued");
     runtime
         .block_on(send::flush_outbox(&account, &credentials, &mut store))
         .expect("sent");
@@ -481,4 +491,16 @@ fn headers_on_the_wire_carry_dsn_mdn_and_identifiers() {
         report, 1,
         "one delivery status notification came back to the sender"
     );
+}
+
+fn policy<'a>(
+    trust_list: &'a pli::mssante::whitelist::TrustList,
+    product: &'a pli::mssante::headers::ProductReference,
+) -> SendPolicy<'a> {
+    SendPolicy {
+        product_reference: product,
+        trust_list,
+        outside_confirmed: false,
+        closes_conversation: false,
+    }
 }

@@ -119,6 +119,9 @@ pub struct AddArgs {
     /// The private key, when the PEM certificate file does not hold it.
     #[arg(long, value_name = "FILE")]
     pub cert_key: Option<PathBuf>,
+    /// A pharmacy's organisational box: patients may write first to send a prescription.
+    #[arg(long)]
+    pub pharmacy: bool,
 }
 
 mod mail;
@@ -223,6 +226,7 @@ fn add_account(profile: &Profile, add: AddArgs, i18n: &I18n) -> Result<(), Failu
         certificate: add.cert,
         certificate_key: add.cert_key,
         ca_file: add.ca_file,
+        pharmacy: add.pharmacy,
     };
     account
         .validate()

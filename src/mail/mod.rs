@@ -10,4 +10,5 @@ pub mod smtp;
 pub mod store;
 pub mod sync;
 pub mod tls;
+pub mod trust_list;
 pub mod worker;

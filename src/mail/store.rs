@@ -11,7 +11,8 @@ use rusqlite::{params, Connection, OptionalExtension, Transaction};
 
 /// Forward-only migrations: index = the schema version it leads to, minus one. Never edit a
 /// released entry; append a new one.
-const MIGRATIONS: &[&str] = &[r#"
+const MIGRATIONS: &[&str] = &[
+    r#"
 CREATE TABLE folder (
     id INTEGER PRIMARY KEY,
     account TEXT NOT NULL,
@@ -74,7 +75,40 @@ CREATE TABLE pending_action (
     target TEXT,
     created INTEGER NOT NULL
 ) STRICT;
-"#];
+"#,
+    r#"
+CREATE TABLE trace (
+    id INTEGER PRIMARY KEY,
+    at INTEGER NOT NULL,
+    workstation_user TEXT NOT NULL,
+    account TEXT NOT NULL,
+    action TEXT NOT NULL,
+    request TEXT NOT NULL,
+    answer TEXT NOT NULL,
+    ok INTEGER NOT NULL
+) STRICT;
+CREATE INDEX trace_by_time ON trace (at);
+
+CREATE TABLE box_use (
+    account TEXT NOT NULL,
+    person TEXT NOT NULL,
+    last_use INTEGER NOT NULL,
+    PRIMARY KEY (account, person)
+) STRICT;
+
+CREATE TABLE patient_conversation (
+    account TEXT NOT NULL,
+    ins TEXT NOT NULL,
+    conversation TEXT NOT NULL,
+    PRIMARY KEY (account, ins)
+) STRICT;
+
+ALTER TABLE message ADD COLUMN patient_kind TEXT;
+"#,
+];
+
+mod journal;
+pub use journal::{PatientKind, TraceAction, TraceEntry};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -857,7 +891,10 @@ fn envelope_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Envelope> {
     envelope_from_row_at(row, 0)
 }
 
-fn envelope_from_row_at(row: &rusqlite::Row<'_>, first: usize) -> rusqlite::Result<Envelope> {
+pub(crate) fn envelope_from_row_at(
+    row: &rusqlite::Row<'_>,
+    first: usize,
+) -> rusqlite::Result<Envelope> {
     let at = |offset: usize| first + offset;
     Ok(Envelope {
         uid: row.get(at(0))?,

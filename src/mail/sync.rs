@@ -14,7 +14,12 @@ use mail_parser::{MessageParser, MimeHeaders};
 use super::account::Account;
 use super::connect::{ConnectError, Credentials};
 use super::imap::{self, ImapSession};
-use super::store::{ActionKind, Envelope, Flags, Folder, Role, Store, StoreError};
+use super::store::{
+    ActionKind, Envelope, Flags, Folder, PatientKind, Role, Store, StoreError, TraceAction,
+};
+use crate::mssante::address::{classify, AddressClass};
+use crate::mssante::conversation::{MailboxRole, PatientMessage, PatientMessageKind};
+use crate::mssante::whitelist::TrustList;
 
 /// The first batch is small so that the newest messages show at once; later batches are larger
 /// so that a 100,000-message box does not cost 2,000 round trips.
@@ -70,7 +75,28 @@ pub async fn sync_account(
     store: &mut Store,
     progress: &mut (dyn FnMut(Progress) + Send),
 ) -> Result<SyncReport, SyncError> {
-    let mut connection = imap::connect(account, credentials).await?;
+    let mut connection = match imap::connect(account, credentials).await {
+        Ok(connection) => {
+            store.trace(
+                &account.name,
+                TraceAction::Login,
+                &login_request(account, credentials),
+                "OK",
+                true,
+            )?;
+            connection
+        }
+        Err(error) => {
+            store.trace(
+                &account.name,
+                TraceAction::Login,
+                &login_request(account, credentials),
+                &error.to_string(),
+                false,
+            )?;
+            return Err(error.into());
+        }
+    };
     let condstore = connection.has_capability("CONDSTORE");
     let session = &mut connection.session;
     let mut report = SyncReport {
@@ -83,11 +109,79 @@ pub async fn sync_account(
         progress(Progress::Folder {
             name: folder.name.clone(),
         });
-        sync_folder(session, store, &folder, condstore, &mut report, progress).await?;
+        sync_folder(
+            session,
+            store,
+            account,
+            &folder,
+            condstore,
+            &mut report,
+            progress,
+        )
+        .await?;
         report.folders += 1;
     }
     let _ = session.logout().await;
     Ok(report)
+}
+
+/// What a sign-in asks of the server, for the trace: the method and the login, never the secret.
+fn login_request(account: &Account, credentials: &Credentials) -> String {
+    let method = match credentials {
+        Credentials::Password { .. } => "LOGIN",
+        Credentials::Token { .. } => "AUTHENTICATE XOAUTH2",
+        Credentials::Certificate { .. } => "AUTHENTICATE EXTERNAL",
+    };
+    format!("{method} {} on {}", account.login_name(), account.imap)
+}
+
+/// Sorts the new messages from patients (SEED: only the professional starts a conversation;
+/// a pharmacy box receives the prescriptions patients send first).
+fn classify_patient_messages(
+    store: &mut Store,
+    account: &Account,
+    folder: &Folder,
+    envelopes: &[Envelope],
+) -> Result<(), SyncError> {
+    let role = if account.pharmacy {
+        MailboxRole::Pharmacy
+    } else {
+        MailboxRole::Standard
+    };
+    for envelope in envelopes {
+        let Ok(AddressClass::Patient(patient)) = patient_of(&envelope.from_address) else {
+            continue;
+        };
+        let references: Vec<&str> = envelope
+            .references
+            .as_deref()
+            .map(|r| r.split_whitespace().collect())
+            .unwrap_or_default();
+        let message = PatientMessage {
+            message_id: envelope.message_id.as_deref(),
+            in_reply_to: envelope.in_reply_to.as_deref(),
+            references: &references,
+        };
+        let mut conversation = store.conversation(&account.name, &patient)?;
+        let kind = match conversation.patient_message(&message, role) {
+            PatientMessageKind::Reply => PatientKind::Reply,
+            PatientMessageKind::Unsolicited => PatientKind::Unsolicited,
+            PatientMessageKind::Prescription => PatientKind::Prescription,
+        };
+        store.save_conversation(&account.name, &patient, &conversation)?;
+        store.set_patient_kind(folder.id, envelope.uid, kind)?;
+    }
+    Ok(())
+}
+
+fn patient_of(address: &str) -> Result<AddressClass, ()> {
+    if !address
+        .to_ascii_lowercase()
+        .ends_with("@patient.mssante.fr")
+    {
+        return Err(());
+    }
+    Ok(classify(address, &TrustList::default()))
 }
 
 /// Lists the folders, records their special use, forgets those gone from the server.
@@ -137,6 +231,7 @@ pub async fn list_folders(
 pub async fn sync_folder(
     session: &mut ImapSession,
     store: &mut Store,
+    account: &Account,
     folder: &Folder,
     condstore: bool,
     report: &mut SyncReport,
@@ -199,6 +294,9 @@ pub async fn sync_folder(
     for chunk in chunks_of_growing_size(&new, &mut batch_size) {
         let envelopes = fetch_envelopes(session, chunk).await?;
         store.insert_envelopes(folder.id, &envelopes)?;
+        if folder.role == Some(Role::Inbox) {
+            classify_patient_messages(store, account, folder, &envelopes)?;
+        }
         done += chunk.len();
         report.new_messages += envelopes.len();
         progress(Progress::Envelopes {
@@ -405,9 +503,51 @@ pub async fn replay_actions(
             }
             ActionKind::Move { to } => session.uid_mv(&uid, to).await,
         };
+        let (trace_action, request) = match &action.kind {
+            ActionKind::SetFlag { flag, on } => {
+                let kind = if *flag == Flags::SEEN {
+                    TraceAction::Read
+                } else {
+                    TraceAction::Flag
+                };
+                (
+                    kind,
+                    format!(
+                        "UID STORE {uid} {}FLAGS ({})",
+                        if *on { '+' } else { '-' },
+                        flag_name(*flag)
+                    ),
+                )
+            }
+            ActionKind::Move { to } => {
+                let trash = store
+                    .folder_with_role(account, Role::Trash)?
+                    .map(|folder| folder.name);
+                let kind = if trash.as_deref() == Some(to.as_str()) {
+                    TraceAction::Delete
+                } else {
+                    TraceAction::Move
+                };
+                (
+                    kind,
+                    format!("UID MOVE {uid} {to} (from {})", action.folder),
+                )
+            }
+        };
         match result {
-            Ok(()) => replayed += 1,
-            Err(async_imap::error::Error::No(_)) => {}
+            Ok(()) => {
+                replayed += 1;
+                store.trace(account, trace_action, &request, "OK", true)?;
+            }
+            Err(async_imap::error::Error::No(answer)) => {
+                store.trace(
+                    account,
+                    trace_action,
+                    &request,
+                    &format!("NO {answer}"),
+                    false,
+                )?;
+            }
             Err(error) => return Err(error.into()),
         }
         store.action_done(action.id)?;

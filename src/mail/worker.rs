@@ -284,6 +284,7 @@ where
                 sync_folder(
                     &mut session,
                     &mut store,
+                    account,
                     &inbox,
                     condstore,
                     &mut report,
