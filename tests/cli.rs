@@ -306,3 +306,100 @@ fn a_failing_sync_exits_1_with_the_reason() {
         text(&synced)
     );
 }
+
+#[test]
+fn ann_pli_ins_check_reads_the_matricule_and_refuses_a_wrong_key() {
+    let profile = tempfile::tempdir().expect("a profile folder");
+    let valid = pli(
+        profile.path(),
+        &["ins", "check", "2 79 03 51 215 189 89", "--json"],
+        "",
+    );
+    assert!(valid.status.success(), "{}", text(&valid));
+    let verdict: serde_json::Value = serde_json::from_slice(&valid.stdout).expect("JSON");
+    assert_eq!(
+        verdict["patient_address"],
+        "279035121518989@patient.mssante.fr"
+    );
+    assert_eq!(verdict["sex"], "female");
+    assert_eq!(verdict["birth_year"], "79");
+    assert_eq!(verdict["birth_month"], "03");
+
+    let corsica = pli(
+        profile.path(),
+        &["ins", "check", "1 55 02 2A 004 010 39"],
+        "",
+    );
+    assert!(corsica.status.success(), "Corsica 2A: {}", text(&corsica));
+
+    let wrong = pli(profile.path(), &["ins", "check", "279035121518988"], "");
+    assert_eq!(wrong.status.code(), Some(1));
+    assert!(text(&wrong).contains("which give 89"), "{}", text(&wrong));
+    let short = pli(profile.path(), &["ins", "check", "27903512"], "");
+    assert_eq!(short.status.code(), Some(1));
+    assert!(text(&short).contains("8 characters"), "{}", text(&short));
+}
+
+#[test]
+fn ann_pli_whitelist_import_refuses_what_is_not_the_list_and_keeps_the_old_one() {
+    let profile = tempfile::tempdir().expect("a profile folder");
+    let good = profile.path().join("liste.xml");
+    std::fs::write(
+        &good,
+        "<?xml version=\"1.0\"?><ListeBlanche xmlns=\"https://listeblanche.mssante.fr/schema\"><DateDeGeneration>2026-11-20T02:00:00</DateDeGeneration><Domaine><Nom>ch-test.mssante.fr</Nom></Domaine><Domaine><Nom>ehpad-test.mssante.fr</Nom></Domaine></ListeBlanche>",
+    )
+    .expect("written");
+    let imported = pli(
+        profile.path(),
+        &["whitelist", "import", good.to_str().expect("utf-8")],
+        "",
+    );
+    assert!(imported.status.success(), "{}", text(&imported));
+    assert!(text(&imported).contains("2 domains"), "{}", text(&imported));
+
+    let bad = profile.path().join("page.html");
+    std::fs::write(&bad, "<html><body>Service indisponible</body></html>").expect("written");
+    let refused = pli(
+        profile.path(),
+        &["whitelist", "import", bad.to_str().expect("utf-8")],
+        "",
+    );
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(text(&refused).contains("not changed"), "{}", text(&refused));
+    let kept = std::fs::read_to_string(profile.path().join("config/trust-list.xml")).expect("kept");
+    assert!(kept.contains("ehpad-test.mssante.fr"));
+}
+
+#[test]
+fn eco_4_1_2_pli_trace_export_writes_csv_without_secrets() {
+    let profile = tempfile::tempdir().expect("a profile folder");
+    let added = add_doctor(profile.path(), "cabinet", password().expose());
+    assert!(added.status.success(), "{}", text(&added));
+    let synced = pli(profile.path(), &["sync", "cabinet"], "");
+    assert!(synced.status.success(), "{}", text(&synced));
+    let exported = pli(
+        profile.path(),
+        &["trace", "export", "--since", "2020-01-01"],
+        "",
+    );
+    assert!(exported.status.success(), "{}", text(&exported));
+    let csv = String::from_utf8_lossy(&exported.stdout).to_string();
+    let mut lines = csv.lines();
+    assert_eq!(
+        lines.next(),
+        Some("date,workstation_user,box,action,request,answer,ok")
+    );
+    let login = lines
+        .find(|line| line.contains(",login,"))
+        .expect("the sign-in is traced");
+    assert!(
+        login.contains("cabinet") && login.contains("LOGIN") && login.ends_with(",true"),
+        "{login}"
+    );
+    assert!(
+        !csv.contains(password().expose()),
+        "no password in the trace"
+    );
+    let bad = pli(profile.path(), &["trace", "export", "--since", "hier"], "");
+    assert_eq!(bad.status.code(), Some(1));
+}

@@ -94,3 +94,30 @@ error-sync = The synchronisation failed: { $detail }
 error-store = The local message store is a problem: { $detail }
 error-unknown-folder = The folder “{ $folder }” does not exist in this mailbox (run “pli sync” first).
 error-unknown-message = No message has the number { $uid } in this folder.
+
+## Matricule INS
+ins-error-empty = The matricule INS is empty: type the 15 characters of the patient's matricule.
+ins-error-length = The matricule INS has { $found } characters instead of 15 (13 characters then a 2-digit key).
+ins-error-character = Character { $position } (“{ $found }”) is not allowed: a matricule INS has only digits, except 2A or 2B at positions 6 and 7 for a birth in Corsica.
+ins-error-key = The key { $found } does not match the first 13 characters, which give { $expected }: a character is probably mistyped. Check the whole matricule against the Vitale card or the INSi answer rather than changing the key.
+ins-warning-sex = The first digit ({ $digit }) does not tell the sex (provisional or special number): the sex is not checked.
+ins-warning-month-unknown = The birth month is unknown in the civil-status record (code { $code }): it is not checked.
+ins-warning-month-unusual = The month code { $code } is unusual: the birth month is not checked.
+ins-sex-male = male
+ins-sex-female = female
+ins-unknown = unknown
+ins-place-department = department { $department }, commune { $commune }
+ins-place-overseas = overseas { $territory }, commune { $commune }
+ins-place-abroad = born abroad (country { $country })
+ins-label-matricule = Matricule INS
+ins-label-address = Patient's address
+ins-label-sex = Sex
+ins-label-birth = Birth (month/year)
+ins-label-place = Place of birth
+ins-valid = Valid matricule INS.
+ins-invalid = Matricule INS refused: { $reason }
+
+## Trust list and traces
+whitelist-installed = Trust-space list installed: { $count } domains.
+whitelist-refused = The list was not changed: { $detail }
+trace-bad-date = “{ $date }” is not a date: write it YYYY-MM-DD, for example 2026-05-01.

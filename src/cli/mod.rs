@@ -54,6 +54,16 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Check a matricule INS: the verdict, the patient's address, the sex and birth month/year
+    /// it carries (exit status 1 when invalid).
+    #[command(subcommand)]
+    Ins(InsCommand),
+    /// The trust-space domain list ("liste blanche").
+    #[command(subcommand)]
+    Whitelist(WhitelistCommand),
+    /// The trace of the actions on the boxes (ECO.4.1.x).
+    #[command(subcommand)]
+    Trace(TraceCommand),
     /// Full-text search over the stored messages of a box (subject, correspondents, text).
     Search {
         name: String,
@@ -62,6 +72,33 @@ pub enum Command {
         limit: usize,
         #[arg(long)]
         json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum InsCommand {
+    Check {
+        matricule: String,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum WhitelistCommand {
+    /// Install the list from a file (workstations without network access for it).
+    Import { file: PathBuf },
+    /// Download the published list and install it.
+    Refresh,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TraceCommand {
+    /// Write the trace as CSV on standard output.
+    Export {
+        /// Only the lines from this day on (YYYY-MM-DD).
+        #[arg(long)]
+        since: Option<String>,
     },
 }
 
@@ -124,6 +161,7 @@ pub struct AddArgs {
     pub pharmacy: bool,
 }
 
+mod admin;
 mod mail;
 
 /// A failure of a command, already put into words for the user.
@@ -142,6 +180,18 @@ pub fn run(cli_profile: Option<&PathBuf>, command: Command, i18n: &I18n) -> Exit
         .map_err(|detail| Failure(i18n.t_args("error-profile", args!["detail" => detail])))
         .and_then(|profile| match command {
             Command::Account(command) => run_account(&profile, command, i18n),
+            Command::Ins(InsCommand::Check { matricule, json }) => {
+                admin::ins_check(&matricule, json, i18n)
+            }
+            Command::Whitelist(WhitelistCommand::Import { file }) => {
+                admin::whitelist_import(&profile, &file, i18n)
+            }
+            Command::Whitelist(WhitelistCommand::Refresh) => {
+                admin::whitelist_refresh(&profile, i18n)
+            }
+            Command::Trace(TraceCommand::Export { since }) => {
+                admin::trace_export(&profile, since.as_deref(), i18n)
+            }
             Command::Sync { name, json } => mail::sync(&profile, &name, json, i18n),
             Command::List {
                 name,
