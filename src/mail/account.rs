@@ -520,6 +520,7 @@ fn account_from_fields(
         "certificate",
         "certificate_key",
         "ca_file",
+        "pharmacy",
     ];
     for (key, value) in fields {
         if !KNOWN.contains(&key.as_str()) {
