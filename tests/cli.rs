@@ -403,3 +403,39 @@ fn eco_4_1_2_pli_trace_export_writes_csv_without_secrets() {
     let bad = pli(profile.path(), &["trace", "export", "--since", "hier"], "");
     assert_eq!(bad.status.code(), Some(1));
 }
+
+#[test]
+fn seed_account_list_warns_two_months_before_deletion_and_names_the_date() {
+    let profile = tempfile::tempdir().expect("a profile folder");
+    for (name, months_ago) in [("recent", 1u32), ("sleeping", 11), ("gone", 13)] {
+        let added = add_doctor(profile.path(), name, password().expose());
+        assert!(added.status.success(), "{}", text(&added));
+        let store =
+            pli::mail::store::Store::open(&profile.path().join("data/pli.sqlite")).expect("store");
+        let last_use = chrono::Utc::now() - chrono::Months::new(months_ago);
+        store
+            .record_use(name, "claire", last_use)
+            .expect("recorded");
+    }
+    let listed = pli(profile.path(), &["account", "list", "--json"], "");
+    let boxes: Vec<serde_json::Value> = serde_json::from_slice(&listed.stdout).expect("JSON");
+    let activity = |name: &str| {
+        let entry = boxes
+            .iter()
+            .find(|entry| entry["name"] == name)
+            .expect("listed");
+        (
+            entry["activity"].as_str().unwrap_or_default().to_string(),
+            entry["last_user"].clone(),
+        )
+    };
+    assert_eq!(activity("recent").0, "active");
+    assert_eq!(activity("sleeping").0, "warning");
+    assert_eq!(activity("sleeping").1, "claire");
+    assert_eq!(activity("gone").0, "probably-deleted");
+    let plain = text(&pli(profile.path(), &["account", "list"], ""));
+    assert!(
+        plain.contains("will be deleted by the operator on"),
+        "{plain}"
+    );
+}

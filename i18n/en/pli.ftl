@@ -121,3 +121,9 @@ ins-invalid = Matricule INS refused: { $reason }
 whitelist-installed = Trust-space list installed: { $count } domains.
 whitelist-refused = The list was not changed: { $detail }
 trace-bad-date = “{ $date }” is not a date: write it YYYY-MM-DD, for example 2026-05-01.
+
+## Mailbox inactivity
+account-last-use = last used on { $date } ({ $person })
+account-never-used = never used on this workstation
+inactivity-warning = Unless it is used, this mailbox will be deleted by the operator on { $date }. One action is enough to keep it: sign in, read, send or file a message.
+inactivity-deleted = This mailbox has not been used for over a year: it was probably deleted on { $date }. Contact your MSSanté operator.

@@ -121,3 +121,9 @@ ins-invalid = Matricule INS refusé : { $reason }
 whitelist-installed = Liste de l'espace de confiance installée : { $count } domaines.
 whitelist-refused = La liste n'a pas été changée : { $detail }
 trace-bad-date = « { $date } » n'est pas une date : écrivez-la AAAA-MM-JJ, par exemple 2026-05-01.
+
+## Inactivité des boîtes
+account-last-use = dernière utilisation le { $date } ({ $person })
+account-never-used = jamais utilisée sur ce poste
+inactivity-warning = Sans utilisation, cette boîte sera supprimée par l'opérateur le { $date }. Une seule action suffit à la garder : se connecter, lire, envoyer ou classer un message.
+inactivity-deleted = Cette boîte n'a pas été utilisée depuis plus d'un an : elle a probablement été supprimée le { $date }. Contactez votre opérateur MSSanté.

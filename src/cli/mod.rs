@@ -359,28 +359,99 @@ fn describe_account_error(error: &AccountError, i18n: &I18n) -> String {
     }
 }
 
+/// A box as `pli account list` shows it: its settings, and when this workstation last used it.
+#[derive(serde::Serialize)]
+struct ListedBox<'a> {
+    #[serde(flatten)]
+    account: &'a Account,
+    last_use: Option<String>,
+    last_user: Option<String>,
+    /// "active", "warning" (with the deletion date) or "probably-deleted".
+    activity: &'static str,
+    deletion_date: Option<String>,
+}
+
 fn list_accounts(profile: &Profile, json: bool, i18n: &I18n) -> Result<(), Failure> {
+    use crate::mssante::inactivity::{assess, Activity};
     let loaded = load_boxes(profile, i18n)?;
+    let (settings, _) = crate::settings::Settings::load(&profile.settings_file());
+    // The store exists once a box has been used; before that no box has a last use.
+    let store_file = mail::store_path(profile);
+    let store = store_file
+        .exists()
+        .then(|| crate::mail::store::Store::open(&store_file).ok())
+        .flatten();
+    let now = chrono::Utc::now();
+    let listed: Vec<ListedBox<'_>> = loaded
+        .accounts
+        .iter()
+        .map(|account| {
+            let last = store
+                .as_ref()
+                .and_then(|store| store.last_use(&account.name).ok().flatten());
+            let (activity, deletion_date) = match last
+                .as_ref()
+                .map(|(_, at)| assess(*at, now, &settings.inactivity))
+            {
+                None | Some(Activity::Active) => (
+                    "active",
+                    last.as_ref()
+                        .and_then(|(_, at)| settings.inactivity.deletion_date(*at)),
+                ),
+                Some(Activity::WarningDue { deletion_date }) => ("warning", Some(deletion_date)),
+                Some(Activity::ProbablyDeleted { since }) => ("probably-deleted", Some(since)),
+            };
+            ListedBox {
+                account,
+                last_use: last.as_ref().map(|(_, at)| at.to_rfc3339()),
+                last_user: last.map(|(person, _)| person),
+                activity,
+                deletion_date: deletion_date.map(|date| date.format("%Y-%m-%d").to_string()),
+            }
+        })
+        .collect();
     if json {
-        let text = serde_json::to_string_pretty(&loaded.accounts)
-            .map_err(|error| Failure(error.to_string()))?;
+        let text =
+            serde_json::to_string_pretty(&listed).map_err(|error| Failure(error.to_string()))?;
         println!("{text}");
         return Ok(());
     }
-    if loaded.accounts.is_empty() {
+    if listed.is_empty() {
         println!("{}", i18n.t("account-none"));
     }
-    for account in &loaded.accounts {
+    for entry in &listed {
+        let account = entry.account;
+        let use_text = match (&entry.last_use, &entry.last_user) {
+            (Some(at), Some(person)) => i18n.t_args(
+                "account-last-use",
+                args!["date" => at.get(..10).unwrap_or(at).to_string(), "person" => person.clone()],
+            ),
+            _ => i18n.t("account-never-used"),
+        };
         println!(
-            "{}\t{}\t{}\tIMAP {}\tSMTP {}\t{:?}\t{:?}",
+            "{}\t{}\t{}\tIMAP {}\tSMTP {}\t{:?}\t{:?}\t{}",
             account.name,
             account.kind.code(),
             account.address,
             account.imap,
             account.smtp,
             account.security,
-            account.auth
+            account.auth,
+            use_text
         );
+        match (entry.activity, &entry.deletion_date) {
+            ("warning", Some(date)) => println!(
+                "  ⚠ {}",
+                i18n.t_args("inactivity-warning", args!["date" => date.clone()])
+            ),
+            ("probably-deleted", Some(date)) => {
+                println!(
+                    "  ⚠ {}",
+                    i18n.t_args("inactivity-deleted", args!["date" => date.clone()])
+                )
+            }
+            _ => {}
+        }
     }
     Ok(())
 }
