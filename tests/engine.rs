@@ -504,3 +504,85 @@ fn policy<'a>(
         closes_conversation: false,
     }
 }
+
+#[test]
+fn a_20_mb_attachment_is_fetched_in_pieces_and_stored_byte_for_byte() {
+    let user = dedicated_user("large");
+    empty_mailbox(&user);
+    // A 20 MB scan, base64 in the message as a real one would be.
+    let scan: Vec<u8> = (0..20_000_000u32)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
+        .collect();
+    let encoded = base64_lines(&scan);
+    let message = format!(
+        "From: <imagerie@ch-test.mssante.fr>\r\nTo: <{user}>\r\nSubject: Scanner thoracique\r\nMessage-ID: <scan.{}@test>\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"b\"\r\n\r\n--b\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nCi-joint le scanner.\r\n--b\r\nContent-Type: application/octet-stream; name=\"scanner.dcm\"\r\nContent-Transfer-Encoding: base64\r\nContent-Disposition: attachment; filename=\"scanner.dcm\"\r\n\r\n{encoded}--b--\r\n",
+        std::process::id()
+    );
+    inject_raw("imagerie@ch-test.mssante.fr", &user, &message);
+    let (account, credentials) = box_of(&user);
+    let mut store = Store::in_memory().expect("store");
+    let runtime = runtime();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        runtime
+            .block_on(sync_account(
+                &account,
+                &credentials,
+                &mut store,
+                &mut |_| {},
+            ))
+            .expect("sync");
+        if store.count(inbox_of(&store, &account).id).expect("count") == 1 {
+            break;
+        }
+        assert!(Instant::now() < deadline, "the 20 MB message never arrived");
+        std::thread::sleep(Duration::from_millis(300));
+    }
+    let inbox = inbox_of(&store, &account);
+    let envelope = store.page(inbox.id, 0, 1).expect("page").remove(0);
+    assert!(
+        envelope.size > 26_000_000,
+        "announced size {}",
+        envelope.size
+    );
+    let whole = runtime.block_on(async {
+        let mut session = server_session(&user).await;
+        session.examine("INBOX").await.expect("examine");
+        let stored = pli::mail::sync::fetch_body(
+            &mut session,
+            &mut store,
+            &inbox,
+            envelope.uid,
+            envelope.size,
+            &|_| "scanner".to_string(),
+        )
+        .await
+        .expect("fetched in pieces");
+        let whole = pli::mail::sync::fetch_raw(&mut session, envelope.uid)
+            .await
+            .expect("whole")
+            .expect("body");
+        assert_eq!(stored, whole.len());
+        whole
+    });
+    let raw = store
+        .raw(inbox.id, envelope.uid)
+        .expect("read")
+        .expect("stored");
+    assert_eq!(raw.len(), whole.len());
+    assert!(
+        raw == whole,
+        "the pieces make the same bytes as the whole message"
+    );
+}
+
+fn base64_lines(bytes: &[u8]) -> String {
+    use base64::Engine;
+    let encoded = base64::engine::general_purpose::STANDARD.encode(bytes);
+    let mut out = String::with_capacity(encoded.len() + encoded.len() / 76 * 2 + 2);
+    for line in encoded.as_bytes().chunks(76) {
+        out.push_str(std::str::from_utf8(line).unwrap_or_default());
+        out.push_str("\r\n");
+    }
+    out
+}

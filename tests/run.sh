@@ -19,7 +19,7 @@
 #   PLI_TEST_NO_XVFB=1  use the current $DISPLAY instead of a private Xvfb
 #   PLI_TEST_DOCTESTS=1 also run `cargo test --doc`
 #   PLI_TEST_EXTRA_PKGS extra Debian packages to install
-#   MT_PORT_OFFSET      port offset of the stack (default: the first free one among 0, 2000, 4000, ...)
+#   MT_PORT_OFFSET      port offset of the stack (default `auto`: the first free one of 0, 12000, 14000, ... 20000)
 #   MT_EXTRA_USERS      more mailboxes (added to the defaults and to one NAME@PLI_TEST_DEDICATED_DOMAIN
 #                       per `dedicated_user("NAME")` call found in tests/ and src/; domain default
 #                       ehpad-test.mssante.fr)

@@ -565,6 +565,100 @@ fn flag_name(flag: u8) -> &'static str {
     }
 }
 
+/// Bodies above this size are fetched in pieces of this size, straight into the store, so a
+/// 20 MB scan attached to a message never sits whole in memory while it downloads.
+pub const BODY_PIECE: usize = 1 << 20;
+/// The background fetch takes bodies up to this size; larger ones are fetched when opened.
+pub const BACKGROUND_BODY_LIMIT: u32 = 2 << 20;
+/// Bodies larger than this are stored but their text is not indexed (reading them whole to
+/// index them would cost the memory the piecewise fetch saves).
+pub const INDEX_BODY_LIMIT: usize = 4 << 20;
+
+/// Fetches the body of one message into the store, in pieces when it is large, and indexes
+/// its text with `index_text`. Returns the stored size.
+pub async fn fetch_body(
+    session: &mut ImapSession,
+    store: &mut Store,
+    folder: &Folder,
+    uid: u32,
+    announced_size: u32,
+    index_text: &(dyn Fn(&[u8]) -> String + Sync),
+) -> Result<usize, SyncError> {
+    let announced = announced_size as usize;
+    if announced <= BODY_PIECE {
+        let Some(raw) = fetch_raw(session, uid).await? else {
+            return Ok(0);
+        };
+        store.set_raw(folder.id, uid, &raw, &index_text(&raw))?;
+        return Ok(raw.len());
+    }
+    store.reserve_raw(folder.id, uid, announced)?;
+    let mut offset = 0;
+    loop {
+        let query = format!("(UID BODY.PEEK[]<{offset}.{BODY_PIECE}>)");
+        let fetches: Vec<Fetch> = session
+            .uid_fetch(uid.to_string(), &query)
+            .await?
+            .try_collect()
+            .await?;
+        let piece = fetches
+            .iter()
+            .find(|fetch| fetch.uid == Some(uid))
+            .and_then(|fetch| fetch.body().map(<[u8]>::to_vec))
+            .unwrap_or_default();
+        if piece.is_empty() {
+            break;
+        }
+        if offset + piece.len() > announced {
+            // The server sends more than it announced: keep everything, whole.
+            let mut raw = store.raw(folder.id, uid)?.unwrap_or_default();
+            raw.truncate(offset);
+            raw.extend_from_slice(&piece);
+            store.set_raw(folder.id, uid, &raw, "")?;
+        } else {
+            store.write_raw_piece(folder.id, uid, offset, &piece)?;
+        }
+        offset += piece.len();
+        if piece.len() < BODY_PIECE {
+            break;
+        }
+    }
+    store.truncate_raw(folder.id, uid, offset)?;
+    if offset <= INDEX_BODY_LIMIT {
+        if let Some(raw) = store.raw(folder.id, uid)? {
+            store.index_text(folder.id, uid, &index_text(&raw))?;
+        }
+    }
+    Ok(offset)
+}
+
+/// Fetches the bodies still missing in a folder, newest first, up to `limit` messages and
+/// `BACKGROUND_BODY_LIMIT` each: what the worker does after a sync so that the reader opens
+/// recent mail without waiting, even offline.
+pub async fn fetch_missing_bodies(
+    session: &mut ImapSession,
+    store: &mut Store,
+    folder: &Folder,
+    limit: usize,
+    index_text: &(dyn Fn(&[u8]) -> String + Sync),
+) -> Result<usize, SyncError> {
+    let missing = store.missing_bodies(folder.id, BACKGROUND_BODY_LIMIT, limit)?;
+    if missing.is_empty() {
+        return Ok(0);
+    }
+    session.examine(&folder.name).await?;
+    let mut fetched = 0;
+    for uid in missing {
+        let size = store
+            .envelope(folder.id, uid)?
+            .map(|envelope| envelope.size)
+            .unwrap_or(0);
+        fetch_body(session, store, folder, uid, size, index_text).await?;
+        fetched += 1;
+    }
+    Ok(fetched)
+}
+
 /// Connects and fetches one message (for the reader and `pli show`).
 pub async fn fetch_one(
     account: &Account,

@@ -33,8 +33,8 @@
 # Knobs (environment): MT_DIR (default /tmp/pli-mailstack), MT_PASS (default secret),
 #   MT_USERS (replaces the default users), MT_EXTRA_USERS (space-separated addresses added to them),
 #   MT_PORT_OFFSET (added to every port, to run another, independent stack: a number, or `auto` = the first
-#     free one among 0, 2000, 4000...; recorded in $MT_DIR/port-offset by `start` and reused by the other
-#     commands; two stacks' offsets must differ by >= 2000; default 0),
+#     free one among 0, 12000, 14000, 16000, 18000, 20000; recorded in $MT_DIR/port-offset by `start`
+#     and reused by the other commands; two stacks' offsets must differ by >= 2000; default 0),
 #   MT_EXTRA_PKGS (extra Debian packages for `install` to add in the same apt-get run).
 #
 # Endpoints (every port + MT_PORT_OFFSET). Good endpoints: name `localhost` (= 127.0.0.1); the server cert
@@ -88,12 +88,14 @@ CERT_USER=dr.martin@ch-test.mssante.fr
 
 port_open() { (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null; }
 # Port offset: MT_PORT_OFFSET if numeric; else the one recorded in $MT_DIR/port-offset by `start`;
-# MT_PORT_OFFSET=auto (or unset, for a new dir: 0) -> the first of 0, 2000, 4000, ... whose ports are all free.
+# MT_PORT_OFFSET=auto -> the first of 0, 12000, 14000, ... 20000 whose ports are all free; unset -> 0.
 # Two stacks' offsets must differ by 2000 or more (offset 1000 would collide with 11465/11587 of offset 0).
 if [[ ${MT_PORT_OFFSET:-} =~ ^[0-9]+$ ]]; then :
 elif [ -f "$MT_DIR/port-offset" ]; then MT_PORT_OFFSET=$(cat "$MT_DIR/port-offset")
 elif [ "${MT_PORT_OFFSET:-}" = auto ]; then
-  for MT_PORT_OFFSET in $(seq 0 2000 52000); do
+  # hand-picked offsets are usually < 10000; stay below the ephemeral range (32768+) where outgoing
+  # connections could take our ports
+  for MT_PORT_OFFSET in 0 12000 14000 16000 18000 20000; do
     busy=0
     for p in 10024 10025 10026 10143 10465 10587 10993 11465 11587; do
       if port_open 127.0.0.1 $((p + MT_PORT_OFFSET)); then busy=1; break; fi
