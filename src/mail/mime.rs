@@ -2444,3 +2444,580 @@ mod html {
         out
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::fs;
+
+    use proptest::prelude::*;
+
+    use super::transfer::{self, Damage};
+    use super::*;
+
+    fn model(raw: &str) -> ReadingModel {
+        read_message(raw.as_bytes())
+    }
+
+    fn one_attachment(raw: &str) -> Attachment {
+        let model = model(raw);
+        assert_eq!(model.attachments.len(), 1, "{model:#?}");
+        model
+            .attachments
+            .into_iter()
+            .next()
+            .expect("one attachment")
+    }
+
+    const WITH_PDF: &str = "From: a@exemple.mssante.fr\nSubject: s\nContent-Type: multipart/mixed; boundary=b\n\n--b\nContent-Type: text/plain\n\ntexte\n--b\nContent-Type: application/pdf; name=\"../../compte rendu.pdf\"\nContent-Transfer-Encoding: base64\n\nJVBERi0xLjQgZmF1eA==\n--b--\n";
+
+    #[test]
+    fn safe_file_name_table() {
+        let cases = [
+            // traversal: separators replaced, leading dots removed
+            ("../../etc/passwd", "_.._etc_passwd"),
+            ("..\\..\\boot.ini", "_.._boot.ini"),
+            ("/etc/passwd", "_etc_passwd"),
+            ("bilan 12/03/2025.pdf", "bilan 12_03_2025.pdf"),
+            ("..", DEFAULT_FILE_NAME),
+            // Windows device names, with or without extension, any case
+            ("CON", "_CON"),
+            ("con.txt", "_con.txt"),
+            ("Aux.tar.gz", "_Aux.tar.gz"),
+            ("nul .txt", "_nul .txt"),
+            ("LPT1.pdf", "_LPT1.pdf"),
+            ("COM9", "_COM9"),
+            ("com¹.txt", "_com¹.txt"),
+            ("CONSOLE.txt", "CONSOLE.txt"),
+            ("COM10.txt", "COM10.txt"),
+            // characters Windows refuses
+            ("a:b*c?d\"e<f>g|h.txt", "a_b_c_d_e_f_g_h.txt"),
+            // control and invisible characters
+            ("rapport\u{0}\u{7}\u{1b}.pdf", "rapport.pdf"),
+            ("a\tb\nc.pdf", "a b c.pdf"),
+            ("facture\u{202e}fdp.exe", "facturefdp.exe"),
+            ("\u{feff}ordonnance.pdf", "ordonnance.pdf"),
+            // trailing dots and spaces, empty names, hidden files
+            ("doc.pdf. . ", "doc.pdf"),
+            ("", DEFAULT_FILE_NAME),
+            ("   ", DEFAULT_FILE_NAME),
+            ("...", DEFAULT_FILE_NAME),
+            (".pdf", "pièce-jointe.pdf"),
+            ("  .bashrc", "pièce-jointe.bashrc"),
+            // Unicode kept, in NFC
+            ("résumé ÉCHO.pdf", "résumé ÉCHO.pdf"),
+            ("re\u{301}sume\u{301}.pdf", "résumé.pdf"),
+            ("化验报告.pdf", "化验报告.pdf"),
+        ];
+        for (name, expected) in cases {
+            assert_eq!(safe_file_name(name), expected, "for {name:?}");
+        }
+    }
+
+    #[test]
+    fn safe_file_name_keeps_the_extension_of_a_long_name_within_200_bytes() {
+        let long = format!("{}.pdf", "é".repeat(300));
+        let safe = safe_file_name(&long);
+        assert!(safe.len() <= 200, "{} bytes", safe.len());
+        assert!(safe.ends_with(".pdf") && safe.starts_with('é'), "{safe}");
+
+        let odd_extension = format!("{}.{}", "a".repeat(300), "b".repeat(50));
+        assert!(safe_file_name(&odd_extension).len() <= 200);
+    }
+
+    proptest! {
+        #[test]
+        fn safe_file_name_is_always_one_harmless_component(name in "\\PC{0,300}|[./\\\\ .:CONULPT0-9]{0,20}") {
+            let safe = safe_file_name(&name);
+            prop_assert!(!safe.is_empty());
+            prop_assert!(safe.len() <= 200);
+            prop_assert!(!safe.contains(['/', '\\', '<', '>', ':', '"', '|', '?', '*']));
+            prop_assert!(!safe.starts_with('.') && !safe.ends_with(['.', ' ']));
+            prop_assert!(!safe.chars().any(|c| c.is_control() || is_invisible_format(c)));
+            let stem = safe.split('.').next().unwrap_or_default().trim_end();
+            prop_assert!(!is_windows_device(stem), "{safe}");
+            prop_assert_eq!(safe_file_name(&safe), safe.clone(), "safe names are left alone");
+        }
+    }
+
+    fn files_in(folder: &Path) -> Vec<String> {
+        let mut names: Vec<String> = fs::read_dir(folder)
+            .expect("folder")
+            .map(|entry| {
+                entry
+                    .expect("entry")
+                    .file_name()
+                    .to_string_lossy()
+                    .into_owned()
+            })
+            .collect();
+        names.sort();
+        names
+    }
+
+    #[test]
+    fn save_attachment_writes_the_decoded_bytes_under_a_safe_name_and_leaves_no_temporary_file() {
+        let folder = tempfile::tempdir().expect("temporary folder");
+        let attachment = one_attachment(WITH_PDF);
+        let path = save_attachment(
+            WITH_PDF.as_bytes(),
+            &attachment,
+            folder.path(),
+            Overwrite::Never,
+        )
+        .expect("saved");
+        assert_eq!(path, folder.path().join("_.._compte rendu.pdf"));
+        assert_eq!(fs::read(&path).expect("saved file"), b"%PDF-1.4 faux");
+        assert_eq!(files_in(folder.path()), ["_.._compte rendu.pdf"]);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = fs::metadata(&path).expect("metadata").permissions().mode();
+            assert_eq!(
+                mode & 0o777,
+                0o600,
+                "health documents are readable by their owner only"
+            );
+        }
+    }
+
+    #[test]
+    fn save_attachment_never_overwrites_without_being_told() {
+        let folder = tempfile::tempdir().expect("temporary folder");
+        let attachment = one_attachment(WITH_PDF);
+        let existing = folder.path().join("_.._compte rendu.pdf");
+        fs::write(&existing, b"document du patient").expect("existing file");
+
+        let refused = save_attachment(
+            WITH_PDF.as_bytes(),
+            &attachment,
+            folder.path(),
+            Overwrite::Never,
+        );
+        match refused {
+            Err(MimeError::AlreadyExists { path }) => assert_eq!(path, existing),
+            other => panic!("expected AlreadyExists, got {other:?}"),
+        }
+        assert_eq!(
+            fs::read(&existing).expect("existing"),
+            b"document du patient"
+        );
+        assert_eq!(files_in(folder.path()), ["_.._compte rendu.pdf"]);
+
+        save_attachment(
+            WITH_PDF.as_bytes(),
+            &attachment,
+            folder.path(),
+            Overwrite::Replace,
+        )
+        .expect("replaced");
+        assert_eq!(fs::read(&existing).expect("replaced"), b"%PDF-1.4 faux");
+        assert_eq!(files_in(folder.path()), ["_.._compte rendu.pdf"]);
+    }
+
+    #[test]
+    fn save_attachment_refuses_a_folder_that_is_not_one() {
+        let folder = tempfile::tempdir().expect("temporary folder");
+        let file = folder.path().join("fichier");
+        fs::write(&file, b"x").expect("file");
+        let attachment = one_attachment(WITH_PDF);
+        for target in [file.clone(), folder.path().join("absent")] {
+            assert!(matches!(
+                save_attachment(
+                    WITH_PDF.as_bytes(),
+                    &attachment,
+                    &target,
+                    Overwrite::Replace
+                ),
+                Err(MimeError::NotAFolder { .. })
+            ));
+        }
+    }
+
+    #[test]
+    fn an_attachment_without_a_name_is_saved_under_a_french_default_with_its_extension() {
+        let raw = "From: a@b.fr\nContent-Type: multipart/mixed; boundary=b\n\n--b\nContent-Type: application/pdf\n\n%PDF\n--b\nContent-Type: application/x-inconnu\n\nx\n--b--\n";
+        let model = model(raw);
+        let names: Vec<String> = model
+            .attachments
+            .iter()
+            .map(Attachment::suggested_file_name)
+            .collect();
+        assert_eq!(names, ["pièce-jointe.pdf", "pièce-jointe"]);
+    }
+
+    fn html(input: &str) -> String {
+        html::to_text(input)
+    }
+
+    #[test]
+    fn html_scripts_styles_and_head_vanish() {
+        let text = html(concat!(
+            "<head><title>titre</title><meta name=x><style>.a{color:red}</style></head>",
+            "<body>visible<SCRIPT type=x>alert('<b>non</b>')</SCRIPT >suite",
+            "<style>p{}</style><script>jamais",
+        ));
+        assert_eq!(text, "visiblesuite");
+        assert_eq!(
+            html("<html><head><title>t</title><body>corps sans fin de head"),
+            "corps sans fin de head"
+        );
+        assert_eq!(
+            html("<!-- <p>commentaire</p> -->a<!DOCTYPE html><?xml x?>b"),
+            "ab"
+        );
+    }
+
+    #[test]
+    fn html_images_become_placeholders_and_tracking_pixels_vanish() {
+        let text = html(concat!(
+            "<p>Avant <img src=\"http://tracker.example/photo.jpg\" alt=\"Radio du thorax\"> après</p>",
+            "<p><img src=\"https://cdn.example/logo.png\"></p>",
+            "<img src=\"http://tracker.example/p.gif\" width=\"1\" height=\"1\">",
+            "<img src=\"http://tracker.example/q.gif\" style=\"width:1px; height:1px\" alt=\"pixel\">",
+            "<img src=\"http://tracker.example/r.gif\" style=\"display: none\" alt=\"caché\">",
+        ));
+        assert_eq!(text, "Avant [image: Radio du thorax] après\n\n[image]");
+        assert!(
+            !text.contains("http"),
+            "no image address is ever shown, so none is fetched"
+        );
+    }
+
+    #[test]
+    fn html_links_show_where_they_lead() {
+        assert_eq!(
+            html("<a href=\"https://ameli.exemple.com/login?a=1&amp;b=2\">ameli.fr</a>"),
+            "ameli.fr <https://ameli.exemple.com/login?a=1&b=2>"
+        );
+        assert_eq!(
+            html("<a href=\"https://www.has-sante.fr/\">www.has-sante.fr</a>"),
+            "www.has-sante.fr"
+        );
+        assert_eq!(
+            html("<a href=\"mailto:x@y.mssante.fr\">x@y.mssante.fr</a>"),
+            "x@y.mssante.fr"
+        );
+        assert_eq!(
+            html("<a href=\"javascript:steal()\">Cliquez</a>"),
+            "Cliquez"
+        );
+        assert_eq!(
+            html("<a href=\"/relatif\">relatif</a> <a href=\"data:text/html,x\">data</a>"),
+            "relatif data"
+        );
+        assert_eq!(
+            html("<a href=\"https://a.fr\"><img alt=logo></a>"),
+            "[image: logo] <https://a.fr>"
+        );
+        assert_eq!(
+            html("<a href=\"https://a.fr\">jamais fermé"),
+            "jamais fermé <https://a.fr>"
+        );
+        assert_eq!(
+            html("<a href=\"https://a.fr/x y\">espace</a>"),
+            "espace <https://a.fr/x%20y>"
+        );
+    }
+
+    #[test]
+    fn html_layout_becomes_lines() {
+        assert_eq!(
+            html("<p>un</p><p>deux<br>trois</p><div>quatre</div>cinq"),
+            "un\n\ndeux\ntrois\n\nquatre\ncinq"
+        );
+        assert_eq!(
+            html("<ol start=3><li>a</li><li>b<ul><li>c</li></ul></li></ol>"),
+            "3. a\n4. b\n  • c"
+        );
+        assert_eq!(html("<table><tr><td>Glycémie</td><td>0,95 g/L</td></tr><tr><td>Urée</td><td></td></tr></table>"), "Glycémie  0,95 g/L\nUrée");
+        assert_eq!(
+            html("<blockquote>cité<br>deux</blockquote>réponse"),
+            "> cité\n> deux\n\nréponse"
+        );
+        assert_eq!(html("<pre>  a\n    b</pre>après"), "  a\n    b\n\naprès");
+        assert_eq!(html("  beaucoup \n\t d'espaces  "), "beaucoup d'espaces");
+        assert_eq!(html("<p>a</p><hr><p>b</p>"), "a\n\n-----\n\nb");
+        assert_eq!(
+            html("<div hidden>non</div><span style=\"DISPLAY:NONE\">non<span>non</span></span>oui"),
+            "oui"
+        );
+    }
+
+    #[test]
+    fn html_entities_are_decoded_and_stray_markup_is_text() {
+        assert_eq!(
+            html("&eacute;&#233;&#xE9;&amp;lt; &nosuch; &#146; &#0; &#x110000; &nbsp;x"),
+            "ééé&lt; &nosuch; \u{2019} \u{fffd} \u{fffd}  x"
+        );
+        assert_eq!(html("a < b et c<3 & d"), "a < b et c<3 & d");
+        assert_eq!(html("<p>coupé <img src=\"x"), "coupé");
+        assert_eq!(html(""), "");
+    }
+
+    #[test]
+    fn base64_is_decoded_leniently() {
+        let decode = |input: &str| {
+            let (bytes, damage) = transfer::decode(input.as_bytes(), TransferEncoding::Base64);
+            (String::from_utf8_lossy(&bytes).into_owned(), damage)
+        };
+        let clean = Damage::default();
+        assert_eq!(decode("SGVsbG8="), ("Hello".into(), clean));
+        assert_eq!(decode("SGVs\r\nbG8=\r\n"), ("Hello".into(), clean));
+        assert_eq!(
+            decode("SGVsbG8"),
+            ("Hello".into(), clean),
+            "missing padding"
+        );
+        assert_eq!(
+            decode("QQ==Qg=="),
+            ("AB".into(), clean),
+            "concatenated blocks"
+        );
+        assert_eq!(
+            decode("SG*Vs.bG8="),
+            (
+                "Hello".into(),
+                Damage {
+                    invalid_bytes: 2,
+                    dangling: false
+                }
+            )
+        );
+        assert_eq!(
+            decode("SGVsbG8gQ"),
+            (
+                "Hello ".into(),
+                Damage {
+                    invalid_bytes: 0,
+                    dangling: true
+                }
+            )
+        );
+    }
+
+    #[test]
+    fn quoted_printable_is_decoded_as_rfc_2045_says() {
+        let decode = |input: &str| {
+            let (bytes, _) = transfer::decode(input.as_bytes(), TransferEncoding::QuotedPrintable);
+            String::from_utf8_lossy(&bytes).into_owned()
+        };
+        assert_eq!(decode("caf=C3=A9 =3D ok"), "café = ok");
+        assert_eq!(decode("long=\nue ligne=\r\nfin"), "longue lignefin");
+        assert_eq!(decode("espaces   \nfin  "), "espaces\nfin");
+        assert_eq!(decode("garde=20\nfin"), "garde \nfin");
+        assert_eq!(decode("soft=  \nbreak"), "softbreak");
+        assert_eq!(decode("mal=G1 form=\u{e9}=4"), "mal=G1 form=\u{e9}=4");
+    }
+
+    proptest! {
+        #[test]
+        fn measured_size_is_always_the_decoded_size(input in prop::collection::vec(any::<u8>(), 0..512)) {
+            for encoding in [TransferEncoding::Identity, TransferEncoding::Base64, TransferEncoding::QuotedPrintable] {
+                let (decoded, damage) = transfer::decode(&input, encoding);
+                prop_assert_eq!(transfer::decoded_len(&input, encoding), (decoded.len() as u64, damage));
+            }
+        }
+
+        #[test]
+        fn base64_written_by_any_mailer_decodes_back(data in prop::collection::vec(any::<u8>(), 0..512), width in 4usize..100, crlf in any::<bool>()) {
+            use base64::Engine as _;
+            let encoded = base64::engine::general_purpose::STANDARD.encode(&data);
+            let newline = if crlf { "\r\n" } else { "\n" };
+            let wrapped = encoded.as_bytes().chunks(width).map(|line| String::from_utf8_lossy(line)).collect::<Vec<_>>().join(newline);
+            let (decoded, damage) = transfer::decode(wrapped.as_bytes(), TransferEncoding::Base64);
+            prop_assert_eq!(decoded.as_ref(), data.as_slice());
+            prop_assert!(!damage.is_damaged());
+        }
+    }
+
+    #[test]
+    fn charsets_fall_back_to_utf8_then_windows_1252_and_say_so() {
+        let latin1 = b"r\xe9sultat \x80 \x92";
+        /// Declared label, bytes, text read, problem noted.
+        type Case<'a> = (Option<&'a str>, &'a [u8], &'a str, Option<&'a str>);
+        let cases: [Case<'_>; 8] = [
+            (Some("utf-8"), "déjà".as_bytes(), "déjà", None),
+            (
+                Some("UTF8"),
+                latin1,
+                "résultat € ’",
+                Some(problem::MISLABELLED_CHARSET),
+            ),
+            (
+                None,
+                latin1,
+                "résultat € ’",
+                Some(problem::MISLABELLED_CHARSET),
+            ),
+            (Some("us-ascii"), b"plain", "plain", None),
+            (Some("ISO-8859-1"), b"r\xe9sultat", "résultat", None),
+            (
+                Some("x-unknown"),
+                "déjà".as_bytes(),
+                "déjà",
+                Some(problem::UNKNOWN_CHARSET),
+            ),
+            (
+                Some("x-unknown"),
+                latin1,
+                "résultat € ’",
+                Some(problem::UNKNOWN_CHARSET),
+            ),
+            (
+                Some("Shift_JIS"),
+                "déjà".as_bytes(),
+                "déjà",
+                Some(problem::UNKNOWN_CHARSET),
+            ),
+        ];
+        for (label, bytes, text, note) in cases {
+            assert_eq!(
+                charset::decode(bytes, label),
+                (text.to_owned(), note),
+                "{label:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn display_subject_hides_the_xdm_prefix_and_keeps_one_line() {
+        assert_eq!(
+            display_subject("XDM/1.0/DDM+Compte rendu DUPONT Jean 01/02/1960"),
+            "Compte rendu DUPONT Jean 01/02/1960"
+        );
+        assert_eq!(
+            display_subject("RE: XDM/1.0/DDM+Compte rendu"),
+            "RE: Compte rendu"
+        );
+        assert_eq!(
+            display_subject("Bonjour\r\n  docteur\u{202e}"),
+            "Bonjour docteur"
+        );
+    }
+
+    #[test]
+    fn patient_addresses_are_recognised_by_their_domain() {
+        for address in [
+            "279035121518989@patient.mssante.fr",
+            "279035121518989@PATIENT.MSSANTE.FR",
+            " <279035121518989@patient.mssante.fr> ",
+            "x@patient.mssante.fr.",
+        ] {
+            assert!(is_patient_address(address), "{address}");
+        }
+        for address in [
+            "dr.martin@cabinet.mssante.fr",
+            "x@sub.patient.mssante.fr",
+            "x@patient.mssante.fr.evil.com",
+            "@patient.mssante.fr",
+            "patient.mssante.fr",
+            "",
+        ] {
+            assert!(!is_patient_address(address), "{address}");
+        }
+    }
+
+    #[test]
+    fn snippet_is_one_line_without_quotes_and_cut_with_an_ellipsis() {
+        let with_text = |text: &str| ReadingModel {
+            text: text.to_owned(),
+            ..ReadingModel::default()
+        };
+        let reply = with_text(
+            "Merci pour\nles   résultats.\n\nLe 3 mars, X a écrit :\n> Voici les\n> résultats",
+        );
+        assert_eq!(
+            snippet(&reply, 100),
+            "Merci pour les résultats. Le 3 mars, X a écrit :"
+        );
+        assert_eq!(snippet(&reply, 12), "Merci pour…");
+        assert_eq!(snippet(&reply, 1), "…");
+        assert_eq!(snippet(&reply, 0), "");
+        assert_eq!(snippet(&with_text("> tout\n> cité"), 50), "> tout > cité");
+        assert_eq!(snippet(&with_text("éééé"), 4), "éééé");
+    }
+
+    #[test]
+    fn the_index_text_holds_subject_correspondents_names_and_text() {
+        let text = body_text_for_index(
+            WITH_PDF
+                .replace(
+                    "Subject: s",
+                    "Subject: =?utf-8?q?Bilan_r=C3=A9nal?=\nTo: \"Dr X\" <x@y.mssante.fr>",
+                )
+                .as_bytes(),
+        );
+        for expected in [
+            "Bilan rénal",
+            "a@exemple.mssante.fr",
+            "Dr X",
+            "x@y.mssante.fr",
+            "../../compte rendu.pdf",
+            "texte",
+        ] {
+            assert!(text.contains(expected), "{expected} missing from {text:?}");
+        }
+    }
+
+    #[test]
+    fn header_oddities_are_read_and_reported() {
+        let stray = model("From: a@b.fr\nceci n'est pas un en-tete\nSubject: sujet\n\ncorps");
+        assert_eq!(stray.subject, "sujet");
+        assert_eq!(stray.problems, [problem::STRAY_HEADER_LINES]);
+
+        assert_eq!(
+            model("From: a@b.fr\nSubject: sans fin de ligne").subject,
+            "sans fin de ligne"
+        );
+
+        let date = model("From: a@b.fr\nDate: le 3 mars vers midi\n\ncorps");
+        assert_eq!(date.date, None);
+        assert_eq!(date.problems, [problem::DATE]);
+
+        let groups =
+            model("From: a@b.fr\nTo: Équipe: x@y.fr, \"Dr Z\" <z@y.fr>;, w@y.fr\nTo: v@y.fr\n\n");
+        let to: Vec<&str> = groups.to.iter().map(|m| m.address.as_str()).collect();
+        assert_eq!(to, ["x@y.fr", "z@y.fr", "w@y.fr", "v@y.fr"]);
+
+        assert_eq!(model("").problems, [problem::EMPTY]);
+    }
+
+    #[test]
+    fn structure_oddities_are_shown_rather_than_lost() {
+        let no_boundary = model("From: a@b.fr\nContent-Type: multipart/mixed\n\ntexte brut");
+        assert_eq!(no_boundary.text, "texte brut");
+        assert_eq!(no_boundary.problems, [problem::NO_BOUNDARY]);
+
+        let unknown = model("From: a@b.fr\nContent-Type: multipart/mixed; boundary=b\n\n--b\nContent-Type: application/pdf\nContent-Transfer-Encoding: x-uuencode\n\nbegin 644\n--b--\n");
+        assert_eq!(unknown.attachments[0].size, 9);
+        assert_eq!(unknown.problems, [problem::UNKNOWN_ENCODING]);
+
+        let digest = model("From: a@b.fr\nContent-Type: multipart/digest; boundary=d\n\n--d\n\nFrom: c@d.fr\nSubject: un\n\nu\n--d\n\nFrom: e@f.fr\nSubject: deux\n\nd\n--d--\n");
+        let subjects: Vec<&str> = digest
+            .embedded_messages
+            .iter()
+            .map(|e| e.message.subject.as_str())
+            .collect();
+        assert_eq!(subjects, ["un", "deux"]);
+
+        let related = model("From: a@b.fr\nContent-Type: multipart/related; boundary=r; start=\"<racine@x>\"\n\n--r\nContent-Type: image/png\nContent-ID: <img@x>\n\nPNG\n--r\nContent-Type: text/html\nContent-ID: <racine@x>\n\n<p>la racine</p>\n--r--\n");
+        assert_eq!(related.text, "la racine");
+        assert!(related.html_was_converted);
+        assert!(related.attachments[0].is_inline);
+    }
+
+    #[test]
+    fn an_embedded_message_is_saved_as_it_was_sent() {
+        let inner = "From: c@d.fr\nSubject: transféré\n\ncorps intérieur\n";
+        let raw = format!("From: a@b.fr\nContent-Type: multipart/mixed; boundary=b\n\n--b\nContent-Type: message/rfc822\n\n{inner}\n--b--\n");
+        let model = read_message(raw.as_bytes());
+        let embedded = &model.embedded_messages[0];
+        assert_eq!(embedded.message.text, "corps intérieur");
+        assert_eq!(
+            embedded.attachment.suggested_file_name(),
+            "pièce-jointe.eml"
+        );
+        let bytes = attachment_bytes(raw.as_bytes(), &embedded.attachment).expect("bytes");
+        assert_eq!(String::from_utf8(bytes).expect("UTF-8"), inner);
+    }
+}
