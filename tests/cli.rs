@@ -439,3 +439,73 @@ fn seed_account_list_warns_two_months_before_deletion_and_names_the_date() {
         "{plain}"
     );
 }
+
+#[test]
+fn pli_show_fetches_and_reads_a_message() {
+    let user = dedicated_user("cli-show");
+    empty_mailbox(&user);
+    inject_raw(
+        "279035121518989@patient.mssante.fr",
+        &user,
+        &format!("From: <279035121518989@patient.mssante.fr>\r\nTo: <{user}>\r\nSubject: =?utf-8?q?XDM/1.0/DDM+Ordonnance_DUPONT?=\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\nBonjour, voici mon ordonnance. Cordialement\r\n"),
+    );
+    let profile = tempfile::tempdir().expect("a profile folder");
+    let imap = endpoint("PLI_TEST_IMAPS").to_string();
+    let smtp = endpoint("PLI_TEST_SMTP_SUBMISSIONS").to_string();
+    let ca = ca();
+    let added = pli(
+        profile.path(),
+        &[
+            "account",
+            "add",
+            "officine",
+            "--address",
+            &user,
+            "--type",
+            "org",
+            "--imap",
+            &imap,
+            "--smtp",
+            &smtp,
+            "--security",
+            "tls",
+            "--pharmacy",
+            "--ca-file",
+            ca.to_str().expect("utf-8"),
+        ],
+        &format!("{}\n", password().expose()),
+    );
+    assert!(added.status.success(), "{}", text(&added));
+    let mut listed: Vec<serde_json::Value> = Vec::new();
+    for _ in 0..40 {
+        assert!(pli(profile.path(), &["sync", "officine"], "")
+            .status
+            .success());
+        listed = serde_json::from_slice(
+            &pli(profile.path(), &["list", "officine", "--json"], "").stdout,
+        )
+        .expect("JSON");
+        if !listed.is_empty() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(250));
+    }
+    let uid = listed[0]["uid"].as_u64().expect("uid").to_string();
+    let shown = pli(profile.path(), &["show", "officine", &uid], "");
+    assert!(shown.status.success(), "{}", text(&shown));
+    let output = text(&shown);
+    assert!(output.contains("voici mon ordonnance"), "{output}");
+    assert!(
+        output.contains("Subject: Ordonnance DUPONT"),
+        "ECO.3.1.3 prefix hidden: {output}"
+    );
+    assert!(
+        output.contains("message from a patient"),
+        "ECO.3.1.1: {output}"
+    );
+    let json = pli(profile.path(), &["show", "officine", &uid, "--json"], "");
+    let model: serde_json::Value = serde_json::from_slice(&json.stdout).expect("JSON");
+    assert_eq!(model["from_patient"], true);
+    let missing = pli(profile.path(), &["show", "officine", "999999"], "");
+    assert_eq!(missing.status.code(), Some(1));
+}

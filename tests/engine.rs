@@ -586,3 +586,68 @@ fn base64_lines(bytes: &[u8]) -> String {
     }
     out
 }
+
+#[test]
+fn malformed_messages_are_stored_and_read_without_a_crash() {
+    let user = dedicated_user("corpus");
+    empty_mailbox(&user);
+    let mut corpus: Vec<(String, Vec<u8>)> = std::fs::read_dir("tests/corpus")
+        .expect("corpus")
+        .filter_map(|entry| entry.ok().map(|entry| entry.path()))
+        .filter(|path| path.extension().is_some_and(|extension| extension == "eml"))
+        .map(|path| {
+            (
+                path.display().to_string(),
+                std::fs::read(&path).expect("readable"),
+            )
+        })
+        .collect();
+    corpus.sort();
+    assert!(corpus.len() >= 15, "the corpus is there");
+    for (_, raw) in &corpus {
+        // As a server stores it: CRLF line ends.
+        let crlf = String::from_utf8_lossy(raw)
+            .replace("\r\n", "\n")
+            .replace('\n', "\r\n");
+        save_raw(&user, if raw.is_ascii() { crlf.as_bytes() } else { raw });
+    }
+    let (account, credentials) = box_of(&user);
+    let mut store = Store::in_memory().expect("store");
+    let runtime = runtime();
+    runtime
+        .block_on(sync_account(
+            &account,
+            &credentials,
+            &mut store,
+            &mut |_| {},
+        ))
+        .expect("sync");
+    let inbox = inbox_of(&store, &account);
+    assert_eq!(
+        store.count(inbox.id).expect("count"),
+        corpus.len(),
+        "every message stored"
+    );
+    let fetched = runtime.block_on(async {
+        let mut session = server_session(&user).await;
+        pli::mail::sync::fetch_missing_bodies(
+            &mut session,
+            &mut store,
+            &inbox,
+            1000,
+            &pli::mail::mime::body_text_for_index,
+        )
+        .await
+        .expect("bodies")
+    });
+    assert_eq!(fetched, corpus.len());
+    for envelope in store.page(inbox.id, 0, 1000).expect("page") {
+        let raw = store
+            .raw(inbox.id, envelope.uid)
+            .expect("read")
+            .expect("stored");
+        let model = pli::mail::mime::read_message(&raw);
+        assert!(!raw.is_empty());
+        let _ = (model.subject, model.text);
+    }
+}

@@ -127,3 +127,14 @@ account-last-use = last used on { $date } ({ $person })
 account-never-used = never used on this workstation
 inactivity-warning = Unless it is used, this mailbox will be deleted by the operator on { $date }. One action is enough to keep it: sign in, read, send or file a message.
 inactivity-deleted = This mailbox has not been used for over a year: it was probably deleted on { $date }. Contact your MSSanté operator.
+
+## Reading a message (command line)
+show-from = From
+show-to = To
+show-cc = Cc
+show-date = Date
+show-subject = Subject
+show-patient = Patient
+show-patient-yes = message from a patient (Mon espace santé)
+show-conversation = Conversation
+show-conversation-closed = closed by the professional

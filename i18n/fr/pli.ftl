@@ -127,3 +127,14 @@ account-last-use = dernière utilisation le { $date } ({ $person })
 account-never-used = jamais utilisée sur ce poste
 inactivity-warning = Sans utilisation, cette boîte sera supprimée par l'opérateur le { $date }. Une seule action suffit à la garder : se connecter, lire, envoyer ou classer un message.
 inactivity-deleted = Cette boîte n'a pas été utilisée depuis plus d'un an : elle a probablement été supprimée le { $date }. Contactez votre opérateur MSSanté.
+
+## Lecture d'un message (ligne de commande)
+show-from = De
+show-to = À
+show-cc = Cc
+show-date = Date
+show-subject = Objet
+show-patient = Patient
+show-patient-yes = message d'un patient (Mon espace santé)
+show-conversation = Conversation
+show-conversation-closed = clôturée par le professionnel

@@ -54,6 +54,15 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// One message as the reader shows it (fetched from the server when not yet stored).
+    Show {
+        name: String,
+        uid: u32,
+        #[arg(long, default_value = "INBOX")]
+        folder: String,
+        #[arg(long)]
+        json: bool,
+    },
     /// Check a matricule INS: the verdict, the patient's address, the sex and birth month/year
     /// it carries (exit status 1 when invalid).
     #[command(subcommand)]
@@ -192,6 +201,12 @@ pub fn run(cli_profile: Option<&PathBuf>, command: Command, i18n: &I18n) -> Exit
             Command::Trace(TraceCommand::Export { since }) => {
                 admin::trace_export(&profile, since.as_deref(), i18n)
             }
+            Command::Show {
+                name,
+                uid,
+                folder,
+                json,
+            } => mail::show(&profile, &name, &folder, uid, json, i18n),
             Command::Sync { name, json } => mail::sync(&profile, &name, json, i18n),
             Command::List {
                 name,

@@ -203,3 +203,31 @@ pub fn inject_raw(from: &str, to: &str, message: &str) {
     say(format!("{body}\r\n.\r\n"), "250");
     say("QUIT\r\n".into(), "221");
 }
+
+/// Puts a message into a user's INBOX exactly as given, bytes and all (`doveadm save`).
+pub fn save_raw(user: &str, raw: &[u8]) {
+    use std::io::Write;
+    let mut child = std::process::Command::new("doveadm")
+        .args([
+            "-c",
+            &env("PLI_TEST_DOVECOT_CONF"),
+            "save",
+            "-u",
+            user,
+            "-m",
+            "INBOX",
+        ])
+        .stdin(std::process::Stdio::piped())
+        .spawn()
+        .expect("doveadm runs");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(raw)
+        .expect("message written");
+    assert!(
+        child.wait().expect("doveadm ends").success(),
+        "doveadm save failed"
+    );
+}
