@@ -651,3 +651,85 @@ fn malformed_messages_are_stored_and_read_without_a_crash() {
         let _ = (model.subject, model.text);
     }
 }
+
+#[test]
+fn eco_1_2_3_a_broken_box_never_blocks_another_and_each_says_why() {
+    let good_user = dedicated_user("worker-good");
+    let (good, good_credentials) = box_of(&good_user);
+    let (mut refused, _) = box_of(&dedicated_user("worker-refused"));
+    refused.name = "refused".into();
+    let refused_credentials = with_password(&refused, "wrong");
+    let (mut untrusted, untrusted_credentials) = box_of(&dedicated_user("worker-untrusted"));
+    untrusted.name = "untrusted".into();
+    untrusted.imap = endpoint("PLI_TEST_IMAPS_UNTRUSTED");
+    untrusted.smtp = endpoint("PLI_TEST_SMTP_SUBMISSIONS_UNTRUSTED");
+    let (mut offline, offline_credentials) = box_of(&dedicated_user("worker-offline"));
+    offline.name = "offline".into();
+    offline.imap = pli::mail::account::Endpoint::new("127.0.0.1", 1);
+    offline.smtp = pli::mail::account::Endpoint::new("127.0.0.1", 1);
+
+    let folder = tempfile::tempdir().expect("folder");
+    let runtime = runtime();
+    runtime.block_on(async {
+        let (events_tx, mut events) = tokio::sync::mpsc::channel(256);
+        let mut stops = Vec::new();
+        for (account, credentials) in [
+            (offline, offline_credentials),
+            (refused, refused_credentials),
+            (untrusted, untrusted_credentials),
+            (good, good_credentials),
+        ] {
+            let (commands, commands_rx) = tokio::sync::mpsc::channel(4);
+            let path = folder.path().join(format!("{}.sqlite", account.name));
+            let load = move |_: &Account| Ok(credentials.clone());
+            tokio::spawn(worker::run(
+                account,
+                path,
+                load,
+                events_tx.clone(),
+                commands_rx,
+            ));
+            stops.push(commands);
+        }
+        let mut states = std::collections::HashMap::new();
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while states.len() < 4 {
+            let remaining = deadline.saturating_duration_since(Instant::now());
+            match tokio::time::timeout(remaining, events.recv()).await {
+                Ok(Some(worker::Event::Connectivity { account, state })) => match state {
+                    worker::Connectivity::Connecting | worker::Connectivity::Syncing { .. } => {}
+                    other => {
+                        states.insert(account, other);
+                    }
+                },
+                Ok(Some(_)) => {}
+                _ => panic!("not every box reported in time: {states:?}"),
+            }
+        }
+        assert!(
+            matches!(states["worker-good"], worker::Connectivity::UpToDate),
+            "{states:?}"
+        );
+        assert!(
+            matches!(
+                states["refused"],
+                worker::Connectivity::AuthenticationRefused { .. }
+            ),
+            "{states:?}"
+        );
+        assert!(
+            matches!(
+                states["untrusted"],
+                worker::Connectivity::CertificateRefused { .. }
+            ),
+            "{states:?}"
+        );
+        assert!(
+            matches!(states["offline"], worker::Connectivity::Offline { .. }),
+            "{states:?}"
+        );
+        for stop in stops {
+            let _ = stop.send(worker::Command::Stop).await;
+        }
+    });
+}
