@@ -80,7 +80,7 @@ fi
 
 # 1. packages (one apt-get run at most; nothing when all are there)
 t0=$SECONDS
-MT_EXTRA_PKGS="dbus gnome-keyring libsecret-tools xvfb xauth gcc libc6-dev pkg-config fonts-dejavu-core ${PLI_TEST_EXTRA_PKGS:-}" \
+MT_EXTRA_PKGS="dbus gnome-keyring libsecret-tools xvfb xauth gcc libc6-dev pkg-config fonts-dejavu-core dnsmasq-base ${PLI_TEST_EXTRA_PKGS:-}" \
   "$MS" install
 
 # 2. a fresh stack, stopped on exit whatever happens.
