@@ -3003,6 +3003,14 @@ mod tests {
         assert_eq!(unknown.attachments[0].size, 9);
         assert_eq!(unknown.problems, [problem::UNKNOWN_ENCODING]);
 
+        let empty = "From: a@b.fr\nContent-Type: multipart/mixed; boundary=b\n\n--b\nContent-Type: application/pdf; name=vide.pdf\nContent-Transfer-Encoding: base64\n\n--b--\n";
+        let attachment = one_attachment(empty);
+        assert_eq!(attachment.size, 0);
+        assert_eq!(
+            attachment_bytes(empty.as_bytes(), &attachment).expect("bytes"),
+            b""
+        );
+
         let digest = model("From: a@b.fr\nContent-Type: multipart/digest; boundary=d\n\n--d\n\nFrom: c@d.fr\nSubject: un\n\nu\n--d\n\nFrom: e@f.fr\nSubject: deux\n\nd\n--d--\n");
         let subjects: Vec<&str> = digest
             .embedded_messages
