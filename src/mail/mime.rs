@@ -39,7 +39,7 @@ use crate::mssante::ins::PATIENT_DOMAIN;
 
 /// What the reader shows of one message. [`read_message`] always builds one: what could not be
 /// read is listed in `problems` instead of failing, because a doctor must still see what arrived.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct ReadingModel {
     /// The subject, RFC 2047 words decoded; the XDM prefix is still there (see
     /// [`display_subject`]) because replies and the index need the subject as sent.
@@ -141,7 +141,7 @@ enum TransferEncoding {
 }
 
 /// A message attached to a message.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct EmbeddedMessage {
     /// The embedded message as a file, to save it as `.eml`.
     pub attachment: Attachment,
@@ -273,9 +273,9 @@ pub fn save_attachment(
         return Err(MimeError::AlreadyExists { path: target });
     }
     let bytes = attachment_bytes(raw, attachment)?;
-    let temporary = TemporaryFile::create(folder)?;
+    let temporary = TemporaryFile::create(&target)?;
     temporary.write(&bytes)?;
-    temporary.persist(target, overwrite)
+    temporary.persist(overwrite)
 }
 
 impl Attachment {
@@ -1392,12 +1392,16 @@ fn is_invisible_format(c: char) -> bool {
 /// A file being written next to its final place; removed on drop unless persisted.
 struct TemporaryFile {
     path: PathBuf,
+    target: PathBuf,
     file: Option<File>,
 }
 
 impl TemporaryFile {
-    fn create(folder: &Path) -> Result<Self, MimeError> {
+    /// Creates the temporary file in the folder of `target`. Errors name `target`, the file
+    /// the user asked for, rather than a hidden temporary name.
+    fn create(target: &Path) -> Result<Self, MimeError> {
         static COUNTER: AtomicU64 = AtomicU64::new(0);
+        let folder = target.parent().unwrap_or(Path::new("."));
         let nanos = SystemTime::now()
             .duration_since(UNIX_EPOCH)
             .map_or(0, |elapsed| elapsed.subsec_nanos());
@@ -1414,17 +1418,23 @@ impl TemporaryFile {
                 Ok(file) => {
                     return Ok(Self {
                         path,
+                        target: target.to_owned(),
                         file: Some(file),
                     })
                 }
                 Err(error) if error.kind() == io::ErrorKind::AlreadyExists => {
                     last_error = Some(error);
                 }
-                Err(source) => return Err(MimeError::Write { path, source }),
+                Err(source) => {
+                    return Err(MimeError::Write {
+                        path: target.to_owned(),
+                        source,
+                    })
+                }
             }
         }
         Err(MimeError::Write {
-            path: folder.to_owned(),
+            path: target.to_owned(),
             source: last_error.unwrap_or_else(|| io::ErrorKind::AlreadyExists.into()),
         })
     }
@@ -1438,7 +1448,7 @@ impl TemporaryFile {
             None => Err(io::ErrorKind::NotFound.into()),
         };
         result.map_err(|source| MimeError::Write {
-            path: self.path.clone(),
+            path: self.target.clone(),
             source,
         })
     }
@@ -1446,8 +1456,9 @@ impl TemporaryFile {
     /// Gives the file its final name. Without overwriting, a hard link is made, which fails
     /// if the name exists, so a file that appeared meanwhile is not replaced; where the file
     /// system has no hard links (FAT on a USB key), the check and the rename are two steps.
-    fn persist(mut self, target: PathBuf, overwrite: Overwrite) -> Result<PathBuf, MimeError> {
+    fn persist(mut self, overwrite: Overwrite) -> Result<PathBuf, MimeError> {
         drop(self.file.take());
+        let target = self.target.clone();
         let result = match overwrite {
             Overwrite::Replace => fs::rename(&self.path, &target),
             Overwrite::Never => match fs::hard_link(&self.path, &target) {
@@ -2991,6 +3002,14 @@ mod tests {
         let unknown = model("From: a@b.fr\nContent-Type: multipart/mixed; boundary=b\n\n--b\nContent-Type: application/pdf\nContent-Transfer-Encoding: x-uuencode\n\nbegin 644\n--b--\n");
         assert_eq!(unknown.attachments[0].size, 9);
         assert_eq!(unknown.problems, [problem::UNKNOWN_ENCODING]);
+
+        let empty = "From: a@b.fr\nContent-Type: multipart/mixed; boundary=b\n\n--b\nContent-Type: application/pdf; name=vide.pdf\nContent-Transfer-Encoding: base64\n\n--b--\n";
+        let attachment = one_attachment(empty);
+        assert_eq!(attachment.size, 0);
+        assert_eq!(
+            attachment_bytes(empty.as_bytes(), &attachment).expect("bytes"),
+            b""
+        );
 
         let digest = model("From: a@b.fr\nContent-Type: multipart/digest; boundary=d\n\n--d\n\nFrom: c@d.fr\nSubject: un\n\nu\n--d\n\nFrom: e@f.fr\nSubject: deux\n\nd\n--d--\n");
         let subjects: Vec<&str> = digest
