@@ -10,8 +10,11 @@ use pli::directory::fhir::{FhirClient, FhirError, Search};
 
 const KEY: &str = "test-key-0123";
 
-/// Serves the recorded pages; records each request's path and whether it carried the key.
-fn serve(html_instead: bool) -> (String, Arc<Mutex<Vec<(String, bool)>>>) {
+/// Each request's path, and whether it carried the API key.
+type Requests = Arc<Mutex<Vec<(String, bool)>>>;
+
+/// Serves the recorded pages and records the requests.
+fn serve(html_instead: bool) -> (String, Requests) {
     let listener = TcpListener::bind("127.0.0.1:0").expect("a port");
     let base = format!("http://{}/fhir/v2", listener.local_addr().expect("address"));
     let seen = Arc::new(Mutex::new(Vec::new()));
