@@ -138,3 +138,17 @@ show-patient = Patient
 show-patient-yes = message from a patient (Mon espace santé)
 show-conversation = Conversation
 show-conversation-closed = closed by the professional
+
+## MSSanté screens: writing to a patient, inactivity banners, lock, trust space, patient-message markers
+marker-patient = Patient
+marker-ins = INS { $ins }
+marker-unsolicited = Unsolicited message:
+marker-unsolicited-detail = this patient writes outside a conversation opened by this mailbox
+marker-prescription = Digital prescription
+marker-conversation-closed = Conversation closed: the patient can no longer reply. To get back in touch, write them a new message.
+bounce-conversation-closed = Not delivered: the conversation with this patient was closed. To get back in touch, the professional must write them a new message.
+bounce-messaging-closed = Not delivered: this patient's Mon espace santé messaging is closed or deactivated. Contact the patient another way.
+bounce-patient-unknown = Not delivered: no Mon espace santé messaging matches this matricule INS. Check the matricule with the patient or the INSi teleservice.
+bounce-invalid-address = Not delivered: the patient's address is not valid. Check the matricule INS it contains.
+bounce-too-large = Not delivered: it exceeds the size Mon espace santé accepts ({ $limit } MB, attachments included). Remove attachments or spread them over several messages.
+bounce-other = Not delivered, for a reason the server does not give. The details are in the non-delivery report.

@@ -138,3 +138,17 @@ show-patient = Patient
 show-patient-yes = message d'un patient (Mon espace santé)
 show-conversation = Conversation
 show-conversation-closed = clôturée par le professionnel
+
+## Écrans MSSanté : écrire à un patient, bandeaux d'inactivité, verrouillage, espace de confiance, marques des messages de patients
+marker-patient = Patient
+marker-ins = INS { $ins }
+marker-unsolicited = Message non sollicité :
+marker-unsolicited-detail = ce patient écrit hors d'une conversation ouverte par cette boîte
+marker-prescription = Ordonnance numérique
+marker-conversation-closed = Conversation clôturée : le patient ne peut plus y répondre. Pour reprendre contact, écrivez-lui un nouveau message.
+bounce-conversation-closed = Message non remis : la conversation avec ce patient était clôturée. Pour reprendre contact, le professionnel doit lui écrire un nouveau message.
+bounce-messaging-closed = Message non remis : la messagerie Mon espace santé de ce patient est fermée ou désactivée. Contactez le patient par un autre moyen.
+bounce-patient-unknown = Message non remis : aucune messagerie Mon espace santé ne correspond à ce matricule INS. Vérifiez le matricule auprès du patient ou du téléservice INSi.
+bounce-invalid-address = Message non remis : l'adresse du patient n'est pas valide. Vérifiez le matricule INS qu'elle contient.
+bounce-too-large = Message non remis : il dépasse la taille acceptée par Mon espace santé ({ $limit } Mo, pièces jointes comprises). Retirez des pièces jointes ou répartissez-les sur plusieurs messages.
+bounce-other = Message non remis, pour une raison que le serveur ne précise pas. Le détail figure dans l'avis de non-remise.
