@@ -140,6 +140,50 @@ show-conversation = Conversation
 show-conversation-closed = closed by the professional
 
 ## MSSanté screens: writing to a patient, inactivity banners, lock, trust space, patient-message markers
+patient-title = Write to a patient
+patient-hint = Type the identity as the patient's record holds it (INSi teleservice answer, identity document). Pli builds the Mon espace santé address from the matricule INS. Mon espace santé refuses messages over { $limit } MB, attachments included.
+patient-matricule-hint = X XX XX XX XXX XXX XX
+patient-matricule-format = 15 characters, spaces allowed, as on the Vitale card.
+patient-matricule-progress = { $typed ->
+    [one] { $typed } character of 15
+   *[other] { $typed } characters of 15
+}
+patient-birth-name = Birth name
+patient-birth-name-hint = DUPONT
+patient-first-names = First names
+patient-first-names-hint = all birth first names, in order
+patient-birth-date = Date of birth
+patient-birth-date-hint = DD/MM/YYYY
+patient-birth-date-invalid = “{ $date }” is not a date of birth: write it DD/MM/YYYY, for example 14/03/1979.
+patient-status = Identity status
+patient-status-qual = QUAL — qualified identity
+patient-status-vali = VALI — validated identity
+patient-status-recup = RECUP — recovered identity
+patient-status-prov = PROV — provisional identity
+patient-choose = Choose…
+patient-matricule-says = What the matricule says
+patient-typed = What you typed
+patient-agrees = agrees
+patient-differs = does not agree
+patient-not-checked = cannot be checked
+patient-missing = To write to this patient, fill in: { $fields }.
+patient-missing-matricule = the matricule INS
+patient-missing-birth-name = the birth name
+patient-missing-first-names = the first names
+patient-missing-birth-date = the date of birth
+patient-missing-sex = the sex
+patient-missing-status = the identity status
+patient-write = Write to this patient
+patient-close = Close
+patient-civility-female = Ms
+patient-civility-male = Mr
+patient-confirm = You are about to write to { $civility } { $name }, born { $birth }, INS { $ins }. Check that this is your patient before you confirm.
+patient-confirm-write = Confirm and write
+patient-revise = Change
+identity-error-not-qualified = The identity status is { $status }, not QUAL: only a qualified identity (checked with the INSi teleservice and against an identity document) may be used to write to a patient. Qualify the identity in the patient's record, then choose QUAL.
+identity-error-sex = The matricule is that of a { $matricule } person but the identity says { $identity }: this matricule may belong to someone else. Check the matricule and the sex against the Vitale card or the INSi answer.
+identity-error-year = The matricule gives a birth year ending in { $matricule } but the identity says { $identity }: this matricule may belong to someone else. Check the matricule and the date of birth.
+identity-error-month = The matricule gives birth month { $matricule } but the identity says { $identity }: this matricule may belong to someone else. Check the matricule and the date of birth.
 marker-patient = Patient
 marker-ins = INS { $ins }
 marker-unsolicited = Unsolicited message:

@@ -140,6 +140,53 @@ show-conversation = Conversation
 show-conversation-closed = clôturée par le professionnel
 
 ## Écrans MSSanté : écrire à un patient, bandeaux d'inactivité, verrouillage, espace de confiance, marques des messages de patients
+patient-title = Écrire à un patient
+patient-hint = Saisissez l'identité telle qu'elle figure dans le dossier du patient (retour du téléservice INSi, pièce d'identité). Pli construit l'adresse Mon espace santé à partir du matricule INS. Mon espace santé n'accepte pas de message de plus de { $limit } Mo, pièces jointes comprises.
+patient-matricule-hint = X XX XX XX XXX XXX XX
+patient-matricule-format = 15 caractères, espaces admis, comme sur la carte Vitale.
+patient-matricule-progress = { $typed ->
+    [one] { $typed } caractère sur 15
+   *[other] { $typed } caractères sur 15
+}
+patient-birth-name = Nom de naissance
+patient-birth-name-hint = DUPONT
+patient-first-names = Prénoms
+patient-first-names-hint = tous les prénoms de naissance, dans l'ordre
+patient-birth-date = Date de naissance
+patient-birth-date-hint = JJ/MM/AAAA
+patient-birth-date-invalid = « { $date } » n'est pas une date de naissance : écrivez-la JJ/MM/AAAA, par exemple 14/03/1979.
+patient-status = Statut de l'identité
+patient-status-qual = QUAL — identité qualifiée
+patient-status-vali = VALI — identité validée
+patient-status-recup = RECUP — identité récupérée
+patient-status-prov = PROV — identité provisoire
+patient-choose = Choisir…
+patient-matricule-says = Ce que dit le matricule
+patient-typed = Ce que vous avez saisi
+patient-agrees = concorde
+patient-differs = ne concorde pas
+patient-not-checked = non vérifiable
+patient-missing = Pour écrire à ce patient, complétez : { $fields }.
+patient-missing-matricule = le matricule INS
+patient-missing-birth-name = le nom de naissance
+patient-missing-first-names = les prénoms
+patient-missing-birth-date = la date de naissance
+patient-missing-sex = le sexe
+patient-missing-status = le statut de l'identité
+patient-write = Écrire à ce patient
+patient-close = Fermer
+patient-civility-female = Mme
+patient-civility-male = M.
+patient-confirm = Vous allez écrire à { $civility } { $name }, { $sex ->
+    [female] née
+   *[other] né
+} en { $birth }, INS { $ins }. Vérifiez que c'est bien votre patient avant de confirmer.
+patient-confirm-write = Confirmer et écrire
+patient-revise = Modifier
+identity-error-not-qualified = Le statut de l'identité est { $status }, pas QUAL : seule une identité qualifiée (vérifiée auprès du téléservice INSi et sur une pièce d'identité) permet d'écrire à un patient. Qualifiez l'identité dans le dossier du patient, puis choisissez QUAL.
+identity-error-sex = Le matricule est celui d'une personne de sexe { $matricule }, mais l'identité indique { $identity } : ce matricule est peut-être celui d'une autre personne. Vérifiez le matricule et le sexe sur la carte Vitale ou le retour INSi.
+identity-error-year = Le matricule indique une année de naissance finissant par { $matricule }, mais l'identité indique { $identity } : ce matricule est peut-être celui d'une autre personne. Vérifiez le matricule et la date de naissance.
+identity-error-month = Le matricule indique le mois de naissance { $matricule }, mais l'identité indique { $identity } : ce matricule est peut-être celui d'une autre personne. Vérifiez le matricule et la date de naissance.
 marker-patient = Patient
 marker-ins = INS { $ins }
 marker-unsolicited = Message non sollicité :
