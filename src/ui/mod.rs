@@ -2,6 +2,7 @@
 //! `update` returns an `Action` for the root instead of reaching into shared state, and the root
 //! turns actions into `Task`s so the window never waits on the network.
 
+pub mod banners;
 pub mod markers;
 pub mod patient;
 pub mod theme;
