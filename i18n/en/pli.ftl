@@ -188,6 +188,25 @@ banner-inactive-title = The mailbox “{ $name }” is no longer used
 banner-deleted-title = The mailbox “{ $name }” has probably been deleted
 banner-keep-alive = Keep this mailbox
 banner-keep-alive-running = Signing in…
+lock-title = Pli is locked
+lock-intro = Type your PIN to show your messages.
+lock-starting = Opening the system keyring…
+lock-retry = Try again
+lock-choose-title = Choose a lock PIN
+lock-choose-intro = Pli hides your messages when this workstation is left idle. Choose a PIN of { $min } to { $max } digits to show them again, then type it a second time.
+lock-pin-hint = PIN
+lock-pin-again-hint = Confirm the PIN
+lock-choose = Save the PIN
+lock-unlock = Unlock
+lock-pin-length = The PIN has { $min } to { $max } digits.
+lock-pins-differ = The two PINs differ: type the same PIN twice.
+lock-wrong-pin = { $left ->
+    [one] Wrong PIN. One more try before you have to wait.
+   *[other] Wrong PIN. { $left } more tries before you have to wait.
+}
+lock-wait-seconds = Too many wrong PINs: try again in { $seconds } s.
+lock-wait-minutes = Too many wrong PINs: try again in { $minutes } min.
+lock-forgotten = Forgotten PIN: whoever manages this workstation can delete it from the system keyring; Pli will then ask you to choose a new one.
 marker-patient = Patient
 marker-ins = INS { $ins }
 marker-unsolicited = Unsolicited message:

@@ -191,6 +191,25 @@ banner-inactive-title = La boîte « { $name } » n'est plus utilisée
 banner-deleted-title = La boîte « { $name } » a probablement été supprimée
 banner-keep-alive = Garder cette boîte
 banner-keep-alive-running = Connexion…
+lock-title = Pli est verrouillé
+lock-intro = Saisissez votre code pour afficher vos messages.
+lock-starting = Ouverture du trousseau du système…
+lock-retry = Réessayer
+lock-choose-title = Choisissez un code de verrouillage
+lock-choose-intro = Pli masque vos messages quand ce poste reste sans activité. Choisissez un code de { $min } à { $max } chiffres pour les afficher à nouveau, puis saisissez-le une seconde fois.
+lock-pin-hint = Code
+lock-pin-again-hint = Confirmez le code
+lock-choose = Enregistrer le code
+lock-unlock = Déverrouiller
+lock-pin-length = Le code compte de { $min } à { $max } chiffres.
+lock-pins-differ = Les deux codes sont différents : saisissez le même code deux fois.
+lock-wrong-pin = { $left ->
+    [one] Code incorrect. Encore un essai avant de devoir attendre.
+   *[other] Code incorrect. Encore { $left } essais avant de devoir attendre.
+}
+lock-wait-seconds = Trop de codes incorrects : réessayez dans { $seconds } s.
+lock-wait-minutes = Trop de codes incorrects : réessayez dans { $minutes } min.
+lock-forgotten = Code oublié : la personne qui gère ce poste peut l'effacer du trousseau du système ; Pli vous demandera alors d'en choisir un nouveau.
 marker-patient = Patient
 marker-ins = INS { $ins }
 marker-unsolicited = Message non sollicité :

@@ -3,6 +3,7 @@
 //! turns actions into `Task`s so the window never waits on the network.
 
 pub mod banners;
+pub mod lock;
 pub mod markers;
 pub mod patient;
 pub mod theme;
