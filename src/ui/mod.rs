@@ -7,6 +7,7 @@ pub mod lock;
 pub mod markers;
 pub mod patient;
 pub mod theme;
+pub mod trust;
 pub mod welcome;
 
 use std::path::PathBuf;
