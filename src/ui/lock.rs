@@ -24,9 +24,9 @@ use crate::mail::connect::ConnectError;
 use crate::mail::secrets::{Secret, SecretError, SecretKind, Secrets};
 use crate::settings::AUTO_LOCK_MAX_MINUTES;
 
-/// The keyring account that holds the PIN, beside the boxes' secrets. A dedicated
-/// `SecretKind::LockPin` belongs in the core; until then the PIN is stored as this account's
-/// password, a name no box can take because box names do not start with an underscore.
+/// The keyring account that holds the PIN, beside the boxes' secrets, stored as its password.
+/// `Account::validate` would accept a box of this name, whose secrets would then share the
+/// entry: a dedicated `SecretKind::LockPin` (or a name the core reserves) belongs in the core.
 pub const PIN_ACCOUNT: &str = "__pli_lock__";
 pub const PIN_MIN_DIGITS: usize = 4;
 pub const PIN_MAX_DIGITS: usize = 8;
