@@ -2,7 +2,12 @@
 //! `update` returns an `Action` for the root instead of reaching into shared state, and the root
 //! turns actions into `Task`s so the window never waits on the network.
 
+pub mod banners;
+pub mod lock;
+pub mod markers;
+pub mod patient;
 pub mod theme;
+pub mod trust;
 pub mod welcome;
 
 use std::path::PathBuf;
