@@ -91,18 +91,19 @@ pub struct Entry {
 }
 
 impl Entry {
-    /// The name to show for this mailbox: the person for a personal box, the structure and
-    /// service otherwise.
+    /// Whether the mailbox goes by a person's name rather than by its structure's.
+    pub fn names_a_person(&self) -> bool {
+        !self.last_name.is_empty() || !self.first_name.is_empty()
+    }
+
+    /// The name to show for this mailbox: the person's, or the structure and service.
     pub fn display_name(&self) -> String {
-        let person = join_non_empty([self.first_name.as_str(), &self.last_name], " ");
-        if self.box_type == BoxType::Personal && !person.is_empty() {
-            return person;
+        if self.names_a_person() {
+            return join_non_empty([self.first_name.as_str(), &self.last_name], " ");
         }
-        let place = join_non_empty([self.structure.as_str(), &self.service], " — ");
-        if place.is_empty() {
-            person
-        } else {
-            place
+        match join_non_empty([self.structure.as_str(), &self.service], " — ") {
+            name if name.is_empty() => self.address.clone(),
+            name => name,
         }
     }
 }

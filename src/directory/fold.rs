@@ -16,25 +16,46 @@ pub(crate) fn fold_into(text: &str, out: &mut String) {
         // The common case in the directory (names and towns are mostly upper-case ASCII): no
         // decomposition needed.
         out.extend(text.chars().map(|c| c.to_ascii_lowercase()));
-        return;
+    } else {
+        fold_each(text, |c| out.push(c));
     }
+}
+
+/// Like [`fold_into`], with a space wherever letters and digits meet: the address
+/// `jean.martin12@…` is indexed as `jean martin 12`, so that `martin` finds it as a whole word
+/// and the vocabulary does not grow by one word per homonym number.
+pub(crate) fn fold_words_into(text: &str, out: &mut String) {
+    let mut previous_is_digit = None;
+    fold_each(text, |c| {
+        let is_digit = c.is_alphanumeric().then(|| c.is_ascii_digit());
+        if let (Some(previous), Some(current)) = (previous_is_digit, is_digit) {
+            if previous != current {
+                out.push(' ');
+            }
+        }
+        previous_is_digit = is_digit;
+        out.push(c);
+    });
+}
+
+fn fold_each(text: &str, mut emit: impl FnMut(char)) {
     for c in text.chars() {
         if c.is_ascii() {
-            out.push(c.to_ascii_lowercase());
+            emit(c.to_ascii_lowercase());
             continue;
         }
         match c {
-            'œ' | 'Œ' => out.push_str("oe"),
-            'æ' | 'Æ' => out.push_str("ae"),
-            'ß' => out.push_str("ss"),
-            'ø' | 'Ø' => out.push('o'),
-            'ł' | 'Ł' => out.push('l'),
-            'đ' | 'Đ' => out.push('d'),
+            'œ' | 'Œ' => "oe".chars().for_each(&mut emit),
+            'æ' | 'Æ' => "ae".chars().for_each(&mut emit),
+            'ß' => "ss".chars().for_each(&mut emit),
+            'ø' | 'Ø' => emit('o'),
+            'ł' | 'Ł' => emit('l'),
+            'đ' | 'Đ' => emit('d'),
             // Typographic apostrophes are as common as the ASCII one in names (D’ALMEIDA).
-            '\u{2019}' | '\u{2018}' | '\u{02bc}' => out.push('\''),
+            '\u{2019}' | '\u{2018}' | '\u{02bc}' => emit('\''),
             _ => decompose_compatible(c, |d| {
                 if !is_combining_mark(d) {
-                    out.extend(d.to_lowercase());
+                    d.to_lowercase().for_each(&mut emit);
                 }
             }),
         }
@@ -80,6 +101,13 @@ mod tests {
     fn separators_are_kept_so_words_stay_apart() {
         assert_eq!(fold("D’ALMEIDA-Pérez"), "d'almeida-perez");
         assert_eq!(fold("LE GALL"), "le gall");
+    }
+
+    #[test]
+    fn letters_and_digits_are_split_for_the_index() {
+        let mut out = String::new();
+        fold_words_into("Hélène.MARTIN12@x 2E ÉTAGE 59300", &mut out);
+        assert_eq!(out, "helene.martin 12@x 2 e etage 59300");
     }
 
     #[test]

@@ -25,37 +25,29 @@
 //! without a person) so that FTS5, which returns matches by row number, returns them sorted
 //! without sorting them; see [`Query`] for how exact name matches come first.
 
-use std::collections::HashMap;
 use std::fmt;
 use std::fs::{self, File};
-use std::hash::{BuildHasher, RandomState};
-use std::io::{self, BufRead, BufReader, Read};
+use std::io::{self, BufReader, Read};
 use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant, SystemTime};
 
 use chrono::{DateTime, Utc};
-use rusqlite::{Connection, OpenFlags, OptionalExtension, Row, Statement};
+use rusqlite::{Connection, OpenFlags, OptionalExtension, Row};
 
 use crate::directory::extraction::{BoxType, Entry, Extraction, ExtractionError, RowIssue};
 use crate::directory::fold::fold_into;
-use crate::directory::query::{push_tags, Query};
+use crate::directory::query::{Query, Spelling, MAX_SPELLED_TERMS};
+
+mod build;
 
 /// Bumped when the layout of a generation changes; an older generation is then ignored and the
 /// user asked to import again, rather than misread.
 const LAYOUT_VERSION: i64 = 1;
 
-/// Rows between two progress reports: often enough for a smooth bar, rarely enough to cost
-/// nothing.
-const PROGRESS_EVERY: u64 = 8_192;
-
 /// A leftover file older than this is no import in progress but the remains of a crash.
 const STALE_AFTER: Duration = Duration::from_secs(600);
-
-/// Memory SQLite may use for each of its caches while building, in KiB (negative, as the
-/// `cache_size` pragma wants it). Bounds the import's memory; see the benchmark.
-const BUILD_CACHE_KIB: i64 = 32 * 1024;
 
 /// The national directory, searchable offline.
 ///
@@ -99,37 +91,36 @@ pub struct Hit {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Progress {
     pub stage: Stage,
-    /// Data rows read from the file so far.
+    /// Data rows read so far.
     pub rows: u64,
     pub bytes_read: u64,
     /// The file size, when known.
     pub total_bytes: Option<u64>,
-    /// Mailboxes written into the index so far, during [`Stage::Indexing`].
+    /// Rows written into the full-text index so far, out of `rows`, during
+    /// [`Stage::Indexing`].
     pub indexed: u64,
-    /// Mailboxes to write, known once the file is read.
-    pub to_index: u64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Stage {
     /// Reading and checking the file.
     Reading,
-    /// Writing the mailboxes in alphabetical order into the full-text index.
+    /// Writing the full-text index in alphabetical order.
     Indexing,
-    /// Compacting the index and switching to it: a few seconds without news.
+    /// Compacting the index and switching to it: a second or two without news.
     Finishing,
 }
 
 impl Progress {
     /// The share of the work done, from 0 to 1, for a single bar across the stages; `None`
-    /// while reading a file of unknown size. The weights are the benchmark's timings.
+    /// while reading a file of unknown size. The weight of each stage is the benchmark's.
     pub fn fraction(&self) -> Option<f32> {
-        const READING: f64 = 0.35;
+        const READING: f64 = 0.45;
         const INDEXING: f64 = 0.45;
         let part = |done: u64, total: u64| done as f64 / total.max(1) as f64;
         let fraction = match self.stage {
             Stage::Reading => READING * part(self.bytes_read, self.total_bytes?),
-            Stage::Indexing => READING + INDEXING * part(self.indexed, self.to_index),
+            Stage::Indexing => READING + INDEXING * part(self.indexed, self.rows),
             Stage::Finishing => READING + INDEXING,
         };
         Some(fraction.min(1.0) as f32)
@@ -269,7 +260,7 @@ impl Directory {
     /// import. On any error the directory in use is left untouched.
     pub fn import_reader(
         &self,
-        reader: impl Read,
+        reader: impl Read + Send,
         total_bytes: Option<u64>,
         source: &str,
         mut progress: impl FnMut(&Progress) -> ControlFlow<()>,
@@ -296,52 +287,85 @@ impl Directory {
     /// Mailboxes matching the query, best first.
     pub fn search(&self, query: &Query) -> Result<Vec<Hit>, DirectoryError> {
         let limit = query.result_limit();
-        let plan = query.plan();
         let guard = self.lock();
         let Some(index) = guard.as_ref() else {
             return Ok(Vec::new());
         };
-        if plan.is_empty() || limit == 0 {
+        if limit == 0 {
             return Ok(Vec::new());
         }
-        let mut matches = index.connection.prepare_cached(
-            "SELECT rowid FROM search WHERE search MATCH ?1 ORDER BY rowid LIMIT ?2",
+        let connection = &index.connection;
+        let mut vocabulary = connection.prepare_cached(
+            "SELECT term FROM vocabulary WHERE term >= ?1 AND term < ?2 ORDER BY term LIMIT ?3",
         )?;
-        let mut ids: Vec<i64> = Vec::with_capacity(limit);
+        let plan = query.plan(|prefix| {
+            let end = format!("{prefix}\u{10ffff}");
+            let terms = vocabulary
+                .query_map((prefix, &end, MAX_SPELLED_TERMS as i64 + 1), |row| {
+                    row.get(0)
+                })?
+                .collect::<rusqlite::Result<Vec<String>>>()?;
+            Ok::<_, rusqlite::Error>(match terms.len() {
+                0 => Spelling::Nothing,
+                n if n > MAX_SPELLED_TERMS => Spelling::Prefix,
+                _ => Spelling::Terms(terms),
+            })
+        })?;
+
+        // Without a LIMIT: FTS5 yields documents lazily, in rowid order, and this stops reading
+        // them once the page is full.
+        let mut matches = connection
+            .prepare_cached("SELECT rowid FROM search WHERE search MATCH ?1 ORDER BY rowid")?;
+        let mut entry = connection.prepare_cached(&format!(
+            "SELECT entry.id, {HIT_COLUMNS} FROM ranked JOIN entry ON entry.id = ranked.entry \
+             WHERE ranked.document = ?1"
+        ))?;
+        // Each step's documents come in alphabetical order; an entry found twice (a mailbox
+        // listed on several rows, or found by an earlier step) is shown once, where first found.
+        let mut hits: Vec<(i64, Hit)> = Vec::with_capacity(limit);
         for expression in &plan {
-            let mut rows = matches.query((expression, limit as i64))?;
-            while let Some(row) = rows.next()? {
-                let id = row.get(0)?;
-                if !ids.contains(&id) {
-                    ids.push(id);
+            let mut documents = matches.query([expression])?;
+            while hits.len() < limit {
+                let Some(document) = documents.next()? else {
+                    break;
+                };
+                let document: i64 = document.get(0)?;
+                let (id, hit) = entry.query_row([document], |row| {
+                    Ok((row.get::<_, i64>(0)?, hit_from_row_at(row, 1)?))
+                })?;
+                if !hits.iter().any(|(known, _)| *known == id) {
+                    hits.push((id, hit));
                 }
             }
-            if ids.len() >= limit {
+            if hits.len() >= limit {
                 break;
             }
         }
-        ids.truncate(limit);
-        let mut entry = index
-            .connection
-            .prepare_cached(&format!("SELECT {HIT_COLUMNS} FROM entry WHERE id = ?1"))?;
-        let hits = ids
-            .iter()
-            .map(|id| entry.query_row([id], hit_from_row))
-            .collect::<Result<_, _>>()?;
-        Ok(hits)
+        Ok(hits.into_iter().map(|(_, hit)| hit).collect())
     }
 
     /// The mailbox with exactly this address, whatever its case.
+    ///
+    /// Found through the words of the address, then compared whole: the index needs no
+    /// separate table of addresses for it.
     pub fn lookup(&self, address: &str) -> Result<Option<Hit>, DirectoryError> {
+        let address = address.trim().to_lowercase();
+        let words = Query::parse(&address).exact_words();
+        if words.is_empty() {
+            return Ok(None);
+        }
         let guard = self.lock();
         let Some(index) = guard.as_ref() else {
             return Ok(None);
         };
         let mut statement = index.connection.prepare_cached(&format!(
-            "SELECT {HIT_COLUMNS} FROM entry WHERE address = ?1"
+            "SELECT {HIT_COLUMNS} FROM entry WHERE id IN \
+             (SELECT ranked.entry FROM search JOIN ranked ON ranked.document = search.rowid \
+              WHERE search MATCH ?1) \
+             AND address = ?2"
         ))?;
         let hit = statement
-            .query_row([address.trim().to_lowercase()], hit_from_row)
+            .query_row((words, &address), hit_from_row)
             .optional()?;
         Ok(hit)
     }
@@ -363,7 +387,7 @@ impl Directory {
 
     fn build_and_switch(
         &self,
-        reader: impl Read,
+        reader: impl Read + Send,
         total_bytes: Option<u64>,
         source: &str,
         progress: &mut dyn FnMut(&Progress) -> ControlFlow<()>,
@@ -375,7 +399,7 @@ impl Directory {
             reserve_generation(&catalog)?
         };
         let partial = Leftover(partial_path(&self.catalog, generation));
-        let report = build(&partial.0, extraction, total_bytes, source, progress)?;
+        let report = build::build(&partial.0, extraction, total_bytes, source, progress)?;
         File::open(&partial.0)?.sync_all()?;
 
         let finished = Leftover(generation_path(&self.catalog, generation));
@@ -573,200 +597,13 @@ fn remove_leftovers(catalog: &Path, current: Option<u64>) {
     }
 }
 
-/// Writes a complete generation at `path` from the extraction.
-fn build(
-    path: &Path,
-    mut extraction: Extraction<impl BufRead>,
-    total_bytes: Option<u64>,
-    source: &str,
-    progress: &mut dyn FnMut(&Progress) -> ControlFlow<()>,
-) -> Result<ImportReport, ImportFailure> {
-    let connection = Connection::open(path)?;
-    // Nobody else reads this file before it is complete, and an interrupted build is thrown
-    // away: no journal, no sync, one exclusive lock.
-    connection.execute_batch(&format!(
-        "PRAGMA journal_mode = OFF;
-         PRAGMA synchronous = OFF;
-         PRAGMA locking_mode = EXCLUSIVE;
-         PRAGMA temp_store = FILE;
-         PRAGMA cache_size = -{BUILD_CACHE_KIB};
-         PRAGMA temp.cache_size = -{BUILD_CACHE_KIB};
-         PRAGMA user_version = {LAYOUT_VERSION};
-         {SCHEMA}
-         BEGIN;"
-    ))?;
-
-    let mut state = Progress {
-        stage: Stage::Reading,
-        rows: 0,
-        bytes_read: 0,
-        total_bytes,
-        indexed: 0,
-        to_index: 0,
-    };
-    let mut staging = Staging::new(&connection)?;
-    report(progress, &state)?;
-    while let Some(entry) = extraction.next() {
-        staging.add(&entry?)?;
-        if staging.rows.is_multiple_of(PROGRESS_EVERY) {
-            state.rows = staging.rows;
-            state.bytes_read = extraction.bytes_read();
-            report(progress, &state)?;
-        }
-    }
-    let bytes = extraction.bytes_read();
-    let summary = extraction.into_summary();
-    let entries = staging.entries();
-    let merged_rows = staging.merged;
-    drop(staging);
-    if entries == 0 {
-        return Err(ImportFailure::NoEntries);
-    }
-    state = Progress {
-        stage: Stage::Indexing,
-        rows: summary.rows,
-        bytes_read: bytes,
-        to_index: entries,
-        ..state
-    };
-    report(progress, &state)?;
-    write_index(&connection, &mut state, progress)?;
-
-    state.stage = Stage::Finishing;
-    report(progress, &state)?;
-    connection.execute_batch(
-        "CREATE UNIQUE INDEX entry_address ON entry (address);
-         INSERT INTO search (search) VALUES ('optimize');",
-    )?;
-    let imported_at = Utc::now().timestamp();
-    connection.execute(
-        "INSERT INTO about (source, imported_at, rows, entries) VALUES (?1, ?2, ?3, ?4)",
-        (source, imported_at, summary.rows, entries),
-    )?;
-    connection.execute_batch("COMMIT;")?;
-    connection.close().map_err(|(_, error)| error)?;
-
-    if summary.skipped > 0 {
-        tracing::warn!(skipped = summary.skipped, "directory rows skipped");
-    }
-    Ok(ImportReport {
-        rows: summary.rows,
-        entries,
-        merged_rows,
-        skipped_rows: summary.skipped,
-        issues: summary.issues,
-        bytes,
-        elapsed: Duration::ZERO,
-    })
-}
-
-fn report(
-    progress: &mut dyn FnMut(&Progress) -> ControlFlow<()>,
-    state: &Progress,
-) -> Result<(), ImportFailure> {
-    match progress(state) {
-        ControlFlow::Continue(()) => Ok(()),
-        ControlFlow::Break(()) => Err(ImportFailure::Cancelled),
-    }
-}
-
-/// The tables of a generation. `search` is contentless (the text lives in `entry`), keeps no
-/// positions (no phrase queries, only words), no column sizes (no bm25), and indexes the
-/// prefixes of one to three letters that a user types first.
-const SCHEMA: &str = "
-    CREATE TABLE entry (
-        id INTEGER PRIMARY KEY,
-        box_type TEXT NOT NULL,
-        address TEXT NOT NULL,
-        civility TEXT NOT NULL,
-        last_name TEXT NOT NULL,
-        first_name TEXT NOT NULL,
-        profession_code TEXT NOT NULL,
-        profession TEXT NOT NULL,
-        specialty_code TEXT NOT NULL,
-        specialty TEXT NOT NULL,
-        structure TEXT NOT NULL,
-        trade_name TEXT NOT NULL,
-        service TEXT NOT NULL,
-        address_lines TEXT NOT NULL,
-        postcode TEXT NOT NULL,
-        town TEXT NOT NULL,
-        department TEXT NOT NULL,
-        country TEXT NOT NULL,
-        rows INTEGER NOT NULL
-    ) STRICT;
-    CREATE VIRTUAL TABLE search USING fts5 (
-        name, given, work, org, place, zip, mail, tag,
-        content = '', columnsize = 0, detail = column, prefix = '1 2 3',
-        tokenize = 'unicode61 remove_diacritics 2'
-    );
-    CREATE TABLE about (
-        source TEXT NOT NULL,
-        imported_at INTEGER NOT NULL,
-        rows INTEGER NOT NULL,
-        entries INTEGER NOT NULL
-    ) STRICT;
-    CREATE TEMP TABLE staging (
-        sort_key TEXT NOT NULL,
-        box_type TEXT NOT NULL,
-        address TEXT NOT NULL,
-        civility TEXT NOT NULL,
-        last_name TEXT NOT NULL,
-        first_name TEXT NOT NULL,
-        profession_code TEXT NOT NULL,
-        profession TEXT NOT NULL,
-        specialty_code TEXT NOT NULL,
-        specialty TEXT NOT NULL,
-        structure TEXT NOT NULL,
-        trade_name TEXT NOT NULL,
-        service TEXT NOT NULL,
-        address_lines TEXT NOT NULL,
-        postcode TEXT NOT NULL,
-        town TEXT NOT NULL,
-        department TEXT NOT NULL,
-        country TEXT NOT NULL,
-        rows INTEGER NOT NULL DEFAULT 1,
-        also_work TEXT NOT NULL DEFAULT '',
-        also_org TEXT NOT NULL DEFAULT '',
-        also_place TEXT NOT NULL DEFAULT '',
-        also_zip TEXT NOT NULL DEFAULT '',
-        also_tag TEXT NOT NULL DEFAULT ''
-    );
-";
-
-/// The display columns, in the order of `entry` and `staging` (after `sort_key`).
-const ENTRY_COLUMNS: &str = "box_type, address, civility, last_name, first_name, \
-    profession_code, profession, specialty_code, specialty, structure, trade_name, service, \
-    address_lines, postcode, town, department, country";
-const ENTRY_COLUMN_COUNT: usize = 17;
-const HIT_COLUMNS: &str = "box_type, address, civility, last_name, first_name, \
-    profession_code, profession, specialty_code, specialty, structure, trade_name, service, \
-    address_lines, postcode, town, department, country, rows";
-
-fn entry_values<'a>(entry: &'a Entry, address_lines: &'a str) -> [&'a str; ENTRY_COLUMN_COUNT] {
-    [
-        entry.box_type.code(),
-        &entry.address,
-        &entry.civility,
-        &entry.last_name,
-        &entry.first_name,
-        &entry.profession_code,
-        &entry.profession,
-        &entry.specialty_code,
-        &entry.specialty,
-        &entry.structure,
-        &entry.trade_name,
-        &entry.service,
-        address_lines,
-        &entry.postcode,
-        &entry.town,
-        &entry.department,
-        &entry.country,
-    ]
-}
-
 fn hit_from_row(row: &Row<'_>) -> rusqlite::Result<Hit> {
-    let text = |i: usize| row.get::<_, String>(i);
+    hit_from_row_at(row, 0)
+}
+
+/// A [`Hit`] from [`HIT_COLUMNS`], starting at column `first` of the row.
+fn hit_from_row_at(row: &Row<'_>, first: usize) -> rusqlite::Result<Hit> {
+    let text = |i: usize| row.get::<_, String>(first + i);
     let lines: String = text(12)?;
     Ok(Hit {
         entry: Entry {
@@ -792,287 +629,28 @@ fn hit_from_row(row: &Row<'_>) -> rusqlite::Result<Hit> {
             department: text(15)?,
             country: text(16)?,
         },
-        rows: row.get(17)?,
+        rows: row.get(first + 17)?,
     })
 }
 
-/// The alphabetical key of an entry: the person, or the structure for a box without one.
+/// The columns of `entry` a [`Hit`] is read from, in [`hit_from_row`]'s order.
+const HIT_COLUMNS: &str = "box_type, address, civility, last_name, first_name, \
+    profession_code, profession, specialty_code, specialty, structure, trade_name, service, \
+    address_lines, postcode, town, department, country, rows";
+
+/// The alphabetical order of mailboxes: by name, then first name; by structure, then service,
+/// for a mailbox without a person.
 fn sort_key(entry: &Entry) -> String {
-    let mut key = String::with_capacity(48);
-    if entry.box_type == BoxType::Personal || !entry.last_name.is_empty() {
-        fold_into(&entry.last_name, &mut key);
-        key.push(' ');
-        fold_into(&entry.first_name, &mut key);
+    let (first, second) = if entry.names_a_person() {
+        (&entry.last_name, &entry.first_name)
     } else {
-        fold_into(&entry.structure, &mut key);
-        key.push(' ');
-        fold_into(&entry.service, &mut key);
-    }
-    key
-}
-
-/// How much a row says about its mailbox: the merge keeps the row that says most.
-fn richness(entry: &Entry) -> u8 {
-    [
-        &entry.civility,
-        &entry.last_name,
-        &entry.first_name,
-        &entry.profession,
-        &entry.specialty,
-        &entry.structure,
-        &entry.service,
-        &entry.postcode,
-        &entry.town,
-        &entry.department,
-    ]
-    .iter()
-    .filter(|text| !text.is_empty())
-    .count() as u8
-        + u8::from(!entry.address_lines.is_empty())
-}
-
-/// The words of a row that must stay searchable when another row of the same address is shown:
-/// `[work, org, place, zip, tag]`, unfolded except the tags.
-fn searchable_words(entry: &Entry) -> [String; 5] {
-    let mut tags = String::new();
-    push_tags(
-        entry.box_type.code(),
-        &entry.profession_code,
-        &entry.department,
-        &mut tags,
-    );
-    [
-        format!("{} {}", entry.profession, entry.specialty),
-        format!("{} {} {}", entry.structure, entry.trade_name, entry.service),
-        format!("{} {}", entry.town, entry.address_lines.join(" ")),
-        format!("{} {}", entry.postcode, entry.department),
-        tags,
-    ]
-}
-
-/// The first pass: every row into a scratch table, one row per address.
-struct Staging<'c> {
-    insert: Statement<'c>,
-    load: Statement<'c>,
-    replace: Statement<'c>,
-    append: Statement<'c>,
-    hasher: RandomState,
-    /// Address hash → row of `staging`. A hash is 8 bytes where the address would be 40: this is
-    /// what keeps a million-row import within its memory budget.
-    slots: HashMap<u64, u32>,
-    /// The rare addresses whose hash another address already had.
-    collisions: HashMap<String, u32>,
-    /// The richness of the row shown for each slot, by slot - 1.
-    richness: Vec<u8>,
-    rows: u64,
-    merged: u64,
-}
-
-impl<'c> Staging<'c> {
-    fn new(connection: &'c Connection) -> rusqlite::Result<Self> {
-        let placeholders = |from: usize| {
-            (from..from + ENTRY_COLUMN_COUNT)
-                .map(|i| format!("?{i}"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        };
-        let assignments = ENTRY_COLUMNS
-            .split(", ")
-            .enumerate()
-            .map(|(i, column)| format!("{column} = ?{}", i + 3))
-            .collect::<Vec<_>>()
-            .join(", ");
-        let also = |from: usize| {
-            ["work", "org", "place", "zip", "tag"]
-                .iter()
-                .enumerate()
-                .map(|(i, column)| format!("also_{column} = also_{column} || ' ' || ?{}", from + i))
-                .collect::<Vec<_>>()
-                .join(", ")
-        };
-        Ok(Self {
-            insert: connection.prepare(&format!(
-                "INSERT INTO staging (rowid, sort_key, {ENTRY_COLUMNS}) VALUES (?1, ?2, {})",
-                placeholders(3)
-            ))?,
-            load: connection.prepare(&format!(
-                "SELECT {ENTRY_COLUMNS}, rows FROM staging WHERE rowid = ?1"
-            ))?,
-            replace: connection.prepare(&format!(
-                "UPDATE staging SET sort_key = ?2, {assignments}, rows = rows + 1, {} \
-                 WHERE rowid = ?1",
-                also(3 + ENTRY_COLUMN_COUNT)
-            ))?,
-            append: connection.prepare(&format!(
-                "UPDATE staging SET rows = rows + 1, {} WHERE rowid = ?1",
-                also(2)
-            ))?,
-            hasher: RandomState::new(),
-            slots: HashMap::new(),
-            collisions: HashMap::new(),
-            richness: Vec::new(),
-            rows: 0,
-            merged: 0,
-        })
-    }
-
-    fn entries(&self) -> u64 {
-        self.richness.len() as u64
-    }
-
-    fn add(&mut self, entry: &Entry) -> rusqlite::Result<()> {
-        self.rows += 1;
-        let hash = self.hasher.hash_one(entry.address.as_str());
-        let candidate = self
-            .collisions
-            .get(&entry.address)
-            .or_else(|| self.slots.get(&hash))
-            .copied();
-        let mut collision = false;
-        if let Some(slot) = candidate {
-            let shown = self.load.query_row([slot], hit_from_row)?.entry;
-            if shown.address == entry.address {
-                return self.merge(slot, shown, entry);
-            }
-            collision = true;
-        }
-
-        let slot = self.richness.len() as u32 + 1;
-        let lines = entry.address_lines.join("\n");
-        self.insert.raw_bind_parameter(1, slot)?;
-        self.insert.raw_bind_parameter(2, sort_key(entry))?;
-        for (i, value) in entry_values(entry, &lines).into_iter().enumerate() {
-            self.insert.raw_bind_parameter(3 + i, value)?;
-        }
-        self.insert.raw_execute()?;
-        self.richness.push(richness(entry));
-        if collision {
-            self.collisions.insert(entry.address.clone(), slot);
-        } else {
-            self.slots.insert(hash, slot);
-        }
-        Ok(())
-    }
-
-    fn merge(&mut self, slot: u32, shown: Entry, entry: &Entry) -> rusqlite::Result<()> {
-        self.merged += 1;
-        let index = slot as usize - 1;
-        let richer = richness(entry);
-        if richer > self.richness[index] {
-            // The new row becomes the face of the mailbox; the old one stays searchable.
-            self.richness[index] = richer;
-            let lines = entry.address_lines.join("\n");
-            let statement = &mut self.replace;
-            statement.raw_bind_parameter(1, slot)?;
-            statement.raw_bind_parameter(2, sort_key(entry))?;
-            for (i, value) in entry_values(entry, &lines).into_iter().enumerate() {
-                statement.raw_bind_parameter(3 + i, value)?;
-            }
-            for (i, words) in searchable_words(&shown).iter().enumerate() {
-                statement.raw_bind_parameter(3 + ENTRY_COLUMN_COUNT + i, words)?;
-            }
-            statement.raw_execute()?;
-        } else {
-            let statement = &mut self.append;
-            statement.raw_bind_parameter(1, slot)?;
-            for (i, words) in searchable_words(entry).iter().enumerate() {
-                statement.raw_bind_parameter(2 + i, words)?;
-            }
-            statement.raw_execute()?;
-        }
-        Ok(())
-    }
-}
-
-/// The second pass: the staged mailboxes in alphabetical order into `entry` and `search`, both
-/// numbered by that order.
-fn write_index(
-    connection: &Connection,
-    state: &mut Progress,
-    progress: &mut dyn FnMut(&Progress) -> ControlFlow<()>,
-) -> Result<(), ImportFailure> {
-    let mut sorted = connection.prepare(&format!(
-        "SELECT {ENTRY_COLUMNS}, rows, also_work, also_org, also_place, also_zip, also_tag \
-         FROM staging ORDER BY sort_key, address"
-    ))?;
-    let mut insert_entry = connection.prepare(&format!(
-        "INSERT INTO entry (id, {ENTRY_COLUMNS}, rows) VALUES ({})",
-        (1..=ENTRY_COLUMN_COUNT + 2)
-            .map(|i| format!("?{i}"))
-            .collect::<Vec<_>>()
-            .join(", ")
-    ))?;
-    let mut insert_search = connection.prepare(
-        "INSERT INTO search (rowid, name, given, work, org, place, zip, mail, tag) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-    )?;
-    let mut columns: [String; 8] = Default::default();
-    let mut rows = sorted.query([])?;
-    let mut id: i64 = 0;
-    while let Some(row) = rows.next()? {
-        id += 1;
-        let mut text = [""; ENTRY_COLUMN_COUNT + 6];
-        for (i, slot) in text.iter_mut().enumerate() {
-            if i != ENTRY_COLUMN_COUNT {
-                *slot = row.get_ref(i)?.as_str().map_err(rusqlite::Error::from)?;
-            }
-        }
-        insert_entry.raw_bind_parameter(1, id)?;
-        for (i, value) in text[..ENTRY_COLUMN_COUNT].iter().enumerate() {
-            insert_entry.raw_bind_parameter(2 + i, value)?;
-        }
-        insert_entry.raw_bind_parameter(ENTRY_COLUMN_COUNT + 2, row.get::<_, i64>(17)?)?;
-        insert_entry.raw_execute()?;
-
-        fill_search_columns(&text, &mut columns);
-        insert_search.raw_bind_parameter(1, id)?;
-        for (i, column) in columns.iter().enumerate() {
-            insert_search.raw_bind_parameter(2 + i, column)?;
-        }
-        insert_search.raw_execute()?;
-
-        if (id as u64).is_multiple_of(PROGRESS_EVERY) {
-            state.indexed = id as u64;
-            report(progress, state)?;
-        }
-    }
-    state.indexed = id as u64;
-    Ok(())
-}
-
-/// The folded text of each FTS5 column, from a staged row (`text` indexed as the `staging`
-/// select of [`write_index`]: the display columns, then `rows` (unused here), then the `also_`
-/// words of merged rows).
-fn fill_search_columns(text: &[&str; ENTRY_COLUMN_COUNT + 6], columns: &mut [String; 8]) {
-    let [box_type, address, _civility, last_name, first_name, profession_code, profession, _specialty_code, specialty, structure, trade_name, service, address_lines, postcode, town, department, _country] =
-        <[&str; ENTRY_COLUMN_COUNT]>::try_from(&text[..ENTRY_COLUMN_COUNT])
-            .unwrap_or([""; ENTRY_COLUMN_COUNT]);
-    let [also_work, also_org, also_place, also_zip, also_tag] =
-        <[&str; 5]>::try_from(&text[ENTRY_COLUMN_COUNT + 1..]).unwrap_or([""; 5]);
-    let person = box_type == "PER" || !last_name.is_empty();
-    let [name, given, work, org, place, zip, mail, tag] = columns;
-    let fold_all = |out: &mut String, parts: &[&str]| {
-        out.clear();
-        for part in parts {
-            fold_into(part, out);
-            out.push(' ');
-        }
+        (&entry.structure, &entry.service)
     };
-    if person {
-        fold_all(name, &[last_name]);
-        fold_all(org, &[structure, trade_name, service, also_org]);
-    } else {
-        fold_all(name, &[structure, trade_name, service]);
-        fold_all(org, &[also_org]);
-    }
-    fold_all(given, &[first_name]);
-    fold_all(work, &[profession, specialty, also_work]);
-    fold_all(place, &[town, address_lines, also_place]);
-    fold_all(zip, &[postcode, department, also_zip]);
-    fold_all(mail, &[address]);
-    tag.clear();
-    push_tags(box_type, profession_code, department, tag);
-    tag.push_str(also_tag);
+    let mut key = String::with_capacity(first.len() + second.len() + 1);
+    fold_into(first, &mut key);
+    key.push(' ');
+    fold_into(second, &mut key);
+    key
 }
 
 #[cfg(test)]
