@@ -232,3 +232,11 @@ bounce-patient-unknown = Not delivered: no Mon espace santé messaging matches t
 bounce-invalid-address = Not delivered: the patient's address is not valid. Check the matricule INS it contains.
 bounce-too-large = Not delivered: it exceeds the size Mon espace santé accepts ({ $limit } MB, attachments included). Remove attachments or spread them over several messages.
 bounce-other = Not delivered, for a reason the server does not give. The details are in the non-delivery report.
+
+## National directory (command line)
+directory-imported = Directory imported: { $rows } rows, { $entries } mailboxes, { $skipped } rows left out, in { $seconds } s.
+directory-import-failed = The directory was not replaced: { $detail }
+directory-error = The local directory is a problem: { $detail }
+directory-empty = The local directory is empty: import the extraction with “pli directory import FILE” or “pli directory refresh”.
+directory-not-due = The directory was checked less than a day ago (use --force to check now).
+directory-unchanged = The published directory has not changed since the last download.

@@ -235,3 +235,11 @@ bounce-patient-unknown = Message non remis : aucune messagerie Mon espace santé
 bounce-invalid-address = Message non remis : l'adresse du patient n'est pas valide. Vérifiez le matricule INS qu'elle contient.
 bounce-too-large = Message non remis : il dépasse la taille acceptée par Mon espace santé ({ $limit } Mo, pièces jointes comprises). Retirez des pièces jointes ou répartissez-les sur plusieurs messages.
 bounce-other = Message non remis, pour une raison que le serveur ne précise pas. Le détail figure dans l'avis de non-remise.
+
+## Annuaire national (ligne de commande)
+directory-imported = Annuaire importé : { $rows } lignes, { $entries } boîtes, { $skipped } lignes écartées, en { $seconds } s.
+directory-import-failed = L'annuaire n'a pas été remplacé : { $detail }
+directory-error = L'annuaire local pose problème : { $detail }
+directory-empty = L'annuaire local est vide : importez l'extraction avec « pli directory import FICHIER » ou « pli directory refresh ».
+directory-not-due = L'annuaire a été vérifié il y a moins d'un jour (utilisez --force pour vérifier maintenant).
+directory-unchanged = L'annuaire publié n'a pas changé depuis le dernier téléchargement.

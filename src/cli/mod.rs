@@ -70,6 +70,9 @@ pub enum Command {
     /// The trust-space domain list ("liste blanche").
     #[command(subcommand)]
     Whitelist(WhitelistCommand),
+    /// The national directory (Annuaire Santé): import, refresh, search.
+    #[command(subcommand)]
+    Directory(DirectoryCommand),
     /// The trace of the actions on the boxes (ECO.4.1.x).
     #[command(subcommand)]
     Trace(TraceCommand),
@@ -99,6 +102,43 @@ pub enum WhitelistCommand {
     Import { file: PathBuf },
     /// Download the published list and install it.
     Refresh,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DirectoryCommand {
+    /// Import an extraction file (Extraction_Correspondance_MSSante, text or zip).
+    Import {
+        file: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Download the newest extraction when it changed (once a day at most unless --force).
+    Refresh {
+        /// Another address for the extraction (a mirror of the ANS file).
+        #[arg(long)]
+        url: Option<String>,
+        #[arg(long)]
+        force: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Search as you would type: names, profession, specialty, structure, town, postcode, address.
+    Search {
+        query: String,
+        /// Profession code (10 médecin, 21 pharmacien, 60 infirmier…).
+        #[arg(long)]
+        profession: Option<String>,
+        /// Mailbox type: per or org.
+        #[arg(long = "type")]
+        box_type: Option<String>,
+        /// Department (59, 2A, 971…).
+        #[arg(long)]
+        department: Option<String>,
+        #[arg(long, default_value_t = 20)]
+        limit: usize,
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -171,6 +211,7 @@ pub struct AddArgs {
 }
 
 mod admin;
+mod directory;
 mod mail;
 
 /// A failure of a command, already put into words for the user.
@@ -198,6 +239,29 @@ pub fn run(cli_profile: Option<&PathBuf>, command: Command, i18n: &I18n) -> Exit
             Command::Whitelist(WhitelistCommand::Refresh) => {
                 admin::whitelist_refresh(&profile, i18n)
             }
+            Command::Directory(DirectoryCommand::Import { file, json }) => {
+                directory::import(&profile, &file, json, i18n)
+            }
+            Command::Directory(DirectoryCommand::Refresh { url, force, json }) => {
+                directory::refresh_from(&profile, url.as_deref(), force, json, i18n)
+            }
+            Command::Directory(DirectoryCommand::Search {
+                query,
+                profession,
+                box_type,
+                department,
+                limit,
+                json,
+            }) => directory::search(
+                &profile,
+                &query,
+                profession.as_deref(),
+                box_type.as_deref(),
+                department.as_deref(),
+                limit,
+                json,
+                i18n,
+            ),
             Command::Trace(TraceCommand::Export { since }) => {
                 admin::trace_export(&profile, since.as_deref(), i18n)
             }

@@ -11,6 +11,7 @@ pub mod fixture;
 mod fold;
 mod index;
 mod query;
+pub mod refresh;
 
 pub use extraction::{BoxType, Entry, Extraction, ExtractionError, RowIssue, RowProblem};
 pub use index::{
