@@ -1,20 +1,122 @@
 //! Colours and text sizes shared by the screens. The theme follows the operating system (light
 //! or dark) unless the user chose one in the settings.
 
-use iced::{Color, Theme};
+use iced::widget::container;
+use iced::{border, font, Background, Color, Font, Theme};
 
+use super::preferences::ThemeChoice;
 use super::Pli;
 
 /// `None` lets iced follow the system's light or dark preference.
-pub fn follow_system(_state: &Pli) -> Option<Theme> {
-    None
+pub fn follow_system(state: &Pli) -> Option<Theme> {
+    of_choice(state.theme_choice())
+}
+
+pub fn of_choice(choice: ThemeChoice) -> Option<Theme> {
+    match choice {
+        ThemeChoice::System => None,
+        ThemeChoice::Light => Some(Theme::Light),
+        ThemeChoice::Dark => Some(Theme::Dark),
+    }
 }
 
 pub const TITLE_SIZE: f32 = 28.0;
 pub const HEADING_SIZE: f32 = 18.0;
 pub const BODY_SIZE: f32 = 15.0;
 pub const SMALL_SIZE: f32 = 13.0;
+pub const TINY_SIZE: f32 = 11.0;
+
+/// Unread messages and titles.
+pub const SEMIBOLD: Font = Font {
+    weight: font::Weight::Semibold,
+    ..super::FONT
+};
 
 /// Success and failure colours readable on both light and dark backgrounds.
 pub const SUCCESS: Color = Color::from_rgb(0.13, 0.55, 0.27);
 pub const DANGER: Color = Color::from_rgb(0.80, 0.17, 0.17);
+/// The flag of a flagged message.
+pub const FLAG: Color = Color::from_rgb(0.93, 0.55, 0.05);
+
+/// Messages from patients have their own colour (ECO.3.1.1): a violet that is neither the
+/// primary blue of the selection nor the red of a danger.
+fn patient_colour(theme: &Theme) -> Color {
+    if theme.extended_palette().is_dark {
+        Color::from_rgb(0.70, 0.56, 0.98)
+    } else {
+        Color::from_rgb(0.42, 0.22, 0.70)
+    }
+}
+
+/// The background of a patient's row or header: the patient colour, faint.
+pub fn patient_tint(theme: &Theme) -> Color {
+    let alpha = if theme.extended_palette().is_dark {
+        0.16
+    } else {
+        0.09
+    };
+    Color {
+        a: alpha,
+        ..patient_colour(theme)
+    }
+}
+
+/// The "Patient · INS …" marker.
+pub fn patient_badge(theme: &Theme) -> container::Style {
+    let colour = patient_colour(theme);
+    let text = if theme.extended_palette().is_dark {
+        Color::from_rgb(0.08, 0.05, 0.15)
+    } else {
+        Color::WHITE
+    };
+    container::Style {
+        background: Some(Background::Color(colour)),
+        text_color: Some(text),
+        border: border::rounded(4),
+        ..container::Style::default()
+    }
+}
+
+/// The reader's header around a patient's message.
+pub fn patient_panel(theme: &Theme) -> container::Style {
+    container::Style {
+        background: Some(Background::Color(patient_tint(theme))),
+        border: border::rounded(6).width(1).color(Color {
+            a: 0.45,
+            ..patient_colour(theme)
+        }),
+        ..container::Style::default()
+    }
+}
+
+/// The text colour of the word "Patient" in a list row.
+pub fn patient_text(theme: &Theme) -> Color {
+    patient_colour(theme)
+}
+
+/// The background behind the panes and bars.
+pub fn bar(theme: &Theme) -> container::Style {
+    let palette = theme.extended_palette();
+    container::Style {
+        background: Some(Background::Color(palette.background.weak.color)),
+        ..container::Style::default()
+    }
+}
+
+/// A pane's own surface.
+pub fn pane(theme: &Theme) -> container::Style {
+    let palette = theme.extended_palette();
+    container::Style {
+        background: Some(Background::Color(palette.background.base.color)),
+        ..container::Style::default()
+    }
+}
+
+/// The left column of boxes, a shade apart from the list.
+pub fn sidebar(theme: &Theme) -> container::Style {
+    let palette = theme.extended_palette();
+    container::Style {
+        background: Some(Background::Color(palette.background.weakest.color)),
+        ..container::Style::default()
+    }
+}
