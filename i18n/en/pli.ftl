@@ -107,7 +107,7 @@ store-unavailable = The local message store cannot be opened: { $detail }
 preferences-unwritable = The window settings could not be saved: { $detail }
 
 ## Mailbox state
-connectivity-local = offline (demonstration)
+connectivity-local = demonstration
 connectivity-connecting = connecting…
 connectivity-syncing = synchronising…
 connectivity-syncing-count = synchronising { $done } / { $total }

@@ -107,7 +107,7 @@ store-unavailable = Le stockage local des messages est inaccessible : { $detail 
 preferences-unwritable = Les réglages de la fenêtre n'ont pas pu être enregistrés : { $detail }
 
 ## État des boîtes
-connectivity-local = hors ligne (démonstration)
+connectivity-local = démonstration
 connectivity-connecting = connexion…
 connectivity-syncing = synchronisation…
 connectivity-syncing-count = synchronisation { $done } / { $total }

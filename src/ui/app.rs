@@ -369,7 +369,7 @@ impl Pli {
                 Task::none()
             }
             mailbox::Action::Debounce(generation) => {
-                Task::perform(tokio::time::sleep(SEARCH_DELAY), move |()| {
+                Task::perform(after(SEARCH_DELAY), move |()| {
                     Message::Mailbox(mailbox::Message::SearchDue(generation))
                 })
             }
@@ -627,7 +627,7 @@ impl Pli {
         self.to_replay.insert(account.to_string());
         self.replay_generation += 1;
         let generation = self.replay_generation;
-        Task::perform(tokio::time::sleep(REPLAY_DELAY), move |()| {
+        Task::perform(after(REPLAY_DELAY), move |()| {
             Message::ReplayDue(generation)
         })
     }
@@ -726,10 +726,6 @@ impl Pli {
         self.show_composer(composer, composer::field::TO)
     }
 
-    fn own_addresses(&self) -> Vec<String> {
-        self.accounts.iter().map(|a| a.address.clone()).collect()
-    }
-
     fn reply(&mut self, all: bool) -> Task<Message> {
         let Some(opened) = self.reader.opened.as_ref() else {
             return Task::none();
@@ -750,7 +746,9 @@ impl Pli {
             &original,
             all,
             account,
-            &self.own_addresses(),
+            // Only the replying box leaves the copies: another box of this workstation is
+            // another person (the nursing home's secretariat beside the doctor).
+            std::slice::from_ref(&account.address),
             self.preferences.signature(&account.name),
             &self.i18n,
         );
@@ -922,7 +920,7 @@ impl Pli {
     fn save_preferences_later(&mut self) -> Task<Message> {
         self.preferences_generation += 1;
         let generation = self.preferences_generation;
-        Task::perform(tokio::time::sleep(SAVE_DELAY), move |()| {
+        Task::perform(after(SAVE_DELAY), move |()| {
             Message::SavePreferences(generation)
         })
     }
@@ -1034,7 +1032,7 @@ impl Pli {
         }
         top = top.push(
             button(text(i18n.t("action-settings")).size(theme::SMALL_SIZE))
-                .style(button::secondary)
+                .style(theme::action)
                 .on_press(Message::Mailbox(mailbox::Message::OpenSettings)),
         );
         let top = container(top.padding([8, 14])).style(theme::bar);
@@ -1097,13 +1095,19 @@ impl Pli {
             container(
                 button(text(i18n.t("action-add-box")).size(theme::SMALL_SIZE))
                     .width(Length::Fill)
-                    .style(button::secondary)
+                    .style(theme::action)
                     .on_press(Message::Mailbox(mailbox::Message::AddBox)),
             )
             .padding(10),
         );
         side.height(Length::Fill).into()
     }
+}
+
+/// Waits `delay`. The timer is made when the task first runs, inside the runtime: `update`
+/// itself runs outside it (and in the tests, without one).
+async fn after(delay: Duration) {
+    tokio::time::sleep(delay).await;
 }
 
 /// The three panes at the remembered ratios.

@@ -169,6 +169,7 @@ pub enum AddressField {
 pub enum Status {
     Editing,
     Sending,
+    NoRecipient,
     /// Not sent and not queued: something to fix in the form.
     Problem(String),
 }
@@ -556,7 +557,7 @@ impl Composer {
                 };
                 let draft = self.draft(account);
                 if draft.to.is_empty() && draft.cc.is_empty() {
-                    self.status = Status::Problem(String::new());
+                    self.status = Status::NoRecipient;
                     return Action::None;
                 }
                 self.status = Status::Sending;
@@ -620,7 +621,7 @@ impl Composer {
             .font(theme::SEMIBOLD),
             Space::new().width(Length::Fill),
             button(text(t("composer-discard")).size(theme::SMALL_SIZE))
-                .style(button::secondary)
+                .style(theme::action)
                 .on_press_maybe((!sending).then_some(Message::Discard)),
             button(text(t("composer-send")).size(theme::SMALL_SIZE))
                 .style(button::primary)
@@ -732,7 +733,7 @@ impl Composer {
                 .style(text::secondary)
                 .into(),
             Status::Sending => text(t("composer-sending")).size(theme::SMALL_SIZE).into(),
-            Status::Problem(problem) if problem.is_empty() => text(t("composer-no-recipient"))
+            Status::NoRecipient => text(t("composer-no-recipient"))
                 .size(theme::SMALL_SIZE)
                 .color(theme::DANGER)
                 .into(),

@@ -24,6 +24,9 @@ pub const PATIENT_ADDRESS: &str = "279035121518989@patient.mssante.fr";
 /// A patient who sends a prescription to the pharmacy.
 const SECOND_PATIENT_ADDRESS: &str = "185077512345608@patient.mssante.fr";
 
+/// The first message of the thread Dr Noël's request belongs to.
+pub const THREAD_START: &str = "<avis-rousseau-1@ch-epernay.mssante.fr>";
+
 /// How many older messages fill the doctor's inbox, so that the list has something to scroll.
 const DOCTOR_HISTORY: u32 = 260;
 
@@ -94,6 +97,8 @@ struct Sample<'a> {
     attachments: &'a [(&'a str, &'a str, &'a [u8])],
     date: DateTime<Local>,
     flags: u8,
+    /// The Message-ID this one answers (In-Reply-To and References).
+    replies_to: Option<&'a str>,
 }
 
 const PDF: &[u8] = b"%PDF-1.4\n% Document de demonstration Pli\n%%EOF\n";
@@ -145,6 +150,7 @@ pub fn fill(store: &mut Store, now: DateTime<Local>) -> Result<(), StoreError> {
             attachments: &[],
             date: today(9, 12),
             flags: 0,
+            replies_to: None,
         },
         Sample {
             from: cardiology,
@@ -158,6 +164,7 @@ pub fn fill(store: &mut Store, now: DateTime<Local>) -> Result<(), StoreError> {
             ],
             date: today(8, 40),
             flags: 0,
+            replies_to: None,
         },
         Sample {
             from: laboratory,
@@ -168,6 +175,7 @@ pub fn fill(store: &mut Store, now: DateTime<Local>) -> Result<(), StoreError> {
             attachments: &[("Resultats_GARNIER_Paul.pdf", "application/pdf", PDF)],
             date: days_ago(1, 17),
             flags: Flags::FLAGGED,
+            replies_to: None,
         },
         Sample {
             from: colleague,
@@ -178,6 +186,7 @@ pub fn fill(store: &mut Store, now: DateTime<Local>) -> Result<(), StoreError> {
             attachments: &[],
             date: days_ago(1, 11),
             flags: Flags::SEEN,
+            replies_to: Some(THREAD_START),
         },
         Sample {
             from: nursing_home,
@@ -188,6 +197,7 @@ pub fn fill(store: &mut Store, now: DateTime<Local>) -> Result<(), StoreError> {
             attachments: &[],
             date: days_ago(2, 10),
             flags: Flags::SEEN | Flags::ANSWERED,
+            replies_to: None,
         },
         Sample {
             from: nurse,
@@ -198,6 +208,7 @@ pub fn fill(store: &mut Store, now: DateTime<Local>) -> Result<(), StoreError> {
             attachments: &[("plaie_Bernard.jpg", "image/jpeg", JPEG)],
             date: days_ago(3, 16),
             flags: Flags::SEEN,
+            replies_to: None,
         },
     ];
 
@@ -281,6 +292,7 @@ pub fn fill(store: &mut Store, now: DateTime<Local>) -> Result<(), StoreError> {
                 attachments,
                 date: *date,
                 flags,
+                replies_to: None,
             },
         )?;
     }
@@ -301,6 +313,7 @@ pub fn fill(store: &mut Store, now: DateTime<Local>) -> Result<(), StoreError> {
             attachments: &[],
             date: days_ago(2, 12),
             flags: Flags::SEEN,
+            replies_to: None,
         },
     )?;
 
@@ -315,6 +328,7 @@ pub fn fill(store: &mut Store, now: DateTime<Local>) -> Result<(), StoreError> {
             attachments: &[("Sortie_BERNARD_Henri.pdf", "application/pdf", PDF)],
             date: today(10, 5),
             flags: 0,
+            replies_to: None,
         },
         Sample {
             from: doctor,
@@ -325,6 +339,7 @@ pub fn fill(store: &mut Store, now: DateTime<Local>) -> Result<(), StoreError> {
             attachments: &[],
             date: days_ago(1, 18),
             flags: 0,
+            replies_to: None,
         },
         Sample {
             from: pharmacy,
@@ -335,6 +350,7 @@ pub fn fill(store: &mut Store, now: DateTime<Local>) -> Result<(), StoreError> {
             attachments: &[("Recapitulatif_piluliers.pdf", "application/pdf", PDF)],
             date: days_ago(2, 9),
             flags: Flags::SEEN,
+            replies_to: None,
         },
         Sample {
             from: physio,
@@ -345,6 +361,7 @@ pub fn fill(store: &mut Store, now: DateTime<Local>) -> Result<(), StoreError> {
             attachments: &[],
             date: days_ago(5, 15),
             flags: Flags::SEEN,
+            replies_to: None,
         },
     ];
     for (index, sample) in home_inbox.iter().rev().enumerate() {
@@ -362,6 +379,7 @@ pub fn fill(store: &mut Store, now: DateTime<Local>) -> Result<(), StoreError> {
             attachments: &[("ordonnance.jpg", "image/jpeg", JPEG)],
             date: today(7, 55),
             flags: 0,
+            replies_to: None,
         },
         Sample {
             from: nursing_home,
@@ -372,6 +390,7 @@ pub fn fill(store: &mut Store, now: DateTime<Local>) -> Result<(), StoreError> {
             attachments: &[("Commande_semaine.pdf", "application/pdf", PDF)],
             date: days_ago(1, 9),
             flags: Flags::SEEN,
+            replies_to: None,
         },
     ];
     for (index, sample) in shop_inbox.iter().rev().enumerate() {
@@ -440,6 +459,10 @@ fn raw_message(sample: &Sample<'_>, uid: u32) -> Vec<u8> {
         "Message-ID: <demo-{uid}-{}@{domain}>",
         sample.date.timestamp()
     ));
+    if let Some(parent) = sample.replies_to {
+        headers.push(format!("In-Reply-To: {parent}"));
+        headers.push(format!("References: {parent}"));
+    }
     headers.push("MIME-Version: 1.0".into());
     let text_part = |body: &str| {
         format!(

@@ -25,6 +25,9 @@ use crate::mssante::headers::subject_for_display;
 
 /// The height of one row of the list; fixed, so the window is arithmetic.
 pub const ROW_HEIGHT: f32 = 56.0;
+/// The column of the unread dot, and the gap between a row's items.
+const UNREAD_DOT_WIDTH: f32 = 12.0;
+const ROW_SPACING: f32 = 6.0;
 /// A search shows the newest matches first, up to this many.
 pub const SEARCH_LIMIT: usize = 1000;
 /// The id of the search field, for Ctrl+F and `/`.
@@ -665,7 +668,7 @@ impl Mailbox {
                 search,
                 button(text(i18n.t("search-clear")).size(theme::SMALL_SIZE))
                     .padding([6, 10])
-                    .style(button::secondary)
+                    .style(theme::action)
                     .on_press(Message::ClearSearch)
             ]
             .spacing(6)
@@ -760,14 +763,14 @@ impl Mailbox {
         let mut first_line = row![
             text(if unread { "●" } else { " " })
                 .size(theme::TINY_SIZE)
-                .width(Length::Fixed(12.0))
+                .width(Length::Fixed(UNREAD_DOT_WIDTH))
                 .style(text::primary),
             text(who)
                 .size(theme::SMALL_SIZE)
                 .font(weight)
                 .wrapping(text::Wrapping::None),
         ]
-        .spacing(2)
+        .spacing(ROW_SPACING)
         .align_y(Alignment::Center);
         if let Some(marker) = correspondent.marker(i18n) {
             first_line = first_line.push(
@@ -779,7 +782,6 @@ impl Mailbox {
                         color: Some(theme::patient_text(theme)),
                     }),
             );
-            first_line = first_line.spacing(8);
         }
         first_line = first_line.push(Space::new().width(Length::Fill));
         if envelope.has_attachment {
@@ -804,25 +806,22 @@ impl Mailbox {
         } else {
             subject
         };
+        // Under the name, past the unread dot.
         let second_line = row![
-            Space::new().width(Length::Fixed(14.0)),
+            Space::new().width(Length::Fixed(UNREAD_DOT_WIDTH + ROW_SPACING)),
             text(subject)
                 .size(theme::SMALL_SIZE)
                 .font(weight)
                 .wrapping(text::Wrapping::None),
         ];
 
-        button(
-            column![first_line.spacing(6), second_line]
-                .spacing(4)
-                .clip(true),
-        )
-        .width(Length::Fill)
-        .height(Length::Fixed(ROW_HEIGHT))
-        .padding([8, 10])
-        .style(move |theme: &Theme, status| row_button(theme, status, selected, patient))
-        .on_press(Message::Select(index))
-        .into()
+        button(column![first_line, second_line].spacing(4).clip(true))
+            .width(Length::Fill)
+            .height(Length::Fixed(ROW_HEIGHT))
+            .padding([8, 10])
+            .style(move |theme: &Theme, status| row_button(theme, status, selected, patient))
+            .on_press(Message::Select(index))
+            .into()
     }
 }
 

@@ -329,7 +329,7 @@ impl Reader {
                     .size(theme::BODY_SIZE)
                     .color(theme::DANGER),
                 button(text(i18n.t("reader-retry")).size(theme::SMALL_SIZE))
-                    .style(button::secondary)
+                    .style(theme::action)
                     .on_press(Message::Retry),
             ]
             .spacing(8)
@@ -403,7 +403,7 @@ impl Reader {
         let action = |label: String, message: Message, enabled: bool| {
             button(text(label).size(theme::SMALL_SIZE))
                 .padding([4, 10])
-                .style(button::secondary)
+                .style(theme::action)
                 .on_press_maybe(enabled.then_some(message))
         };
         header = header.push(
@@ -414,7 +414,7 @@ impl Reader {
                 action(read_label, Message::ToggleRead, true),
                 button(text(i18n.t("action-delete")).size(theme::SMALL_SIZE))
                     .padding([4, 10])
-                    .style(button::danger)
+                    .style(theme::destructive)
                     .on_press(Message::Delete),
             ]
             .spacing(6)

@@ -225,7 +225,7 @@ impl Settings {
             heading("settings-boxes"),
             boxes_list,
             button(text(t("settings-add-box")))
-                .style(button::secondary)
+                .style(theme::action)
                 .on_press(Message::AddBox),
             Space::new().height(8),
             heading("settings-display"),

@@ -120,3 +120,37 @@ pub fn sidebar(theme: &Theme) -> container::Style {
         ..container::Style::default()
     }
 }
+
+/// An everyday action: outlined, quieter than the primary button.
+pub fn action(theme: &Theme, status: iced::widget::button::Status) -> iced::widget::button::Style {
+    use iced::widget::button::{Status, Style};
+    let palette = theme.extended_palette();
+    let background = match status {
+        Status::Hovered => palette.background.weak.color,
+        Status::Pressed => palette.background.strong.color,
+        Status::Active | Status::Disabled => palette.background.base.color,
+    };
+    let text_color = match status {
+        Status::Disabled => palette.background.strong.color,
+        _ => palette.background.base.text,
+    };
+    Style {
+        background: Some(Background::Color(background)),
+        text_color,
+        border: border::rounded(5)
+            .width(1)
+            .color(palette.background.strong.color),
+        ..Style::default()
+    }
+}
+
+/// An action that removes something: outlined like the others, in the danger colour.
+pub fn destructive(
+    theme: &Theme,
+    status: iced::widget::button::Status,
+) -> iced::widget::button::Style {
+    iced::widget::button::Style {
+        text_color: DANGER,
+        ..action(theme, status)
+    }
+}
