@@ -594,3 +594,52 @@ fn shortcuts_reach_the_window_through_the_keyboard_subscription() {
         assert_eq!(shortcut_for(&event), Some(expected));
     }
 }
+
+#[test]
+fn new_mail_above_the_selection_keeps_it_on_the_same_message() {
+    let (_folder, mut pli) = window();
+    for _ in 0..3 {
+        press(&mut pli, named(Named::ArrowDown));
+    }
+    let selected = pli.mailbox.selected.expect("a selection");
+    assert_eq!(selected.index, 2);
+
+    // A worker writes 30 newer messages through its own connection, then says so.
+    let inbox = inbox_of(&pli, demo::DOCTOR);
+    let mut worker_store = pli::mail::store::Store::open(pli.store_path()).unwrap();
+    let newest = pli.mailbox.visible_rows()[0].envelope.date;
+    let arrivals: Vec<_> = (0..30)
+        .map(|n| pli::mail::store::Envelope {
+            uid: 10_000 + n,
+            date: newest + 60 * i64::from(n + 1),
+            subject: format!("Nouveau message {n}"),
+            from_address: "resultats@labo-bioanalyse.mssante.fr".into(),
+            ..Default::default()
+        })
+        .collect();
+    worker_store.insert_envelopes(inbox.id, &arrivals).unwrap();
+    let synced = pli::mail::worker::Event::Synced {
+        account: demo::DOCTOR.into(),
+        report: Default::default(),
+    };
+    let _ = pli.update(Message::Worker(pli::ui::connectivity::WorkerEvent::Event(
+        synced,
+    )));
+    assert!(
+        shows(&pli, "Nouveau message 29"),
+        "new mail shows on top at once"
+    );
+    // The folders' counts arrive from their background task.
+    let counted = mailbox::count_folders(&worker_store, &[demo::DOCTOR.to_string()]);
+    let _ = pli.update(Message::Counted(counted.map_err(|e| e.to_string())));
+
+    let after = pli.mailbox.selected.expect("still selected");
+    assert_eq!(after.uid, selected.uid);
+    assert_eq!(after.index, 32);
+    press(&mut pli, letter("k", Modifiers::empty()));
+    assert_eq!(
+        pli.mailbox.selected.map(|s| s.index),
+        Some(31),
+        "J and K go on from where the message is now"
+    );
+}

@@ -84,6 +84,9 @@ pub struct Pli {
     /// Boxes with local actions the server has not heard of yet.
     to_replay: BTreeSet<String>,
     replay_generation: u64,
+    /// A recount of the folders is running; `recount_again` when the store changed meanwhile.
+    counting: bool,
+    recount_again: bool,
     settings: Settings,
     welcome: welcome::Welcome,
     pub banner: Option<Banner>,
@@ -104,6 +107,7 @@ pub enum Message {
     ReplayDue(u64),
     BodyFetched(MessageRef, Result<(), String>),
     Known(Vec<Known>),
+    Counted(Result<Vec<(String, Vec<mailbox::FolderEntry>)>, String>),
     NewMessage,
     ResumeDraft(u64),
     ShowMail,
@@ -171,6 +175,8 @@ impl Pli {
             workers: HashMap::new(),
             to_replay: BTreeSet::new(),
             replay_generation: 0,
+            counting: false,
+            recount_again: false,
             settings: Settings::default(),
             banner,
         }
@@ -303,6 +309,17 @@ impl Pli {
             }
             Message::Known(known) => {
                 self.known = known;
+                Task::none()
+            }
+            Message::Counted(result) => {
+                self.counting = false;
+                match result {
+                    Ok(counted) => self.mailbox.set_folders(counted, self.store.as_ref()),
+                    Err(detail) => self.mailbox.problem = Some(detail),
+                }
+                if std::mem::take(&mut self.recount_again) {
+                    return self.recount();
+                }
                 Task::none()
             }
             Message::NewMessage => self.new_message(),
@@ -479,10 +496,6 @@ impl Pli {
                         Banner::Problem(self.i18n.t_args("send-waiting", args!["reason" => reason]))
                     }
                 });
-                if let Some(store) = &self.store {
-                    self.mailbox.reload_boxes(store);
-                    self.mailbox.refresh(store);
-                }
                 answered
             }
         }
@@ -596,6 +609,11 @@ impl Pli {
         let Some(store) = self.store.as_mut() else {
             return Task::none();
         };
+        let was_unread = store
+            .envelope(reference.folder.id, reference.uid)
+            .ok()
+            .flatten()
+            .is_some_and(|envelope| !envelope.flags.has(Flags::SEEN));
         if let Err(error) = store.set_flag(
             &reference.account,
             &reference.folder,
@@ -615,7 +633,11 @@ impl Pli {
                 opened.envelope.flags = envelope.flags;
             }
         }
-        self.mailbox.reload_boxes(store);
+        let is_unread = !envelope.flags.has(Flags::SEEN);
+        self.mailbox.adjust_unread(
+            reference.folder.id,
+            isize::from(is_unread) - isize::from(was_unread),
+        );
         self.replay_later(&reference.account)
     }
 
@@ -677,6 +699,11 @@ impl Pli {
                 return Task::none();
             }
         };
+        let was_unread = store
+            .envelope(reference.folder.id, reference.uid)
+            .ok()
+            .flatten()
+            .is_some_and(|envelope| !envelope.flags.has(Flags::SEEN));
         if let Err(error) = store.move_message(
             &reference.account,
             &reference.folder,
@@ -687,7 +714,9 @@ impl Pli {
             return Task::none();
         }
         self.mailbox.forget(&reference);
-        self.mailbox.reload_boxes(store);
+        if was_unread {
+            self.mailbox.adjust_unread(reference.folder.id, -1);
+        }
         self.mailbox.refresh(store);
         self.reader.close();
         let replay = self.replay_later(&reference.account);
@@ -878,16 +907,16 @@ impl Pli {
                 entry.connectivity = Connectivity::from_worker(state, first);
                 if matches!(entry.connectivity, Connectivity::Syncing { .. }) {
                     // Show the newest messages as soon as the first batch is in.
-                    self.reload();
+                    return self.reload();
                 }
                 Task::none()
             }
             Event::Synced { report, .. } => {
-                self.reload();
+                let reload = self.reload();
                 if report.new_messages > 0 {
-                    return self.load_known();
+                    return Task::batch([reload, self.load_known()]);
                 }
-                Task::none()
+                reload
             }
             Event::NewMail { count, .. } => {
                 if self.preferences.notifications {
@@ -902,12 +931,31 @@ impl Pli {
         }
     }
 
-    /// Reads the boxes and the list again after the store changed under the window.
-    fn reload(&mut self) {
+    /// Reads the list again after the store changed under the window, and recounts the
+    /// folders off the UI thread.
+    fn reload(&mut self) -> Task<Message> {
         if let Some(store) = &self.store {
-            self.mailbox.reload_boxes(store);
-            self.mailbox.refresh(store);
+            // The window's page at once (new mail shows on top); the folder's new size comes
+            // with the counts, off the UI thread.
+            let total = self.mailbox.window.total;
+            self.mailbox.refresh_with_total(store, total);
         }
+        self.recount()
+    }
+
+    /// Counts the folders on a connection of its own; one count at a time, and one more if
+    /// the store changed while it ran.
+    fn recount(&mut self) -> Task<Message> {
+        if self.counting {
+            self.recount_again = true;
+            return Task::none();
+        }
+        self.counting = true;
+        let accounts = self.accounts.iter().map(|a| a.name.clone()).collect();
+        Task::perform(
+            mailbox::count_folders_apart(self.store_path.clone(), accounts),
+            Message::Counted,
+        )
     }
 
     fn load_known(&self) -> Task<Message> {

@@ -45,6 +45,7 @@ pub struct MessageRef {
 pub struct FolderEntry {
     pub folder: Folder,
     pub unread: usize,
+    pub total: usize,
 }
 
 /// A box in the left pane.
@@ -247,20 +248,37 @@ impl Mailbox {
         })
     }
 
-    /// Reads the folders and their counts again (after a sync, a move, a flag).
+    /// Reads the folders and their counts again, on the spot. Counting the unread messages of
+    /// a 100,000-message folder takes tens of milliseconds: the window does it at start and
+    /// otherwise off its thread (`count_folders`, then `set_folders`).
     pub fn reload_boxes(&mut self, store: &Store) {
-        let result: Result<(), StoreError> = self.boxes.iter_mut().try_for_each(|entry| {
-            entry.folders = store
-                .folders(&entry.account.name)?
-                .into_iter()
-                .map(|folder| {
-                    let unread = store.unread_count(folder.id)?;
-                    Ok(FolderEntry { folder, unread })
-                })
-                .collect::<Result<_, StoreError>>()?;
-            Ok(())
+        let accounts: Vec<String> = self.boxes.iter().map(|b| b.account.name.clone()).collect();
+        match count_folders(store, &accounts) {
+            Ok(counted) => self.set_folders(counted, Some(store)),
+            Err(error) => self.problem = Some(error.to_string()),
+        }
+    }
+
+    /// The folders and counts read by `count_folders`; with the store, the list follows its
+    /// folder's new count.
+    pub fn set_folders(&mut self, counted: Vec<(String, Vec<FolderEntry>)>, store: Option<&Store>) {
+        for (account, folders) in counted {
+            if let Some(entry) = self.entry_mut(&account) {
+                entry.folders = folders;
+            }
+        }
+        let current_total = self.current.as_ref().and_then(|(account, folder)| {
+            self.entry(account)?
+                .folders
+                .iter()
+                .find(|entry| entry.folder.id == *folder)
+                .map(|entry| entry.total)
         });
-        self.problem = result.err().map(|error| error.to_string());
+        if let (Some(store), Some(total), false) = (store, current_total, self.search.is_active()) {
+            if total != self.window.total {
+                self.refresh_with_total(store, total);
+            }
+        }
         if self.current.is_none() {
             self.current = self.boxes.iter().find_map(|entry| {
                 let inbox = entry
@@ -273,10 +291,20 @@ impl Mailbox {
         }
     }
 
-    /// Reads the window's rows again, keeping the selection on the same message when it is
-    /// still there and on the same place otherwise (after a delete: the next message).
+    /// A message of `folder` became unread (+1) or read (-1), or left it unread (-1): the
+    /// count follows without reading the folder again.
+    pub fn adjust_unread(&mut self, folder: i64, delta: isize) {
+        for entry in &mut self.boxes {
+            for counted in &mut entry.folders {
+                if counted.folder.id == folder {
+                    counted.unread = counted.unread.saturating_add_signed(delta);
+                }
+            }
+        }
+    }
+
+    /// Reads the window's rows again, counting the folder on the spot (a few milliseconds).
     pub fn refresh(&mut self, store: &Store) {
-        self.now = Local::now();
         let total = match (&self.search.results, &self.current) {
             (Some(results), _) => results.len(),
             (None, Some((_, folder))) => match store.count(*folder) {
@@ -288,32 +316,74 @@ impl Mailbox {
             },
             (None, None) => 0,
         };
+        self.refresh_with_total(store, total);
+    }
+
+    /// Reads the window's rows again for a folder of `total` messages, keeping the selection on
+    /// the same message: still on screen, or pushed down by new mail arriving above it. When a
+    /// message left the folder (a delete), the one now at its place is selected: the next one.
+    pub fn refresh_with_total(&mut self, store: &Store, total: usize) {
+        self.now = Local::now();
+        let before = self.window.total;
         self.window.set_total(total);
         self.read_rows(store);
-        if let Some(selected) = self.selected {
-            let still_here =
-                self.rows.iter().enumerate().find(|(_, row)| {
-                    row.folder == selected.folder && row.envelope.uid == selected.uid
-                });
-            match still_here {
-                Some((position, _)) => {
-                    self.selected = Some(Selected {
-                        index: self.window.offset + position,
-                        ..selected
-                    });
-                }
-                None if total == 0 => self.selected = None,
-                None => {
-                    let index = selected.index.min(total - 1);
-                    self.window.reveal(index);
-                    self.read_rows(store);
-                    self.selected = self.row_at(index).map(|row| Selected {
-                        index,
-                        folder: row.folder,
-                        uid: row.envelope.uid,
-                    });
-                }
-            }
+        let Some(selected) = self.selected else {
+            return;
+        };
+        let is_selected =
+            |row: &ListRow| row.folder == selected.folder && row.envelope.uid == selected.uid;
+        if let Some(position) = self.rows.iter().position(is_selected) {
+            self.selected = Some(Selected {
+                index: self.window.offset + position,
+                ..selected
+            });
+            return;
+        }
+        let arrived = total.saturating_sub(before);
+        let pushed_down = selected.index + arrived;
+        if arrived > 0
+            && self
+                .row_from_store(store, pushed_down)
+                .is_some_and(|r| is_selected(&r))
+        {
+            self.selected = Some(Selected {
+                index: pushed_down,
+                ..selected
+            });
+            return;
+        }
+        if total < before && total > 0 {
+            let index = selected.index.min(total - 1);
+            self.window.reveal(index);
+            self.read_rows(store);
+            self.selected = self.row_at(index).map(|row| Selected {
+                index,
+                folder: row.folder,
+                uid: row.envelope.uid,
+            });
+        } else if total != before {
+            // Lost track (the folder changed under us): the reader keeps the message, the list
+            // forgets where it was rather than pointing at another one.
+            self.selected = None;
+        }
+        // Same total: the new count is still on its way (it comes with the folders' counts);
+        // the selection is checked again then.
+    }
+
+    /// One row anywhere in the list, on screen or not.
+    fn row_from_store(&self, store: &Store, index: usize) -> Option<ListRow> {
+        match (&self.search.results, &self.current) {
+            (Some(results), _) => results.get(index).cloned(),
+            (None, Some((_, folder))) => store
+                .page(*folder, index, 1)
+                .ok()?
+                .into_iter()
+                .next()
+                .map(|envelope| ListRow {
+                    folder: *folder,
+                    envelope,
+                }),
+            (None, None) => None,
         }
     }
 
@@ -823,6 +893,45 @@ impl Mailbox {
             .on_press(Message::Select(index))
             .into()
     }
+}
+
+/// The folders of each box with their unread counts, as the box list shows them.
+pub fn count_folders(
+    store: &Store,
+    accounts: &[String],
+) -> Result<Vec<(String, Vec<FolderEntry>)>, StoreError> {
+    accounts
+        .iter()
+        .map(|account| {
+            let folders = store
+                .folders(account)?
+                .into_iter()
+                .map(|folder| {
+                    let unread = store.unread_count(folder.id)?;
+                    let total = store.count(folder.id)?;
+                    Ok(FolderEntry {
+                        folder,
+                        unread,
+                        total,
+                    })
+                })
+                .collect::<Result<_, StoreError>>()?;
+            Ok((account.clone(), folders))
+        })
+        .collect()
+}
+
+/// `count_folders` on a connection of its own, off the UI thread.
+pub async fn count_folders_apart(
+    store_path: std::path::PathBuf,
+    accounts: Vec<String>,
+) -> Result<Vec<(String, Vec<FolderEntry>)>, String> {
+    tokio::task::spawn_blocking(move || {
+        let store = Store::open(&store_path).map_err(|error| error.to_string())?;
+        count_folders(&store, &accounts).map_err(|error| error.to_string())
+    })
+    .await
+    .unwrap_or_else(|error| Err(error.to_string()))
 }
 
 /// The folder's name in the interface language when it has a known use.
