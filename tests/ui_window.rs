@@ -499,7 +499,7 @@ fn ctrl_enter_in_the_body_sends_and_the_outbox_keeps_the_message() {
     deliver(&mut pli, messages);
     let composer = pli.composer(id).unwrap();
     assert_eq!(composer.status, composer::Status::Sending);
-    assert!(composer.body_text().starts_with("Bonjour"));
+    assert!(composer.body_text().contains("Bonjour"));
 
     // What the send task runs: queued in the outbox; a demo box never connects.
     let account = pli.accounts()[0].clone();
@@ -642,4 +642,90 @@ fn new_mail_above_the_selection_keeps_it_on_the_same_message() {
         Some(31),
         "J and K go on from where the message is now"
     );
+}
+
+#[test]
+fn the_pane_layout_is_remembered() {
+    let (folder, mut pli) = window();
+    let split = *pli
+        .panes()
+        .layout()
+        .splits()
+        .next()
+        .expect("the panes are split");
+    let _ = pli.update(Message::PaneResized(iced::widget::pane_grid::ResizeEvent {
+        split,
+        ratio: 0.3,
+    }));
+    let remembered = pli.preferences().panes;
+    assert!(
+        (remembered.boxes - 0.3).abs() < 1e-6 || (remembered.list - 0.3).abs() < 1e-6,
+        "{remembered:?}"
+    );
+
+    // What the debounced save writes is what the next window starts with.
+    let profile = Profile::at(folder.path());
+    let path = pli::ui::preferences::Preferences::path(&profile);
+    pli.preferences().save(&path).unwrap();
+    let again = Pli::new(profile, Arc::new(I18n::new(Language::Fr)), true);
+    assert_eq!(again.preferences().panes, remembered);
+    let mut ratios = Vec::new();
+    fn walk(node: &iced::widget::pane_grid::Node, ratios: &mut Vec<f32>) {
+        if let iced::widget::pane_grid::Node::Split { ratio, a, b, .. } = node {
+            ratios.push(*ratio);
+            walk(a, ratios);
+            walk(b, ratios);
+        }
+    }
+    walk(again.panes().layout(), &mut ratios);
+    assert_eq!(ratios, [remembered.boxes, remembered.list]);
+}
+
+#[test]
+fn settings_switch_the_language_and_the_theme_at_once() {
+    use pli::i18n::Language;
+    use pli::ui::preferences::ThemeChoice;
+    use pli::ui::settings::{self, Choice};
+    let (_folder, mut pli) = window();
+    click_text(&mut pli, "Paramètres");
+    assert_eq!(pli.screen, Screen::Settings);
+    let _ = pli.update(Message::Settings(settings::Message::Language(Choice::new(
+        Some(Language::En),
+        "English",
+    ))));
+    assert!(shows(&pli, "Settings"), "the window speaks English at once");
+    let _ = pli.update(Message::Settings(settings::Message::Theme(Choice::new(
+        ThemeChoice::Dark,
+        "Dark",
+    ))));
+    assert_eq!(pli.theme_choice(), ThemeChoice::Dark);
+    assert_eq!(pli::ui::theme::follow_system(&pli), Some(iced::Theme::Dark));
+    press(&mut pli, named(Named::Escape));
+    assert_eq!(pli.screen, Screen::Mail);
+    assert!(shows(&pli, "New message"));
+}
+
+#[test]
+fn a_new_message_is_signed_and_changing_the_box_changes_the_signature() {
+    let (_folder, mut pli) = window();
+    press(&mut pli, letter("n", Modifiers::CTRL));
+    let Screen::Composer(id) = pli.screen else {
+        panic!("no composer");
+    };
+    let body = pli.composer(id).unwrap().body_text();
+    assert!(body.contains("-- \nDr Claire Martin"), "{body:?}");
+
+    let nursing_home = pli.accounts()[1].clone();
+    let _ = pli.update(Message::Composer(
+        id,
+        composer::Message::From(composer::Sender::of(&nursing_home)),
+    ));
+    let composer = pli.composer(id).unwrap();
+    assert_eq!(composer.from, demo::NURSING_HOME);
+    let body = composer.body_text();
+    assert!(
+        body.contains("Le secrétariat de l'EHPAD Les Tilleuls"),
+        "{body:?}"
+    );
+    assert!(!body.contains("Dr Claire Martin"), "{body:?}");
 }

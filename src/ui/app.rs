@@ -211,6 +211,11 @@ impl Pli {
         &self.i18n
     }
 
+    /// The three panes, for the tests and the layout's memory.
+    pub fn panes(&self) -> &pane_grid::State<Pane> {
+        &self.panes
+    }
+
     pub fn theme_choice(&self) -> ThemeChoice {
         self.preferences.theme
     }

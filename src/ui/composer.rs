@@ -188,7 +188,7 @@ impl std::fmt::Display for Sender {
 }
 
 impl Sender {
-    fn of(account: &Account) -> Self {
+    pub fn of(account: &Account) -> Self {
         Self {
             name: account.name.clone(),
             label: format!("{} — {}", account.name, account.address),
@@ -781,9 +781,7 @@ fn suggestion_list<'a>(
     }
     row![
         Space::new().width(Length::Fixed(88.0)),
-        container(list)
-            .width(Length::Fill)
-            .style(container::rounded_box)
+        container(list).width(Length::Fill).style(theme::card)
     ]
     .into()
 }

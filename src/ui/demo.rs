@@ -9,6 +9,7 @@ use crate::mail::account::{save_accounts, Account, AuthKind, BoxKind, Endpoint, 
 use crate::mail::store::{Flags, Role, Store, StoreError};
 use crate::mail::sync::envelope_from_header;
 use crate::profile::Profile;
+use crate::ui::preferences::Preferences;
 
 pub const DOCTOR: &str = "cabinet";
 pub const NURSING_HOME: &str = "ehpad";
@@ -83,6 +84,18 @@ pub fn prepare(profile: &Profile, now: DateTime<Local>) -> Result<(), String> {
         .ensure_folders()
         .map_err(|error| error.to_string())?;
     save_accounts(&profile.accounts_file(), &accounts()).map_err(|error| error.to_string())?;
+    let mut preferences = Preferences::default();
+    preferences.signatures.insert(
+        DOCTOR.into(),
+        "Dr Claire Martin\nMédecin généraliste – Cabinet des Tilleuls, Reims".into(),
+    );
+    preferences.signatures.insert(
+        NURSING_HOME.into(),
+        "Le secrétariat de l'EHPAD Les Tilleuls".into(),
+    );
+    preferences
+        .save(&Preferences::path(profile))
+        .map_err(|error| error.to_string())?;
     let mut store = Store::open(&store_path(profile)).map_err(|error| error.to_string())?;
     fill(&mut store, now).map_err(|error| error.to_string())
 }

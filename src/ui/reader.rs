@@ -503,7 +503,7 @@ fn attachments<'a>(content: &'a ReaderContent, i18n: &'a I18n) -> Element<'a, Me
     container(column![title, scrollable(list).height(Length::Shrink)].spacing(4))
         .padding(8)
         .width(Length::Fill)
-        .style(container::rounded_box)
+        .style(theme::card)
         .into()
 }
 

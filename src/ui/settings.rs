@@ -21,6 +21,15 @@ pub struct Choice<T> {
     label: String,
 }
 
+impl<T> Choice<T> {
+    pub fn new(value: T, label: impl Into<String>) -> Self {
+        Self {
+            value,
+            label: label.into(),
+        }
+    }
+}
+
 impl<T> std::fmt::Display for Choice<T> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.label)
@@ -195,7 +204,7 @@ impl Settings {
                 container(card)
                     .padding(12)
                     .width(Length::Fill)
-                    .style(container::rounded_box),
+                    .style(theme::card),
             );
         }
 
@@ -251,8 +260,7 @@ impl Settings {
         .padding(24)
         .max_width(820);
 
-        container(scrollable(page).width(Length::Fill))
-            .center_x(Length::Fill)
+        scrollable(container(page).center_x(Length::Fill))
             .height(Length::Fill)
             .into()
     }

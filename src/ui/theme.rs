@@ -121,6 +121,18 @@ pub fn sidebar(theme: &Theme) -> container::Style {
     }
 }
 
+/// A group of settings or facts: a faint surface with a hairline border.
+pub fn card(theme: &Theme) -> container::Style {
+    let palette = theme.extended_palette();
+    container::Style {
+        background: Some(Background::Color(palette.background.weakest.color)),
+        border: border::rounded(6)
+            .width(1)
+            .color(palette.background.weak.color),
+        ..container::Style::default()
+    }
+}
+
 /// An everyday action: outlined, quieter than the primary button.
 pub fn action(theme: &Theme, status: iced::widget::button::Status) -> iced::widget::button::Style {
     use iced::widget::button::{Status, Style};
