@@ -47,6 +47,7 @@ fn run(path: &std::path::Path) -> Result<(), Box<dyn std::error::Error>> {
         certificate: None,
         certificate_key: None,
         ca_file: None,
+        pharmacy: false,
     };
 
     let started = Instant::now();

@@ -306,3 +306,206 @@ fn a_failing_sync_exits_1_with_the_reason() {
         text(&synced)
     );
 }
+
+#[test]
+fn ann_pli_ins_check_reads_the_matricule_and_refuses_a_wrong_key() {
+    let profile = tempfile::tempdir().expect("a profile folder");
+    let valid = pli(
+        profile.path(),
+        &["ins", "check", "2 79 03 51 215 189 89", "--json"],
+        "",
+    );
+    assert!(valid.status.success(), "{}", text(&valid));
+    let verdict: serde_json::Value = serde_json::from_slice(&valid.stdout).expect("JSON");
+    assert_eq!(
+        verdict["patient_address"],
+        "279035121518989@patient.mssante.fr"
+    );
+    assert_eq!(verdict["sex"], "female");
+    assert_eq!(verdict["birth_year"], "79");
+    assert_eq!(verdict["birth_month"], "03");
+
+    let corsica = pli(
+        profile.path(),
+        &["ins", "check", "1 55 02 2A 004 010 39"],
+        "",
+    );
+    assert!(corsica.status.success(), "Corsica 2A: {}", text(&corsica));
+
+    let wrong = pli(profile.path(), &["ins", "check", "279035121518988"], "");
+    assert_eq!(wrong.status.code(), Some(1));
+    assert!(text(&wrong).contains("which give 89"), "{}", text(&wrong));
+    let short = pli(profile.path(), &["ins", "check", "27903512"], "");
+    assert_eq!(short.status.code(), Some(1));
+    assert!(text(&short).contains("8 characters"), "{}", text(&short));
+}
+
+#[test]
+fn ann_pli_whitelist_import_refuses_what_is_not_the_list_and_keeps_the_old_one() {
+    let profile = tempfile::tempdir().expect("a profile folder");
+    let good = profile.path().join("liste.xml");
+    std::fs::write(
+        &good,
+        "<?xml version=\"1.0\"?><ListeBlanche xmlns=\"https://listeblanche.mssante.fr/schema\"><DateDeGeneration>2026-11-20T02:00:00</DateDeGeneration><Domaine><Nom>ch-test.mssante.fr</Nom></Domaine><Domaine><Nom>ehpad-test.mssante.fr</Nom></Domaine></ListeBlanche>",
+    )
+    .expect("written");
+    let imported = pli(
+        profile.path(),
+        &["whitelist", "import", good.to_str().expect("utf-8")],
+        "",
+    );
+    assert!(imported.status.success(), "{}", text(&imported));
+    assert!(text(&imported).contains("2 domains"), "{}", text(&imported));
+
+    let bad = profile.path().join("page.html");
+    std::fs::write(&bad, "<html><body>Service indisponible</body></html>").expect("written");
+    let refused = pli(
+        profile.path(),
+        &["whitelist", "import", bad.to_str().expect("utf-8")],
+        "",
+    );
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(text(&refused).contains("not changed"), "{}", text(&refused));
+    let kept = std::fs::read_to_string(profile.path().join("config/trust-list.xml")).expect("kept");
+    assert!(kept.contains("ehpad-test.mssante.fr"));
+}
+
+#[test]
+fn eco_4_1_2_pli_trace_export_writes_csv_without_secrets() {
+    let profile = tempfile::tempdir().expect("a profile folder");
+    let added = add_doctor(profile.path(), "cabinet", password().expose());
+    assert!(added.status.success(), "{}", text(&added));
+    let synced = pli(profile.path(), &["sync", "cabinet"], "");
+    assert!(synced.status.success(), "{}", text(&synced));
+    let exported = pli(
+        profile.path(),
+        &["trace", "export", "--since", "2020-01-01"],
+        "",
+    );
+    assert!(exported.status.success(), "{}", text(&exported));
+    let csv = String::from_utf8_lossy(&exported.stdout).to_string();
+    let mut lines = csv.lines();
+    assert_eq!(
+        lines.next(),
+        Some("date,workstation_user,box,action,request,answer,ok")
+    );
+    let login = lines
+        .find(|line| line.contains(",login,"))
+        .expect("the sign-in is traced");
+    assert!(
+        login.contains("cabinet") && login.contains("LOGIN") && login.ends_with(",true"),
+        "{login}"
+    );
+    assert!(
+        !csv.contains(password().expose()),
+        "no password in the trace"
+    );
+    let bad = pli(profile.path(), &["trace", "export", "--since", "hier"], "");
+    assert_eq!(bad.status.code(), Some(1));
+}
+
+#[test]
+fn seed_account_list_warns_two_months_before_deletion_and_names_the_date() {
+    let profile = tempfile::tempdir().expect("a profile folder");
+    for (name, months_ago) in [("recent", 1u32), ("sleeping", 11), ("gone", 13)] {
+        let added = add_doctor(profile.path(), name, password().expose());
+        assert!(added.status.success(), "{}", text(&added));
+        let store =
+            pli::mail::store::Store::open(&profile.path().join("data/pli.sqlite")).expect("store");
+        let last_use = chrono::Utc::now() - chrono::Months::new(months_ago);
+        store
+            .record_use(name, "claire", last_use)
+            .expect("recorded");
+    }
+    let listed = pli(profile.path(), &["account", "list", "--json"], "");
+    let boxes: Vec<serde_json::Value> = serde_json::from_slice(&listed.stdout).expect("JSON");
+    let activity = |name: &str| {
+        let entry = boxes
+            .iter()
+            .find(|entry| entry["name"] == name)
+            .expect("listed");
+        (
+            entry["activity"].as_str().unwrap_or_default().to_string(),
+            entry["last_user"].clone(),
+        )
+    };
+    assert_eq!(activity("recent").0, "active");
+    assert_eq!(activity("sleeping").0, "warning");
+    assert_eq!(activity("sleeping").1, "claire");
+    assert_eq!(activity("gone").0, "probably-deleted");
+    let plain = text(&pli(profile.path(), &["account", "list"], ""));
+    assert!(
+        plain.contains("will be deleted by the operator on"),
+        "{plain}"
+    );
+}
+
+#[test]
+fn pli_show_fetches_and_reads_a_message() {
+    let user = dedicated_user("cli-show");
+    empty_mailbox(&user);
+    inject_raw(
+        "279035121518989@patient.mssante.fr",
+        &user,
+        &format!("From: <279035121518989@patient.mssante.fr>\r\nTo: <{user}>\r\nSubject: =?utf-8?q?XDM/1.0/DDM+Ordonnance_DUPONT?=\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\nBonjour, voici mon ordonnance. Cordialement\r\n"),
+    );
+    let profile = tempfile::tempdir().expect("a profile folder");
+    let imap = endpoint("PLI_TEST_IMAPS").to_string();
+    let smtp = endpoint("PLI_TEST_SMTP_SUBMISSIONS").to_string();
+    let ca = ca();
+    let added = pli(
+        profile.path(),
+        &[
+            "account",
+            "add",
+            "officine",
+            "--address",
+            &user,
+            "--type",
+            "org",
+            "--imap",
+            &imap,
+            "--smtp",
+            &smtp,
+            "--security",
+            "tls",
+            "--pharmacy",
+            "--ca-file",
+            ca.to_str().expect("utf-8"),
+        ],
+        &format!("{}\n", password().expose()),
+    );
+    assert!(added.status.success(), "{}", text(&added));
+    let mut listed: Vec<serde_json::Value> = Vec::new();
+    for _ in 0..40 {
+        assert!(pli(profile.path(), &["sync", "officine"], "")
+            .status
+            .success());
+        listed = serde_json::from_slice(
+            &pli(profile.path(), &["list", "officine", "--json"], "").stdout,
+        )
+        .expect("JSON");
+        if !listed.is_empty() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(250));
+    }
+    let uid = listed[0]["uid"].as_u64().expect("uid").to_string();
+    let shown = pli(profile.path(), &["show", "officine", &uid], "");
+    assert!(shown.status.success(), "{}", text(&shown));
+    let output = text(&shown);
+    assert!(output.contains("voici mon ordonnance"), "{output}");
+    assert!(
+        output.contains("Subject: Ordonnance DUPONT"),
+        "ECO.3.1.3 prefix hidden: {output}"
+    );
+    assert!(
+        output.contains("message from a patient"),
+        "ECO.3.1.1: {output}"
+    );
+    let json = pli(profile.path(), &["show", "officine", &uid, "--json"], "");
+    let model: serde_json::Value = serde_json::from_slice(&json.stdout).expect("JSON");
+    assert_eq!(model["from_patient"], true);
+    let missing = pli(profile.path(), &["show", "officine", "999999"], "");
+    assert_eq!(missing.status.code(), Some(1));
+}

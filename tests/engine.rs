@@ -11,7 +11,7 @@ use common::*;
 use futures::TryStreamExt;
 use pli::mail::account::{Account, Security};
 use pli::mail::connect::Credentials;
-use pli::mail::send::{self, Draft};
+use pli::mail::send::{self, Draft, SendPolicy};
 use pli::mail::store::{Flags, OutboxState, Role, Store};
 use pli::mail::sync::{sync_account, Progress};
 use pli::mail::{imap, worker};
@@ -388,9 +388,13 @@ fn a_process_stopped_between_acceptance_and_the_sent_copy_does_not_send_twice() 
     let runtime = runtime();
     let message_id = {
         let mut store = Store::open(&path).expect("store");
-        let (id, message_id, _) =
-            send::queue(&store, &account, &draft(&sender, &recipient, "Ordonnance"))
-                .expect("queued");
+        let (id, message_id, _) = send::queue(
+            &store,
+            &account,
+            &draft(&sender, &recipient, "Ordonnance"),
+            &policy(&trust_list(), &product()),
+        )
+        .expect("queued");
         let report = runtime
             .block_on(send::submit_queued(&account, &credentials, &mut store))
             .expect("submitted");
@@ -427,7 +431,13 @@ fn headers_on_the_wire_carry_dsn_mdn_and_identifiers() {
     message.in_reply_to = Some("<origin@ch-test.mssante.fr>".into());
     message.references = Some("<first@ch-test.mssante.fr> <origin@ch-test.mssante.fr>".into());
     let runtime = runtime();
-    let (_, message_id, _) = send::queue(&store, &account, &message).expect("queued");
+    let (_, message_id, _) = send::queue(
+        &store,
+        &account,
+        &message,
+        &policy(&trust_list(), &product()),
+    )
+    .expect("queued");
     runtime
         .block_on(send::flush_outbox(&account, &credentials, &mut store))
         .expect("sent");
@@ -481,4 +491,245 @@ fn headers_on_the_wire_carry_dsn_mdn_and_identifiers() {
         report, 1,
         "one delivery status notification came back to the sender"
     );
+}
+
+fn policy<'a>(
+    trust_list: &'a pli::mssante::whitelist::TrustList,
+    product: &'a pli::mssante::headers::ProductReference,
+) -> SendPolicy<'a> {
+    SendPolicy {
+        product_reference: product,
+        trust_list,
+        outside_confirmed: false,
+        closes_conversation: false,
+    }
+}
+
+#[test]
+fn a_20_mb_attachment_is_fetched_in_pieces_and_stored_byte_for_byte() {
+    let user = dedicated_user("large");
+    empty_mailbox(&user);
+    // A 20 MB scan, base64 in the message as a real one would be.
+    let scan: Vec<u8> = (0..20_000_000u32)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
+        .collect();
+    let encoded = base64_lines(&scan);
+    let message = format!(
+        "From: <imagerie@ch-test.mssante.fr>\r\nTo: <{user}>\r\nSubject: Scanner thoracique\r\nMessage-ID: <scan.{}@test>\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"b\"\r\n\r\n--b\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nCi-joint le scanner.\r\n--b\r\nContent-Type: application/octet-stream; name=\"scanner.dcm\"\r\nContent-Transfer-Encoding: base64\r\nContent-Disposition: attachment; filename=\"scanner.dcm\"\r\n\r\n{encoded}--b--\r\n",
+        std::process::id()
+    );
+    inject_raw("imagerie@ch-test.mssante.fr", &user, &message);
+    let (account, credentials) = box_of(&user);
+    let mut store = Store::in_memory().expect("store");
+    let runtime = runtime();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        runtime
+            .block_on(sync_account(
+                &account,
+                &credentials,
+                &mut store,
+                &mut |_| {},
+            ))
+            .expect("sync");
+        if store.count(inbox_of(&store, &account).id).expect("count") == 1 {
+            break;
+        }
+        assert!(Instant::now() < deadline, "the 20 MB message never arrived");
+        std::thread::sleep(Duration::from_millis(300));
+    }
+    let inbox = inbox_of(&store, &account);
+    let envelope = store.page(inbox.id, 0, 1).expect("page").remove(0);
+    assert!(
+        envelope.size > 26_000_000,
+        "announced size {}",
+        envelope.size
+    );
+    let whole = runtime.block_on(async {
+        let mut session = server_session(&user).await;
+        session.examine("INBOX").await.expect("examine");
+        let stored = pli::mail::sync::fetch_body(
+            &mut session,
+            &mut store,
+            &inbox,
+            envelope.uid,
+            envelope.size,
+            &|_| "scanner".to_string(),
+        )
+        .await
+        .expect("fetched in pieces");
+        let whole = pli::mail::sync::fetch_raw(&mut session, envelope.uid)
+            .await
+            .expect("whole")
+            .expect("body");
+        assert_eq!(stored, whole.len());
+        whole
+    });
+    let raw = store
+        .raw(inbox.id, envelope.uid)
+        .expect("read")
+        .expect("stored");
+    assert_eq!(raw.len(), whole.len());
+    assert!(
+        raw == whole,
+        "the pieces make the same bytes as the whole message"
+    );
+}
+
+fn base64_lines(bytes: &[u8]) -> String {
+    use base64::Engine;
+    let encoded = base64::engine::general_purpose::STANDARD.encode(bytes);
+    let mut out = String::with_capacity(encoded.len() + encoded.len() / 76 * 2 + 2);
+    for line in encoded.as_bytes().chunks(76) {
+        out.push_str(std::str::from_utf8(line).unwrap_or_default());
+        out.push_str("\r\n");
+    }
+    out
+}
+
+#[test]
+fn malformed_messages_are_stored_and_read_without_a_crash() {
+    let user = dedicated_user("corpus");
+    empty_mailbox(&user);
+    let mut corpus: Vec<(String, Vec<u8>)> = std::fs::read_dir("tests/corpus")
+        .expect("corpus")
+        .filter_map(|entry| entry.ok().map(|entry| entry.path()))
+        .filter(|path| path.extension().is_some_and(|extension| extension == "eml"))
+        .map(|path| {
+            (
+                path.display().to_string(),
+                std::fs::read(&path).expect("readable"),
+            )
+        })
+        .collect();
+    corpus.sort();
+    assert!(corpus.len() >= 15, "the corpus is there");
+    for (_, raw) in &corpus {
+        // As a server stores it: CRLF line ends.
+        let crlf = String::from_utf8_lossy(raw)
+            .replace("\r\n", "\n")
+            .replace('\n', "\r\n");
+        save_raw(&user, if raw.is_ascii() { crlf.as_bytes() } else { raw });
+    }
+    let (account, credentials) = box_of(&user);
+    let mut store = Store::in_memory().expect("store");
+    let runtime = runtime();
+    runtime
+        .block_on(sync_account(
+            &account,
+            &credentials,
+            &mut store,
+            &mut |_| {},
+        ))
+        .expect("sync");
+    let inbox = inbox_of(&store, &account);
+    assert_eq!(
+        store.count(inbox.id).expect("count"),
+        corpus.len(),
+        "every message stored"
+    );
+    let fetched = runtime.block_on(async {
+        let mut session = server_session(&user).await;
+        pli::mail::sync::fetch_missing_bodies(
+            &mut session,
+            &mut store,
+            &inbox,
+            1000,
+            &pli::mail::mime::body_text_for_index,
+        )
+        .await
+        .expect("bodies")
+    });
+    assert_eq!(fetched, corpus.len());
+    for envelope in store.page(inbox.id, 0, 1000).expect("page") {
+        let raw = store
+            .raw(inbox.id, envelope.uid)
+            .expect("read")
+            .expect("stored");
+        let model = pli::mail::mime::read_message(&raw);
+        assert!(!raw.is_empty());
+        let _ = (model.subject, model.text);
+    }
+}
+
+#[test]
+fn eco_1_2_3_a_broken_box_never_blocks_another_and_each_says_why() {
+    let good_user = dedicated_user("worker-good");
+    let (good, good_credentials) = box_of(&good_user);
+    let (mut refused, _) = box_of(&dedicated_user("worker-refused"));
+    refused.name = "refused".into();
+    let refused_credentials = with_password(&refused, "wrong");
+    let (mut untrusted, untrusted_credentials) = box_of(&dedicated_user("worker-untrusted"));
+    untrusted.name = "untrusted".into();
+    untrusted.imap = endpoint("PLI_TEST_IMAPS_UNTRUSTED");
+    untrusted.smtp = endpoint("PLI_TEST_SMTP_SUBMISSIONS_UNTRUSTED");
+    let (mut offline, offline_credentials) = box_of(&dedicated_user("worker-offline"));
+    offline.name = "offline".into();
+    offline.imap = pli::mail::account::Endpoint::new("127.0.0.1", 1);
+    offline.smtp = pli::mail::account::Endpoint::new("127.0.0.1", 1);
+
+    let folder = tempfile::tempdir().expect("folder");
+    let runtime = runtime();
+    runtime.block_on(async {
+        let (events_tx, mut events) = tokio::sync::mpsc::channel(256);
+        let mut stops = Vec::new();
+        for (account, credentials) in [
+            (offline, offline_credentials),
+            (refused, refused_credentials),
+            (untrusted, untrusted_credentials),
+            (good, good_credentials),
+        ] {
+            let (commands, commands_rx) = tokio::sync::mpsc::channel(4);
+            let path = folder.path().join(format!("{}.sqlite", account.name));
+            let load = move |_: &Account| Ok(credentials.clone());
+            tokio::spawn(worker::run(
+                account,
+                path,
+                load,
+                events_tx.clone(),
+                commands_rx,
+            ));
+            stops.push(commands);
+        }
+        let mut states = std::collections::HashMap::new();
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while states.len() < 4 {
+            let remaining = deadline.saturating_duration_since(Instant::now());
+            match tokio::time::timeout(remaining, events.recv()).await {
+                Ok(Some(worker::Event::Connectivity { account, state })) => match state {
+                    worker::Connectivity::Connecting | worker::Connectivity::Syncing { .. } => {}
+                    other => {
+                        states.insert(account, other);
+                    }
+                },
+                Ok(Some(_)) => {}
+                _ => panic!("not every box reported in time: {states:?}"),
+            }
+        }
+        assert!(
+            matches!(states["worker-good"], worker::Connectivity::UpToDate),
+            "{states:?}"
+        );
+        assert!(
+            matches!(
+                states["refused"],
+                worker::Connectivity::AuthenticationRefused { .. }
+            ),
+            "{states:?}"
+        );
+        assert!(
+            matches!(
+                states["untrusted"],
+                worker::Connectivity::CertificateRefused { .. }
+            ),
+            "{states:?}"
+        );
+        assert!(
+            matches!(states["offline"], worker::Connectivity::Offline { .. }),
+            "{states:?}"
+        );
+        for stop in stops {
+            let _ = stop.send(worker::Command::Stop).await;
+        }
+    });
 }

@@ -379,17 +379,34 @@ fn an_unreachable_host_and_a_port_speaking_something_else_are_named() {
         "{error:?}"
     );
 
-    // Implicit TLS against a plaintext port.
+    // Implicit TLS against a plaintext port, on both protocols.
     let mut account = account.clone();
     account.security = Security::Tls;
     account.imap = endpoint("PLI_TEST_IMAP_STARTTLS");
+    account.smtp = endpoint("PLI_TEST_SMTP_SUBMISSION");
     let error = runtime
         .block_on(imap::connect(&account, &credentials))
         .expect_err("not TLS");
     assert!(
         matches!(
             error,
-            ConnectError::NotTheProtocol { .. } | ConnectError::Tls { .. }
+            ConnectError::NotTheProtocol {
+                protocol: Protocol::Imap,
+                ..
+            }
+        ),
+        "{error:?}"
+    );
+    let error = runtime
+        .block_on(smtp::connect(&account, &credentials))
+        .expect_err("not TLS");
+    assert!(
+        matches!(
+            error,
+            ConnectError::NotTheProtocol {
+                protocol: Protocol::Smtp,
+                ..
+            }
         ),
         "{error:?}"
     );

@@ -12,7 +12,7 @@ use common::*;
 use pli::mail::account::{Account, Security};
 use pli::mail::connect::Credentials;
 use pli::mail::imap;
-use pli::mail::send::{self, Draft};
+use pli::mail::send::{self, Draft, SendPolicy};
 use pli::mail::store::{Role, Store};
 use pli::mail::sync::{sync_account, Progress};
 
@@ -151,6 +151,7 @@ fn a_send_while_postfix_is_down_is_queued_and_leaves_once_when_it_returns() {
             &store,
             &account,
             &draft(&sender, &recipient, "Compte rendu"),
+            &policy(&trust_list(), &product()),
         )
         .expect("queued");
         mailstack(&["stop-postfix"]);
@@ -180,4 +181,16 @@ fn a_send_while_postfix_is_down_is_queued_and_leaves_once_when_it_returns() {
         1
     );
     assert_eq!(runtime.block_on(copies_of(&sender, "Sent", &message_id)), 1);
+}
+
+fn policy<'a>(
+    trust_list: &'a pli::mssante::whitelist::TrustList,
+    product: &'a pli::mssante::headers::ProductReference,
+) -> SendPolicy<'a> {
+    SendPolicy {
+        product_reference: product,
+        trust_list,
+        outside_confirmed: false,
+        closes_conversation: false,
+    }
 }

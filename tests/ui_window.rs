@@ -12,7 +12,6 @@ use pli::i18n::{I18n, Language};
 use pli::mail::store::{Flags, Role};
 use pli::profile::Profile;
 use pli::ui::composer::{self, SendOutcome, SendRequest};
-use pli::ui::connectivity::Place;
 use pli::ui::mailbox::{self, SEARCH_FIELD};
 use pli::ui::shortcuts::{shortcut_for, Shortcut};
 use pli::ui::{demo, Message, Pli, Screen};
@@ -467,7 +466,7 @@ fn forward_takes_the_attachments_along() {
 
 #[test]
 fn ctrl_enter_in_the_body_sends_and_the_outbox_keeps_the_message() {
-    let (_folder, mut pli) = window();
+    let (folder, mut pli) = window();
     press(&mut pli, letter("n", Modifiers::CTRL));
     let Screen::Composer(id) = pli.screen else {
         panic!("no composer");
@@ -506,10 +505,9 @@ fn ctrl_enter_in_the_body_sends_and_the_outbox_keeps_the_message() {
     let request = SendRequest {
         draft: composer.draft(&account),
         account,
-        place: Place {
-            store: pli.store_path().to_path_buf(),
-            keyring_service: "pli:test".into(),
-        },
+        profile: Profile::at(folder.path()),
+        outside_confirmed: false,
+        closes_conversation: false,
         demo: true,
     };
     let runtime = tokio::runtime::Runtime::new().unwrap();
@@ -684,8 +682,8 @@ fn the_pane_layout_is_remembered() {
 #[test]
 fn settings_switch_the_language_and_the_theme_at_once() {
     use pli::i18n::Language;
-    use pli::ui::preferences::ThemeChoice;
     use pli::ui::settings::{self, Choice};
+    use pli::ui::theme::ThemeChoice;
     let (_folder, mut pli) = window();
     click_text(&mut pli, "Paramètres");
     assert_eq!(pli.screen, Screen::Settings);
@@ -728,4 +726,87 @@ fn a_new_message_is_signed_and_changing_the_box_changes_the_signature() {
         "{body:?}"
     );
     assert!(!body.contains("Dr Claire Martin"), "{body:?}");
+}
+
+#[test]
+fn outside_the_trust_space_the_user_must_confirm() {
+    let (folder, mut pli) = window();
+    press(&mut pli, letter("n", Modifiers::CTRL));
+    let Screen::Composer(id) = pli.screen else {
+        panic!("no composer");
+    };
+    let mut ui = simulator(pli.view());
+    ui.click(iced::widget::Id::new(composer::field::TO))
+        .unwrap();
+    ui.typewrite("cousin.dupont@gmail.com");
+    let messages = ui.into_messages().collect();
+    deliver(&mut pli, messages);
+
+    let send = |pli: &Pli, outside_confirmed: bool| {
+        let account = pli.accounts()[0].clone();
+        let request = SendRequest {
+            draft: pli.composer(id).unwrap().draft(&account),
+            account,
+            profile: Profile::at(folder.path()),
+            outside_confirmed,
+            closes_conversation: false,
+            demo: true,
+        };
+        tokio::runtime::Runtime::new()
+            .unwrap()
+            .block_on(composer::send(request, Arc::new(I18n::new(Language::Fr))))
+    };
+    let _ = pli.update(Message::Composer(id, composer::Message::Send));
+    let refused = send(&pli, false);
+    let _ = pli.update(Message::Composer(id, composer::Message::Sent(refused)));
+    assert!(
+        matches!(
+            pli.composer(id).unwrap().status,
+            composer::Status::Blocked {
+                may_confirm: true,
+                ..
+            }
+        ),
+        "{:?}",
+        pli.composer(id).unwrap().status
+    );
+    assert!(
+        shows(&pli, "cousin.dupont@gmail.com"),
+        "the issue names the address"
+    );
+    assert!(pli
+        .store()
+        .unwrap()
+        .outbox(demo::DOCTOR)
+        .unwrap()
+        .is_empty());
+
+    click_text(&mut pli, "Envoyer quand même");
+    assert_eq!(pli.composer(id).unwrap().status, composer::Status::Sending);
+    let confirmed = send(&pli, true);
+    assert!(
+        matches!(confirmed, Ok(SendOutcome::Waiting(_))),
+        "{confirmed:?}"
+    );
+    assert_eq!(pli.store().unwrap().outbox(demo::DOCTOR).unwrap().len(), 1);
+}
+
+#[test]
+fn a_patient_recipient_is_named_and_the_conversation_may_be_closed() {
+    let (_folder, mut pli) = window();
+    click_text(&mut pli, "Question sur mon traitement");
+    press(&mut pli, letter("r", Modifiers::CTRL));
+    assert!(
+        shows(&pli, "Patient · INS 2 79 03 51 215 189 89"),
+        "the composer names the patient it writes to"
+    );
+    assert!(shows(&pli, "Clore la conversation avec le patient"));
+    let Screen::Composer(id) = pli.screen else {
+        panic!("no composer");
+    };
+    let _ = pli.update(Message::Composer(
+        id,
+        composer::Message::CloseConversation(true),
+    ));
+    assert!(pli.composer(id).unwrap().closes_conversation);
 }

@@ -95,6 +95,50 @@ error-store = The local message store is a problem: { $detail }
 error-unknown-folder = The folder “{ $folder }” does not exist in this mailbox (run “pli sync” first).
 error-unknown-message = No message has the number { $uid } in this folder.
 
+## Matricule INS
+ins-error-empty = The matricule INS is empty: type the 15 characters of the patient's matricule.
+ins-error-length = The matricule INS has { $found } characters instead of 15 (13 characters then a 2-digit key).
+ins-error-character = Character { $position } (“{ $found }”) is not allowed: a matricule INS has only digits, except 2A or 2B at positions 6 and 7 for a birth in Corsica.
+ins-error-key = The key { $found } does not match the first 13 characters, which give { $expected }: a character is probably mistyped. Check the whole matricule against the Vitale card or the INSi answer rather than changing the key.
+ins-warning-sex = The first digit ({ $digit }) does not tell the sex (provisional or special number): the sex is not checked.
+ins-warning-month-unknown = The birth month is unknown in the civil-status record (code { $code }): it is not checked.
+ins-warning-month-unusual = The month code { $code } is unusual: the birth month is not checked.
+ins-sex-male = male
+ins-sex-female = female
+ins-unknown = unknown
+ins-place-department = department { $department }, commune { $commune }
+ins-place-overseas = overseas { $territory }, commune { $commune }
+ins-place-abroad = born abroad (country { $country })
+ins-label-matricule = Matricule INS
+ins-label-address = Patient's address
+ins-label-sex = Sex
+ins-label-birth = Birth (month/year)
+ins-label-place = Place of birth
+ins-valid = Valid matricule INS.
+ins-invalid = Matricule INS refused: { $reason }
+
+## Trust list and traces
+whitelist-installed = Trust-space list installed: { $count } domains.
+whitelist-refused = The list was not changed: { $detail }
+trace-bad-date = “{ $date }” is not a date: write it YYYY-MM-DD, for example 2026-05-01.
+
+## Mailbox inactivity
+account-last-use = last used on { $date } ({ $person })
+account-never-used = never used on this workstation
+inactivity-warning = Unless it is used, this mailbox will be deleted by the operator on { $date }. One action is enough to keep it: sign in, read, send or file a message.
+inactivity-deleted = This mailbox has not been used for over a year: it was probably deleted on { $date }. Contact your MSSanté operator.
+
+## Reading a message (command line)
+show-from = From
+show-to = To
+show-cc = Cc
+show-date = Date
+show-subject = Subject
+show-patient = Patient
+show-patient-yes = message from a patient (Mon espace santé)
+show-conversation = Conversation
+show-conversation-closed = closed by the professional
+
 ## Main window (mail screens) — the window team's section
 demo-title = demonstration
 demo-notice = Demonstration: sample boxes, nothing is sent.
@@ -234,3 +278,10 @@ settings-theme-light = Light
 settings-theme-dark = Dark
 settings-notifications = Notifications
 settings-notifications-note = A notification tells of new messages, never showing their sender or subject.
+composer-blocked = The message did not leave:
+composer-send-anyway = Send anyway
+composer-close-conversation = Close the conversation with the patient (they can no longer reply)
+send-issue-outside = “{ $address }” is outside the MSSanté trust space: health data goes there only with your consent.
+send-issue-invalid-patient = “{ $address }” is not a valid patient address (the key of the INS does not match): check it against the Vitale card or the INSi result.
+send-issue-too-large = The message weighs { $size }, more than the { $limit } Mon espace santé accepts.
+send-issue-unlisted = The domain of “{ $address }” is not in the trust-space list Pli knows.

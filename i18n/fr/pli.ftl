@@ -95,6 +95,50 @@ error-store = Le stockage local des messages pose problème : { $detail }
 error-unknown-folder = Le dossier « { $folder } » n'existe pas dans cette boîte (lancez « pli sync » d'abord).
 error-unknown-message = Aucun message ne porte le numéro { $uid } dans ce dossier.
 
+## Matricule INS
+ins-error-empty = Le matricule INS est vide : saisissez les 15 caractères du matricule du patient.
+ins-error-length = Le matricule INS compte { $found } caractères au lieu de 15 (13 caractères puis une clé de 2 chiffres).
+ins-error-character = Le caractère { $position } (« { $found } ») n'est pas admis : un matricule INS ne contient que des chiffres, sauf 2A ou 2B en positions 6 et 7 pour une naissance en Corse.
+ins-error-key = La clé { $found } ne correspond pas aux 13 premiers caractères, qui donnent { $expected } : un caractère est sans doute mal saisi. Vérifiez tout le matricule sur la carte Vitale ou le retour INSi plutôt que de changer la clé.
+ins-warning-sex = Le premier chiffre ({ $digit }) ne dit pas le sexe (numéro provisoire ou particulier) : le sexe n'est pas vérifié.
+ins-warning-month-unknown = Le mois de naissance est inconnu dans l'état civil (code { $code }) : il n'est pas vérifié.
+ins-warning-month-unusual = Le code de mois { $code } est inhabituel : le mois de naissance n'est pas vérifié.
+ins-sex-male = masculin
+ins-sex-female = féminin
+ins-unknown = inconnu
+ins-place-department = département { $department }, commune { $commune }
+ins-place-overseas = outre-mer { $territory }, commune { $commune }
+ins-place-abroad = né(e) à l'étranger (pays { $country })
+ins-label-matricule = Matricule INS
+ins-label-address = Adresse du patient
+ins-label-sex = Sexe
+ins-label-birth = Naissance (mois/année)
+ins-label-place = Lieu de naissance
+ins-valid = Matricule INS valide.
+ins-invalid = Matricule INS refusé : { $reason }
+
+## Liste blanche et traces
+whitelist-installed = Liste de l'espace de confiance installée : { $count } domaines.
+whitelist-refused = La liste n'a pas été changée : { $detail }
+trace-bad-date = « { $date } » n'est pas une date : écrivez-la AAAA-MM-JJ, par exemple 2026-05-01.
+
+## Inactivité des boîtes
+account-last-use = dernière utilisation le { $date } ({ $person })
+account-never-used = jamais utilisée sur ce poste
+inactivity-warning = Sans utilisation, cette boîte sera supprimée par l'opérateur le { $date }. Une seule action suffit à la garder : se connecter, lire, envoyer ou classer un message.
+inactivity-deleted = Cette boîte n'a pas été utilisée depuis plus d'un an : elle a probablement été supprimée le { $date }. Contactez votre opérateur MSSanté.
+
+## Lecture d'un message (ligne de commande)
+show-from = De
+show-to = À
+show-cc = Cc
+show-date = Date
+show-subject = Objet
+show-patient = Patient
+show-patient-yes = message d'un patient (Mon espace santé)
+show-conversation = Conversation
+show-conversation-closed = clôturée par le professionnel
+
 ## Fenêtre principale (écrans de messagerie) — section de l'équipe fenêtre
 demo-title = démonstration
 demo-notice = Démonstration : boîtes fictives, rien n'est envoyé.
@@ -234,3 +278,10 @@ settings-theme-light = Clair
 settings-theme-dark = Sombre
 settings-notifications = Notifications
 settings-notifications-note = Une notification signale les nouveaux messages, sans jamais en montrer l'expéditeur ni l'objet.
+composer-blocked = Le message n'est pas parti :
+composer-send-anyway = Envoyer quand même
+composer-close-conversation = Clore la conversation avec le patient (il ne pourra plus répondre)
+send-issue-outside = « { $address } » est hors de l'espace de confiance MSSanté : des données de santé n'y partent qu'avec votre accord.
+send-issue-invalid-patient = « { $address } » n'est pas une adresse de patient valide (la clé du matricule INS ne correspond pas) : vérifiez-la sur la carte Vitale ou le résultat INSi.
+send-issue-too-large = Le message pèse { $size }, plus que les { $limit } qu'accepte Mon espace santé.
+send-issue-unlisted = Le domaine de « { $address } » n'est pas dans la liste de l'espace de confiance que Pli connaît.

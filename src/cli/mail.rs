@@ -217,3 +217,134 @@ pub(super) fn search(
     }
     Ok(())
 }
+
+pub(super) fn show(
+    profile: &Profile,
+    name: &str,
+    folder: &str,
+    uid: u32,
+    json: bool,
+    i18n: &I18n,
+) -> Result<(), Failure> {
+    let (_, account) = find_account(profile, name, i18n)?;
+    let mut store = open_store(profile, i18n)?;
+    let folder_row = store
+        .folder(&account.name, folder)
+        .map_err(|error| Failure(error.to_string()))?
+        .ok_or_else(|| {
+            Failure(i18n.t_args(
+                "error-unknown-folder",
+                args!["folder" => folder.to_string()],
+            ))
+        })?;
+    if store
+        .envelope(folder_row.id, uid)
+        .map_err(|error| Failure(error.to_string()))?
+        .is_none()
+    {
+        return Err(Failure(
+            i18n.t_args("error-unknown-message", args!["uid" => uid]),
+        ));
+    }
+    let raw = match store
+        .raw(folder_row.id, uid)
+        .map_err(|error| Failure(error.to_string()))?
+    {
+        Some(raw) => raw,
+        None => {
+            let credentials = credentials(profile, &account, i18n)?;
+            let raw = runtime()?
+                .block_on(crate::mail::sync::fetch_one(
+                    &account,
+                    &credentials,
+                    folder,
+                    uid,
+                ))
+                .map_err(|error| Failure(describe_sync_error(&error, i18n)))?
+                .ok_or_else(|| {
+                    Failure(i18n.t_args("error-unknown-message", args!["uid" => uid]))
+                })?;
+            let text = crate::mail::mime::body_text_for_index(&raw);
+            store
+                .set_raw(folder_row.id, uid, &raw, &text)
+                .map_err(|error| Failure(error.to_string()))?;
+            raw
+        }
+    };
+    let model = crate::mail::mime::read_message(&raw);
+    if json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&model).map_err(|error| Failure(error.to_string()))?
+        );
+    } else {
+        print!("{}", as_text(&model, i18n));
+    }
+    Ok(())
+}
+
+/// The reading model as a terminal shows it: headers, text, attachments, problems.
+fn as_text(model: &crate::mail::mime::ReadingModel, i18n: &I18n) -> String {
+    use crate::mail::mime::{display_subject, Mailbox};
+    let people = |list: &[Mailbox]| {
+        list.iter()
+            .map(|mailbox| match &mailbox.name {
+                Some(name) => format!("{name} <{}>", mailbox.address),
+                None => mailbox.address.clone(),
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let mut out = String::new();
+    let mut header = |label: &str, value: String| {
+        if !value.is_empty() {
+            out.push_str(&format!("{label}: {value}\n"));
+        }
+    };
+    header(&i18n.t("show-from"), people(&model.from));
+    if model.from_patient {
+        header(&i18n.t("show-patient"), i18n.t("show-patient-yes"));
+    }
+    header(&i18n.t("show-to"), people(&model.to));
+    header(&i18n.t("show-cc"), people(&model.cc));
+    header(
+        &i18n.t("show-date"),
+        model
+            .date
+            .map(|date| date.format("%d/%m/%Y %H:%M").to_string())
+            .unwrap_or_default(),
+    );
+    header(&i18n.t("show-subject"), display_subject(&model.subject));
+    if model.headers.closes_conversation {
+        header(
+            &i18n.t("show-conversation"),
+            i18n.t("show-conversation-closed"),
+        );
+    }
+    out.push('\n');
+    out.push_str(&model.text);
+    if !model.text.ends_with('\n') {
+        out.push('\n');
+    }
+    for attachment in &model.attachments {
+        out.push_str(&format!(
+            "[{}] {} ({}, {})\n",
+            attachment.index,
+            attachment.file_name.as_deref().unwrap_or("?"),
+            attachment.content_type,
+            human_size(attachment.size)
+        ));
+    }
+    for problem in &model.problems {
+        out.push_str(&format!("⚠ {problem}\n"));
+    }
+    out
+}
+
+fn human_size(bytes: u64) -> String {
+    match bytes {
+        0..=1023 => format!("{bytes} o"),
+        1024..=1_048_575 => format!("{:.0} Ko", bytes as f64 / 1024.0),
+        _ => format!("{:.1} Mo", bytes as f64 / 1_048_576.0),
+    }
+}

@@ -54,6 +54,25 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// One message as the reader shows it (fetched from the server when not yet stored).
+    Show {
+        name: String,
+        uid: u32,
+        #[arg(long, default_value = "INBOX")]
+        folder: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Check a matricule INS: the verdict, the patient's address, the sex and birth month/year
+    /// it carries (exit status 1 when invalid).
+    #[command(subcommand)]
+    Ins(InsCommand),
+    /// The trust-space domain list ("liste blanche").
+    #[command(subcommand)]
+    Whitelist(WhitelistCommand),
+    /// The trace of the actions on the boxes (ECO.4.1.x).
+    #[command(subcommand)]
+    Trace(TraceCommand),
     /// Full-text search over the stored messages of a box (subject, correspondents, text).
     Search {
         name: String,
@@ -62,6 +81,33 @@ pub enum Command {
         limit: usize,
         #[arg(long)]
         json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum InsCommand {
+    Check {
+        matricule: String,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum WhitelistCommand {
+    /// Install the list from a file (workstations without network access for it).
+    Import { file: PathBuf },
+    /// Download the published list and install it.
+    Refresh,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TraceCommand {
+    /// Write the trace as CSV on standard output.
+    Export {
+        /// Only the lines from this day on (YYYY-MM-DD).
+        #[arg(long)]
+        since: Option<String>,
     },
 }
 
@@ -119,8 +165,12 @@ pub struct AddArgs {
     /// The private key, when the PEM certificate file does not hold it.
     #[arg(long, value_name = "FILE")]
     pub cert_key: Option<PathBuf>,
+    /// A pharmacy's organisational box: patients may write first to send a prescription.
+    #[arg(long)]
+    pub pharmacy: bool,
 }
 
+mod admin;
 mod mail;
 
 /// A failure of a command, already put into words for the user.
@@ -139,6 +189,24 @@ pub fn run(cli_profile: Option<&PathBuf>, command: Command, i18n: &I18n) -> Exit
         .map_err(|detail| Failure(i18n.t_args("error-profile", args!["detail" => detail])))
         .and_then(|profile| match command {
             Command::Account(command) => run_account(&profile, command, i18n),
+            Command::Ins(InsCommand::Check { matricule, json }) => {
+                admin::ins_check(&matricule, json, i18n)
+            }
+            Command::Whitelist(WhitelistCommand::Import { file }) => {
+                admin::whitelist_import(&profile, &file, i18n)
+            }
+            Command::Whitelist(WhitelistCommand::Refresh) => {
+                admin::whitelist_refresh(&profile, i18n)
+            }
+            Command::Trace(TraceCommand::Export { since }) => {
+                admin::trace_export(&profile, since.as_deref(), i18n)
+            }
+            Command::Show {
+                name,
+                uid,
+                folder,
+                json,
+            } => mail::show(&profile, &name, &folder, uid, json, i18n),
             Command::Sync { name, json } => mail::sync(&profile, &name, json, i18n),
             Command::List {
                 name,
@@ -223,6 +291,7 @@ fn add_account(profile: &Profile, add: AddArgs, i18n: &I18n) -> Result<(), Failu
         certificate: add.cert,
         certificate_key: add.cert_key,
         ca_file: add.ca_file,
+        pharmacy: add.pharmacy,
     };
     account
         .validate()
@@ -305,28 +374,99 @@ fn describe_account_error(error: &AccountError, i18n: &I18n) -> String {
     }
 }
 
+/// A box as `pli account list` shows it: its settings, and when this workstation last used it.
+#[derive(serde::Serialize)]
+struct ListedBox<'a> {
+    #[serde(flatten)]
+    account: &'a Account,
+    last_use: Option<String>,
+    last_user: Option<String>,
+    /// "active", "warning" (with the deletion date) or "probably-deleted".
+    activity: &'static str,
+    deletion_date: Option<String>,
+}
+
 fn list_accounts(profile: &Profile, json: bool, i18n: &I18n) -> Result<(), Failure> {
+    use crate::mssante::inactivity::{assess, Activity};
     let loaded = load_boxes(profile, i18n)?;
+    let (settings, _) = crate::settings::Settings::load(&profile.settings_file());
+    // The store exists once a box has been used; before that no box has a last use.
+    let store_file = mail::store_path(profile);
+    let store = store_file
+        .exists()
+        .then(|| crate::mail::store::Store::open(&store_file).ok())
+        .flatten();
+    let now = chrono::Utc::now();
+    let listed: Vec<ListedBox<'_>> = loaded
+        .accounts
+        .iter()
+        .map(|account| {
+            let last = store
+                .as_ref()
+                .and_then(|store| store.last_use(&account.name).ok().flatten());
+            let (activity, deletion_date) = match last
+                .as_ref()
+                .map(|(_, at)| assess(*at, now, &settings.inactivity))
+            {
+                None | Some(Activity::Active) => (
+                    "active",
+                    last.as_ref()
+                        .and_then(|(_, at)| settings.inactivity.deletion_date(*at)),
+                ),
+                Some(Activity::WarningDue { deletion_date }) => ("warning", Some(deletion_date)),
+                Some(Activity::ProbablyDeleted { since }) => ("probably-deleted", Some(since)),
+            };
+            ListedBox {
+                account,
+                last_use: last.as_ref().map(|(_, at)| at.to_rfc3339()),
+                last_user: last.map(|(person, _)| person),
+                activity,
+                deletion_date: deletion_date.map(|date| date.format("%Y-%m-%d").to_string()),
+            }
+        })
+        .collect();
     if json {
-        let text = serde_json::to_string_pretty(&loaded.accounts)
-            .map_err(|error| Failure(error.to_string()))?;
+        let text =
+            serde_json::to_string_pretty(&listed).map_err(|error| Failure(error.to_string()))?;
         println!("{text}");
         return Ok(());
     }
-    if loaded.accounts.is_empty() {
+    if listed.is_empty() {
         println!("{}", i18n.t("account-none"));
     }
-    for account in &loaded.accounts {
+    for entry in &listed {
+        let account = entry.account;
+        let use_text = match (&entry.last_use, &entry.last_user) {
+            (Some(at), Some(person)) => i18n.t_args(
+                "account-last-use",
+                args!["date" => at.get(..10).unwrap_or(at).to_string(), "person" => person.clone()],
+            ),
+            _ => i18n.t("account-never-used"),
+        };
         println!(
-            "{}\t{}\t{}\tIMAP {}\tSMTP {}\t{:?}\t{:?}",
+            "{}\t{}\t{}\tIMAP {}\tSMTP {}\t{:?}\t{:?}\t{}",
             account.name,
             account.kind.code(),
             account.address,
             account.imap,
             account.smtp,
             account.security,
-            account.auth
+            account.auth,
+            use_text
         );
+        match (entry.activity, &entry.deletion_date) {
+            ("warning", Some(date)) => println!(
+                "  ⚠ {}",
+                i18n.t_args("inactivity-warning", args!["date" => date.clone()])
+            ),
+            ("probably-deleted", Some(date)) => {
+                println!(
+                    "  ⚠ {}",
+                    i18n.t_args("inactivity-deleted", args!["date" => date.clone()])
+                )
+            }
+            _ => {}
+        }
     }
     Ok(())
 }

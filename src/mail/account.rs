@@ -189,6 +189,10 @@ pub struct Account {
     /// An authority an administrator trusts for this box on top of IGC-Santé.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ca_file: Option<PathBuf>,
+    /// A pharmacy's (officine's) organisational box: patients may write first to send a
+    /// prescription (SEED).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub pharmacy: bool,
 }
 
 impl Account {
@@ -464,6 +468,23 @@ fn account_from_fields(
     let certificate = optional("certificate").map(PathBuf::from);
     let certificate_key = optional("certificate_key").map(PathBuf::from);
     let ca_file = optional("ca_file").map(PathBuf::from);
+    let pharmacy = match fields
+        .get("pharmacy")
+        .map(|value| (value.get_ref(), line_of(value.span().start)))
+    {
+        None => false,
+        Some((toml::Value::Boolean(pharmacy), _)) => *pharmacy,
+        Some((other, line)) => {
+            problems.push(ConfigProblem {
+                line,
+                message: format!(
+                    "pharmacy: expected true or false, found {}",
+                    other.type_str()
+                ),
+            });
+            false
+        }
+    };
     let security = match get::<Security>(fields, "security", line_of) {
         Some(Ok(security)) => security,
         Some(Err(problem)) => {
@@ -499,6 +520,7 @@ fn account_from_fields(
         "certificate",
         "certificate_key",
         "ca_file",
+        "pharmacy",
     ];
     for (key, value) in fields {
         if !KNOWN.contains(&key.as_str()) {
@@ -523,6 +545,7 @@ fn account_from_fields(
         certificate,
         certificate_key,
         ca_file,
+        pharmacy,
     };
     Ok((account, problems))
 }
@@ -579,6 +602,7 @@ mod tests {
             certificate: None,
             certificate_key: None,
             ca_file: None,
+            pharmacy: false,
         }
     }
 
@@ -591,6 +615,7 @@ mod tests {
         ehpad.kind = BoxKind::Organisational;
         ehpad.security = Security::Tls;
         ehpad.ca_file = Some("/etc/pli/ca.pem".into());
+        ehpad.pharmacy = true;
         save_accounts(&path, &[doctor(), ehpad.clone()]).unwrap();
         let loaded = load_accounts(&path).unwrap();
         assert!(loaded.problems.is_empty(), "{:?}", loaded.problems);

@@ -155,23 +155,27 @@ impl ConnectError {
     }
 
     /// The TLS handshake failed: a refused certificate, something that is not TLS, or another
-    /// TLS error.
-    pub(crate) fn from_handshake(
+    /// TLS error. The cause is looked for along the error's sources, whichever library wrapped it.
+    pub(crate) fn from_tls_failure(
         endpoint: &Endpoint,
         protocol: Protocol,
-        error: std::io::Error,
+        error: &(dyn std::error::Error + 'static),
     ) -> Self {
-        if let Some(problem) = CertificateProblem::find_in(&error) {
+        if let Some(problem) = CertificateProblem::find_in(error) {
             return ConnectError::Certificate {
                 endpoint: endpoint.clone(),
                 problem,
             };
         }
-        let reason = error.to_string();
-        if reason.contains("corrupt message")
-            || reason.contains("InvalidContentType")
-            || reason.contains("invalid")
-        {
+        // A peer that answers the handshake with something that is not TLS (a plaintext
+        // greeting, another protocol) is on the wrong port; it is not a TLS failure.
+        let not_tls = causes(error).any(|cause| {
+            matches!(
+                cause.downcast_ref::<rustls::Error>(),
+                Some(rustls::Error::InvalidMessage(_) | rustls::Error::InappropriateMessage { .. })
+            )
+        });
+        if not_tls {
             return ConnectError::NotTheProtocol {
                 endpoint: endpoint.clone(),
                 protocol,
@@ -180,9 +184,27 @@ impl ConnectError {
         }
         ConnectError::Tls {
             endpoint: endpoint.clone(),
-            reason,
+            reason: error.to_string(),
         }
     }
+}
+
+/// An error and its sources, looking inside `io::Error`s, which hide their cause from `source`.
+pub(crate) fn causes<'a>(
+    error: &'a (dyn std::error::Error + 'static),
+) -> impl Iterator<Item = &'a (dyn std::error::Error + 'static)> {
+    let mut next = Some(error);
+    std::iter::from_fn(move || {
+        let current = next?;
+        next = match current
+            .downcast_ref::<std::io::Error>()
+            .and_then(|io| io.get_ref())
+        {
+            Some(inner) => Some(inner as &(dyn std::error::Error + 'static)),
+            None => current.source(),
+        };
+        Some(current)
+    })
 }
 
 /// Loads the trust of a box; kept here so IMAP and SMTP apply the same rule.

@@ -48,15 +48,38 @@ pub fn choose(tls: &[SrvRecord], starttls: &[SrvRecord]) -> Option<(Endpoint, Se
         .or_else(|| pick(starttls).map(|endpoint| (endpoint, Security::Starttls)))
 }
 
-/// Asks DNS for `_imaps._tcp`, `_imap._tcp`, `_submissions._tcp` and `_submission._tcp`.
+/// Asks the system's name servers for `_imaps._tcp`, `_imap._tcp`, `_submissions._tcp` and
+/// `_submission._tcp`.
 pub async fn discover(address: &str) -> Result<Discovered, DiscoverError> {
+    let resolver = TokioResolver::builder_tokio()
+        .map_err(|error| DiscoverError::Resolver(error.to_string()))?
+        .build();
+    discover_with(address, resolver).await
+}
+
+/// The same, asking one given name server (a site's own, or the tests').
+pub async fn discover_using(
+    address: &str,
+    nameserver: std::net::SocketAddr,
+) -> Result<Discovered, DiscoverError> {
+    use hickory_resolver::config::{NameServerConfigGroup, ResolverConfig};
+    use hickory_resolver::name_server::TokioConnectionProvider;
+    let servers =
+        NameServerConfigGroup::from_ips_clear(&[nameserver.ip()], nameserver.port(), true);
+    let config = ResolverConfig::from_parts(None, Vec::new(), servers);
+    let resolver =
+        TokioResolver::builder_with_config(config, TokioConnectionProvider::default()).build();
+    discover_with(address, resolver).await
+}
+
+async fn discover_with(
+    address: &str,
+    resolver: TokioResolver,
+) -> Result<Discovered, DiscoverError> {
     let domain = domain_of(address);
     if domain.is_empty() || !domain.contains('.') {
         return Err(DiscoverError::NotAnAddress(address.to_string()));
     }
-    let resolver = TokioResolver::builder_tokio()
-        .map_err(|error| DiscoverError::Resolver(error.to_string()))?
-        .build();
     let lookup = |service: &'static str| {
         let resolver = resolver.clone();
         let name = format!("{service}._tcp.{domain}.");

@@ -53,50 +53,49 @@ pub async fn connect(
     })?;
 
     let tcp = with_timeout(endpoint, tcp_connect(endpoint)).await?;
-    let client =
-        match account.security {
-            Security::Tls => {
-                let tls = with_timeout(endpoint, async {
-                    connector.connect(server_name, tcp).await.map_err(|error| {
-                        ConnectError::from_handshake(endpoint, Protocol::Imap, error)
-                    })
+    let client = match account.security {
+        Security::Tls => {
+            let tls = with_timeout(endpoint, async {
+                connector.connect(server_name, tcp).await.map_err(|error| {
+                    ConnectError::from_tls_failure(endpoint, Protocol::Imap, &error)
                 })
-                .await?;
-                let mut client = Client::new(tls);
-                with_timeout(endpoint, read_greeting(&mut client, endpoint)).await?;
-                client
+            })
+            .await?;
+            let mut client = Client::new(tls);
+            with_timeout(endpoint, read_greeting(&mut client, endpoint)).await?;
+            client
+        }
+        Security::Starttls => {
+            let mut plain = Client::new(tcp);
+            with_timeout(endpoint, read_greeting(&mut plain, endpoint)).await?;
+            let capabilities =
+                with_timeout(endpoint, ask_capabilities(&mut plain, endpoint)).await?;
+            if !capabilities
+                .iter()
+                .any(|c| c.eq_ignore_ascii_case("STARTTLS"))
+            {
+                return Err(ConnectError::StartTlsMissing {
+                    endpoint: endpoint.clone(),
+                });
             }
-            Security::Starttls => {
-                let mut plain = Client::new(tcp);
-                with_timeout(endpoint, read_greeting(&mut plain, endpoint)).await?;
-                let capabilities =
-                    with_timeout(endpoint, ask_capabilities(&mut plain, endpoint)).await?;
-                if !capabilities
-                    .iter()
-                    .any(|c| c.eq_ignore_ascii_case("STARTTLS"))
-                {
-                    return Err(ConnectError::StartTlsMissing {
-                        endpoint: endpoint.clone(),
-                    });
-                }
-                with_timeout(endpoint, async {
-                    plain
-                        .run_command_and_check_ok("STARTTLS", None)
-                        .await
-                        .map_err(|error| server_error(endpoint, error))
+            with_timeout(endpoint, async {
+                plain
+                    .run_command_and_check_ok("STARTTLS", None)
+                    .await
+                    .map_err(|error| server_error(endpoint, error))
+            })
+            .await?;
+            let tcp = plain.into_inner();
+            let tls = with_timeout(endpoint, async {
+                connector.connect(server_name, tcp).await.map_err(|error| {
+                    ConnectError::from_tls_failure(endpoint, Protocol::Imap, &error)
                 })
-                .await?;
-                let tcp = plain.into_inner();
-                let tls = with_timeout(endpoint, async {
-                    connector.connect(server_name, tcp).await.map_err(|error| {
-                        ConnectError::from_handshake(endpoint, Protocol::Imap, error)
-                    })
-                })
-                .await?;
-                // After STARTTLS the server sends no new greeting.
-                Client::new(tls)
-            }
-        };
+            })
+            .await?;
+            // After STARTTLS the server sends no new greeting.
+            Client::new(tls)
+        }
+    };
 
     let mut session = with_timeout(endpoint, sign_in(client, credentials, endpoint)).await?;
     let capabilities = with_timeout(endpoint, async {

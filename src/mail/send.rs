@@ -12,7 +12,10 @@ use lettre::message::{Attachment, Mailbox, MultiPart, SinglePart};
 use super::account::Account;
 use super::connect::{ConnectError, Credentials};
 use super::smtp::{self, RawCommand};
-use super::store::{OutboxState, Outgoing, Role, Store, StoreError};
+use super::store::{OutboxState, Outgoing, Role, Store, StoreError, TraceAction};
+use crate::mssante::address::{check_send, classify, AddressClass, SendCheck, SendIssue};
+use crate::mssante::headers::{outgoing_headers, ProductReference};
+use crate::mssante::whitelist::TrustList;
 
 /// How long one submission may take before it is abandoned and retried later; lettre's own
 /// timeout covers only the connection.
@@ -56,6 +59,25 @@ pub enum SendError {
     SentCopy(String),
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// A rule of the trust space stops the message; the composer shows each issue.
+    #[error("the message cannot leave as it is: {}", describe_issues(.0))]
+    Blocked(SendCheck),
+}
+
+fn describe_issues(check: &SendCheck) -> String {
+    check
+        .issues()
+        .iter()
+        .map(|issue| match issue {
+            SendIssue::OutsideTrustSpace { address } => format!("{address} is outside the MSSanté trust space"),
+            SendIssue::InvalidPatientAddress { address, reason } => format!("{address}: {reason}"),
+            SendIssue::TooLargeForPatient { size, limit } => {
+                format!("the message weighs {size} bytes, more than the {limit} Mon espace santé accepts")
+            }
+            SendIssue::UnlistedDomain { address } => format!("{address} is not in the trust-space list"),
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 fn mailbox(name: Option<&str>, address: &str) -> Result<Mailbox, SendError> {
@@ -144,19 +166,78 @@ pub fn build(draft: &Draft) -> Result<(String, Vec<u8>), SendError> {
     Ok((message_id, message.formatted()))
 }
 
-/// Builds the message and puts it in the outbox; returns its outbox id and Message-ID.
+/// What the MSSanté rules need to know to let a message leave.
+pub struct SendPolicy<'a> {
+    /// The product reference declared to the ANS, for `X-MSS-NIL` (ECO.2.4.3).
+    pub product_reference: &'a ProductReference,
+    pub trust_list: &'a TrustList,
+    /// The user saw the warning about recipients outside the trust space and chose to send.
+    pub outside_confirmed: bool,
+    /// The professional closes the patient conversation (`X-MSS-MES: FIN`, ECO.2.2.8).
+    pub closes_conversation: bool,
+}
+
+/// Checks the message against the rules of the trust space, adds the MSSanté headers, puts it
+/// in the outbox and records the patient conversations it opens or closes. Nothing reaches the
+/// outbox without passing here.
+///
+/// Returns the outbox id, the Message-ID and the bytes that will leave.
 pub fn queue(
     store: &Store,
     account: &Account,
     draft: &Draft,
+    policy: &SendPolicy<'_>,
 ) -> Result<(i64, String, Vec<u8>), SendError> {
-    let (message_id, raw) = build(draft)?;
+    let mut draft = draft.clone();
+    for (name, value) in
+        outgoing_headers(policy.product_reference, policy.closes_conversation, None)
+    {
+        draft
+            .extra_headers
+            .retain(|(known, _)| !known.eq_ignore_ascii_case(name));
+        draft.extra_headers.push((name.to_string(), value));
+    }
+    let (message_id, raw) = build(&draft)?;
     let recipients: Vec<String> = draft
         .to
         .iter()
         .chain(&draft.cc)
         .map(|a| a.trim().to_string())
         .collect();
+
+    let check = check_send(
+        recipients.iter().map(String::as_str),
+        raw.len() as u64,
+        policy.trust_list,
+    );
+    if !check.may_send(policy.outside_confirmed) {
+        return Err(SendError::Blocked(check));
+    }
+    if check.needs_confirmation() {
+        // The trace names the domains only: a patient's or a person's address is not needed
+        // to prove the override.
+        let outside: Vec<String> = check
+            .issues()
+            .iter()
+            .filter_map(|issue| match issue {
+                SendIssue::OutsideTrustSpace { address } => {
+                    Some(crate::mail::account::domain_of(address))
+                }
+                _ => None,
+            })
+            .collect();
+        store.trace(
+            &account.name,
+            TraceAction::Override,
+            &format!(
+                "send {message_id} outside the trust space to {}",
+                outside.join(", ")
+            ),
+            "confirmed by the user",
+            true,
+        )?;
+    }
+
     let id = store.enqueue(
         &account.name,
         &message_id,
@@ -165,6 +246,13 @@ pub fn queue(
         &recipients,
         draft.delivery_notification,
     )?;
+    for recipient in &recipients {
+        if let AddressClass::Patient(patient) = classify(recipient, policy.trust_list) {
+            let mut conversation = store.conversation(&account.name, &patient)?;
+            conversation.professional_sent(&message_id, policy.closes_conversation);
+            store.save_conversation(&account.name, &patient, &conversation)?;
+        }
+    }
     Ok((id, message_id, raw))
 }
 
@@ -204,12 +292,28 @@ pub async fn submit_queued(
     }
     let mut connection = smtp::connect(account, credentials).await?;
     for message in &queued {
+        // The trace names the message and how many received it, not who: addresses of patients
+        // carry their INS.
+        let request = format!(
+            "MAIL FROM:<{}> RCPT TO: {} recipient(s) {}",
+            message.mail_from,
+            message.recipients.len(),
+            message.message_id
+        );
         match tokio::time::timeout(SEND_TIMEOUT, submit(&mut connection, message)).await {
-            Ok(Ok(())) => {
+            Ok(Ok(answer)) => {
                 store.set_outbox_state(message.id, OutboxState::Accepted)?;
+                store.trace(&account.name, TraceAction::Send, &request, &answer, true)?;
                 report.submitted += 1;
             }
             Ok(Err(error)) => {
+                store.trace(
+                    &account.name,
+                    TraceAction::Send,
+                    &request,
+                    &error.to_string(),
+                    false,
+                )?;
                 store.outbox_failed(message.id, &error.to_string())?;
                 report.failed += 1;
                 // A refusal concerns that message only; anything else ends this pass.
@@ -248,7 +352,7 @@ pub async fn copy_accepted(
 async fn submit(
     connection: &mut smtp::SmtpConnection,
     message: &Outgoing,
-) -> Result<(), SendError> {
+) -> Result<String, SendError> {
     let endpoint = connection.endpoint().clone();
     let refused = |error: lettre::transport::smtp::Error| {
         if error.is_permanent() {
@@ -282,8 +386,12 @@ async fn submit(
         .command(RawCommand("DATA".into()))
         .await
         .map_err(refused)?;
-    inner.message(&message.raw).await.map_err(refused)?;
-    Ok(())
+    let answer = inner.message(&message.raw).await.map_err(refused)?;
+    Ok(format!(
+        "{} {}",
+        answer.code(),
+        answer.message().collect::<Vec<_>>().join(" ")
+    ))
 }
 
 /// Appends the accepted messages to Sent, unless a copy with the same Message-ID is already
@@ -298,7 +406,23 @@ async fn copy_to_sent(
         .folder_with_role(&account.name, Role::Sent)?
         .map(|folder| folder.name)
         .unwrap_or_else(|| "Sent".to_string());
-    let mut connection = super::imap::connect(account, credentials).await?;
+    let request = format!("sign-in to copy to {sent} on {}", account.imap);
+    let mut connection = match super::imap::connect(account, credentials).await {
+        Ok(connection) => {
+            store.trace(&account.name, TraceAction::Login, &request, "OK", true)?;
+            connection
+        }
+        Err(error) => {
+            store.trace(
+                &account.name,
+                TraceAction::Login,
+                &request,
+                &error.to_string(),
+                false,
+            )?;
+            return Err(error.into());
+        }
+    };
     let session = &mut connection.session;
     session
         .select(&sent)

@@ -15,7 +15,9 @@ use lettre::transport::smtp::extension::ClientId;
 use lettre::transport::smtp::response::Response;
 
 use super::account::{Account, Endpoint, Security};
-use super::connect::{trust_for, with_timeout, ConnectError, Credentials, Protocol, STEP_TIMEOUT};
+use super::connect::{
+    causes, trust_for, with_timeout, ConnectError, Credentials, Protocol, STEP_TIMEOUT,
+};
 use super::tls::{smtp_parameters, CertificateProblem};
 
 /// A signed-in submission session and the extensions the server announced.
@@ -217,25 +219,16 @@ pub(crate) fn map_error(
     endpoint: &Endpoint,
     error: lettre::transport::smtp::Error,
 ) -> ConnectError {
-    if let Some(problem) = CertificateProblem::find_in(&error) {
-        return ConnectError::Certificate {
-            endpoint: endpoint.clone(),
-            problem,
-        };
-    }
+    use std::io::ErrorKind;
     if error.is_timeout() {
         return ConnectError::TimedOut {
             endpoint: endpoint.clone(),
         };
     }
-    let detail = error.to_string();
-    if error.is_tls() {
-        return ConnectError::from_handshake(
-            endpoint,
-            Protocol::Smtp,
-            std::io::Error::other(detail),
-        );
+    if error.is_tls() || CertificateProblem::find_in(&error).is_some() {
+        return ConnectError::from_tls_failure(endpoint, Protocol::Smtp, &error);
     }
+    let detail = error.to_string();
     // lettre's "response" errors are answers it could not parse: not an SMTP server.
     if error.is_response() {
         return ConnectError::NotTheProtocol {
@@ -250,28 +243,27 @@ pub(crate) fn map_error(
             detail,
         };
     }
-    if detail.contains("refused") || detail.contains("resolve") || detail.contains("unreachable") {
-        return ConnectError::Unreachable {
-            endpoint: endpoint.clone(),
-            reason: detail,
-        };
+    // An implicit-TLS connection to a plaintext port fails inside the handshake with an I/O
+    // error that carries rustls' verdict.
+    let tls_inside = causes(&error).any(|cause| cause.downcast_ref::<rustls::Error>().is_some());
+    if tls_inside {
+        return ConnectError::from_tls_failure(endpoint, Protocol::Smtp, &error);
     }
-    if detail.contains("corrupt") || detail.contains("InvalidContentType") {
-        return ConnectError::NotTheProtocol {
+    let network = causes(&error)
+        .find_map(|cause| cause.downcast_ref::<std::io::Error>())
+        .map(std::io::Error::kind);
+    match network {
+        Some(ErrorKind::TimedOut) => ConnectError::TimedOut {
             endpoint: endpoint.clone(),
-            protocol: Protocol::Smtp,
-            detail: "the server does not speak TLS on this port".into(),
-        };
-    }
-    if detail.contains("parse") || detail.contains("Parse") {
-        return ConnectError::NotTheProtocol {
+        },
+        Some(ErrorKind::InvalidData) => ConnectError::NotTheProtocol {
             endpoint: endpoint.clone(),
             protocol: Protocol::Smtp,
             detail,
-        };
-    }
-    ConnectError::Unreachable {
-        endpoint: endpoint.clone(),
-        reason: detail,
+        },
+        _ => ConnectError::Unreachable {
+            endpoint: endpoint.clone(),
+            reason: detail,
+        },
     }
 }

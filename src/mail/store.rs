@@ -11,7 +11,8 @@ use rusqlite::{params, Connection, OptionalExtension, Transaction};
 
 /// Forward-only migrations: index = the schema version it leads to, minus one. Never edit a
 /// released entry; append a new one.
-const MIGRATIONS: &[&str] = &[r#"
+const MIGRATIONS: &[&str] = &[
+    r#"
 CREATE TABLE folder (
     id INTEGER PRIMARY KEY,
     account TEXT NOT NULL,
@@ -74,7 +75,40 @@ CREATE TABLE pending_action (
     target TEXT,
     created INTEGER NOT NULL
 ) STRICT;
-"#];
+"#,
+    r#"
+CREATE TABLE trace (
+    id INTEGER PRIMARY KEY,
+    at INTEGER NOT NULL,
+    workstation_user TEXT NOT NULL,
+    account TEXT NOT NULL,
+    action TEXT NOT NULL,
+    request TEXT NOT NULL,
+    answer TEXT NOT NULL,
+    ok INTEGER NOT NULL
+) STRICT;
+CREATE INDEX trace_by_time ON trace (at);
+
+CREATE TABLE box_use (
+    account TEXT NOT NULL,
+    person TEXT NOT NULL,
+    last_use INTEGER NOT NULL,
+    PRIMARY KEY (account, person)
+) STRICT;
+
+CREATE TABLE patient_conversation (
+    account TEXT NOT NULL,
+    ins TEXT NOT NULL,
+    conversation TEXT NOT NULL,
+    PRIMARY KEY (account, ins)
+) STRICT;
+
+ALTER TABLE message ADD COLUMN patient_kind TEXT;
+"#,
+];
+
+mod journal;
+pub use journal::{PatientKind, TraceAction, TraceEntry};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -443,6 +477,56 @@ impl Store {
 
     /// Keeps the raw message and indexes its text (subject, correspondents, body).
     pub fn set_raw(&mut self, folder: i64, uid: u32, raw: &[u8], body_text: &str) -> Result<()> {
+        self.connection.execute(
+            "UPDATE message SET raw = ?3 WHERE folder_id = ?1 AND uid = ?2",
+            params![folder, uid, raw],
+        )?;
+        self.index_text(folder, uid, body_text)
+    }
+
+    /// Makes room for a raw message of `size` bytes that arrives in pieces, so a large message
+    /// never has to be held whole in memory: write each piece with `write_raw_piece`, then
+    /// `index_raw` when it is complete.
+    pub fn reserve_raw(&self, folder: i64, uid: u32, size: usize) -> Result<()> {
+        self.connection.execute(
+            "UPDATE message SET raw = zeroblob(?3) WHERE folder_id = ?1 AND uid = ?2",
+            params![folder, uid, size as i64],
+        )?;
+        Ok(())
+    }
+
+    /// Writes one piece of a reserved raw message at its offset.
+    pub fn write_raw_piece(
+        &self,
+        folder: i64,
+        uid: u32,
+        offset: usize,
+        piece: &[u8],
+    ) -> Result<()> {
+        let id: i64 = self.connection.query_row(
+            "SELECT id FROM message WHERE folder_id = ?1 AND uid = ?2",
+            params![folder, uid],
+            |row| row.get(0),
+        )?;
+        let mut blob = self
+            .connection
+            .blob_open(rusqlite::MAIN_DB, "message", "raw", id, false)?;
+        blob.write_at(piece, offset)?;
+        Ok(())
+    }
+
+    /// Shrinks a reserved raw message to what really arrived (the server's announced size may
+    /// differ by a few bytes from the bytes it sends).
+    pub fn truncate_raw(&self, folder: i64, uid: u32, size: usize) -> Result<()> {
+        self.connection.execute(
+            "UPDATE message SET raw = substr(raw, 1, ?3) WHERE folder_id = ?1 AND uid = ?2",
+            params![folder, uid, size as i64],
+        )?;
+        Ok(())
+    }
+
+    /// Indexes the text of a message whose raw bytes are stored.
+    pub fn index_text(&mut self, folder: i64, uid: u32, body_text: &str) -> Result<()> {
         let transaction = self.connection.transaction()?;
         let row: Option<(i64, String, String, String, String)> = transaction
             .query_row(
@@ -452,10 +536,6 @@ impl Store {
             )
             .optional()?;
         if let Some((id, subject, from_name, from_address, recipients)) = row {
-            transaction.execute(
-                "UPDATE message SET raw = ?2 WHERE id = ?1",
-                params![id, raw],
-            )?;
             transaction.execute("DELETE FROM message_text WHERE rowid = ?1", params![id])?;
             transaction.execute(
                 "INSERT INTO message_text (rowid, subject, correspondents, body) VALUES (?1, ?2, ?3, ?4)",
@@ -857,7 +937,10 @@ fn envelope_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Envelope> {
     envelope_from_row_at(row, 0)
 }
 
-fn envelope_from_row_at(row: &rusqlite::Row<'_>, first: usize) -> rusqlite::Result<Envelope> {
+pub(crate) fn envelope_from_row_at(
+    row: &rusqlite::Row<'_>,
+    first: usize,
+) -> rusqlite::Result<Envelope> {
     let at = |offset: usize| first + offset;
     Ok(Envelope {
         uid: row.get(at(0))?,
@@ -1030,6 +1113,30 @@ mod tests {
         assert_eq!(actions[1].kind, ActionKind::Move { to: "Trash".into() });
         store.action_done(actions[0].id).unwrap();
         assert_eq!(store.pending_actions("cabinet").unwrap().len(), 1);
+    }
+
+    #[test]
+    fn a_large_message_is_stored_piece_by_piece() {
+        let mut store = Store::in_memory().unwrap();
+        let inbox = store
+            .upsert_folder("cabinet", "INBOX", Some(Role::Inbox))
+            .unwrap();
+        store
+            .insert_envelopes(inbox.id, &[envelope(1, "Scanner", "Dr Noël", 1)])
+            .unwrap();
+        let original: Vec<u8> = (0..3_000_000u32).map(|i| (i % 251) as u8).collect();
+        store.reserve_raw(inbox.id, 1, original.len() + 10).unwrap();
+        for (index, piece) in original.chunks(1 << 20).enumerate() {
+            store
+                .write_raw_piece(inbox.id, 1, index << 20, piece)
+                .unwrap();
+        }
+        store.truncate_raw(inbox.id, 1, original.len()).unwrap();
+        store
+            .index_text(inbox.id, 1, "compte rendu du scanner thoracique")
+            .unwrap();
+        assert_eq!(store.raw(inbox.id, 1).unwrap().unwrap(), original);
+        assert_eq!(store.search("cabinet", "thoracique", 5).unwrap().len(), 1);
     }
 
     #[test]

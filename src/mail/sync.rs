@@ -14,7 +14,12 @@ use mail_parser::{MessageParser, MimeHeaders};
 use super::account::Account;
 use super::connect::{ConnectError, Credentials};
 use super::imap::{self, ImapSession};
-use super::store::{ActionKind, Envelope, Flags, Folder, Role, Store, StoreError};
+use super::store::{
+    ActionKind, Envelope, Flags, Folder, PatientKind, Role, Store, StoreError, TraceAction,
+};
+use crate::mssante::address::{classify, AddressClass};
+use crate::mssante::conversation::{MailboxRole, PatientMessage, PatientMessageKind};
+use crate::mssante::whitelist::TrustList;
 
 /// The first batch is small so that the newest messages show at once; later batches are larger
 /// so that a 100,000-message box does not cost 2,000 round trips.
@@ -70,7 +75,28 @@ pub async fn sync_account(
     store: &mut Store,
     progress: &mut (dyn FnMut(Progress) + Send),
 ) -> Result<SyncReport, SyncError> {
-    let mut connection = imap::connect(account, credentials).await?;
+    let mut connection = match imap::connect(account, credentials).await {
+        Ok(connection) => {
+            store.trace(
+                &account.name,
+                TraceAction::Login,
+                &login_request(account, credentials),
+                "OK",
+                true,
+            )?;
+            connection
+        }
+        Err(error) => {
+            store.trace(
+                &account.name,
+                TraceAction::Login,
+                &login_request(account, credentials),
+                &error.to_string(),
+                false,
+            )?;
+            return Err(error.into());
+        }
+    };
     let condstore = connection.has_capability("CONDSTORE");
     let session = &mut connection.session;
     let mut report = SyncReport {
@@ -83,11 +109,79 @@ pub async fn sync_account(
         progress(Progress::Folder {
             name: folder.name.clone(),
         });
-        sync_folder(session, store, &folder, condstore, &mut report, progress).await?;
+        sync_folder(
+            session,
+            store,
+            account,
+            &folder,
+            condstore,
+            &mut report,
+            progress,
+        )
+        .await?;
         report.folders += 1;
     }
     let _ = session.logout().await;
     Ok(report)
+}
+
+/// What a sign-in asks of the server, for the trace: the method and the login, never the secret.
+fn login_request(account: &Account, credentials: &Credentials) -> String {
+    let method = match credentials {
+        Credentials::Password { .. } => "LOGIN",
+        Credentials::Token { .. } => "AUTHENTICATE XOAUTH2",
+        Credentials::Certificate { .. } => "AUTHENTICATE EXTERNAL",
+    };
+    format!("{method} {} on {}", account.login_name(), account.imap)
+}
+
+/// Sorts the new messages from patients (SEED: only the professional starts a conversation;
+/// a pharmacy box receives the prescriptions patients send first).
+fn classify_patient_messages(
+    store: &mut Store,
+    account: &Account,
+    folder: &Folder,
+    envelopes: &[Envelope],
+) -> Result<(), SyncError> {
+    let role = if account.pharmacy {
+        MailboxRole::Pharmacy
+    } else {
+        MailboxRole::Standard
+    };
+    for envelope in envelopes {
+        let Ok(AddressClass::Patient(patient)) = patient_of(&envelope.from_address) else {
+            continue;
+        };
+        let references: Vec<&str> = envelope
+            .references
+            .as_deref()
+            .map(|r| r.split_whitespace().collect())
+            .unwrap_or_default();
+        let message = PatientMessage {
+            message_id: envelope.message_id.as_deref(),
+            in_reply_to: envelope.in_reply_to.as_deref(),
+            references: &references,
+        };
+        let mut conversation = store.conversation(&account.name, &patient)?;
+        let kind = match conversation.patient_message(&message, role) {
+            PatientMessageKind::Reply => PatientKind::Reply,
+            PatientMessageKind::Unsolicited => PatientKind::Unsolicited,
+            PatientMessageKind::Prescription => PatientKind::Prescription,
+        };
+        store.save_conversation(&account.name, &patient, &conversation)?;
+        store.set_patient_kind(folder.id, envelope.uid, kind)?;
+    }
+    Ok(())
+}
+
+fn patient_of(address: &str) -> Result<AddressClass, ()> {
+    if !address
+        .to_ascii_lowercase()
+        .ends_with("@patient.mssante.fr")
+    {
+        return Err(());
+    }
+    Ok(classify(address, &TrustList::default()))
 }
 
 /// Lists the folders, records their special use, forgets those gone from the server.
@@ -137,6 +231,7 @@ pub async fn list_folders(
 pub async fn sync_folder(
     session: &mut ImapSession,
     store: &mut Store,
+    account: &Account,
     folder: &Folder,
     condstore: bool,
     report: &mut SyncReport,
@@ -199,6 +294,9 @@ pub async fn sync_folder(
     for chunk in chunks_of_growing_size(&new, &mut batch_size) {
         let envelopes = fetch_envelopes(session, chunk).await?;
         store.insert_envelopes(folder.id, &envelopes)?;
+        if folder.role == Some(Role::Inbox) {
+            classify_patient_messages(store, account, folder, &envelopes)?;
+        }
         done += chunk.len();
         report.new_messages += envelopes.len();
         progress(Progress::Envelopes {
@@ -405,9 +503,51 @@ pub async fn replay_actions(
             }
             ActionKind::Move { to } => session.uid_mv(&uid, to).await,
         };
+        let (trace_action, request) = match &action.kind {
+            ActionKind::SetFlag { flag, on } => {
+                let kind = if *flag == Flags::SEEN {
+                    TraceAction::Read
+                } else {
+                    TraceAction::Flag
+                };
+                (
+                    kind,
+                    format!(
+                        "UID STORE {uid} {}FLAGS ({})",
+                        if *on { '+' } else { '-' },
+                        flag_name(*flag)
+                    ),
+                )
+            }
+            ActionKind::Move { to } => {
+                let trash = store
+                    .folder_with_role(account, Role::Trash)?
+                    .map(|folder| folder.name);
+                let kind = if trash.as_deref() == Some(to.as_str()) {
+                    TraceAction::Delete
+                } else {
+                    TraceAction::Move
+                };
+                (
+                    kind,
+                    format!("UID MOVE {uid} {to} (from {})", action.folder),
+                )
+            }
+        };
         match result {
-            Ok(()) => replayed += 1,
-            Err(async_imap::error::Error::No(_)) => {}
+            Ok(()) => {
+                replayed += 1;
+                store.trace(account, trace_action, &request, "OK", true)?;
+            }
+            Err(async_imap::error::Error::No(answer)) => {
+                store.trace(
+                    account,
+                    trace_action,
+                    &request,
+                    &format!("NO {answer}"),
+                    false,
+                )?;
+            }
             Err(error) => return Err(error.into()),
         }
         store.action_done(action.id)?;
@@ -423,6 +563,100 @@ fn flag_name(flag: u8) -> &'static str {
         Flags::DELETED => "\\Deleted",
         _ => "\\Draft",
     }
+}
+
+/// Bodies above this size are fetched in pieces of this size, straight into the store, so a
+/// 20 MB scan attached to a message never sits whole in memory while it downloads.
+pub const BODY_PIECE: usize = 1 << 20;
+/// The background fetch takes bodies up to this size; larger ones are fetched when opened.
+pub const BACKGROUND_BODY_LIMIT: u32 = 2 << 20;
+/// Bodies larger than this are stored but their text is not indexed (reading them whole to
+/// index them would cost the memory the piecewise fetch saves).
+pub const INDEX_BODY_LIMIT: usize = 4 << 20;
+
+/// Fetches the body of one message into the store, in pieces when it is large, and indexes
+/// its text with `index_text`. Returns the stored size.
+pub async fn fetch_body(
+    session: &mut ImapSession,
+    store: &mut Store,
+    folder: &Folder,
+    uid: u32,
+    announced_size: u32,
+    index_text: &(dyn Fn(&[u8]) -> String + Sync),
+) -> Result<usize, SyncError> {
+    let announced = announced_size as usize;
+    if announced <= BODY_PIECE {
+        let Some(raw) = fetch_raw(session, uid).await? else {
+            return Ok(0);
+        };
+        store.set_raw(folder.id, uid, &raw, &index_text(&raw))?;
+        return Ok(raw.len());
+    }
+    store.reserve_raw(folder.id, uid, announced)?;
+    let mut offset = 0;
+    loop {
+        let query = format!("(UID BODY.PEEK[]<{offset}.{BODY_PIECE}>)");
+        let fetches: Vec<Fetch> = session
+            .uid_fetch(uid.to_string(), &query)
+            .await?
+            .try_collect()
+            .await?;
+        let piece = fetches
+            .iter()
+            .find(|fetch| fetch.uid == Some(uid))
+            .and_then(|fetch| fetch.body().map(<[u8]>::to_vec))
+            .unwrap_or_default();
+        if piece.is_empty() {
+            break;
+        }
+        if offset + piece.len() > announced {
+            // The server sends more than it announced: keep everything, whole.
+            let mut raw = store.raw(folder.id, uid)?.unwrap_or_default();
+            raw.truncate(offset);
+            raw.extend_from_slice(&piece);
+            store.set_raw(folder.id, uid, &raw, "")?;
+        } else {
+            store.write_raw_piece(folder.id, uid, offset, &piece)?;
+        }
+        offset += piece.len();
+        if piece.len() < BODY_PIECE {
+            break;
+        }
+    }
+    store.truncate_raw(folder.id, uid, offset)?;
+    if offset <= INDEX_BODY_LIMIT {
+        if let Some(raw) = store.raw(folder.id, uid)? {
+            store.index_text(folder.id, uid, &index_text(&raw))?;
+        }
+    }
+    Ok(offset)
+}
+
+/// Fetches the bodies still missing in a folder, newest first, up to `limit` messages and
+/// `BACKGROUND_BODY_LIMIT` each: what the worker does after a sync so that the reader opens
+/// recent mail without waiting, even offline.
+pub async fn fetch_missing_bodies(
+    session: &mut ImapSession,
+    store: &mut Store,
+    folder: &Folder,
+    limit: usize,
+    index_text: &(dyn Fn(&[u8]) -> String + Sync),
+) -> Result<usize, SyncError> {
+    let missing = store.missing_bodies(folder.id, BACKGROUND_BODY_LIMIT, limit)?;
+    if missing.is_empty() {
+        return Ok(0);
+    }
+    session.examine(&folder.name).await?;
+    let mut fetched = 0;
+    for uid in missing {
+        let size = store
+            .envelope(folder.id, uid)?
+            .map(|envelope| envelope.size)
+            .unwrap_or(0);
+        fetch_body(session, store, folder, uid, size, index_text).await?;
+        fetched += 1;
+    }
+    Ok(fetched)
 }
 
 /// Connects and fetches one message (for the reader and `pli show`).

@@ -99,21 +99,9 @@ impl CertificateProblem {
 
     /// Looks through an error and its sources for a refused certificate.
     pub fn find_in(error: &(dyn std::error::Error + 'static)) -> Option<Self> {
-        let mut current = Some(error);
-        while let Some(error) = current {
-            if let Some(rustls_error) = error.downcast_ref::<rustls::Error>() {
-                return Self::from_rustls(rustls_error);
-            }
-            if let Some(io_error) = error.downcast_ref::<std::io::Error>() {
-                if let Some(inner) = io_error.get_ref() {
-                    if let Some(problem) = Self::find_in(inner) {
-                        return Some(problem);
-                    }
-                }
-            }
-            current = error.source();
-        }
-        None
+        super::connect::causes(error)
+            .find_map(|cause| cause.downcast_ref::<rustls::Error>())
+            .and_then(Self::from_rustls)
     }
 }
 

@@ -11,15 +11,21 @@ use tokio::sync::mpsc;
 use super::account::Account;
 use super::connect::{ConnectError, Credentials};
 use super::imap::{self, ImapSession};
+use super::mime::body_text_for_index;
 use super::send::{flush_outbox, SendError};
 use super::store::{Role, Store};
-use super::sync::{sync_account, sync_folder, Progress, SyncError, SyncReport};
+use super::sync::{
+    fetch_missing_bodies, sync_account, sync_folder, Progress, SyncError, SyncReport,
+};
 
 /// How long one IDLE may last before DONE is sent and the connection checked (RFC 2177 asks
 /// clients to re-issue IDLE at least every 29 minutes; shorter survives NAT timeouts).
 pub const IDLE_LIMIT: Duration = Duration::from_secs(9 * 60);
 /// Where IDLE is missing, the server is polled this often.
 pub const POLL_INTERVAL: Duration = Duration::from_secs(60);
+
+/// How many recent bodies the worker fetches ahead of the reader after each full sync.
+pub const BACKGROUND_BODIES: usize = 200;
 
 pub const BACKOFF_MIN: Duration = Duration::from_secs(2);
 pub const BACKOFF_MAX: Duration = Duration::from_secs(80);
@@ -255,6 +261,20 @@ where
     let can_idle = connection.has_capability("IDLE");
     let condstore = connection.has_capability("CONDSTORE");
     let mut session = connection.session;
+    // Recent mail readable at once, even if the network drops later.
+    if let Some(inbox) = store
+        .folder_with_role(&account.name, Role::Inbox)
+        .map_err(|error| WorkerError::Other(error.to_string()))?
+    {
+        fetch_missing_bodies(
+            &mut session,
+            &mut store,
+            &inbox,
+            BACKGROUND_BODIES,
+            &body_text_for_index,
+        )
+        .await?;
+    }
     loop {
         let Some(inbox) = store
             .folder_with_role(&account.name, Role::Inbox)
@@ -284,6 +304,7 @@ where
                 sync_folder(
                     &mut session,
                     &mut store,
+                    account,
                     &inbox,
                     condstore,
                     &mut report,

@@ -14,10 +14,11 @@ use iced::{keyboard, Alignment, Element, Length, Subscription, Task, Theme};
 use super::composer::{self, Composer, Known, Original, SendOutcome, SendRequest};
 use super::connectivity::{self, Connectivity, Place, WorkerEvent, WorkerHandle, WorkerSpec};
 use super::mailbox::{self, Mailbox, MessageRef};
-use super::preferences::{PaneRatios, Preferences, ThemeChoice};
+use super::preferences::{PaneRatios, Preferences};
 use super::reader::{self, Reader};
 use super::settings::{self, Settings};
 use super::shortcuts::{shortcut_for, Shortcut};
+use super::theme::ThemeChoice;
 use super::{demo, theme, welcome};
 use crate::args;
 use crate::i18n::{I18n, Language};
@@ -66,6 +67,9 @@ pub struct Pli {
     profile: Profile,
     demo: bool,
     preferences: Preferences,
+    /// The profile's settings (`settings.toml`): language, theme, notifications, and what the
+    /// MSSanté rules need.
+    profile_settings: crate::settings::Settings,
     /// Bumped at each change: only the last change of a burst is written.
     preferences_generation: u64,
     accounts: Vec<Account>,
@@ -128,6 +132,11 @@ impl Pli {
             ),
         };
         let preferences = Preferences::load(&Preferences::path(&profile));
+        let (profile_settings, settings_problems) =
+            crate::settings::Settings::load(&profile.settings_file());
+        for problem in settings_problems {
+            tracing::warn!(%problem, "ignored a setting");
+        }
         let store_path = demo::store_path(&profile);
         let (store, banner) = match Store::open(&store_path) {
             Ok(store) => (Some(store), None),
@@ -161,6 +170,7 @@ impl Pli {
             profile,
             demo,
             preferences,
+            profile_settings,
             preferences_generation: 0,
             accounts,
             problems,
@@ -217,7 +227,11 @@ impl Pli {
     }
 
     pub fn theme_choice(&self) -> ThemeChoice {
-        self.preferences.theme
+        ThemeChoice::of(&self.profile_settings)
+    }
+
+    pub fn profile_settings(&self) -> &crate::settings::Settings {
+        &self.profile_settings
     }
 
     pub fn composer(&self, id: u64) -> Option<&Composer> {
@@ -233,10 +247,7 @@ impl Pli {
     }
 
     fn place(&self) -> Place {
-        Place {
-            store: self.store_path.clone(),
-            keyring_service: self.profile.keyring_service().to_string(),
-        }
+        Place::of(&self.profile)
     }
 
     pub fn update(&mut self, message: Message) -> Task<Message> {
@@ -255,7 +266,11 @@ impl Pli {
             }
             Message::Composer(id, message) => self.update_composer(id, message),
             Message::Settings(message) => {
-                let action = self.settings.update(message, &mut self.preferences);
+                let action = self.settings.update(
+                    message,
+                    &mut self.preferences,
+                    &mut self.profile_settings,
+                );
                 self.perform_settings(action)
             }
             Message::Shortcut(shortcut) => self.shortcut(shortcut),
@@ -265,15 +280,19 @@ impl Pli {
                 self.save_preferences_later()
             }
             Message::SavePreferences(generation) if generation == self.preferences_generation => {
-                let path = Preferences::path(&self.profile);
+                let preferences_path = Preferences::path(&self.profile);
                 let preferences = self.preferences.clone();
+                let settings_path = self.profile.settings_file();
+                let settings = self.profile_settings.clone();
                 Task::perform(
                     async move {
                         tokio::task::spawn_blocking(move || {
-                            preferences.save(&path).map_err(|error| error.to_string())
+                            preferences.save(&preferences_path)?;
+                            settings.save(&settings_path)
                         })
                         .await
-                        .unwrap_or_else(|error| Err(error.to_string()))
+                        .map_err(|error| error.to_string())?
+                        .map_err(|error| error.to_string())
                     },
                     Message::PreferencesWritten,
                 )
@@ -432,7 +451,10 @@ impl Pli {
             settings::Action::None => Task::none(),
             settings::Action::Save => self.save_preferences_later(),
             settings::Action::Language => {
-                let language = self.preferences.language.unwrap_or_else(Language::from_os);
+                let language = self
+                    .profile_settings
+                    .language
+                    .unwrap_or_else(Language::from_os);
                 self.i18n = Arc::new(I18n::new(language));
                 // The form holds translated choices: a fresh one speaks the new language.
                 self.welcome = welcome::Welcome::new(self.i18n.clone());
@@ -458,14 +480,16 @@ impl Pli {
         let action = composer.update(message, &self.accounts, &signatures, &self.known);
         match action {
             composer::Action::None => Task::none(),
-            composer::Action::Send(draft) => {
+            composer::Action::Send(outgoing) => {
                 let Some(account) = self.accounts.iter().find(|a| a.name == composer.from) else {
                     return Task::none();
                 };
                 let request = SendRequest {
                     account: account.clone(),
-                    draft: *draft,
-                    place: self.place(),
+                    draft: outgoing.draft,
+                    profile: self.profile.clone(),
+                    outside_confirmed: outgoing.outside_confirmed,
+                    closes_conversation: outgoing.closes_conversation,
                     demo: self.demo,
                 };
                 composer::send_task(request, self.i18n.clone())
@@ -924,7 +948,7 @@ impl Pli {
                 reload
             }
             Event::NewMail { count, .. } => {
-                if self.preferences.notifications {
+                if self.profile_settings.notifications {
                     // TODO(lead): a desktop notification (crate `notify-rust`), with the count
                     // only, never a sender or a subject:
                     // `notify_rust::Notification::new().summary("Pli").body(&self.i18n.t_args(
@@ -1035,7 +1059,7 @@ impl Pli {
             }
             Screen::Settings => self
                 .settings
-                .view(&self.mailbox.boxes, &self.preferences, i18n)
+                .view(&self.mailbox.boxes, &self.profile_settings, i18n)
                 .map(Message::Settings),
             Screen::Composer(id) => match self.composer(id) {
                 Some(composer) => composer

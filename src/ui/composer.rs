@@ -24,9 +24,13 @@ use super::theme;
 use crate::args;
 use crate::i18n::I18n;
 use crate::mail::account::Account;
-use crate::mail::send::{self, Draft, SendError};
+use crate::mail::send::{self, Draft, SendError, SendPolicy};
 use crate::mail::store::Store;
-use crate::mssante::headers::subject_for_display;
+use crate::mail::trust_list;
+use crate::mssante::address::SendIssue;
+use crate::mssante::headers::{subject_for_display, ProductReference};
+use crate::profile::Profile;
+use crate::settings::{Settings, DEFAULT_PRODUCT_REFERENCE};
 
 /// Ids of the fields, for focus and the tests.
 pub mod field {
@@ -172,6 +176,11 @@ pub enum Status {
     NoRecipient,
     /// Not sent and not queued: something to fix in the form.
     Problem(String),
+    /// The trust space's rules stop the message (see `NotQueued::Blocked`).
+    Blocked {
+        issues: Vec<String>,
+        may_confirm: bool,
+    },
 }
 
 /// A box in the "from" list.
@@ -217,6 +226,8 @@ pub struct Composer {
     completing: Option<AddressField>,
     /// The signature block in the body, swapped when the sender changes.
     signature: String,
+    /// Close the patient conversation with this message (`X-MSS-MES: FIN`).
+    pub closes_conversation: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -232,16 +243,19 @@ pub enum Message {
     AcceptSuggestion(AddressField),
     RemoveAttachment(usize),
     Send,
+    /// Send although recipients are outside the trust space: the user said so.
+    SendAnyway,
+    CloseConversation(bool),
     Discard,
     Back,
-    Sent(Result<SendOutcome, String>),
+    Sent(Result<SendOutcome, NotQueued>),
 }
 
 /// What the composer asks the root to do.
 #[derive(Debug)]
 pub enum Action {
     None,
-    Send(Box<Draft>),
+    Send(Box<Outgoing>),
     /// Throw the draft away.
     Discard,
     /// Back to the mail, the draft kept.
@@ -259,6 +273,14 @@ impl std::fmt::Debug for Composer {
             .field("status", &self.status)
             .finish_non_exhaustive()
     }
+}
+
+/// What the composer hands over to be sent.
+#[derive(Debug, Clone)]
+pub struct Outgoing {
+    pub draft: Draft,
+    pub outside_confirmed: bool,
+    pub closes_conversation: bool,
 }
 
 /// A message being answered or forwarded, as the reader has it.
@@ -315,6 +337,7 @@ impl Composer {
             status: Status::Editing,
             completing: None,
             signature,
+            closes_conversation: false,
         }
     }
 
@@ -548,10 +571,19 @@ impl Composer {
                     self.attachments.remove(index);
                 }
             }
-            Message::Send => {
+            Message::CloseConversation(on) => self.closes_conversation = on,
+            Message::Send | Message::SendAnyway => {
                 if self.status == Status::Sending {
                     return Action::None;
                 }
+                let outside_confirmed = matches!(message, Message::SendAnyway)
+                    && matches!(
+                        self.status,
+                        Status::Blocked {
+                            may_confirm: true,
+                            ..
+                        }
+                    );
                 let Some(account) = accounts.iter().find(|a| a.name == self.from) else {
                     return Action::None;
                 };
@@ -561,14 +593,37 @@ impl Composer {
                     return Action::None;
                 }
                 self.status = Status::Sending;
-                return Action::Send(Box::new(draft));
+                return Action::Send(Box::new(Outgoing {
+                    draft,
+                    outside_confirmed,
+                    closes_conversation: self.closes_conversation && self.writes_to_a_patient(),
+                }));
             }
             Message::Discard => return Action::Discard,
             Message::Back => return Action::Back,
             Message::Sent(Ok(outcome)) => return Action::Done(outcome),
-            Message::Sent(Err(problem)) => self.status = Status::Problem(problem),
+            Message::Sent(Err(NotQueued::Problem(problem))) => {
+                self.status = Status::Problem(problem)
+            }
+            Message::Sent(Err(NotQueued::Blocked {
+                issues,
+                may_confirm,
+            })) => {
+                self.status = Status::Blocked {
+                    issues,
+                    may_confirm,
+                }
+            }
         }
         Action::None
+    }
+
+    /// Whether a recipient is a patient: the conversation may then be closed.
+    pub fn writes_to_a_patient(&self) -> bool {
+        addresses(&self.to)
+            .iter()
+            .chain(&addresses(&self.cc))
+            .any(|address| Correspondent::of(address).is_patient())
     }
 
     fn field(&self, which: AddressField) -> &str {
@@ -693,6 +748,15 @@ impl Composer {
             ]
             .spacing(20),
         );
+        if self.writes_to_a_patient() {
+            form = form.push(row![
+                Space::new().width(Length::Fixed(88.0)),
+                checkbox(self.closes_conversation)
+                    .label(t("composer-close-conversation"))
+                    .text_size(theme::SMALL_SIZE)
+                    .on_toggle(Message::CloseConversation),
+            ]);
+        }
         if !self.attachments.is_empty() {
             let mut list = column![].spacing(2);
             for (index, (name, _, bytes)) in self.attachments.iter().enumerate() {
@@ -741,6 +805,31 @@ impl Composer {
                 .size(theme::SMALL_SIZE)
                 .color(theme::DANGER)
                 .into(),
+            Status::Blocked {
+                issues,
+                may_confirm,
+            } => {
+                let mut list = column![text(t("composer-blocked"))
+                    .size(theme::SMALL_SIZE)
+                    .font(theme::SEMIBOLD)
+                    .color(theme::DANGER)]
+                .spacing(4);
+                for issue in issues {
+                    list = list.push(text(format!("• {issue}")).size(theme::SMALL_SIZE));
+                }
+                if *may_confirm {
+                    list = list.push(
+                        button(text(t("composer-send-anyway")).size(theme::SMALL_SIZE))
+                            .style(theme::destructive)
+                            .on_press(Message::SendAnyway),
+                    );
+                }
+                container(list)
+                    .padding(10)
+                    .width(Length::Fill)
+                    .style(theme::card)
+                    .into()
+            }
         };
         form = form.push(status);
         container(form.padding(16).max_width(980))
@@ -809,7 +898,12 @@ fn patients_line<'a>(field: &str, i18n: &I18n) -> Element<'a, Message> {
 pub struct SendRequest {
     pub account: Account,
     pub draft: Draft,
-    pub place: super::connectivity::Place,
+    /// The profile: its store, its settings (the product reference) and its trust list.
+    pub profile: Profile,
+    /// The user saw that recipients are outside the trust space and chose to send.
+    pub outside_confirmed: bool,
+    /// The professional closes the patient conversation (`X-MSS-MES: FIN`, ECO.2.2.8).
+    pub closes_conversation: bool,
     /// A demonstration box: the message is queued, never sent.
     pub demo: bool,
 }
@@ -830,26 +924,41 @@ pub enum SendOutcome {
     Waiting(String),
 }
 
-/// Queues the message, then hands the outbox to the server. `Err` means the message was not
-/// queued (the form must change); once queued, the outcome is `Ok`, sent or waiting.
-pub async fn send(request: SendRequest, i18n: Arc<I18n>) -> Result<SendOutcome, String> {
-    let SendRequest {
-        account,
-        draft,
-        place,
-        demo,
-    } = request;
-    let mut store = Store::open(&place.store)
-        .map_err(|error| i18n.t_args("send-error-store", args!["detail" => error.to_string()]))?;
-    send::queue(&store, &account, &draft).map_err(|error| describe(&error, &i18n))?;
-    if demo {
+/// Why a message did not even reach the outbox.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NotQueued {
+    /// Something to fix: an address, the store.
+    Problem(String),
+    /// The rules of the trust space stop it; each issue in a sentence. `may_confirm` when the
+    /// only thing missing is the user's word that recipients outside the space may have it.
+    Blocked {
+        issues: Vec<String>,
+        may_confirm: bool,
+    },
+}
+
+/// Checks the message against the MSSanté rules, queues it, then hands the outbox to the
+/// server. `Err` means the message was not queued (the form must change); once queued, the
+/// outcome is `Ok`, sent or waiting.
+pub async fn send(request: SendRequest, i18n: Arc<I18n>) -> Result<SendOutcome, NotQueued> {
+    let place = super::connectivity::Place::of(&request.profile);
+    let queued = {
+        let request = request.clone();
+        let i18n = i18n.clone();
+        tokio::task::spawn_blocking(move || queue(&request, &i18n))
+            .await
+            .unwrap_or_else(|error| Err(NotQueued::Problem(error.to_string())))?
+    };
+    let mut store = queued;
+    if request.demo {
         return Ok(SendOutcome::Waiting(i18n.t("send-demo")));
     }
-    let credentials = match super::connectivity::credentials(&account, &place).await {
+    let account = &request.account;
+    let credentials = match super::connectivity::credentials(account, &place).await {
         Ok(credentials) => credentials,
         Err(error) => return Ok(SendOutcome::Waiting(error.localize(&i18n))),
     };
-    match send::flush_outbox(&account, &credentials, &mut store).await {
+    match send::flush_outbox(account, &credentials, &mut store).await {
         Ok(report) if report.failed == 0 => Ok(SendOutcome::Sent),
         Ok(_) => Ok(SendOutcome::Waiting(i18n.t("send-error-refused-some"))),
         // Sent, but the copy in Sent is still to be made: for the user, it has left.
@@ -858,9 +967,64 @@ pub async fn send(request: SendRequest, i18n: Arc<I18n>) -> Result<SendOutcome, 
     }
 }
 
+/// The blocking half of a send: the profile's settings and trust list, the rules, the outbox.
+fn queue(request: &SendRequest, i18n: &I18n) -> Result<Store, NotQueued> {
+    let profile = &request.profile;
+    let store_problem = |error: String| {
+        NotQueued::Problem(i18n.t_args("send-error-store", args!["detail" => error]))
+    };
+    let store = Store::open(&super::demo::store_path(profile))
+        .map_err(|error| store_problem(error.to_string()))?;
+    let (settings, _) = Settings::load(&profile.settings_file());
+    let product_reference = ProductReference::new(&settings.product_reference)
+        .or_else(|_| ProductReference::new(DEFAULT_PRODUCT_REFERENCE))
+        .map_err(|error| NotQueued::Problem(error.to_string()))?;
+    let (trust_list, _) = trust_list::load(profile);
+    let policy = SendPolicy {
+        product_reference: &product_reference,
+        trust_list: &trust_list,
+        outside_confirmed: request.outside_confirmed,
+        closes_conversation: request.closes_conversation,
+    };
+    match send::queue(&store, &request.account, &request.draft, &policy) {
+        Ok(_) => Ok(store),
+        Err(SendError::Blocked(check)) => Err(NotQueued::Blocked {
+            issues: check
+                .issues()
+                .iter()
+                .map(|issue| describe_issue(issue, i18n))
+                .collect(),
+            may_confirm: check.needs_confirmation(),
+        }),
+        Err(error) => Err(NotQueued::Problem(describe(&error, i18n))),
+    }
+}
+
 /// `send` as a `Task` for the window.
-pub fn send_task(request: SendRequest, i18n: Arc<I18n>) -> Task<Result<SendOutcome, String>> {
+pub fn send_task(request: SendRequest, i18n: Arc<I18n>) -> Task<Result<SendOutcome, NotQueued>> {
     Task::perform(send(request, i18n), |result| result)
+}
+
+fn describe_issue(issue: &SendIssue, i18n: &I18n) -> String {
+    match issue {
+        SendIssue::OutsideTrustSpace { address } => {
+            i18n.t_args("send-issue-outside", args!["address" => address.clone()])
+        }
+        SendIssue::InvalidPatientAddress { address, .. } => i18n.t_args(
+            "send-issue-invalid-patient",
+            args!["address" => address.clone()],
+        ),
+        SendIssue::TooLargeForPatient { size, limit } => i18n.t_args(
+            "send-issue-too-large",
+            args![
+                "size" => super::format::size(*size, i18n),
+                "limit" => super::format::size(*limit, i18n)
+            ],
+        ),
+        SendIssue::UnlistedDomain { address } => {
+            i18n.t_args("send-issue-unlisted", args!["address" => address.clone()])
+        }
+    }
 }
 
 fn describe(error: &SendError, i18n: &I18n) -> String {
@@ -884,6 +1048,12 @@ fn describe(error: &SendError, i18n: &I18n) -> String {
         SendError::Store(error) => {
             i18n.t_args("send-error-store", args!["detail" => error.to_string()])
         }
+        SendError::Blocked(check) => check
+            .issues()
+            .iter()
+            .map(|issue| describe_issue(issue, i18n))
+            .collect::<Vec<_>>()
+            .join(" "),
     }
 }
 

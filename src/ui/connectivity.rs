@@ -16,6 +16,8 @@ use crate::args;
 use crate::i18n::I18n;
 use crate::mail::account::Account;
 use crate::mail::connect::{ConnectError, Credentials};
+use crate::mail::imap;
+use crate::mail::mime;
 use crate::mail::secrets::Secrets;
 use crate::mail::store::{Folder, Store};
 use crate::mail::sync::{self, SyncError};
@@ -110,6 +112,15 @@ impl Connectivity {
 pub struct Place {
     pub store: PathBuf,
     pub keyring_service: String,
+}
+
+impl Place {
+    pub fn of(profile: &crate::profile::Profile) -> Self {
+        Self {
+            store: super::demo::store_path(profile),
+            keyring_service: profile.keyring_service().to_string(),
+        }
+    }
 }
 
 /// What a box's worker needs; two equal specs are one subscription, so a box whose settings
@@ -213,7 +224,8 @@ pub(super) async fn credentials(
     .unwrap_or_else(|error| Err(ConnectError::Config(error.to_string())))
 }
 
-/// Downloads the whole message of one UID into the store, with its text indexed for search.
+/// Downloads the whole message of one UID into the store (in pieces when it is large), with
+/// its text indexed for search.
 pub async fn fetch_body(
     account: Account,
     place: Place,
@@ -221,23 +233,41 @@ pub async fn fetch_body(
     uid: u32,
     i18n: Arc<I18n>,
 ) -> Result<(), String> {
+    let failed = |error: SyncError| match error {
+        SyncError::Connect(error) => error.localize(&i18n),
+        SyncError::Imap(detail) => i18n.t_args("sync-error-server", args!["detail" => detail]),
+        SyncError::Store(error) => {
+            i18n.t_args("sync-error-store", args!["detail" => error.to_string()])
+        }
+    };
     let credentials = credentials(&account, &place)
         .await
         .map_err(|error| error.localize(&i18n))?;
-    let raw = sync::fetch_one(&account, &credentials, &folder.name, uid)
+    let mut store = Store::open(&place.store).map_err(|error| failed(SyncError::Store(error)))?;
+    let size = store
+        .envelope(folder.id, uid)
+        .map_err(|error| failed(SyncError::Store(error)))?
+        .map_or(0, |envelope| envelope.size);
+    let mut connection = imap::connect(&account, &credentials)
         .await
-        .map_err(|error| match error {
-            SyncError::Connect(error) => error.localize(&i18n),
-            SyncError::Imap(detail) => i18n.t_args("sync-error-server", args!["detail" => detail]),
-            SyncError::Store(error) => {
-                i18n.t_args("sync-error-store", args!["detail" => error.to_string()])
-            }
-        })?
-        .ok_or_else(|| i18n.t("reader-body-gone"))?;
-    let body = super::reader::read(&raw).body;
-    let mut store = Store::open(&place.store)
-        .map_err(|error| i18n.t_args("sync-error-store", args!["detail" => error.to_string()]))?;
-    store
-        .set_raw(folder.id, uid, &raw, &body)
-        .map_err(|error| i18n.t_args("sync-error-store", args!["detail" => error.to_string()]))
+        .map_err(|error| error.localize(&i18n))?;
+    let session = &mut connection.session;
+    let fetched: Result<usize, SyncError> = async {
+        session.examine(&folder.name).await?;
+        sync::fetch_body(
+            session,
+            &mut store,
+            &folder,
+            uid,
+            size,
+            &mime::body_text_for_index,
+        )
+        .await
+    }
+    .await;
+    let _ = session.logout().await;
+    match fetched.map_err(failed)? {
+        0 => Err(i18n.t("reader-body-gone")),
+        _ => Ok(()),
+    }
 }

@@ -45,6 +45,8 @@ fn account(name: &str, address: &str, kind: BoxKind, display_name: &str) -> Acco
         certificate: None,
         certificate_key: None,
         ca_file: None,
+        // Patients may write first to a pharmacy (the exception of RULES §2).
+        pharmacy: name == PHARMACY,
     }
 }
 

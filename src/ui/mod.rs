@@ -52,7 +52,8 @@ pub fn run(profile_folder: Option<&PathBuf>, demo: bool, i18n: I18n) -> ExitCode
         },
     };
     // The language chosen in the settings wins over the system's.
-    let chosen = preferences::Preferences::load(&preferences::Preferences::path(&profile)).language;
+    let (settings, _) = crate::settings::Settings::load(&profile.settings_file());
+    let chosen = settings.language;
     let i18n = match chosen {
         Some(language) if language != i18n.language() => I18n::new(language),
         _ => i18n,

@@ -1,5 +1,6 @@
 //! What the window remembers between two sessions, in `ui.toml` in the profile's configuration
-//! folder: the pane layout, the theme, the language, notifications and a signature per box.
+//! folder: the pane layout and a signature per box. (The language, the theme and notifications
+//! are the profile's settings, `settings.toml`, shared with the command line.)
 //!
 //! Loading is tolerant, field by field: a mistyped value falls back to its default and the rest
 //! of the file still applies, because a secretary must never lose her window to a typo in a
@@ -8,7 +9,6 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use crate::i18n::Language;
 use crate::profile::Profile;
 
 /// The file name inside the profile's configuration folder.
@@ -34,55 +34,11 @@ impl Default for PaneRatios {
 /// A ratio outside these bounds would hide a pane for good.
 const RATIO_RANGE: std::ops::RangeInclusive<f32> = 0.05..=0.95;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum ThemeChoice {
-    /// Light or dark as the operating system says.
-    #[default]
-    System,
-    Light,
-    Dark,
-}
-
-impl ThemeChoice {
-    fn as_str(self) -> &'static str {
-        match self {
-            ThemeChoice::System => "system",
-            ThemeChoice::Light => "light",
-            ThemeChoice::Dark => "dark",
-        }
-    }
-
-    fn parse(text: &str) -> Option<Self> {
-        match text {
-            "system" => Some(ThemeChoice::System),
-            "light" => Some(ThemeChoice::Light),
-            "dark" => Some(ThemeChoice::Dark),
-            _ => None,
-        }
-    }
-}
-
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Preferences {
     pub panes: PaneRatios,
-    pub theme: ThemeChoice,
-    /// `None` follows the operating system (French unless it asks for English).
-    pub language: Option<Language>,
-    pub notifications: bool,
     /// The signature of each box, by the box's short name; a box without one signs nothing.
     pub signatures: BTreeMap<String, String>,
-}
-
-impl Default for Preferences {
-    fn default() -> Self {
-        Self {
-            panes: PaneRatios::default(),
-            theme: ThemeChoice::System,
-            language: None,
-            notifications: true,
-            signatures: BTreeMap::new(),
-        }
-    }
 }
 
 impl Preferences {
@@ -134,25 +90,6 @@ impl Preferences {
                 }
             }
         }
-        match table
-            .get("theme")
-            .map(|value| value.as_str().and_then(ThemeChoice::parse))
-        {
-            Some(Some(theme)) => preferences.theme = theme,
-            Some(None) => skip("theme"),
-            None => {}
-        }
-        match table.get("language").and_then(toml::Value::as_str) {
-            Some("fr") => preferences.language = Some(Language::Fr),
-            Some("en") => preferences.language = Some(Language::En),
-            Some("system") | None => {}
-            Some(_) => skip("language"),
-        }
-        match table.get("notifications").map(toml::Value::as_bool) {
-            Some(Some(on)) => preferences.notifications = on,
-            Some(None) => skip("notifications"),
-            None => {}
-        }
         if let Some(signatures) = table.get("signatures").and_then(toml::Value::as_table) {
             for (name, value) in signatures {
                 match value.as_str() {
@@ -174,14 +111,6 @@ impl Preferences {
         layout.insert("boxes".into(), f64::from(round(self.panes.boxes)).into());
         layout.insert("list".into(), f64::from(round(self.panes.list)).into());
         table.insert("layout".into(), layout.into());
-        table.insert("theme".into(), self.theme.as_str().into());
-        let language = match self.language {
-            None => "system",
-            Some(Language::Fr) => "fr",
-            Some(Language::En) => "en",
-        };
-        table.insert("language".into(), language.into());
-        table.insert("notifications".into(), self.notifications.into());
         let signatures: toml::Table = self
             .signatures
             .iter()
@@ -231,9 +160,6 @@ mod tests {
                 boxes: 0.25,
                 list: 0.5,
             },
-            theme: ThemeChoice::Dark,
-            language: Some(Language::En),
-            notifications: false,
             ..Preferences::default()
         };
         preferences.signatures.insert(
@@ -248,17 +174,18 @@ mod tests {
     #[test]
     fn a_bad_field_falls_back_and_the_others_still_apply() {
         let text = r#"
-theme = "purple"
-notifications = false
 [layout]
 boxes = 3.0
 list = 0.6
+[signatures]
+cabinet = "Dr Claire Martin"
+ehpad = 12
 "#;
         let (read, problems) = Preferences::parse(text);
-        assert_eq!(read.theme, ThemeChoice::System);
-        assert!(!read.notifications);
         assert_eq!(read.panes.boxes, PaneRatios::default().boxes);
         assert_eq!(read.panes.list, 0.6);
+        assert_eq!(read.signature("cabinet"), "Dr Claire Martin");
+        assert_eq!(read.signature("ehpad"), "");
         assert_eq!(problems.len(), 2, "{problems:?}");
     }
 

@@ -7,13 +7,13 @@ use std::path::{Path, PathBuf};
 
 use iced::widget::{button, column, container, row, rule, scrollable, text, text_editor, Space};
 use iced::{Alignment, Element, Length, Theme};
-use mail_parser::{MessageParser, MimeHeaders};
 
 use super::mailbox::MessageRef;
 use super::patient::{display_name, Correspondent};
 use super::{format, theme};
 use crate::args;
 use crate::i18n::I18n;
+use crate::mail::mime::{self, Attachment};
 use crate::mail::store::{Envelope, Flags};
 use crate::mssante::headers::subject_for_display;
 
@@ -35,20 +35,9 @@ impl Person {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct AttachmentInfo {
-    /// Position among the message's attachments, to find its bytes again.
-    pub index: usize,
-    pub name: String,
-    pub content_type: String,
-    pub size: u64,
-}
-
-/// What the reader shows of a message.
-///
-/// TODO(lead): a minimal adapter over mail-parser until `mail::mime::read_message` (with its
-/// problems list and attachments sliced from the raw message) is merged; `read` is the one
-/// place to swap.
+/// What the reader shows of a message, made from the mail core's reading model
+/// (`mail::mime::read_message`): the correspondents as the composer takes them back, the
+/// identifiers in their angle brackets as they go into In-Reply-To and References.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ReaderContent {
     pub subject: String,
@@ -62,85 +51,64 @@ pub struct ReaderContent {
     pub references: Option<String>,
     /// The text body; an HTML-only message is converted to text, never rendered.
     pub body: String,
-    pub attachments: Vec<AttachmentInfo>,
+    /// The documents; inline pictures of an HTML layout are left out.
+    pub attachments: Vec<Attachment>,
+    /// The message had to be repaired to be read (a cut transfer, a wrong charset…).
+    pub damaged: bool,
+    /// The sender closed the patient conversation (`X-MSS-MES: FIN`).
+    pub closes_conversation: bool,
 }
 
-/// Reads a raw message into what the reader shows.
+/// Reads a raw message into what the reader shows. Never fails: a damaged message still shows
+/// what could be read.
 pub fn read(raw: &[u8]) -> ReaderContent {
-    let Some(message) = MessageParser::default().parse(raw) else {
-        return ReaderContent {
-            body: String::from_utf8_lossy(raw).into_owned(),
-            ..ReaderContent::default()
-        };
-    };
-    let people = |address: Option<&mail_parser::Address<'_>>| -> Vec<Person> {
-        address
-            .map(|list| {
-                list.iter()
-                    .filter_map(|addr| {
-                        Some(Person {
-                            name: addr.name().unwrap_or_default().to_string(),
-                            address: addr.address()?.to_string(),
-                        })
-                    })
-                    .collect()
+    let model = mime::read_message(raw);
+    let people = |list: &[mime::Mailbox]| -> Vec<Person> {
+        list.iter()
+            .filter(|mailbox| !mailbox.address.is_empty())
+            .map(|mailbox| Person {
+                name: mailbox.name.clone().unwrap_or_default(),
+                address: mailbox.address.clone(),
             })
-            .unwrap_or_default()
+            .collect()
     };
-    let ids = |value: &mail_parser::HeaderValue<'_>| -> Option<String> {
-        match value {
-            mail_parser::HeaderValue::Text(id) => Some(format!("<{id}>")),
-            mail_parser::HeaderValue::TextList(list) => Some(
-                list.iter()
-                    .map(|id| format!("<{id}>"))
-                    .collect::<Vec<_>>()
-                    .join(" "),
-            ),
-            _ => None,
-        }
+    let bracketed = |id: &String| format!("<{id}>");
+    let references: Vec<String> = if model.references.is_empty() {
+        model.in_reply_to.iter().map(bracketed).collect()
+    } else {
+        model.references.iter().map(bracketed).collect()
     };
-    let attachments = message
-        .attachments()
-        .enumerate()
-        .map(|(index, part)| AttachmentInfo {
-            index,
-            name: part
-                .attachment_name()
-                .map(str::to_string)
-                .unwrap_or_else(|| format!("piece-{}", index + 1)),
-            content_type: part
-                .content_type()
-                .map(|content_type| match content_type.subtype() {
-                    Some(subtype) => format!("{}/{}", content_type.ctype(), subtype),
-                    None => content_type.ctype().to_string(),
-                })
-                .unwrap_or_else(|| "application/octet-stream".into()),
-            size: part.contents().len() as u64,
-        })
-        .collect();
     ReaderContent {
-        subject: message.subject().unwrap_or_default().to_string(),
-        from: people(message.from()),
-        reply_to: people(message.reply_to()),
-        to: people(message.to()),
-        cc: people(message.cc()),
-        date: message.date().map(|date| date.to_timestamp()).unwrap_or(0),
-        message_id: message.message_id().map(|id| format!("<{id}>")),
-        references: ids(message.references()),
-        body: message
-            .body_text(0)
-            .map(|body| body.into_owned())
-            .unwrap_or_default(),
-        attachments,
+        subject: model.subject.clone(),
+        from: people(&model.from),
+        reply_to: people(&model.reply_to),
+        to: people(&model.to),
+        cc: people(&model.cc),
+        date: model.date.map_or(0, |date| date.timestamp()),
+        message_id: model.message_id.as_ref().map(bracketed),
+        references: (!references.is_empty()).then(|| references.join(" ")),
+        body: model.text,
+        attachments: model
+            .attachments
+            .into_iter()
+            .filter(|attachment| !attachment.is_inline)
+            .collect(),
+        damaged: !model.problems.is_empty(),
+        closes_conversation: model.headers.closes_conversation,
     }
 }
 
-/// The decoded bytes of one attachment: (file name, content type, bytes).
+/// The decoded bytes of one attachment, sliced from the raw message: (file name, content type,
+/// bytes).
 pub fn attachment(raw: &[u8], index: usize) -> Option<(String, String, Vec<u8>)> {
-    let message = MessageParser::default().parse(raw)?;
-    let info = read(raw).attachments.into_iter().nth(index)?;
-    let part = message.attachments().nth(index)?;
-    Some((info.name, info.content_type, part.contents().to_vec()))
+    let model = mime::read_message(raw);
+    let attachment = model.attachments.iter().find(|a| a.index == index)?;
+    let bytes = mime::attachment_bytes(raw, attachment).ok()?;
+    Some((
+        attachment.suggested_file_name(),
+        attachment.content_type.clone(),
+        bytes,
+    ))
 }
 
 /// Where the message being read stands.
@@ -475,7 +443,7 @@ fn people_line<'a>(label: String, people: Vec<Person>, i18n: &I18n) -> Element<'
 fn attachments<'a>(content: &'a ReaderContent, i18n: &'a I18n) -> Element<'a, Message> {
     let rows = content.attachments.iter().map(|attachment| {
         row![
-            text(attachment.name.as_str()).size(theme::SMALL_SIZE),
+            text(attachment.suggested_file_name()).size(theme::SMALL_SIZE),
             text(format::size(attachment.size, i18n))
                 .size(theme::SMALL_SIZE)
                 .style(text::secondary),
@@ -519,24 +487,6 @@ fn plain_text(theme: &Theme, _status: text_editor::Status) -> text_editor::Style
     }
 }
 
-/// A file name that cannot climb out of the folder it is written to.
-fn safe_file_name(name: &str) -> String {
-    let cleaned: String = name
-        .chars()
-        .map(|c| match c {
-            '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|' => '_',
-            c if c.is_control() => '_',
-            c => c,
-        })
-        .collect();
-    let cleaned = cleaned.trim().trim_start_matches('.').to_string();
-    if cleaned.is_empty() {
-        "piece-jointe".into()
-    } else {
-        cleaned
-    }
-}
-
 /// `name`, or `name (2)`, `name (3)`… so that nothing already there is overwritten.
 fn free_path(folder: &Path, name: &str) -> PathBuf {
     let candidate = folder.join(name);
@@ -561,7 +511,7 @@ pub async fn write_attachment(
 ) -> Result<PathBuf, String> {
     tokio::task::spawn_blocking(move || {
         crate::profile::create_private_dir(&folder).map_err(|error| error.to_string())?;
-        let path = free_path(&folder, &safe_file_name(&name));
+        let path = free_path(&folder, &mime::safe_file_name(&name));
         std::fs::write(&path, bytes).map_err(|error| error.to_string())?;
         Ok(path)
     })
@@ -635,7 +585,7 @@ JVBERi0xLjQK\r\n\
         assert_eq!(content.references.as_deref(), Some("<a@b>"));
         assert!(content.body.starts_with("Bonjour docteur,"));
         assert_eq!(content.attachments.len(), 1);
-        assert_eq!(content.attachments[0].name, "cr.pdf");
+        assert_eq!(content.attachments[0].suggested_file_name(), "cr.pdf");
         assert_eq!(content.attachments[0].size, 9);
         let (name, content_type, bytes) = attachment(PATIENT_MESSAGE, 0).unwrap();
         assert_eq!(
@@ -654,13 +604,7 @@ JVBERi0xLjQK\r\n\
     }
 
     #[test]
-    fn attachment_names_cannot_leave_their_folder() {
-        assert_eq!(safe_file_name("../../.bashrc"), "_.._.bashrc");
-        assert_eq!(safe_file_name("..."), "piece-jointe");
-        assert_eq!(
-            safe_file_name("CR hospitalisation.pdf"),
-            "CR hospitalisation.pdf"
-        );
+    fn a_saved_attachment_never_replaces_a_file() {
         let folder = tempfile::tempdir().unwrap();
         std::fs::write(folder.path().join("cr.pdf"), b"x").unwrap();
         assert_eq!(

@@ -1,5 +1,6 @@
 //! The settings: the boxes (with their state and a signature each), the language, the theme and
-//! notifications. Every change applies at once and is written to `ui.toml`.
+//! notifications. Every change applies at once; signatures are written to `ui.toml`, the rest to
+//! the profile's `settings.toml`, which the command line reads too.
 
 use std::collections::BTreeMap;
 
@@ -9,10 +10,11 @@ use iced::widget::{
 use iced::{Alignment, Element, Length};
 
 use super::mailbox::BoxEntry;
-use super::preferences::{Preferences, ThemeChoice};
-use super::theme;
+use super::preferences::Preferences;
+use super::theme::{self, ThemeChoice};
 use crate::i18n::{I18n, Language};
 use crate::mail::account::BoxKind;
+use crate::settings::Settings as ProfileSettings;
 
 /// A choice in a drop-down list, shown with its translated label.
 #[derive(Debug, Clone, PartialEq)]
@@ -77,7 +79,12 @@ impl Settings {
             .collect();
     }
 
-    pub fn update(&mut self, message: Message, preferences: &mut Preferences) -> Action {
+    pub fn update(
+        &mut self,
+        message: Message,
+        preferences: &mut Preferences,
+        settings: &mut ProfileSettings,
+    ) -> Action {
         match message {
             Message::Signature(account, action) => {
                 let Some(content) = self.signatures.get_mut(&account) else {
@@ -93,15 +100,15 @@ impl Settings {
                 Action::Save
             }
             Message::Language(choice) => {
-                preferences.language = choice.value;
+                settings.language = choice.value;
                 Action::Language
             }
             Message::Theme(choice) => {
-                preferences.theme = choice.value;
+                settings.theme = choice.value.setting();
                 Action::Save
             }
             Message::Notifications(on) => {
-                preferences.notifications = on;
+                settings.notifications = on;
                 Action::Save
             }
             Message::AddBox => Action::AddBox,
@@ -112,7 +119,7 @@ impl Settings {
     pub fn view<'a>(
         &'a self,
         boxes: &'a [BoxEntry],
-        preferences: &Preferences,
+        settings: &ProfileSettings,
         i18n: &'a I18n,
     ) -> Element<'a, Message> {
         let t = |id: &str| i18n.t(id);
@@ -152,11 +159,11 @@ impl Settings {
         ];
         let language = languages
             .iter()
-            .find(|choice| choice.value == preferences.language)
+            .find(|choice| choice.value == settings.language)
             .cloned();
         let theme_choice = themes
             .iter()
-            .find(|choice| choice.value == preferences.theme)
+            .find(|choice| choice.value == ThemeChoice::of(settings))
             .cloned();
 
         let mut boxes_list = column![].spacing(16);
@@ -248,7 +255,7 @@ impl Settings {
             ),
             line(
                 t("settings-notifications"),
-                toggler(preferences.notifications)
+                toggler(settings.notifications)
                     .on_toggle(Message::Notifications)
                     .into()
             ),

@@ -4,16 +4,41 @@
 use iced::widget::container;
 use iced::{border, font, Background, Color, Font, Theme};
 
-use super::preferences::ThemeChoice;
 use super::Pli;
+
+/// Light, dark, or as the operating system says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ThemeChoice {
+    #[default]
+    System,
+    Light,
+    Dark,
+}
+
+impl ThemeChoice {
+    /// From the profile's settings (`theme = "light"` or `"dark"`; anything else follows the
+    /// system).
+    pub fn of(settings: &crate::settings::Settings) -> Self {
+        match settings.theme.as_deref() {
+            Some("light") => ThemeChoice::Light,
+            Some("dark") => ThemeChoice::Dark,
+            _ => ThemeChoice::System,
+        }
+    }
+
+    /// As the profile's settings write it.
+    pub fn setting(self) -> Option<String> {
+        match self {
+            ThemeChoice::System => None,
+            ThemeChoice::Light => Some("light".into()),
+            ThemeChoice::Dark => Some("dark".into()),
+        }
+    }
+}
 
 /// `None` lets iced follow the system's light or dark preference.
 pub fn follow_system(state: &Pli) -> Option<Theme> {
-    of_choice(state.theme_choice())
-}
-
-pub fn of_choice(choice: ThemeChoice) -> Option<Theme> {
-    match choice {
+    match state.theme_choice() {
         ThemeChoice::System => None,
         ThemeChoice::Light => Some(Theme::Light),
         ThemeChoice::Dark => Some(Theme::Dark),

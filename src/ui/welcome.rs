@@ -76,6 +76,7 @@ impl Form {
             certificate: optional(&self.certificate).map(PathBuf::from),
             certificate_key: None,
             ca_file: optional(&self.ca_file).map(PathBuf::from),
+            pharmacy: false,
         };
         account.validate().map_err(|error| error.to_string())?;
         Ok(account)

@@ -76,6 +76,7 @@ pub fn account(address: &str, security: Security) -> Account {
         certificate: None,
         certificate_key: None,
         ca_file: Some(ca()),
+        pharmacy: false,
     }
 }
 
@@ -141,6 +142,34 @@ pub fn dedicated_user(local: &str) -> String {
 
 /// Delivers a message through the "incoming MX" port, as a message from outside would arrive.
 pub fn inject(from: &str, to: &str, subject: &str, body: &str) {
+    let message = format!(
+        "From: <{from}>\r\nTo: <{to}>\r\nSubject: {subject}\r\nMessage-ID: <{}.{}@test>\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n{body}\r\n",
+        std::process::id(),
+        chrono::Utc::now().timestamp_nanos_opt().unwrap_or(0)
+    );
+    inject_raw(from, to, &message);
+}
+
+/// Empties every folder of a test user, so a test starts from the same state on every run.
+pub fn empty_mailbox(user: &str) {
+    mailstack(&["doveadm", "expunge", "-u", user, "mailbox", "*", "all"]);
+}
+
+/// The rules of the trust space as the tests send with them: the test domains listed.
+pub fn trust_list() -> pli::mssante::whitelist::TrustList {
+    pli::mssante::whitelist::TrustList::parse(
+        "<ListeBlanche><Domaine><Nom>ch-test.mssante.fr</Nom></Domaine><Domaine><Nom>ehpad-test.mssante.fr</Nom></Domaine>\
+         <Domaine><Nom>pharmacie-test.mssante.fr</Nom></Domaine><Domaine><Nom>patient.mssante.fr</Nom></Domaine></ListeBlanche>",
+    )
+    .expect("test trust list")
+}
+
+pub fn product() -> pli::mssante::headers::ProductReference {
+    pli::mssante::headers::ProductReference::new("PLI-TEST-0001").expect("reference")
+}
+
+/// Delivers a whole message through the "incoming MX" port.
+pub fn inject_raw(from: &str, to: &str, message: &str) {
     use std::io::{BufRead, BufReader, Write};
     let address = format!(
         "{}:{}",
@@ -170,16 +199,35 @@ pub fn inject(from: &str, to: &str, subject: &str, body: &str) {
     say(format!("MAIL FROM:<{from}>\r\n"), "250");
     say(format!("RCPT TO:<{to}>\r\n"), "250");
     say("DATA\r\n".into(), "354");
-    let message = format!(
-        "From: <{from}>\r\nTo: <{to}>\r\nSubject: {subject}\r\nMessage-ID: <{}.{}@test>\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n{body}\r\n.\r\n",
-        std::process::id(),
-        chrono::Utc::now().timestamp_nanos_opt().unwrap_or(0)
-    );
-    say(message, "250");
+    let body = message.replace("\r\n.", "\r\n..");
+    say(format!("{body}\r\n.\r\n"), "250");
     say("QUIT\r\n".into(), "221");
 }
 
-/// Empties every folder of a test user, so a test starts from the same state on every run.
-pub fn empty_mailbox(user: &str) {
-    mailstack(&["doveadm", "expunge", "-u", user, "mailbox", "*", "all"]);
+/// Puts a message into a user's INBOX exactly as given, bytes and all (`doveadm save`).
+pub fn save_raw(user: &str, raw: &[u8]) {
+    use std::io::Write;
+    let mut child = std::process::Command::new("doveadm")
+        .args([
+            "-c",
+            &env("PLI_TEST_DOVECOT_CONF"),
+            "save",
+            "-u",
+            user,
+            "-m",
+            "INBOX",
+        ])
+        .stdin(std::process::Stdio::piped())
+        .spawn()
+        .expect("doveadm runs");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(raw)
+        .expect("message written");
+    assert!(
+        child.wait().expect("doveadm ends").success(),
+        "doveadm save failed"
+    );
 }

@@ -1,0 +1,170 @@
+//! `pli ins check`, `pli whitelist import|refresh`, `pli trace export`: what administrators and
+//! scripts need around the MSSanté rules.
+
+use std::path::Path;
+
+use chrono::{NaiveDate, TimeZone, Utc};
+
+use super::mail::store_path;
+use super::Failure;
+use crate::args;
+use crate::i18n::I18n;
+use crate::mail::store::Store;
+use crate::mail::trust_list;
+use crate::messages::{ins_error, ins_reading, ins_warning};
+use crate::mssante::ins::Ins;
+use crate::profile::Profile;
+use crate::settings::Settings;
+
+#[derive(serde::Serialize)]
+struct InsVerdict {
+    valid: bool,
+    matricule: Option<String>,
+    patient_address: Option<String>,
+    sex: Option<String>,
+    birth_year: Option<String>,
+    birth_month: Option<String>,
+    warnings: Vec<String>,
+    error: Option<String>,
+}
+
+pub(super) fn ins_check(matricule: &str, json: bool, i18n: &I18n) -> Result<(), Failure> {
+    match matricule.parse::<Ins>() {
+        Ok(ins) => {
+            let warnings: Vec<String> = ins
+                .warnings()
+                .iter()
+                .map(|warning| ins_warning(warning, i18n))
+                .collect();
+            if json {
+                let verdict = InsVerdict {
+                    valid: true,
+                    matricule: Some(ins.as_str().to_string()),
+                    patient_address: Some(ins.patient_address()),
+                    sex: ins.sex().map(|sex| format!("{sex:?}").to_lowercase()),
+                    birth_year: Some(format!("{:02}", ins.birth_year_two_digits())),
+                    birth_month: ins.birth_month().map(|month| format!("{month:02}")),
+                    warnings,
+                    error: None,
+                };
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&verdict)
+                        .map_err(|error| Failure(error.to_string()))?
+                );
+            } else {
+                println!("{}", i18n.t("ins-valid"));
+                for (label, value) in ins_reading(&ins, i18n) {
+                    println!("{label} : {value}");
+                }
+                for warning in warnings {
+                    println!("⚠ {warning}");
+                }
+            }
+            Ok(())
+        }
+        Err(error) => {
+            let reason = ins_error(&error, i18n);
+            if json {
+                let verdict = InsVerdict {
+                    valid: false,
+                    matricule: None,
+                    patient_address: None,
+                    sex: None,
+                    birth_year: None,
+                    birth_month: None,
+                    warnings: Vec::new(),
+                    error: Some(reason.clone()),
+                };
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&verdict)
+                        .map_err(|error| Failure(error.to_string()))?
+                );
+            }
+            Err(Failure(
+                i18n.t_args("ins-invalid", args!["reason" => reason]),
+            ))
+        }
+    }
+}
+
+pub(super) fn whitelist_import(profile: &Profile, file: &Path, i18n: &I18n) -> Result<(), Failure> {
+    let list = trust_list::import_file(profile, file).map_err(|error| {
+        Failure(i18n.t_args("whitelist-refused", args!["detail" => error.to_string()]))
+    })?;
+    println!(
+        "{}",
+        i18n.t_args("whitelist-installed", args!["count" => list.len()])
+    );
+    Ok(())
+}
+
+pub(super) fn whitelist_refresh(profile: &Profile, i18n: &I18n) -> Result<(), Failure> {
+    let (settings, _) = Settings::load(&profile.settings_file());
+    let list = trust_list::refresh(profile, &settings.trust_list_url).map_err(|error| {
+        Failure(i18n.t_args("whitelist-refused", args!["detail" => error.to_string()]))
+    })?;
+    println!(
+        "{}",
+        i18n.t_args("whitelist-installed", args!["count" => list.len()])
+    );
+    Ok(())
+}
+
+/// Writes the trace as CSV (RFC 4180) on standard output.
+pub(super) fn trace_export(
+    profile: &Profile,
+    since: Option<&str>,
+    i18n: &I18n,
+) -> Result<(), Failure> {
+    let since = match since {
+        None => None,
+        Some(text) => {
+            let date = NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| {
+                Failure(i18n.t_args("trace-bad-date", args!["date" => text.to_string()]))
+            })?;
+            date.and_hms_opt(0, 0, 0)
+                .and_then(|start| Utc.from_local_datetime(&start).single())
+        }
+    };
+    let store = Store::open(&store_path(profile)).map_err(|error| {
+        Failure(i18n.t_args("error-store", args!["detail" => error.to_string()]))
+    })?;
+    let (settings, _) = Settings::load(&profile.settings_file());
+    let retention = Utc::now() - chrono::Months::new(settings.trace_retention_months);
+    store
+        .prune_trace(retention)
+        .map_err(|error| Failure(error.to_string()))?;
+    let lines = store
+        .trace_since(since)
+        .map_err(|error| Failure(error.to_string()))?;
+    let mut writer = csv::Writer::from_writer(std::io::stdout());
+    let write = |error: csv::Error| Failure(error.to_string());
+    writer
+        .write_record([
+            "date",
+            "workstation_user",
+            "box",
+            "action",
+            "request",
+            "answer",
+            "ok",
+        ])
+        .map_err(write)?;
+    for line in lines {
+        writer
+            .write_record([
+                line.at.to_rfc3339(),
+                line.workstation_user,
+                line.account,
+                line.action,
+                line.request,
+                line.answer,
+                line.ok.to_string(),
+            ])
+            .map_err(write)?;
+    }
+    writer.flush().map_err(|error| Failure(error.to_string()))?;
+    Ok(())
+}

@@ -1,0 +1,78 @@
+//! HTTPS downloads (the trust-space list, the national directory, OpenID discovery): one client,
+//! ring as the crypto provider, TLS 1.2 or newer, and the trust the host deserves — the operating
+//! system's roots for public hosts, the IGC-Santé root added for the ANS hosts that use it.
+
+use std::io::Read;
+use std::sync::Arc;
+use std::time::Duration;
+
+use ureq::tls::{RootCerts, TlsConfig, TlsProvider};
+
+#[derive(Debug, thiserror::Error)]
+pub enum DownloadError {
+    #[error("cannot download {url}: {reason}")]
+    Failed { url: String, reason: String },
+    #[error("{url} answered {status}")]
+    Status { url: String, status: u16 },
+    #[error("{url} sent more than {limit} bytes; the download was stopped")]
+    TooLarge { url: String, limit: u64 },
+}
+
+fn agent(with_igc_sante: bool) -> ureq::Agent {
+    let native = rustls_native_certs::load_native_certs().certs;
+    let mut roots: Vec<ureq::tls::Certificate<'static>> = native
+        .into_iter()
+        .map(|der| ureq::tls::Certificate::from_der(der.as_ref()).to_owned())
+        .collect();
+    if with_igc_sante {
+        for der in crate::mail::tls::Trust::for_domain("mssante.fr", None)
+            .map(|t| t.anchors().to_vec())
+            .unwrap_or_default()
+        {
+            roots.push(ureq::tls::Certificate::from_der(der.as_ref()).to_owned());
+        }
+    }
+    let tls = TlsConfig::builder()
+        .provider(TlsProvider::Rustls)
+        .unversioned_rustls_crypto_provider(Arc::new(rustls::crypto::ring::default_provider()))
+        .root_certs(RootCerts::new_with_certs(&roots))
+        .build();
+    ureq::Agent::config_builder()
+        .tls_config(tls)
+        .timeout_global(Some(Duration::from_secs(120)))
+        .user_agent(concat!("Pli/", env!("CARGO_PKG_VERSION")))
+        .build()
+        .into()
+}
+
+/// Downloads a document of at most `limit` bytes.
+pub fn download(url: &str, limit: u64, with_igc_sante: bool) -> Result<Vec<u8>, DownloadError> {
+    let failed = |reason: String| DownloadError::Failed {
+        url: url.to_string(),
+        reason,
+    };
+    let response = agent(with_igc_sante)
+        .get(url)
+        .call()
+        .map_err(|error| match error {
+            ureq::Error::StatusCode(status) => DownloadError::Status {
+                url: url.to_string(),
+                status,
+            },
+            other => failed(other.to_string()),
+        })?;
+    let mut bytes = Vec::new();
+    response
+        .into_body()
+        .into_reader()
+        .take(limit + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|error| failed(error.to_string()))?;
+    if bytes.len() as u64 > limit {
+        return Err(DownloadError::TooLarge {
+            url: url.to_string(),
+            limit,
+        });
+    }
+    Ok(bytes)
+}
