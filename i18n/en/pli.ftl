@@ -285,3 +285,4 @@ send-issue-outside = “{ $address }” is outside the MSSanté trust space: hea
 send-issue-invalid-patient = “{ $address }” is not a valid patient address (the key of the INS does not match): check it against the Vitale card or the INSi result.
 send-issue-too-large = The message weighs { $size }, more than the { $limit } Mon espace santé accepts.
 send-issue-unlisted = The domain of “{ $address }” is not in the trust-space list Pli knows.
+reader-damaged = This message arrived damaged; Pli shows what it could read.

@@ -285,3 +285,4 @@ send-issue-outside = « { $address } » est hors de l'espace de confiance MSSant
 send-issue-invalid-patient = « { $address } » n'est pas une adresse de patient valide (la clé du matricule INS ne correspond pas) : vérifiez-la sur la carte Vitale ou le résultat INSi.
 send-issue-too-large = Le message pèse { $size }, plus que les { $limit } qu'accepte Mon espace santé.
 send-issue-unlisted = Le domaine de « { $address } » n'est pas dans la liste de l'espace de confiance que Pli connaît.
+reader-damaged = Ce message est arrivé abîmé ; Pli en montre ce qu'il a pu lire.

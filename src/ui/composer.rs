@@ -40,6 +40,10 @@ pub mod field {
     pub const BODY: &str = "composer-body";
 }
 
+/// Where the fields start: the labels' width and the gap after them.
+const FIELD_INDENT: f32 = LABEL_WIDTH + 8.0;
+const LABEL_WIDTH: f32 = 80.0;
+
 /// How many suggestions show under an address field.
 const SUGGESTIONS: usize = 5;
 
@@ -653,7 +657,7 @@ impl Composer {
             text(label)
                 .size(theme::SMALL_SIZE)
                 .style(text::secondary)
-                .width(Length::Fixed(80.0))
+                .width(Length::Fixed(LABEL_WIDTH))
         };
         let line = |name: String, input: Element<'a, Message>| -> Element<'a, Message> {
             row![label(name), input]
@@ -736,7 +740,7 @@ impl Composer {
         ));
         form = form.push(
             row![
-                Space::new().width(Length::Fixed(80.0)),
+                Space::new().width(Length::Fixed(FIELD_INDENT - 20.0)),
                 checkbox(self.delivery_notification)
                     .label(t("composer-delivery-notification"))
                     .text_size(theme::SMALL_SIZE)
@@ -750,7 +754,7 @@ impl Composer {
         );
         if self.writes_to_a_patient() {
             form = form.push(row![
-                Space::new().width(Length::Fixed(88.0)),
+                Space::new().width(Length::Fixed(FIELD_INDENT)),
                 checkbox(self.closes_conversation)
                     .label(t("composer-close-conversation"))
                     .text_size(theme::SMALL_SIZE)
@@ -869,7 +873,7 @@ fn suggestion_list<'a>(
         );
     }
     row![
-        Space::new().width(Length::Fixed(88.0)),
+        Space::new().width(Length::Fixed(FIELD_INDENT)),
         container(list).width(Length::Fill).style(theme::card)
     ]
     .into()
@@ -885,7 +889,7 @@ fn patients_line<'a>(field: &str, i18n: &I18n) -> Element<'a, Message> {
         return Space::new().height(0).into();
     }
     row![
-        Space::new().width(Length::Fixed(88.0)),
+        Space::new().width(Length::Fixed(FIELD_INDENT)),
         container(text(markers.join("   ")).size(theme::SMALL_SIZE))
             .padding([2, 8])
             .style(theme::patient_badge),

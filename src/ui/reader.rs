@@ -272,6 +272,13 @@ impl Reader {
         let header = self.header(opened, i18n);
         let mut page = column![header].spacing(12);
         if let Some(content) = opened.content() {
+            if content.damaged {
+                page = page.push(
+                    text(i18n.t("reader-damaged"))
+                        .size(theme::SMALL_SIZE)
+                        .style(text::warning),
+                );
+            }
             if !content.attachments.is_empty() {
                 page = page.push(attachments(content, i18n));
             }
@@ -343,13 +350,25 @@ impl Reader {
                 address: envelope.from_address.clone(),
             }],
         };
-        header = header.push(people_line(i18n.t("reader-from"), from, i18n));
+        // The badge above already gives the sender's INS: the line names them.
+        let badge_shown = opened.correspondent.is_patient();
+        header = header.push(people_line(i18n.t("reader-from"), from, badge_shown, i18n));
         if let Some(content) = content {
             if !content.to.is_empty() {
-                header = header.push(people_line(i18n.t("reader-to"), content.to.clone(), i18n));
+                header = header.push(people_line(
+                    i18n.t("reader-to"),
+                    content.to.clone(),
+                    false,
+                    i18n,
+                ));
             }
             if !content.cc.is_empty() {
-                header = header.push(people_line(i18n.t("reader-cc"), content.cc.clone(), i18n));
+                header = header.push(people_line(
+                    i18n.t("reader-cc"),
+                    content.cc.clone(),
+                    false,
+                    i18n,
+                ));
             }
         }
         let date = content
@@ -419,7 +438,12 @@ fn labelled<'a>(label: String, value: Element<'a, Message>) -> Element<'a, Messa
 
 /// One header line of correspondents; a patient is named, with the marker beside the name
 /// rather than the matricule address alone.
-fn people_line<'a>(label: String, people: Vec<Person>, i18n: &I18n) -> Element<'a, Message> {
+fn people_line<'a>(
+    label: String,
+    people: Vec<Person>,
+    patients_marked: bool,
+    i18n: &I18n,
+) -> Element<'a, Message> {
     let names: Vec<String> = people
         .iter()
         .map(|person| {
@@ -429,6 +453,7 @@ fn people_line<'a>(label: String, people: Vec<Person>, i18n: &I18n) -> Element<'
                     format!("{name} <{}>", person.address)
                 }
                 Correspondent::Professional => name.to_string(),
+                _ if patients_marked && name != person.address => name.to_string(),
                 patient => match patient.marker(i18n) {
                     Some(marker) if name != person.address => format!("{name} ({marker})"),
                     Some(marker) => marker,
