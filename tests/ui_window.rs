@@ -812,3 +812,23 @@ fn a_patient_recipient_is_named_and_the_conversation_may_be_closed() {
     ));
     assert!(pli.composer(id).unwrap().closes_conversation);
 }
+
+#[test]
+fn j_still_moves_on_while_the_body_has_the_focus() {
+    let (_folder, mut pli) = window();
+    press(&mut pli, named(Named::ArrowDown));
+    // Click into the body, as to select a line of it, then press J in the same window.
+    let mut ui = simulator(pli.view());
+    ui.click(iced::widget::Id::new(pli::ui::reader::BODY))
+        .expect("the body is on screen");
+    let event = letter("j", Modifiers::empty());
+    let status = ui.simulate([iced::Event::Keyboard(event.clone())]);
+    assert!(
+        status.iter().all(|s| *s == iced::event::Status::Ignored),
+        "the body leaves J to the window"
+    );
+    let mut messages: Vec<Message> = ui.into_messages().collect();
+    messages.extend(shortcut_for(&event).map(Message::Shortcut));
+    deliver(&mut pli, messages);
+    assert_eq!(pli.mailbox.selected.map(|s| s.index), Some(1));
+}

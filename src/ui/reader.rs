@@ -17,6 +17,9 @@ use crate::mail::mime::{self, Attachment};
 use crate::mail::store::{Envelope, Flags};
 use crate::mssante::headers::subject_for_display;
 
+/// The id of the body, for focus and the tests.
+pub const BODY: &str = "reader-body";
+
 /// A correspondent as a header names them.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Person {
@@ -310,7 +313,9 @@ impl Reader {
             .spacing(8)
             .into(),
             Body::Ready(_) => text_editor(&opened.text)
+                .id(BODY)
                 .on_action(Message::Body)
+                .key_binding(read_only_keys)
                 .size(theme::BODY_SIZE)
                 .padding(0)
                 .height(Length::Fill)
@@ -498,6 +503,22 @@ fn attachments<'a>(content: &'a ReaderContent, i18n: &'a I18n) -> Element<'a, Me
         .width(Length::Fill)
         .style(theme::card)
         .into()
+}
+
+/// In the body, keys that would edit are left to the window: J, K or Delete still move through
+/// the list and move the message to the trash while the text is selected for a copy.
+fn read_only_keys(press: text_editor::KeyPress) -> Option<text_editor::Binding<Message>> {
+    use text_editor::Binding;
+    match Binding::from_key_press(press)? {
+        Binding::Insert(_)
+        | Binding::Enter
+        | Binding::Backspace
+        | Binding::Delete
+        | Binding::Paste
+        | Binding::Cut => None,
+        Binding::Sequence(_) => None,
+        binding => Some(binding),
+    }
 }
 
 /// The body reads like a page, not like a form field.
