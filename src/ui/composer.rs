@@ -17,8 +17,8 @@ use iced::widget::{
 use iced::{Alignment, Element, Length, Task};
 use unicode_normalization::UnicodeNormalization;
 
+use super::correspondent::Correspondent;
 use super::mailbox::MessageRef;
-use super::patient::Correspondent;
 use super::reader::{Opened, Person};
 use super::theme;
 use crate::args;
@@ -401,7 +401,7 @@ impl Composer {
             "composer-quote-attribution",
             args![
                 "date" => super::format::full_date(original.date()),
-                "name" => super::patient::display_name(&sender.name, &sender.address).to_string()
+                "name" => super::correspondent::display_name(&sender.name, &sender.address).to_string()
             ],
         );
         let quoted: String = original

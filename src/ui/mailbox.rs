@@ -14,7 +14,7 @@ use iced::widget::{
 use iced::{Alignment, Element, Length, Size, Theme};
 
 use super::connectivity::Connectivity;
-use super::patient::{display_name, Correspondent};
+use super::correspondent::{display_name, Correspondent};
 use super::widget::{windowed_list, ListWindow, WheelRows};
 use super::{format, theme};
 use crate::args;

@@ -6,15 +6,16 @@
 //! - [`mailbox`]: the boxes and the message list (drawing only the visible rows);
 //! - [`reader`], [`composer`], [`settings`], [`welcome`]: one screen each;
 //! - [`connectivity`]: each box's connection state and the work that talks to the servers;
-//! - [`shortcuts`], [`preferences`] (`ui.toml`), [`demo`] (`pli --demo`).
+//! - [`shortcuts`], [`preferences`] (`ui.toml`), [`demo`] (`pli --demo`);
+//! - [`correspondent`]: a patient correspondent told apart and named by INS (ECO.3.1.1-2).
 
 pub mod app;
 pub mod composer;
 pub mod connectivity;
+pub mod correspondent;
 pub mod demo;
 pub mod format;
 pub mod mailbox;
-pub mod patient;
 pub mod preferences;
 pub mod reader;
 pub mod settings;

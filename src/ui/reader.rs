@@ -8,8 +8,8 @@ use std::path::{Path, PathBuf};
 use iced::widget::{button, column, container, row, rule, scrollable, text, text_editor, Space};
 use iced::{Alignment, Element, Length, Theme};
 
+use super::correspondent::{display_name, Correspondent};
 use super::mailbox::MessageRef;
-use super::patient::{display_name, Correspondent};
 use super::{format, theme};
 use crate::args;
 use crate::i18n::I18n;
