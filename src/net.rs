@@ -18,7 +18,8 @@ pub enum DownloadError {
     TooLarge { url: String, limit: u64 },
 }
 
-fn agent(with_igc_sante: bool) -> ureq::Agent {
+/// The HTTPS client: ring, the operating system's roots (plus IGC-Santé for ANS hosts).
+pub fn https_agent(with_igc_sante: bool) -> ureq::Agent {
     let native = rustls_native_certs::load_native_certs().certs;
     let mut roots: Vec<ureq::tls::Certificate<'static>> = native
         .into_iter()
@@ -51,7 +52,7 @@ pub fn download(url: &str, limit: u64, with_igc_sante: bool) -> Result<Vec<u8>, 
         url: url.to_string(),
         reason,
     };
-    let response = agent(with_igc_sante)
+    let response = https_agent(with_igc_sante)
         .get(url)
         .call()
         .map_err(|error| match error {

@@ -232,13 +232,10 @@ fn j_and_k_move_the_selection_and_open_the_message() {
     assert_eq!(pli.mailbox.selected.map(|s| s.index), Some(2));
     press(&mut pli, letter("k", Modifiers::empty()));
     assert_eq!(pli.mailbox.selected.map(|s| s.index), Some(1));
-    assert!(pli
-        .reader
-        .opened
-        .as_ref()
-        .unwrap()
-        .subject()
-        .starts_with("Compte rendu d'hospitalisation"));
+    assert_eq!(
+        pli.reader.opened.as_ref().unwrap().subject(),
+        "Demande de rendez-vous"
+    );
 }
 
 #[test]
@@ -335,19 +332,23 @@ fn eco_3_1_1_and_3_1_2_a_patient_message_carries_its_marker() {
         "the list marks the patient's row"
     );
     click_text(&mut pli, "Question sur mon traitement");
-    let markers = simulator(pli.view())
-        .find(nth_text("Patient · INS 2 79 03 51 215 189 89", 1))
-        .is_ok();
-    assert!(markers, "the list and the reader both show the marker");
-    assert!(shows(&pli, "Jeanne Lefèvre"), "the patient is named");
+    assert!(
+        shows(&pli, "· Jeanne Lefèvre · INS 2 79 03 51 215 189 89"),
+        "the reader names the patient with the INS"
+    );
+
+    // The next message is another patient's, who wrote without being asked: flagged.
+    press(&mut pli, named(Named::ArrowDown));
+    assert!(shows(&pli, "· Lucas Moreau · INS 1 93 12 75 118 042 66"));
+    assert!(shows(&pli, "Message non sollicité :"));
+    assert!(shows(&pli, "Non sollicité"), "the list says it too");
 
     press(&mut pli, named(Named::ArrowDown));
     assert!(
-        simulator(pli.view())
-            .find(nth_text("Patient · INS 2 79 03 51 215 189 89", 1))
-            .is_err(),
-        "a professional's message has no marker in the reader; the list keeps the patient's"
+        !shows(&pli, "· CHU de Reims"),
+        "a professional's message carries no patient marker"
     );
+    assert!(!shows(&pli, "Message non sollicité :"));
 }
 
 #[test]
@@ -799,7 +800,7 @@ fn a_patient_recipient_is_named_and_the_conversation_may_be_closed() {
     click_text(&mut pli, "Question sur mon traitement");
     press(&mut pli, letter("r", Modifiers::CTRL));
     assert!(
-        shows(&pli, "Patient · INS 2 79 03 51 215 189 89"),
+        shows(&pli, "· Jeanne Lefèvre · INS 2 79 03 51 215 189 89"),
         "the composer names the patient it writes to"
     );
     assert!(shows(&pli, "Clore la conversation avec le patient"));
@@ -831,4 +832,20 @@ fn j_still_moves_on_while_the_body_has_the_focus() {
     messages.extend(shortcut_for(&event).map(Message::Shortcut));
     deliver(&mut pli, messages);
     assert_eq!(pli.mailbox.selected.map(|s| s.index), Some(1));
+}
+
+#[test]
+fn a_prescription_sent_to_the_pharmacy_is_badged() {
+    let (_folder, mut pli) = window();
+    // The pharmacy's inbox is the third "Réception" of the box list.
+    click(&mut pli, nth_text("Réception", 2));
+    assert!(shows(&pli, "Ordonnance numérique"), "the list badges it");
+    click_text(&mut pli, "Ordonnance à préparer");
+    assert!(shows(&pli, "· Paul Garnier · INS 1 85 07 75 123 456 08"));
+    assert!(
+        simulator(pli.view())
+            .find(nth_text("Ordonnance numérique", 1))
+            .is_ok(),
+        "the reader badges it too"
+    );
 }

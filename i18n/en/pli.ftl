@@ -139,6 +139,100 @@ show-patient-yes = message from a patient (Mon espace santé)
 show-conversation = Conversation
 show-conversation-closed = closed by the professional
 
+## MSSanté screens: writing to a patient, inactivity banners, lock, trust space, patient-message markers
+patient-title = Write to a patient
+patient-hint = Type the identity as the patient's record holds it (INSi teleservice answer, identity document). Pli builds the Mon espace santé address from the matricule INS. Mon espace santé refuses messages over { $limit } MB, attachments included.
+patient-matricule-hint = X XX XX XX XXX XXX XX
+patient-matricule-format = 15 characters, spaces allowed, as on the Vitale card.
+patient-matricule-progress = { $typed ->
+    [one] { $typed } character of 15
+   *[other] { $typed } characters of 15
+}
+patient-birth-name = Birth name
+patient-birth-name-hint = DUPONT
+patient-first-names = First names
+patient-first-names-hint = all birth first names, in order
+patient-birth-date = Date of birth
+patient-birth-date-hint = DD/MM/YYYY
+patient-birth-date-invalid = “{ $date }” is not a date of birth: write it DD/MM/YYYY, for example 14/03/1979.
+patient-status = Identity status
+patient-status-qual = QUAL — qualified identity
+patient-status-vali = VALI — validated identity
+patient-status-recup = RECUP — recovered identity
+patient-status-prov = PROV — provisional identity
+patient-choose = Choose…
+patient-matricule-says = What the matricule says
+patient-typed = What you typed
+patient-agrees = agrees
+patient-differs = does not agree
+patient-not-checked = cannot be checked
+patient-missing = To write to this patient, fill in: { $fields }.
+patient-missing-matricule = the matricule INS
+patient-missing-birth-name = the birth name
+patient-missing-first-names = the first names
+patient-missing-birth-date = the date of birth
+patient-missing-sex = the sex
+patient-missing-status = the identity status
+patient-write = Write to this patient
+patient-close = Close
+patient-civility-female = Ms
+patient-civility-male = Mr
+patient-confirm = You are about to write to { $civility } { $name }, born { $birth }, INS { $ins }. Check that this is your patient before you confirm.
+patient-confirm-write = Confirm and write
+patient-revise = Change
+identity-error-not-qualified = The identity status is { $status }, not QUAL: only a qualified identity (checked with the INSi teleservice and against an identity document) may be used to write to a patient. Qualify the identity in the patient's record, then choose QUAL.
+identity-error-sex = The matricule is that of a { $matricule } person but the identity says { $identity }: this matricule may belong to someone else. Check the matricule and the sex against the Vitale card or the INSi answer.
+identity-error-year = The matricule gives a birth year ending in { $matricule } but the identity says { $identity }: this matricule may belong to someone else. Check the matricule and the date of birth.
+identity-error-month = The matricule gives birth month { $matricule } but the identity says { $identity }: this matricule may belong to someone else. Check the matricule and the date of birth.
+banner-inactive-title = The mailbox “{ $name }” is no longer used
+banner-deleted-title = The mailbox “{ $name }” has probably been deleted
+banner-keep-alive = Keep this mailbox
+banner-keep-alive-running = Signing in…
+lock-title = Pli is locked
+lock-intro = Type your PIN to show your messages.
+lock-starting = Opening the system keyring…
+lock-retry = Try again
+lock-choose-title = Choose a lock PIN
+lock-choose-intro = Pli hides your messages when this workstation is left idle. Choose a PIN of { $min } to { $max } digits to show them again, then type it a second time.
+lock-pin-hint = PIN
+lock-pin-again-hint = Confirm the PIN
+lock-choose = Save the PIN
+lock-unlock = Unlock
+lock-pin-length = The PIN has { $min } to { $max } digits.
+lock-pins-differ = The two PINs differ: type the same PIN twice.
+lock-wrong-pin = { $left ->
+    [one] Wrong PIN. One more try before you have to wait.
+   *[other] Wrong PIN. { $left } more tries before you have to wait.
+}
+lock-wait-seconds = Too many wrong PINs: try again in { $seconds } s.
+lock-wait-minutes = Too many wrong PINs: try again in { $minutes } min.
+lock-forgotten = Forgotten PIN: whoever manages this workstation can delete it from the system keyring; Pli will then ask you to choose a new one.
+trust-outside-title = This message would leave the MSSanté trust space
+trust-outside-intro = Outside the trust space, the message travels by ordinary e-mail, without the guarantees of secure health messaging. Send health data there only knowingly.
+trust-blocked-title = This message cannot leave as it is
+trust-blocked-intro = Fix what is marked in red, then send again.
+trust-notice-title = To check before sending
+trust-notice-intro = Nothing stops the message, but check these addresses.
+trust-issue-outside = “{ $address }” is not an MSSanté address: this recipient is outside the trust space.
+trust-issue-invalid-patient = The patient address “{ $address }” is not valid and will not be used. { $reason }
+trust-issue-too-large = The message weighs { $size } MB: Mon espace santé refuses messages over { $limit } MB. Remove attachments or spread them over several messages.
+trust-issue-unlisted = “{ $address }” ends with mssante.fr but its domain is not in the trust-space list: check the spelling of the address (the domain may be newer than the list).
+trust-send-anyway = Send anyway outside the trust space
+trust-cancel = Cancel
+trust-back = Back to the message
+marker-patient = Patient
+marker-ins = INS { $ins }
+marker-unsolicited = Unsolicited message:
+marker-unsolicited-detail = this patient writes outside a conversation opened by this mailbox
+marker-prescription = Digital prescription
+marker-conversation-closed = Conversation closed: the patient can no longer reply. To get back in touch, write them a new message.
+bounce-conversation-closed = Not delivered: the conversation with this patient was closed. To get back in touch, the professional must write them a new message.
+bounce-messaging-closed = Not delivered: this patient's Mon espace santé messaging is closed or deactivated. Contact the patient another way.
+bounce-patient-unknown = Not delivered: no Mon espace santé messaging matches this matricule INS. Check the matricule with the patient or the INSi teleservice.
+bounce-invalid-address = Not delivered: the patient's address is not valid. Check the matricule INS it contains.
+bounce-too-large = Not delivered: it exceeds the size Mon espace santé accepts ({ $limit } MB, attachments included). Remove attachments or spread them over several messages.
+bounce-other = Not delivered, for a reason the server does not give. The details are in the non-delivery report.
+
 ## Main window (mail screens) — the window team's section
 demo-title = demonstration
 demo-notice = Demonstration: sample boxes, nothing is sent.
@@ -286,3 +380,4 @@ send-issue-invalid-patient = “{ $address }” is not a valid patient address (
 send-issue-too-large = The message weighs { $size }, more than the { $limit } Mon espace santé accepts.
 send-issue-unlisted = The domain of “{ $address }” is not in the trust-space list Pli knows.
 reader-damaged = This message arrived damaged; Pli shows what it could read.
+list-unsolicited = Unsolicited

@@ -139,6 +139,103 @@ show-patient-yes = message d'un patient (Mon espace santé)
 show-conversation = Conversation
 show-conversation-closed = clôturée par le professionnel
 
+## Écrans MSSanté : écrire à un patient, bandeaux d'inactivité, verrouillage, espace de confiance, marques des messages de patients
+patient-title = Écrire à un patient
+patient-hint = Saisissez l'identité telle qu'elle figure dans le dossier du patient (retour du téléservice INSi, pièce d'identité). Pli construit l'adresse Mon espace santé à partir du matricule INS. Mon espace santé n'accepte pas de message de plus de { $limit } Mo, pièces jointes comprises.
+patient-matricule-hint = X XX XX XX XXX XXX XX
+patient-matricule-format = 15 caractères, espaces admis, comme sur la carte Vitale.
+patient-matricule-progress = { $typed ->
+    [one] { $typed } caractère sur 15
+   *[other] { $typed } caractères sur 15
+}
+patient-birth-name = Nom de naissance
+patient-birth-name-hint = DUPONT
+patient-first-names = Prénoms
+patient-first-names-hint = tous les prénoms de naissance, dans l'ordre
+patient-birth-date = Date de naissance
+patient-birth-date-hint = JJ/MM/AAAA
+patient-birth-date-invalid = « { $date } » n'est pas une date de naissance : écrivez-la JJ/MM/AAAA, par exemple 14/03/1979.
+patient-status = Statut de l'identité
+patient-status-qual = QUAL — identité qualifiée
+patient-status-vali = VALI — identité validée
+patient-status-recup = RECUP — identité récupérée
+patient-status-prov = PROV — identité provisoire
+patient-choose = Choisir…
+patient-matricule-says = Ce que dit le matricule
+patient-typed = Ce que vous avez saisi
+patient-agrees = concorde
+patient-differs = ne concorde pas
+patient-not-checked = non vérifiable
+patient-missing = Pour écrire à ce patient, complétez : { $fields }.
+patient-missing-matricule = le matricule INS
+patient-missing-birth-name = le nom de naissance
+patient-missing-first-names = les prénoms
+patient-missing-birth-date = la date de naissance
+patient-missing-sex = le sexe
+patient-missing-status = le statut de l'identité
+patient-write = Écrire à ce patient
+patient-close = Fermer
+patient-civility-female = Mme
+patient-civility-male = M.
+patient-confirm = Vous allez écrire à { $civility } { $name }, { $sex ->
+    [female] née
+   *[other] né
+} en { $birth }, INS { $ins }. Vérifiez que c'est bien votre patient avant de confirmer.
+patient-confirm-write = Confirmer et écrire
+patient-revise = Modifier
+identity-error-not-qualified = Le statut de l'identité est { $status }, pas QUAL : seule une identité qualifiée (vérifiée auprès du téléservice INSi et sur une pièce d'identité) permet d'écrire à un patient. Qualifiez l'identité dans le dossier du patient, puis choisissez QUAL.
+identity-error-sex = Le matricule est celui d'une personne de sexe { $matricule }, mais l'identité indique { $identity } : ce matricule est peut-être celui d'une autre personne. Vérifiez le matricule et le sexe sur la carte Vitale ou le retour INSi.
+identity-error-year = Le matricule indique une année de naissance finissant par { $matricule }, mais l'identité indique { $identity } : ce matricule est peut-être celui d'une autre personne. Vérifiez le matricule et la date de naissance.
+identity-error-month = Le matricule indique le mois de naissance { $matricule }, mais l'identité indique { $identity } : ce matricule est peut-être celui d'une autre personne. Vérifiez le matricule et la date de naissance.
+banner-inactive-title = La boîte « { $name } » n'est plus utilisée
+banner-deleted-title = La boîte « { $name } » a probablement été supprimée
+banner-keep-alive = Garder cette boîte
+banner-keep-alive-running = Connexion…
+lock-title = Pli est verrouillé
+lock-intro = Saisissez votre code pour afficher vos messages.
+lock-starting = Ouverture du trousseau du système…
+lock-retry = Réessayer
+lock-choose-title = Choisissez un code de verrouillage
+lock-choose-intro = Pli masque vos messages quand ce poste reste sans activité. Choisissez un code de { $min } à { $max } chiffres pour les afficher à nouveau, puis saisissez-le une seconde fois.
+lock-pin-hint = Code
+lock-pin-again-hint = Confirmez le code
+lock-choose = Enregistrer le code
+lock-unlock = Déverrouiller
+lock-pin-length = Le code compte de { $min } à { $max } chiffres.
+lock-pins-differ = Les deux codes sont différents : saisissez le même code deux fois.
+lock-wrong-pin = { $left ->
+    [one] Code incorrect. Encore un essai avant de devoir attendre.
+   *[other] Code incorrect. Encore { $left } essais avant de devoir attendre.
+}
+lock-wait-seconds = Trop de codes incorrects : réessayez dans { $seconds } s.
+lock-wait-minutes = Trop de codes incorrects : réessayez dans { $minutes } min.
+lock-forgotten = Code oublié : la personne qui gère ce poste peut l'effacer du trousseau du système ; Pli vous demandera alors d'en choisir un nouveau.
+trust-outside-title = Ce message sortirait de l'espace de confiance MSSanté
+trust-outside-intro = Hors de l'espace de confiance, le message voyage par une messagerie ordinaire, sans les garanties de la messagerie sécurisée de santé. N'y envoyez des données de santé qu'en connaissance de cause.
+trust-blocked-title = Ce message ne peut pas partir tel quel
+trust-blocked-intro = Corrigez ce qui est signalé en rouge, puis envoyez à nouveau.
+trust-notice-title = À vérifier avant l'envoi
+trust-notice-intro = Rien n'empêche l'envoi, mais vérifiez ces adresses.
+trust-issue-outside = « { $address } » n'est pas une adresse MSSanté : ce destinataire est hors de l'espace de confiance.
+trust-issue-invalid-patient = L'adresse patient « { $address } » n'est pas valide et ne sera pas utilisée. { $reason }
+trust-issue-too-large = Le message pèse { $size } Mo : Mon espace santé refuse les messages de plus de { $limit } Mo. Retirez des pièces jointes ou répartissez-les sur plusieurs messages.
+trust-issue-unlisted = « { $address } » se termine par mssante.fr mais son domaine n'est pas dans la liste de l'espace de confiance : vérifiez l'orthographe de l'adresse (le domaine est peut-être plus récent que la liste).
+trust-send-anyway = Envoyer quand même hors de l'espace de confiance
+trust-cancel = Annuler
+trust-back = Revenir au message
+marker-patient = Patient
+marker-ins = INS { $ins }
+marker-unsolicited = Message non sollicité :
+marker-unsolicited-detail = ce patient écrit hors d'une conversation ouverte par cette boîte
+marker-prescription = Ordonnance numérique
+marker-conversation-closed = Conversation clôturée : le patient ne peut plus y répondre. Pour reprendre contact, écrivez-lui un nouveau message.
+bounce-conversation-closed = Message non remis : la conversation avec ce patient était clôturée. Pour reprendre contact, le professionnel doit lui écrire un nouveau message.
+bounce-messaging-closed = Message non remis : la messagerie Mon espace santé de ce patient est fermée ou désactivée. Contactez le patient par un autre moyen.
+bounce-patient-unknown = Message non remis : aucune messagerie Mon espace santé ne correspond à ce matricule INS. Vérifiez le matricule auprès du patient ou du téléservice INSi.
+bounce-invalid-address = Message non remis : l'adresse du patient n'est pas valide. Vérifiez le matricule INS qu'elle contient.
+bounce-too-large = Message non remis : il dépasse la taille acceptée par Mon espace santé ({ $limit } Mo, pièces jointes comprises). Retirez des pièces jointes ou répartissez-les sur plusieurs messages.
+bounce-other = Message non remis, pour une raison que le serveur ne précise pas. Le détail figure dans l'avis de non-remise.
+
 ## Fenêtre principale (écrans de messagerie) — section de l'équipe fenêtre
 demo-title = démonstration
 demo-notice = Démonstration : boîtes fictives, rien n'est envoyé.
@@ -286,3 +383,4 @@ send-issue-invalid-patient = « { $address } » n'est pas une adresse de patient
 send-issue-too-large = Le message pèse { $size }, plus que les { $limit } qu'accepte Mon espace santé.
 send-issue-unlisted = Le domaine de « { $address } » n'est pas dans la liste de l'espace de confiance que Pli connaît.
 reader-damaged = Ce message est arrivé abîmé ; Pli en montre ce qu'il a pu lire.
+list-unsolicited = Non sollicité

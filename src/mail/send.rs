@@ -6,7 +6,7 @@
 
 use std::time::Duration;
 
-use lettre::message::header::{HeaderName, HeaderValue};
+use lettre::message::header::{ContentType, HeaderName, HeaderValue};
 use lettre::message::{Attachment, Mailbox, MultiPart, SinglePart};
 
 use super::account::Account;
@@ -153,10 +153,12 @@ pub fn build(draft: &Draft) -> Result<(String, Vec<u8>), SendError> {
     } else {
         let mut parts = MultiPart::mixed().singlepart(text);
         for (file_name, content_type, bytes) in &draft.attachments {
-            let content_type = content_type.parse().unwrap_or_else(|_| {
-                lettre::message::header::ContentType::parse("application/octet-stream")
-                    .unwrap_or(lettre::message::header::ContentType::TEXT_PLAIN)
-            });
+            // A type the sender's system named badly must not stop the message: the file goes
+            // as plain bytes, which every reader can save.
+            let content_type = content_type
+                .parse::<ContentType>()
+                .or_else(|_| ContentType::parse("application/octet-stream"))
+                .map_err(|error| SendError::Build(error.to_string()))?;
             parts = parts
                 .singlepart(Attachment::new(file_name.clone()).body(bytes.clone(), content_type));
         }

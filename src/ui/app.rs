@@ -599,8 +599,12 @@ impl Pli {
         };
         let raw = store.raw(reference.folder.id, reference.uid).ok().flatten();
         let unread = !envelope.flags.has(Flags::SEEN);
+        let patient_kind = store
+            .patient_kind(reference.folder.id, reference.uid)
+            .ok()
+            .flatten();
         self.reader
-            .open(reference.clone(), envelope, raw.as_deref());
+            .open(reference.clone(), envelope, patient_kind, raw.as_deref());
         let seen = if unread {
             self.set_flag(&reference, Flags::SEEN, true)
         } else {

@@ -20,7 +20,7 @@ use unicode_normalization::UnicodeNormalization;
 use super::correspondent::Correspondent;
 use super::mailbox::MessageRef;
 use super::reader::{Opened, Person};
-use super::theme;
+use super::{markers, theme};
 use crate::args;
 use crate::i18n::I18n;
 use crate::mail::account::Account;
@@ -879,20 +879,41 @@ fn suggestion_list<'a>(
     .into()
 }
 
-/// Under an address field: the patients it writes to, by INS, so a mistyped matricule shows.
+/// Under an address field: the patients it writes to, by name and INS, so a mistyped
+/// matricule shows before anything leaves.
 fn patients_line<'a>(field: &str, i18n: &I18n) -> Element<'a, Message> {
-    let markers: Vec<String> = addresses(field)
-        .iter()
-        .filter_map(|address| Correspondent::of(address).marker(i18n))
-        .collect();
-    if markers.is_empty() {
+    let mut chips = row![].spacing(6);
+    let mut any = false;
+    for part in field
+        .split([',', ';'])
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+    {
+        let address = addresses(part).pop().unwrap_or_default();
+        let name = part
+            .rfind('<')
+            .map(|start| part[..start].trim())
+            .filter(|name| !name.is_empty());
+        match Correspondent::of(&address) {
+            Correspondent::Patient(ins) => {
+                chips = chips.push(markers::patient_marker(i18n, &ins, name))
+            }
+            Correspondent::UnverifiedPatient => {
+                chips = chips.push(markers::note(
+                    markers::Tone::Danger,
+                    i18n.t("patient-marker-unverified"),
+                ))
+            }
+            Correspondent::Professional => continue,
+        }
+        any = true;
+    }
+    if !any {
         return Space::new().height(0).into();
     }
     row![
         Space::new().width(Length::Fixed(FIELD_INDENT)),
-        container(text(markers.join("   ")).size(theme::SMALL_SIZE))
-            .padding([2, 8])
-            .style(theme::patient_badge),
+        chips.wrap()
     ]
     .into()
 }

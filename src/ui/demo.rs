@@ -6,7 +6,7 @@
 use chrono::{DateTime, Duration, Local, TimeZone};
 
 use crate::mail::account::{save_accounts, Account, AuthKind, BoxKind, Endpoint, Security};
-use crate::mail::store::{Flags, Role, Store, StoreError};
+use crate::mail::store::{Flags, PatientKind, Role, Store, StoreError};
 use crate::mail::sync::envelope_from_header;
 use crate::profile::Profile;
 use crate::ui::preferences::Preferences;
@@ -22,6 +22,11 @@ const PHARMACY_ADDRESS: &str = "pharmacie.centrale@pharmacien.mssante.fr";
 /// The patient who writes to the doctor, and her matricule INS (key checked).
 pub const PATIENT_NAME: &str = "Jeanne Lefèvre";
 pub const PATIENT_ADDRESS: &str = "279035121518989@patient.mssante.fr";
+/// A patient who writes to the doctor without being asked (patients may not start a
+/// conversation with a professional; the message is flagged).
+const THIRD_PATIENT_ADDRESS: &str = "193127511804266@patient.mssante.fr";
+/// The message of the doctor that opened the conversation with Mme Lefèvre.
+const DOCTOR_TO_PATIENT: &str = "<resultats-lefevre@medecin.mssante.fr>";
 /// A patient who sends a prescription to the pharmacy.
 const SECOND_PATIENT_ADDRESS: &str = "185077512345608@patient.mssante.fr";
 
@@ -114,6 +119,10 @@ struct Sample<'a> {
     flags: u8,
     /// The Message-ID this one answers (In-Reply-To and References).
     replies_to: Option<&'a str>,
+    /// For a patient's message, what the synchronisation would have recorded.
+    patient_kind: Option<PatientKind>,
+    /// A Message-ID another sample refers to; the others get one of their own.
+    message_id: Option<&'a str>,
 }
 
 const PDF: &[u8] = b"%PDF-1.4\n% Document de demonstration Pli\n%%EOF\n";
@@ -165,7 +174,22 @@ pub fn fill(store: &mut Store, now: DateTime<Local>) -> Result<(), StoreError> {
             attachments: &[],
             date: today(9, 12),
             flags: 0,
+            replies_to: Some(DOCTOR_TO_PATIENT),
+            patient_kind: Some(PatientKind::Reply),
+            message_id: None,
+        },
+        Sample {
+            from: ("Lucas Moreau", THIRD_PATIENT_ADDRESS),
+            to: doctor,
+            cc: None,
+            subject: "Demande de rendez-vous",
+            body: "Bonjour docteur,\n\nJe souhaiterais un rendez-vous la semaine prochaine pour renouveler mon traitement.\n\nLucas Moreau",
+            attachments: &[],
+            date: today(8, 58),
+            flags: 0,
             replies_to: None,
+            patient_kind: Some(PatientKind::Unsolicited),
+            message_id: None,
         },
         Sample {
             from: cardiology,
@@ -180,6 +204,8 @@ pub fn fill(store: &mut Store, now: DateTime<Local>) -> Result<(), StoreError> {
             date: today(8, 40),
             flags: 0,
             replies_to: None,
+            patient_kind: None,
+            message_id: None,
         },
         Sample {
             from: laboratory,
@@ -191,6 +217,8 @@ pub fn fill(store: &mut Store, now: DateTime<Local>) -> Result<(), StoreError> {
             date: days_ago(1, 17),
             flags: Flags::FLAGGED,
             replies_to: None,
+            patient_kind: None,
+            message_id: None,
         },
         Sample {
             from: colleague,
@@ -202,6 +230,8 @@ pub fn fill(store: &mut Store, now: DateTime<Local>) -> Result<(), StoreError> {
             date: days_ago(1, 11),
             flags: Flags::SEEN,
             replies_to: Some(THREAD_START),
+            patient_kind: None,
+            message_id: None,
         },
         Sample {
             from: nursing_home,
@@ -213,6 +243,8 @@ pub fn fill(store: &mut Store, now: DateTime<Local>) -> Result<(), StoreError> {
             date: days_ago(2, 10),
             flags: Flags::SEEN | Flags::ANSWERED,
             replies_to: None,
+            patient_kind: None,
+            message_id: None,
         },
         Sample {
             from: nurse,
@@ -224,6 +256,8 @@ pub fn fill(store: &mut Store, now: DateTime<Local>) -> Result<(), StoreError> {
             date: days_ago(3, 16),
             flags: Flags::SEEN,
             replies_to: None,
+            patient_kind: None,
+            message_id: None,
         },
     ];
 
@@ -308,6 +342,8 @@ pub fn fill(store: &mut Store, now: DateTime<Local>) -> Result<(), StoreError> {
                 date: *date,
                 flags,
                 replies_to: None,
+                patient_kind: None,
+                message_id: None,
             },
         )?;
     }
@@ -315,6 +351,24 @@ pub fn fill(store: &mut Store, now: DateTime<Local>) -> Result<(), StoreError> {
         uid += 1;
         store_sample(store, inbox, uid, sample)?;
     }
+    store_sample(
+        store,
+        doctor_folders.sent,
+        2,
+        &Sample {
+            from: doctor,
+            to: (PATIENT_NAME, PATIENT_ADDRESS),
+            cc: None,
+            subject: "Votre nouveau traitement",
+            body: "Bonjour Madame Lefèvre,\n\nComme convenu, voici votre nouveau traitement contre l'hypertension. N'hésitez pas à m'écrire si vous avez des questions.\n\nDr Claire Martin",
+            attachments: &[],
+            date: days_ago(6, 18),
+            flags: Flags::SEEN,
+            replies_to: None,
+            patient_kind: None,
+            message_id: Some(DOCTOR_TO_PATIENT),
+        },
+    )?;
     store_sample(
         store,
         doctor_folders.sent,
@@ -329,6 +383,8 @@ pub fn fill(store: &mut Store, now: DateTime<Local>) -> Result<(), StoreError> {
             date: days_ago(2, 12),
             flags: Flags::SEEN,
             replies_to: None,
+            patient_kind: None,
+            message_id: None,
         },
     )?;
 
@@ -344,6 +400,8 @@ pub fn fill(store: &mut Store, now: DateTime<Local>) -> Result<(), StoreError> {
             date: today(10, 5),
             flags: 0,
             replies_to: None,
+            patient_kind: None,
+            message_id: None,
         },
         Sample {
             from: doctor,
@@ -355,6 +413,8 @@ pub fn fill(store: &mut Store, now: DateTime<Local>) -> Result<(), StoreError> {
             date: days_ago(1, 18),
             flags: 0,
             replies_to: None,
+            patient_kind: None,
+            message_id: None,
         },
         Sample {
             from: pharmacy,
@@ -366,6 +426,8 @@ pub fn fill(store: &mut Store, now: DateTime<Local>) -> Result<(), StoreError> {
             date: days_ago(2, 9),
             flags: Flags::SEEN,
             replies_to: None,
+            patient_kind: None,
+            message_id: None,
         },
         Sample {
             from: physio,
@@ -377,6 +439,8 @@ pub fn fill(store: &mut Store, now: DateTime<Local>) -> Result<(), StoreError> {
             date: days_ago(5, 15),
             flags: Flags::SEEN,
             replies_to: None,
+            patient_kind: None,
+            message_id: None,
         },
     ];
     for (index, sample) in home_inbox.iter().rev().enumerate() {
@@ -395,6 +459,8 @@ pub fn fill(store: &mut Store, now: DateTime<Local>) -> Result<(), StoreError> {
             date: today(7, 55),
             flags: 0,
             replies_to: None,
+            patient_kind: Some(PatientKind::Prescription),
+            message_id: None,
         },
         Sample {
             from: nursing_home,
@@ -406,6 +472,8 @@ pub fn fill(store: &mut Store, now: DateTime<Local>) -> Result<(), StoreError> {
             date: days_ago(1, 9),
             flags: Flags::SEEN,
             replies_to: None,
+            patient_kind: None,
+            message_id: None,
         },
     ];
     for (index, sample) in shop_inbox.iter().rev().enumerate() {
@@ -451,7 +519,11 @@ fn store_sample(
     // The envelope reads multipart/mixed as "has attachments"; say it only when true.
     envelope.has_attachment = !sample.attachments.is_empty();
     store.insert_envelopes(folder, &[envelope])?;
-    store.set_raw(folder, uid, &raw, sample.body)
+    store.set_raw(folder, uid, &raw, sample.body)?;
+    if let Some(kind) = sample.patient_kind {
+        store.set_patient_kind(folder, uid, kind)?;
+    }
+    Ok(())
 }
 
 fn raw_message(sample: &Sample<'_>, uid: u32) -> Vec<u8> {
@@ -470,10 +542,13 @@ fn raw_message(sample: &Sample<'_>, uid: u32) -> Vec<u8> {
     }
     headers.push(format!("Subject: {}", sample.subject));
     headers.push(format!("Date: {}", sample.date.to_rfc2822()));
-    headers.push(format!(
-        "Message-ID: <demo-{uid}-{}@{domain}>",
-        sample.date.timestamp()
-    ));
+    headers.push(match sample.message_id {
+        Some(id) => format!("Message-ID: {id}"),
+        None => format!(
+            "Message-ID: <demo-{uid}-{}@{domain}>",
+            sample.date.timestamp()
+        ),
+    });
     if let Some(parent) = sample.replies_to {
         headers.push(format!("In-Reply-To: {parent}"));
         headers.push(format!("References: {parent}"));
@@ -527,11 +602,15 @@ mod tests {
             .folder_with_role(DOCTOR, Role::Inbox)
             .unwrap()
             .unwrap();
-        assert_eq!(store.count(inbox.id).unwrap(), DOCTOR_HISTORY as usize + 6);
-        let newest = store.page(inbox.id, 0, 2).unwrap();
+        assert_eq!(store.count(inbox.id).unwrap(), DOCTOR_HISTORY as usize + 7);
+        let newest = store.page(inbox.id, 0, 3).unwrap();
         assert_eq!(newest[0].from_address, PATIENT_ADDRESS);
-        assert!(newest[1].subject.starts_with("XDM/1.0/DDM+"));
-        let raw = store.raw(inbox.id, newest[1].uid).unwrap().unwrap();
+        assert_eq!(
+            store.patient_kind(inbox.id, newest[1].uid).unwrap(),
+            Some(PatientKind::Unsolicited)
+        );
+        assert!(newest[2].subject.starts_with("XDM/1.0/DDM+"));
+        let raw = store.raw(inbox.id, newest[2].uid).unwrap().unwrap();
         let content = reader::read(&raw);
         assert_eq!(content.attachments.len(), 2);
         assert!(content.body.contains("compte rendu d'hospitalisation"));

@@ -15,12 +15,13 @@ use iced::{Alignment, Element, Length, Size, Theme};
 
 use super::connectivity::Connectivity;
 use super::correspondent::{display_name, Correspondent};
+use super::markers::{self, Tone};
 use super::widget::{windowed_list, ListWindow, WheelRows};
 use super::{format, theme};
 use crate::args;
 use crate::i18n::I18n;
 use crate::mail::account::{Account, BoxKind};
-use crate::mail::store::{Envelope, Flags, Folder, Role, Store, StoreError};
+use crate::mail::store::{Envelope, Flags, Folder, PatientKind, Role, Store, StoreError};
 use crate::mssante::headers::subject_for_display;
 
 /// The height of one row of the list; fixed, so the window is arithmetic.
@@ -78,6 +79,18 @@ impl BoxEntry {
 pub struct ListRow {
     pub folder: i64,
     pub envelope: Envelope,
+    /// For a patient's message: a reply, unsolicited, or a prescription (read with the page).
+    pub patient_kind: Option<PatientKind>,
+}
+
+impl ListRow {
+    fn new(folder: i64, envelope: Envelope) -> Self {
+        Self {
+            folder,
+            envelope,
+            patient_kind: None,
+        }
+    }
 }
 
 /// The search as typed, and its results once they are in.
@@ -379,10 +392,7 @@ impl Mailbox {
                 .ok()?
                 .into_iter()
                 .next()
-                .map(|envelope| ListRow {
-                    folder: *folder,
-                    envelope,
-                }),
+                .map(|envelope| ListRow::new(*folder, envelope)),
             (None, None) => None,
         }
     }
@@ -395,10 +405,7 @@ impl Mailbox {
                 match store.page(*folder, self.window.offset, self.window.rows) {
                     Ok(page) => page
                         .into_iter()
-                        .map(|envelope| ListRow {
-                            folder: *folder,
-                            envelope,
-                        })
+                        .map(|envelope| ListRow::new(*folder, envelope))
                         .collect(),
                     Err(error) => {
                         self.problem = Some(error.to_string());
@@ -408,6 +415,15 @@ impl Mailbox {
             }
             (None, None) => Vec::new(),
         };
+        // Only the patients' rows on screen: a handful of lookups by key at most.
+        for row in &mut self.rows {
+            if Correspondent::of(&row.envelope.from_address).is_patient() {
+                row.patient_kind = store
+                    .patient_kind(row.folder, row.envelope.uid)
+                    .ok()
+                    .flatten();
+            }
+        }
     }
 
     fn row_at(&self, index: usize) -> Option<&ListRow> {
@@ -578,10 +594,7 @@ impl Mailbox {
             .into_iter()
             .filter_map(|(name, envelope)| {
                 let folder = folders.iter().find(|folder| folder.name == name)?;
-                Some(ListRow {
-                    folder: folder.id,
-                    envelope,
-                })
+                Some(ListRow::new(folder.id, envelope))
             })
             .collect();
         self.search.results = Some(results);
@@ -877,13 +890,31 @@ impl Mailbox {
             subject
         };
         // Under the name, past the unread dot.
-        let second_line = row![
-            Space::new().width(Length::Fixed(UNREAD_DOT_WIDTH + ROW_SPACING)),
+        let mut second_line = row![Space::new().width(Length::Fixed(UNREAD_DOT_WIDTH))]
+            .spacing(ROW_SPACING)
+            .align_y(Alignment::Center);
+        let kind = match row.patient_kind {
+            Some(PatientKind::Prescription) => {
+                Some((i18n.t("marker-prescription"), Tone::Prescription))
+            }
+            Some(PatientKind::Unsolicited) => Some((i18n.t("list-unsolicited"), Tone::Warning)),
+            Some(PatientKind::Reply) | None => None,
+        };
+        if let Some((label, tone)) = kind {
+            second_line = second_line.push(
+                text(label)
+                    .size(theme::TINY_SIZE)
+                    .font(theme::SEMIBOLD)
+                    .wrapping(text::Wrapping::None)
+                    .style(markers::tone_text(tone)),
+            );
+        }
+        let second_line = second_line.push(
             text(subject)
                 .size(theme::SMALL_SIZE)
                 .font(weight)
                 .wrapping(text::Wrapping::None),
-        ];
+        );
 
         button(column![first_line, second_line].spacing(4).clip(true))
             .width(Length::Fill)

@@ -7,20 +7,27 @@
 //! - [`reader`], [`composer`], [`settings`], [`welcome`]: one screen each;
 //! - [`connectivity`]: each box's connection state and the work that talks to the servers;
 //! - [`shortcuts`], [`preferences`] (`ui.toml`), [`demo`] (`pli --demo`);
-//! - [`correspondent`]: a patient correspondent told apart and named by INS (ECO.3.1.1-2).
+//! - [`correspondent`]: a patient correspondent told apart and named by INS (ECO.3.1.1-2);
+//! - the MSSanté screens: [`patient`] ("Écrire à un patient"), [`lock`], [`banners`],
+//!   [`trust`], and [`markers`], the tints they share.
 
 pub mod app;
+pub mod banners;
 pub mod composer;
 pub mod connectivity;
 pub mod correspondent;
 pub mod demo;
 pub mod format;
+pub mod lock;
 pub mod mailbox;
+pub mod markers;
+pub mod patient;
 pub mod preferences;
 pub mod reader;
 pub mod settings;
 pub mod shortcuts;
 pub mod theme;
+pub mod trust;
 pub mod welcome;
 pub mod widget;
 

@@ -10,11 +10,11 @@ use iced::{Alignment, Element, Length, Theme};
 
 use super::correspondent::{display_name, Correspondent};
 use super::mailbox::MessageRef;
-use super::{format, theme};
+use super::{format, markers, theme};
 use crate::args;
 use crate::i18n::I18n;
 use crate::mail::mime::{self, Attachment};
-use crate::mail::store::{Envelope, Flags};
+use crate::mail::store::{Envelope, Flags, PatientKind};
 use crate::mssante::headers::subject_for_display;
 
 /// The id of the body, for focus and the tests.
@@ -129,6 +129,8 @@ pub struct Opened {
     pub reference: MessageRef,
     pub envelope: Envelope,
     pub correspondent: Correspondent,
+    /// For a patient's message: a reply, unsolicited, or a prescription (set by the sync).
+    pub patient_kind: Option<PatientKind>,
     pub body: Body,
     /// The body in a read-only editor, so that it can be selected and copied.
     text: text_editor::Content,
@@ -199,12 +201,19 @@ pub enum Action {
 
 impl Reader {
     /// Shows a message: its envelope at once, its body when the store has it.
-    pub fn open(&mut self, reference: MessageRef, envelope: Envelope, raw: Option<&[u8]>) {
+    pub fn open(
+        &mut self,
+        reference: MessageRef,
+        envelope: Envelope,
+        patient_kind: Option<PatientKind>,
+        raw: Option<&[u8]>,
+    ) {
         let correspondent = Correspondent::of(&envelope.from_address);
         let mut opened = Opened {
             reference,
             envelope,
             correspondent,
+            patient_kind,
             body: Body::Loading,
             text: text_editor::Content::new(),
         };
@@ -275,6 +284,9 @@ impl Reader {
         let header = self.header(opened, i18n);
         let mut page = column![header].spacing(12);
         if let Some(content) = opened.content() {
+            if content.closes_conversation {
+                page = page.push(markers::closed_conversation_note(i18n));
+            }
             if content.damaged {
                 page = page.push(
                     text(i18n.t("reader-damaged"))
@@ -340,12 +352,28 @@ impl Reader {
             .font(theme::SEMIBOLD)]
         .spacing(6);
 
-        if let Some(marker) = opened.correspondent.marker(i18n) {
-            header = header.push(
-                container(text(marker).size(theme::SMALL_SIZE).font(theme::SEMIBOLD))
-                    .padding([3, 8])
-                    .style(theme::patient_badge),
-            );
+        let sender_name = content
+            .and_then(|content| content.from.first())
+            .map_or(envelope.from_name.as_str(), |person| person.name.as_str());
+        match &opened.correspondent {
+            Correspondent::Patient(ins) => {
+                let mut markers = row![markers::patient_marker(i18n, ins, Some(sender_name))]
+                    .spacing(6)
+                    .align_y(Alignment::Center);
+                if let Some(kind) = opened.patient_kind {
+                    if let Some(marker) = markers::patient_kind_marker(i18n, kind) {
+                        markers = markers.push(marker);
+                    }
+                }
+                header = header.push(markers.wrap());
+            }
+            Correspondent::UnverifiedPatient => {
+                header = header.push(markers::note(
+                    markers::Tone::Warning,
+                    i18n.t("patient-marker-unverified"),
+                ));
+            }
+            Correspondent::Professional => {}
         }
 
         let from = match content {

@@ -63,60 +63,30 @@ pub const DANGER: Color = Color::from_rgb(0.80, 0.17, 0.17);
 /// The flag of a flagged message.
 pub const FLAG: Color = Color::from_rgb(0.93, 0.55, 0.05);
 
-/// Messages from patients have their own colour (ECO.3.1.1): a violet that is neither the
-/// primary blue of the selection nor the red of a danger.
-fn patient_colour(theme: &Theme) -> Color {
-    if theme.extended_palette().is_dark {
-        Color::from_rgb(0.70, 0.56, 0.98)
-    } else {
-        Color::from_rgb(0.42, 0.22, 0.70)
-    }
+/// Messages from patients have their own colour (ECO.3.1.1), the one every MSSanté screen
+/// uses (`markers::Tone::Patient`).
+fn patient_style(theme: &Theme) -> container::Style {
+    super::markers::tinted(super::markers::Tone::Patient)(theme)
 }
 
-/// The background of a patient's row or header: the patient colour, faint.
+/// The background of a patient's row in the list.
 pub fn patient_tint(theme: &Theme) -> Color {
-    let alpha = if theme.extended_palette().is_dark {
-        0.16
-    } else {
-        0.09
-    };
-    Color {
-        a: alpha,
-        ..patient_colour(theme)
+    match patient_style(theme).background {
+        Some(Background::Color(colour)) => colour,
+        _ => Color::TRANSPARENT,
     }
 }
 
-/// The "Patient · INS …" marker.
-pub fn patient_badge(theme: &Theme) -> container::Style {
-    let colour = patient_colour(theme);
-    let text = if theme.extended_palette().is_dark {
-        Color::from_rgb(0.08, 0.05, 0.15)
-    } else {
-        Color::WHITE
-    };
-    container::Style {
-        background: Some(Background::Color(colour)),
-        text_color: Some(text),
-        border: border::rounded(4),
-        ..container::Style::default()
-    }
+/// The text colour of the patient marker in a list row.
+pub fn patient_text(theme: &Theme) -> Color {
+    patient_style(theme)
+        .text_color
+        .unwrap_or(theme.extended_palette().background.base.text)
 }
 
 /// The reader's header around a patient's message.
 pub fn patient_panel(theme: &Theme) -> container::Style {
-    container::Style {
-        background: Some(Background::Color(patient_tint(theme))),
-        border: border::rounded(6).width(1).color(Color {
-            a: 0.45,
-            ..patient_colour(theme)
-        }),
-        ..container::Style::default()
-    }
-}
-
-/// The text colour of the word "Patient" in a list row.
-pub fn patient_text(theme: &Theme) -> Color {
-    patient_colour(theme)
+    patient_style(theme)
 }
 
 /// The background behind the panes and bars.
