@@ -240,3 +240,152 @@ directory-error = The local directory is a problem: { $detail }
 directory-empty = The local directory is empty: import the extraction with “pli directory import FILE” or “pli directory refresh”.
 directory-not-due = The directory was checked less than a day ago (use --force to check now).
 directory-unchanged = The published directory has not changed since the last download.
+
+## Main window (mail screens) — the window team's section
+demo-title = demonstration
+demo-notice = Demonstration: sample boxes, nothing is sent.
+back-to-mail = ← Back to the mail
+action-new-message = New message
+action-settings = Settings
+action-add-box = + Add a mailbox
+drafts-in-progress = Being written
+store-unavailable = The local message store cannot be opened: { $detail }
+preferences-unwritable = The window settings could not be saved: { $detail }
+
+## Mailbox state
+connectivity-local = demonstration
+connectivity-connecting = connecting…
+connectivity-syncing = synchronising…
+connectivity-syncing-count = synchronising { $done } / { $total }
+connectivity-up-to-date = up to date
+connectivity-offline = offline
+connectivity-auth-refused = sign-in refused
+connectivity-certificate-refused = certificate refused
+sync-error-server = The server interrupted the synchronisation: { $detail }
+sync-error-store = The local store failed: { $detail }
+
+## Folders
+folder-inbox = Inbox
+folder-sent = Sent
+folder-drafts = Drafts
+folder-trash = Trash
+folder-junk = Junk
+folder-archive = Archive
+
+## Message list
+list-count = { $count ->
+    [0] no messages
+    [one] { $count } message
+   *[other] { $count } messages
+}
+list-no-folder = No folder
+list-empty = This folder is empty.
+list-no-subject = (no subject)
+list-attachment-marker = Att
+list-search-results = { $count ->
+    [0] No results for “{ $query }”
+    [one] One result for “{ $query }”
+   *[other] { $count } results for “{ $query }”
+}
+list-search-empty = No message matches the search.
+search-hint = Search this mailbox (Ctrl+F)
+search-clear = Clear
+
+## Patients
+patient-marker = Patient · INS { $ins }
+patient-marker-unverified = Patient · unreadable INS
+
+## Reading
+reader-nothing-selected = Choose a message in the list.
+reader-loading = Downloading the message…
+reader-retry = Try again
+reader-body-missing = The content of this message is not available offline.
+reader-body-gone = This message is no longer on the server.
+reader-from = From:
+reader-to = To:
+reader-cc = Cc:
+reader-date = Date:
+reader-attachments = { $count ->
+    [one] Attachment
+   *[other] { $count } attachments
+}
+action-reply = Reply
+action-reply-all = Reply all
+action-forward = Forward
+action-mark-read = Mark as read
+action-mark-unread = Mark as unread
+action-delete = Delete
+delete-no-trash = This message is already in the trash, or the mailbox has none.
+attachment-open = Open
+attachment-save = Save
+attachment-saved = Saved in { $path }
+attachment-opened = Opened from { $path }
+attachment-failed = The attachment could not be written: { $detail }
+attachment-no-folder = No Downloads folder is available to save the attachment in.
+size-bytes = { $value } B
+size-kilobytes = { $value } kB
+size-megabytes = { $value } MB
+
+## Writing
+composer-title = New message
+composer-title-reply = Reply
+composer-untitled = (message without subject)
+composer-back = ← Mail (Esc)
+composer-discard = Discard
+composer-send = Send
+composer-send-hint = Ctrl+Enter sends. Esc keeps the draft and goes back to the mail.
+composer-sending = Sending…
+composer-no-recipient = Give at least one recipient.
+composer-from = From:
+composer-to = To:
+composer-cc = Cc:
+composer-subject = Subject:
+composer-subject-hint = Subject of the message
+composer-address-hint = Name or MSSanté address, separated by commas
+composer-body-hint = Your message
+composer-attachments = Attachments:
+composer-remove-attachment = Remove
+composer-delivery-notification = Delivery receipt
+composer-read-notification = Read receipt
+composer-quote-attribution = On { $date }, { $name } wrote:
+composer-forwarded = -------- Forwarded message --------
+send-done = Message sent.
+send-waiting = The message waits in the outbox; Pli will send it again: { $reason }
+send-demo = demonstration mode, no message leaves.
+send-error-bad-address = “{ $address }” is not a valid address.
+send-error-build = The message could not be prepared: { $detail }
+send-error-refused = The server refused the message: { $detail }
+send-error-refused-some = the server refused a message of the outbox.
+send-error-timeout = sending took too long.
+send-error-sent-copy = the message left, but its copy in “Sent” failed ({ $detail }).
+send-error-store = The local store failed: { $detail }
+notification-new-messages = { $count ->
+    [one] One new message
+   *[other] { $count } new messages
+}
+
+## Settings
+settings-title = Settings
+settings-back = ← Back
+settings-boxes = Mailboxes
+settings-add-box = + Add a mailbox
+settings-signature = Signature
+settings-signature-hint = Added at the end of every message from this mailbox
+settings-display = Display
+settings-language = Language
+settings-language-system = The system's
+settings-theme = Theme
+settings-theme-system = The system's (light or dark)
+settings-theme-light = Light
+settings-theme-dark = Dark
+settings-notifications = Notifications
+settings-notifications-note = A notification tells of new messages, never showing their sender or subject.
+composer-blocked = The message did not leave:
+composer-send-anyway = Send anyway
+composer-close-conversation = Close the conversation with the patient (they can no longer reply)
+send-issue-outside = “{ $address }” is outside the MSSanté trust space: health data goes there only with your consent.
+send-issue-invalid-patient = “{ $address }” is not a valid patient address (the key of the INS does not match): check it against the Vitale card or the INSi result.
+send-issue-too-large = The message weighs { $size }, more than the { $limit } Mon espace santé accepts.
+send-issue-unlisted = The domain of “{ $address }” is not in the trust-space list Pli knows.
+reader-damaged = This message arrived damaged; Pli shows what it could read.
+list-unsolicited = Unsolicited

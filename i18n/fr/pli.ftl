@@ -243,3 +243,152 @@ directory-error = L'annuaire local pose problème : { $detail }
 directory-empty = L'annuaire local est vide : importez l'extraction avec « pli directory import FICHIER » ou « pli directory refresh ».
 directory-not-due = L'annuaire a été vérifié il y a moins d'un jour (utilisez --force pour vérifier maintenant).
 directory-unchanged = L'annuaire publié n'a pas changé depuis le dernier téléchargement.
+
+## Fenêtre principale (écrans de messagerie) — section de l'équipe fenêtre
+demo-title = démonstration
+demo-notice = Démonstration : boîtes fictives, rien n'est envoyé.
+back-to-mail = ← Retour à la messagerie
+action-new-message = Nouveau message
+action-settings = Paramètres
+action-add-box = + Ajouter une boîte
+drafts-in-progress = En cours de rédaction
+store-unavailable = Le stockage local des messages est inaccessible : { $detail }
+preferences-unwritable = Les réglages de la fenêtre n'ont pas pu être enregistrés : { $detail }
+
+## État des boîtes
+connectivity-local = démonstration
+connectivity-connecting = connexion…
+connectivity-syncing = synchronisation…
+connectivity-syncing-count = synchronisation { $done } / { $total }
+connectivity-up-to-date = à jour
+connectivity-offline = hors connexion
+connectivity-auth-refused = identifiants refusés
+connectivity-certificate-refused = certificat refusé
+sync-error-server = Le serveur a interrompu la synchronisation : { $detail }
+sync-error-store = Le stockage local a échoué : { $detail }
+
+## Dossiers
+folder-inbox = Réception
+folder-sent = Envoyés
+folder-drafts = Brouillons
+folder-trash = Corbeille
+folder-junk = Indésirables
+folder-archive = Archives
+
+## Liste des messages
+list-count = { $count ->
+    [0] aucun message
+    [one] { $count } message
+   *[other] { $count } messages
+}
+list-no-folder = Aucun dossier
+list-empty = Ce dossier est vide.
+list-no-subject = (sans objet)
+list-attachment-marker = PJ
+list-search-results = { $count ->
+    [0] Aucun résultat pour « { $query } »
+    [one] Un résultat pour « { $query } »
+   *[other] { $count } résultats pour « { $query } »
+}
+list-search-empty = Aucun message ne correspond à la recherche.
+search-hint = Rechercher dans la boîte (Ctrl+F)
+search-clear = Effacer
+
+## Patients
+patient-marker = Patient · INS { $ins }
+patient-marker-unverified = Patient · INS illisible
+
+## Lecture
+reader-nothing-selected = Choisissez un message dans la liste.
+reader-loading = Téléchargement du message…
+reader-retry = Réessayer
+reader-body-missing = Le contenu de ce message n'est pas disponible hors connexion.
+reader-body-gone = Ce message n'est plus sur le serveur.
+reader-from = De :
+reader-to = À :
+reader-cc = Cc :
+reader-date = Date :
+reader-attachments = { $count ->
+    [one] Pièce jointe
+   *[other] { $count } pièces jointes
+}
+action-reply = Répondre
+action-reply-all = Répondre à tous
+action-forward = Transférer
+action-mark-read = Marquer comme lu
+action-mark-unread = Marquer comme non lu
+action-delete = Supprimer
+delete-no-trash = Ce message est déjà dans la corbeille, ou la boîte n'en a pas.
+attachment-open = Ouvrir
+attachment-save = Enregistrer
+attachment-saved = Enregistré dans { $path }
+attachment-opened = Ouvert depuis { $path }
+attachment-failed = La pièce jointe n'a pas pu être écrite : { $detail }
+attachment-no-folder = Aucun dossier Téléchargements n'est disponible pour enregistrer la pièce jointe.
+size-bytes = { $value } o
+size-kilobytes = { $value } Ko
+size-megabytes = { $value } Mo
+
+## Rédaction
+composer-title = Nouveau message
+composer-title-reply = Réponse
+composer-untitled = (message sans objet)
+composer-back = ← Messagerie (Échap)
+composer-discard = Abandonner
+composer-send = Envoyer
+composer-send-hint = Ctrl+Entrée pour envoyer. Échap garde le brouillon et revient à la messagerie.
+composer-sending = Envoi en cours…
+composer-no-recipient = Indiquez au moins un destinataire.
+composer-from = De :
+composer-to = À :
+composer-cc = Cc :
+composer-subject = Objet :
+composer-subject-hint = Objet du message
+composer-address-hint = Nom ou adresse MSSanté, séparés par des virgules
+composer-body-hint = Votre message
+composer-attachments = Pièces jointes :
+composer-remove-attachment = Retirer
+composer-delivery-notification = Accusé de réception
+composer-read-notification = Accusé de lecture
+composer-quote-attribution = Le { $date }, { $name } a écrit :
+composer-forwarded = -------- Message transféré --------
+send-done = Message envoyé.
+send-waiting = Le message attend dans la boîte d'envoi ; Pli le renverra : { $reason }
+send-demo = mode démonstration, aucun message ne part.
+send-error-bad-address = « { $address } » n'est pas une adresse valide.
+send-error-build = Le message n'a pas pu être préparé : { $detail }
+send-error-refused = Le serveur a refusé le message : { $detail }
+send-error-refused-some = le serveur a refusé un message de la boîte d'envoi.
+send-error-timeout = l'envoi a pris trop de temps.
+send-error-sent-copy = le message est parti, mais sa copie dans « Envoyés » a échoué ({ $detail }).
+send-error-store = Le stockage local a échoué : { $detail }
+notification-new-messages = { $count ->
+    [one] Un nouveau message
+   *[other] { $count } nouveaux messages
+}
+
+## Paramètres
+settings-title = Paramètres
+settings-back = ← Retour
+settings-boxes = Boîtes aux lettres
+settings-add-box = + Ajouter une boîte
+settings-signature = Signature
+settings-signature-hint = Ajoutée en bas de chaque message de cette boîte
+settings-display = Affichage
+settings-language = Langue
+settings-language-system = Celle du système
+settings-theme = Thème
+settings-theme-system = Celui du système (clair ou sombre)
+settings-theme-light = Clair
+settings-theme-dark = Sombre
+settings-notifications = Notifications
+settings-notifications-note = Une notification signale les nouveaux messages, sans jamais en montrer l'expéditeur ni l'objet.
+composer-blocked = Le message n'est pas parti :
+composer-send-anyway = Envoyer quand même
+composer-close-conversation = Clore la conversation avec le patient (il ne pourra plus répondre)
+send-issue-outside = « { $address } » est hors de l'espace de confiance MSSanté : des données de santé n'y partent qu'avec votre accord.
+send-issue-invalid-patient = « { $address } » n'est pas une adresse de patient valide (la clé du matricule INS ne correspond pas) : vérifiez-la sur la carte Vitale ou le résultat INSi.
+send-issue-too-large = Le message pèse { $size }, plus que les { $limit } qu'accepte Mon espace santé.
+send-issue-unlisted = Le domaine de « { $address } » n'est pas dans la liste de l'espace de confiance que Pli connaît.
+reader-damaged = Ce message est arrivé abîmé ; Pli en montre ce qu'il a pu lire.
+list-unsolicited = Non sollicité

@@ -1,23 +1,45 @@
 //! The iced window, in the Elm style: the root `Message` wraps each screen's messages, a screen's
 //! `update` returns an `Action` for the root instead of reaching into shared state, and the root
 //! turns actions into `Task`s so the window never waits on the network.
+//!
+//! - [`app`]: the root, its screens and the three panes;
+//! - [`mailbox`]: the boxes and the message list (drawing only the visible rows);
+//! - [`reader`], [`composer`], [`settings`], [`welcome`]: one screen each;
+//! - [`connectivity`]: each box's connection state and the work that talks to the servers;
+//! - [`shortcuts`], [`preferences`] (`ui.toml`), [`demo`] (`pli --demo`);
+//! - [`correspondent`]: a patient correspondent told apart and named by INS (ECO.3.1.1-2);
+//! - the MSSanté screens: [`patient`] ("Écrire à un patient"), [`lock`], [`banners`],
+//!   [`trust`], and [`markers`], the tints they share.
 
+pub mod app;
 pub mod banners;
+pub mod composer;
+pub mod connectivity;
+pub mod correspondent;
+pub mod demo;
+pub mod format;
 pub mod lock;
+pub mod mailbox;
 pub mod markers;
 pub mod patient;
+pub mod preferences;
+pub mod reader;
+pub mod settings;
+pub mod shortcuts;
 pub mod theme;
 pub mod trust;
 pub mod welcome;
+pub mod widget;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 
-use iced::{Element, Font, Task};
+use iced::Font;
+
+pub use app::{Message, Pli, Screen};
 
 use crate::i18n::I18n;
-use crate::mail::account::{load_accounts, Account, ConfigProblem};
 use crate::profile::Profile;
 
 pub const INTER_REGULAR: &[u8] = include_bytes!("../../assets/fonts/Inter-Regular.otf");
@@ -25,105 +47,10 @@ pub const INTER_SEMIBOLD: &[u8] = include_bytes!("../../assets/fonts/Inter-SemiB
 /// The embedded font, so a fresh workstation shows the same letters as ours.
 pub const FONT: Font = Font::with_name("Inter");
 
-/// The whole window's state.
-pub struct Pli {
-    i18n: Arc<I18n>,
-    profile: Profile,
-    accounts: Vec<Account>,
-    problems: Vec<ConfigProblem>,
-    welcome: welcome::Welcome,
-}
-
-#[derive(Debug, Clone)]
-pub enum Message {
-    Welcome(welcome::Message),
-}
-
-impl Pli {
-    pub fn new(profile: Profile, i18n: Arc<I18n>) -> Self {
-        let (accounts, problems) = match load_accounts(&profile.accounts_file()) {
-            Ok(loaded) => (loaded.accounts, loaded.problems),
-            Err(error) => (
-                Vec::new(),
-                vec![ConfigProblem {
-                    line: 0,
-                    message: error.to_string(),
-                }],
-            ),
-        };
-        Self {
-            welcome: welcome::Welcome::new(i18n.clone()),
-            i18n,
-            profile,
-            accounts,
-            problems,
-        }
-    }
-
-    pub fn accounts(&self) -> &[Account] {
-        &self.accounts
-    }
-
-    pub fn welcome(&self) -> &welcome::Welcome {
-        &self.welcome
-    }
-
-    pub fn update(&mut self, message: Message) -> Task<Message> {
-        match message {
-            Message::Welcome(message) => {
-                let action = self.welcome.update(message);
-                self.perform(action)
-            }
-        }
-    }
-
-    /// Turns what a screen asked for into work off the UI thread.
-    fn perform(&mut self, action: welcome::Action) -> Task<Message> {
-        match action {
-            welcome::Action::None => Task::none(),
-            welcome::Action::Discover(address) => {
-                Task::perform(welcome::discover(address), |result| {
-                    Message::Welcome(welcome::Message::Discovered(result))
-                })
-            }
-            welcome::Action::Test(request) => {
-                Task::perform(welcome::run_test(request, self.i18n.clone()), |report| {
-                    Message::Welcome(welcome::Message::Tested(report))
-                })
-            }
-            welcome::Action::Save(request) => {
-                let profile = self.profile.clone();
-                let i18n = self.i18n.clone();
-                Task::perform(welcome::save(request, profile, i18n), |result| {
-                    Message::Welcome(welcome::Message::Saved(result))
-                })
-            }
-            welcome::Action::Saved(account) => {
-                self.accounts.push(*account);
-                Task::none()
-            }
-        }
-    }
-
-    pub fn view(&self) -> Element<'_, Message> {
-        self.welcome
-            .view(&self.accounts, &self.problems)
-            .map(Message::Welcome)
-    }
-
-    pub fn title(&self) -> String {
-        format!(
-            "{} — {}",
-            self.i18n.t("app-name"),
-            self.i18n.t("app-tagline")
-        )
-    }
-}
-
 /// Opens the window. Returns when it is closed.
 pub fn run(profile_folder: Option<&PathBuf>, demo: bool, i18n: I18n) -> ExitCode {
     let profile = match (demo, profile_folder) {
-        (true, _) => match tempfile_profile() {
+        (true, _) => match demo_profile() {
             Ok(profile) => profile,
             Err(message) => return fail(message),
         },
@@ -132,29 +59,50 @@ pub fn run(profile_folder: Option<&PathBuf>, demo: bool, i18n: I18n) -> ExitCode
             Err(message) => return fail(message),
         },
     };
+    // The language chosen in the settings wins over the system's.
+    let (settings, _) = crate::settings::Settings::load(&profile.settings_file());
+    let chosen = settings.language;
+    let i18n = match chosen {
+        Some(language) if language != i18n.language() => I18n::new(language),
+        _ => i18n,
+    };
     let i18n = Arc::new(i18n);
-    let boot = move || (Pli::new(profile.clone(), i18n.clone()), Task::none());
+    let boot_profile = profile.clone();
+    let boot = move || {
+        let mut pli = Pli::new(boot_profile.clone(), i18n.clone(), demo);
+        let start = pli.start();
+        (pli, start)
+    };
     let result = iced::application(boot, Pli::update, Pli::view)
         .title(Pli::title)
         .theme(theme::follow_system)
+        .subscription(Pli::subscription)
         .font(INTER_REGULAR)
         .font(INTER_SEMIBOLD)
         .default_font(FONT)
-        .window_size((1100.0, 760.0))
+        .window_size((1280.0, 800.0))
         .run();
+    if demo {
+        remove_demo_profile(&profile);
+    }
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => fail(error.to_string()),
     }
 }
 
-fn tempfile_profile() -> Result<Profile, String> {
+/// A profile of its own for the demonstration, filled with the sample boxes.
+fn demo_profile() -> Result<Profile, String> {
     let folder = std::env::temp_dir().join(format!("pli-demo-{}", std::process::id()));
     let profile = Profile::at(&folder);
-    profile
-        .ensure_folders()
-        .map_err(|error| error.to_string())?;
+    demo::prepare(&profile, chrono::Local::now())?;
     Ok(profile)
+}
+
+fn remove_demo_profile(profile: &Profile) {
+    if let Some(folder) = profile.config_dir().parent().map(Path::to_path_buf) {
+        let _ = std::fs::remove_dir_all(folder);
+    }
 }
 
 fn fail(message: String) -> ExitCode {

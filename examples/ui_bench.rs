@@ -1,0 +1,292 @@
+//! How the message list holds up at 100,000 messages.
+//!
+//! `cargo run --release --example ui_bench` fills a temporary store with 100,000 envelopes,
+//! then times, each figure next to its target:
+//! (a) reading the visible rows (`Store::page`) and building the list's `Element`;
+//! (b) scrolling one page (offset change + page read + view), at the top, the middle and the
+//!     end of the folder, since SQLite's OFFSET walks the index up to the offset;
+//! (c) the peak memory of the process (VmHWM).
+//! It also lays the list pane out headless (iced_test, tiny-skia), as a frame would.
+
+use std::time::{Duration, Instant};
+
+use iced::Size;
+use pli::i18n::{I18n, Language};
+use pli::mail::account::{Account, AuthKind, BoxKind, Endpoint, Security};
+use pli::mail::store::{Envelope, Flags, Role, Store};
+use pli::ui::connectivity::Connectivity;
+use pli::ui::mailbox::{self, Mailbox, ROW_HEIGHT};
+
+const MESSAGES: u32 = 100_000;
+/// The rows of a tall list pane (a 1440-pixel screen).
+const ROWS: usize = 24;
+const RUNS: usize = 200;
+
+const VIEW_TARGET: Duration = Duration::from_millis(2);
+const SCROLL_TARGET: Duration = Duration::from_millis(16);
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let folder = std::env::temp_dir().join(format!("pli-ui-bench-{}", std::process::id()));
+    let path = folder.join("pli.sqlite");
+    let result = run(&path);
+    let _ = std::fs::remove_dir_all(&folder);
+    result
+}
+
+fn run(path: &std::path::Path) -> Result<(), Box<dyn std::error::Error>> {
+    let account = Account {
+        name: "cabinet".into(),
+        address: "claire.martin@medecin.mssante.fr".into(),
+        kind: BoxKind::Personal,
+        display_name: None,
+        imap: Endpoint::new("imap.bench.invalid", 993),
+        smtp: Endpoint::new("smtp.bench.invalid", 465),
+        security: Security::Tls,
+        auth: AuthKind::Password,
+        login: None,
+        certificate: None,
+        certificate_key: None,
+        ca_file: None,
+        pharmacy: false,
+    };
+
+    let started = Instant::now();
+    let mut store = Store::open(path)?;
+    let inbox = store.upsert_folder(&account.name, "INBOX", Some(Role::Inbox))?;
+    let batch: usize = 5_000;
+    let envelopes: Vec<Envelope> = (1..=MESSAGES).map(envelope).collect();
+    for chunk in envelopes.chunks(batch) {
+        store.insert_envelopes(inbox.id, chunk)?;
+    }
+    drop(envelopes);
+    println!(
+        "filled a store with {MESSAGES} envelopes in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
+
+    let i18n = I18n::new(Language::Fr);
+    let mut mailbox = Mailbox::new(std::slice::from_ref(&account), Connectivity::Local);
+    mailbox.reload_boxes(&store);
+    let _ = mailbox.update(
+        mailbox::Message::Resized(Size::new(480.0, ROWS as f32 * ROW_HEIGHT)),
+        Some(&store),
+    );
+    mailbox.refresh(&store);
+    assert_eq!(mailbox.window.total, MESSAGES as usize);
+    assert_eq!(mailbox.visible_rows().len(), ROWS);
+
+    // (a) the visible rows from the store, then the Element.
+    let mut page_times = Vec::new();
+    let mut view_times = Vec::new();
+    for _ in 0..RUNS {
+        let start = Instant::now();
+        let rows = store.page(inbox.id, 0, ROWS)?;
+        page_times.push(start.elapsed());
+        assert_eq!(rows.len(), ROWS);
+        let start = Instant::now();
+        let element = mailbox.list_view(&i18n);
+        view_times.push(start.elapsed());
+        drop(element);
+    }
+
+    // (b) one page further, at three places in the folder.
+    let mut scrolls = Vec::new();
+    for (place, start_at) in [
+        ("top", 0usize),
+        ("middle", MESSAGES as usize / 2),
+        ("end", MESSAGES as usize - 2 * ROWS),
+    ] {
+        let mut times = Vec::new();
+        for run in 0..RUNS / 4 {
+            let _ = mailbox.update(mailbox::Message::ScrollTo(start_at), Some(&store));
+            let start = Instant::now();
+            let _ = mailbox.update(
+                mailbox::Message::ScrollTo(start_at + mailbox.window.page() + run % 2),
+                Some(&store),
+            );
+            let element = mailbox.list_view(&i18n);
+            times.push(start.elapsed());
+            drop(element);
+        }
+        scrolls.push((place, times));
+    }
+
+    let mut count_times = Vec::new();
+    let mut unread_times = Vec::new();
+    for _ in 0..RUNS / 8 {
+        let start = Instant::now();
+        let _ = store.count(inbox.id)?;
+        count_times.push(start.elapsed());
+        let start = Instant::now();
+        let _ = store.unread_count(inbox.id)?;
+        unread_times.push(start.elapsed());
+    }
+
+    // Reading a message marks it read, on the UI thread: what the window does then.
+    let mut read_times = Vec::new();
+    for run in 0..RUNS / 4 {
+        let uid = MESSAGES - run as u32;
+        let reference = mailbox::MessageRef {
+            account: account.name.clone(),
+            folder: inbox.clone(),
+            uid,
+        };
+        let start = Instant::now();
+        let before = store.envelope(inbox.id, uid)?;
+        store.set_flag(&account.name, &inbox, uid, Flags::SEEN, run % 2 == 0)?;
+        let after = store.envelope(inbox.id, uid)?;
+        if let (Some(before), Some(after)) = (before, after) {
+            mailbox.set_flags(&reference, after.flags);
+            let delta = isize::from(!after.flags.has(Flags::SEEN))
+                - isize::from(!before.flags.has(Flags::SEEN));
+            mailbox.adjust_unread(inbox.id, delta);
+        }
+        read_times.push(start.elapsed());
+    }
+
+    // After a sync: the window read again on the UI thread, the folders recounted apart.
+    let mut refresh_times = Vec::new();
+    let mut recount_times = Vec::new();
+    for _ in 0..RUNS / 8 {
+        let start = Instant::now();
+        let total = mailbox.window.total;
+        mailbox.refresh_with_total(&store, total);
+        refresh_times.push(start.elapsed());
+        let start = Instant::now();
+        let _ = mailbox::count_folders(&store, std::slice::from_ref(&account.name))?;
+        recount_times.push(start.elapsed());
+    }
+
+    // A frame's layout of the list pane, headless.
+    let _ = mailbox.update(mailbox::Message::ScrollTo(0), Some(&store));
+    let mut layout_times = Vec::new();
+    for _ in 0..20 {
+        let start = Instant::now();
+        let ui = iced_test::Simulator::with_size(
+            iced::Settings::default(),
+            Size::new(480.0, ROWS as f32 * ROW_HEIGHT + 90.0),
+            mailbox.list_view(&i18n),
+        );
+        layout_times.push(start.elapsed());
+        drop(ui);
+    }
+
+    println!();
+    println!("{:<58} {:>10} {:>10}   target", "", "median", "max");
+    report("(a) Store::page of the visible rows", &mut page_times, None);
+    report(
+        "(a) building the list's Element (24 rows)",
+        &mut view_times,
+        Some(VIEW_TARGET),
+    );
+    for (place, mut times) in scrolls {
+        report(
+            &format!("(b) one page down at the {place} (page + view)"),
+            &mut times,
+            Some(SCROLL_TARGET),
+        );
+    }
+    report("    Store::count of the folder", &mut count_times, None);
+    report(
+        "    Store::unread_count of the folder",
+        &mut unread_times,
+        None,
+    );
+    report(
+        "    a message read: flag stored, count adjusted (UI thread)",
+        &mut read_times,
+        Some(SCROLL_TARGET),
+    );
+    report(
+        "    after a sync: the window read again (UI thread)",
+        &mut refresh_times,
+        Some(SCROLL_TARGET),
+    );
+    report(
+        "    after a sync: folder counts (off the UI thread)",
+        &mut recount_times,
+        None,
+    );
+    report(
+        "    layout of the list pane (iced_test, tiny-skia)",
+        &mut layout_times[1..].to_vec(),
+        None,
+    );
+    let peak = peak_memory_kib();
+    println!(
+        "{:<58} {:>10}              (no target; whole process incl. SQLite cache)",
+        "(c) peak memory (VmHWM)",
+        peak.map_or("?".into(), |kib| format!("{:.1} MiB", kib as f64 / 1024.0))
+    );
+    Ok(())
+}
+
+fn envelope(uid: u32) -> Envelope {
+    const NAMES: [(&str, &str); 6] = [
+        ("Dr Hélène Noël", "helene.noel@ch-epernay.mssante.fr"),
+        (
+            "Laboratoire BioAnalyse",
+            "resultats@labo-bioanalyse.mssante.fr",
+        ),
+        (
+            "CHU de Reims – Cardiologie",
+            "cardiologie@chu-reims.mssante.fr",
+        ),
+        ("Jeanne Lefèvre", "279035121518989@patient.mssante.fr"),
+        (
+            "Secrétariat EHPAD Les Tilleuls",
+            "secretariat@ehpad-lestilleuls.mssante.fr",
+        ),
+        ("Marc Dubois", "marc.dubois@kine.mssante.fr"),
+    ];
+    const SUBJECTS: [&str; 4] = [
+        "Résultats d'analyses – M. Garnier",
+        "XDM/1.0/DDM+Compte rendu d'hospitalisation LEFEVRE Jeanne 12/03/1979",
+        "Demande d'avis – patiente commune",
+        "Renouvellement d'ordonnance – Mme Rousseau",
+    ];
+    let (name, address) = NAMES[uid as usize % NAMES.len()];
+    Envelope {
+        uid,
+        flags: Flags(if uid.is_multiple_of(7) {
+            0
+        } else {
+            Flags::SEEN
+        })
+        .with(Flags::FLAGGED, uid.is_multiple_of(31)),
+        date: 1_700_000_000 + i64::from(uid) * 600,
+        size: 4_000 + uid % 50_000,
+        subject: format!("{} ({uid})", SUBJECTS[uid as usize % SUBJECTS.len()]),
+        from_name: name.into(),
+        from_address: address.into(),
+        recipients: "Dr Claire Martin <claire.martin@medecin.mssante.fr>".into(),
+        message_id: Some(format!("<{uid}@bench.invalid>")),
+        has_attachment: uid.is_multiple_of(4),
+        ..Envelope::default()
+    }
+}
+
+fn report(label: &str, times: &mut [Duration], target: Option<Duration>) {
+    times.sort();
+    let median = times[times.len() / 2];
+    let max = times[times.len() - 1];
+    let verdict = match target {
+        Some(target) if median <= target => format!("≤ {} ms  ok", target.as_millis()),
+        Some(target) => format!("≤ {} ms  MISSED", target.as_millis()),
+        None => String::new(),
+    };
+    println!(
+        "{label:<58} {:>7.3} ms {:>7.3} ms   {verdict}",
+        median.as_secs_f64() * 1000.0,
+        max.as_secs_f64() * 1000.0
+    );
+}
+
+/// The process's peak resident memory, from /proc (Linux).
+fn peak_memory_kib() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    status
+        .lines()
+        .find_map(|line| line.strip_prefix("VmHWM:"))
+        .and_then(|value| value.trim().trim_end_matches("kB").trim().parse().ok())
+}

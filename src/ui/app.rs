@@ -1,0 +1,1220 @@
+//! The root of the window: the screens, the three panes, and the work the screens ask for.
+//!
+//! Each screen's `update` returns an `Action`; only the root turns actions into `Task`s, owns the
+//! store connection the window reads from, and decides which screen shows.
+
+use std::collections::{BTreeSet, HashMap};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use iced::widget::{button, column, container, pane_grid, row, text, Space};
+use iced::{keyboard, Alignment, Element, Length, Subscription, Task, Theme};
+
+use super::composer::{self, Composer, Known, Original, SendOutcome, SendRequest};
+use super::connectivity::{self, Connectivity, Place, WorkerEvent, WorkerHandle, WorkerSpec};
+use super::mailbox::{self, Mailbox, MessageRef};
+use super::preferences::{PaneRatios, Preferences};
+use super::reader::{self, Reader};
+use super::settings::{self, Settings};
+use super::shortcuts::{shortcut_for, Shortcut};
+use super::theme::ThemeChoice;
+use super::{demo, theme, welcome};
+use crate::args;
+use crate::i18n::{I18n, Language};
+use crate::mail::account::{load_accounts, Account, ConfigProblem};
+use crate::mail::store::{Flags, Role, Store};
+use crate::mail::worker::Event;
+use crate::profile::Profile;
+
+/// How long typing must pause before the search runs.
+pub const SEARCH_DELAY: Duration = Duration::from_millis(250);
+/// How long the layout must stay still before it is written.
+const SAVE_DELAY: Duration = Duration::from_millis(500);
+/// How long after the last local action (a message read, moved) the workers are asked to
+/// replay the actions to the server: reading ten messages in a row costs one pass, not ten.
+const REPLAY_DELAY: Duration = Duration::from_secs(3);
+/// How many known correspondents the composer completes from.
+const KNOWN_CORRESPONDENTS: usize = 2000;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Screen {
+    /// The add-a-box form: alone when no box is configured, else reachable from "+".
+    Welcome,
+    /// The three panes.
+    Mail,
+    Composer(u64),
+    Settings,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pane {
+    Boxes,
+    List,
+    Reader,
+}
+
+/// A line above the panes after something happened away from the screen (a message sent).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Banner {
+    Done(String),
+    Problem(String),
+}
+
+/// The whole window's state.
+pub struct Pli {
+    i18n: Arc<I18n>,
+    profile: Profile,
+    demo: bool,
+    preferences: Preferences,
+    /// The profile's settings (`settings.toml`): language, theme, notifications, and what the
+    /// MSSanté rules need.
+    profile_settings: crate::settings::Settings,
+    /// Bumped at each change: only the last change of a burst is written.
+    preferences_generation: u64,
+    accounts: Vec<Account>,
+    problems: Vec<ConfigProblem>,
+    store: Option<Store>,
+    store_path: PathBuf,
+    pub screen: Screen,
+    panes: pane_grid::State<Pane>,
+    pub mailbox: Mailbox,
+    pub reader: Reader,
+    pub composers: Vec<Composer>,
+    next_composer: u64,
+    known: Vec<Known>,
+    /// How to reach each box's worker, once it started.
+    workers: HashMap<String, WorkerHandle>,
+    /// Boxes with local actions the server has not heard of yet.
+    to_replay: BTreeSet<String>,
+    replay_generation: u64,
+    /// A recount of the folders is running; `recount_again` when the store changed meanwhile.
+    counting: bool,
+    recount_again: bool,
+    settings: Settings,
+    welcome: welcome::Welcome,
+    pub banner: Option<Banner>,
+}
+
+#[derive(Debug, Clone)]
+pub enum Message {
+    Welcome(welcome::Message),
+    Mailbox(mailbox::Message),
+    Reader(reader::Message),
+    Composer(u64, composer::Message),
+    Settings(settings::Message),
+    Shortcut(Shortcut),
+    PaneResized(pane_grid::ResizeEvent),
+    SavePreferences(u64),
+    PreferencesWritten(Result<(), String>),
+    Worker(WorkerEvent),
+    ReplayDue(u64),
+    BodyFetched(MessageRef, Result<(), String>),
+    Known(Vec<Known>),
+    Counted(Result<Vec<(String, Vec<mailbox::FolderEntry>)>, String>),
+    NewMessage,
+    ResumeDraft(u64),
+    ShowMail,
+    DismissBanner,
+}
+
+impl Pli {
+    /// The window on a profile. `demo`: the boxes are samples and nothing is ever connected.
+    pub fn new(profile: Profile, i18n: Arc<I18n>, demo: bool) -> Self {
+        let (accounts, problems) = match load_accounts(&profile.accounts_file()) {
+            Ok(loaded) => (loaded.accounts, loaded.problems),
+            Err(error) => (
+                Vec::new(),
+                vec![ConfigProblem {
+                    line: 0,
+                    message: error.to_string(),
+                }],
+            ),
+        };
+        let preferences = Preferences::load(&Preferences::path(&profile));
+        let (profile_settings, settings_problems) =
+            crate::settings::Settings::load(&profile.settings_file());
+        for problem in settings_problems {
+            tracing::warn!(%problem, "ignored a setting");
+        }
+        let store_path = demo::store_path(&profile);
+        let (store, banner) = match Store::open(&store_path) {
+            Ok(store) => (Some(store), None),
+            Err(error) => (
+                None,
+                Some(Banner::Problem(i18n.t_args(
+                    "store-unavailable",
+                    args!["detail" => error.to_string()],
+                ))),
+            ),
+        };
+        let connectivity = if demo {
+            Connectivity::Local
+        } else {
+            Connectivity::Connecting
+        };
+        let mut mailbox = Mailbox::new(&accounts, connectivity);
+        if let Some(store) = &store {
+            mailbox.reload_boxes(store);
+            mailbox.refresh(store);
+        }
+        let screen = if accounts.is_empty() {
+            Screen::Welcome
+        } else {
+            Screen::Mail
+        };
+        Self {
+            welcome: welcome::Welcome::new(i18n.clone()),
+            panes: panes(preferences.panes),
+            i18n,
+            profile,
+            demo,
+            preferences,
+            profile_settings,
+            preferences_generation: 0,
+            accounts,
+            problems,
+            store,
+            store_path,
+            screen,
+            mailbox,
+            reader: Reader::default(),
+            composers: Vec::new(),
+            next_composer: 1,
+            known: Vec::new(),
+            workers: HashMap::new(),
+            to_replay: BTreeSet::new(),
+            replay_generation: 0,
+            counting: false,
+            recount_again: false,
+            settings: Settings::default(),
+            banner,
+        }
+    }
+
+    /// What starts with the window (the workers start with the subscription).
+    pub fn start(&mut self) -> Task<Message> {
+        self.load_known()
+    }
+
+    pub fn accounts(&self) -> &[Account] {
+        &self.accounts
+    }
+
+    pub fn welcome(&self) -> &welcome::Welcome {
+        &self.welcome
+    }
+
+    pub fn store(&self) -> Option<&Store> {
+        self.store.as_ref()
+    }
+
+    pub fn store_path(&self) -> &std::path::Path {
+        &self.store_path
+    }
+
+    pub fn preferences(&self) -> &Preferences {
+        &self.preferences
+    }
+
+    pub fn i18n(&self) -> &I18n {
+        &self.i18n
+    }
+
+    /// The three panes, for the tests and the layout's memory.
+    pub fn panes(&self) -> &pane_grid::State<Pane> {
+        &self.panes
+    }
+
+    pub fn theme_choice(&self) -> ThemeChoice {
+        ThemeChoice::of(&self.profile_settings)
+    }
+
+    pub fn profile_settings(&self) -> &crate::settings::Settings {
+        &self.profile_settings
+    }
+
+    pub fn composer(&self, id: u64) -> Option<&Composer> {
+        self.composers.iter().find(|composer| composer.id == id)
+    }
+
+    /// The composer on screen, if the composer is.
+    pub fn active_composer(&self) -> Option<&Composer> {
+        match self.screen {
+            Screen::Composer(id) => self.composer(id),
+            _ => None,
+        }
+    }
+
+    fn place(&self) -> Place {
+        Place::of(&self.profile)
+    }
+
+    pub fn update(&mut self, message: Message) -> Task<Message> {
+        match message {
+            Message::Welcome(message) => {
+                let action = self.welcome.update(message);
+                self.perform_welcome(action)
+            }
+            Message::Mailbox(message) => {
+                let action = self.mailbox.update(message, self.store.as_ref());
+                self.perform_mailbox(action)
+            }
+            Message::Reader(message) => {
+                let action = self.reader.update(message);
+                self.perform_reader(action)
+            }
+            Message::Composer(id, message) => self.update_composer(id, message),
+            Message::Settings(message) => {
+                let action = self.settings.update(
+                    message,
+                    &mut self.preferences,
+                    &mut self.profile_settings,
+                );
+                self.perform_settings(action)
+            }
+            Message::Shortcut(shortcut) => self.shortcut(shortcut),
+            Message::PaneResized(pane_grid::ResizeEvent { split, ratio }) => {
+                self.panes.resize(split, ratio);
+                self.preferences.panes = ratios(&self.panes);
+                self.save_preferences_later()
+            }
+            Message::SavePreferences(generation) if generation == self.preferences_generation => {
+                let preferences_path = Preferences::path(&self.profile);
+                let preferences = self.preferences.clone();
+                let settings_path = self.profile.settings_file();
+                let settings = self.profile_settings.clone();
+                Task::perform(
+                    async move {
+                        tokio::task::spawn_blocking(move || {
+                            preferences.save(&preferences_path)?;
+                            settings.save(&settings_path)
+                        })
+                        .await
+                        .map_err(|error| error.to_string())?
+                        .map_err(|error| error.to_string())
+                    },
+                    Message::PreferencesWritten,
+                )
+            }
+            Message::SavePreferences(_) => Task::none(),
+            Message::PreferencesWritten(Ok(())) => Task::none(),
+            Message::PreferencesWritten(Err(detail)) => {
+                self.banner = Some(Banner::Problem(
+                    self.i18n
+                        .t_args("preferences-unwritable", args!["detail" => detail]),
+                ));
+                Task::none()
+            }
+            Message::Worker(WorkerEvent::Started(account, handle)) => {
+                self.workers.insert(account, handle);
+                Task::none()
+            }
+            Message::Worker(WorkerEvent::Event(event)) => self.worker_event(event),
+            Message::ReplayDue(generation) if generation == self.replay_generation => {
+                for account in std::mem::take(&mut self.to_replay) {
+                    if let Some(worker) = self.workers.get(&account) {
+                        worker.sync_now();
+                    }
+                }
+                Task::none()
+            }
+            Message::ReplayDue(_) => Task::none(),
+            Message::BodyFetched(reference, result) => {
+                let raw = result.and_then(|()| {
+                    self.store
+                        .as_ref()
+                        .and_then(|store| store.raw(reference.folder.id, reference.uid).ok())
+                        .flatten()
+                        .ok_or_else(|| self.i18n.t("reader-body-missing"))
+                });
+                self.reader.body_arrived(&reference, raw);
+                Task::none()
+            }
+            Message::Known(known) => {
+                self.known = known;
+                Task::none()
+            }
+            Message::Counted(result) => {
+                self.counting = false;
+                match result {
+                    Ok(counted) => self.mailbox.set_folders(counted, self.store.as_ref()),
+                    Err(detail) => self.mailbox.problem = Some(detail),
+                }
+                if std::mem::take(&mut self.recount_again) {
+                    return self.recount();
+                }
+                Task::none()
+            }
+            Message::NewMessage => self.new_message(),
+            Message::ResumeDraft(id) => {
+                if self.composer(id).is_some() {
+                    self.screen = Screen::Composer(id);
+                    return iced::widget::operation::focus(composer::field::TO);
+                }
+                Task::none()
+            }
+            Message::ShowMail => {
+                self.screen = if self.accounts.is_empty() {
+                    Screen::Welcome
+                } else {
+                    Screen::Mail
+                };
+                Task::none()
+            }
+            Message::DismissBanner => {
+                self.banner = None;
+                Task::none()
+            }
+        }
+    }
+
+    // ----- screens' actions -----
+
+    fn perform_welcome(&mut self, action: welcome::Action) -> Task<Message> {
+        match action {
+            welcome::Action::None => Task::none(),
+            welcome::Action::Discover(address) => {
+                Task::perform(welcome::discover(address), |result| {
+                    Message::Welcome(welcome::Message::Discovered(result))
+                })
+            }
+            welcome::Action::Test(request) => {
+                Task::perform(welcome::run_test(request, self.i18n.clone()), |report| {
+                    Message::Welcome(welcome::Message::Tested(report))
+                })
+            }
+            welcome::Action::Save(request) => {
+                let profile = self.profile.clone();
+                let i18n = self.i18n.clone();
+                Task::perform(welcome::save(request, profile, i18n), |result| {
+                    Message::Welcome(welcome::Message::Saved(result))
+                })
+            }
+            welcome::Action::Saved(account) => {
+                // Its worker starts with the next subscription.
+                self.accounts.push((*account).clone());
+                self.mailbox.add_box(*account, Connectivity::Connecting);
+                self.screen = Screen::Mail;
+                Task::none()
+            }
+        }
+    }
+
+    fn perform_mailbox(&mut self, action: mailbox::Action) -> Task<Message> {
+        match action {
+            mailbox::Action::None => Task::none(),
+            mailbox::Action::Open(reference) => self.open(reference),
+            mailbox::Action::Close => {
+                self.reader.close();
+                Task::none()
+            }
+            mailbox::Action::Debounce(generation) => {
+                Task::perform(after(SEARCH_DELAY), move |()| {
+                    Message::Mailbox(mailbox::Message::SearchDue(generation))
+                })
+            }
+            mailbox::Action::Search {
+                generation,
+                account,
+                query,
+            } => Task::perform(
+                mailbox::search(self.store_path.clone(), account, query),
+                move |result| Message::Mailbox(mailbox::Message::Searched { generation, result }),
+            ),
+            mailbox::Action::AddBox => {
+                self.screen = Screen::Welcome;
+                Task::none()
+            }
+            mailbox::Action::OpenSettings => self.open_settings(),
+        }
+    }
+
+    fn perform_reader(&mut self, action: reader::Action) -> Task<Message> {
+        match action {
+            reader::Action::None => Task::none(),
+            reader::Action::Reply { all } => self.reply(all),
+            reader::Action::Forward => self.forward(),
+            reader::Action::ToggleRead => self.toggle_read(),
+            reader::Action::Delete => self.delete(),
+            reader::Action::OpenAttachment(index) => self.attachment(index, true),
+            reader::Action::SaveAttachment(index) => self.attachment(index, false),
+            reader::Action::Retry => match self.reader.opened.as_ref() {
+                Some(opened) => self.fetch_body(opened.reference.clone()),
+                None => Task::none(),
+            },
+        }
+    }
+
+    fn perform_settings(&mut self, action: settings::Action) -> Task<Message> {
+        match action {
+            settings::Action::None => Task::none(),
+            settings::Action::Save => self.save_preferences_later(),
+            settings::Action::Language => {
+                let language = self
+                    .profile_settings
+                    .language
+                    .unwrap_or_else(Language::from_os);
+                self.i18n = Arc::new(I18n::new(language));
+                // The form holds translated choices: a fresh one speaks the new language.
+                self.welcome = welcome::Welcome::new(self.i18n.clone());
+                self.save_preferences_later()
+            }
+            settings::Action::AddBox => {
+                self.screen = Screen::Welcome;
+                Task::none()
+            }
+            settings::Action::Back => {
+                self.screen = Screen::Mail;
+                Task::none()
+            }
+        }
+    }
+
+    fn update_composer(&mut self, id: u64, message: composer::Message) -> Task<Message> {
+        let preferences = &self.preferences;
+        let signatures = |account: &str| preferences.signature(account).to_string();
+        let Some(composer) = self.composers.iter_mut().find(|c| c.id == id) else {
+            return Task::none();
+        };
+        let action = composer.update(message, &self.accounts, &signatures, &self.known);
+        match action {
+            composer::Action::None => Task::none(),
+            composer::Action::Send(outgoing) => {
+                let Some(account) = self.accounts.iter().find(|a| a.name == composer.from) else {
+                    return Task::none();
+                };
+                let request = SendRequest {
+                    account: account.clone(),
+                    draft: outgoing.draft,
+                    profile: self.profile.clone(),
+                    outside_confirmed: outgoing.outside_confirmed,
+                    closes_conversation: outgoing.closes_conversation,
+                    demo: self.demo,
+                };
+                composer::send_task(request, self.i18n.clone())
+                    .map(move |result| Message::Composer(id, composer::Message::Sent(result)))
+            }
+            composer::Action::Discard => {
+                self.composers.retain(|c| c.id != id);
+                self.screen = Screen::Mail;
+                Task::none()
+            }
+            composer::Action::Back => {
+                self.screen = Screen::Mail;
+                Task::none()
+            }
+            composer::Action::Done(outcome) => {
+                let answers = composer.answers.clone();
+                let from = composer.from.clone();
+                self.composers.retain(|c| c.id != id);
+                // The copy in Sent shows after the box's next pass.
+                if let Some(worker) = self.workers.get(&from) {
+                    worker.sync_now();
+                }
+                if self.screen == Screen::Composer(id) {
+                    self.screen = Screen::Mail;
+                }
+                let answered = match answers {
+                    Some(reference) => self.set_flag(&reference, Flags::ANSWERED, true),
+                    None => Task::none(),
+                };
+                self.banner = Some(match outcome {
+                    SendOutcome::Sent => Banner::Done(self.i18n.t("send-done")),
+                    SendOutcome::Waiting(reason) => {
+                        Banner::Problem(self.i18n.t_args("send-waiting", args!["reason" => reason]))
+                    }
+                });
+                answered
+            }
+        }
+    }
+
+    // ----- the keyboard -----
+
+    fn shortcut(&mut self, shortcut: Shortcut) -> Task<Message> {
+        match shortcut {
+            Shortcut::FocusNext => return iced::widget::operation::focus_next(),
+            Shortcut::FocusPrevious => return iced::widget::operation::focus_previous(),
+            Shortcut::NewMessage => return self.new_message(),
+            Shortcut::Settings => return self.open_settings(),
+            _ => {}
+        }
+        match self.screen {
+            Screen::Mail => self.mail_shortcut(shortcut),
+            Screen::Composer(id) => match shortcut {
+                Shortcut::Send => self.update_composer(id, composer::Message::Send),
+                Shortcut::Escape => self.update_composer(id, composer::Message::Back),
+                _ => Task::none(),
+            },
+            Screen::Settings | Screen::Welcome => match shortcut {
+                Shortcut::Escape => self.update(Message::ShowMail),
+                _ => Task::none(),
+            },
+        }
+    }
+
+    fn mail_shortcut(&mut self, shortcut: Shortcut) -> Task<Message> {
+        let Some(store) = self.store.as_ref() else {
+            return Task::none();
+        };
+        let page = self.mailbox.page_rows();
+        let action = match shortcut {
+            Shortcut::Next => self.mailbox.move_selection(1, store),
+            Shortcut::Previous => self.mailbox.move_selection(-1, store),
+            Shortcut::PageDown => self.mailbox.move_selection(page, store),
+            Shortcut::PageUp => self.mailbox.move_selection(-page, store),
+            Shortcut::First => self.mailbox.select_first(store),
+            Shortcut::Last => self.mailbox.select_last(store),
+            Shortcut::Reply => return self.reply(false),
+            Shortcut::ReplyAll => return self.reply(true),
+            Shortcut::Forward => return self.forward(),
+            Shortcut::Delete => return self.delete(),
+            Shortcut::ToggleRead => return self.toggle_read(),
+            Shortcut::Search => {
+                return Task::batch([
+                    iced::widget::operation::focus(mailbox::SEARCH_FIELD),
+                    iced::widget::operation::select_all(mailbox::SEARCH_FIELD),
+                ])
+            }
+            Shortcut::Escape => self
+                .mailbox
+                .update(mailbox::Message::ClearSearch, Some(store)),
+            _ => mailbox::Action::None,
+        };
+        self.perform_mailbox(action)
+    }
+
+    // ----- mail actions -----
+
+    /// Shows a message, marks it read, and fetches its body when the store has only its
+    /// envelope.
+    fn open(&mut self, reference: MessageRef) -> Task<Message> {
+        let Some(store) = self.store.as_ref() else {
+            return Task::none();
+        };
+        let Ok(Some(envelope)) = store.envelope(reference.folder.id, reference.uid) else {
+            self.reader.close();
+            return Task::none();
+        };
+        let raw = store.raw(reference.folder.id, reference.uid).ok().flatten();
+        let unread = !envelope.flags.has(Flags::SEEN);
+        let patient_kind = store
+            .patient_kind(reference.folder.id, reference.uid)
+            .ok()
+            .flatten();
+        self.reader
+            .open(reference.clone(), envelope, patient_kind, raw.as_deref());
+        let seen = if unread {
+            self.set_flag(&reference, Flags::SEEN, true)
+        } else {
+            Task::none()
+        };
+        if raw.is_none() {
+            return Task::batch([seen, self.fetch_body(reference)]);
+        }
+        seen
+    }
+
+    fn fetch_body(&mut self, reference: MessageRef) -> Task<Message> {
+        if self.demo {
+            self.reader
+                .body_arrived(&reference, Err(self.i18n.t("reader-body-missing")));
+            return Task::none();
+        }
+        let Some(account) = self.accounts.iter().find(|a| a.name == reference.account) else {
+            return Task::none();
+        };
+        Task::perform(
+            connectivity::fetch_body(
+                account.clone(),
+                self.place(),
+                reference.folder.clone(),
+                reference.uid,
+                self.i18n.clone(),
+            ),
+            move |result| Message::BodyFetched(reference.clone(), result),
+        )
+    }
+
+    /// Sets a flag in the store (queued for the server) and everywhere it shows.
+    fn set_flag(&mut self, reference: &MessageRef, flag: u8, on: bool) -> Task<Message> {
+        let Some(store) = self.store.as_mut() else {
+            return Task::none();
+        };
+        let was_unread = store
+            .envelope(reference.folder.id, reference.uid)
+            .ok()
+            .flatten()
+            .is_some_and(|envelope| !envelope.flags.has(Flags::SEEN));
+        if let Err(error) = store.set_flag(
+            &reference.account,
+            &reference.folder,
+            reference.uid,
+            flag,
+            on,
+        ) {
+            self.banner = Some(Banner::Problem(error.to_string()));
+            return Task::none();
+        }
+        let Ok(Some(envelope)) = store.envelope(reference.folder.id, reference.uid) else {
+            return Task::none();
+        };
+        self.mailbox.set_flags(reference, envelope.flags);
+        if let Some(opened) = self.reader.opened.as_mut() {
+            if &opened.reference == reference {
+                opened.envelope.flags = envelope.flags;
+            }
+        }
+        let is_unread = !envelope.flags.has(Flags::SEEN);
+        self.mailbox.adjust_unread(
+            reference.folder.id,
+            isize::from(is_unread) - isize::from(was_unread),
+        );
+        self.replay_later(&reference.account)
+    }
+
+    /// Asks the box's worker to tell the server, once the user pauses.
+    fn replay_later(&mut self, account: &str) -> Task<Message> {
+        if self.demo {
+            return Task::none();
+        }
+        self.to_replay.insert(account.to_string());
+        self.replay_generation += 1;
+        let generation = self.replay_generation;
+        Task::perform(after(REPLAY_DELAY), move |()| {
+            Message::ReplayDue(generation)
+        })
+    }
+
+    /// The message the actions apply to: the one in the reader, else the selected one.
+    fn target(&self) -> Option<MessageRef> {
+        self.reader
+            .opened
+            .as_ref()
+            .map(|opened| opened.reference.clone())
+            .or_else(|| self.mailbox.selected_ref())
+    }
+
+    fn toggle_read(&mut self) -> Task<Message> {
+        let Some(reference) = self.target() else {
+            return Task::none();
+        };
+        let seen = self
+            .store
+            .as_ref()
+            .and_then(|store| {
+                store
+                    .envelope(reference.folder.id, reference.uid)
+                    .ok()
+                    .flatten()
+            })
+            .is_some_and(|envelope| envelope.flags.has(Flags::SEEN));
+        self.set_flag(&reference, Flags::SEEN, !seen)
+    }
+
+    /// Moves the message to the box's trash and opens the next one.
+    fn delete(&mut self) -> Task<Message> {
+        let Some(reference) = self.target() else {
+            return Task::none();
+        };
+        let Some(store) = self.store.as_mut() else {
+            return Task::none();
+        };
+        let trash = match store.folder_with_role(&reference.account, Role::Trash) {
+            Ok(Some(trash)) if trash.id != reference.folder.id => trash,
+            Ok(_) => {
+                self.banner = Some(Banner::Problem(self.i18n.t("delete-no-trash")));
+                return Task::none();
+            }
+            Err(error) => {
+                self.banner = Some(Banner::Problem(error.to_string()));
+                return Task::none();
+            }
+        };
+        let was_unread = store
+            .envelope(reference.folder.id, reference.uid)
+            .ok()
+            .flatten()
+            .is_some_and(|envelope| !envelope.flags.has(Flags::SEEN));
+        if let Err(error) = store.move_message(
+            &reference.account,
+            &reference.folder,
+            reference.uid,
+            &trash.name,
+        ) {
+            self.banner = Some(Banner::Problem(error.to_string()));
+            return Task::none();
+        }
+        self.mailbox.forget(&reference);
+        if was_unread {
+            self.mailbox.adjust_unread(reference.folder.id, -1);
+        }
+        self.mailbox.refresh(store);
+        self.reader.close();
+        let replay = self.replay_later(&reference.account);
+        match self.mailbox.selected_ref() {
+            Some(next) if next != reference => Task::batch([replay, self.open(next)]),
+            _ => replay,
+        }
+    }
+
+    fn next_id(&mut self) -> u64 {
+        let id = self.next_composer;
+        self.next_composer += 1;
+        id
+    }
+
+    /// Opens a composer on screen.
+    fn show_composer(&mut self, composer: Composer, focus: &'static str) -> Task<Message> {
+        let id = composer.id;
+        self.composers.push(composer);
+        self.screen = Screen::Composer(id);
+        iced::widget::operation::focus(focus)
+    }
+
+    fn new_message(&mut self) -> Task<Message> {
+        let Some(account) = self
+            .mailbox
+            .current_account()
+            .or(self.accounts.first())
+            .cloned()
+        else {
+            return Task::none();
+        };
+        let id = self.next_id();
+        let signature = self.preferences.signature(&account.name).to_string();
+        let composer = Composer::new(id, &account, &signature);
+        self.show_composer(composer, composer::field::TO)
+    }
+
+    fn reply(&mut self, all: bool) -> Task<Message> {
+        let Some(opened) = self.reader.opened.as_ref() else {
+            return Task::none();
+        };
+        let Some(original) = Original::of(opened) else {
+            return Task::none();
+        };
+        let Some(account) = self
+            .accounts
+            .iter()
+            .find(|a| a.name == opened.reference.account)
+        else {
+            return Task::none();
+        };
+        let id = self.next_composer;
+        let composer = Composer::reply(
+            id,
+            &original,
+            all,
+            account,
+            // Only the replying box leaves the copies: another box of this workstation is
+            // another person (the nursing home's secretariat beside the doctor).
+            std::slice::from_ref(&account.address),
+            self.preferences.signature(&account.name),
+            &self.i18n,
+        );
+        self.next_composer += 1;
+        self.show_composer(composer, composer::field::BODY)
+    }
+
+    fn forward(&mut self) -> Task<Message> {
+        let Some(opened) = self.reader.opened.as_ref() else {
+            return Task::none();
+        };
+        let Some(original) = Original::of(opened) else {
+            return Task::none();
+        };
+        let Some(account) = self
+            .accounts
+            .iter()
+            .find(|a| a.name == opened.reference.account)
+        else {
+            return Task::none();
+        };
+        let raw = self
+            .store
+            .as_ref()
+            .and_then(|store| {
+                store
+                    .raw(opened.reference.folder.id, opened.reference.uid)
+                    .ok()
+            })
+            .flatten()
+            .unwrap_or_default();
+        let attachments = original
+            .content
+            .attachments
+            .iter()
+            .filter_map(|info| reader::attachment(&raw, info.index))
+            .collect();
+        let id = self.next_composer;
+        let composer = Composer::forward(
+            id,
+            &original,
+            attachments,
+            account,
+            self.preferences.signature(&account.name),
+            &self.i18n,
+        );
+        self.next_composer += 1;
+        self.show_composer(composer, composer::field::TO)
+    }
+
+    /// Saves an attachment in the Downloads folder, or opens it with the system's program
+    /// from a private folder of the profile.
+    fn attachment(&mut self, index: usize, open: bool) -> Task<Message> {
+        let Some(opened) = self.reader.opened.as_ref() else {
+            return Task::none();
+        };
+        let raw = self
+            .store
+            .as_ref()
+            .and_then(|store| {
+                store
+                    .raw(opened.reference.folder.id, opened.reference.uid)
+                    .ok()
+            })
+            .flatten();
+        let Some((name, _, bytes)) = raw.and_then(|raw| reader::attachment(&raw, index)) else {
+            return Task::none();
+        };
+        // TODO(lead): "Enregistrer sous…" needs a file dialog (crate `rfd`):
+        // `rfd::AsyncFileDialog::new().set_file_name(&name).save_file().await`; until then the
+        // file goes to the Downloads folder.
+        let folder = if open {
+            Some(self.profile.data_dir().join("opened"))
+        } else {
+            directories::UserDirs::new()
+                .and_then(|dirs| dirs.download_dir().map(PathBuf::from))
+                .or_else(|| directories::UserDirs::new().map(|dirs| dirs.home_dir().to_path_buf()))
+        };
+        let Some(folder) = folder else {
+            self.reader.notice = Some(Err(self.i18n.t("attachment-no-folder")));
+            return Task::none();
+        };
+        let i18n = self.i18n.clone();
+        Task::perform(
+            async move {
+                let path = reader::write_attachment(folder, name, bytes).await;
+                match path {
+                    Ok(path) if open => reader::open_with_system(&path)
+                        .map(|()| {
+                            i18n.t_args(
+                                "attachment-opened",
+                                args!["path" => path.display().to_string()],
+                            )
+                        })
+                        .map_err(|detail| {
+                            i18n.t_args("attachment-failed", args!["detail" => detail])
+                        }),
+                    Ok(path) => Ok(i18n.t_args(
+                        "attachment-saved",
+                        args!["path" => path.display().to_string()],
+                    )),
+                    Err(detail) => Err(i18n.t_args("attachment-failed", args!["detail" => detail])),
+                }
+            },
+            |result| Message::Reader(reader::Message::AttachmentDone(result)),
+        )
+    }
+
+    fn open_settings(&mut self) -> Task<Message> {
+        self.settings.open(&self.mailbox.boxes, &self.preferences);
+        self.screen = Screen::Settings;
+        Task::none()
+    }
+
+    // ----- the workers -----
+
+    fn worker_event(&mut self, event: Event) -> Task<Message> {
+        match event {
+            Event::Connectivity { account, state } => {
+                let Some(entry) = self.mailbox.entry_mut(&account) else {
+                    return Task::none();
+                };
+                let first = match &entry.connectivity {
+                    Connectivity::Syncing { first, .. } => *first,
+                    _ => entry.folders.is_empty(),
+                };
+                entry.connectivity = Connectivity::from_worker(state, first);
+                if matches!(entry.connectivity, Connectivity::Syncing { .. }) {
+                    // Show the newest messages as soon as the first batch is in.
+                    return self.reload();
+                }
+                Task::none()
+            }
+            Event::Synced { report, .. } => {
+                let reload = self.reload();
+                if report.new_messages > 0 {
+                    return Task::batch([reload, self.load_known()]);
+                }
+                reload
+            }
+            Event::NewMail { count, .. } => {
+                if self.profile_settings.notifications {
+                    // TODO(lead): a desktop notification (crate `notify-rust`), with the count
+                    // only, never a sender or a subject:
+                    // `notify_rust::Notification::new().summary("Pli").body(&self.i18n.t_args(
+                    //     "notification-new-messages", args!["count" => count])).show()`.
+                    tracing::debug!(count, "new mail");
+                }
+                Task::none()
+            }
+        }
+    }
+
+    /// Reads the list again after the store changed under the window, and recounts the
+    /// folders off the UI thread.
+    fn reload(&mut self) -> Task<Message> {
+        if let Some(store) = &self.store {
+            // The window's page at once (new mail shows on top); the folder's new size comes
+            // with the counts, off the UI thread.
+            let total = self.mailbox.window.total;
+            self.mailbox.refresh_with_total(store, total);
+        }
+        self.recount()
+    }
+
+    /// Counts the folders on a connection of its own; one count at a time, and one more if
+    /// the store changed while it ran.
+    fn recount(&mut self) -> Task<Message> {
+        if self.counting {
+            self.recount_again = true;
+            return Task::none();
+        }
+        self.counting = true;
+        let accounts = self.accounts.iter().map(|a| a.name.clone()).collect();
+        Task::perform(
+            mailbox::count_folders_apart(self.store_path.clone(), accounts),
+            Message::Counted,
+        )
+    }
+
+    fn load_known(&self) -> Task<Message> {
+        Task::perform(
+            composer::known_correspondents(self.store_path.clone(), KNOWN_CORRESPONDENTS),
+            Message::Known,
+        )
+    }
+
+    fn save_preferences_later(&mut self) -> Task<Message> {
+        self.preferences_generation += 1;
+        let generation = self.preferences_generation;
+        Task::perform(after(SAVE_DELAY), move |()| {
+            Message::SavePreferences(generation)
+        })
+    }
+
+    pub fn subscription(&self) -> Subscription<Message> {
+        let keys =
+            keyboard::listen().filter_map(|event| shortcut_for(&event).map(Message::Shortcut));
+        if self.demo {
+            return keys;
+        }
+        let place = self.place();
+        let workers = self.accounts.iter().map(|account| {
+            connectivity::worker(WorkerSpec {
+                account: account.clone(),
+                place: place.clone(),
+            })
+            .map(Message::Worker)
+        });
+        Subscription::batch(std::iter::once(keys).chain(workers))
+    }
+
+    // ----- views -----
+
+    pub fn title(&self) -> String {
+        let title = format!(
+            "{} — {}",
+            self.i18n.t("app-name"),
+            self.i18n.t("app-tagline")
+        );
+        if self.demo {
+            format!("{title} ({})", self.i18n.t("demo-title"))
+        } else {
+            title
+        }
+    }
+
+    pub fn view(&self) -> Element<'_, Message> {
+        let i18n = self.i18n.as_ref();
+        match self.screen {
+            Screen::Welcome => {
+                let form = self
+                    .welcome
+                    .view(&self.accounts, &self.problems)
+                    .map(Message::Welcome);
+                if self.accounts.is_empty() {
+                    form
+                } else {
+                    column![
+                        container(
+                            button(text(i18n.t("back-to-mail")).size(theme::SMALL_SIZE))
+                                .style(button::text)
+                                .on_press(Message::ShowMail)
+                        )
+                        .padding([8, 16]),
+                        form
+                    ]
+                    .into()
+                }
+            }
+            Screen::Settings => self
+                .settings
+                .view(&self.mailbox.boxes, &self.profile_settings, i18n)
+                .map(Message::Settings),
+            Screen::Composer(id) => match self.composer(id) {
+                Some(composer) => composer
+                    .view(&self.accounts, &self.known, i18n)
+                    .map(move |message| Message::Composer(id, message)),
+                None => self.mail_view(),
+            },
+            Screen::Mail => self.mail_view(),
+        }
+    }
+
+    fn mail_view(&self) -> Element<'_, Message> {
+        let i18n = self.i18n.as_ref();
+        let mut top = row![
+            text(i18n.t("app-name"))
+                .size(theme::HEADING_SIZE)
+                .font(theme::SEMIBOLD),
+            button(text(i18n.t("action-new-message")).size(theme::SMALL_SIZE))
+                .style(button::primary)
+                .on_press(Message::NewMessage),
+        ]
+        .spacing(16)
+        .align_y(Alignment::Center);
+        if self.demo {
+            top = top.push(
+                text(i18n.t("demo-notice"))
+                    .size(theme::SMALL_SIZE)
+                    .style(text::secondary),
+            );
+        }
+        top = top.push(Space::new().width(Length::Fill));
+        if let Some(banner) = &self.banner {
+            let (sentence, colour) = match banner {
+                Banner::Done(sentence) => (sentence, theme::SUCCESS),
+                Banner::Problem(sentence) => (sentence, theme::DANGER),
+            };
+            top = top.push(
+                text(sentence.as_str())
+                    .size(theme::SMALL_SIZE)
+                    .color(colour),
+            );
+            top = top.push(
+                button(text("×").size(theme::SMALL_SIZE))
+                    .style(button::text)
+                    .on_press(Message::DismissBanner),
+            );
+        }
+        top = top.push(
+            button(text(i18n.t("action-settings")).size(theme::SMALL_SIZE))
+                .style(theme::action)
+                .on_press(Message::Mailbox(mailbox::Message::OpenSettings)),
+        );
+        let top = container(top.padding([8, 14])).style(theme::bar);
+
+        let grid = pane_grid(&self.panes, |_, pane, _| {
+            let content: Element<'_, Message> = match pane {
+                Pane::Boxes => self.sidebar(),
+                Pane::List => self.mailbox.list_view(i18n).map(Message::Mailbox),
+                Pane::Reader => self.reader.view(i18n).map(Message::Reader),
+            };
+            let style = match pane {
+                Pane::Boxes => theme::sidebar,
+                _ => theme::pane,
+            };
+            pane_grid::Content::new(container(content).style(style).height(Length::Fill))
+        })
+        .spacing(2)
+        .min_size(160)
+        .on_resize(8, Message::PaneResized)
+        .style(|theme: &Theme| {
+            let palette = theme.extended_palette();
+            pane_grid::Style {
+                hovered_region: pane_grid::Highlight {
+                    background: iced::Background::Color(palette.primary.weak.color),
+                    border: iced::Border::default(),
+                },
+                picked_split: pane_grid::Line {
+                    color: palette.primary.base.color,
+                    width: 2.0,
+                },
+                hovered_split: pane_grid::Line {
+                    color: palette.primary.weak.color,
+                    width: 2.0,
+                },
+            }
+        });
+        column![top, container(grid).style(theme::bar)].into()
+    }
+
+    fn sidebar(&self) -> Element<'_, Message> {
+        let i18n = self.i18n.as_ref();
+        let mut side = column![self.mailbox.boxes_view(i18n).map(Message::Mailbox)];
+        if !self.composers.is_empty() {
+            let mut drafts = column![text(i18n.t("drafts-in-progress"))
+                .size(theme::SMALL_SIZE)
+                .font(theme::SEMIBOLD)]
+            .spacing(2);
+            for composer in &self.composers {
+                drafts = drafts.push(
+                    button(text(composer.title(i18n)).size(theme::SMALL_SIZE))
+                        .width(Length::Fill)
+                        .padding([4, 8])
+                        .style(button::text)
+                        .on_press(Message::ResumeDraft(composer.id)),
+                );
+            }
+            side = side.push(container(drafts).padding([6, 10]));
+        }
+        side = side.push(
+            container(
+                button(text(i18n.t("action-add-box")).size(theme::SMALL_SIZE))
+                    .width(Length::Fill)
+                    .style(theme::action)
+                    .on_press(Message::Mailbox(mailbox::Message::AddBox)),
+            )
+            .padding(10),
+        );
+        side.height(Length::Fill).into()
+    }
+}
+
+/// Waits `delay`. The timer is made when the task first runs, inside the runtime: `update`
+/// itself runs outside it (and in the tests, without one).
+async fn after(delay: Duration) {
+    tokio::time::sleep(delay).await;
+}
+
+/// The three panes at the remembered ratios.
+fn panes(ratios: PaneRatios) -> pane_grid::State<Pane> {
+    use pane_grid::{Axis, Configuration};
+    pane_grid::State::with_configuration(Configuration::Split {
+        axis: Axis::Vertical,
+        ratio: ratios.boxes,
+        a: Box::new(Configuration::Pane(Pane::Boxes)),
+        b: Box::new(Configuration::Split {
+            axis: Axis::Vertical,
+            ratio: ratios.list,
+            a: Box::new(Configuration::Pane(Pane::List)),
+            b: Box::new(Configuration::Pane(Pane::Reader)),
+        }),
+    })
+}
+
+/// The ratios of the panes as they are now, to remember them.
+fn ratios(panes: &pane_grid::State<Pane>) -> PaneRatios {
+    let mut ratios = PaneRatios::default();
+    if let pane_grid::Node::Split { ratio, b, .. } = panes.layout() {
+        ratios.boxes = *ratio;
+        if let pane_grid::Node::Split { ratio, .. } = b.as_ref() {
+            ratios.list = *ratio;
+        }
+    }
+    ratios
+}

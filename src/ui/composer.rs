@@ -1,0 +1,1171 @@
+//! Writing a message: from any configured box, to and cc with completion from the correspondents
+//! already known, a subject, a plain-text body with the box's signature, and the two receipts
+//! MSSanté users ask for (delivery and read). Reply, reply-all and forward fill the fields the
+//! way RFC 5322 asks (In-Reply-To, References).
+//!
+//! Sending goes through the outbox: the message is put in the store first (`send::queue`), then
+//! handed to the server (`send::flush_outbox`) in a `Task`. Once queued, a message is never
+//! lost: if the server is away it waits in the outbox and leaves at the next attempt.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use iced::keyboard::{self, key};
+use iced::widget::{
+    button, checkbox, column, container, pick_list, row, text, text_editor, text_input, Space,
+};
+use iced::{Alignment, Element, Length, Task};
+use unicode_normalization::UnicodeNormalization;
+
+use super::correspondent::Correspondent;
+use super::mailbox::MessageRef;
+use super::reader::{Opened, Person};
+use super::{markers, theme};
+use crate::args;
+use crate::i18n::I18n;
+use crate::mail::account::Account;
+use crate::mail::send::{self, Draft, SendError, SendPolicy};
+use crate::mail::store::Store;
+use crate::mail::trust_list;
+use crate::mssante::address::SendIssue;
+use crate::mssante::headers::{subject_for_display, ProductReference};
+use crate::profile::Profile;
+use crate::settings::{Settings, DEFAULT_PRODUCT_REFERENCE};
+
+/// Ids of the fields, for focus and the tests.
+pub mod field {
+    pub const TO: &str = "composer-to";
+    pub const CC: &str = "composer-cc";
+    pub const SUBJECT: &str = "composer-subject";
+    pub const BODY: &str = "composer-body";
+}
+
+/// Where the fields start: the labels' width and the gap after them.
+const FIELD_INDENT: f32 = LABEL_WIDTH + 8.0;
+const LABEL_WIDTH: f32 = 80.0;
+
+/// How many suggestions show under an address field.
+const SUGGESTIONS: usize = 5;
+
+/// A correspondent the store knows, offered when an address is typed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Known {
+    pub name: String,
+    pub address: String,
+    /// Name and address folded (lower case, no accents) for matching.
+    key: String,
+}
+
+impl Known {
+    pub fn new(name: impl Into<String>, address: impl Into<String>) -> Self {
+        let name = name.into();
+        let address = address.into();
+        let key = fold(&format!("{name} {address}"));
+        Self { name, address, key }
+    }
+
+    fn mailbox(&self) -> String {
+        Person {
+            name: self.name.clone(),
+            address: self.address.clone(),
+        }
+        .mailbox()
+    }
+}
+
+/// Lower case without accents: "Hélène" is found by typing "helene".
+fn fold(text: &str) -> String {
+    text.nfd()
+        .filter(|c| !unicode_normalization::char::is_combining_mark(*c))
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// The known correspondents matching what is being typed: every typed word must start a word
+/// of the name or the address.
+pub fn suggestions<'a>(partial: &str, known: &'a [Known]) -> Vec<&'a Known> {
+    let words: Vec<String> = fold(partial)
+        .split_whitespace()
+        .map(str::to_string)
+        .collect();
+    if words.is_empty() || partial.trim().chars().count() < 2 {
+        return Vec::new();
+    }
+    known
+        .iter()
+        .filter(|candidate| {
+            words.iter().all(|word| {
+                candidate
+                    .key
+                    .split(|c: char| c.is_whitespace() || c == '.' || c == '@' || c == '<')
+                    .any(|part| part.starts_with(word.as_str()))
+            })
+        })
+        .take(SUGGESTIONS)
+        .collect()
+}
+
+/// The address being typed: what follows the last separator.
+fn partial(field: &str) -> &str {
+    field
+        .rsplit([',', ';'])
+        .next()
+        .unwrap_or_default()
+        .trim_start()
+}
+
+/// Replaces the address being typed by `mailbox`, ready for the next one.
+fn complete(field: &str, mailbox: &str) -> String {
+    let kept = match field.rfind([',', ';']) {
+        Some(end) => format!("{} ", &field[..=end]),
+        None => String::new(),
+    };
+    format!("{kept}{mailbox}, ")
+}
+
+/// The addresses of a field: `Name <a@b>, c@d` gives `a@b` and `c@d`.
+pub fn addresses(field: &str) -> Vec<String> {
+    field
+        .split([',', ';'])
+        .map(str::trim)
+        .filter(|part| !part.is_empty())
+        .map(|part| match (part.rfind('<'), part.rfind('>')) {
+            (Some(start), Some(end)) if start < end => part[start + 1..end].trim().to_string(),
+            _ => part.to_string(),
+        })
+        .collect()
+}
+
+/// `Re: ` in front, once; the XDM prefix goes (the reply carries no XDM archive).
+pub fn reply_subject(subject: &str) -> String {
+    let subject = subject_for_display(subject);
+    let trimmed = subject.trim();
+    if trimmed.to_lowercase().starts_with("re:") {
+        trimmed.to_string()
+    } else {
+        format!("Re: {trimmed}")
+    }
+}
+
+/// `Tr : ` in front, once, as French mail clients write it.
+pub fn forward_subject(subject: &str) -> String {
+    let subject = subject_for_display(subject);
+    let trimmed = subject.trim();
+    let lower = trimmed.to_lowercase();
+    if lower.starts_with("tr :") || lower.starts_with("tr:") || lower.starts_with("fwd:") {
+        trimmed.to_string()
+    } else {
+        format!("Tr : {trimmed}")
+    }
+}
+
+fn signature_block(signature: &str) -> String {
+    if signature.trim().is_empty() {
+        String::new()
+    } else {
+        format!("\n\n-- \n{}", signature.trim_end())
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AddressField {
+    To,
+    Cc,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Status {
+    Editing,
+    Sending,
+    NoRecipient,
+    /// Not sent and not queued: something to fix in the form.
+    Problem(String),
+    /// The trust space's rules stop the message (see `NotQueued::Blocked`).
+    Blocked {
+        issues: Vec<String>,
+        may_confirm: bool,
+    },
+}
+
+/// A box in the "from" list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sender {
+    pub name: String,
+    label: String,
+}
+
+impl std::fmt::Display for Sender {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.label)
+    }
+}
+
+impl Sender {
+    pub fn of(account: &Account) -> Self {
+        Self {
+            name: account.name.clone(),
+            label: format!("{} — {}", account.name, account.address),
+        }
+    }
+}
+
+pub struct Composer {
+    pub id: u64,
+    /// The short name of the box the message leaves from.
+    pub from: String,
+    pub to: String,
+    pub cc: String,
+    pub subject: String,
+    body: text_editor::Content,
+    pub delivery_notification: bool,
+    pub read_notification: bool,
+    pub in_reply_to: Option<String>,
+    pub references: Option<String>,
+    /// (file name, content type, bytes), e.g. the attachments of a forwarded message.
+    pub attachments: Vec<(String, String, Vec<u8>)>,
+    /// The message answered, flagged \Answered once the reply has left.
+    pub answers: Option<MessageRef>,
+    pub status: Status,
+    /// The address field typed in last: its suggestions show.
+    completing: Option<AddressField>,
+    /// The signature block in the body, swapped when the sender changes.
+    signature: String,
+    /// Close the patient conversation with this message (`X-MSS-MES: FIN`).
+    pub closes_conversation: bool,
+}
+
+#[derive(Debug, Clone)]
+pub enum Message {
+    From(Sender),
+    To(String),
+    Cc(String),
+    Subject(String),
+    Body(text_editor::Action),
+    DeliveryNotification(bool),
+    ReadNotification(bool),
+    Complete(AddressField, String),
+    AcceptSuggestion(AddressField),
+    RemoveAttachment(usize),
+    Send,
+    /// Send although recipients are outside the trust space: the user said so.
+    SendAnyway,
+    CloseConversation(bool),
+    Discard,
+    Back,
+    Sent(Result<SendOutcome, NotQueued>),
+}
+
+/// What the composer asks the root to do.
+#[derive(Debug)]
+pub enum Action {
+    None,
+    Send(Box<Outgoing>),
+    /// Throw the draft away.
+    Discard,
+    /// Back to the mail, the draft kept.
+    Back,
+    /// The message left or waits in the outbox: close the composer.
+    Done(SendOutcome),
+}
+
+impl std::fmt::Debug for Composer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Never the text: it is health data.
+        f.debug_struct("Composer")
+            .field("id", &self.id)
+            .field("from", &self.from)
+            .field("status", &self.status)
+            .finish_non_exhaustive()
+    }
+}
+
+/// What the composer hands over to be sent.
+#[derive(Debug, Clone)]
+pub struct Outgoing {
+    pub draft: Draft,
+    pub outside_confirmed: bool,
+    pub closes_conversation: bool,
+}
+
+/// A message being answered or forwarded, as the reader has it.
+pub struct Original<'a> {
+    pub opened: &'a Opened,
+    pub content: &'a super::reader::ReaderContent,
+}
+
+impl<'a> Original<'a> {
+    pub fn of(opened: &'a Opened) -> Option<Self> {
+        Some(Self {
+            content: opened.content()?,
+            opened,
+        })
+    }
+
+    fn sender(&self) -> Person {
+        self.content
+            .from
+            .first()
+            .cloned()
+            .unwrap_or_else(|| Person {
+                name: self.opened.envelope.from_name.clone(),
+                address: self.opened.envelope.from_address.clone(),
+            })
+    }
+
+    fn date(&self) -> i64 {
+        if self.content.date > 0 {
+            self.content.date
+        } else {
+            self.opened.envelope.date
+        }
+    }
+}
+
+impl Composer {
+    /// A new message from `account`, signed.
+    pub fn new(id: u64, account: &Account, signature: &str) -> Self {
+        let signature = signature_block(signature);
+        Self {
+            id,
+            from: account.name.clone(),
+            to: String::new(),
+            cc: String::new(),
+            subject: String::new(),
+            body: text_editor::Content::with_text(&signature),
+            delivery_notification: false,
+            read_notification: false,
+            in_reply_to: None,
+            references: None,
+            attachments: Vec::new(),
+            answers: None,
+            status: Status::Editing,
+            completing: None,
+            signature,
+            closes_conversation: false,
+        }
+    }
+
+    /// A reply to the sender (or to everyone, less our own boxes), quoting the original.
+    pub fn reply(
+        id: u64,
+        original: &Original<'_>,
+        all: bool,
+        account: &Account,
+        own_addresses: &[String],
+        signature: &str,
+        i18n: &I18n,
+    ) -> Self {
+        let content = original.content;
+        let to: Vec<Person> = if content.reply_to.is_empty() {
+            vec![original.sender()]
+        } else {
+            content.reply_to.clone()
+        };
+        let is_own = |address: &str| {
+            own_addresses
+                .iter()
+                .any(|own| own.eq_ignore_ascii_case(address))
+        };
+        let mut cc: Vec<Person> = Vec::new();
+        if all {
+            for person in content.to.iter().chain(&content.cc) {
+                let taken = is_own(&person.address)
+                    || to
+                        .iter()
+                        .chain(&cc)
+                        .any(|p| p.address.eq_ignore_ascii_case(&person.address));
+                if !taken {
+                    cc.push(person.clone());
+                }
+            }
+        }
+        let join = |people: &[Person]| {
+            people
+                .iter()
+                .map(Person::mailbox)
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let references = match (&content.references, &original.opened.envelope.in_reply_to) {
+            (Some(references), _) => Some(references.clone()),
+            (None, Some(in_reply_to)) => Some(in_reply_to.clone()),
+            (None, None) => None,
+        };
+        let references = match (&references, &content.message_id) {
+            (Some(references), Some(id)) => Some(format!("{references} {id}")),
+            (None, Some(id)) => Some(id.clone()),
+            (references, None) => references.clone(),
+        };
+        let sender = original.sender();
+        let attribution = i18n.t_args(
+            "composer-quote-attribution",
+            args![
+                "date" => super::format::full_date(original.date()),
+                "name" => super::correspondent::display_name(&sender.name, &sender.address).to_string()
+            ],
+        );
+        let quoted: String = original
+            .opened
+            .body_text()
+            .lines()
+            .map(|line| {
+                if line.is_empty() {
+                    ">\n".to_string()
+                } else {
+                    format!("> {line}\n")
+                }
+            })
+            .collect();
+        let mut composer = Self::new(id, account, signature);
+        composer.to = join(&to);
+        composer.cc = join(&cc);
+        composer.subject = reply_subject(&content.subject);
+        composer.in_reply_to = content.message_id.clone();
+        composer.references = references;
+        composer.answers = Some(original.opened.reference.clone());
+        composer.body = text_editor::Content::with_text(&format!(
+            "{}\n\n{attribution}\n{quoted}",
+            composer.signature
+        ));
+        composer
+    }
+
+    /// A forward: the original's headers and text below, its attachments along.
+    pub fn forward(
+        id: u64,
+        original: &Original<'_>,
+        attachments: Vec<(String, String, Vec<u8>)>,
+        account: &Account,
+        signature: &str,
+        i18n: &I18n,
+    ) -> Self {
+        let content = original.content;
+        let people = |people: &[Person]| {
+            people
+                .iter()
+                .map(Person::mailbox)
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let mut header = vec![
+            i18n.t("composer-forwarded"),
+            format!("{} {}", i18n.t("reader-from"), original.sender().mailbox()),
+            format!(
+                "{} {}",
+                i18n.t("reader-date"),
+                super::format::full_date(original.date())
+            ),
+            format!(
+                "{} {}",
+                i18n.t("composer-subject"),
+                subject_for_display(&content.subject)
+            ),
+            format!("{} {}", i18n.t("reader-to"), people(&content.to)),
+        ];
+        if !content.cc.is_empty() {
+            header.push(format!("{} {}", i18n.t("reader-cc"), people(&content.cc)));
+        }
+        let mut composer = Self::new(id, account, signature);
+        composer.subject = forward_subject(&content.subject);
+        composer.attachments = attachments;
+        composer.body = text_editor::Content::with_text(&format!(
+            "{}\n\n{}\n\n{}",
+            composer.signature,
+            header.join("\n"),
+            original.opened.body_text()
+        ));
+        composer
+    }
+
+    pub fn body_text(&self) -> String {
+        self.body.text()
+    }
+
+    /// Whether closing it would lose something the user typed.
+    pub fn has_content(&self) -> bool {
+        !self.to.trim().is_empty()
+            || !self.cc.trim().is_empty()
+            || !self.subject.trim().is_empty()
+            || self.body.text().trim() != self.signature.trim()
+    }
+
+    /// A short name for the list of drafts in progress.
+    pub fn title(&self, i18n: &I18n) -> String {
+        if self.subject.trim().is_empty() {
+            i18n.t("composer-untitled")
+        } else {
+            self.subject.clone()
+        }
+    }
+
+    /// The message as the mail core takes it.
+    pub fn draft(&self, account: &Account) -> Draft {
+        Draft {
+            from_name: account.display_name.clone(),
+            from: account.address.clone(),
+            to: addresses(&self.to),
+            cc: addresses(&self.cc),
+            subject: self.subject.trim().to_string(),
+            body: self.body.text(),
+            attachments: self.attachments.clone(),
+            in_reply_to: self.in_reply_to.clone(),
+            references: self.references.clone(),
+            delivery_notification: self.delivery_notification,
+            read_notification: self.read_notification,
+            extra_headers: Vec::new(),
+        }
+    }
+
+    pub fn update(
+        &mut self,
+        message: Message,
+        accounts: &[Account],
+        signatures: &dyn Fn(&str) -> String,
+        known: &[Known],
+    ) -> Action {
+        match message {
+            Message::From(sender) => {
+                // The new box signs instead of the old one, unless the user edited the block.
+                let new_signature = signature_block(&signatures(&sender.name));
+                let body = self.body.text();
+                if !self.signature.is_empty() && body.contains(&self.signature) {
+                    self.body = text_editor::Content::with_text(&body.replacen(
+                        &self.signature,
+                        &new_signature,
+                        1,
+                    ));
+                } else if self.signature.is_empty()
+                    && !new_signature.is_empty()
+                    && !self.has_content()
+                {
+                    self.body = text_editor::Content::with_text(&new_signature);
+                }
+                self.signature = new_signature;
+                self.from = sender.name;
+            }
+            Message::To(value) => {
+                self.to = value;
+                self.completing = Some(AddressField::To);
+            }
+            Message::Cc(value) => {
+                self.cc = value;
+                self.completing = Some(AddressField::Cc);
+            }
+            Message::Subject(value) => self.subject = value,
+            Message::Body(action) => self.body.perform(action),
+            Message::DeliveryNotification(on) => self.delivery_notification = on,
+            Message::ReadNotification(on) => self.read_notification = on,
+            Message::Complete(which, mailbox) => {
+                let field = self.field_mut(which);
+                *field = complete(field, &mailbox);
+                self.completing = None;
+            }
+            Message::AcceptSuggestion(which) => {
+                let first = suggestions(partial(self.field(which)), known)
+                    .first()
+                    .map(|known| known.mailbox());
+                if let Some(mailbox) = first {
+                    let field = self.field_mut(which);
+                    *field = complete(field, &mailbox);
+                }
+                self.completing = None;
+            }
+            Message::RemoveAttachment(index) => {
+                if index < self.attachments.len() {
+                    self.attachments.remove(index);
+                }
+            }
+            Message::CloseConversation(on) => self.closes_conversation = on,
+            Message::Send | Message::SendAnyway => {
+                if self.status == Status::Sending {
+                    return Action::None;
+                }
+                let outside_confirmed = matches!(message, Message::SendAnyway)
+                    && matches!(
+                        self.status,
+                        Status::Blocked {
+                            may_confirm: true,
+                            ..
+                        }
+                    );
+                let Some(account) = accounts.iter().find(|a| a.name == self.from) else {
+                    return Action::None;
+                };
+                let draft = self.draft(account);
+                if draft.to.is_empty() && draft.cc.is_empty() {
+                    self.status = Status::NoRecipient;
+                    return Action::None;
+                }
+                self.status = Status::Sending;
+                return Action::Send(Box::new(Outgoing {
+                    draft,
+                    outside_confirmed,
+                    closes_conversation: self.closes_conversation && self.writes_to_a_patient(),
+                }));
+            }
+            Message::Discard => return Action::Discard,
+            Message::Back => return Action::Back,
+            Message::Sent(Ok(outcome)) => return Action::Done(outcome),
+            Message::Sent(Err(NotQueued::Problem(problem))) => {
+                self.status = Status::Problem(problem)
+            }
+            Message::Sent(Err(NotQueued::Blocked {
+                issues,
+                may_confirm,
+            })) => {
+                self.status = Status::Blocked {
+                    issues,
+                    may_confirm,
+                }
+            }
+        }
+        Action::None
+    }
+
+    /// Whether a recipient is a patient: the conversation may then be closed.
+    pub fn writes_to_a_patient(&self) -> bool {
+        addresses(&self.to)
+            .iter()
+            .chain(&addresses(&self.cc))
+            .any(|address| Correspondent::of(address).is_patient())
+    }
+
+    fn field(&self, which: AddressField) -> &str {
+        match which {
+            AddressField::To => &self.to,
+            AddressField::Cc => &self.cc,
+        }
+    }
+
+    fn field_mut(&mut self, which: AddressField) -> &mut String {
+        match which {
+            AddressField::To => &mut self.to,
+            AddressField::Cc => &mut self.cc,
+        }
+    }
+
+    pub fn view<'a>(
+        &'a self,
+        accounts: &'a [Account],
+        known: &'a [Known],
+        i18n: &'a I18n,
+    ) -> Element<'a, Message> {
+        let t = |id: &str| i18n.t(id);
+        let senders: Vec<Sender> = accounts.iter().map(Sender::of).collect();
+        let selected = senders.iter().find(|s| s.name == self.from).cloned();
+        let label = |label: String| {
+            text(label)
+                .size(theme::SMALL_SIZE)
+                .style(text::secondary)
+                .width(Length::Fixed(LABEL_WIDTH))
+        };
+        let line = |name: String, input: Element<'a, Message>| -> Element<'a, Message> {
+            row![label(name), input]
+                .spacing(8)
+                .align_y(Alignment::Center)
+                .into()
+        };
+        let sending = self.status == Status::Sending;
+
+        let bar = row![
+            button(text(t("composer-back")).size(theme::SMALL_SIZE))
+                .style(button::text)
+                .on_press(Message::Back),
+            text(if self.answers.is_some() {
+                t("composer-title-reply")
+            } else {
+                t("composer-title")
+            })
+            .size(theme::HEADING_SIZE)
+            .font(theme::SEMIBOLD),
+            Space::new().width(Length::Fill),
+            button(text(t("composer-discard")).size(theme::SMALL_SIZE))
+                .style(theme::action)
+                .on_press_maybe((!sending).then_some(Message::Discard)),
+            button(text(t("composer-send")).size(theme::SMALL_SIZE))
+                .style(button::primary)
+                .on_press_maybe((!sending).then_some(Message::Send)),
+        ]
+        .spacing(10)
+        .align_y(Alignment::Center);
+
+        let address_input = |id: &'static str, value: &'a str, which: AddressField| {
+            let on_input: fn(String) -> Message = match which {
+                AddressField::To => Message::To,
+                AddressField::Cc => Message::Cc,
+            };
+            text_input(&t("composer-address-hint"), value)
+                .id(id)
+                .on_input(on_input)
+                .on_submit(Message::AcceptSuggestion(which))
+                .padding(6)
+                .size(theme::BODY_SIZE)
+        };
+
+        let mut form = column![
+            bar,
+            line(
+                t("composer-from"),
+                pick_list(senders, selected, Message::From)
+                    .text_size(theme::BODY_SIZE)
+                    .width(Length::Fill)
+                    .into()
+            ),
+            line(
+                t("composer-to"),
+                address_input(field::TO, &self.to, AddressField::To).into()
+            ),
+        ]
+        .spacing(8);
+        if self.completing == Some(AddressField::To) {
+            form = form.push(suggestion_list(&self.to, known, AddressField::To));
+        }
+        form = form.push(patients_line(&self.to, i18n));
+        form = form.push(line(
+            t("composer-cc"),
+            address_input(field::CC, &self.cc, AddressField::Cc).into(),
+        ));
+        if self.completing == Some(AddressField::Cc) {
+            form = form.push(suggestion_list(&self.cc, known, AddressField::Cc));
+        }
+        form = form.push(patients_line(&self.cc, i18n));
+        form = form.push(line(
+            t("composer-subject"),
+            text_input(&t("composer-subject-hint"), &self.subject)
+                .id(field::SUBJECT)
+                .on_input(Message::Subject)
+                .padding(6)
+                .size(theme::BODY_SIZE)
+                .into(),
+        ));
+        form = form.push(
+            row![
+                Space::new().width(Length::Fixed(FIELD_INDENT - 20.0)),
+                checkbox(self.delivery_notification)
+                    .label(t("composer-delivery-notification"))
+                    .text_size(theme::SMALL_SIZE)
+                    .on_toggle(Message::DeliveryNotification),
+                checkbox(self.read_notification)
+                    .label(t("composer-read-notification"))
+                    .text_size(theme::SMALL_SIZE)
+                    .on_toggle(Message::ReadNotification),
+            ]
+            .spacing(20),
+        );
+        if self.writes_to_a_patient() {
+            form = form.push(row![
+                Space::new().width(Length::Fixed(FIELD_INDENT)),
+                checkbox(self.closes_conversation)
+                    .label(t("composer-close-conversation"))
+                    .text_size(theme::SMALL_SIZE)
+                    .on_toggle(Message::CloseConversation),
+            ]);
+        }
+        if !self.attachments.is_empty() {
+            let mut list = column![].spacing(2);
+            for (index, (name, _, bytes)) in self.attachments.iter().enumerate() {
+                list = list.push(
+                    row![
+                        text(name.as_str()).size(theme::SMALL_SIZE),
+                        text(super::format::size(bytes.len() as u64, i18n))
+                            .size(theme::SMALL_SIZE)
+                            .style(text::secondary),
+                        button(text(t("composer-remove-attachment")).size(theme::SMALL_SIZE))
+                            .padding([0, 6])
+                            .style(button::text)
+                            .on_press(Message::RemoveAttachment(index)),
+                    ]
+                    .spacing(8)
+                    .align_y(Alignment::Center),
+                );
+            }
+            form = form.push(line(t("composer-attachments"), list.into()));
+        }
+        // TODO(lead): "Joindre un fichier" needs a file dialog (crate `rfd`):
+        // `rfd::AsyncFileDialog::new().pick_files().await`, then read each file into
+        // `attachments` as (file name, content type guessed from the extension, bytes).
+
+        form = form.push(
+            text_editor(&self.body)
+                .id(field::BODY)
+                .placeholder(t("composer-body-hint"))
+                .on_action(Message::Body)
+                .key_binding(body_key_binding)
+                .size(theme::BODY_SIZE)
+                .padding(10)
+                .height(Length::Fill),
+        );
+        let status: Element<'a, Message> = match &self.status {
+            Status::Editing => text(t("composer-send-hint"))
+                .size(theme::SMALL_SIZE)
+                .style(text::secondary)
+                .into(),
+            Status::Sending => text(t("composer-sending")).size(theme::SMALL_SIZE).into(),
+            Status::NoRecipient => text(t("composer-no-recipient"))
+                .size(theme::SMALL_SIZE)
+                .color(theme::DANGER)
+                .into(),
+            Status::Problem(problem) => text(problem.as_str())
+                .size(theme::SMALL_SIZE)
+                .color(theme::DANGER)
+                .into(),
+            Status::Blocked {
+                issues,
+                may_confirm,
+            } => {
+                let mut list = column![text(t("composer-blocked"))
+                    .size(theme::SMALL_SIZE)
+                    .font(theme::SEMIBOLD)
+                    .color(theme::DANGER)]
+                .spacing(4);
+                for issue in issues {
+                    list = list.push(text(format!("• {issue}")).size(theme::SMALL_SIZE));
+                }
+                if *may_confirm {
+                    list = list.push(
+                        button(text(t("composer-send-anyway")).size(theme::SMALL_SIZE))
+                            .style(theme::destructive)
+                            .on_press(Message::SendAnyway),
+                    );
+                }
+                container(list)
+                    .padding(10)
+                    .width(Length::Fill)
+                    .style(theme::card)
+                    .into()
+            }
+        };
+        form = form.push(status);
+        container(form.padding(16).max_width(980))
+            .center_x(Length::Fill)
+            .height(Length::Fill)
+            .style(theme::pane)
+            .into()
+    }
+}
+
+/// Ctrl+Enter sends from the body; every other key edits as usual.
+fn body_key_binding(press: text_editor::KeyPress) -> Option<text_editor::Binding<Message>> {
+    if press.modifiers.command() && matches!(press.key, keyboard::Key::Named(key::Named::Enter)) {
+        return Some(text_editor::Binding::Custom(Message::Send));
+    }
+    text_editor::Binding::from_key_press(press)
+}
+
+fn suggestion_list<'a>(
+    field: &str,
+    known: &'a [Known],
+    which: AddressField,
+) -> Element<'a, Message> {
+    let found = suggestions(partial(field), known);
+    if found.is_empty() {
+        return Space::new().height(0).into();
+    }
+    let mut list = column![].spacing(0);
+    for candidate in found {
+        let label = candidate.mailbox();
+        list = list.push(
+            button(text(label.clone()).size(theme::SMALL_SIZE))
+                .width(Length::Fill)
+                .padding([4, 8])
+                .style(button::text)
+                .on_press(Message::Complete(which, label)),
+        );
+    }
+    row![
+        Space::new().width(Length::Fixed(FIELD_INDENT)),
+        container(list).width(Length::Fill).style(theme::card)
+    ]
+    .into()
+}
+
+/// Under an address field: the patients it writes to, by name and INS, so a mistyped
+/// matricule shows before anything leaves.
+fn patients_line<'a>(field: &str, i18n: &I18n) -> Element<'a, Message> {
+    let mut chips = row![].spacing(6);
+    let mut any = false;
+    for part in field
+        .split([',', ';'])
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+    {
+        let address = addresses(part).pop().unwrap_or_default();
+        let name = part
+            .rfind('<')
+            .map(|start| part[..start].trim())
+            .filter(|name| !name.is_empty());
+        match Correspondent::of(&address) {
+            Correspondent::Patient(ins) => {
+                chips = chips.push(markers::patient_marker(i18n, &ins, name))
+            }
+            Correspondent::UnverifiedPatient => {
+                chips = chips.push(markers::note(
+                    markers::Tone::Danger,
+                    i18n.t("patient-marker-unverified"),
+                ))
+            }
+            Correspondent::Professional => continue,
+        }
+        any = true;
+    }
+    if !any {
+        return Space::new().height(0).into();
+    }
+    row![
+        Space::new().width(Length::Fixed(FIELD_INDENT)),
+        chips.wrap()
+    ]
+    .into()
+}
+
+/// Where a message goes and how.
+#[derive(Clone)]
+pub struct SendRequest {
+    pub account: Account,
+    pub draft: Draft,
+    /// The profile: its store, its settings (the product reference) and its trust list.
+    pub profile: Profile,
+    /// The user saw that recipients are outside the trust space and chose to send.
+    pub outside_confirmed: bool,
+    /// The professional closes the patient conversation (`X-MSS-MES: FIN`, ECO.2.2.8).
+    pub closes_conversation: bool,
+    /// A demonstration box: the message is queued, never sent.
+    pub demo: bool,
+}
+
+impl std::fmt::Debug for SendRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SendRequest")
+            .field("account", &self.account.name)
+            .finish_non_exhaustive()
+    }
+}
+
+/// How a send ended when the message is safe (sent, or waiting in the outbox).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SendOutcome {
+    Sent,
+    /// In the outbox; the sentence says why it has not left yet.
+    Waiting(String),
+}
+
+/// Why a message did not even reach the outbox.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NotQueued {
+    /// Something to fix: an address, the store.
+    Problem(String),
+    /// The rules of the trust space stop it; each issue in a sentence. `may_confirm` when the
+    /// only thing missing is the user's word that recipients outside the space may have it.
+    Blocked {
+        issues: Vec<String>,
+        may_confirm: bool,
+    },
+}
+
+/// Checks the message against the MSSanté rules, queues it, then hands the outbox to the
+/// server. `Err` means the message was not queued (the form must change); once queued, the
+/// outcome is `Ok`, sent or waiting.
+pub async fn send(request: SendRequest, i18n: Arc<I18n>) -> Result<SendOutcome, NotQueued> {
+    let place = super::connectivity::Place::of(&request.profile);
+    let queued = {
+        let request = request.clone();
+        let i18n = i18n.clone();
+        tokio::task::spawn_blocking(move || queue(&request, &i18n))
+            .await
+            .unwrap_or_else(|error| Err(NotQueued::Problem(error.to_string())))?
+    };
+    let mut store = queued;
+    if request.demo {
+        return Ok(SendOutcome::Waiting(i18n.t("send-demo")));
+    }
+    let account = &request.account;
+    let credentials = match super::connectivity::credentials(account, &place).await {
+        Ok(credentials) => credentials,
+        Err(error) => return Ok(SendOutcome::Waiting(error.localize(&i18n))),
+    };
+    match send::flush_outbox(account, &credentials, &mut store).await {
+        Ok(report) if report.failed == 0 => Ok(SendOutcome::Sent),
+        Ok(_) => Ok(SendOutcome::Waiting(i18n.t("send-error-refused-some"))),
+        // Sent, but the copy in Sent is still to be made: for the user, it has left.
+        Err(SendError::SentCopy(_)) => Ok(SendOutcome::Sent),
+        Err(error) => Ok(SendOutcome::Waiting(describe(&error, &i18n))),
+    }
+}
+
+/// The blocking half of a send: the profile's settings and trust list, the rules, the outbox.
+fn queue(request: &SendRequest, i18n: &I18n) -> Result<Store, NotQueued> {
+    let profile = &request.profile;
+    let store_problem = |error: String| {
+        NotQueued::Problem(i18n.t_args("send-error-store", args!["detail" => error]))
+    };
+    let store = Store::open(&super::demo::store_path(profile))
+        .map_err(|error| store_problem(error.to_string()))?;
+    let (settings, _) = Settings::load(&profile.settings_file());
+    let product_reference = ProductReference::new(&settings.product_reference)
+        .or_else(|_| ProductReference::new(DEFAULT_PRODUCT_REFERENCE))
+        .map_err(|error| NotQueued::Problem(error.to_string()))?;
+    let (trust_list, _) = trust_list::load(profile);
+    let policy = SendPolicy {
+        product_reference: &product_reference,
+        trust_list: &trust_list,
+        outside_confirmed: request.outside_confirmed,
+        closes_conversation: request.closes_conversation,
+    };
+    match send::queue(&store, &request.account, &request.draft, &policy) {
+        Ok(_) => Ok(store),
+        Err(SendError::Blocked(check)) => Err(NotQueued::Blocked {
+            issues: check
+                .issues()
+                .iter()
+                .map(|issue| describe_issue(issue, i18n))
+                .collect(),
+            may_confirm: check.needs_confirmation(),
+        }),
+        Err(error) => Err(NotQueued::Problem(describe(&error, i18n))),
+    }
+}
+
+/// `send` as a `Task` for the window.
+pub fn send_task(request: SendRequest, i18n: Arc<I18n>) -> Task<Result<SendOutcome, NotQueued>> {
+    Task::perform(send(request, i18n), |result| result)
+}
+
+fn describe_issue(issue: &SendIssue, i18n: &I18n) -> String {
+    match issue {
+        SendIssue::OutsideTrustSpace { address } => {
+            i18n.t_args("send-issue-outside", args!["address" => address.clone()])
+        }
+        SendIssue::InvalidPatientAddress { address, .. } => i18n.t_args(
+            "send-issue-invalid-patient",
+            args!["address" => address.clone()],
+        ),
+        SendIssue::TooLargeForPatient { size, limit } => i18n.t_args(
+            "send-issue-too-large",
+            args![
+                "size" => super::format::size(*size, i18n),
+                "limit" => super::format::size(*limit, i18n)
+            ],
+        ),
+        SendIssue::UnlistedDomain { address } => {
+            i18n.t_args("send-issue-unlisted", args!["address" => address.clone()])
+        }
+    }
+}
+
+fn describe(error: &SendError, i18n: &I18n) -> String {
+    match error {
+        SendError::BadAddress(address) => i18n.t_args(
+            "send-error-bad-address",
+            args!["address" => address.clone()],
+        ),
+        SendError::NoRecipient => i18n.t("composer-no-recipient"),
+        SendError::Build(detail) => {
+            i18n.t_args("send-error-build", args!["detail" => detail.clone()])
+        }
+        SendError::Connect(error) => error.localize(i18n),
+        SendError::Refused(detail) => {
+            i18n.t_args("send-error-refused", args!["detail" => detail.clone()])
+        }
+        SendError::TimedOut => i18n.t("send-error-timeout"),
+        SendError::SentCopy(detail) => {
+            i18n.t_args("send-error-sent-copy", args!["detail" => detail.clone()])
+        }
+        SendError::Store(error) => {
+            i18n.t_args("send-error-store", args!["detail" => error.to_string()])
+        }
+        SendError::Blocked(check) => check
+            .issues()
+            .iter()
+            .map(|issue| describe_issue(issue, i18n))
+            .collect::<Vec<_>>()
+            .join(" "),
+    }
+}
+
+/// The correspondents the store knows, newest first, for completion.
+///
+/// TODO(lead): belongs in `Store` (`recent_correspondents(limit)`); read here on a read-only
+/// connection of our own until it exists.
+pub async fn known_correspondents(store_path: PathBuf, limit: usize) -> Vec<Known> {
+    let read = move || -> rusqlite::Result<Vec<Known>> {
+        let connection = rusqlite::Connection::open_with_flags(
+            &store_path,
+            rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
+        let mut statement = connection.prepare(
+            "SELECT from_name, from_address FROM message
+             WHERE from_address != ''
+             GROUP BY lower(from_address)
+             ORDER BY max(date) DESC
+             LIMIT ?1",
+        )?;
+        let rows = statement.query_map([limit as i64], |row| {
+            Ok(Known::new(
+                row.get::<_, String>(0)?,
+                row.get::<_, String>(1)?,
+            ))
+        })?;
+        rows.collect()
+    };
+    tokio::task::spawn_blocking(read)
+        .await
+        .ok()
+        .and_then(Result::ok)
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn completion_ignores_accents_and_case_and_matches_word_starts() {
+        let known = [
+            Known::new("Dr Hélène Noël", "helene.noel@ch-test.mssante.fr"),
+            Known::new(
+                "Laboratoire BioAnalyse",
+                "resultats@labo-bioanalyse.mssante.fr",
+            ),
+        ];
+        let found = suggestions("hel", &known);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].address, "helene.noel@ch-test.mssante.fr");
+        assert_eq!(suggestions("NOEL ch", &known).len(), 1);
+        assert_eq!(suggestions("labo", &known).len(), 1);
+        assert!(
+            suggestions("l", &known).is_empty(),
+            "one letter is too little"
+        );
+        assert!(suggestions("xyz", &known).is_empty());
+    }
+
+    #[test]
+    fn completing_replaces_only_the_address_being_typed() {
+        assert_eq!(
+            complete("a@b.fr, hel", "Hélène <h@c.fr>"),
+            "a@b.fr, Hélène <h@c.fr>, "
+        );
+        assert_eq!(complete("hel", "h@c.fr"), "h@c.fr, ");
+        assert_eq!(partial("a@b.fr;  noë"), "noë");
+    }
+
+    #[test]
+    fn fields_give_bare_addresses() {
+        assert_eq!(
+            addresses("Dr Noël <helene.noel@ch.mssante.fr>, a@b.fr; ,"),
+            ["helene.noel@ch.mssante.fr", "a@b.fr"]
+        );
+    }
+
+    #[test]
+    fn subjects_get_one_marker_and_lose_the_xdm_prefix() {
+        assert_eq!(reply_subject("Résultats"), "Re: Résultats");
+        assert_eq!(reply_subject("RE: Résultats"), "RE: Résultats");
+        assert_eq!(
+            reply_subject("XDM/1.0/DDM+Compte rendu DUPONT Jeanne 01/02/1950"),
+            "Re: Compte rendu DUPONT Jeanne 01/02/1950"
+        );
+        assert_eq!(forward_subject("Résultats"), "Tr : Résultats");
+        assert_eq!(forward_subject("TR : Résultats"), "TR : Résultats");
+    }
+}

@@ -1,0 +1,273 @@
+//! Each box's connection state as the window shows it, and the bridge to the mail core's
+//! workers: one `Subscription` per box runs `mail::worker::run` (connect → send → sync → IDLE,
+//! with backoff) and turns its events into messages, so the window never waits on the network
+//! and a broken box never freezes another (ECO.1.2.3).
+
+use std::hash::{Hash, Hasher};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use futures::channel::mpsc as iced_mpsc;
+use futures::{SinkExt, Stream};
+use iced::{Color, Subscription};
+use tokio::sync::mpsc;
+
+use crate::args;
+use crate::i18n::I18n;
+use crate::mail::account::Account;
+use crate::mail::connect::{ConnectError, Credentials};
+use crate::mail::imap;
+use crate::mail::mime;
+use crate::mail::secrets::Secrets;
+use crate::mail::store::{Folder, Store};
+use crate::mail::sync::{self, SyncError};
+use crate::mail::worker::{self, Command, Event};
+
+/// What the box list says about a box.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Connectivity {
+    /// A demonstration box: nothing is ever connected.
+    Local,
+    Connecting,
+    /// Envelopes arriving; `first` when the box had nothing yet (a progress bar is shown).
+    Syncing {
+        done: usize,
+        total: usize,
+        first: bool,
+    },
+    UpToDate,
+    /// The network or the server is away; the worker tries again on its own.
+    Offline(String),
+    /// The password, token or certificate was refused: the user must act, no retry.
+    AuthenticationRefused(String),
+    /// A server certificate Pli refuses.
+    CertificateRefused(String),
+}
+
+impl Connectivity {
+    /// The state the worker reports, as the window keeps it; `first` says whether the box had
+    /// no folder yet when the synchronisation started.
+    pub fn from_worker(state: worker::Connectivity, first: bool) -> Self {
+        // TODO(lead): the worker gives reasons as English `to_string()`s; with the
+        // `ConnectError` itself (or a kind) the window could show `localize(i18n)` instead.
+        match state {
+            worker::Connectivity::Connecting => Connectivity::Connecting,
+            worker::Connectivity::Syncing { done, total } => {
+                Connectivity::Syncing { done, total, first }
+            }
+            worker::Connectivity::UpToDate => Connectivity::UpToDate,
+            worker::Connectivity::Offline { reason, .. } => Connectivity::Offline(reason),
+            worker::Connectivity::AuthenticationRefused { reason } => {
+                Connectivity::AuthenticationRefused(reason)
+            }
+            worker::Connectivity::CertificateRefused { reason } => {
+                Connectivity::CertificateRefused(reason)
+            }
+        }
+    }
+
+    pub fn label(&self, i18n: &I18n) -> String {
+        match self {
+            Connectivity::Local => i18n.t("connectivity-local"),
+            Connectivity::Connecting => i18n.t("connectivity-connecting"),
+            Connectivity::Syncing { done, total, .. } if *total > 0 => i18n.t_args(
+                "connectivity-syncing-count",
+                args!["done" => *done, "total" => *total],
+            ),
+            Connectivity::Syncing { .. } => i18n.t("connectivity-syncing"),
+            Connectivity::UpToDate => i18n.t("connectivity-up-to-date"),
+            Connectivity::Offline(_) => i18n.t("connectivity-offline"),
+            Connectivity::AuthenticationRefused(_) => i18n.t("connectivity-auth-refused"),
+            Connectivity::CertificateRefused(_) => i18n.t("connectivity-certificate-refused"),
+        }
+    }
+
+    /// What went wrong, for a tooltip and the settings.
+    pub fn detail(&self) -> Option<&str> {
+        match self {
+            Connectivity::Offline(detail)
+            | Connectivity::AuthenticationRefused(detail)
+            | Connectivity::CertificateRefused(detail) => Some(detail),
+            _ => None,
+        }
+    }
+
+    pub fn colour(&self) -> Color {
+        match self {
+            Connectivity::Local => Color::from_rgb(0.55, 0.55, 0.6),
+            Connectivity::Connecting | Connectivity::Syncing { .. } => {
+                Color::from_rgb(0.2, 0.45, 0.85)
+            }
+            Connectivity::UpToDate => super::theme::SUCCESS,
+            Connectivity::Offline(_) => Color::from_rgb(0.85, 0.55, 0.1),
+            Connectivity::AuthenticationRefused(_) | Connectivity::CertificateRefused(_) => {
+                super::theme::DANGER
+            }
+        }
+    }
+}
+
+/// Where a profile keeps the store and the secrets.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Place {
+    pub store: PathBuf,
+    pub keyring_service: String,
+}
+
+impl Place {
+    pub fn of(profile: &crate::profile::Profile) -> Self {
+        Self {
+            store: super::demo::store_path(profile),
+            keyring_service: profile.keyring_service().to_string(),
+        }
+    }
+}
+
+/// What a box's worker needs; two equal specs are one subscription, so a box whose settings
+/// change gets a new worker.
+#[derive(Debug, Clone)]
+pub struct WorkerSpec {
+    pub account: Account,
+    pub place: Place,
+}
+
+impl Hash for WorkerSpec {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        let account = &self.account;
+        account.name.hash(state);
+        account.address.hash(state);
+        account.imap.hash(state);
+        account.smtp.hash(state);
+        account.security.hash(state);
+        account.auth.hash(state);
+        account.login.hash(state);
+        account.certificate.hash(state);
+        account.certificate_key.hash(state);
+        account.ca_file.hash(state);
+        self.place.hash(state);
+    }
+}
+
+/// A handle to tell a running worker to sync now (after a local action or a send).
+#[derive(Debug, Clone)]
+pub struct WorkerHandle(mpsc::Sender<Command>);
+
+impl WorkerHandle {
+    /// Asks for a pass; a worker already busy keeps the one it has queued.
+    pub fn sync_now(&self) {
+        let _ = self.0.try_send(Command::SyncNow);
+    }
+}
+
+/// What a box's subscription reports to the window.
+#[derive(Debug, Clone)]
+pub enum WorkerEvent {
+    Started(String, WorkerHandle),
+    Event(Event),
+}
+
+/// One worker per box, for as long as the subscription lives.
+pub fn worker(spec: WorkerSpec) -> Subscription<WorkerEvent> {
+    Subscription::run_with(spec, run_worker)
+}
+
+fn run_worker(spec: &WorkerSpec) -> impl Stream<Item = WorkerEvent> + use<> {
+    let spec = spec.clone();
+    iced::stream::channel(
+        64,
+        async move |mut output: iced_mpsc::Sender<WorkerEvent>| {
+            let (events, mut received) = mpsc::channel(64);
+            let (commands, orders) = mpsc::channel(8);
+            let name = spec.account.name.clone();
+            if output
+                .send(WorkerEvent::Started(name, WorkerHandle(commands)))
+                .await
+                .is_err()
+            {
+                return;
+            }
+            let service = spec.place.keyring_service.clone();
+            let load = move |account: &Account| {
+                let secrets = Secrets::os(&service)?;
+                Credentials::load(account, &secrets)
+            };
+            let running = tokio::spawn(worker::run(
+                spec.account.clone(),
+                spec.place.store.clone(),
+                load,
+                events,
+                orders,
+            ));
+            while let Some(event) = received.recv().await {
+                if output.send(WorkerEvent::Event(event)).await.is_err() {
+                    break;
+                }
+            }
+            // The window dropped the subscription (the box was removed): stop the worker with it.
+            running.abort();
+        },
+    )
+}
+
+/// Reads the box's credentials from the keyring, off the async threads (the keyring blocks).
+pub(super) async fn credentials(
+    account: &Account,
+    place: &Place,
+) -> Result<Credentials, ConnectError> {
+    let account = account.clone();
+    let service = place.keyring_service.clone();
+    tokio::task::spawn_blocking(move || {
+        let secrets = Secrets::os(&service)?;
+        Credentials::load(&account, &secrets)
+    })
+    .await
+    .unwrap_or_else(|error| Err(ConnectError::Config(error.to_string())))
+}
+
+/// Downloads the whole message of one UID into the store (in pieces when it is large), with
+/// its text indexed for search.
+pub async fn fetch_body(
+    account: Account,
+    place: Place,
+    folder: Folder,
+    uid: u32,
+    i18n: Arc<I18n>,
+) -> Result<(), String> {
+    let failed = |error: SyncError| match error {
+        SyncError::Connect(error) => error.localize(&i18n),
+        SyncError::Imap(detail) => i18n.t_args("sync-error-server", args!["detail" => detail]),
+        SyncError::Store(error) => {
+            i18n.t_args("sync-error-store", args!["detail" => error.to_string()])
+        }
+    };
+    let credentials = credentials(&account, &place)
+        .await
+        .map_err(|error| error.localize(&i18n))?;
+    let mut store = Store::open(&place.store).map_err(|error| failed(SyncError::Store(error)))?;
+    let size = store
+        .envelope(folder.id, uid)
+        .map_err(|error| failed(SyncError::Store(error)))?
+        .map_or(0, |envelope| envelope.size);
+    let mut connection = imap::connect(&account, &credentials)
+        .await
+        .map_err(|error| error.localize(&i18n))?;
+    let session = &mut connection.session;
+    let fetched: Result<usize, SyncError> = async {
+        session.examine(&folder.name).await?;
+        sync::fetch_body(
+            session,
+            &mut store,
+            &folder,
+            uid,
+            size,
+            &mime::body_text_for_index,
+        )
+        .await
+    }
+    .await;
+    let _ = session.logout().await;
+    match fetched.map_err(failed)? {
+        0 => Err(i18n.t("reader-body-gone")),
+        _ => Ok(()),
+    }
+}

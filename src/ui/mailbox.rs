@@ -1,0 +1,1043 @@
+//! The two left panes: the boxes (BAL) with their type, connection state, folders and unread
+//! counts, and the message list of the chosen folder or of a search.
+//!
+//! The list draws only the rows on screen (see `widget::windowed_list`): it keeps a window over
+//! the folder and reads exactly those rows from the store (`Store::page`), so a box of 100,000
+//! messages costs the same as a box of 20. The store is local: reading a page on the UI thread
+//! takes well under a frame, and nothing here ever waits on the network.
+
+use chrono::{DateTime, Local};
+use iced::mouse::ScrollDelta;
+use iced::widget::{
+    button, column, container, progress_bar, row, scrollable, text, text_input, tooltip, Space,
+};
+use iced::{Alignment, Element, Length, Size, Theme};
+
+use super::connectivity::Connectivity;
+use super::correspondent::{display_name, Correspondent};
+use super::markers::{self, Tone};
+use super::widget::{windowed_list, ListWindow, WheelRows};
+use super::{format, theme};
+use crate::args;
+use crate::i18n::I18n;
+use crate::mail::account::{Account, BoxKind};
+use crate::mail::store::{Envelope, Flags, Folder, PatientKind, Role, Store, StoreError};
+use crate::mssante::headers::subject_for_display;
+
+/// The height of one row of the list; fixed, so the window is arithmetic.
+pub const ROW_HEIGHT: f32 = 56.0;
+/// The column of the unread dot, and the gap between a row's items.
+const UNREAD_DOT_WIDTH: f32 = 12.0;
+const ROW_SPACING: f32 = 6.0;
+/// A search shows the newest matches first, up to this many.
+pub const SEARCH_LIMIT: usize = 1000;
+/// The id of the search field, for Ctrl+F and `/`.
+pub const SEARCH_FIELD: &str = "mailbox-search";
+
+/// One message, wherever it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MessageRef {
+    pub account: String,
+    pub folder: Folder,
+    pub uid: u32,
+}
+
+#[derive(Debug, Clone)]
+pub struct FolderEntry {
+    pub folder: Folder,
+    pub unread: usize,
+    pub total: usize,
+}
+
+/// A box in the left pane.
+#[derive(Debug, Clone)]
+pub struct BoxEntry {
+    pub account: Account,
+    pub connectivity: Connectivity,
+    pub folders: Vec<FolderEntry>,
+}
+
+impl BoxEntry {
+    pub fn unread(&self) -> usize {
+        self.folders
+            .iter()
+            .filter(|entry| entry.folder.role == Some(Role::Inbox))
+            .map(|entry| entry.unread)
+            .sum()
+    }
+
+    pub fn folder(&self, id: i64) -> Option<&Folder> {
+        self.folders
+            .iter()
+            .map(|entry| &entry.folder)
+            .find(|folder| folder.id == id)
+    }
+}
+
+/// A row of the list: the envelope and the folder it lives in (a search spans folders).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListRow {
+    pub folder: i64,
+    pub envelope: Envelope,
+    /// For a patient's message: a reply, unsolicited, or a prescription (read with the page).
+    pub patient_kind: Option<PatientKind>,
+}
+
+impl ListRow {
+    fn new(folder: i64, envelope: Envelope) -> Self {
+        Self {
+            folder,
+            envelope,
+            patient_kind: None,
+        }
+    }
+}
+
+/// The search as typed, and its results once they are in.
+#[derive(Debug, Clone, Default)]
+pub struct Search {
+    pub query: String,
+    /// Bumped at each keystroke: a late answer to an older query is dropped.
+    pub generation: u64,
+    pub results: Option<Vec<ListRow>>,
+    pub problem: Option<String>,
+}
+
+impl Search {
+    pub fn is_active(&self) -> bool {
+        self.results.is_some()
+    }
+}
+
+/// The selected row: its place in the list and which message it is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Selected {
+    pub index: usize,
+    pub folder: i64,
+    pub uid: u32,
+}
+
+pub struct Mailbox {
+    pub boxes: Vec<BoxEntry>,
+    /// The box and folder whose list is shown.
+    pub current: Option<(String, i64)>,
+    pub window: ListWindow,
+    wheel: WheelRows,
+    /// The rows of the window, read from the store (folder) or from the results (search).
+    rows: Vec<ListRow>,
+    pub selected: Option<Selected>,
+    pub search: Search,
+    /// When the list was last read, for "today" in the date column.
+    now: DateTime<Local>,
+    /// Why the store could not be read, if it could not.
+    pub problem: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub enum Message {
+    SelectFolder {
+        account: String,
+        folder: i64,
+    },
+    Select(usize),
+    Resized(Size),
+    Wheel(ScrollDelta),
+    ScrollTo(usize),
+    Search(String),
+    SearchDue(u64),
+    Searched {
+        generation: u64,
+        result: Result<Vec<(String, Envelope)>, String>,
+    },
+    ClearSearch,
+    AddBox,
+    OpenSettings,
+}
+
+/// What the list asks the root to do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Action {
+    None,
+    /// Show this message in the reader.
+    Open(MessageRef),
+    /// Nothing is selected any more.
+    Close,
+    /// Wait a little, then send `SearchDue(generation)`: typing fast searches once.
+    Debounce(u64),
+    /// Run the search off the UI thread and send `Searched`.
+    Search {
+        generation: u64,
+        account: String,
+        query: String,
+    },
+    AddBox,
+    OpenSettings,
+}
+
+impl Mailbox {
+    pub fn new(accounts: &[Account], connectivity: Connectivity) -> Self {
+        Self {
+            boxes: accounts
+                .iter()
+                .map(|account| BoxEntry {
+                    account: account.clone(),
+                    connectivity: connectivity.clone(),
+                    folders: Vec::new(),
+                })
+                .collect(),
+            current: None,
+            window: ListWindow::default(),
+            wheel: WheelRows::default(),
+            rows: Vec::new(),
+            selected: None,
+            search: Search::default(),
+            now: Local::now(),
+            problem: None,
+        }
+    }
+
+    pub fn add_box(&mut self, account: Account, connectivity: Connectivity) {
+        self.boxes.push(BoxEntry {
+            account,
+            connectivity,
+            folders: Vec::new(),
+        });
+    }
+
+    pub fn entry(&self, account: &str) -> Option<&BoxEntry> {
+        self.boxes
+            .iter()
+            .find(|entry| entry.account.name == account)
+    }
+
+    pub fn entry_mut(&mut self, account: &str) -> Option<&mut BoxEntry> {
+        self.boxes
+            .iter_mut()
+            .find(|entry| entry.account.name == account)
+    }
+
+    /// The box whose list is shown, or the first one.
+    pub fn current_account(&self) -> Option<&Account> {
+        self.current
+            .as_ref()
+            .and_then(|(account, _)| self.entry(account))
+            .or_else(|| self.boxes.first())
+            .map(|entry| &entry.account)
+    }
+
+    pub fn current_folder(&self) -> Option<&Folder> {
+        let (account, folder) = self.current.as_ref()?;
+        self.entry(account)?.folder(*folder)
+    }
+
+    fn folder_by_id(&self, id: i64) -> Option<(&Account, &Folder)> {
+        self.boxes
+            .iter()
+            .find_map(|entry| entry.folder(id).map(|folder| (&entry.account, folder)))
+    }
+
+    /// The rows on screen.
+    pub fn visible_rows(&self) -> &[ListRow] {
+        &self.rows
+    }
+
+    /// The message a row designates.
+    pub fn reference(&self, row: &ListRow) -> Option<MessageRef> {
+        let (account, folder) = self.folder_by_id(row.folder)?;
+        Some(MessageRef {
+            account: account.name.clone(),
+            folder: folder.clone(),
+            uid: row.envelope.uid,
+        })
+    }
+
+    pub fn selected_ref(&self) -> Option<MessageRef> {
+        let selected = self.selected?;
+        let (account, folder) = self.folder_by_id(selected.folder)?;
+        Some(MessageRef {
+            account: account.name.clone(),
+            folder: folder.clone(),
+            uid: selected.uid,
+        })
+    }
+
+    /// Reads the folders and their counts again, on the spot. Counting the unread messages of
+    /// a 100,000-message folder takes tens of milliseconds: the window does it at start and
+    /// otherwise off its thread (`count_folders`, then `set_folders`).
+    pub fn reload_boxes(&mut self, store: &Store) {
+        let accounts: Vec<String> = self.boxes.iter().map(|b| b.account.name.clone()).collect();
+        match count_folders(store, &accounts) {
+            Ok(counted) => self.set_folders(counted, Some(store)),
+            Err(error) => self.problem = Some(error.to_string()),
+        }
+    }
+
+    /// The folders and counts read by `count_folders`; with the store, the list follows its
+    /// folder's new count.
+    pub fn set_folders(&mut self, counted: Vec<(String, Vec<FolderEntry>)>, store: Option<&Store>) {
+        for (account, folders) in counted {
+            if let Some(entry) = self.entry_mut(&account) {
+                entry.folders = folders;
+            }
+        }
+        let current_total = self.current.as_ref().and_then(|(account, folder)| {
+            self.entry(account)?
+                .folders
+                .iter()
+                .find(|entry| entry.folder.id == *folder)
+                .map(|entry| entry.total)
+        });
+        if let (Some(store), Some(total), false) = (store, current_total, self.search.is_active()) {
+            if total != self.window.total {
+                self.refresh_with_total(store, total);
+            }
+        }
+        if self.current.is_none() {
+            self.current = self.boxes.iter().find_map(|entry| {
+                let inbox = entry
+                    .folders
+                    .iter()
+                    .find(|f| f.folder.role == Some(Role::Inbox))
+                    .or(entry.folders.first())?;
+                Some((entry.account.name.clone(), inbox.folder.id))
+            });
+        }
+    }
+
+    /// A message of `folder` became unread (+1) or read (-1), or left it unread (-1): the
+    /// count follows without reading the folder again.
+    pub fn adjust_unread(&mut self, folder: i64, delta: isize) {
+        for entry in &mut self.boxes {
+            for counted in &mut entry.folders {
+                if counted.folder.id == folder {
+                    counted.unread = counted.unread.saturating_add_signed(delta);
+                }
+            }
+        }
+    }
+
+    /// Reads the window's rows again, counting the folder on the spot (a few milliseconds).
+    pub fn refresh(&mut self, store: &Store) {
+        let total = match (&self.search.results, &self.current) {
+            (Some(results), _) => results.len(),
+            (None, Some((_, folder))) => match store.count(*folder) {
+                Ok(total) => total,
+                Err(error) => {
+                    self.problem = Some(error.to_string());
+                    0
+                }
+            },
+            (None, None) => 0,
+        };
+        self.refresh_with_total(store, total);
+    }
+
+    /// Reads the window's rows again for a folder of `total` messages, keeping the selection on
+    /// the same message: still on screen, or pushed down by new mail arriving above it. When a
+    /// message left the folder (a delete), the one now at its place is selected: the next one.
+    pub fn refresh_with_total(&mut self, store: &Store, total: usize) {
+        self.now = Local::now();
+        let before = self.window.total;
+        self.window.set_total(total);
+        self.read_rows(store);
+        let Some(selected) = self.selected else {
+            return;
+        };
+        let is_selected =
+            |row: &ListRow| row.folder == selected.folder && row.envelope.uid == selected.uid;
+        if let Some(position) = self.rows.iter().position(is_selected) {
+            self.selected = Some(Selected {
+                index: self.window.offset + position,
+                ..selected
+            });
+            return;
+        }
+        let arrived = total.saturating_sub(before);
+        let pushed_down = selected.index + arrived;
+        if arrived > 0
+            && self
+                .row_from_store(store, pushed_down)
+                .is_some_and(|r| is_selected(&r))
+        {
+            self.selected = Some(Selected {
+                index: pushed_down,
+                ..selected
+            });
+            return;
+        }
+        if total < before && total > 0 {
+            let index = selected.index.min(total - 1);
+            self.window.reveal(index);
+            self.read_rows(store);
+            self.selected = self.row_at(index).map(|row| Selected {
+                index,
+                folder: row.folder,
+                uid: row.envelope.uid,
+            });
+        } else if total != before {
+            // Lost track (the folder changed under us): the reader keeps the message, the list
+            // forgets where it was rather than pointing at another one.
+            self.selected = None;
+        }
+        // Same total: the new count is still on its way (it comes with the folders' counts);
+        // the selection is checked again then.
+    }
+
+    /// One row anywhere in the list, on screen or not.
+    fn row_from_store(&self, store: &Store, index: usize) -> Option<ListRow> {
+        match (&self.search.results, &self.current) {
+            (Some(results), _) => results.get(index).cloned(),
+            (None, Some((_, folder))) => store
+                .page(*folder, index, 1)
+                .ok()?
+                .into_iter()
+                .next()
+                .map(|envelope| ListRow::new(*folder, envelope)),
+            (None, None) => None,
+        }
+    }
+
+    fn read_rows(&mut self, store: &Store) {
+        let range = self.window.visible();
+        self.rows = match (&self.search.results, &self.current) {
+            (Some(results), _) => results.get(range).map(<[_]>::to_vec).unwrap_or_default(),
+            (None, Some((_, folder))) => {
+                match store.page(*folder, self.window.offset, self.window.rows) {
+                    Ok(page) => page
+                        .into_iter()
+                        .map(|envelope| ListRow::new(*folder, envelope))
+                        .collect(),
+                    Err(error) => {
+                        self.problem = Some(error.to_string());
+                        Vec::new()
+                    }
+                }
+            }
+            (None, None) => Vec::new(),
+        };
+        // Only the patients' rows on screen: a handful of lookups by key at most.
+        for row in &mut self.rows {
+            if Correspondent::of(&row.envelope.from_address).is_patient() {
+                row.patient_kind = store
+                    .patient_kind(row.folder, row.envelope.uid)
+                    .ok()
+                    .flatten();
+            }
+        }
+    }
+
+    fn row_at(&self, index: usize) -> Option<&ListRow> {
+        index
+            .checked_sub(self.window.offset)
+            .and_then(|position| self.rows.get(position))
+    }
+
+    pub fn select_folder(&mut self, account: &str, folder: i64, store: &Store) -> Action {
+        self.current = Some((account.to_string(), folder));
+        self.search = Search::default();
+        self.selected = None;
+        self.window.offset = 0;
+        self.refresh(store);
+        Action::Close
+    }
+
+    /// Selects row `index` (scrolling it into view) and asks for it to be read.
+    pub fn select(&mut self, index: usize, store: &Store) -> Action {
+        if index >= self.window.total {
+            return Action::None;
+        }
+        if self.window.reveal(index) {
+            self.read_rows(store);
+        }
+        let Some(row) = self.row_at(index) else {
+            return Action::None;
+        };
+        let selected = Selected {
+            index,
+            folder: row.folder,
+            uid: row.envelope.uid,
+        };
+        if self.selected == Some(selected) {
+            return Action::None;
+        }
+        self.selected = Some(selected);
+        self.selected_ref().map_or(Action::None, Action::Open)
+    }
+
+    /// Moves the selection by `rows` (J/K, arrows, page keys); the first move selects the top.
+    pub fn move_selection(&mut self, rows: isize, store: &Store) -> Action {
+        if self.window.total == 0 {
+            return Action::None;
+        }
+        let index = match self.selected {
+            Some(selected) => selected
+                .index
+                .saturating_add_signed(rows)
+                .min(self.window.total - 1),
+            None => self.window.offset,
+        };
+        self.select(index, store)
+    }
+
+    pub fn page_rows(&self) -> isize {
+        self.window.page() as isize
+    }
+
+    pub fn select_first(&mut self, store: &Store) -> Action {
+        self.select(0, store)
+    }
+
+    pub fn select_last(&mut self, store: &Store) -> Action {
+        self.select(self.window.total.saturating_sub(1), store)
+    }
+
+    /// The flags of a row changed in the store: show them without reading the page again.
+    pub fn set_flags(&mut self, reference: &MessageRef, flags: Flags) {
+        let rows = self.rows.iter_mut().chain(
+            self.search
+                .results
+                .iter_mut()
+                .flat_map(|results| results.iter_mut()),
+        );
+        for row in rows {
+            if row.folder == reference.folder.id && row.envelope.uid == reference.uid {
+                row.envelope.flags = flags;
+            }
+        }
+    }
+
+    /// A message left its folder: it leaves the search results too.
+    pub fn forget(&mut self, reference: &MessageRef) {
+        if let Some(results) = self.search.results.as_mut() {
+            results.retain(|row| {
+                !(row.folder == reference.folder.id && row.envelope.uid == reference.uid)
+            });
+        }
+    }
+
+    pub fn update(&mut self, message: Message, store: Option<&Store>) -> Action {
+        match message {
+            Message::SelectFolder { account, folder } => match store {
+                Some(store) => self.select_folder(&account, folder, store),
+                None => Action::None,
+            },
+            Message::Select(index) => store.map_or(Action::None, |store| self.select(index, store)),
+            Message::Resized(size) => {
+                if self.window.set_height(size.height, ROW_HEIGHT) {
+                    if let Some(store) = store {
+                        self.read_rows(store);
+                    }
+                }
+                Action::None
+            }
+            Message::Wheel(delta) => {
+                let rows = self.wheel.rows(delta, ROW_HEIGHT);
+                if self.window.scroll_by(rows) {
+                    if let Some(store) = store {
+                        self.read_rows(store);
+                    }
+                }
+                Action::None
+            }
+            Message::ScrollTo(offset) => {
+                if self.window.scroll_to(offset) {
+                    if let Some(store) = store {
+                        self.read_rows(store);
+                    }
+                }
+                Action::None
+            }
+            Message::Search(query) => {
+                self.search.query = query;
+                self.search.generation += 1;
+                if self.search.query.trim().is_empty() {
+                    return self.clear_search(store);
+                }
+                Action::Debounce(self.search.generation)
+            }
+            Message::SearchDue(generation) if generation == self.search.generation => {
+                match self.current_account() {
+                    Some(account) => Action::Search {
+                        generation,
+                        account: account.name.clone(),
+                        query: self.search.query.clone(),
+                    },
+                    None => Action::None,
+                }
+            }
+            Message::SearchDue(_) => Action::None,
+            Message::Searched { generation, result } if generation == self.search.generation => {
+                match result {
+                    Ok(found) => self.show_results(found, store),
+                    Err(problem) => {
+                        self.search.problem = Some(problem);
+                        Action::None
+                    }
+                }
+            }
+            Message::Searched { .. } => Action::None,
+            Message::ClearSearch => self.clear_search(store),
+            Message::AddBox => Action::AddBox,
+            Message::OpenSettings => Action::OpenSettings,
+        }
+    }
+
+    fn show_results(&mut self, found: Vec<(String, Envelope)>, store: Option<&Store>) -> Action {
+        let Some(account) = self.current_account().map(|a| a.name.clone()) else {
+            return Action::None;
+        };
+        let folders: Vec<Folder> = self
+            .entry(&account)
+            .map(|entry| entry.folders.iter().map(|f| f.folder.clone()).collect())
+            .unwrap_or_default();
+        let results = found
+            .into_iter()
+            .filter_map(|(name, envelope)| {
+                let folder = folders.iter().find(|folder| folder.name == name)?;
+                Some(ListRow::new(folder.id, envelope))
+            })
+            .collect();
+        self.search.results = Some(results);
+        self.search.problem = None;
+        self.selected = None;
+        self.window.offset = 0;
+        if let Some(store) = store {
+            self.refresh(store);
+        }
+        Action::Close
+    }
+
+    fn clear_search(&mut self, store: Option<&Store>) -> Action {
+        let was_active = self.search.is_active();
+        self.search.query.clear();
+        self.search.generation += 1;
+        self.search.results = None;
+        self.search.problem = None;
+        if !was_active {
+            return Action::None;
+        }
+        self.selected = None;
+        self.window.offset = 0;
+        if let Some(store) = store {
+            self.refresh(store);
+        }
+        Action::Close
+    }
+
+    // ----- views -----
+
+    /// The left pane: each box with its state and folders.
+    pub fn boxes_view<'a>(&'a self, i18n: &'a I18n) -> Element<'a, Message> {
+        let mut list = column![].spacing(14);
+        for entry in &self.boxes {
+            list = list.push(self.box_view(entry, i18n));
+        }
+        scrollable(list.padding([12, 10]))
+            .height(Length::Fill)
+            .into()
+    }
+
+    fn box_view<'a>(&'a self, entry: &'a BoxEntry, i18n: &'a I18n) -> Element<'a, Message> {
+        let kind = match entry.account.kind {
+            BoxKind::Personal => i18n.t("box-kind-per"),
+            BoxKind::Organisational => i18n.t("box-kind-org"),
+            BoxKind::Applicative => i18n.t("box-kind-app"),
+        };
+        let state: Element<'a, Message> = row![
+            text("●")
+                .size(theme::TINY_SIZE)
+                .color(entry.connectivity.colour()),
+            text(format!("{kind} · {}", entry.connectivity.label(i18n)))
+                .size(theme::TINY_SIZE)
+                .style(text::secondary),
+        ]
+        .spacing(4)
+        .align_y(Alignment::Center)
+        .into();
+        let state = match entry.connectivity.detail() {
+            Some(detail) => tooltip(
+                state,
+                container(text(detail).size(theme::SMALL_SIZE))
+                    .padding(8)
+                    .max_width(320)
+                    .style(container::rounded_box),
+                tooltip::Position::Bottom,
+            )
+            .into(),
+            None => state,
+        };
+        let mut header = column![
+            text(entry.account.name.as_str())
+                .size(theme::BODY_SIZE)
+                .font(theme::SEMIBOLD),
+            text(entry.account.address.as_str())
+                .size(theme::TINY_SIZE)
+                .style(text::secondary)
+                .wrapping(text::Wrapping::None),
+            state,
+        ]
+        .spacing(2);
+        if let Connectivity::Syncing {
+            done,
+            total,
+            first: true,
+        } = entry.connectivity
+        {
+            if total > 0 {
+                header = header.push(progress_bar(0.0..=total as f32, done as f32).girth(4));
+            }
+        }
+        let mut folders = column![].spacing(1);
+        for folder in &entry.folders {
+            let selected = self.current.as_ref()
+                == Some(&(entry.account.name.clone(), folder.folder.id))
+                && !self.search.is_active();
+            let name = folder_label(&folder.folder, i18n);
+            let count: Element<'a, Message> = if folder.unread > 0 {
+                text(folder.unread.to_string())
+                    .size(theme::SMALL_SIZE)
+                    .font(theme::SEMIBOLD)
+                    .into()
+            } else {
+                Space::new().into()
+            };
+            folders = folders.push(
+                button(
+                    row![
+                        text(name).size(theme::SMALL_SIZE).width(Length::Fill),
+                        count
+                    ]
+                    .align_y(Alignment::Center),
+                )
+                .width(Length::Fill)
+                .padding([4, 8])
+                .style(move |theme: &Theme, status| folder_button(theme, status, selected))
+                .on_press(Message::SelectFolder {
+                    account: entry.account.name.clone(),
+                    folder: folder.folder.id,
+                }),
+            );
+        }
+        column![header, folders].spacing(6).into()
+    }
+
+    /// The middle pane: the title, the search field and the visible rows.
+    pub fn list_view<'a>(&'a self, i18n: &'a I18n) -> Element<'a, Message> {
+        let title = match (&self.search.results, self.current_folder()) {
+            (Some(results), _) => i18n.t_args(
+                "list-search-results",
+                args!["count" => results.len(), "query" => self.search.query.clone()],
+            ),
+            (None, Some(folder)) => {
+                let account = self.current.as_ref().map_or("", |(a, _)| a.as_str());
+                format!("{} — {account}", folder_label(folder, i18n))
+            }
+            (None, None) => i18n.t("list-no-folder"),
+        };
+        let count = if self.search.is_active() {
+            String::new()
+        } else {
+            i18n.t_args("list-count", args!["count" => self.window.total])
+        };
+        let search = text_input(&i18n.t("search-hint"), &self.search.query)
+            .id(SEARCH_FIELD)
+            .on_input(Message::Search)
+            .padding(6)
+            .size(theme::SMALL_SIZE);
+        let search_row: Element<'a, Message> = if self.search.query.is_empty() {
+            search.into()
+        } else {
+            row![
+                search,
+                button(text(i18n.t("search-clear")).size(theme::SMALL_SIZE))
+                    .padding([6, 10])
+                    .style(theme::action)
+                    .on_press(Message::ClearSearch)
+            ]
+            .spacing(6)
+            .into()
+        };
+        let mut header = column![
+            search_row,
+            row![
+                text(title)
+                    .size(theme::BODY_SIZE)
+                    .font(theme::SEMIBOLD)
+                    .width(Length::Fill)
+                    .wrapping(text::Wrapping::None),
+                text(count).size(theme::SMALL_SIZE).style(text::secondary),
+            ]
+            .align_y(Alignment::Center),
+        ]
+        .spacing(8)
+        .padding([10, 12]);
+        if let Some(problem) = self.search.problem.as_ref().or(self.problem.as_ref()) {
+            header = header.push(
+                text(problem.as_str())
+                    .size(theme::SMALL_SIZE)
+                    .color(theme::DANGER),
+            );
+        }
+
+        let body: Element<'a, Message> = if self.window.total == 0 {
+            let empty = if self.search.is_active() {
+                i18n.t("list-search-empty")
+            } else {
+                i18n.t("list-empty")
+            };
+            // The sensor must still measure the list, or the first rows would be guessed.
+            windowed_list::view(
+                [
+                    container(text(empty).size(theme::SMALL_SIZE).style(text::secondary))
+                        .padding(16)
+                        .into(),
+                ],
+                self.window,
+                Message::Resized,
+                Message::Wheel,
+                Message::ScrollTo,
+            )
+        } else {
+            self.rows_view(i18n)
+        };
+        column![header, body].into()
+    }
+
+    /// Only the rows on screen: the cost of this view does not grow with the folder.
+    pub fn rows_view<'a>(&'a self, i18n: &'a I18n) -> Element<'a, Message> {
+        let offset = self.window.offset;
+        let rows = self
+            .rows
+            .iter()
+            .enumerate()
+            .map(|(position, row)| self.row_view(offset + position, row, i18n));
+        windowed_list::view(
+            rows,
+            self.window,
+            Message::Resized,
+            Message::Wheel,
+            Message::ScrollTo,
+        )
+    }
+
+    fn row_view<'a>(
+        &'a self,
+        index: usize,
+        row: &'a ListRow,
+        i18n: &'a I18n,
+    ) -> Element<'a, Message> {
+        let envelope = &row.envelope;
+        let unread = !envelope.flags.has(Flags::SEEN);
+        let selected = self.selected.is_some_and(|s| s.index == index);
+        let correspondent = Correspondent::of(&envelope.from_address);
+        let patient = correspondent.is_patient();
+        let weight = if unread { theme::SEMIBOLD } else { super::FONT };
+
+        // In Sent and Drafts the interesting correspondent is the recipient.
+        let shows_recipient = self
+            .folder_by_id(row.folder)
+            .is_some_and(|(_, folder)| matches!(folder.role, Some(Role::Sent | Role::Drafts)));
+        let who = if shows_recipient {
+            envelope.recipients.as_str()
+        } else {
+            display_name(&envelope.from_name, &envelope.from_address)
+        };
+
+        let mut first_line = row![
+            text(if unread { "●" } else { " " })
+                .size(theme::TINY_SIZE)
+                .width(Length::Fixed(UNREAD_DOT_WIDTH))
+                .style(text::primary),
+            text(who)
+                .size(theme::SMALL_SIZE)
+                .font(weight)
+                .wrapping(text::Wrapping::None),
+        ]
+        .spacing(ROW_SPACING)
+        .align_y(Alignment::Center);
+        if let Some(marker) = correspondent.marker(i18n) {
+            first_line = first_line.push(
+                text(marker)
+                    .size(theme::TINY_SIZE)
+                    .font(theme::SEMIBOLD)
+                    .wrapping(text::Wrapping::None)
+                    .style(|theme: &Theme| text::Style {
+                        color: Some(theme::patient_text(theme)),
+                    }),
+            );
+        }
+        first_line = first_line.push(Space::new().width(Length::Fill));
+        if envelope.has_attachment {
+            first_line = first_line.push(
+                text(i18n.t("list-attachment-marker"))
+                    .size(theme::TINY_SIZE)
+                    .style(text::secondary),
+            );
+        }
+        if envelope.flags.has(Flags::FLAGGED) {
+            first_line = first_line.push(text("★").size(theme::SMALL_SIZE).color(theme::FLAG));
+        }
+        first_line = first_line.push(
+            text(format::list_date(envelope.date, self.now))
+                .size(theme::TINY_SIZE)
+                .style(text::secondary),
+        );
+
+        let subject = subject_for_display(&envelope.subject);
+        let subject = if subject.trim().is_empty() {
+            i18n.t("list-no-subject").into()
+        } else {
+            subject
+        };
+        // Under the name, past the unread dot.
+        let mut second_line = row![Space::new().width(Length::Fixed(UNREAD_DOT_WIDTH))]
+            .spacing(ROW_SPACING)
+            .align_y(Alignment::Center);
+        let kind = match row.patient_kind {
+            Some(PatientKind::Prescription) => {
+                Some((i18n.t("marker-prescription"), Tone::Prescription))
+            }
+            Some(PatientKind::Unsolicited) => Some((i18n.t("list-unsolicited"), Tone::Warning)),
+            Some(PatientKind::Reply) | None => None,
+        };
+        if let Some((label, tone)) = kind {
+            second_line = second_line.push(
+                text(label)
+                    .size(theme::TINY_SIZE)
+                    .font(theme::SEMIBOLD)
+                    .wrapping(text::Wrapping::None)
+                    .style(markers::tone_text(tone)),
+            );
+        }
+        let second_line = second_line.push(
+            text(subject)
+                .size(theme::SMALL_SIZE)
+                .font(weight)
+                .wrapping(text::Wrapping::None),
+        );
+
+        button(column![first_line, second_line].spacing(4).clip(true))
+            .width(Length::Fill)
+            .height(Length::Fixed(ROW_HEIGHT))
+            .padding([8, 10])
+            .style(move |theme: &Theme, status| row_button(theme, status, selected, patient))
+            .on_press(Message::Select(index))
+            .into()
+    }
+}
+
+/// The folders of each box with their unread counts, as the box list shows them.
+pub fn count_folders(
+    store: &Store,
+    accounts: &[String],
+) -> Result<Vec<(String, Vec<FolderEntry>)>, StoreError> {
+    accounts
+        .iter()
+        .map(|account| {
+            let folders = store
+                .folders(account)?
+                .into_iter()
+                .map(|folder| {
+                    let unread = store.unread_count(folder.id)?;
+                    let total = store.count(folder.id)?;
+                    Ok(FolderEntry {
+                        folder,
+                        unread,
+                        total,
+                    })
+                })
+                .collect::<Result<_, StoreError>>()?;
+            Ok((account.clone(), folders))
+        })
+        .collect()
+}
+
+/// `count_folders` on a connection of its own, off the UI thread.
+pub async fn count_folders_apart(
+    store_path: std::path::PathBuf,
+    accounts: Vec<String>,
+) -> Result<Vec<(String, Vec<FolderEntry>)>, String> {
+    tokio::task::spawn_blocking(move || {
+        let store = Store::open(&store_path).map_err(|error| error.to_string())?;
+        count_folders(&store, &accounts).map_err(|error| error.to_string())
+    })
+    .await
+    .unwrap_or_else(|error| Err(error.to_string()))
+}
+
+/// The folder's name in the interface language when it has a known use.
+pub fn folder_label(folder: &Folder, i18n: &I18n) -> String {
+    match folder.role {
+        Some(Role::Inbox) => i18n.t("folder-inbox"),
+        Some(Role::Sent) => i18n.t("folder-sent"),
+        Some(Role::Drafts) => i18n.t("folder-drafts"),
+        Some(Role::Trash) => i18n.t("folder-trash"),
+        Some(Role::Junk) => i18n.t("folder-junk"),
+        Some(Role::Archive) => i18n.t("folder-archive"),
+        None => folder.name.clone(),
+    }
+}
+
+fn folder_button(theme: &Theme, status: button::Status, selected: bool) -> button::Style {
+    let palette = theme.extended_palette();
+    let background = if selected {
+        Some(palette.primary.weak.color)
+    } else if matches!(status, button::Status::Hovered | button::Status::Pressed) {
+        Some(palette.background.weak.color)
+    } else {
+        None
+    };
+    button::Style {
+        background: background.map(iced::Background::Color),
+        text_color: if selected {
+            palette.primary.weak.text
+        } else {
+            palette.background.base.text
+        },
+        border: iced::border::rounded(4),
+        ..button::Style::default()
+    }
+}
+
+fn row_button(
+    theme: &Theme,
+    status: button::Status,
+    selected: bool,
+    patient: bool,
+) -> button::Style {
+    let palette = theme.extended_palette();
+    let background = if selected {
+        Some(palette.primary.weak.color)
+    } else if matches!(status, button::Status::Hovered | button::Status::Pressed) {
+        Some(palette.background.weak.color)
+    } else if patient {
+        Some(theme::patient_tint(theme))
+    } else {
+        None
+    };
+    button::Style {
+        background: background.map(iced::Background::Color),
+        text_color: if selected {
+            palette.primary.weak.text
+        } else {
+            palette.background.base.text
+        },
+        ..button::Style::default()
+    }
+}
+
+/// Runs a search on its own store connection, off the UI thread.
+pub async fn search(
+    store_path: std::path::PathBuf,
+    account: String,
+    query: String,
+) -> Result<Vec<(String, Envelope)>, String> {
+    tokio::task::spawn_blocking(move || {
+        let store = Store::open(&store_path).map_err(|error| error.to_string())?;
+        store
+            .search(&account, &query, SEARCH_LIMIT)
+            .map_err(|error| error.to_string())
+    })
+    .await
+    .unwrap_or_else(|error| Err(error.to_string()))
+}

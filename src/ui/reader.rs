@@ -1,0 +1,689 @@
+//! The reader, the right pane: the headers with the correspondents' names, the patient marker
+//! (ECO.3.1.1, ECO.3.1.2), the subject without its `XDM/1.0/DDM+` prefix (ECO.3.1.3), the
+//! attachments, and the body as plain text. Nothing here ever makes a network request: an HTML
+//! body is turned into text, so a remote image cannot tell the sender the message was read.
+
+use std::path::{Path, PathBuf};
+
+use iced::widget::{button, column, container, row, rule, scrollable, text, text_editor, Space};
+use iced::{Alignment, Element, Length, Theme};
+
+use super::correspondent::{display_name, Correspondent};
+use super::mailbox::MessageRef;
+use super::{format, markers, theme};
+use crate::args;
+use crate::i18n::I18n;
+use crate::mail::mime::{self, Attachment};
+use crate::mail::store::{Envelope, Flags, PatientKind};
+use crate::mssante::headers::subject_for_display;
+
+/// The id of the body, for focus and the tests.
+pub const BODY: &str = "reader-body";
+
+/// A correspondent as a header names them.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Person {
+    pub name: String,
+    pub address: String,
+}
+
+impl Person {
+    /// "Name <address>", or the address alone, as it goes back into a composer field.
+    pub fn mailbox(&self) -> String {
+        if self.name.trim().is_empty() {
+            self.address.clone()
+        } else {
+            format!("{} <{}>", self.name.trim(), self.address)
+        }
+    }
+}
+
+/// What the reader shows of a message, made from the mail core's reading model
+/// (`mail::mime::read_message`): the correspondents as the composer takes them back, the
+/// identifiers in their angle brackets as they go into In-Reply-To and References.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ReaderContent {
+    pub subject: String,
+    pub from: Vec<Person>,
+    pub reply_to: Vec<Person>,
+    pub to: Vec<Person>,
+    pub cc: Vec<Person>,
+    /// Seconds since 1970; 0 when the message has no readable date.
+    pub date: i64,
+    pub message_id: Option<String>,
+    pub references: Option<String>,
+    /// The text body; an HTML-only message is converted to text, never rendered.
+    pub body: String,
+    /// The documents; inline pictures of an HTML layout are left out.
+    pub attachments: Vec<Attachment>,
+    /// The message had to be repaired to be read (a cut transfer, a wrong charset…).
+    pub damaged: bool,
+    /// The sender closed the patient conversation (`X-MSS-MES: FIN`).
+    pub closes_conversation: bool,
+}
+
+/// Reads a raw message into what the reader shows. Never fails: a damaged message still shows
+/// what could be read.
+pub fn read(raw: &[u8]) -> ReaderContent {
+    let model = mime::read_message(raw);
+    let people = |list: &[mime::Mailbox]| -> Vec<Person> {
+        list.iter()
+            .filter(|mailbox| !mailbox.address.is_empty())
+            .map(|mailbox| Person {
+                name: mailbox.name.clone().unwrap_or_default(),
+                address: mailbox.address.clone(),
+            })
+            .collect()
+    };
+    let bracketed = |id: &String| format!("<{id}>");
+    let references: Vec<String> = if model.references.is_empty() {
+        model.in_reply_to.iter().map(bracketed).collect()
+    } else {
+        model.references.iter().map(bracketed).collect()
+    };
+    ReaderContent {
+        subject: model.subject.clone(),
+        from: people(&model.from),
+        reply_to: people(&model.reply_to),
+        to: people(&model.to),
+        cc: people(&model.cc),
+        date: model.date.map_or(0, |date| date.timestamp()),
+        message_id: model.message_id.as_ref().map(bracketed),
+        references: (!references.is_empty()).then(|| references.join(" ")),
+        body: model.text,
+        attachments: model
+            .attachments
+            .into_iter()
+            .filter(|attachment| !attachment.is_inline)
+            .collect(),
+        damaged: !model.problems.is_empty(),
+        closes_conversation: model.headers.closes_conversation,
+    }
+}
+
+/// The decoded bytes of one attachment, sliced from the raw message: (file name, content type,
+/// bytes).
+pub fn attachment(raw: &[u8], index: usize) -> Option<(String, String, Vec<u8>)> {
+    let model = mime::read_message(raw);
+    let attachment = model.attachments.iter().find(|a| a.index == index)?;
+    let bytes = mime::attachment_bytes(raw, attachment).ok()?;
+    Some((
+        attachment.suggested_file_name(),
+        attachment.content_type.clone(),
+        bytes,
+    ))
+}
+
+/// Where the message being read stands.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Body {
+    /// The body is being downloaded.
+    Loading,
+    Ready(Box<ReaderContent>),
+    /// It could not be had; the sentence says why.
+    Missing(String),
+}
+
+/// The message on screen.
+pub struct Opened {
+    pub reference: MessageRef,
+    pub envelope: Envelope,
+    pub correspondent: Correspondent,
+    /// For a patient's message: a reply, unsolicited, or a prescription (set by the sync).
+    pub patient_kind: Option<PatientKind>,
+    pub body: Body,
+    /// The body in a read-only editor, so that it can be selected and copied.
+    text: text_editor::Content,
+}
+
+impl Opened {
+    pub fn content(&self) -> Option<&ReaderContent> {
+        match &self.body {
+            Body::Ready(content) => Some(content),
+            _ => None,
+        }
+    }
+
+    /// The subject as the reader shows it (without the XDM prefix).
+    pub fn subject(&self) -> String {
+        let subject = self
+            .content()
+            .map_or(self.envelope.subject.as_str(), |content| {
+                content.subject.as_str()
+            });
+        subject_for_display(subject).into_owned()
+    }
+
+    fn show(&mut self, content: ReaderContent) {
+        self.text = text_editor::Content::with_text(&content.body);
+        self.body = Body::Ready(Box::new(content));
+    }
+
+    /// The body as shown, for tests and for quoting in a reply.
+    pub fn body_text(&self) -> String {
+        self.text.text()
+    }
+}
+
+#[derive(Default)]
+pub struct Reader {
+    pub opened: Option<Opened>,
+    /// The last thing done with an attachment ("saved in …"), or why it failed.
+    pub notice: Option<Result<String, String>>,
+}
+
+#[derive(Debug, Clone)]
+pub enum Message {
+    Body(text_editor::Action),
+    Reply,
+    ReplyAll,
+    Forward,
+    ToggleRead,
+    Delete,
+    OpenAttachment(usize),
+    SaveAttachment(usize),
+    AttachmentDone(Result<String, String>),
+    Retry,
+}
+
+/// What the reader asks the root to do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Action {
+    None,
+    Reply { all: bool },
+    Forward,
+    ToggleRead,
+    Delete,
+    OpenAttachment(usize),
+    SaveAttachment(usize),
+    Retry,
+}
+
+impl Reader {
+    /// Shows a message: its envelope at once, its body when the store has it.
+    pub fn open(
+        &mut self,
+        reference: MessageRef,
+        envelope: Envelope,
+        patient_kind: Option<PatientKind>,
+        raw: Option<&[u8]>,
+    ) {
+        let correspondent = Correspondent::of(&envelope.from_address);
+        let mut opened = Opened {
+            reference,
+            envelope,
+            correspondent,
+            patient_kind,
+            body: Body::Loading,
+            text: text_editor::Content::new(),
+        };
+        if let Some(raw) = raw {
+            opened.show(read(raw));
+        }
+        self.opened = Some(opened);
+        self.notice = None;
+    }
+
+    pub fn close(&mut self) {
+        self.opened = None;
+        self.notice = None;
+    }
+
+    /// The body arrived (or could not be had) for the message on screen.
+    pub fn body_arrived(&mut self, reference: &MessageRef, result: Result<Vec<u8>, String>) {
+        let Some(opened) = self.opened.as_mut().filter(|o| &o.reference == reference) else {
+            return;
+        };
+        match result {
+            Ok(raw) => opened.show(read(&raw)),
+            Err(reason) => opened.body = Body::Missing(reason),
+        }
+    }
+
+    pub fn update(&mut self, message: Message) -> Action {
+        match message {
+            Message::Body(action) => {
+                // Read-only: selection and copy, never an edit.
+                if let Some(opened) = self.opened.as_mut() {
+                    if !action.is_edit() {
+                        opened.text.perform(action);
+                    }
+                }
+                Action::None
+            }
+            Message::Reply => Action::Reply { all: false },
+            Message::ReplyAll => Action::Reply { all: true },
+            Message::Forward => Action::Forward,
+            Message::ToggleRead => Action::ToggleRead,
+            Message::Delete => Action::Delete,
+            Message::OpenAttachment(index) => Action::OpenAttachment(index),
+            Message::SaveAttachment(index) => Action::SaveAttachment(index),
+            Message::AttachmentDone(result) => {
+                self.notice = Some(result);
+                Action::None
+            }
+            Message::Retry => {
+                if let Some(opened) = self.opened.as_mut() {
+                    opened.body = Body::Loading;
+                }
+                Action::Retry
+            }
+        }
+    }
+
+    pub fn view<'a>(&'a self, i18n: &'a I18n) -> Element<'a, Message> {
+        let Some(opened) = &self.opened else {
+            return container(
+                text(i18n.t("reader-nothing-selected"))
+                    .size(theme::BODY_SIZE)
+                    .style(text::secondary),
+            )
+            .center(Length::Fill)
+            .into();
+        };
+        let header = self.header(opened, i18n);
+        let mut page = column![header].spacing(12);
+        if let Some(content) = opened.content() {
+            if content.closes_conversation {
+                page = page.push(markers::closed_conversation_note(i18n));
+            }
+            if content.damaged {
+                page = page.push(
+                    text(i18n.t("reader-damaged"))
+                        .size(theme::SMALL_SIZE)
+                        .style(text::warning),
+                );
+            }
+            if !content.attachments.is_empty() {
+                page = page.push(attachments(content, i18n));
+            }
+        }
+        if let Some(notice) = &self.notice {
+            page = page.push(match notice {
+                Ok(done) => text(done.as_str())
+                    .size(theme::SMALL_SIZE)
+                    .color(theme::SUCCESS),
+                Err(problem) => text(problem.as_str())
+                    .size(theme::SMALL_SIZE)
+                    .color(theme::DANGER),
+            });
+        }
+        page = page.push(rule::horizontal(1));
+        let body: Element<'a, Message> = match &opened.body {
+            Body::Loading => text(i18n.t("reader-loading"))
+                .size(theme::BODY_SIZE)
+                .style(text::secondary)
+                .into(),
+            Body::Missing(reason) => column![
+                text(reason.as_str())
+                    .size(theme::BODY_SIZE)
+                    .color(theme::DANGER),
+                button(text(i18n.t("reader-retry")).size(theme::SMALL_SIZE))
+                    .style(theme::action)
+                    .on_press(Message::Retry),
+            ]
+            .spacing(8)
+            .into(),
+            Body::Ready(_) => text_editor(&opened.text)
+                .id(BODY)
+                .on_action(Message::Body)
+                .key_binding(read_only_keys)
+                .size(theme::BODY_SIZE)
+                .padding(0)
+                .height(Length::Fill)
+                .style(plain_text)
+                .into(),
+        };
+        page = page.push(body);
+        container(page).padding(16).height(Length::Fill).into()
+    }
+
+    fn header<'a>(&'a self, opened: &'a Opened, i18n: &'a I18n) -> Element<'a, Message> {
+        let content = opened.content();
+        let envelope = &opened.envelope;
+        let subject = opened.subject();
+        let subject = if subject.trim().is_empty() {
+            i18n.t("list-no-subject")
+        } else {
+            subject
+        };
+        let mut header = column![text(subject)
+            .size(theme::HEADING_SIZE)
+            .font(theme::SEMIBOLD)]
+        .spacing(6);
+
+        let sender_name = content
+            .and_then(|content| content.from.first())
+            .map_or(envelope.from_name.as_str(), |person| person.name.as_str());
+        match &opened.correspondent {
+            Correspondent::Patient(ins) => {
+                let mut markers = row![markers::patient_marker(i18n, ins, Some(sender_name))]
+                    .spacing(6)
+                    .align_y(Alignment::Center);
+                if let Some(kind) = opened.patient_kind {
+                    if let Some(marker) = markers::patient_kind_marker(i18n, kind) {
+                        markers = markers.push(marker);
+                    }
+                }
+                header = header.push(markers.wrap());
+            }
+            Correspondent::UnverifiedPatient => {
+                header = header.push(markers::note(
+                    markers::Tone::Warning,
+                    i18n.t("patient-marker-unverified"),
+                ));
+            }
+            Correspondent::Professional => {}
+        }
+
+        let from = match content {
+            Some(content) if !content.from.is_empty() => content.from.clone(),
+            _ => vec![Person {
+                name: envelope.from_name.clone(),
+                address: envelope.from_address.clone(),
+            }],
+        };
+        // The badge above already gives the sender's INS: the line names them.
+        let badge_shown = opened.correspondent.is_patient();
+        header = header.push(people_line(i18n.t("reader-from"), from, badge_shown, i18n));
+        if let Some(content) = content {
+            if !content.to.is_empty() {
+                header = header.push(people_line(
+                    i18n.t("reader-to"),
+                    content.to.clone(),
+                    false,
+                    i18n,
+                ));
+            }
+            if !content.cc.is_empty() {
+                header = header.push(people_line(
+                    i18n.t("reader-cc"),
+                    content.cc.clone(),
+                    false,
+                    i18n,
+                ));
+            }
+        }
+        let date = content
+            .map(|content| content.date)
+            .filter(|date| *date > 0)
+            .unwrap_or(envelope.date);
+        header = header.push(labelled(
+            i18n.t("reader-date"),
+            text(format::full_date(date)).size(theme::SMALL_SIZE).into(),
+        ));
+
+        let read_label = if envelope.flags.has(Flags::SEEN) {
+            i18n.t("action-mark-unread")
+        } else {
+            i18n.t("action-mark-read")
+        };
+        // Replying needs the body (quoted) and the Message-ID: not before the body is here.
+        let ready = content.is_some();
+        let action = |label: String, message: Message, enabled: bool| {
+            button(text(label).size(theme::SMALL_SIZE))
+                .padding([4, 10])
+                .style(theme::action)
+                .on_press_maybe(enabled.then_some(message))
+        };
+        header = header.push(
+            row![
+                action(i18n.t("action-reply"), Message::Reply, ready),
+                action(i18n.t("action-reply-all"), Message::ReplyAll, ready),
+                action(i18n.t("action-forward"), Message::Forward, ready),
+                action(read_label, Message::ToggleRead, true),
+                button(text(i18n.t("action-delete")).size(theme::SMALL_SIZE))
+                    .padding([4, 10])
+                    .style(theme::destructive)
+                    .on_press(Message::Delete),
+            ]
+            .spacing(6)
+            .wrap(),
+        );
+
+        let tinted = opened.correspondent.is_patient();
+        container(header)
+            .padding(if tinted { 10 } else { 0 })
+            .width(Length::Fill)
+            .style(move |theme: &Theme| {
+                if tinted {
+                    theme::patient_panel(theme)
+                } else {
+                    container::Style::default()
+                }
+            })
+            .into()
+    }
+}
+
+fn labelled<'a>(label: String, value: Element<'a, Message>) -> Element<'a, Message> {
+    row![
+        text(label)
+            .size(theme::SMALL_SIZE)
+            .style(text::secondary)
+            .width(Length::Fixed(48.0)),
+        value
+    ]
+    .spacing(8)
+    .align_y(Alignment::Start)
+    .into()
+}
+
+/// One header line of correspondents; a patient is named, with the marker beside the name
+/// rather than the matricule address alone.
+fn people_line<'a>(
+    label: String,
+    people: Vec<Person>,
+    patients_marked: bool,
+    i18n: &I18n,
+) -> Element<'a, Message> {
+    let names: Vec<String> = people
+        .iter()
+        .map(|person| {
+            let name = display_name(&person.name, &person.address);
+            match Correspondent::of(&person.address) {
+                Correspondent::Professional if name != person.address => {
+                    format!("{name} <{}>", person.address)
+                }
+                Correspondent::Professional => name.to_string(),
+                _ if patients_marked && name != person.address => name.to_string(),
+                patient => match patient.marker(i18n) {
+                    Some(marker) if name != person.address => format!("{name} ({marker})"),
+                    Some(marker) => marker,
+                    None => name.to_string(),
+                },
+            }
+        })
+        .collect();
+    labelled(label, text(names.join(", ")).size(theme::SMALL_SIZE).into())
+}
+
+fn attachments<'a>(content: &'a ReaderContent, i18n: &'a I18n) -> Element<'a, Message> {
+    let rows = content.attachments.iter().map(|attachment| {
+        row![
+            text(attachment.suggested_file_name()).size(theme::SMALL_SIZE),
+            text(format::size(attachment.size, i18n))
+                .size(theme::SMALL_SIZE)
+                .style(text::secondary),
+            Space::new().width(Length::Fill),
+            button(text(i18n.t("attachment-open")).size(theme::SMALL_SIZE))
+                .padding([2, 8])
+                .style(button::text)
+                .on_press(Message::OpenAttachment(attachment.index)),
+            button(text(i18n.t("attachment-save")).size(theme::SMALL_SIZE))
+                .padding([2, 8])
+                .style(button::text)
+                .on_press(Message::SaveAttachment(attachment.index)),
+        ]
+        .spacing(8)
+        .align_y(Alignment::Center)
+        .into()
+    });
+    let list = column(rows).spacing(2);
+    let title = text(i18n.t_args(
+        "reader-attachments",
+        args!["count" => content.attachments.len()],
+    ))
+    .size(theme::SMALL_SIZE)
+    .font(theme::SEMIBOLD);
+    container(column![title, scrollable(list).height(Length::Shrink)].spacing(4))
+        .padding(8)
+        .width(Length::Fill)
+        .style(theme::card)
+        .into()
+}
+
+/// In the body, keys that would edit are left to the window: J, K or Delete still move through
+/// the list and move the message to the trash while the text is selected for a copy.
+fn read_only_keys(press: text_editor::KeyPress) -> Option<text_editor::Binding<Message>> {
+    use text_editor::Binding;
+    match Binding::from_key_press(press)? {
+        Binding::Insert(_)
+        | Binding::Enter
+        | Binding::Backspace
+        | Binding::Delete
+        | Binding::Paste
+        | Binding::Cut => None,
+        Binding::Sequence(_) => None,
+        binding => Some(binding),
+    }
+}
+
+/// The body reads like a page, not like a form field.
+fn plain_text(theme: &Theme, _status: text_editor::Status) -> text_editor::Style {
+    let palette = theme.extended_palette();
+    text_editor::Style {
+        background: iced::Background::Color(iced::Color::TRANSPARENT),
+        border: iced::Border::default(),
+        placeholder: palette.background.strong.color,
+        value: palette.background.base.text,
+        selection: palette.primary.weak.color,
+    }
+}
+
+/// `name`, or `name (2)`, `name (3)`… so that nothing already there is overwritten.
+fn free_path(folder: &Path, name: &str) -> PathBuf {
+    let candidate = folder.join(name);
+    if !candidate.exists() {
+        return candidate;
+    }
+    let (stem, extension) = match name.rsplit_once('.') {
+        Some((stem, extension)) if !stem.is_empty() => (stem, format!(".{extension}")),
+        _ => (name, String::new()),
+    };
+    (2..)
+        .map(|n| folder.join(format!("{stem} ({n}){extension}")))
+        .find(|path| !path.exists())
+        .unwrap_or(candidate)
+}
+
+/// Writes an attachment into `folder` under its own (cleaned) name; returns where.
+pub async fn write_attachment(
+    folder: PathBuf,
+    name: String,
+    bytes: Vec<u8>,
+) -> Result<PathBuf, String> {
+    tokio::task::spawn_blocking(move || {
+        crate::profile::create_private_dir(&folder).map_err(|error| error.to_string())?;
+        let path = free_path(&folder, &mime::safe_file_name(&name));
+        std::fs::write(&path, bytes).map_err(|error| error.to_string())?;
+        Ok(path)
+    })
+    .await
+    .unwrap_or_else(|error| Err(error.to_string()))
+}
+
+/// Hands a file to the program the system opens it with.
+///
+/// TODO(lead): `open::that_detached(&path)` (crate `open`) does this on every platform; this
+/// stand-in covers the three we ship with the commands they document.
+pub fn open_with_system(path: &Path) -> Result<(), String> {
+    let mut command = if cfg!(target_os = "windows") {
+        let mut command = std::process::Command::new("explorer");
+        command.arg(path);
+        command
+    } else if cfg!(target_os = "macos") {
+        let mut command = std::process::Command::new("open");
+        command.arg(path);
+        command
+    } else {
+        let mut command = std::process::Command::new("xdg-open");
+        command.arg(path);
+        command
+    };
+    command
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .map(|_| ())
+        .map_err(|error| error.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const PATIENT_MESSAGE: &[u8] =
+        b"From: =?utf-8?q?Jeanne_Lef=C3=A8vre?= <279035121518989@patient.mssante.fr>\r\n\
+To: Dr Claire Martin <claire.martin@medecin.mssante.fr>\r\n\
+Cc: secretariat@cabinet.mssante.fr\r\n\
+Subject: XDM/1.0/DDM+Compte rendu LEFEVRE Jeanne 12/03/1979\r\n\
+Date: Tue, 24 Nov 2026 09:12:00 +0100\r\n\
+Message-ID: <m1@patient.mssante.fr>\r\n\
+References: <a@b>\r\n\
+Content-Type: multipart/mixed; boundary=\"b\"\r\n\
+\r\n\
+--b\r\n\
+Content-Type: text/plain; charset=utf-8\r\n\
+\r\n\
+Bonjour docteur,\r\n\
+--b\r\n\
+Content-Type: application/pdf; name=\"cr.pdf\"\r\n\
+Content-Disposition: attachment; filename=\"cr.pdf\"\r\n\
+Content-Transfer-Encoding: base64\r\n\
+\r\n\
+JVBERi0xLjQK\r\n\
+--b--\r\n";
+
+    #[test]
+    fn the_adapter_reads_headers_body_and_attachments() {
+        let content = read(PATIENT_MESSAGE);
+        assert_eq!(content.from[0].name, "Jeanne Lefèvre");
+        assert_eq!(content.to[0].address, "claire.martin@medecin.mssante.fr");
+        assert_eq!(content.cc.len(), 1);
+        assert_eq!(
+            content.message_id.as_deref(),
+            Some("<m1@patient.mssante.fr>")
+        );
+        assert_eq!(content.references.as_deref(), Some("<a@b>"));
+        assert!(content.body.starts_with("Bonjour docteur,"));
+        assert_eq!(content.attachments.len(), 1);
+        assert_eq!(content.attachments[0].suggested_file_name(), "cr.pdf");
+        assert_eq!(content.attachments[0].size, 9);
+        let (name, content_type, bytes) = attachment(PATIENT_MESSAGE, 0).unwrap();
+        assert_eq!(
+            (name.as_str(), content_type.as_str()),
+            ("cr.pdf", "application/pdf")
+        );
+        assert_eq!(bytes, b"%PDF-1.4\n");
+    }
+
+    #[test]
+    fn an_html_only_message_is_read_as_text() {
+        let raw = b"From: a@b.fr\r\nSubject: x\r\nContent-Type: text/html\r\n\r\n<p>Bonjour <img src=\"https://tracker.example/p.gif\"> docteur</p>";
+        let content = read(raw);
+        assert!(content.body.contains("Bonjour"));
+        assert!(!content.body.contains("tracker"));
+    }
+
+    #[test]
+    fn a_saved_attachment_never_replaces_a_file() {
+        let folder = tempfile::tempdir().unwrap();
+        std::fs::write(folder.path().join("cr.pdf"), b"x").unwrap();
+        assert_eq!(
+            free_path(folder.path(), "cr.pdf"),
+            folder.path().join("cr (2).pdf")
+        );
+    }
+}

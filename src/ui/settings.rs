@@ -1,0 +1,274 @@
+//! The settings: the boxes (with their state and a signature each), the language, the theme and
+//! notifications. Every change applies at once; signatures are written to `ui.toml`, the rest to
+//! the profile's `settings.toml`, which the command line reads too.
+
+use std::collections::BTreeMap;
+
+use iced::widget::{
+    button, column, container, pick_list, row, scrollable, text, text_editor, toggler, Space,
+};
+use iced::{Alignment, Element, Length};
+
+use super::mailbox::BoxEntry;
+use super::preferences::Preferences;
+use super::theme::{self, ThemeChoice};
+use crate::i18n::{I18n, Language};
+use crate::mail::account::BoxKind;
+use crate::settings::Settings as ProfileSettings;
+
+/// A choice in a drop-down list, shown with its translated label.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Choice<T> {
+    pub value: T,
+    label: String,
+}
+
+impl<T> Choice<T> {
+    pub fn new(value: T, label: impl Into<String>) -> Self {
+        Self {
+            value,
+            label: label.into(),
+        }
+    }
+}
+
+impl<T> std::fmt::Display for Choice<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.label)
+    }
+}
+
+#[derive(Default)]
+pub struct Settings {
+    /// One editor per box, filled from the preferences when the screen opens.
+    signatures: BTreeMap<String, text_editor::Content>,
+}
+
+#[derive(Debug, Clone)]
+pub enum Message {
+    Signature(String, text_editor::Action),
+    Language(Choice<Option<Language>>),
+    Theme(Choice<ThemeChoice>),
+    Notifications(bool),
+    AddBox,
+    Back,
+}
+
+/// What the settings ask the root to do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Action {
+    None,
+    /// The preferences changed: write them.
+    Save,
+    /// The language changed: translate the window, then write.
+    Language,
+    AddBox,
+    Back,
+}
+
+impl Settings {
+    /// Opens the screen on the current signatures.
+    pub fn open(&mut self, boxes: &[BoxEntry], preferences: &Preferences) {
+        self.signatures = boxes
+            .iter()
+            .map(|entry| {
+                let name = entry.account.name.clone();
+                let content = text_editor::Content::with_text(preferences.signature(&name));
+                (name, content)
+            })
+            .collect();
+    }
+
+    pub fn update(
+        &mut self,
+        message: Message,
+        preferences: &mut Preferences,
+        settings: &mut ProfileSettings,
+    ) -> Action {
+        match message {
+            Message::Signature(account, action) => {
+                let Some(content) = self.signatures.get_mut(&account) else {
+                    return Action::None;
+                };
+                let edits = action.is_edit();
+                content.perform(action);
+                if !edits {
+                    return Action::None;
+                }
+                let signature = content.text().trim_end().to_string();
+                preferences.signatures.insert(account, signature);
+                Action::Save
+            }
+            Message::Language(choice) => {
+                settings.language = choice.value;
+                Action::Language
+            }
+            Message::Theme(choice) => {
+                settings.theme = choice.value.setting();
+                Action::Save
+            }
+            Message::Notifications(on) => {
+                settings.notifications = on;
+                Action::Save
+            }
+            Message::AddBox => Action::AddBox,
+            Message::Back => Action::Back,
+        }
+    }
+
+    pub fn view<'a>(
+        &'a self,
+        boxes: &'a [BoxEntry],
+        settings: &ProfileSettings,
+        i18n: &'a I18n,
+    ) -> Element<'a, Message> {
+        let t = |id: &str| i18n.t(id);
+        let heading = |id: &str| {
+            text(i18n.t(id))
+                .size(theme::HEADING_SIZE)
+                .font(theme::SEMIBOLD)
+        };
+
+        let languages = vec![
+            Choice {
+                value: None,
+                label: t("settings-language-system"),
+            },
+            Choice {
+                value: Some(Language::Fr),
+                label: "Français".into(),
+            },
+            Choice {
+                value: Some(Language::En),
+                label: "English".into(),
+            },
+        ];
+        let themes = vec![
+            Choice {
+                value: ThemeChoice::System,
+                label: t("settings-theme-system"),
+            },
+            Choice {
+                value: ThemeChoice::Light,
+                label: t("settings-theme-light"),
+            },
+            Choice {
+                value: ThemeChoice::Dark,
+                label: t("settings-theme-dark"),
+            },
+        ];
+        let language = languages
+            .iter()
+            .find(|choice| choice.value == settings.language)
+            .cloned();
+        let theme_choice = themes
+            .iter()
+            .find(|choice| choice.value == ThemeChoice::of(settings))
+            .cloned();
+
+        let mut boxes_list = column![].spacing(16);
+        for entry in boxes {
+            let kind = match entry.account.kind {
+                BoxKind::Personal => t("form-type-per"),
+                BoxKind::Organisational => t("form-type-org"),
+                BoxKind::Applicative => t("form-type-app"),
+            };
+            let mut card = column![
+                row![
+                    text(entry.account.name.as_str())
+                        .size(theme::BODY_SIZE)
+                        .font(theme::SEMIBOLD),
+                    text(entry.account.address.as_str()).size(theme::SMALL_SIZE),
+                ]
+                .spacing(10)
+                .align_y(Alignment::Center),
+                row![
+                    text(kind).size(theme::SMALL_SIZE).style(text::secondary),
+                    text("●")
+                        .size(theme::TINY_SIZE)
+                        .color(entry.connectivity.colour()),
+                    text(entry.connectivity.label(i18n)).size(theme::SMALL_SIZE),
+                ]
+                .spacing(8)
+                .align_y(Alignment::Center),
+            ]
+            .spacing(6);
+            if let Some(detail) = entry.connectivity.detail() {
+                card = card.push(text(detail).size(theme::SMALL_SIZE).color(theme::DANGER));
+            }
+            if let Some(content) = self.signatures.get(&entry.account.name) {
+                let account = entry.account.name.clone();
+                card = card.push(text(t("settings-signature")).size(theme::SMALL_SIZE));
+                card = card.push(
+                    text_editor(content)
+                        .placeholder(t("settings-signature-hint"))
+                        .on_action(move |action| Message::Signature(account.clone(), action))
+                        .size(theme::SMALL_SIZE)
+                        .height(Length::Fixed(90.0)),
+                );
+            }
+            boxes_list = boxes_list.push(
+                container(card)
+                    .padding(12)
+                    .width(Length::Fill)
+                    .style(theme::card),
+            );
+        }
+
+        let line = |label: String, control: Element<'a, Message>| -> Element<'a, Message> {
+            row![
+                text(label)
+                    .size(theme::BODY_SIZE)
+                    .width(Length::Fixed(220.0)),
+                control
+            ]
+            .spacing(12)
+            .align_y(Alignment::Center)
+            .into()
+        };
+
+        let page = column![
+            row![
+                button(text(t("settings-back")).size(theme::SMALL_SIZE))
+                    .style(button::text)
+                    .on_press(Message::Back),
+                text(t("settings-title"))
+                    .size(theme::TITLE_SIZE)
+                    .font(theme::SEMIBOLD),
+            ]
+            .spacing(12)
+            .align_y(Alignment::Center),
+            heading("settings-boxes"),
+            boxes_list,
+            button(text(t("settings-add-box")))
+                .style(theme::action)
+                .on_press(Message::AddBox),
+            Space::new().height(8),
+            heading("settings-display"),
+            line(
+                t("settings-language"),
+                pick_list(languages, language, Message::Language).into()
+            ),
+            line(
+                t("settings-theme"),
+                pick_list(themes, theme_choice, Message::Theme).into()
+            ),
+            line(
+                t("settings-notifications"),
+                toggler(settings.notifications)
+                    .on_toggle(Message::Notifications)
+                    .into()
+            ),
+            text(t("settings-notifications-note"))
+                .size(theme::SMALL_SIZE)
+                .style(text::secondary),
+        ]
+        .spacing(14)
+        .padding(24)
+        .max_width(820);
+
+        scrollable(container(page).center_x(Length::Fill))
+            .height(Length::Fill)
+            .into()
+    }
+}
