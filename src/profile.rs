@@ -60,6 +60,11 @@ impl Profile {
         self.config_dir.join("accounts.toml")
     }
 
+    /// The local mail store (SQLite).
+    pub fn store_file(&self) -> PathBuf {
+        self.data_dir.join("pli.sqlite")
+    }
+
     pub fn settings_file(&self) -> PathBuf {
         self.config_dir.join("settings.toml")
     }

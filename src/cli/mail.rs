@@ -13,7 +13,7 @@ use crate::mail::sync::{sync_account, Progress};
 use crate::profile::Profile;
 
 pub(crate) fn store_path(profile: &Profile) -> std::path::PathBuf {
-    profile.data_dir().join("pli.sqlite")
+    profile.store_file()
 }
 
 fn open_store(profile: &Profile, i18n: &I18n) -> Result<Store, Failure> {

@@ -294,6 +294,9 @@ pub async fn submit_queued(
     }
     let mut connection = smtp::connect(account, credentials).await?;
     for message in &queued {
+        if !store.claim(message.id, SEND_TIMEOUT * 2)? {
+            continue;
+        }
         // The trace names the message and how many received it, not who: addresses of patients
         // carry their INS.
         let request = format!(
@@ -317,6 +320,7 @@ pub async fn submit_queued(
                     false,
                 )?;
                 store.outbox_failed(message.id, &error.to_string())?;
+                store.release(message.id)?;
                 report.failed += 1;
                 // A refusal concerns that message only; anything else ends this pass.
                 if !matches!(error, SendError::Refused(_)) {
@@ -324,6 +328,8 @@ pub async fn submit_queued(
                 }
             }
             Err(_) => {
+                // The server may have taken the message before going silent: the claim is kept
+                // until its lease ends, so a retry does not follow at once.
                 store.outbox_failed(message.id, "timed out")?;
                 return Err(SendError::TimedOut);
             }

@@ -105,6 +105,9 @@ CREATE TABLE patient_conversation (
 
 ALTER TABLE message ADD COLUMN patient_kind TEXT;
 "#,
+    r#"
+ALTER TABLE outbox ADD COLUMN claimed_until INTEGER;
+"#,
 ];
 
 mod journal;
@@ -854,6 +857,29 @@ impl Store {
         Ok(rows)
     }
 
+    /// Takes a queued message for one submission attempt. Two senders (the window's send
+    /// button and a box's worker) may look at the outbox at the same moment; only the one that
+    /// claims a message submits it. A claim lapses after `lease` so that a process that stopped
+    /// mid-send does not hold the message for ever.
+    pub fn claim(&self, id: i64, lease: std::time::Duration) -> Result<bool> {
+        let now = now();
+        let changed = self.connection.execute(
+            "UPDATE outbox SET claimed_until = ?2
+             WHERE id = ?1 AND state = 'queued' AND (claimed_until IS NULL OR claimed_until < ?3)",
+            params![id, now + lease.as_secs() as i64, now],
+        )?;
+        Ok(changed == 1)
+    }
+
+    /// Gives a claimed message back to the queue (the attempt failed).
+    pub fn release(&self, id: i64) -> Result<()> {
+        self.connection.execute(
+            "UPDATE outbox SET claimed_until = NULL WHERE id = ?1",
+            params![id],
+        )?;
+        Ok(())
+    }
+
     pub fn outbox_state(&self, id: i64) -> Result<Option<OutboxState>> {
         Ok(self
             .connection
@@ -1172,6 +1198,35 @@ mod tests {
         assert_eq!(outbox[0].recipients, ["c@d.fr"]);
         store.set_outbox_state(first, OutboxState::Done).unwrap();
         assert!(store.outbox("cabinet").unwrap().is_empty());
+    }
+
+    #[test]
+    fn only_one_sender_claims_a_queued_message() {
+        let folder = tempfile::tempdir().unwrap();
+        let path = folder.path().join("pli.sqlite");
+        let window = Store::open(&path).unwrap();
+        let worker = Store::open(&path).unwrap();
+        let id = window
+            .enqueue(
+                "cabinet",
+                "<c@pli>",
+                b"raw",
+                "a@b.fr",
+                &["c@d.fr".into()],
+                false,
+            )
+            .unwrap();
+        let lease = std::time::Duration::from_secs(300);
+        assert!(window.claim(id, lease).unwrap());
+        assert!(!worker.claim(id, lease).unwrap(), "already claimed");
+        window.release(id).unwrap();
+        assert!(worker.claim(id, lease).unwrap());
+        worker.set_outbox_state(id, OutboxState::Accepted).unwrap();
+        worker.release(id).unwrap();
+        assert!(
+            !window.claim(id, lease).unwrap(),
+            "an accepted message is never claimed again"
+        );
     }
 
     #[test]

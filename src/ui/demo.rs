@@ -82,7 +82,7 @@ pub fn accounts() -> Vec<Account> {
 ///
 /// TODO(lead): belongs in `Profile` (`store_file()`), next to `accounts_file()`.
 pub fn store_path(profile: &Profile) -> std::path::PathBuf {
-    profile.data_dir().join("pli.sqlite")
+    profile.store_file()
 }
 
 /// Writes the demo boxes into the profile and fills its store. `now` fixes "today".
