@@ -5,7 +5,6 @@
 mod common;
 
 use std::collections::HashSet;
-use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use common::*;
@@ -16,7 +15,22 @@ use pli::mail::send::{self, Draft, SendPolicy};
 use pli::mail::store::{Role, Store};
 use pli::mail::sync::{sync_account, Progress};
 
-static ONE_OUTAGE_AT_A_TIME: Mutex<()> = Mutex::new(());
+/// Holds an exclusive lock on a file of the stack for as long as it lives: nextest runs each
+/// test in a process of its own, so a lock in memory would not keep two outages apart.
+struct Outage {
+    _held: std::fs::File,
+}
+
+fn one_outage_at_a_time() -> Outage {
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(format!("{}/outage.lock", env("PLI_TEST_DIR")))
+        .expect("lock file");
+    file.lock().expect("exclusive lock");
+    Outage { _held: file }
+}
 
 fn box_of(user: &str) -> (Account, Credentials) {
     let account = account(user, Security::Tls);
@@ -87,9 +101,7 @@ async fn wait_for_copies(user: &str, message_id: &str, expected: usize) -> usize
 
 #[test]
 fn dovecot_killed_mid_sync_then_restarted_gives_every_message_exactly_once() {
-    let _outage = ONE_OUTAGE_AT_A_TIME
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    let _outage = one_outage_at_a_time();
     let user = dedicated_user("killed");
     empty_mailbox(&user);
     mailstack(&["fill", &user, "10000"]);
@@ -134,9 +146,7 @@ fn dovecot_killed_mid_sync_then_restarted_gives_every_message_exactly_once() {
 
 #[test]
 fn a_send_while_postfix_is_down_is_queued_and_leaves_once_when_it_returns() {
-    let _outage = ONE_OUTAGE_AT_A_TIME
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    let _outage = one_outage_at_a_time();
     let sender = dedicated_user("outbox");
     empty_mailbox(&sender);
     let recipient = dedicated_user("outbox-to");
