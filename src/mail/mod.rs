@@ -4,6 +4,7 @@ pub mod account;
 pub mod connect;
 pub mod discover;
 pub mod imap;
+pub mod oidc;
 pub mod secrets;
 pub mod send;
 pub mod smtp;
