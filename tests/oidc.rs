@@ -395,7 +395,10 @@ fn sign_in(
 #[test]
 fn eco_1_2_1_first_sign_in_then_imap_and_smtp_with_the_token() {
     let runtime = runtime();
-    let secrets = keyring();
+    // The real Secret Service of tests/run.sh's session: the refresh token really goes to the
+    // operating system's keyring (the other tests use the mock store).
+    let service = format!("pli:test-oidc-{}", std::process::id());
+    let secrets = Secrets::os(&service).expect("a Secret Service on the session bus");
     for security in [Security::Tls, Security::Starttls] {
         let account = psc_box("cabinet", &doctor(), security, RefreshTokenStore::Keyring);
         let started = Instant::now();
@@ -465,10 +468,25 @@ fn eco_1_2_1_first_sign_in_then_imap_and_smtp_with_the_token() {
         }
         eprintln!("sign-in ({security:?}), end to end with the test browser: {sign_in_time:?}");
     }
+    PscSessions::shared()
+        .sign_out(
+            &psc_box(
+                "cabinet",
+                &doctor(),
+                Security::Tls,
+                RefreshTokenStore::Keyring,
+            ),
+            &secrets,
+        )
+        .expect("signed out");
+    assert!(secrets
+        .find("cabinet", SecretKind::RefreshToken)
+        .unwrap()
+        .is_none());
 }
 
 #[test]
-fn eco_1_2_5_an_expired_token_is_refreshed_silently_before_connecting() {
+fn eco_1_2_an_expired_token_is_refreshed_silently_before_connecting() {
     let runtime = runtime();
     let secrets = keyring();
     let sessions = PscSessions::new();
@@ -521,7 +539,30 @@ fn eco_1_2_5_an_expired_token_is_refreshed_silently_before_connecting() {
     // The provider rotates refresh tokens: the new one replaced the old in the keyring.
     let refresh_after = secrets.get("cabinet", SecretKind::RefreshToken).unwrap();
     assert_ne!(refresh_before, refresh_after);
-    eprintln!("silent refresh before a connection: {refresh_time:?}");
+
+    // Pli restarted (or the CLI, another process): the session comes back from the keyring,
+    // after a discovery of the provider.
+    let restarted = PscSessions::new();
+    assert_eq!(
+        restarted.state(&account, &secrets).unwrap(),
+        SessionState::Refreshable
+    );
+    let started = Instant::now();
+    let after_restart = restarted
+        .fresh_credentials(&account, &secrets)
+        .expect("the keyring's refresh token still works");
+    let cold_refresh_time = started.elapsed();
+    runtime.block_on(async {
+        smtp::connect(&account, &after_restart)
+            .await
+            .expect("the token after a restart opens the box")
+            .quit()
+            .await;
+    });
+    eprintln!(
+        "silent refresh before a connection: {refresh_time:?} \
+         (after a restart, with discovery: {cold_refresh_time:?})"
+    );
 }
 
 #[test]
@@ -584,6 +625,13 @@ fn eco_1_2_6_refresh_refused_ends_the_session_of_that_box_only() {
     // Asked again, the box says it is signed out, without calling the provider.
     let again = sessions.fresh_credentials(&cabinet, &secrets).unwrap_err();
     assert!(matches!(again, OidcError::NotSignedIn { .. }) && again.needs_sign_in());
+
+    // The box kept in memory only does not survive a restart of Pli.
+    let restarted = PscSessions::new().fresh_credentials(&service, &secrets);
+    assert!(
+        matches!(restarted, Err(OidcError::NotSignedIn { .. })),
+        "{restarted:?}"
+    );
 
     // The other box goes on: its own refresh works and its server lets it in.
     sessions.token_refused(&service);

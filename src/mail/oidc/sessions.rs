@@ -159,13 +159,17 @@ impl PscSessions {
             refresh: None,
             identity: Some(identity.clone()),
         };
-        self.keep_refresh_token(
-            &mut session,
-            account,
-            secrets,
-            &config,
-            tokens.refresh.clone(),
-        )?;
+        match tokens.refresh.clone() {
+            Some(refresh) => {
+                self.keep_refresh_token(&mut session, account, secrets, &config, Some(refresh))?
+            }
+            // A session without a refresh token replaces the old one, whose refresh token must
+            // not outlive it: it would bring back the previous sign-in.
+            None if config.refresh_token == RefreshTokenStore::Keyring => {
+                secrets.delete_all(&account.name)?
+            }
+            None => {}
+        }
         tracing::info!(
             account = %account.name,
             elapsed_ms = started.elapsed().as_millis() as u64,
