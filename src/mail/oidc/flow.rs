@@ -274,8 +274,7 @@ fn tokens(response: &impl OAuth2TokenResponse, received: Instant) -> Tokens {
 /// A few words on an answer that is not the JSON expected, without copying it whole.
 fn describe_body(body: &[u8]) -> String {
     let text = String::from_utf8_lossy(body);
-    let start = text.trim_start().to_ascii_lowercase();
-    if start.starts_with("<!doctype html") || start.starts_with("<html") || start.starts_with('<') {
+    if text.trim_start().starts_with('<') {
         "a web page instead of JSON".into()
     } else if text.trim().is_empty() {
         "an empty answer".into()

@@ -21,6 +21,16 @@ pub trait Browser {
 #[error("{0}")]
 pub struct BrowserError(pub String);
 
+/// Any function can play the browser: the CLI prints the address before opening it, say.
+impl<F> Browser for F
+where
+    F: Fn(&str) -> Result<(), BrowserError>,
+{
+    fn open(&self, url: &str) -> Result<(), BrowserError> {
+        self(url)
+    }
+}
+
 /// The browser the desktop opens for web addresses.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct SystemBrowser;
@@ -367,6 +377,18 @@ mod tests {
         assert!(missing.starts_with("HTTP/1.1 404"), "{missing}");
         assert!(done.starts_with("HTTP/1.1 200"), "{done}");
         assert!(done.contains("Vous pouvez fermer cette fenêtre"), "{done}");
+    }
+
+    #[test]
+    fn a_function_can_play_the_browser() {
+        let seen = std::sync::Mutex::new(String::new());
+        let browser = |url: &str| -> Result<(), BrowserError> {
+            *seen.lock().unwrap() = url.to_string();
+            Err(BrowserError("no display".into()))
+        };
+        let error = Browser::open(&browser, "https://auth.example.fr/auth?x=1").unwrap_err();
+        assert_eq!(error.0, "no display");
+        assert_eq!(*seen.lock().unwrap(), "https://auth.example.fr/auth?x=1");
     }
 
     #[test]

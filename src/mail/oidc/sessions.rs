@@ -93,11 +93,7 @@ pub enum SessionState {
 
 impl fmt::Debug for PscSessions {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let boxes: Vec<String> = self
-            .boxes
-            .lock()
-            .map(|boxes| boxes.keys().cloned().collect())
-            .unwrap_or_default();
+        let boxes: Vec<String> = lock(&self.boxes).keys().cloned().collect();
         f.debug_struct("PscSessions")
             .field("boxes", &boxes)
             .finish()
