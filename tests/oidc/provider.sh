@@ -28,13 +28,19 @@ else
 fi
 say() { echo "provider.sh: $*" >&2; }
 
-running_pid() {
-  local pid state
-  pid=$(cat "$DIR/pid" 2>/dev/null) || return 1
-  [ -n "$pid" ] && [ -r "/proc/$pid/stat" ] || return 1
+alive() {
+  local state
+  [ -n "$1" ] && [ -r "/proc/$1/stat" ] || return 1
   # a zombie is dead (this kind of machine's PID 1 reaps late)
-  state=$(sed -E 's/^[0-9]+ \(.*\) (.).*/\1/' "/proc/$pid/stat" 2>/dev/null) || return 1
-  [ "$state" != Z ] || return 1
+  state=$(sed -E 's/^[0-9]+ \(.*\) (.).*/\1/' "/proc/$1/stat" 2>/dev/null) || return 1
+  [ "$state" != Z ]
+}
+
+# the pid of the provider of $DIR, when it runs (a recycled pid running something else is not it)
+running_pid() {
+  local pid
+  pid=$(cat "$DIR/pid" 2>/dev/null) || return 1
+  alive "$pid" || return 1
   tr '\0' ' ' < "/proc/$pid/cmdline" 2>/dev/null | grep -q 'provider.mjs' || return 1
   echo "$pid"
 }
@@ -88,7 +94,8 @@ start() {
     exec 9>&-   # the lock is ours, not the provider's: a later `stop` must get it
     exec setsid node provider.mjs </dev/null >"$DIR/provider.log" 2>&1
   ) &
-  echo $! > "$DIR/pid"
+  pid=$!
+  echo "$pid" > "$DIR/pid"
   for _ in $(seq 200); do
     if issuer=$(cat "$DIR/issuer" 2>/dev/null) && discovery_ok "$issuer"; then
       install_key
@@ -96,7 +103,8 @@ start() {
       write_env "$issuer"
       return 0
     fi
-    if ! running_pid >/dev/null; then
+    # not running_pid: until the subshell has exec'd node, its command line is still bash's
+    if ! alive "$pid"; then
       say "the provider stopped at start-up:"; cat "$DIR/provider.log" >&2; exit 1
     fi
     sleep 0.1
