@@ -46,9 +46,10 @@ pub struct Identity {
 /// What a token request gave.
 pub(crate) struct Tokens {
     pub access: Secret,
-    /// The lifetime the provider announced, counted from `received`.
+    /// The lifetime the provider announced, counted from `issued`.
     pub lifetime: Option<Duration>,
-    pub received: Instant,
+    /// When the token was asked for: it cannot have been issued earlier.
+    pub issued: Instant,
     /// A new refresh token: the first one, or a rotated one.
     pub refresh: Option<Secret>,
 }
@@ -130,13 +131,14 @@ impl Provider {
             }
         }
 
+        // Lifetimes count from before the request: the token may have been issued at once.
+        let requested = Instant::now();
         let response = client
             .exchange_code(callback.code)
             .map_err(|_| self.missing_token_endpoint())?
             .set_pkce_verifier(verifier)
             .request(&self.http)
             .map_err(|error| self.token_error(error, TokenStep::Code))?;
-        let received = Instant::now();
 
         let id_token = response.id_token().ok_or_else(|| OidcError::BadIdToken {
             issuer: self.issuer(),
@@ -191,20 +193,21 @@ impl Provider {
             email: claims.email().map(|email| email.to_string()),
             acr,
         };
-        Ok((tokens(&response, received), identity))
+        Ok((tokens(&response, requested), identity))
     }
 
     /// Trades the refresh token for a new access token (and, when the provider rotates them, a
     /// new refresh token).
     pub fn refresh(&self, refresh_token: &Secret) -> Result<Tokens, OidcError> {
         let refresh_token = RefreshToken::new(refresh_token.expose().to_string());
+        let requested = Instant::now();
         let response = self
             .client
             .exchange_refresh_token(&refresh_token)
             .map_err(|_| self.missing_token_endpoint())?
             .request(&self.http)
             .map_err(|error| self.token_error(error, TokenStep::Refresh))?;
-        Ok(tokens(&response, Instant::now()))
+        Ok(tokens(&response, requested))
     }
 
     fn missing_token_endpoint(&self) -> OidcError {
@@ -260,11 +263,11 @@ enum TokenStep {
     Refresh,
 }
 
-fn tokens(response: &impl OAuth2TokenResponse, received: Instant) -> Tokens {
+fn tokens(response: &impl OAuth2TokenResponse, issued: Instant) -> Tokens {
     Tokens {
         access: Secret::new(response.access_token().secret().clone()),
         lifetime: response.expires_in(),
-        received,
+        issued,
         refresh: response
             .refresh_token()
             .map(|token| Secret::new(token.secret().clone())),

@@ -48,7 +48,7 @@ impl AccessToken {
     fn from(tokens: &Tokens) -> Self {
         Self {
             token: tokens.access.clone(),
-            expires_at: tokens.lifetime.map(|lifetime| tokens.received + lifetime),
+            expires_at: tokens.lifetime.map(|lifetime| tokens.issued + lifetime),
             lifetime: tokens.lifetime,
         }
     }
