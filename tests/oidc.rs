@@ -59,13 +59,37 @@ fn issuer() -> String {
         .clone()
 }
 
+/// An HTTP client for the test's own requests to the provider, which serves https with the
+/// stack's certificate (provider.sh): it trusts the stack's CA, like the test boxes do.
+fn test_agent(follow_redirects: bool) -> ureq::Agent {
+    let trust = pli::mail::tls::Trust::for_domain("test.invalid", Some(&ca())).expect("the CA");
+    let roots: Vec<_> = trust
+        .anchors()
+        .iter()
+        .map(|der| ureq::tls::Certificate::from_der(der.as_ref()).to_owned())
+        .collect();
+    let tls = ureq::tls::TlsConfig::builder()
+        .provider(ureq::tls::TlsProvider::Rustls)
+        .unversioned_rustls_crypto_provider(Arc::new(rustls::crypto::ring::default_provider()))
+        .root_certs(ureq::tls::RootCerts::new_with_certs(&roots))
+        .build();
+    ureq::Agent::config_builder()
+        .tls_config(tls)
+        .max_redirects(if follow_redirects { 10 } else { 0 })
+        .http_status_as_error(false)
+        .timeout_global(Some(Duration::from_secs(20)))
+        .build()
+        .into()
+}
+
 fn discovery() -> serde_json::Value {
     let url = format!("{}/.well-known/openid-configuration", issuer());
     read_json(&url)
 }
 
 fn read_json(url: &str) -> serde_json::Value {
-    let body = ureq::get(url)
+    let body = test_agent(true)
+        .get(url)
         .call()
         .expect("the provider answers")
         .into_body()
@@ -80,7 +104,8 @@ fn revoke(refresh_token: &Secret) {
         .as_str()
         .expect("a revocation endpoint")
         .to_string();
-    let response = ureq::post(&endpoint)
+    let response = test_agent(true)
+        .post(&endpoint)
         .send_form([
             ("token", refresh_token.expose()),
             ("token_type_hint", "refresh_token"),
@@ -201,14 +226,8 @@ struct Page {
 
 impl Tab {
     fn new() -> Self {
-        let agent = ureq::Agent::config_builder()
-            .max_redirects(0)
-            .http_status_as_error(false)
-            .timeout_global(Some(Duration::from_secs(20)))
-            .build()
-            .into();
         Self {
-            agent,
+            agent: test_agent(false),
             cookies: BTreeMap::new(),
         }
     }
@@ -644,6 +663,49 @@ fn eco_1_2_6_refresh_refused_ends_the_session_of_that_box_only() {
             .expect("the other box connects");
         connection.session.logout().await.expect("logout");
     });
+}
+
+#[test]
+fn signing_out_revokes_the_session_at_the_provider() {
+    let secrets = keyring();
+    let sessions = PscSessions::new();
+    let account = psc_box(
+        "cabinet",
+        &doctor(),
+        Security::Tls,
+        RefreshTokenStore::Keyring,
+    );
+    assert!(
+        issuer().starts_with("https://"),
+        "the provider serves https: {}",
+        issuer()
+    );
+    sign_in(&sessions, &account, &secrets, &doctor(), Play::SignIn)
+        .0
+        .expect("signed in");
+    let refresh_token = secrets.get("cabinet", SecretKind::RefreshToken).unwrap();
+    sessions.sign_out(&account, &secrets).expect("signed out");
+    assert!(secrets
+        .find("cabinet", SecretKind::RefreshToken)
+        .unwrap()
+        .is_none());
+    assert_eq!(
+        sessions.state(&account, &secrets).unwrap(),
+        SessionState::SignedOut
+    );
+    // A copy of the refresh token taken from this computer opens nothing any more.
+    let token_endpoint = discovery()["token_endpoint"].as_str().unwrap().to_string();
+    let response = test_agent(true)
+        .post(&token_endpoint)
+        .send_form([
+            ("grant_type", "refresh_token"),
+            ("refresh_token", refresh_token.expose()),
+            ("client_id", "pli-test"),
+        ])
+        .expect("the provider answers");
+    assert_eq!(response.status(), 400);
+    let body = response.into_body().read_to_string().unwrap();
+    assert!(body.contains("invalid_grant"), "{body}");
 }
 
 #[test]

@@ -15,12 +15,14 @@
 //
 // Environment: PLI_OIDC_DIR (state folder: writes `issuer`, `kid`, `public.pem` once listening),
 // PLI_OIDC_PORT (default 0: any free port), PLI_OIDC_ACCESS_TTL (seconds), PLI_OIDC_IDLE_EXIT (seconds
-// without a request before the provider exits by itself; 0 = never).
+// without a request before the provider exits by itself; 0 = never), PLI_OIDC_TLS_CERT and
+// PLI_OIDC_TLS_KEY (PEM files: serve https; without them, http on loopback).
 // Started and stopped by provider.sh; this file only serves.
 
-import { createServer } from 'node:http';
+import { createServer as createHttpServer } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import { generateKeyPairSync, createHash } from 'node:crypto';
-import { mkdirSync, writeFileSync, renameSync } from 'node:fs';
+import { mkdirSync, writeFileSync, renameSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Provider from 'oidc-provider';
 
@@ -29,6 +31,10 @@ const port = Number(process.env.PLI_OIDC_PORT || 0);
 const accessTtl = Number(process.env.PLI_OIDC_ACCESS_TTL || 20);
 const idleExit = Number(process.env.PLI_OIDC_IDLE_EXIT || 0);
 const resource = 'urn:pli:mssante';
+// https with the mail stack's certificate (SAN 127.0.0.1) when given, as PSC is: the whole flow,
+// revocation included (the Rust crate revokes over https only), then runs over TLS.
+const tlsCert = process.env.PLI_OIDC_TLS_CERT;
+const tlsKey = process.env.PLI_OIDC_TLS_KEY;
 
 // A fresh signing key each start; its kid is the RFC 7638 thumbprint, so Dovecot's key cache (keyed by
 // kid) never confuses the key of a previous run with this one.
@@ -226,7 +232,7 @@ async function startProvider(issuer) {
 
 let lastRequest = Date.now();
 let handlers;
-const server = createServer(async (req, res) => {
+const handler = async (req, res) => {
   lastRequest = Date.now();
   try {
     const match = /^\/interaction\/([^/?]+)(?:\/(login|confirm))?(?:\?.*)?$/.exec(req.url);
@@ -239,10 +245,13 @@ const server = createServer(async (req, res) => {
     console.error(error);
     if (!res.headersSent) page(res, 500, 'Erreur du fournisseur de test', `<pre>${escapeHtml(error.message)}</pre>`);
   }
-});
+};
+const server = tlsCert
+  ? createHttpsServer({ cert: readFileSync(tlsCert), key: readFileSync(tlsKey) }, handler)
+  : createHttpServer(handler);
 
 server.listen(port, '127.0.0.1', async () => {
-  const issuer = `http://127.0.0.1:${server.address().port}`;
+  const issuer = `${tlsCert ? 'https' : 'http'}://127.0.0.1:${server.address().port}`;
   handlers = await startProvider(issuer);
   mkdirSync(stateDir, { recursive: true });
   const write = (name, text) => {

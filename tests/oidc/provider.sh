@@ -11,6 +11,8 @@
 #   provider.sh status   say whether it runs
 #   provider.sh issuer   print the issuer URL of the running provider
 #
+# With the mail stack's env loaded the provider serves https with the stack's server certificate (trusted
+# through $PLI_TEST_CA, like the mail servers); without it, or with PLI_OIDC_HTTP=1, plain http on loopback.
 # Environment: PLI_OIDC_DIR (state: pid, log, issuer, key; default $PLI_TEST_DIR/oidc when the mail stack's
 #   env is loaded, else /tmp/pli-oidc), PLI_OIDC_PORT (default 0: any free port), PLI_OIDC_ACCESS_TTL (access
 #   token lifetime in seconds, default 20), PLI_OIDC_IDLE_EXIT (the provider exits after that many seconds
@@ -27,6 +29,11 @@ else
   DIR=/tmp/pli-oidc
 fi
 say() { echo "provider.sh: $*" >&2; }
+# https with the mail stack's certificate (SAN 127.0.0.1, signed by its CA) when the stack is there
+TLS_CERT= TLS_KEY= TLS_CA=
+if [ "${PLI_OIDC_HTTP:-0}" != 1 ] && [ -n "${PLI_TEST_DIR:-}" ] && [ -f "$PLI_TEST_DIR/tls/server.pem" ]; then
+  TLS_CERT=$PLI_TEST_DIR/tls/server.pem TLS_KEY=$PLI_TEST_DIR/tls/server.key TLS_CA=$PLI_TEST_DIR/tls/ca.pem
+fi
 
 alive() {
   local state
@@ -46,7 +53,7 @@ running_pid() {
 }
 
 discovery_ok() {
-  node -e 'fetch(process.argv[1]).then(r => r.json()).then(d => process.exit(d.issuer === process.argv[2] ? 0 : 1), () => process.exit(1))' \
+  NODE_EXTRA_CA_CERTS=${TLS_CA:-} node -e 'fetch(process.argv[1]).then(r => r.json()).then(d => process.exit(d.issuer === process.argv[2] ? 0 : 1), () => process.exit(1))' \
     "$1/.well-known/openid-configuration" "$1" 2>/dev/null
 }
 
@@ -90,7 +97,7 @@ start() {
   rm -f "$DIR/issuer" "$DIR/kid" "$DIR/public.pem" "$DIR/pid"
   (
     cd "$HERE"
-    export PLI_OIDC_DIR=$DIR
+    export PLI_OIDC_DIR=$DIR PLI_OIDC_TLS_CERT=$TLS_CERT PLI_OIDC_TLS_KEY=$TLS_KEY
     exec 9>&-   # the lock is ours, not the provider's: a later `stop` must get it
     exec setsid node provider.mjs </dev/null >"$DIR/provider.log" 2>&1
   ) &

@@ -5,14 +5,18 @@
 use std::time::{Duration, Instant};
 
 use openidconnect::core::{
-    CoreAuthenticationFlow, CoreClient, CoreErrorResponseType, CoreProviderMetadata,
+    CoreAuthDisplay, CoreAuthenticationFlow, CoreClaimName, CoreClaimType, CoreClient,
+    CoreClientAuthMethod, CoreErrorResponseType, CoreGrantType, CoreJsonWebKey,
+    CoreJweContentEncryptionAlgorithm, CoreJweKeyManagementAlgorithm, CoreResponseMode,
+    CoreResponseType, CoreRevocableToken, CoreSubjectIdentifierType,
 };
 use openidconnect::{
-    AccessTokenHash, AuthenticationContextClass, ClientSecret, CsrfToken, DiscoveryError,
-    EndpointMaybeSet, EndpointNotSet, EndpointSet, LanguageTag, Nonce, OAuth2TokenResponse,
-    PkceCodeChallenge, RedirectUrl, RefreshToken, RequestTokenError, Scope, StandardErrorResponse,
-    TokenResponse,
+    AccessTokenHash, AdditionalProviderMetadata, AuthenticationContextClass, ClientSecret,
+    CsrfToken, DiscoveryError, EndpointMaybeSet, EndpointNotSet, EndpointSet, LanguageTag, Nonce,
+    OAuth2TokenResponse, PkceCodeChallenge, ProviderMetadata, RedirectUrl, RefreshToken,
+    RequestTokenError, RevocationUrl, Scope, StandardErrorResponse, TokenResponse,
 };
+use serde::{Deserialize, Serialize};
 
 use super::http::{HttpClient, HttpError};
 use super::loopback::{Browser, Loopback, SignInOptions};
@@ -29,6 +33,30 @@ type PscClient = CoreClient<
     EndpointNotSet,
     EndpointMaybeSet,
     EndpointMaybeSet,
+>;
+
+/// The part of the discovery document the core metadata leaves out: where to revoke a token
+/// (RFC 7009, announced as in RFC 8414).
+#[derive(Clone, Debug, Deserialize, Serialize)]
+struct RevocationEndpoint {
+    revocation_endpoint: Option<RevocationUrl>,
+}
+
+impl AdditionalProviderMetadata for RevocationEndpoint {}
+
+type Metadata = ProviderMetadata<
+    RevocationEndpoint,
+    CoreAuthDisplay,
+    CoreClientAuthMethod,
+    CoreClaimName,
+    CoreClaimType,
+    CoreGrantType,
+    CoreJweContentEncryptionAlgorithm,
+    CoreJweKeyManagementAlgorithm,
+    CoreJsonWebKey,
+    CoreResponseMode,
+    CoreResponseType,
+    CoreSubjectIdentifierType,
 >;
 
 /// Who signed in, as the verified ID token says; shown by the window ("Dr Jean MARTIN").
@@ -57,6 +85,7 @@ pub(crate) struct Tokens {
 /// One provider, discovered: its metadata and keys, and Pli's client there.
 pub(crate) struct Provider {
     client: PscClient,
+    revocation: Option<RevocationUrl>,
     config: OidcConfig,
     http: HttpClient,
 }
@@ -64,14 +93,15 @@ pub(crate) struct Provider {
 impl Provider {
     /// Reads the discovery document and the provider's signing keys.
     pub fn discover(config: &OidcConfig, client_secret: Option<Secret>) -> Result<Self, OidcError> {
-        let http = HttpClient::new();
+        let http = HttpClient::new(config.extra_ca.as_deref())?;
         let issuer = config.issuer.to_string();
         let url = format!(
             "{}/.well-known/openid-configuration",
             issuer.trim_end_matches('/')
         );
-        let metadata = CoreProviderMetadata::discover(&config.issuer, &http)
+        let metadata = Metadata::discover(&config.issuer, &http)
             .map_err(|error| discovery_error(&issuer, &url, error))?;
+        let revocation = metadata.additional_metadata().revocation_endpoint.clone();
         let client = CoreClient::from_provider_metadata(
             metadata,
             config.client_id.clone(),
@@ -79,6 +109,7 @@ impl Provider {
         );
         Ok(Self {
             client,
+            revocation,
             config: config.clone(),
             http,
         })
@@ -208,6 +239,38 @@ impl Provider {
             .request(&self.http)
             .map_err(|error| self.token_error(error, TokenStep::Refresh))?;
         Ok(tokens(&response, requested))
+    }
+
+    /// Asks the provider to forget a refresh token (RFC 7009), which ends the session there:
+    /// a copy of the token taken from this computer opens nothing any more. A provider that
+    /// announces no revocation endpoint has nothing to be told.
+    pub fn revoke(&self, refresh_token: &Secret) -> Result<(), OidcError> {
+        let Some(endpoint) = self.revocation.clone() else {
+            return Ok(());
+        };
+        let token =
+            CoreRevocableToken::RefreshToken(RefreshToken::new(refresh_token.expose().to_string()));
+        let issuer = self.issuer();
+        self.client
+            .clone()
+            .set_revocation_url(endpoint)
+            .revoke_token(token)
+            // The crate revokes over https only, as RFC 7009 asks.
+            .map_err(|error| OidcError::Protocol {
+                issuer: issuer.clone(),
+                detail: error.to_string(),
+            })?
+            .request(&self.http)
+            .map_err(|error| match error {
+                RequestTokenError::Request(error) => OidcError::Unreachable {
+                    issuer,
+                    reason: error.to_string(),
+                },
+                other => OidcError::Protocol {
+                    issuer,
+                    detail: other.to_string(),
+                },
+            })
     }
 
     fn missing_token_endpoint(&self) -> OidcError {

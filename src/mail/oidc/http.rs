@@ -5,12 +5,15 @@
 //! OAuth error (`invalid_grant`, …) from their body; 5xx answers become errors of the transport,
 //! since a provider in trouble says nothing about the session.
 
+use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
 use openidconnect::http;
 use openidconnect::{HttpRequest, HttpResponse, SyncHttpClient};
 use ureq::tls::{RootCerts, TlsConfig, TlsProvider};
+
+use crate::mail::tls::{TlsError, Trust};
 
 /// The largest answer read from a provider: discovery documents and key sets are a few KiB.
 const ANSWER_LIMIT: u64 = 1024 * 1024;
@@ -34,10 +37,15 @@ pub struct HttpClient {
 }
 
 impl HttpClient {
-    pub fn new() -> Self {
-        let roots: Vec<ureq::tls::Certificate<'static>> = rustls_native_certs::load_native_certs()
-            .certs
-            .into_iter()
+    /// Trusts the system's roots, the IGC-Santé roots (for the ANS hosts that use them, as
+    /// `crate::net` does) and the authority an administrator gave the box, which is also how a
+    /// hospital's TLS-inspecting proxy gets trusted.
+    pub fn new(extra_ca: Option<&Path>) -> Result<Self, TlsError> {
+        let native = rustls_native_certs::load_native_certs().certs;
+        let extra = Trust::for_domain("mssante.fr", extra_ca)?;
+        let roots: Vec<ureq::tls::Certificate<'static>> = native
+            .iter()
+            .chain(extra.anchors())
             .map(|der| ureq::tls::Certificate::from_der(der.as_ref()).to_owned())
             .collect();
         let tls = TlsConfig::builder()
@@ -53,13 +61,7 @@ impl HttpClient {
             .user_agent(concat!("Pli/", env!("CARGO_PKG_VERSION")))
             .build()
             .into();
-        Self { agent }
-    }
-}
-
-impl Default for HttpClient {
-    fn default() -> Self {
-        Self::new()
+        Ok(Self { agent })
     }
 }
 

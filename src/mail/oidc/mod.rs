@@ -30,6 +30,7 @@ pub use settings::{
 };
 
 use crate::mail::secrets::SecretError;
+use crate::mail::tls::TlsError;
 
 /// What is wrong with an issuer address.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -120,6 +121,9 @@ pub enum OidcError {
     SessionEnded { account: String },
     #[error(transparent)]
     Secret(#[from] SecretError),
+    /// The box's authority file, trusted for the provider too, cannot be read.
+    #[error(transparent)]
+    Authority(#[from] TlsError),
 }
 
 impl OidcError {
@@ -221,6 +225,10 @@ impl OidcError {
             OidcError::SessionEnded { account } => {
                 i18n.t_args("oidc-session-ended", args!["name" => account.clone()])
             }
+            OidcError::Authority(error) => i18n.t_args(
+                "error-certificate-file",
+                args!["detail" => error.to_string()],
+            ),
             OidcError::Secret(error) => match error {
                 SecretError::Unavailable(_) => i18n.t("error-keyring-unavailable"),
                 SecretError::Locked(_) => i18n.t("error-keyring-locked"),
@@ -302,6 +310,7 @@ mod tests {
                 account: "cabinet".into(),
             },
             OidcError::Secret(SecretError::Locked("x".into())),
+            OidcError::Authority(TlsError::Setup("x".into())),
         ];
         for problem in [
             IssuerProblem::NotAnAddress,

@@ -273,12 +273,31 @@ impl PscSessions {
         lock(&session).access = None;
     }
 
-    /// Signs a box out on this computer: tokens forgotten, refresh token deleted.
+    /// Signs a box out: tokens forgotten and refresh token deleted on this computer, then the
+    /// provider asked to revoke the session (RFC 7009). The sign-out on this computer holds even
+    /// when the provider cannot be told: its error is returned after, for the window to say.
     pub fn sign_out(&self, account: &Account, secrets: &Secrets) -> Result<(), OidcError> {
         let config = config_of(account)?;
         let session = self.session(account);
         let mut session = lock(&session);
-        self.end(&mut session, account, secrets, &config)
+        let refresh_token = match config.refresh_token {
+            RefreshTokenStore::Memory => session.refresh.clone(),
+            RefreshTokenStore::Keyring => secrets.find(&account.name, SecretKind::RefreshToken)?,
+        };
+        let provider = session.provider.clone();
+        self.end(&mut session, account, secrets, &config)?;
+        drop(session);
+        let Some(refresh_token) = refresh_token else {
+            return Ok(());
+        };
+        let provider = match provider {
+            Some(provider) => provider,
+            None => Arc::new(Provider::discover(
+                &config,
+                client_secret(secrets, &config)?,
+            )?),
+        };
+        provider.revoke(&refresh_token)
     }
 
     /// Where the box stands, without a network call (the keyring may be asked).
@@ -370,7 +389,10 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
 
 fn config_of(account: &Account) -> Result<OidcConfig, OidcError> {
     match (&account.oidc, account.auth) {
-        (Some(settings), AuthKind::Xoauth2) => settings.resolve(),
+        (Some(settings), AuthKind::Xoauth2) => Ok(OidcConfig {
+            extra_ca: account.ca_file.clone(),
+            ..settings.resolve()?
+        }),
         _ => Err(OidcError::NotConfigured {
             account: account.name.clone(),
         }),

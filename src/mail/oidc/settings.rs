@@ -7,6 +7,7 @@
 
 use std::fmt;
 use std::net::IpAddr;
+use std::path::PathBuf;
 use std::str::FromStr;
 
 use openidconnect::url::{Host, Url};
@@ -129,6 +130,9 @@ pub struct OidcConfig {
     pub scopes: Vec<String>,
     pub acr_values: Vec<String>,
     pub refresh_token: RefreshTokenStore,
+    /// An authority trusted on top of the system's for the provider's https (the box's
+    /// `ca_file`).
+    pub extra_ca: Option<PathBuf>,
 }
 
 impl OidcSettings {
@@ -163,6 +167,7 @@ impl OidcSettings {
             scopes: self.scopes.clone().unwrap_or_else(preset_scopes),
             acr_values: self.acr_values.clone().unwrap_or_else(preset_acr),
             refresh_token: self.refresh_token,
+            extra_ca: None,
         })
     }
 }
