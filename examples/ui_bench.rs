@@ -48,6 +48,7 @@ fn run(path: &std::path::Path) -> Result<(), Box<dyn std::error::Error>> {
         certificate_key: None,
         ca_file: None,
         pharmacy: false,
+        oidc: None,
     };
 
     let started = Instant::now();

@@ -78,7 +78,9 @@ if [ $mode = test ] && [ -z "${PLI_TEST_CMD:-}" ]; then
   command -v cargo >/dev/null || { say "cargo not found (install rustup: https://rustup.rs)"; exit 127; }
 fi
 
-# 1. packages (one apt-get run at most; nothing when all are there)
+# 1. packages (one apt-get run at most; nothing when all are there). Node.js serves the OpenID
+# Connect provider; Debian's is used only where none is installed.
+command -v node >/dev/null || PLI_TEST_EXTRA_PKGS="${PLI_TEST_EXTRA_PKGS:-} nodejs npm"
 t0=$SECONDS
 MT_EXTRA_PKGS="dbus gnome-keyring libsecret-tools xvfb xauth gcc libc6-dev pkg-config fonts-dejavu-core dnsmasq-base ${PLI_TEST_EXTRA_PKGS:-}" \
   "$MS" install
@@ -97,6 +99,7 @@ status=1
 cleanup() {
   trap - EXIT INT TERM
   rm -rf "$SESSION_DIR"
+  PLI_TEST_DIR=$MT_DIR "$ROOT/tests/oidc/provider.sh" stop >/dev/null 2>&1 || true
   if [ ! -f "$MT_DIR/port-offset" ]; then
     rm -rf "$MT_DIR"   # the stack never started
   elif [ "$status" = 0 ] && [ "${PLI_TEST_KEEP:-0}" != 1 ]; then
@@ -113,6 +116,11 @@ trap 'status=143; exit 143' TERM
 "$MS" start
 # shellcheck disable=SC1091
 source "$MT_DIR/env"
+# the OpenID Connect provider standing in for Pro Santé Connect (tests/oidc/); its key goes where
+# Dovecot validates tokens
+"$ROOT/tests/oidc/provider.sh" start >/dev/null
+# shellcheck disable=SC1091
+source "$MT_DIR/oidc/env"
 say "stack up on port offset $MT_PORT_OFFSET in $((SECONDS - t0)) s (install + start)"
 
 if [ $mode = stack ]; then

@@ -356,6 +356,7 @@ fn add_account(profile: &Profile, add: AddArgs, i18n: &I18n) -> Result<(), Failu
         certificate_key: add.cert_key,
         ca_file: add.ca_file,
         pharmacy: add.pharmacy,
+        oidc: None,
     };
     account
         .validate()

@@ -193,6 +193,10 @@ pub struct Account {
     /// prescription (SEED).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub pharmacy: bool,
+    /// Sign-in with Pro Santé Connect (OpenID Connect), for a box whose `auth` is `xoauth2`.
+    /// Boxed: most boxes have none, and accounts travel in the window's messages.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub oidc: Option<Box<super::oidc::OidcSettings>>,
 }
 
 impl Account {
@@ -485,6 +489,10 @@ fn account_from_fields(
             false
         }
     };
+    let oidc = fields
+        .get("oidc")
+        .and_then(|value| super::oidc::settings_from_toml(value, line_of, &mut problems))
+        .map(Box::new);
     let security = match get::<Security>(fields, "security", line_of) {
         Some(Ok(security)) => security,
         Some(Err(problem)) => {
@@ -521,6 +529,7 @@ fn account_from_fields(
         "certificate_key",
         "ca_file",
         "pharmacy",
+        "oidc",
     ];
     for (key, value) in fields {
         if !KNOWN.contains(&key.as_str()) {
@@ -546,6 +555,7 @@ fn account_from_fields(
         certificate_key,
         ca_file,
         pharmacy,
+        oidc,
     };
     Ok((account, problems))
 }
@@ -603,6 +613,7 @@ mod tests {
             certificate_key: None,
             ca_file: None,
             pharmacy: false,
+            oidc: None,
         }
     }
 

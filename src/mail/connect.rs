@@ -49,6 +49,10 @@ impl Credentials {
                 login,
                 password: secrets.get(&account.name, SecretKind::Password)?,
             },
+            // A Pro Santé Connect box: the session's token, refreshed when about to expire.
+            AuthKind::Xoauth2 if account.oidc.is_some() => {
+                super::oidc::PscSessions::shared().fresh_credentials(account, secrets)?
+            }
             AuthKind::Xoauth2 => Credentials::Token {
                 login,
                 token: secrets.get(&account.name, SecretKind::AccessToken)?,
@@ -131,6 +135,8 @@ pub enum ConnectError {
     TlsSetup(#[from] TlsError),
     #[error(transparent)]
     Secret(#[from] SecretError),
+    #[error(transparent)]
+    Psc(#[from] super::oidc::OidcError),
 }
 
 impl ConnectError {
@@ -142,7 +148,7 @@ impl ConnectError {
             ConnectError::Unreachable { .. }
                 | ConnectError::TimedOut { .. }
                 | ConnectError::Server { .. }
-        )
+        ) || matches!(self, ConnectError::Psc(error) if error.is_transient())
     }
 
     pub fn is_authentication(&self) -> bool {
@@ -151,7 +157,7 @@ impl ConnectError {
             ConnectError::WrongPassword { .. }
                 | ConnectError::TokenRefused { .. }
                 | ConnectError::CertificateRefused { .. }
-        )
+        ) || matches!(self, ConnectError::Psc(error) if error.needs_sign_in())
     }
 
     /// The TLS handshake failed: a refused certificate, something that is not TLS, or another
@@ -289,6 +295,7 @@ impl ConnectError {
                     i18n.t_args("error-keyring-other", args!["detail" => detail.clone()])
                 }
             },
+            ConnectError::Psc(error) => error.localize(i18n),
         }
     }
 }

@@ -285,7 +285,7 @@ impl Authenticator for External {
 }
 
 async fn sign_in(
-    client: Client<ImapStream>,
+    mut client: Client<ImapStream>,
     credentials: &Credentials,
     endpoint: &Endpoint,
 ) -> Result<ImapSession, ConnectError> {
@@ -311,24 +311,34 @@ async fn sign_in(
                     },
                 )
             }),
-        Credentials::Token { login, token } => client
-            .authenticate(
-                "XOAUTH2",
-                XOauth2 {
-                    login,
-                    token: token.expose(),
-                    sent: false,
-                },
-            )
-            .await
-            .map_err(|(error, _)| {
+        Credentials::Token { login, token } => {
+            // XOAUTH2 as MSSanté asks; OAUTHBEARER for a server that offers only the standard.
+            use super::oidc::{OAuthBearer, TokenMechanism};
+            let capabilities = ask_capabilities(&mut client, endpoint).await?;
+            let signed_in = match TokenMechanism::choose(&capabilities) {
+                TokenMechanism::XOauth2 => {
+                    let xoauth2 = XOauth2 {
+                        login,
+                        token: token.expose(),
+                        sent: false,
+                    };
+                    client.authenticate("XOAUTH2", xoauth2).await
+                }
+                TokenMechanism::OAuthBearer => {
+                    let bearer =
+                        OAuthBearer::new(login, &endpoint.host, endpoint.port, token.expose());
+                    client.authenticate("OAUTHBEARER", bearer).await
+                }
+            };
+            signed_in.map_err(|(error, _)| {
                 refused(
                     error,
                     ConnectError::TokenRefused {
                         endpoint: endpoint.clone(),
                     },
                 )
-            }),
+            })
+        }
         Credentials::Certificate { .. } => {
             client
                 .authenticate("EXTERNAL", External)

@@ -5,6 +5,7 @@ pub mod connect;
 pub mod discover;
 pub mod imap;
 pub mod mime;
+pub mod oidc;
 pub mod secrets;
 pub mod send;
 pub mod smtp;

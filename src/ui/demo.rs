@@ -52,6 +52,7 @@ fn account(name: &str, address: &str, kind: BoxKind, display_name: &str) -> Acco
         ca_file: None,
         // Patients may write first to a pharmacy (the exception of RULES §2).
         pharmacy: name == PHARMACY,
+        oidc: None,
     }
 }
 

@@ -77,6 +77,7 @@ impl Form {
             certificate_key: None,
             ca_file: optional(&self.ca_file).map(PathBuf::from),
             pharmacy: false,
+            oidc: None,
         };
         account.validate().map_err(|error| error.to_string())?;
         Ok(account)

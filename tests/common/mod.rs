@@ -77,6 +77,7 @@ pub fn account(address: &str, security: Security) -> Account {
         certificate_key: None,
         ca_file: Some(ca()),
         pharmacy: false,
+        oidc: None,
     }
 }
 

@@ -1,0 +1,1092 @@
+//! Sign-in with Pro Santé Connect, end to end: a real OpenID Connect provider on loopback
+//! (`tests/oidc/`: oidc-provider, configured like PSC), the test playing the professional's
+//! browser, and the real Dovecot and Postfix of the mail stack validating the tokens it issues.
+//!
+//! The provider is found through `PLI_TEST_OIDC_ISSUER` (set by `tests/oidc/provider.sh start`);
+//! without it the first test that needs it starts one with that script, so nothing is skipped.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::io::{Read, Write};
+use std::net::TcpListener;
+use std::sync::{Arc, Mutex, OnceLock};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use common::*;
+use pli::i18n::{I18n, Language};
+use pli::mail::account::{Account, AuthKind, Security};
+use pli::mail::connect::{ConnectError, Credentials};
+use pli::mail::oidc::{
+    Browser, BrowserError, OAuthBearer, OidcError, OidcSettings, PscSessions, RefreshTokenStore,
+    SessionState, SignInOptions,
+};
+use pli::mail::secrets::{Secret, SecretKind, Secrets};
+use pli::mail::{imap, smtp};
+
+// ------------------------------------------------------------------ the provider
+
+/// The issuer of the test provider, started by `provider.sh` when no one did.
+fn issuer() -> String {
+    static ISSUER: OnceLock<String> = OnceLock::new();
+    ISSUER
+        .get_or_init(|| {
+            if let Ok(issuer) = std::env::var("PLI_TEST_OIDC_ISSUER") {
+                return issuer;
+            }
+            // The script installs the provider's key where the stack's Dovecot looks for it.
+            env("PLI_TEST_DIR");
+            let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/oidc/provider.sh");
+            let output = std::process::Command::new(script)
+                .arg("start")
+                // Nobody stops a provider a test started: it stops itself once unused.
+                .env("PLI_OIDC_IDLE_EXIT", "300")
+                .output()
+                .expect("provider.sh runs");
+            assert!(
+                output.status.success(),
+                "provider.sh start failed: {}",
+                String::from_utf8_lossy(&output.stderr)
+            );
+            String::from_utf8_lossy(&output.stdout)
+                .lines()
+                .find_map(|line| line.strip_prefix("export PLI_TEST_OIDC_ISSUER="))
+                .expect("provider.sh prints the issuer")
+                .trim()
+                .to_string()
+        })
+        .clone()
+}
+
+/// An HTTP client for the test's own requests to the provider, which serves https with the
+/// stack's certificate (provider.sh): it trusts the stack's CA, like the test boxes do.
+fn test_agent(follow_redirects: bool) -> ureq::Agent {
+    let trust = pli::mail::tls::Trust::for_domain("test.invalid", Some(&ca())).expect("the CA");
+    let roots: Vec<_> = trust
+        .anchors()
+        .iter()
+        .map(|der| ureq::tls::Certificate::from_der(der.as_ref()).to_owned())
+        .collect();
+    let tls = ureq::tls::TlsConfig::builder()
+        .provider(ureq::tls::TlsProvider::Rustls)
+        .unversioned_rustls_crypto_provider(Arc::new(rustls::crypto::ring::default_provider()))
+        .root_certs(ureq::tls::RootCerts::new_with_certs(&roots))
+        .build();
+    ureq::Agent::config_builder()
+        .tls_config(tls)
+        .max_redirects(if follow_redirects { 10 } else { 0 })
+        .http_status_as_error(false)
+        .timeout_global(Some(Duration::from_secs(20)))
+        .build()
+        .into()
+}
+
+fn discovery() -> serde_json::Value {
+    let url = format!("{}/.well-known/openid-configuration", issuer());
+    read_json(&url)
+}
+
+fn read_json(url: &str) -> serde_json::Value {
+    let body = test_agent(true)
+        .get(url)
+        .call()
+        .expect("the provider answers")
+        .into_body()
+        .read_to_string()
+        .expect("a body");
+    serde_json::from_str(&body).expect("JSON")
+}
+
+/// RFC 7009: the professional signs out elsewhere, or an administrator revokes the session.
+fn revoke(refresh_token: &Secret) {
+    let endpoint = discovery()["revocation_endpoint"]
+        .as_str()
+        .expect("a revocation endpoint")
+        .to_string();
+    let response = test_agent(true)
+        .post(&endpoint)
+        .send_form([
+            ("token", refresh_token.expose()),
+            ("token_type_hint", "refresh_token"),
+            ("client_id", "pli-test"),
+        ])
+        .expect("revocation answered");
+    assert_eq!(response.status(), 200);
+}
+
+// ------------------------------------------------------------------ boxes, keyring, sessions
+
+fn psc_box(name: &str, address: &str, security: Security, store: RefreshTokenStore) -> Account {
+    let mut account = account(address, security);
+    account.name = name.to_string();
+    account.auth = AuthKind::Xoauth2;
+    account.oidc = Some(Box::new(OidcSettings {
+        preset: None,
+        issuer: Some(issuer()),
+        client_id: Some("pli-test".into()),
+        scopes: Some(vec!["openid".into(), "scope_all".into()]),
+        acr_values: Some(vec!["eidas1".into()]),
+        refresh_token: store,
+    }));
+    account
+}
+
+fn keyring() -> Secrets {
+    let store: Arc<keyring_core::CredentialStore> =
+        keyring_core::mock::Store::new().expect("a mock keyring");
+    Secrets::with_store(store, "pli:test-oidc")
+}
+
+fn nurse() -> String {
+    env("PLI_TEST_USER_NURSE")
+}
+
+fn token_of(credentials: &Credentials) -> Secret {
+    match credentials {
+        Credentials::Token { token, .. } => token.clone(),
+        other => panic!("expected a token, got {other:?}"),
+    }
+}
+
+fn french() -> I18n {
+    I18n::new(Language::Fr)
+}
+
+// ------------------------------------------------------------------ the browser the test plays
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Play {
+    /// Signs in and consents, as the professional would.
+    SignIn,
+    /// Presses "Refuser" on the provider's page.
+    Refuse,
+    /// Comes back to Pli with another `state` (a forged redirect).
+    ForgeState,
+    /// An attacker's code, obtained with a PKCE challenge of its own, brought to Pli with Pli's
+    /// state: only PKCE can tell.
+    InjectCode,
+    /// Never comes back.
+    Vanish,
+}
+
+/// What the browser saw last: Pli's page after the redirect.
+#[derive(Debug, Default)]
+struct Seen {
+    status: u16,
+    page: String,
+}
+
+struct TestBrowser {
+    login: String,
+    play: Play,
+    run: Mutex<Option<JoinHandle<Seen>>>,
+}
+
+impl TestBrowser {
+    fn new(login: &str, play: Play) -> Self {
+        Self {
+            login: login.to_string(),
+            play,
+            run: Mutex::new(None),
+        }
+    }
+
+    /// What the browser showed at the end of its run.
+    fn seen(&self) -> Seen {
+        self.run
+            .lock()
+            .unwrap()
+            .take()
+            .map(|run| run.join().expect("the browser thread"))
+            .unwrap_or_default()
+    }
+}
+
+impl Browser for TestBrowser {
+    fn open(&self, url: &str) -> Result<(), BrowserError> {
+        let (url, login, play) = (url.to_string(), self.login.clone(), self.play);
+        *self.run.lock().unwrap() = Some(std::thread::spawn(move || browse(&url, &login, play)));
+        Ok(())
+    }
+}
+
+/// A cookie jar and no automatic redirects: the test sees every step, like a browser's network
+/// panel.
+struct Tab {
+    agent: ureq::Agent,
+    cookies: BTreeMap<String, String>,
+}
+
+struct Page {
+    status: u16,
+    location: Option<String>,
+    body: String,
+}
+
+impl Tab {
+    fn new() -> Self {
+        Self {
+            agent: test_agent(false),
+            cookies: BTreeMap::new(),
+        }
+    }
+
+    fn cookie_header(&self) -> String {
+        self.cookies
+            .iter()
+            .map(|(name, value)| format!("{name}={value}"))
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+
+    fn read(&mut self, base: &str, response: openidconnect::http::Response<ureq::Body>) -> Page {
+        for cookie in response.headers().get_all("set-cookie") {
+            let pair = cookie
+                .to_str()
+                .unwrap_or("")
+                .split(';')
+                .next()
+                .unwrap_or("");
+            if let Some((name, value)) = pair.split_once('=') {
+                self.cookies.insert(name.trim().into(), value.trim().into());
+            }
+        }
+        let status = response.status().as_u16();
+        let location = response
+            .headers()
+            .get("location")
+            .and_then(|value| value.to_str().ok())
+            .map(|location| join(base, location));
+        let body = response.into_body().read_to_string().unwrap_or_default();
+        Page {
+            status,
+            location,
+            body,
+        }
+    }
+
+    fn get(&mut self, url: &str) -> Page {
+        let response = self
+            .agent
+            .get(url)
+            .header("Cookie", self.cookie_header())
+            .call()
+            .unwrap_or_else(|error| panic!("GET {url}: {error}"));
+        self.read(url, response)
+    }
+
+    fn post(&mut self, url: &str, form: &[(&str, &str)]) -> Page {
+        let response = self
+            .agent
+            .post(url)
+            .header("Cookie", self.cookie_header())
+            .send_form(form.iter().copied())
+            .unwrap_or_else(|error| panic!("POST {url}: {error}"));
+        self.read(url, response)
+    }
+}
+
+fn join(base: &str, location: &str) -> String {
+    openidconnect::url::Url::parse(base)
+        .and_then(|base| base.join(location))
+        .map(String::from)
+        .unwrap_or_else(|_| location.to_string())
+}
+
+fn query(url: &str, name: &str) -> Option<String> {
+    openidconnect::url::Url::parse(url)
+        .ok()?
+        .query_pairs()
+        .find(|(key, _)| key == name)
+        .map(|(_, value)| value.into_owned())
+}
+
+fn with_query(url: &str, name: &str, value: &str) -> String {
+    let mut url = openidconnect::url::Url::parse(url).expect("a URL");
+    let pairs: Vec<(String, String)> = url
+        .query_pairs()
+        .map(|(key, old)| {
+            let new = if key == name {
+                value.to_string()
+            } else {
+                old.into_owned()
+            };
+            (key.into_owned(), new)
+        })
+        .collect();
+    url.query_pairs_mut().clear().extend_pairs(pairs);
+    url.into()
+}
+
+/// Goes through the provider's pages up to the redirect to `redirect_uri`, which it returns.
+fn authorize(tab: &mut Tab, url: &str, login: &str, play: Play, redirect_uri: &str) -> String {
+    let mut page = tab.get(url);
+    for _ in 0..10 {
+        if let Some(location) = page.location.take() {
+            if location.starts_with(redirect_uri) {
+                return location;
+            }
+            page = tab.get(&location);
+            continue;
+        }
+        assert_eq!(page.status, 200, "provider page: {}", page.body);
+        let action = page
+            .body
+            .split("action=\"")
+            .nth(1)
+            .and_then(|rest| rest.split('"').next())
+            .unwrap_or_else(|| panic!("a form on the provider's page: {}", page.body))
+            .to_string();
+        let action = join(&issuer(), &action);
+        page = if action.ends_with("/login") {
+            let button = if play == Play::Refuse {
+                "refuse"
+            } else {
+                "login"
+            };
+            tab.post(
+                &action,
+                &[
+                    ("login", login),
+                    ("password", "cps-1234"),
+                    ("button", button),
+                ],
+            )
+        } else {
+            tab.post(&action, &[("button", "confirm")])
+        };
+    }
+    panic!("the provider never sent the browser back");
+}
+
+fn browse(url: &str, login: &str, play: Play) -> Seen {
+    if play == Play::Vanish {
+        return Seen::default();
+    }
+    let redirect_uri = query(url, "redirect_uri").expect("a redirect_uri");
+    let mut tab = Tab::new();
+    let back = match play {
+        Play::InjectCode => {
+            // The attacker runs its own authorization with Pli's redirect and state but its own
+            // PKCE challenge, then hands the code to Pli's listener.
+            let attacker = with_query(
+                url,
+                "code_challenge",
+                "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM",
+            );
+            authorize(
+                &mut Tab::new(),
+                &attacker,
+                login,
+                Play::SignIn,
+                &redirect_uri,
+            )
+        }
+        Play::ForgeState => with_query(
+            &authorize(&mut tab, url, login, play, &redirect_uri),
+            "state",
+            "forged-by-someone-else",
+        ),
+        _ => authorize(&mut tab, url, login, play, &redirect_uri),
+    };
+    let page = tab.get(&back);
+    Seen {
+        status: page.status,
+        page: page.body,
+    }
+}
+
+fn sign_in(
+    sessions: &PscSessions,
+    account: &Account,
+    secrets: &Secrets,
+    login: &str,
+    play: Play,
+) -> (Result<pli::mail::oidc::SignedIn, OidcError>, Seen) {
+    let browser = TestBrowser::new(login, play);
+    let outcome = sessions.sign_in(account, secrets, &browser, &SignInOptions::default());
+    (outcome, browser.seen())
+}
+
+// ------------------------------------------------------------------ the tests
+
+#[test]
+fn eco_1_2_1_first_sign_in_then_imap_and_smtp_with_the_token() {
+    let runtime = runtime();
+    // The real Secret Service of tests/run.sh's session: the refresh token really goes to the
+    // operating system's keyring (the other tests use the mock store).
+    let service = format!("pli:test-oidc-{}", std::process::id());
+    let secrets = Secrets::os(&service).expect("a Secret Service on the session bus");
+    for security in [Security::Tls, Security::Starttls] {
+        let account = psc_box("cabinet", &doctor(), security, RefreshTokenStore::Keyring);
+        let started = Instant::now();
+        // Credentials::load goes through the process's sessions: sign in there.
+        let sessions = PscSessions::shared();
+        let (signed_in, seen) = sign_in(sessions, &account, &secrets, &doctor(), Play::SignIn);
+        let signed_in = signed_in.expect("signed in");
+        let sign_in_time = started.elapsed();
+        assert_eq!(seen.status, 200);
+        assert!(
+            seen.page.contains("Vous pouvez fermer cette fenêtre"),
+            "{}",
+            seen.page
+        );
+        assert_eq!(signed_in.identity.email.as_deref(), Some(doctor().as_str()));
+        assert_eq!(signed_in.identity.acr.as_deref(), Some("eidas1"));
+        assert_eq!(signed_in.access_lifetime, Some(Duration::from_secs(20)));
+        assert!(signed_in.refreshable);
+        assert_eq!(
+            sessions.state(&account, &secrets).unwrap(),
+            SessionState::Active
+        );
+
+        let credentials = Credentials::load(&account, &secrets).expect("a token for the box");
+        assert!(matches!(&credentials, Credentials::Token { login, .. } if *login == doctor()));
+        runtime.block_on(async {
+            let mut connection = imap::connect(&account, &credentials)
+                .await
+                .expect("Dovecot accepts the provider's token");
+            connection.session.logout().await.expect("logout");
+            smtp::connect(&account, &credentials)
+                .await
+                .expect("Postfix accepts the provider's token")
+                .quit()
+                .await;
+        });
+
+        // ECO.1.2.4: the access token is in memory only; the keyring holds the refresh token.
+        let token = token_of(&credentials);
+        assert!(secrets
+            .find("cabinet", SecretKind::AccessToken)
+            .unwrap()
+            .is_none());
+        let refresh = secrets
+            .find("cabinet", SecretKind::RefreshToken)
+            .unwrap()
+            .expect("the refresh token is in the keyring");
+        let folder = tempfile::tempdir().unwrap();
+        let file = folder.path().join("accounts.toml");
+        pli::mail::account::save_accounts(&file, std::slice::from_ref(&account)).unwrap();
+        let written = std::fs::read_to_string(&file).unwrap();
+        assert!(written.contains("[account.oidc]"), "{written}");
+        for printed in [
+            written,
+            format!("{credentials:?}"),
+            format!("{sessions:?}"),
+            format!("{signed_in:?}"),
+        ] {
+            assert!(
+                !printed.contains(token.expose()),
+                "a token leaked: {printed}"
+            );
+            assert!(
+                !printed.contains(refresh.expose()),
+                "a token leaked: {printed}"
+            );
+        }
+        eprintln!("sign-in ({security:?}), end to end with the test browser: {sign_in_time:?}");
+    }
+    PscSessions::shared()
+        .sign_out(
+            &psc_box(
+                "cabinet",
+                &doctor(),
+                Security::Tls,
+                RefreshTokenStore::Keyring,
+            ),
+            &secrets,
+        )
+        .expect("signed out");
+    assert!(secrets
+        .find("cabinet", SecretKind::RefreshToken)
+        .unwrap()
+        .is_none());
+}
+
+#[test]
+fn eco_1_2_an_expired_token_is_refreshed_silently_before_connecting() {
+    let runtime = runtime();
+    let secrets = keyring();
+    let sessions = PscSessions::new();
+    let account = psc_box(
+        "cabinet",
+        &doctor(),
+        Security::Tls,
+        RefreshTokenStore::Keyring,
+    );
+    let (signed_in, _) = sign_in(&sessions, &account, &secrets, &doctor(), Play::SignIn);
+    let lifetime = signed_in
+        .expect("signed in")
+        .access_lifetime
+        .expect("a lifetime");
+    let first = sessions.fresh_credentials(&account, &secrets).unwrap();
+    let again = sessions.fresh_credentials(&account, &secrets).unwrap();
+    assert_eq!(
+        token_of(&first),
+        token_of(&again),
+        "a token that lasts is used again, not refreshed"
+    );
+    let refresh_before = secrets.get("cabinet", SecretKind::RefreshToken).unwrap();
+
+    std::thread::sleep(lifetime + Duration::from_secs(1));
+    // The mail server checks expiry itself: the old token no longer opens the box.
+    let error = runtime
+        .block_on(imap::connect(&account, &first))
+        .expect_err("an expired token is refused");
+    assert!(
+        matches!(error, ConnectError::TokenRefused { .. }),
+        "{error:?}"
+    );
+    assert_eq!(
+        sessions.state(&account, &secrets).unwrap(),
+        SessionState::Refreshable
+    );
+
+    let started = Instant::now();
+    let renewed = sessions
+        .fresh_credentials(&account, &secrets)
+        .expect("refreshed");
+    let refresh_time = started.elapsed();
+    assert_ne!(token_of(&renewed), token_of(&first));
+    runtime.block_on(async {
+        let mut connection = imap::connect(&account, &renewed)
+            .await
+            .expect("the refreshed token opens the box");
+        connection.session.logout().await.expect("logout");
+    });
+    // The provider rotates refresh tokens: the new one replaced the old in the keyring.
+    let refresh_after = secrets.get("cabinet", SecretKind::RefreshToken).unwrap();
+    assert_ne!(refresh_before, refresh_after);
+
+    // Pli restarted (or the CLI, another process): the session comes back from the keyring,
+    // after a discovery of the provider.
+    let restarted = PscSessions::new();
+    assert_eq!(
+        restarted.state(&account, &secrets).unwrap(),
+        SessionState::Refreshable
+    );
+    let started = Instant::now();
+    let after_restart = restarted
+        .fresh_credentials(&account, &secrets)
+        .expect("the keyring's refresh token still works");
+    let cold_refresh_time = started.elapsed();
+    runtime.block_on(async {
+        smtp::connect(&account, &after_restart)
+            .await
+            .expect("the token after a restart opens the box")
+            .quit()
+            .await;
+    });
+    eprintln!(
+        "silent refresh before a connection: {refresh_time:?} \
+         (after a restart, with discovery: {cold_refresh_time:?})"
+    );
+}
+
+#[test]
+fn eco_1_2_6_refresh_refused_ends_the_session_of_that_box_only() {
+    let runtime = runtime();
+    let secrets = keyring();
+    let sessions = PscSessions::new();
+    let cabinet = psc_box(
+        "cabinet",
+        &doctor(),
+        Security::Tls,
+        RefreshTokenStore::Keyring,
+    );
+    let service = psc_box(
+        "service",
+        &nurse(),
+        Security::Tls,
+        RefreshTokenStore::Memory,
+    );
+    for (account, login) in [(&cabinet, doctor()), (&service, nurse())] {
+        sign_in(&sessions, account, &secrets, &login, Play::SignIn)
+            .0
+            .expect("signed in");
+    }
+    // The box in memory only left nothing in the keyring.
+    assert!(secrets
+        .find("service", SecretKind::RefreshToken)
+        .unwrap()
+        .is_none());
+
+    // The session of the cabinet is revoked at the provider; its server refuses the token.
+    revoke(&secrets.get("cabinet", SecretKind::RefreshToken).unwrap());
+    sessions.token_refused(&cabinet);
+    let error = sessions
+        .fresh_credentials(&cabinet, &secrets)
+        .expect_err("the refresh is refused");
+    assert!(matches!(error, OidcError::SessionEnded { .. }), "{error:?}");
+    assert!(
+        secrets
+            .find("cabinet", SecretKind::RefreshToken)
+            .unwrap()
+            .is_none(),
+        "the refused refresh token is deleted"
+    );
+    assert_eq!(
+        sessions.state(&cabinet, &secrets).unwrap(),
+        SessionState::SignedOut
+    );
+    let connect_error = ConnectError::from(error);
+    assert!(connect_error.is_authentication() && !connect_error.is_transient());
+    let sentence = connect_error.localize(&french());
+    assert!(
+        sentence.contains("reconnectez-vous avec Pro Santé Connect")
+            && sentence.contains("cabinet"),
+        "{sentence}"
+    );
+    assert!(connect_error
+        .localize(&i18n())
+        .contains("sign in again with Pro Santé Connect"));
+    // Asked again, the box says it is signed out, without calling the provider.
+    let again = sessions.fresh_credentials(&cabinet, &secrets).unwrap_err();
+    assert!(matches!(again, OidcError::NotSignedIn { .. }) && again.needs_sign_in());
+
+    // The box kept in memory only does not survive a restart of Pli.
+    let restarted = PscSessions::new().fresh_credentials(&service, &secrets);
+    assert!(
+        matches!(restarted, Err(OidcError::NotSignedIn { .. })),
+        "{restarted:?}"
+    );
+
+    // The other box goes on: its own refresh works and its server lets it in.
+    sessions.token_refused(&service);
+    let credentials = sessions
+        .fresh_credentials(&service, &secrets)
+        .expect("the other box refreshes");
+    runtime.block_on(async {
+        let mut connection = imap::connect(&service, &credentials)
+            .await
+            .expect("the other box connects");
+        connection.session.logout().await.expect("logout");
+    });
+}
+
+#[test]
+fn signing_out_revokes_the_session_at_the_provider() {
+    let secrets = keyring();
+    let sessions = PscSessions::new();
+    let account = psc_box(
+        "cabinet",
+        &doctor(),
+        Security::Tls,
+        RefreshTokenStore::Keyring,
+    );
+    assert!(
+        issuer().starts_with("https://"),
+        "the provider serves https: {}",
+        issuer()
+    );
+    sign_in(&sessions, &account, &secrets, &doctor(), Play::SignIn)
+        .0
+        .expect("signed in");
+    let refresh_token = secrets.get("cabinet", SecretKind::RefreshToken).unwrap();
+    sessions.sign_out(&account, &secrets).expect("signed out");
+    assert!(secrets
+        .find("cabinet", SecretKind::RefreshToken)
+        .unwrap()
+        .is_none());
+    assert_eq!(
+        sessions.state(&account, &secrets).unwrap(),
+        SessionState::SignedOut
+    );
+    // A copy of the refresh token taken from this computer opens nothing any more.
+    let token_endpoint = discovery()["token_endpoint"].as_str().unwrap().to_string();
+    let response = test_agent(true)
+        .post(&token_endpoint)
+        .send_form([
+            ("grant_type", "refresh_token"),
+            ("refresh_token", refresh_token.expose()),
+            ("client_id", "pli-test"),
+        ])
+        .expect("the provider answers");
+    assert_eq!(response.status(), 400);
+    let body = response.into_body().read_to_string().unwrap();
+    assert!(body.contains("invalid_grant"), "{body}");
+}
+
+#[test]
+fn a_forged_state_is_refused() {
+    let secrets = keyring();
+    let sessions = PscSessions::new();
+    let account = psc_box(
+        "cabinet",
+        &doctor(),
+        Security::Tls,
+        RefreshTokenStore::Keyring,
+    );
+    let (outcome, seen) = sign_in(&sessions, &account, &secrets, &doctor(), Play::ForgeState);
+    let error = outcome.expect_err("refused");
+    assert!(matches!(error, OidcError::StateMismatch), "{error:?}");
+    assert_eq!(seen.status, 400);
+    assert!(seen.page.contains("La connexion a échoué"), "{}", seen.page);
+    assert!(error.localize(&french()).contains("refusée"));
+    assert!(secrets
+        .find("cabinet", SecretKind::RefreshToken)
+        .unwrap()
+        .is_none());
+    assert_eq!(
+        sessions.state(&account, &secrets).unwrap(),
+        SessionState::SignedOut
+    );
+}
+
+#[test]
+fn pkce_refuses_a_code_obtained_with_another_verifier() {
+    let secrets = keyring();
+    let sessions = PscSessions::new();
+    let account = psc_box(
+        "cabinet",
+        &doctor(),
+        Security::Tls,
+        RefreshTokenStore::Keyring,
+    );
+    let (outcome, _) = sign_in(&sessions, &account, &secrets, &doctor(), Play::InjectCode);
+    let error = outcome.expect_err("the provider refuses the exchange");
+    assert!(matches!(error, OidcError::CodeRefused { .. }), "{error:?}");
+    assert!(error.localize(&french()).contains("reconnectez-vous"));
+    assert!(secrets
+        .find("cabinet", SecretKind::RefreshToken)
+        .unwrap()
+        .is_none());
+}
+
+#[test]
+fn the_professional_refusing_gives_a_clear_error() {
+    let secrets = keyring();
+    let sessions = PscSessions::new();
+    let account = psc_box(
+        "cabinet",
+        &doctor(),
+        Security::Tls,
+        RefreshTokenStore::Keyring,
+    );
+    let (outcome, _) = sign_in(&sessions, &account, &secrets, &doctor(), Play::Refuse);
+    let error = outcome.expect_err("refused");
+    assert!(
+        matches!(&error, OidcError::Denied { error, .. } if error == "access_denied"),
+        "{error:?}"
+    );
+    assert!(error.localize(&french()).contains("refusée ou abandonnée"));
+}
+
+#[test]
+fn a_browser_that_never_comes_back_ends_the_wait() {
+    let secrets = keyring();
+    let account = psc_box(
+        "cabinet",
+        &doctor(),
+        Security::Tls,
+        RefreshTokenStore::Keyring,
+    );
+    let browser = TestBrowser::new(&doctor(), Play::Vanish);
+    let options = SignInOptions {
+        timeout: Duration::from_secs(1),
+        cancel: None,
+    };
+    let error = PscSessions::new()
+        .sign_in(&account, &secrets, &browser, &options)
+        .expect_err("timed out");
+    assert!(matches!(error, OidcError::TimedOut { .. }), "{error:?}");
+}
+
+/// A JWT like the provider's access tokens, signed with another key under the provider's kid.
+fn forged_token(email: &str) -> Secret {
+    let folder = tempfile::tempdir().unwrap();
+    let key = folder.path().join("foreign.pem");
+    let made = std::process::Command::new("openssl")
+        .args([
+            "genpkey",
+            "-algorithm",
+            "RSA",
+            "-pkeyopt",
+            "rsa_keygen_bits:2048",
+            "-out",
+        ])
+        .arg(&key)
+        .output()
+        .expect("openssl runs");
+    assert!(made.status.success());
+    let jwks = read_json(discovery()["jwks_uri"].as_str().expect("jwks_uri"));
+    let kid = jwks["keys"][0]["kid"].as_str().expect("a kid").to_string();
+    let now = chrono::Utc::now().timestamp();
+    let claims = serde_json::json!({
+        "iss": issuer(), "sub": email, "email": email, "aud": "urn:pli:mssante",
+        "client_id": "pli-test", "scope": "scope_all", "iat": now, "exp": now + 300,
+    });
+    let mut header = jsonwebtoken::Header::new(jsonwebtoken::Algorithm::RS256);
+    header.kid = Some(kid);
+    let key = jsonwebtoken::EncodingKey::from_rsa_pem(&std::fs::read(key).unwrap()).unwrap();
+    Secret::new(jsonwebtoken::encode(&header, &claims, &key).unwrap())
+}
+
+#[test]
+fn dovecot_refuses_a_token_for_another_user_and_a_forged_one() {
+    let runtime = runtime();
+    let secrets = keyring();
+    let sessions = PscSessions::new();
+    let cabinet = psc_box(
+        "cabinet",
+        &doctor(),
+        Security::Tls,
+        RefreshTokenStore::Keyring,
+    );
+    sign_in(&sessions, &cabinet, &secrets, &doctor(), Play::SignIn)
+        .0
+        .expect("signed in");
+    let doctors_token = token_of(&sessions.fresh_credentials(&cabinet, &secrets).unwrap());
+    let nurses_box = psc_box(
+        "service",
+        &nurse(),
+        Security::Tls,
+        RefreshTokenStore::Keyring,
+    );
+    let attempts = [
+        (&nurses_box, nurse(), doctors_token.clone()),
+        (&cabinet, doctor(), forged_token(&doctor())),
+    ];
+    for (account, login, token) in attempts {
+        let credentials = Credentials::Token { login, token };
+        let error = runtime
+            .block_on(imap::connect(account, &credentials))
+            .expect_err("Dovecot refuses");
+        assert!(
+            matches!(error, ConnectError::TokenRefused { .. }),
+            "{error:?}"
+        );
+        let error = runtime
+            .block_on(smtp::connect(account, &credentials))
+            .expect_err("Postfix refuses");
+        assert!(
+            matches!(error, ConnectError::TokenRefused { .. }),
+            "{error:?}"
+        );
+    }
+    let log = std::fs::read_to_string(format!("{}/dovecot.log", env("PLI_TEST_LOG_DIR")))
+        .unwrap_or_default();
+    assert!(
+        log.contains("did not match"),
+        "Dovecot names the user mismatch"
+    );
+    assert!(
+        log.contains("Bad signature"),
+        "Dovecot names the forged signature"
+    );
+}
+
+#[test]
+fn dovecot_accepts_the_token_with_oauthbearer_and_refuses_another_users() {
+    let runtime = runtime();
+    let secrets = keyring();
+    let sessions = PscSessions::new();
+    let account = psc_box(
+        "cabinet",
+        &doctor(),
+        Security::Tls,
+        RefreshTokenStore::Keyring,
+    );
+    sign_in(&sessions, &account, &secrets, &doctor(), Play::SignIn)
+        .0
+        .expect("signed in");
+    let token = token_of(&sessions.fresh_credentials(&account, &secrets).unwrap());
+    runtime.block_on(async {
+        for (login, accepted) in [(doctor(), true), (nurse(), false)] {
+            let endpoint = &account.imap;
+            let trust = pli::mail::tls::Trust::for_account(&account).unwrap();
+            let config = pli::mail::tls::client_config(&trust, None).unwrap();
+            let tcp = tokio::net::TcpStream::connect((endpoint.host.as_str(), endpoint.port))
+                .await
+                .unwrap();
+            let name = rustls_pki_types::ServerName::try_from(endpoint.host.clone()).unwrap();
+            let tls = tokio_rustls::TlsConnector::from(config)
+                .connect(name, tcp)
+                .await
+                .unwrap();
+            let mut client = async_imap::Client::new(tls);
+            client.read_response().await.unwrap().expect("a greeting");
+            let bearer = OAuthBearer::new(&login, &endpoint.host, endpoint.port, token.expose());
+            let outcome = tokio::time::timeout(
+                Duration::from_secs(10),
+                client.authenticate("OAUTHBEARER", bearer),
+            )
+            .await
+            .expect("an answer, not a hang: the refusal challenge was answered");
+            match outcome {
+                Ok(mut session) => {
+                    assert!(accepted, "{login} must be refused");
+                    session.logout().await.unwrap();
+                }
+                Err((error, _)) => {
+                    assert!(!accepted, "{login}: {error}");
+                    assert!(
+                        matches!(error, async_imap::error::Error::No(_)),
+                        "{error:?}"
+                    );
+                }
+            }
+        }
+    });
+}
+
+#[test]
+fn a_confidential_client_takes_its_secret_from_the_keyring() {
+    let secrets = keyring();
+    let sessions = PscSessions::new();
+    let mut account = psc_box(
+        "cabinet",
+        &doctor(),
+        Security::Tls,
+        RefreshTokenStore::Keyring,
+    );
+    if let Some(oidc) = account.oidc.as_mut() {
+        oidc.client_id = Some("pli-test-confidential".into());
+    }
+    let (outcome, _) = sign_in(&sessions, &account, &secrets, &doctor(), Play::SignIn);
+    let error = outcome.expect_err("no secret, no token");
+    assert!(
+        matches!(error, OidcError::ClientRefused { .. }),
+        "{error:?}"
+    );
+
+    pli::mail::oidc::store_client_secret(&secrets, &account, &Secret::new("pli-test-secret"))
+        .unwrap();
+    sign_in(&sessions, &account, &secrets, &doctor(), Play::SignIn)
+        .0
+        .expect("signed in with the secret");
+    sessions.token_refused(&account);
+    sessions
+        .fresh_credentials(&account, &secrets)
+        .expect("the refresh authenticates the client too");
+    // Ending the box's session keeps the registration's secret.
+    sessions.sign_out(&account, &secrets).unwrap();
+    assert_eq!(
+        sessions.state(&account, &secrets).unwrap(),
+        SessionState::SignedOut
+    );
+    sign_in(&sessions, &account, &secrets, &doctor(), Play::SignIn)
+        .0
+        .expect("the secret is still there");
+}
+
+// ------------------------------------------------------------------ bad providers
+
+fn box_at(issuer: &str) -> Account {
+    let mut account = psc_box(
+        "cabinet",
+        &doctor(),
+        Security::Tls,
+        RefreshTokenStore::Keyring,
+    );
+    if let Some(oidc) = account.oidc.as_mut() {
+        oidc.issuer = Some(issuer.to_string());
+    }
+    account
+}
+
+/// The errors of a sign-in and of a refresh with that issuer, for a box that has a session.
+fn both_errors(account: &Account) -> [OidcError; 2] {
+    let secrets = keyring();
+    secrets
+        .set(
+            &account.name,
+            SecretKind::RefreshToken,
+            &Secret::new("a-refresh-token"),
+        )
+        .unwrap();
+    let sessions = PscSessions::new();
+    let sign_in_error = sessions
+        .sign_in(
+            account,
+            &secrets,
+            &TestBrowser::new("x", Play::Vanish),
+            &SignInOptions::default(),
+        )
+        .expect_err("no sign-in");
+    let refresh_error = sessions
+        .fresh_credentials(account, &secrets)
+        .expect_err("no refresh");
+    // A provider that is wrong or away ends nothing: the refresh token is kept.
+    assert!(secrets
+        .find(&account.name, SecretKind::RefreshToken)
+        .unwrap()
+        .is_some());
+    [sign_in_error, refresh_error]
+}
+
+#[test]
+fn a_wrong_issuer_url_gives_a_clear_error() {
+    let account = box_at(&format!("{}/auth/realms/no-such-realm", issuer()));
+    for error in both_errors(&account) {
+        assert!(
+            matches!(error, OidcError::NoConfiguration { status: 404, .. }),
+            "{error:?}"
+        );
+        let sentence = error.localize(&french());
+        assert!(
+            sentence.contains("vérifiez l'adresse du fournisseur"),
+            "{sentence}"
+        );
+        assert!(!ConnectError::from(error).is_transient());
+    }
+}
+
+#[test]
+fn an_unreachable_provider_gives_a_clear_error() {
+    let port = TcpListener::bind("127.0.0.1:0")
+        .and_then(|listener| listener.local_addr())
+        .unwrap()
+        .port();
+    let account = box_at(&format!("http://127.0.0.1:{port}"));
+    for error in both_errors(&account) {
+        assert!(matches!(error, OidcError::Unreachable { .. }), "{error:?}");
+        let sentence = error.localize(&french());
+        assert!(
+            sentence.contains("ne répond pas") && sentence.contains("réseau"),
+            "{sentence}"
+        );
+        let error = ConnectError::from(error);
+        assert!(error.is_transient() && !error.is_authentication());
+    }
+}
+
+/// A web server that answers every request with a page, as a portal or a wrong address does.
+fn html_server() -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let address = listener.local_addr().unwrap();
+    std::thread::spawn(move || {
+        for mut stream in listener.incoming().flatten().take(8) {
+            let mut request = [0u8; 4096];
+            let _ = stream.read(&mut request);
+            let page = "<!doctype html><html><body><h1>Bienvenue</h1></body></html>";
+            let _ = write!(
+                stream,
+                "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{page}",
+                page.len()
+            );
+        }
+    });
+    format!("http://{address}")
+}
+
+#[test]
+fn a_provider_answering_html_gives_a_clear_error() {
+    let account = box_at(&html_server());
+    for error in both_errors(&account) {
+        assert!(matches!(error, OidcError::NotAProvider { .. }), "{error:?}");
+        let sentence = error.localize(&french());
+        assert!(sentence.contains("page web"), "{sentence}");
+    }
+}
+
+#[test]
+fn an_unsafe_issuer_is_refused_before_any_request() {
+    let account = box_at("http://auth.example.fr/realms/test");
+    let error = PscSessions::new()
+        .fresh_credentials(&account, &keyring())
+        .unwrap_err();
+    assert!(matches!(error, OidcError::BadIssuer { .. }), "{error:?}");
+    assert!(error.localize(&french()).contains("https://"));
+}
