@@ -273,7 +273,13 @@ impl Fixture {
             StructureKind::Pharmacy => ("Officine", "officine"),
             StructureKind::Laboratory => ("Laboratoire", "resultats"),
             StructureKind::Nursing if self.rng.per_mille(600) => ("Accueil", "accueil"),
-            _ => pick(&mut self.rng, SERVICES),
+            StructureKind::Nursing => ("Infirmerie", "infirmerie"),
+            StructureKind::Practice | StructureKind::HealthCentre | StructureKind::None => {
+                pick(&mut self.rng, FRONT_DESKS)
+            }
+            StructureKind::Hospital | StructureKind::University | StructureKind::Clinic => {
+                pick(&mut self.rng, SERVICES)
+            }
         };
         self.set(0, "ORG");
         self.set(5, "1");
@@ -1045,6 +1051,13 @@ const SERVICES: &[(&str, &str)] = &[
     ("Laboratoire", "laboratoire"),
     ("Psychiatrie adulte", "psy.adulte"),
     ("Chirurgie orthopédique", "secretariat-ortho"),
+];
+
+/// What a practice or a health centre calls its shared box.
+const FRONT_DESKS: &[(&str, &str)] = &[
+    ("Secrétariat", "secretariat"),
+    ("Accueil", "accueil"),
+    ("Secrétariat médical", "secretariat.medical"),
 ];
 
 const CLINICS: &[&str] = &[

@@ -25,6 +25,21 @@ pub(crate) fn fold_into(text: &str, out: &mut String) {
 /// `jean.martin12@…` is indexed as `jean martin 12`, so that `martin` finds it as a whole word
 /// and the vocabulary does not grow by one word per homonym number.
 pub(crate) fn fold_words_into(text: &str, out: &mut String) {
+    if text.is_ascii() {
+        // Most of the directory: a byte loop, no decomposition.
+        let mut previous_is_digit = None;
+        for byte in text.bytes() {
+            let is_digit = byte.is_ascii_alphanumeric().then(|| byte.is_ascii_digit());
+            if let (Some(previous), Some(current)) = (previous_is_digit, is_digit) {
+                if previous != current {
+                    out.push(' ');
+                }
+            }
+            previous_is_digit = is_digit;
+            out.push(char::from(byte.to_ascii_lowercase()));
+        }
+        return;
+    }
     let mut previous_is_digit = None;
     fold_each(text, |c| {
         let is_digit = c.is_alphanumeric().then(|| c.is_ascii_digit());

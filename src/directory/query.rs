@@ -30,6 +30,15 @@ pub(crate) const PROFESSION_MARK: &str = "0p";
 /// letter stands for the start of a name or first name (see [`Query::plan`]).
 pub(crate) const INDEXED_PREFIXES: [usize; 2] = [2, 3];
 
+/// Words too common to tell mailboxes apart, typed between the words that do (`CH de Lens`,
+/// `pharmacie à usage intérieur`, `d'Almeida`). Dropped from a query once typed in full; left
+/// in the index, where they cost little. As the word being typed, one is kept: it may be the
+/// start of `dentiste`.
+const STOP_WORDS: [&str; 18] = [
+    "a", "au", "aux", "d", "de", "des", "du", "en", "et", "l", "la", "le", "les", "par", "pour",
+    "sous", "sur", "un",
+];
+
 /// The domain every MSSanté address ends with (RULES §2). Being in every address it tells none
 /// apart, so it is left out of the index, and out of what is typed.
 const TRUST_DOMAIN: &str = "mssante.fr";
@@ -84,7 +93,14 @@ impl Query {
 
     /// Reads what the user typed; never fails, whatever the text.
     pub fn parse(text: &str) -> Self {
-        let words = text.split_whitespace().filter_map(Word::parse).collect();
+        let count = text.split_whitespace().count();
+        // The last word is still being typed unless a space or a sign follows it.
+        let typing = text.ends_with(char::is_alphanumeric);
+        let words = text
+            .split_whitespace()
+            .enumerate()
+            .filter_map(|(i, word)| Word::parse(word, typing && i + 1 == count))
+            .collect();
         Self {
             words,
             ..Self::default()
@@ -231,7 +247,9 @@ impl Query {
 }
 
 impl Word {
-    fn parse(word: &str) -> Option<Self> {
+    /// `typing`: whether the user is still typing this word, whose last token may then be the
+    /// start of a longer one.
+    fn parse(word: &str, typing: bool) -> Option<Self> {
         let folded = fold(word);
         let folded = without_trust_domain(&folded);
         let parts: Vec<&str> = tokens(folded).collect();
@@ -245,7 +263,14 @@ impl Word {
         // Split as the index was: `martin12` is `martin` and `12` there.
         let mut split = String::with_capacity(folded.len() + 4);
         fold_words_into(folded, &mut split);
-        let tokens: Vec<String> = tokens(&split).map(str::to_owned).collect();
+        let mut tokens: Vec<String> = tokens(&split).map(str::to_owned).collect();
+        let last = tokens.len().saturating_sub(1);
+        let mut index = 0;
+        tokens.retain(|token| {
+            let finished = !typing || index < last;
+            index += 1;
+            !(finished && STOP_WORDS.contains(&token.as_str()))
+        });
         (!tokens.is_empty()).then_some(Self { tokens, postal })
     }
 }
@@ -440,6 +465,26 @@ mod tests {
         let mut marks = String::new();
         push_marks(NAME_MARK, "le gall-d'arc", &mut marks);
         assert_eq!(marks, " 1le 1gall 1d 1arc");
+    }
+
+    #[test]
+    fn stop_words_typed_in_full_are_dropped() {
+        assert_eq!(
+            plan_of(&Query::parse("pharmacie à 971"))[2],
+            "\"pharmacie\"* AND \"0z971\"*"
+        );
+        assert_eq!(
+            plan_of(&Query::parse("ch de lens"))[2],
+            "\"ch\"* AND \"lens\"*"
+        );
+        assert_eq!(plan_of(&Query::parse("D'ALMEIDA"))[2], "\"almeida\"*");
+        assert_eq!(
+            plan_of(&Query::parse("bernard le h"))[2],
+            "\"bernard\"* AND (\"1h\"* OR \"2h\"*)"
+        );
+        // Still being typed: maybe "dentiste".
+        assert_eq!(plan_of(&Query::parse("de"))[2], "\"de\"*");
+        assert!(Query::parse("de ").is_empty());
     }
 
     #[test]

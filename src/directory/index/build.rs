@@ -1,7 +1,7 @@
 //! Building a generation from an extraction.
 //!
-//! Documents are numbered in alphabetical order (name and first name; structure and service for
-//! a mailbox without a person). FTS5 returns matches in that order, so a search gets sorted
+//! Documents are numbered in alphabetical order (name and first name; structure, trade name and
+//! service for a mailbox without a person). FTS5 returns matches in that order, so a search gets sorted
 //! results without sorting; above all, the rows that share a name sit together, so that
 //! intersecting a rare name with common words (`legrand medecin saint-lo`) reads a few pages of
 //! each list instead of all of them: ten to a hundred times faster than in file order, which the
@@ -28,9 +28,9 @@ use std::time::Duration;
 use chrono::Utc;
 use rusqlite::{Connection, Statement};
 
-use super::{sort_key, ImportFailure, ImportReport, Progress, Stage};
+use super::{ImportFailure, ImportReport, Progress, Stage};
 use crate::directory::extraction::{Entry, Extraction, ExtractionError, ReadSummary};
-use crate::directory::fold::{fold_words_into, tokens};
+use crate::directory::fold::fold_words_into;
 use crate::directory::query::{
     push_marks, push_tags, tag_value, without_trust_domain, GIVEN_MARK, INDEXED_PREFIXES,
     NAME_MARK, ZIP_MARK,
@@ -250,18 +250,14 @@ impl Row {
     const KEY: usize = ENTRY_COLUMNS.len();
     const WORDS: usize = ENTRY_COLUMNS.len() + 1;
 
-    fn new(entry: &Entry, words: &str) -> Self {
+    fn new(entry: &Entry, (words, key): (&str, &str)) -> Self {
         let lines = entry.address_lines.join("\n");
-        let key = sort_key(entry);
         let values = entry_values(entry, &lines);
         let mut text = String::with_capacity(
             values.iter().map(|value| value.len()).sum::<usize>() + key.len() + words.len(),
         );
         let mut ends = [0; ENTRY_COLUMNS.len() + 2];
-        for (end, value) in ends
-            .iter_mut()
-            .zip(values.into_iter().chain([&*key, words]))
-        {
+        for (end, value) in ends.iter_mut().zip(values.into_iter().chain([key, words])) {
             text.push_str(value);
             *end = text.len() as u32;
         }
@@ -533,16 +529,23 @@ struct Words {
     text: String,
     name: String,
     given: String,
-    deduplicated: String,
+    /// Hash, start and end of each word of `text`, to drop repeated words.
+    spans: Vec<(u64, u32, u32)>,
+    unique: String,
+    key: String,
 }
 
 impl Words {
-    fn of(&mut self, entry: &Entry) -> &str {
+    /// The words of `entry`, each once, and its alphabetical sort key: the person's name and
+    /// first name, or the structure, trade name and service for a mailbox without a person.
+    fn of(&mut self, entry: &Entry) -> (&str, &str) {
         let Self {
             text,
             name,
             given,
-            deduplicated,
+            spans,
+            unique,
+            key,
         } = self;
         text.clear();
         name.clear();
@@ -558,6 +561,10 @@ impl Words {
             }
         }
         fold_words_into(&entry.first_name, given);
+        key.clear();
+        key.push_str(name.trim_end());
+        key.push(' ');
+        key.push_str(given);
 
         text.push_str(name);
         text.push(' ');
@@ -581,16 +588,37 @@ impl Words {
                 text.push_str(&place);
             }
         }
+
         // A word said twice (LENS in the structure, the town and the address) is indexed once:
-        // this thread has time to spare, the writing one has not.
-        let mut unique: Vec<&str> = tokens(text).collect();
-        unique.sort_unstable();
-        unique.dedup();
-        deduplicated.clear();
-        for token in unique {
-            deduplicated.push_str(token);
-            deduplicated.push(' ');
+        // this thread has time to spare, the writing one has not. Words are cut at ASCII
+        // separators only; FTS5 cuts finer where needed, this is only about repeats.
+        spans.clear();
+        let mut start = None;
+        for (i, byte) in text.bytes().chain([b' ']).enumerate() {
+            let inside = byte >= 0x80 || byte.is_ascii_alphanumeric();
+            match (start, inside) {
+                (None, true) => start = Some(i),
+                (Some(from), false) => {
+                    spans.push((hash(&text.as_bytes()[from..i]), from as u32, i as u32));
+                    start = None;
+                }
+                _ => {}
+            }
         }
-        deduplicated
+        spans.sort_unstable_by_key(|&(hash, ..)| hash);
+        spans.dedup_by_key(|&mut (hash, ..)| hash);
+        unique.clear();
+        for &(_, from, to) in spans.iter() {
+            unique.push_str(&text[from as usize..to as usize]);
+            unique.push(' ');
+        }
+        (unique, key)
     }
+}
+
+/// FNV-1a: a fast hash for short words, good enough to find repeats among thirty.
+fn hash(word: &[u8]) -> u64 {
+    word.iter().fold(0xcbf2_9ce4_8422_2325, |hash, &byte| {
+        (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)
+    })
 }
