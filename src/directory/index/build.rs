@@ -45,7 +45,8 @@ const PROGRESS_EVERY: u64 = 8_192;
 const BATCH_ROWS: usize = 1_024;
 const BATCHES_IN_FLIGHT: usize = 8;
 
-/// Memory SQLite may use for its page cache, and for each run of its sorter, in KiB.
+/// Memory SQLite may use for its page cache, and for each run of its sorter, in KiB. The sorter
+/// may use a second thread (`PRAGMA threads`): the reading thread is done by then.
 const CACHE_KIB: i64 = 32 * 1024;
 
 /// Bytes of postings FTS5 gathers in memory before writing a segment. Its default (1 MiB) makes
@@ -140,6 +141,7 @@ pub(super) fn build(
          PRAGMA temp_store = FILE;
          PRAGMA cache_size = -{CACHE_KIB};
          PRAGMA temp.cache_size = -{CACHE_KIB};
+         PRAGMA threads = 1;
          PRAGMA user_version = {};
          {SCHEMA}
          CREATE VIRTUAL TABLE search USING fts5 (
