@@ -133,9 +133,11 @@ pub(super) fn build(
     let connection = Connection::open(path)?;
     let prefixes = INDEXED_PREFIXES.map(|chars| chars.to_string()).join(" ");
     // Nobody else reads this file before it is complete, and an interrupted build is thrown
-    // away: no journal, no sync, one exclusive lock.
+    // away: no journal, no sync, one exclusive lock. Pages of 8 KiB: a little less work for
+    // the B-trees than 4 KiB, at no cost to a search.
     connection.execute_batch(&format!(
-        "PRAGMA journal_mode = OFF;
+        "PRAGMA page_size = 8192;
+         PRAGMA journal_mode = OFF;
          PRAGMA synchronous = OFF;
          PRAGMA locking_mode = EXCLUSIVE;
          PRAGMA temp_store = FILE;
