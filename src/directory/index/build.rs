@@ -133,11 +133,10 @@ pub(super) fn build(
     let connection = Connection::open(path)?;
     let prefixes = INDEXED_PREFIXES.map(|chars| chars.to_string()).join(" ");
     // Nobody else reads this file before it is complete, and an interrupted build is thrown
-    // away: no journal, no sync, one exclusive lock. Pages of 8 KiB: a little less work for
-    // the B-trees than 4 KiB, at no cost to a search.
+    // away: no journal, no sync, one exclusive lock. Pages stay at 4 KiB: 8 KiB saves 3 % of
+    // the import and costs 6 % on every search (more bytes copied per page read).
     connection.execute_batch(&format!(
-        "PRAGMA page_size = 8192;
-         PRAGMA journal_mode = OFF;
+        "PRAGMA journal_mode = OFF;
          PRAGMA synchronous = OFF;
          PRAGMA locking_mode = EXCLUSIVE;
          PRAGMA temp_store = FILE;
