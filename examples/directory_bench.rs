@@ -169,6 +169,15 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("index size            {:.0} MiB", mib(size));
 
     println!();
+    println!("the costliest queries, warm, on CPU:");
+    for (cpu, index) in &warm.slowest {
+        println!(
+            "  {:<40} {:>7.3} ms",
+            format!("{:?}", queries[*index]),
+            ms(*cpu)
+        );
+    }
+    println!();
     println!("a few queries, warm:");
     for (text, query) in queries.iter().zip(&parsed).step_by(97) {
         let started = Instant::now();
@@ -195,6 +204,8 @@ struct Latencies {
     wall: Vec<Duration>,
     cpu: Vec<Duration>,
     hits: usize,
+    /// The costliest queries on the CPU: time and index in the list.
+    slowest: Vec<(Duration, usize)>,
 }
 
 fn run(directory: &Directory, queries: &[Query]) -> Result<Latencies, Box<dyn std::error::Error>> {
@@ -203,6 +214,7 @@ fn run(directory: &Directory, queries: &[Query]) -> Result<Latencies, Box<dyn st
         wall: Vec::with_capacity(queries.len()),
         cpu: Vec::with_capacity(queries.len()),
         hits: 0,
+        slowest: Vec::new(),
     };
     for query in queries {
         let cpu = clock.now()?;
@@ -211,6 +223,9 @@ fn run(directory: &Directory, queries: &[Query]) -> Result<Latencies, Box<dyn st
         latencies.wall.push(started.elapsed());
         latencies.cpu.push(clock.now()? - cpu);
     }
+    latencies.slowest = latencies.cpu.iter().copied().zip(0..).collect();
+    latencies.slowest.sort_by(|a, b| b.cmp(a));
+    latencies.slowest.truncate(5);
     latencies.wall.sort();
     latencies.cpu.sort();
     Ok(latencies)

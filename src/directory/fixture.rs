@@ -222,6 +222,7 @@ impl Fixture {
         self.clear();
         let profession = self.pools.profession(&mut self.rng);
         let last = self.pools.last_name(&mut self.rng);
+        let last = last.as_str();
         let first = self.pools.first_name(&mut self.rng);
         let rpps = 10_000_000_000 + self.rng.below(899_999_999) as u64;
         self.set(column::BOX_TYPE, "PER");
@@ -409,7 +410,7 @@ pub fn queries(seed: u64, count: usize) -> Vec<String> {
     let pools = Pools::new();
     (0..count)
         .map(|i| {
-            let last = lower(pools.last_name(&mut rng));
+            let last = lower(&pools.last_name(&mut rng));
             let first = lower(pools.first_name(&mut rng));
             let town = pools.town(&mut rng);
             let town_name = lower(town.name);
@@ -581,8 +582,14 @@ impl Pools {
         }
     }
 
-    fn last_name(&self, rng: &mut Rng) -> &'static str {
-        self.last_names.draw(rng)
+    /// A common name most of the time; otherwise one of tens of thousands of rarer ones, made
+    /// of syllables, as the real directory has (and as prefix search must cope with).
+    fn last_name(&self, rng: &mut Rng) -> String {
+        if rng.per_mille(650) {
+            return (*self.last_names.draw(rng)).to_owned();
+        }
+        let syllables = 2 + rng.below(2);
+        (0..syllables).map(|_| pick(rng, SYLLABLES)).collect()
     }
 
     fn first_name(&self, rng: &mut Rng) -> &'static str {
@@ -911,6 +918,13 @@ const LAST_NAMES: &[&str] = &[
     "GILBERT", "LAMY", "DELAUNAY", "PASQUIER", "CARLIER", "LAPORTE", "D'ALMEIDA", "DE LA FONTAINE",
     "N'DIAYE", "LEFÈVRE-DUCROCQ", "LEBŒUF", "MARTIN-DUPONT", "NGUYEN", "BEN AHMED", "O'CONNOR",
     "SAINT-JUST", "DESCAMPS", "DELATTRE",
+];
+
+/// The makings of rarer names: `BERTOLAN`, `DUCHAUVET`, `GARNIÈRE`…
+const SYLLABLES: &[&str] = &[
+    "BER", "TO", "LAN", "DU", "RI", "VET", "MO", "REL", "CA", "ZE", "GAR", "NI", "ÈRE", "LE",
+    "FEB", "VRE", "PI", "CHON", "MAR", "CHAU", "VIN", "SOU", "BI", "ROU", "GE", "AUD", "TEL",
+    "LOT", "QUET", "BRO", "SSARD", "GUI", "LLOT", "DE", "SCH", "MIDT", "KER", "VAL", "PO", "LIN",
 ];
 
 /// Most frequent first, with the accents the brief insists on: Hélène, Benoît, Noël, Zoé.

@@ -45,22 +45,24 @@ const PROGRESS_EVERY: u64 = 8_192;
 const BATCH_ROWS: usize = 1_024;
 const BATCHES_IN_FLIGHT: usize = 8;
 
-/// Memory SQLite may use for its page cache, and for each run of its sorter, in KiB. The sorter
-/// may use a second thread (`PRAGMA threads`): the reading thread is done by then.
-const CACHE_KIB: i64 = 32 * 1024;
+/// Memory SQLite may use for each page cache, and for each run of its sorter, in KiB. The sorter
+/// may use a second thread (`PRAGMA threads`): the reading thread is done by then. Rows are
+/// written in order, so a larger cache buys little.
+const CACHE_KIB: i64 = 16 * 1024;
 
 /// Bytes of postings FTS5 gathers in memory before writing a segment. Its default (1 MiB) makes
-/// hundreds of small segments that it then spends the import merging. With the page cache and
-/// the address hashes, this is what bounds an import's memory (see the benchmark).
-const FTS_BUFFER_BYTES: i64 = 48 * 1024 * 1024;
+/// hundreds of small segments that it then spends the import merging: 96 MiB leaves a handful,
+/// and takes a quarter of the import's CPU time off (measured on a million rows). With the
+/// caches and the address hashes, this is what bounds an import's memory (see the benchmark).
+const FTS_BUFFER_BYTES: i64 = 96 * 1024 * 1024;
 
 /// The tables of a generation, but for the full-text index (see [`build`]).
 ///
 /// `search` holds one document per row of the extraction. It is contentless (the text lives in
 /// `entry`) and keeps neither positions nor columns (`detail = none`): every query is words and
 /// marked words (see `query.rs`), never a phrase or a column filter, so both would only cost
-/// disk and import time. Prefixes of two and three characters, typed first and shared by the
-/// most words, have their own index; longer ones are spelled out from `vocabulary`.
+/// disk and import time. Prefixes of two to four characters, typed first and shared by the most
+/// words, have their own index; longer ones are spelled out from `vocabulary`.
 const SCHEMA: &str = "
     CREATE TABLE entry (
         id INTEGER PRIMARY KEY,
