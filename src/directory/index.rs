@@ -114,8 +114,8 @@ impl Progress {
     /// The share of the work done, from 0 to 1, for a single bar across the stages; `None`
     /// while reading a file of unknown size. The weight of each stage is the benchmark's.
     pub fn fraction(&self) -> Option<f32> {
-        const READING: f64 = 0.45;
-        const INDEXING: f64 = 0.45;
+        const READING: f64 = 0.6;
+        const INDEXING: f64 = 0.3;
         let part = |done: u64, total: u64| done as f64 / total.max(1) as f64;
         let fraction = match self.stage {
             Stage::Reading => READING * part(self.bytes_read, self.total_bytes?),
