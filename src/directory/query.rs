@@ -337,11 +337,11 @@ fn is_postal(token: &str) -> bool {
     token.bytes().all(|b| b.is_ascii_digit()) || token == "2a" || token == "2b"
 }
 
-/// A filter value as one FTS5 token: folded, letters and digits only.
+/// A filter value as one word (see [`tokens`]): folded, ASCII letters and digits only.
 pub(crate) fn tag_value(value: &str) -> String {
     fold(value)
         .chars()
-        .filter(|c| c.is_alphanumeric())
+        .filter(char::is_ascii_alphanumeric)
         .collect()
 }
 

@@ -595,12 +595,12 @@ impl Words {
         }
 
         // A word said twice (LENS in the structure, the town and the address) is indexed once:
-        // this thread has time to spare, the writing one has not. Words are cut at ASCII
-        // separators only; FTS5 cuts finer where needed, this is only about repeats.
+        // this thread has time to spare, the writing one has not. Words are cut as
+        // `fold::tokens` cuts them, for the index to see the words the queries ask for.
         spans.clear();
         let mut start = None;
         for (i, byte) in text.bytes().chain([b' ']).enumerate() {
-            let inside = byte >= 0x80 || byte.is_ascii_alphanumeric();
+            let inside = byte.is_ascii_alphanumeric();
             match (start, inside) {
                 (None, true) => start = Some(i),
                 (Some(from), false) => {

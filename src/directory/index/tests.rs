@@ -643,3 +643,42 @@ fn an_index_of_another_layout_is_ignored_not_misread() {
     assert!(reopened.status().is_none());
     assert!(find(&reopened, "martin").is_empty());
 }
+
+mod any_text {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    proptest! {
+        // No regression file: the cases that failed once are tests of their own below.
+        #![proptest_config(ProptestConfig {
+            cases: 300,
+            failure_persistence: None,
+            ..ProptestConfig::default()
+        })]
+
+        /// Whatever is typed, including FTS5 syntax, quotes and stray Unicode, a search
+        /// answers (maybe with nothing) and never fails.
+        #[test]
+        fn any_text_typed_searches_without_error(text in "\\PC{0,30}|[a-zA-Zéèô0-9 .@'\"*():{}^+-]{0,30}") {
+            thread_local! {
+                static OPENED: Opened = directory_with(&small_file());
+            }
+            OPENED.with(|opened| {
+                let hits = opened.directory.search(&Query::parse(&text)).unwrap();
+                prop_assert!(hits.len() <= Query::DEFAULT_LIMIT);
+                prop_assert!(opened.directory.lookup(&text).is_ok());
+                Ok(())
+            })?;
+        }
+    }
+}
+
+#[test]
+fn letters_fts5_would_cut_differently_are_not_sent_as_a_phrase() {
+    // Found by `any_text_typed_searches_without_error`: Rust calls these letters, FTS5's
+    // tokenizer cut them in two, and a quoted pair of words is a phrase it cannot answer.
+    let fixture = directory_with(&small_file());
+    assert!(find(&fixture.directory, "ᦰ𐂀").is_empty());
+    assert_eq!(find(&fixture.directory, "zoé ᦰ𐂀").len(), 1);
+}
