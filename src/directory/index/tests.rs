@@ -682,3 +682,9 @@ fn letters_fts5_would_cut_differently_are_not_sent_as_a_phrase() {
     assert!(find(&fixture.directory, "ᦰ𐂀").is_empty());
     assert_eq!(find(&fixture.directory, "zoé ᦰ𐂀").len(), 1);
 }
+
+#[test]
+fn a_directory_is_shared_between_the_ui_and_an_import_thread() {
+    fn shareable<T: Send + Sync>() {}
+    shareable::<Directory>();
+}
