@@ -69,7 +69,18 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let cpu_before = cpu_seconds()?;
     let started = Instant::now();
     let mut stages: Vec<(Stage, Instant)> = Vec::new();
+    let mut clock = ThreadClock;
+    let main_before = clock.now()?;
+    // CPU time of the writing (this) thread when the reading stage ended, and of the reading
+    // thread, as last seen before it ended.
+    let (mut main_reading, mut reader) = (Duration::ZERO, Duration::ZERO);
     let report = directory.import_file(&file, |progress| {
+        if progress.stage == Stage::Reading {
+            main_reading = clock.now().unwrap_or_default() - main_before;
+            // The reading thread may be gone before the last batches are written: keep the
+            // most seen.
+            reader = reader.max(other_threads_cpu().unwrap_or_default());
+        }
         if stages
             .last()
             .is_none_or(|(stage, _)| *stage != progress.stage)
@@ -80,6 +91,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     })?;
     let import = started.elapsed();
     let import_cpu = cpu_seconds()? - cpu_before;
+    let main_total = clock.now()? - main_before;
+    // On two idle cores the reading stage lasts as long as the busier of its two threads, the
+    // rest as long as the writing thread.
+    let idle_estimate = main_reading.max(reader) + (main_total - main_reading);
     let ends = stages
         .iter()
         .skip(1)
@@ -100,8 +115,16 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     );
     println!("             {}", timings.join(", "));
     println!(
-        "             {import_cpu:.2} s of CPU over both threads; machine load {load_before} before, {} after",
+        "             {import_cpu:.2} s of CPU over all threads; machine load {load_before} before, {} after",
         load_average()
+    );
+    println!(
+        "             CPU on the critical path (reading {:.2} s | writing {:.2} s, then {:.2} s): \
+         {:.2} s, the wall time on two idle cores",
+        reader.as_secs_f64(),
+        main_reading.as_secs_f64(),
+        (main_total - main_reading).as_secs_f64(),
+        idle_estimate.as_secs_f64()
     );
     let size = index_size(&catalog)?;
     println!("index        {:.0} MiB on disk", mib(size));
@@ -169,6 +192,15 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("index size            {:.0} MiB", mib(size));
 
     println!();
+    println!("the costliest queries, warm, on CPU:");
+    for (cpu, index) in &warm.slowest {
+        println!(
+            "  {:<40} {:>7.3} ms",
+            format!("{:?}", queries[*index]),
+            ms(*cpu)
+        );
+    }
+    println!();
     println!("a few queries, warm:");
     for (text, query) in queries.iter().zip(&parsed).step_by(97) {
         let started = Instant::now();
@@ -195,14 +227,17 @@ struct Latencies {
     wall: Vec<Duration>,
     cpu: Vec<Duration>,
     hits: usize,
+    /// The costliest queries on the CPU: time and index in the list.
+    slowest: Vec<(Duration, usize)>,
 }
 
 fn run(directory: &Directory, queries: &[Query]) -> Result<Latencies, Box<dyn std::error::Error>> {
-    let mut clock = ThreadClock::open()?;
+    let mut clock = ThreadClock;
     let mut latencies = Latencies {
         wall: Vec::with_capacity(queries.len()),
         cpu: Vec::with_capacity(queries.len()),
         hits: 0,
+        slowest: Vec::new(),
     };
     for query in queries {
         let cpu = clock.now()?;
@@ -211,6 +246,9 @@ fn run(directory: &Directory, queries: &[Query]) -> Result<Latencies, Box<dyn st
         latencies.wall.push(started.elapsed());
         latencies.cpu.push(clock.now()? - cpu);
     }
+    latencies.slowest = latencies.cpu.iter().copied().zip(0..).collect();
+    latencies.slowest.sort_by(|a, b| b.cmp(a));
+    latencies.slowest.truncate(5);
     latencies.wall.sort();
     latencies.cpu.sort();
     Ok(latencies)
@@ -232,10 +270,6 @@ extern "C" {
 
 impl ThreadClock {
     const THREAD_CPUTIME: i32 = 3;
-
-    fn open() -> std::io::Result<Self> {
-        Ok(Self)
-    }
 
     fn now(&mut self) -> Result<Duration, Box<dyn std::error::Error>> {
         let mut time = Timespec {
@@ -331,6 +365,30 @@ fn cpu_seconds() -> Result<f64, Box<dyn std::error::Error>> {
     };
     // utime and stime are fields 14 and 15 of the line, 12 and 13 after the name.
     Ok((ticks(11)? + ticks(12)?) / 100.0)
+}
+
+/// CPU time of the threads of this process other than the calling one: during an import, the
+/// reading thread (and the sorter's helper, later).
+fn other_threads_cpu() -> Result<Duration, Box<dyn std::error::Error>> {
+    let own = fs::read_link("/proc/thread-self")?;
+    let own = own.file_name().ok_or("no thread id")?.to_owned();
+    let mut ticks = 0.0;
+    for task in fs::read_dir("/proc/self/task")? {
+        let task = task?;
+        if task.file_name() == own {
+            continue;
+        }
+        let stat = fs::read_to_string(task.path().join("stat"))?;
+        let fields: Vec<&str> = stat
+            .rsplit_once(')')
+            .map_or("", |(_, rest)| rest)
+            .split_whitespace()
+            .collect();
+        for i in [11, 12] {
+            ticks += fields.get(i).ok_or("short stat")?.parse::<f64>()?;
+        }
+    }
+    Ok(Duration::from_secs_f64(ticks / 100.0))
 }
 
 /// The 1-minute load average: the benchmark shares its two cores with whatever else runs.

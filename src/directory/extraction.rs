@@ -8,7 +8,7 @@
 //! a file that is not an extraction at all, or one cut short, stops the reading.
 
 use std::fmt;
-use std::io::{self, BufRead};
+use std::io::{self, BufRead, Read};
 
 use crate::directory::fold::fold;
 
@@ -17,6 +17,10 @@ pub const REQUIRED_COLUMNS: [&str; 2] = ["Type de BAL", "Adresse BAL"];
 
 /// How many row problems an import keeps for its report; the others are only counted.
 const KEPT_ISSUES: usize = 100;
+
+/// A row of the directory is a few hundred bytes. A "line" longer than this is some other file
+/// without line breaks, and must not be read into memory whole.
+const MAX_LINE_BYTES: u64 = 1 << 20;
 
 /// The kind of mailbox (`TRE_R257-TypeBAL`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -147,6 +151,8 @@ pub enum RowProblem {
     NoAddress,
     /// The row was kept, its invalid bytes replaced by `�`.
     InvalidUtf8,
+    /// The row was skipped: longer than any row of the directory (over 1 MiB).
+    TooLong,
 }
 
 impl fmt::Display for RowIssue {
@@ -158,6 +164,7 @@ impl fmt::Display for RowIssue {
             }
             RowProblem::NoAddress => f.write_str("no mailbox address, row skipped"),
             RowProblem::InvalidUtf8 => f.write_str("invalid UTF-8, unreadable characters replaced"),
+            RowProblem::TooLong => f.write_str("over 1 MiB long, row skipped"),
         }
     }
 }
@@ -316,7 +323,9 @@ impl<R: BufRead> Extraction<R> {
     /// Reads the header line and finds the columns.
     pub fn new(mut reader: R) -> Result<Self, ExtractionError> {
         let mut line = Vec::with_capacity(1024);
-        let bytes_read = reader.read_until(b'\n', &mut line)? as u64;
+        let bytes_read = (&mut reader)
+            .take(MAX_LINE_BYTES)
+            .read_until(b'\n', &mut line)? as u64;
         if bytes_read == 0 {
             return Err(ExtractionError::Empty);
         }
@@ -354,13 +363,21 @@ impl<R: BufRead> Extraction<R> {
     fn read_entry(&mut self) -> Result<Option<Entry>, ExtractionError> {
         loop {
             self.line.clear();
-            let read = self.reader.read_until(b'\n', &mut self.line)?;
+            let read = (&mut self.reader)
+                .take(MAX_LINE_BYTES)
+                .read_until(b'\n', &mut self.line)? as u64;
             if read == 0 {
                 return Ok(None);
             }
-            self.bytes_read += read as u64;
+            self.bytes_read += read;
             self.line_number += 1;
             let complete = self.line.last() == Some(&b'\n');
+            if read == MAX_LINE_BYTES && !complete {
+                self.summary.rows += 1;
+                self.bytes_read += self.discard_rest_of_line()?;
+                self.skip(RowProblem::TooLong);
+                continue;
+            }
             let bytes = trim_line_end(&self.line);
             if bytes.iter().all(u8::is_ascii_whitespace) {
                 continue;
@@ -402,6 +419,26 @@ impl<R: BufRead> Extraction<R> {
             match entry_from_fields(&fields) {
                 Some(entry) => return Ok(Some(entry)),
                 None => self.skip(RowProblem::NoAddress),
+            }
+        }
+    }
+
+    /// Reads up to the next line break without keeping anything; the bytes read.
+    fn discard_rest_of_line(&mut self) -> io::Result<u64> {
+        let mut discarded = 0;
+        loop {
+            let buffer = self.reader.fill_buf()?;
+            if buffer.is_empty() {
+                return Ok(discarded);
+            }
+            let (used, end) = match buffer.iter().position(|&byte| byte == b'\n') {
+                Some(newline) => (newline + 1, true),
+                None => (buffer.len(), false),
+            };
+            self.reader.consume(used);
+            discarded += used as u64;
+            if end {
+                return Ok(discarded);
             }
         }
     }
@@ -794,6 +831,23 @@ mod tests {
         assert_eq!(
             extraction.summary().issues[0].problem,
             RowProblem::InvalidUtf8
+        );
+    }
+
+    #[test]
+    fn a_line_longer_than_any_row_is_skipped_without_being_kept() {
+        let long = "x".repeat(3 << 20);
+        let text = file(&[HEADER, HELENE, &long, HELENE]);
+        let mut extraction = Extraction::new(text.as_bytes()).unwrap();
+        let entries: Vec<_> = extraction.by_ref().collect::<Result<_, _>>().unwrap();
+        assert_eq!(entries.len(), 2);
+        assert_eq!(extraction.bytes_read(), text.len() as u64);
+        assert_eq!(
+            extraction.summary().issues,
+            [RowIssue {
+                line: 3,
+                problem: RowProblem::TooLong
+            }]
         );
     }
 

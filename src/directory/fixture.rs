@@ -53,6 +53,41 @@ pub const COLUMNS: [&str; 31] = [
     "Pays structure BAL",
 ];
 
+/// Positions in [`COLUMNS`].
+mod column {
+    pub const BOX_TYPE: usize = 0;
+    pub const ADDRESS: usize = 1;
+    pub const PP_ID_TYPE: usize = 2;
+    pub const PP_ID: usize = 3;
+    pub const PP_NATIONAL_ID: usize = 4;
+    pub const STRUCTURE_ID_TYPE: usize = 5;
+    pub const STRUCTURE_ID: usize = 6;
+    pub const SERVICE: usize = 7;
+    pub const CIVILITY: usize = 8;
+    pub const LAST_NAME: usize = 9;
+    pub const FIRST_NAME: usize = 10;
+    pub const CATEGORY: usize = 11;
+    pub const CATEGORY_LABEL: usize = 12;
+    pub const PROFESSION_CODE: usize = 13;
+    pub const PROFESSION: usize = 14;
+    pub const SPECIALTY_CODE: usize = 15;
+    pub const SPECIALTY: usize = 16;
+    pub const PAPERLESS: usize = 17;
+    pub const COMPANY: usize = 18;
+    pub const TRADE_NAME: usize = 19;
+    pub const LOCATION: usize = 20;
+    pub const DISTRIBUTION: usize = 21;
+    pub const STREET_NUMBER: usize = 22;
+    pub const STREET_NUMBER_COMPLEMENT: usize = 23;
+    pub const STREET_TYPE: usize = 24;
+    pub const STREET_NAME: usize = 25;
+    pub const LOCALITY: usize = 26;
+    pub const ROUTING_LINE: usize = 27;
+    pub const POSTCODE: usize = 28;
+    pub const DEPARTMENT: usize = 29;
+    pub const COUNTRY: usize = 30;
+}
+
 /// What to generate.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FixtureOptions {
@@ -149,7 +184,7 @@ impl Fixture {
         let mut written = Written::default();
         while written.rows < self.options.rows {
             let duplicate = written.rows > 0
-                && self.row[0] == "PER"
+                && self.row[column::BOX_TYPE] == "PER"
                 && self.rng.per_mille(self.options.duplicates_per_mille);
             if duplicate {
                 self.second_practice();
@@ -187,30 +222,31 @@ impl Fixture {
         self.clear();
         let profession = self.pools.profession(&mut self.rng);
         let last = self.pools.last_name(&mut self.rng);
+        let last = last.as_str();
         let first = self.pools.first_name(&mut self.rng);
         let rpps = 10_000_000_000 + self.rng.below(899_999_999) as u64;
-        self.set(0, "PER");
-        self.set(2, "8");
-        self.set(3, &rpps.to_string());
-        self.set(4, &format!("8{rpps}"));
+        self.set(column::BOX_TYPE, "PER");
+        self.set(column::PP_ID_TYPE, "8");
+        self.set(column::PP_ID, &rpps.to_string());
+        self.set(column::PP_NATIONAL_ID, &format!("8{rpps}"));
         let civility = profession.civility(&mut self.rng);
-        self.set(8, civility);
-        self.set(9, last);
-        self.set(10, first);
-        self.set(11, "C");
-        self.set(12, "Civil");
-        self.set(13, profession.code);
-        self.set(14, profession.label);
+        self.set(column::CIVILITY, civility);
+        self.set(column::LAST_NAME, last);
+        self.set(column::FIRST_NAME, first);
+        self.set(column::CATEGORY, "C");
+        self.set(column::CATEGORY_LABEL, "Civil");
+        self.set(column::PROFESSION_CODE, profession.code);
+        self.set(column::PROFESSION, profession.label);
         if let Some((code, label)) = profession.specialty(&mut self.rng) {
-            self.set(15, code);
-            self.set(16, label);
+            self.set(column::SPECIALTY_CODE, code);
+            self.set(column::SPECIALTY, label);
         }
         let paperless = if self.rng.per_mille(700) {
             "true"
         } else {
             "false"
         };
-        self.set(17, paperless);
+        self.set(column::PAPERLESS, paperless);
 
         let workplace = self.workplace(profession);
         let mut local = String::new();
@@ -227,19 +263,21 @@ impl Fixture {
             _ => profession.domain.to_owned(),
         };
         let address = self.unique_address(&local, &domain);
-        self.set(1, &address);
+        self.set(column::ADDRESS, &address);
     }
 
     /// The same professional again, practising somewhere else: same address, other structure.
     fn second_practice(&mut self) {
-        let profession = self.pools.profession_by_code(&self.row[13]);
-        let address = std::mem::take(&mut self.row[1]);
-        for column in 18..COLUMNS.len() {
-            self.row[column].clear();
+        let profession = self
+            .pools
+            .profession_by_code(&self.row[column::PROFESSION_CODE]);
+        let address = std::mem::take(&mut self.row[column::ADDRESS]);
+        for field in &mut self.row[column::COMPANY..] {
+            field.clear();
         }
-        self.row[7].clear();
+        self.row[column::SERVICE].clear();
         self.workplace(profession);
-        self.row[1] = address;
+        self.row[column::ADDRESS] = address;
     }
 
     /// Fills the structure and postal columns; returns the structure's own mail domain when it
@@ -258,7 +296,7 @@ impl Fixture {
         let structure = Structure::new(kind, town, &mut self.rng);
         if matches!(kind, StructureKind::Hospital | StructureKind::University) {
             let service = pick(&mut self.rng, SERVICES).0;
-            self.set(7, service);
+            self.set(column::SERVICE, service);
         }
         self.fill_structure(&structure, town);
         structure.domain
@@ -273,67 +311,69 @@ impl Fixture {
             StructureKind::Pharmacy => ("Officine", "officine"),
             StructureKind::Laboratory => ("Laboratoire", "resultats"),
             StructureKind::Nursing if self.rng.per_mille(600) => ("Accueil", "accueil"),
-            _ => pick(&mut self.rng, SERVICES),
+            StructureKind::Nursing => ("Infirmerie", "infirmerie"),
+            StructureKind::Practice | StructureKind::HealthCentre | StructureKind::None => {
+                pick(&mut self.rng, FRONT_DESKS)
+            }
+            StructureKind::Hospital | StructureKind::University | StructureKind::Clinic => {
+                pick(&mut self.rng, SERVICES)
+            }
         };
-        self.set(0, "ORG");
-        self.set(5, "1");
+        self.set(column::BOX_TYPE, "ORG");
+        self.set(column::STRUCTURE_ID_TYPE, "1");
         let finess = format!(
             "{}{:07}",
             town.department_digits(),
             self.rng.below(9_999_999)
         );
-        self.set(6, &finess);
-        self.set(7, service);
+        self.set(column::STRUCTURE_ID, &finess);
+        self.set(column::SERVICE, service);
         if kind == StructureKind::Pharmacy {
-            self.set(13, "21");
-            self.set(14, "Pharmacien");
+            self.set(column::PROFESSION_CODE, "21");
+            self.set(column::PROFESSION, "Pharmacien");
         }
-        self.set(17, "true");
+        self.set(column::PAPERLESS, "true");
         self.fill_structure(&structure, town);
         let domain = structure
             .domain
             .clone()
             .unwrap_or_else(|| format!("{}.mssante.fr", slug(&structure.slug, '-')));
         let address = self.unique_address(box_name, &domain);
-        self.set(1, &address);
+        self.set(column::ADDRESS, &address);
     }
 
+    /// The structure's names and postal address; a professional without a structure still has
+    /// a practice address. Hospitals get business addresses (CEDEX, BP, building).
     fn fill_structure(&mut self, structure: &Structure, town: &Town) {
-        self.set(18, &structure.company);
-        self.set(19, &structure.trade);
-        if structure.company.is_empty() {
-            // A professional with no structure still has a practice address.
-            self.street(town, false);
-            return;
-        }
-        let hospital = structure.domain.is_some();
-        self.street(town, hospital);
+        self.set(column::COMPANY, &structure.company);
+        self.set(column::TRADE_NAME, &structure.trade);
+        self.street(town, structure.domain.is_some());
     }
 
     fn street(&mut self, town: &Town, business: bool) {
         if business && self.rng.per_mille(300) {
             let location = pick(&mut self.rng, LOCATIONS);
-            self.set(20, location);
+            self.set(column::LOCATION, location);
         }
         if business && self.rng.per_mille(400) {
             let box_number = format!("CS {}", 10_000 + self.rng.below(80_000));
-            self.set(21, &box_number);
+            self.set(column::DISTRIBUTION, &box_number);
         }
         let number = (1 + self.rng.below(180)).to_string();
-        self.set(22, &number);
+        self.set(column::STREET_NUMBER, &number);
         if self.rng.per_mille(50) {
             let complement = if self.rng.per_mille(800) {
                 "BIS"
             } else {
                 "TER"
             };
-            self.set(23, complement);
+            self.set(column::STREET_NUMBER_COMPLEMENT, complement);
         }
         let (kind, name) = pick(&mut self.rng, STREETS);
-        self.set(24, kind);
-        self.set(25, name);
+        self.set(column::STREET_TYPE, kind);
+        self.set(column::STREET_NAME, name);
         if self.rng.per_mille(20) {
-            self.set(26, "LIEU-DIT LES CHAMPS");
+            self.set(column::LOCALITY, "LIEU-DIT LES CHAMPS");
         }
         let cedex = business && self.rng.per_mille(400);
         let routing = if cedex {
@@ -344,10 +384,10 @@ impl Fixture {
         } else {
             format!("{} {}", town.postcode, town.name)
         };
-        self.set(27, &routing);
-        self.set(28, town.postcode);
-        self.set(29, town.department);
-        self.set(30, "99100");
+        self.set(column::ROUTING_LINE, &routing);
+        self.set(column::POSTCODE, town.postcode);
+        self.set(column::DEPARTMENT, town.department);
+        self.set(column::COUNTRY, "99100");
     }
 
     fn unique_address(&mut self, local: &str, domain: &str) -> String {
@@ -370,7 +410,7 @@ pub fn queries(seed: u64, count: usize) -> Vec<String> {
     let pools = Pools::new();
     (0..count)
         .map(|i| {
-            let last = lower(pools.last_name(&mut rng));
+            let last = lower(&pools.last_name(&mut rng));
             let first = lower(pools.first_name(&mut rng));
             let town = pools.town(&mut rng);
             let town_name = lower(town.name);
@@ -542,8 +582,14 @@ impl Pools {
         }
     }
 
-    fn last_name(&self, rng: &mut Rng) -> &'static str {
-        self.last_names.draw(rng)
+    /// A common name most of the time; otherwise one of tens of thousands of rarer ones, made
+    /// of syllables, as the real directory has (and as prefix search must cope with).
+    fn last_name(&self, rng: &mut Rng) -> String {
+        if rng.per_mille(650) {
+            return (*self.last_names.draw(rng)).to_owned();
+        }
+        let syllables = 2 + rng.below(2);
+        (0..syllables).map(|_| pick(rng, SYLLABLES)).collect()
     }
 
     fn first_name(&self, rng: &mut Rng) -> &'static str {
@@ -874,6 +920,13 @@ const LAST_NAMES: &[&str] = &[
     "SAINT-JUST", "DESCAMPS", "DELATTRE",
 ];
 
+/// The makings of rarer names: `BERTOLAN`, `DUCHAUVET`, `GARNIÈRE`…
+const SYLLABLES: &[&str] = &[
+    "BER", "TO", "LAN", "DU", "RI", "VET", "MO", "REL", "CA", "ZE", "GAR", "NI", "ÈRE", "LE",
+    "FEB", "VRE", "PI", "CHON", "MAR", "CHAU", "VIN", "SOU", "BI", "ROU", "GE", "AUD", "TEL",
+    "LOT", "QUET", "BRO", "SSARD", "GUI", "LLOT", "DE", "SCH", "MIDT", "KER", "VAL", "PO", "LIN",
+];
+
 /// Most frequent first, with the accents the brief insists on: Hélène, Benoît, Noël, Zoé.
 #[rustfmt::skip]
 const FIRST_NAMES: &[&str] = &[
@@ -1045,6 +1098,13 @@ const SERVICES: &[(&str, &str)] = &[
     ("Laboratoire", "laboratoire"),
     ("Psychiatrie adulte", "psy.adulte"),
     ("Chirurgie orthopédique", "secretariat-ortho"),
+];
+
+/// What a practice or a health centre calls its shared box.
+const FRONT_DESKS: &[(&str, &str)] = &[
+    ("Secrétariat", "secretariat"),
+    ("Accueil", "accueil"),
+    ("Secrétariat médical", "secretariat.medical"),
 ];
 
 const CLINICS: &[&str] = &[

@@ -25,6 +25,21 @@ pub(crate) fn fold_into(text: &str, out: &mut String) {
 /// `jean.martin12@…` is indexed as `jean martin 12`, so that `martin` finds it as a whole word
 /// and the vocabulary does not grow by one word per homonym number.
 pub(crate) fn fold_words_into(text: &str, out: &mut String) {
+    if text.is_ascii() {
+        // Most of the directory: a byte loop, no decomposition.
+        let mut previous_is_digit = None;
+        for byte in text.bytes() {
+            let is_digit = byte.is_ascii_alphanumeric().then(|| byte.is_ascii_digit());
+            if let (Some(previous), Some(current)) = (previous_is_digit, is_digit) {
+                if previous != current {
+                    out.push(' ');
+                }
+            }
+            previous_is_digit = is_digit;
+            out.push(char::from(byte.to_ascii_lowercase()));
+        }
+        return;
+    }
     let mut previous_is_digit = None;
     fold_each(text, |c| {
         let is_digit = c.is_alphanumeric().then(|| c.is_ascii_digit());
@@ -51,6 +66,7 @@ fn fold_each(text: &str, mut emit: impl FnMut(char)) {
             'ø' | 'Ø' => emit('o'),
             'ł' | 'Ł' => emit('l'),
             'đ' | 'Đ' => emit('d'),
+            'ı' => emit('i'),
             // Typographic apostrophes are as common as the ASCII one in names (D’ALMEIDA).
             '\u{2019}' | '\u{2018}' | '\u{02bc}' => emit('\''),
             _ => decompose_compatible(c, |d| {
@@ -69,11 +85,16 @@ pub(crate) fn fold(text: &str) -> String {
     out
 }
 
-/// Splits folded text into the tokens the FTS5 `unicode61` tokenizer would see: runs of letters
-/// and digits.
+/// Splits folded text into words: runs of ASCII letters and digits, which is all folded French
+/// is made of.
+///
+/// Anything else separates words, here and in what the index is given, so that the FTS5
+/// tokenizer, whose idea of a letter differs from Rust's outside ASCII, always sees the same
+/// words as the queries (a query word it would cut in two becomes a phrase, which the index
+/// cannot answer). Text in other scripts is therefore not searchable.
 pub(crate) fn tokens(folded: &str) -> impl Iterator<Item = &str> {
     folded
-        .split(|c: char| !c.is_alphanumeric())
+        .split(|c: char| !c.is_ascii_alphanumeric())
         .filter(|token| !token.is_empty())
 }
 

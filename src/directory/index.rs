@@ -13,17 +13,17 @@
 //!
 //! # One address, one result
 //!
-//! The extraction lists a mailbox once per practice place (RULES §7). Rows with the same address
-//! are merged: the richest row (the most fields filled; the first one on a tie) is what a result
-//! shows, and every row's profession, structure, service, town, postcode and department stay
-//! searchable and filterable, so a doctor working in two towns is found from either.
-//! [`Hit::rows`] says how many rows were merged.
+//! The extraction lists a mailbox once per practice place (RULES §7). Each row stays searchable
+//! as it is, so a doctor working in two towns is found from either, but a search returns the
+//! mailbox once: as the richest of its rows describes it (the most fields filled; the first row
+//! on a tie). [`Hit::rows`] says how many rows share the address.
 //!
-//! # Order
+//! # Order and speed
 //!
-//! Entries are numbered in alphabetical order (name, then first name; structure for a box
-//! without a person) so that FTS5, which returns matches by row number, returns them sorted
-//! without sorting them; see [`Query`] for how exact name matches come first.
+//! Rows are indexed in alphabetical order (see `index/build.rs`), so that FTS5, which returns
+//! matches in index order, returns them sorted; [`Query`] asks for exact name matches first.
+//! A search reads only as many matches as it shows: a word found in a third of the directory
+//! costs what a rare name costs.
 
 use std::fmt;
 use std::fs::{self, File};
@@ -37,7 +37,6 @@ use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OpenFlags, OptionalExtension, Row};
 
 use crate::directory::extraction::{BoxType, Entry, Extraction, ExtractionError, RowIssue};
-use crate::directory::fold::fold_into;
 use crate::directory::query::{Query, Spelling, MAX_SPELLED_TERMS};
 
 mod build;
@@ -115,8 +114,8 @@ impl Progress {
     /// The share of the work done, from 0 to 1, for a single bar across the stages; `None`
     /// while reading a file of unknown size. The weight of each stage is the benchmark's.
     pub fn fraction(&self) -> Option<f32> {
-        const READING: f64 = 0.45;
-        const INDEXING: f64 = 0.45;
+        const READING: f64 = 0.6;
+        const INDEXING: f64 = 0.3;
         let part = |done: u64, total: u64| done as f64 / total.max(1) as f64;
         let fraction = match self.stage {
             Stage::Reading => READING * part(self.bytes_read, self.total_bytes?),
@@ -637,21 +636,6 @@ fn hit_from_row_at(row: &Row<'_>, first: usize) -> rusqlite::Result<Hit> {
 const HIT_COLUMNS: &str = "box_type, address, civility, last_name, first_name, \
     profession_code, profession, specialty_code, specialty, structure, trade_name, service, \
     address_lines, postcode, town, department, country, rows";
-
-/// The alphabetical order of mailboxes: by name, then first name; by structure, then service,
-/// for a mailbox without a person.
-fn sort_key(entry: &Entry) -> String {
-    let (first, second) = if entry.names_a_person() {
-        (&entry.last_name, &entry.first_name)
-    } else {
-        (&entry.structure, &entry.service)
-    };
-    let mut key = String::with_capacity(first.len() + second.len() + 1);
-    fold_into(first, &mut key);
-    key.push(' ');
-    fold_into(second, &mut key);
-    key
-}
 
 #[cfg(test)]
 mod tests;

@@ -1,21 +1,21 @@
 //! What the user typed, turned into FTS5 expressions.
 //!
-//! Every word is a prefix and all words must match, whatever column they fall in: `martin cardio
+//! Every word is a prefix and all words must match, whatever field they fall in: `martin cardio
 //! lens` finds Dr Martin, cardiologist in Lens, without the user saying which word is a name. A
-//! word of digits (`59`, `59300`) only looks at postcodes and departments, so that it is not lost
-//! among street numbers. User text never reaches FTS5 as syntax: it is folded, cut into tokens of
-//! letters and digits, and each token is quoted.
+//! word of digits (`59`, `59300`) only looks at postcodes and departments, so that `59` finds the
+//! Nord rather than every address with a 59 in it. User text never reaches FTS5 as syntax: it is
+//! folded, cut into tokens of letters and digits, and each token is quoted.
 
 use crate::directory::extraction::BoxType;
 use crate::directory::fold::{fold, fold_words_into, tokens};
 
-/// Marks of the words the import adds to the `tag` column. A typed word never starts with a
-/// digit followed by a letter (words are split where letters and digits meet), so these never
-/// meet a user's word, and user words need no column filter to stay clear of them.
+/// Marks of the words the import adds to each row's words, for the steps of [`Query::plan`] and
+/// the filters. A typed word never starts with a digit followed by a letter (words are split
+/// where letters and digits meet), so a marked word never meets a word the user typed.
 ///
 /// A word of the name: the person's last name, or the structure and service of a box without a
-/// person. `1martin` lists only the rows *named* Martin, where a `{name} : martin` column filter
-/// would walk through every row mentioning Martin anywhere, street names included.
+/// person. `1martin` lists only the rows *named* Martin, where an FTS5 column filter would walk
+/// through every row mentioning Martin anywhere, and there are many.
 pub(crate) const NAME_MARK: &str = "1";
 /// A word of the first name.
 pub(crate) const GIVEN_MARK: &str = "2";
@@ -25,10 +25,21 @@ pub(crate) const ZIP_MARK: &str = "0z";
 pub(crate) const TYPE_MARK: &str = "0t";
 pub(crate) const PROFESSION_MARK: &str = "0p";
 
-/// Prefixes of two and three characters have their own FTS5 index (`prefix = '2 3'`): reading
-/// one is reading a ready-made list. A longer prefix is spelled out from the vocabulary. A single
-/// letter stands for the start of a name or first name (see [`Query::plan`]).
-pub(crate) const INDEXED_PREFIXES: [usize; 2] = [2, 3];
+/// Prefixes of two to four characters have their own FTS5 index (`prefix = '2 3 4'`): reading
+/// one is reading a ready-made list, lazily. A longer prefix is spelled out from the vocabulary
+/// (few words share five letters). A single letter stands for the start of a name or first name
+/// (see [`Query::plan`]). The index of four-letter prefixes costs a tenth more import time and
+/// disk; without it, `vale` (Valérie, Valence, Valenciennes…) cost 10 ms instead of 1.
+pub(crate) const INDEXED_PREFIXES: [usize; 3] = [2, 3, 4];
+
+/// Words too common to tell mailboxes apart, typed between the words that do (`CH de Lens`,
+/// `pharmacie à usage intérieur`, `d'Almeida`). Dropped from a query once typed in full; left
+/// in the index, where they cost little. As the word being typed, one is kept: it may be the
+/// start of `dentiste`.
+const STOP_WORDS: [&str; 18] = [
+    "a", "au", "aux", "d", "de", "des", "du", "en", "et", "l", "la", "le", "les", "par", "pour",
+    "sous", "sur", "un",
+];
 
 /// The domain every MSSanté address ends with (RULES §2). Being in every address it tells none
 /// apart, so it is left out of the index, and out of what is typed.
@@ -84,7 +95,14 @@ impl Query {
 
     /// Reads what the user typed; never fails, whatever the text.
     pub fn parse(text: &str) -> Self {
-        let words = text.split_whitespace().filter_map(Word::parse).collect();
+        let count = text.split_whitespace().count();
+        // The last word is still being typed unless a space or a sign follows it.
+        let typing = text.ends_with(char::is_alphanumeric);
+        let words = text
+            .split_whitespace()
+            .enumerate()
+            .filter_map(|(i, word)| Word::parse(word, typing && i + 1 == count))
+            .collect();
         Self {
             words,
             ..Self::default()
@@ -164,7 +182,8 @@ impl Query {
         }
         // The expression for "a word starting with `prefix`", `None` when there is none.
         let mut starting_with = |prefix: &str| -> Result<Option<String>, E> {
-            let spelled = if prefix.chars().count() <= INDEXED_PREFIXES[1] {
+            let spelled = if prefix.chars().count() <= INDEXED_PREFIXES[INDEXED_PREFIXES.len() - 1]
+            {
                 Spelling::Prefix
             } else {
                 spell(prefix)?
@@ -181,7 +200,15 @@ impl Query {
         for word in &self.words {
             for token in &word.tokens {
                 if word.postal {
-                    let Some(place) = starting_with(&format!("{ZIP_MARK}{token}"))? else {
+                    let mark = format!("{ZIP_MARK}{token}");
+                    // A department number is the department: every postcode of the Nord starts
+                    // with 59, and the hundreds of them would make a slow prefix.
+                    let place = if is_department(token) {
+                        Some(quote(&mark))
+                    } else {
+                        starting_with(&mark)?
+                    };
+                    let Some(place) = place else {
                         return Ok(Vec::new());
                     };
                     all.push(place);
@@ -231,7 +258,9 @@ impl Query {
 }
 
 impl Word {
-    fn parse(word: &str) -> Option<Self> {
+    /// `typing`: whether the user is still typing this word, whose last token may then be the
+    /// start of a longer one.
+    fn parse(word: &str, typing: bool) -> Option<Self> {
         let folded = fold(word);
         let folded = without_trust_domain(&folded);
         let parts: Vec<&str> = tokens(folded).collect();
@@ -245,7 +274,14 @@ impl Word {
         // Split as the index was: `martin12` is `martin` and `12` there.
         let mut split = String::with_capacity(folded.len() + 4);
         fold_words_into(folded, &mut split);
-        let tokens: Vec<String> = tokens(&split).map(str::to_owned).collect();
+        let mut tokens: Vec<String> = tokens(&split).map(str::to_owned).collect();
+        let last = tokens.len().saturating_sub(1);
+        let mut index = 0;
+        tokens.retain(|token| {
+            let finished = !typing || index < last;
+            index += 1;
+            !(finished && STOP_WORDS.contains(&token.as_str()))
+        });
         (!tokens.is_empty()).then_some(Self { tokens, postal })
     }
 }
@@ -286,16 +322,26 @@ fn one_of(expressions: impl IntoIterator<Item = String>) -> String {
     }
 }
 
+/// A department code, all of whose postcodes start with it: not `20` (Corsica is `2A` and `2B`)
+/// nor `97`/`98` (overseas departments have three digits).
+fn is_department(token: &str) -> bool {
+    match token {
+        "2a" | "2b" => true,
+        "20" | "97" | "98" => false,
+        _ => token.len() == 2 && token.bytes().all(|b| b.is_ascii_digit()),
+    }
+}
+
 /// A word that can only be a postcode or a department: digits, or Corsica's `2a`/`2b`.
 fn is_postal(token: &str) -> bool {
     token.bytes().all(|b| b.is_ascii_digit()) || token == "2a" || token == "2b"
 }
 
-/// A filter value as one FTS5 token: folded, letters and digits only.
+/// A filter value as one word (see [`tokens`]): folded, ASCII letters and digits only.
 pub(crate) fn tag_value(value: &str) -> String {
     fold(value)
         .chars()
-        .filter(|c| c.is_alphanumeric())
+        .filter(char::is_ascii_alphanumeric)
         .collect()
 }
 
@@ -360,10 +406,21 @@ mod tests {
     #[test]
     fn numbers_look_at_postcodes_and_departments_only() {
         let plan = plan_of(&Query::parse("secrétariat 59"));
-        assert_eq!(plan[2], "\"secretariat\"* AND \"0z59\"*");
+        assert_eq!(plan[2], "\"secretariat\"* AND \"0z59\"");
         assert_eq!(plan[0], format!("{} AND \"1secretariat\"", plan[2]));
         assert_eq!(plan_of(&Query::parse("59300")), ["\"0z59300\"*"]);
-        assert_eq!(plan_of(&Query::parse("2A")), ["\"0z2a\"*"]);
+        assert_eq!(plan_of(&Query::parse("2A")), ["\"0z2a\""]);
+        assert_eq!(plan_of(&Query::parse("593")), ["\"0z593\"*"]);
+        assert_eq!(
+            plan_of(&Query::parse("20")),
+            ["\"0z20\"*"],
+            "Corsica's postcodes"
+        );
+        assert_eq!(
+            plan_of(&Query::parse("97")),
+            ["\"0z97\"*"],
+            "overseas departments"
+        );
     }
 
     #[test]
@@ -398,26 +455,26 @@ mod tests {
     #[test]
     fn long_prefixes_are_spelled_from_the_vocabulary() {
         let mut asked = Vec::new();
-        let plan = Query::parse("car médec")
+        let plan = Query::parse("card médec")
             .plan(|prefix| {
                 asked.push(prefix.to_owned());
                 Ok::<_, ()>(match prefix {
                     "medec" => Spelling::Terms(vec!["medecin".into(), "medecine".into()]),
-                    "1car" => Spelling::Terms(vec!["1carre".into()]),
+                    "1card" => Spelling::Terms(vec!["1cardon".into()]),
                     _ => Spelling::Nothing,
                 })
             })
             .unwrap();
         assert_eq!(
             asked,
-            ["medec", "1car", "1medec"],
-            "short prefixes have their own index"
+            ["medec", "1card", "1medec"],
+            "prefixes of up to four letters have their own index"
         );
-        let base = "\"car\"* AND (\"medecin\" OR \"medecine\")";
+        let base = "\"card\"* AND (\"medecin\" OR \"medecine\")";
         assert_eq!(plan[2], base);
         assert_eq!(
             plan[1],
-            format!("{base} AND (\"1carre\" OR \"2car\" OR \"2medec\")"),
+            format!("{base} AND (\"1cardon\" OR \"2card\" OR \"2medec\")"),
             "a name prefix nobody has is left out"
         );
     }
@@ -436,10 +493,30 @@ mod tests {
             plan_of(&Query::parse("martin12"))[2],
             "\"martin\"* AND \"12\"*"
         );
-        assert_eq!(plan_of(&Query::parse("2B")), ["\"0z2b\"*"]);
+        assert_eq!(plan_of(&Query::parse("2B")), ["\"0z2b\""]);
         let mut marks = String::new();
         push_marks(NAME_MARK, "le gall-d'arc", &mut marks);
         assert_eq!(marks, " 1le 1gall 1d 1arc");
+    }
+
+    #[test]
+    fn stop_words_typed_in_full_are_dropped() {
+        assert_eq!(
+            plan_of(&Query::parse("pharmacie à 971"))[2],
+            "\"pharmacie\"* AND \"0z971\"*"
+        );
+        assert_eq!(
+            plan_of(&Query::parse("ch de lens"))[2],
+            "\"ch\"* AND \"lens\"*"
+        );
+        assert_eq!(plan_of(&Query::parse("D'ALMEIDA"))[2], "\"almeida\"*");
+        assert_eq!(
+            plan_of(&Query::parse("bernard le h"))[2],
+            "\"bernard\"* AND (\"1h\"* OR \"2h\"*)"
+        );
+        // Still being typed: maybe "dentiste".
+        assert_eq!(plan_of(&Query::parse("de"))[2], "\"de\"*");
+        assert!(Query::parse("de ").is_empty());
     }
 
     #[test]

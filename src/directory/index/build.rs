@@ -1,7 +1,7 @@
 //! Building a generation from an extraction.
 //!
-//! Documents are numbered in alphabetical order (name and first name; structure and service for
-//! a mailbox without a person). FTS5 returns matches in that order, so a search gets sorted
+//! Documents are numbered in alphabetical order (name and first name; structure, trade name and
+//! service for a mailbox without a person). FTS5 returns matches in that order, so a search gets sorted
 //! results without sorting; above all, the rows that share a name sit together, so that
 //! intersecting a rare name with common words (`legrand medecin saint-lo`) reads a few pages of
 //! each list instead of all of them: ten to a hundred times faster than in file order, which the
@@ -28,9 +28,9 @@ use std::time::Duration;
 use chrono::Utc;
 use rusqlite::{Connection, Statement};
 
-use super::{sort_key, ImportFailure, ImportReport, Progress, Stage};
+use super::{ImportFailure, ImportReport, Progress, Stage};
 use crate::directory::extraction::{Entry, Extraction, ExtractionError, ReadSummary};
-use crate::directory::fold::{fold_words_into, tokens};
+use crate::directory::fold::fold_words_into;
 use crate::directory::query::{
     push_marks, push_tags, tag_value, without_trust_domain, GIVEN_MARK, INDEXED_PREFIXES,
     NAME_MARK, ZIP_MARK,
@@ -45,21 +45,24 @@ const PROGRESS_EVERY: u64 = 8_192;
 const BATCH_ROWS: usize = 1_024;
 const BATCHES_IN_FLIGHT: usize = 8;
 
-/// Memory SQLite may use for its page cache, and for each run of its sorter, in KiB.
-const CACHE_KIB: i64 = 32 * 1024;
+/// Memory SQLite may use for each page cache, and for each run of its sorter, in KiB. The sorter
+/// may use a second thread (`PRAGMA threads`): the reading thread is done by then. Rows are
+/// written in order, so a larger cache buys little.
+const CACHE_KIB: i64 = 16 * 1024;
 
 /// Bytes of postings FTS5 gathers in memory before writing a segment. Its default (1 MiB) makes
-/// hundreds of small segments that it then spends the import merging. With the page cache and
-/// the address hashes, this is what bounds an import's memory (see the benchmark).
-const FTS_BUFFER_BYTES: i64 = 48 * 1024 * 1024;
+/// hundreds of small segments that it then spends the import merging: 96 MiB leaves a handful,
+/// and takes a quarter of the import's CPU time off (measured on a million rows). With the
+/// caches and the address hashes, this is what bounds an import's memory (see the benchmark).
+const FTS_BUFFER_BYTES: i64 = 96 * 1024 * 1024;
 
 /// The tables of a generation, but for the full-text index (see [`build`]).
 ///
 /// `search` holds one document per row of the extraction. It is contentless (the text lives in
 /// `entry`) and keeps neither positions nor columns (`detail = none`): every query is words and
 /// marked words (see `query.rs`), never a phrase or a column filter, so both would only cost
-/// disk and import time. Prefixes of two and three characters, typed first and shared by the
-/// most words, have their own index; longer ones are spelled out from `vocabulary`.
+/// disk and import time. Prefixes of two to four characters, typed first and shared by the most
+/// words, have their own index; longer ones are spelled out from `vocabulary`.
 const SCHEMA: &str = "
     CREATE TABLE entry (
         id INTEGER PRIMARY KEY,
@@ -132,7 +135,8 @@ pub(super) fn build(
     let connection = Connection::open(path)?;
     let prefixes = INDEXED_PREFIXES.map(|chars| chars.to_string()).join(" ");
     // Nobody else reads this file before it is complete, and an interrupted build is thrown
-    // away: no journal, no sync, one exclusive lock.
+    // away: no journal, no sync, one exclusive lock. Pages stay at 4 KiB: 8 KiB saves 3 % of
+    // the import and costs 6 % on every search (more bytes copied per page read).
     connection.execute_batch(&format!(
         "PRAGMA journal_mode = OFF;
          PRAGMA synchronous = OFF;
@@ -140,6 +144,7 @@ pub(super) fn build(
          PRAGMA temp_store = FILE;
          PRAGMA cache_size = -{CACHE_KIB};
          PRAGMA temp.cache_size = -{CACHE_KIB};
+         PRAGMA threads = 1;
          PRAGMA user_version = {};
          {SCHEMA}
          CREATE VIRTUAL TABLE search USING fts5 (
@@ -250,18 +255,14 @@ impl Row {
     const KEY: usize = ENTRY_COLUMNS.len();
     const WORDS: usize = ENTRY_COLUMNS.len() + 1;
 
-    fn new(entry: &Entry, words: &str) -> Self {
+    fn new(entry: &Entry, (words, key): (&str, &str)) -> Self {
         let lines = entry.address_lines.join("\n");
-        let key = sort_key(entry);
         let values = entry_values(entry, &lines);
         let mut text = String::with_capacity(
             values.iter().map(|value| value.len()).sum::<usize>() + key.len() + words.len(),
         );
         let mut ends = [0; ENTRY_COLUMNS.len() + 2];
-        for (end, value) in ends
-            .iter_mut()
-            .zip(values.into_iter().chain([&*key, words]))
-        {
+        for (end, value) in ends.iter_mut().zip(values.into_iter().chain([key, words])) {
             text.push_str(value);
             *end = text.len() as u32;
         }
@@ -533,16 +534,23 @@ struct Words {
     text: String,
     name: String,
     given: String,
-    deduplicated: String,
+    /// Hash, start and end of each word of `text`, to drop repeated words.
+    spans: Vec<(u64, u32, u32)>,
+    unique: String,
+    key: String,
 }
 
 impl Words {
-    fn of(&mut self, entry: &Entry) -> &str {
+    /// The words of `entry`, each once, and its alphabetical sort key: the person's name and
+    /// first name, or the structure, trade name and service for a mailbox without a person.
+    fn of(&mut self, entry: &Entry) -> (&str, &str) {
         let Self {
             text,
             name,
             given,
-            deduplicated,
+            spans,
+            unique,
+            key,
         } = self;
         text.clear();
         name.clear();
@@ -558,6 +566,10 @@ impl Words {
             }
         }
         fold_words_into(&entry.first_name, given);
+        key.clear();
+        key.push_str(name.trim_end());
+        key.push(' ');
+        key.push_str(given);
 
         text.push_str(name);
         text.push(' ');
@@ -581,16 +593,37 @@ impl Words {
                 text.push_str(&place);
             }
         }
+
         // A word said twice (LENS in the structure, the town and the address) is indexed once:
-        // this thread has time to spare, the writing one has not.
-        let mut unique: Vec<&str> = tokens(text).collect();
-        unique.sort_unstable();
-        unique.dedup();
-        deduplicated.clear();
-        for token in unique {
-            deduplicated.push_str(token);
-            deduplicated.push(' ');
+        // this thread has time to spare, the writing one has not. Words are cut as
+        // `fold::tokens` cuts them, for the index to see the words the queries ask for.
+        spans.clear();
+        let mut start = None;
+        for (i, byte) in text.bytes().chain([b' ']).enumerate() {
+            let inside = byte.is_ascii_alphanumeric();
+            match (start, inside) {
+                (None, true) => start = Some(i),
+                (Some(from), false) => {
+                    spans.push((hash(&text.as_bytes()[from..i]), from as u32, i as u32));
+                    start = None;
+                }
+                _ => {}
+            }
         }
-        deduplicated
+        spans.sort_unstable_by_key(|&(hash, ..)| hash);
+        spans.dedup_by_key(|&mut (hash, ..)| hash);
+        unique.clear();
+        for &(_, from, to) in spans.iter() {
+            unique.push_str(&text[from as usize..to as usize]);
+            unique.push(' ');
+        }
+        (unique, key)
     }
+}
+
+/// FNV-1a: a fast hash for short words, good enough to find repeats among thirty.
+fn hash(word: &[u8]) -> u64 {
+    word.iter().fold(0xcbf2_9ce4_8422_2325, |hash, &byte| {
+        (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)
+    })
 }

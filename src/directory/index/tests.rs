@@ -236,6 +236,8 @@ fn ann_duplicate_addresses_give_one_result() {
         addresses(&fixture.directory, Query::parse("helene").department("59")),
         ["helene.martin@ch-lens.mssante.fr"]
     );
+    // Each row is searched as it is: words of two different rows do not combine.
+    assert!(find(&fixture.directory, "helene cardio clinique").is_empty());
 }
 
 #[test]
@@ -281,6 +283,17 @@ fn every_word_is_a_prefix_and_all_must_match() {
         ["helene.martin@ch-lens.mssante.fr"]
     );
     assert!(find(directory, "martin pediatrie").is_empty());
+    // A single letter is the start of a name, then of a first name.
+    assert_eq!(find(directory, "z"), ["zoe.abadie@infirmier.mssante.fr"]);
+    assert_eq!(
+        find(directory, "m"),
+        [
+            "helene.martin@ch-lens.mssante.fr",
+            "dr.martin@medecin.mssante.fr",
+            "benoit.martinez@medecin.mssante.fr",
+            "martin.dupont@infirmier.mssante.fr",
+        ]
+    );
     assert_eq!(
         find(directory, "secrétariat ehpad 59"),
         ["accueil@ehpad-tilleuls.mssante.fr"]
@@ -292,6 +305,11 @@ fn part_of_an_address_matches() {
     let fixture = directory_with(&small_file());
     let directory = &fixture.directory;
     assert_eq!(find(directory, "dr.mar"), ["dr.martin@medecin.mssante.fr"]);
+    assert_eq!(
+        find(directory, "dr.martin@medecin.mss"),
+        ["dr.martin@medecin.mssante.fr"],
+        "the trust domain, half typed, is no obstacle"
+    );
     assert_eq!(
         find(directory, "secretariat-card"),
         ["secretariat-cardio@ch-lens.mssante.fr"]
@@ -389,6 +407,17 @@ fn lookup_finds_an_address_whatever_its_case() {
     assert!(fixture
         .directory
         .lookup("nobody@mssante.fr")
+        .unwrap()
+        .is_none());
+    let merged = fixture
+        .directory
+        .lookup("helene.martin@ch-lens.mssante.fr")
+        .unwrap()
+        .unwrap();
+    assert_eq!((merged.rows, merged.entry.town.as_str()), (2, "LENS"));
+    assert!(fixture
+        .directory
+        .lookup("martin@ch-lens.mssante.fr")
         .unwrap()
         .is_none());
 }
@@ -613,4 +642,49 @@ fn an_index_of_another_layout_is_ignored_not_misread() {
     let reopened = Directory::open(&fixture.path).unwrap();
     assert!(reopened.status().is_none());
     assert!(find(&reopened, "martin").is_empty());
+}
+
+mod any_text {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    proptest! {
+        // No regression file: the cases that failed once are tests of their own below.
+        #![proptest_config(ProptestConfig {
+            cases: 300,
+            failure_persistence: None,
+            ..ProptestConfig::default()
+        })]
+
+        /// Whatever is typed, including FTS5 syntax, quotes and stray Unicode, a search
+        /// answers (maybe with nothing) and never fails.
+        #[test]
+        fn any_text_typed_searches_without_error(text in "\\PC{0,30}|[a-zA-Zéèô0-9 .@'\"*():{}^+-]{0,30}") {
+            thread_local! {
+                static OPENED: Opened = directory_with(&small_file());
+            }
+            OPENED.with(|opened| {
+                let hits = opened.directory.search(&Query::parse(&text)).unwrap();
+                prop_assert!(hits.len() <= Query::DEFAULT_LIMIT);
+                prop_assert!(opened.directory.lookup(&text).is_ok());
+                Ok(())
+            })?;
+        }
+    }
+}
+
+#[test]
+fn letters_fts5_would_cut_differently_are_not_sent_as_a_phrase() {
+    // Found by `any_text_typed_searches_without_error`: Rust calls these letters, FTS5's
+    // tokenizer cut them in two, and a quoted pair of words is a phrase it cannot answer.
+    let fixture = directory_with(&small_file());
+    assert!(find(&fixture.directory, "ᦰ𐂀").is_empty());
+    assert_eq!(find(&fixture.directory, "zoé ᦰ𐂀").len(), 1);
+}
+
+#[test]
+fn a_directory_is_shared_between_the_ui_and_an_import_thread() {
+    fn shareable<T: Send + Sync>() {}
+    shareable::<Directory>();
 }
