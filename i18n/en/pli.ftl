@@ -426,3 +426,6 @@ oidc-preset-psc = Pro Santé Connect
 oidc-preset-psc-sandbox = Pro Santé Connect (test sandbox)
 oidc-refresh-token-keyring = Stay signed in on this computer (system keyring)
 oidc-refresh-token-memory = Sign out when Pli closes (shared workstation)
+
+## Pro Santé Connect (command line)
+oidc-signed-out = Pro Santé Connect session ended on this computer.

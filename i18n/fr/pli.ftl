@@ -429,3 +429,6 @@ oidc-preset-psc = Pro Santé Connect
 oidc-preset-psc-sandbox = Pro Santé Connect (bac à sable de test)
 oidc-refresh-token-keyring = Rester connecté sur cet ordinateur (trousseau du système)
 oidc-refresh-token-memory = Se déconnecter en fermant Pli (poste partagé)
+
+## Pro Santé Connect (ligne de commande)
+oidc-signed-out = Session Pro Santé Connect fermée sur ce poste.

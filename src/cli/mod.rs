@@ -170,6 +170,10 @@ pub enum AccountCommand {
     },
     /// Remove a mailbox and its secrets.
     Remove { name: String },
+    /// Sign a Pro Santé Connect box in, in the browser (CPS card or e-CPS).
+    Login { name: String },
+    /// End the Pro Santé Connect session of a box on this computer.
+    Logout { name: String },
 }
 
 #[derive(Debug, Args)]
@@ -208,6 +212,13 @@ pub struct AddArgs {
     /// A pharmacy's organisational box: patients may write first to send a prescription.
     #[arg(long)]
     pub pharmacy: bool,
+    /// Sign in with Pro Santé Connect (production), with the client id the ANS registered;
+    /// implies --auth xoauth2 and no secret on standard input (`pli account login` signs in).
+    #[arg(long, value_name = "CLIENT_ID", conflicts_with = "psc_sandbox")]
+    pub psc: Option<String>,
+    /// The same with the Pro Santé Connect sandbox (test cards).
+    #[arg(long, value_name = "CLIENT_ID")]
+    pub psc_sandbox: Option<String>,
 }
 
 mod admin;
@@ -328,6 +339,8 @@ fn run_account(profile: &Profile, command: AccountCommand, i18n: &I18n) -> Resul
         AccountCommand::List { json } => list_accounts(profile, json, i18n),
         AccountCommand::Test { name, json } => test_account(profile, &name, json, i18n),
         AccountCommand::Remove { name } => remove_account(profile, &name, i18n),
+        AccountCommand::Login { name } => psc_login(profile, &name, i18n),
+        AccountCommand::Logout { name } => psc_logout(profile, &name, i18n),
     }
 }
 
@@ -356,13 +369,30 @@ fn add_account(profile: &Profile, add: AddArgs, i18n: &I18n) -> Result<(), Failu
         certificate_key: add.cert_key,
         ca_file: add.ca_file,
         pharmacy: add.pharmacy,
-        oidc: None,
+        oidc: match (add.psc, add.psc_sandbox) {
+            (Some(client_id), _) => {
+                Some(Box::new(crate::mail::oidc::Preset::Psc.settings(client_id)))
+            }
+            (None, Some(client_id)) => Some(Box::new(
+                crate::mail::oidc::Preset::PscSandbox.settings(client_id),
+            )),
+            (None, None) => None,
+        },
     };
     account
         .validate()
         .map_err(|error| Failure(describe_account_error(&error, i18n)))?;
 
-    let secret = read_secret(&account, i18n)?;
+    let mut account = account;
+    if account.oidc.is_some() {
+        account.auth = AuthKind::Xoauth2;
+    }
+    // A Pro Santé Connect box has no secret to type: its tokens come from the sign-in.
+    let secret = if account.oidc.is_some() {
+        None
+    } else {
+        read_secret(&account, i18n)?
+    };
     let kind = match account.auth {
         AuthKind::Password => SecretKind::Password,
         AuthKind::Xoauth2 => SecretKind::AccessToken,
@@ -378,7 +408,7 @@ fn add_account(profile: &Profile, add: AddArgs, i18n: &I18n) -> Result<(), Failu
             )
             .map_err(|error| Failure(ConnectError::from(error).localize(i18n)))?;
         }
-    } else if secret.is_none() {
+    } else if secret.is_none() && account.oidc.is_none() {
         return Err(Failure(i18n.t("account-secret-empty")));
     }
 
@@ -641,5 +671,46 @@ fn remove_account(profile: &Profile, name: &str, i18n: &I18n) -> Result<(), Fail
         "{}",
         i18n.t_args("account-removed", args!["name" => account.name.clone()])
     );
+    Ok(())
+}
+
+fn psc_login(profile: &Profile, name: &str, i18n: &I18n) -> Result<(), Failure> {
+    use crate::mail::oidc::{Browser, BrowserError, PscSessions, SignInOptions, SystemBrowser};
+    let (_, account) = find_account(profile, name, i18n)?;
+    let store = secrets(profile, i18n)?;
+    // The address is printed first, so a workstation without a default browser can still sign in.
+    let browser = |url: &str| -> Result<(), BrowserError> {
+        eprintln!(
+            "{}",
+            i18n.t_args("oidc-sign-in-open-address", args!["url" => url.to_string()])
+        );
+        let _ = SystemBrowser.open(url);
+        Ok(())
+    };
+    let signed_in = PscSessions::shared()
+        .sign_in(&account, &store, &browser, &SignInOptions::default())
+        .map_err(|error| Failure(error.localize(i18n)))?;
+    let identity = signed_in.identity;
+    let who = [identity.given_name, identity.family_name]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" ");
+    let who = if who.is_empty() {
+        identity.email.unwrap_or(identity.subject)
+    } else {
+        who
+    };
+    println!("{}", i18n.t_args("oidc-signed-in-as", args!["name" => who]));
+    Ok(())
+}
+
+fn psc_logout(profile: &Profile, name: &str, i18n: &I18n) -> Result<(), Failure> {
+    let (_, account) = find_account(profile, name, i18n)?;
+    let store = secrets(profile, i18n)?;
+    crate::mail::oidc::PscSessions::shared()
+        .sign_out(&account, &store)
+        .map_err(|error| Failure(error.localize(i18n)))?;
+    println!("{}", i18n.t("oidc-signed-out"));
     Ok(())
 }
