@@ -389,3 +389,24 @@ send-issue-too-large = The message weighs { $size }, more than the { $limit } Mo
 send-issue-unlisted = The domain of “{ $address }” is not in the trust-space list Pli knows.
 reader-damaged = This message arrived damaged; Pli shows what it could read.
 list-unsolicited = Unsolicited
+
+## Window wiring (patient, directory, lock, banners)
+action-write-to-patient = Write to a patient
+action-directory = Directory
+directory-title = National health directory
+directory-close = Close
+directory-search-hint = Name, profession, organisation, town…
+directory-empty = The directory has not been imported yet. Download the MSSanté mailbox extraction from annuaire.sante.fr, then import it with the command: pli directory import FILE
+directory-unreadable = The directory cannot be read: { $detail }
+directory-holding = { $count } mailboxes in the directory
+directory-no-hit = No mailbox matches.
+directory-box-type = { $code } box
+directory-write = Write
+directory-copy = Copy the address
+directory-add-contact = Add to contacts
+directory-copied = Address copied: { $address }
+directory-contact-added = { $name } is in your contacts.
+directory-contact-failed = The contact could not be saved: { $detail }
+lock-keyring-interrupted = The keyring did not answer: try again.
+banner-keep-alive-offline = The mailbox is not connected: Pli could not sign in to it. Try again once it is online.
+banner-keep-alive-unrecorded = Signing in worked, but Pli could not record it: { $detail }

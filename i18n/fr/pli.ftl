@@ -392,3 +392,24 @@ send-issue-too-large = Le message pèse { $size }, plus que les { $limit } qu'ac
 send-issue-unlisted = Le domaine de « { $address } » n'est pas dans la liste de l'espace de confiance que Pli connaît.
 reader-damaged = Ce message est arrivé abîmé ; Pli en montre ce qu'il a pu lire.
 list-unsolicited = Non sollicité
+
+## Branchements de la fenêtre (patient, annuaire, verrouillage, bannières)
+action-write-to-patient = Écrire à un patient
+action-directory = Annuaire
+directory-title = Annuaire santé national
+directory-close = Fermer
+directory-search-hint = Nom, profession, structure, ville…
+directory-empty = L'annuaire n'est pas encore importé. Téléchargez l'extraction des boîtes MSSanté sur annuaire.sante.fr, puis importez-la avec la commande : pli directory import FICHIER
+directory-unreadable = L'annuaire ne peut pas être lu : { $detail }
+directory-holding = { $count } boîtes aux lettres dans l'annuaire
+directory-no-hit = Aucune boîte ne correspond.
+directory-box-type = Boîte { $code }
+directory-write = Écrire
+directory-copy = Copier l'adresse
+directory-add-contact = Ajouter aux contacts
+directory-copied = Adresse copiée : { $address }
+directory-contact-added = { $name } est dans vos contacts.
+directory-contact-failed = Le contact n'a pas pu être enregistré : { $detail }
+lock-keyring-interrupted = Le trousseau n'a pas répondu : réessayez.
+banner-keep-alive-offline = La boîte n'est pas connectée : Pli n'a pas pu s'y identifier. Réessayez quand elle sera en ligne.
+banner-keep-alive-unrecorded = La connexion a réussi, mais Pli n'a pas pu la noter : { $detail }

@@ -106,7 +106,7 @@ pub fn suggestions<'a>(partial: &str, known: &'a [Known]) -> Vec<&'a Known> {
 }
 
 /// The address being typed: what follows the last separator.
-fn partial(field: &str) -> &str {
+pub fn partial(field: &str) -> &str {
     field
         .rsplit([',', ';'])
         .next()

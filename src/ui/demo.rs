@@ -479,6 +479,16 @@ pub fn fill(store: &mut Store, now: DateTime<Local>) -> Result<(), StoreError> {
     for (index, sample) in shop_inbox.iter().rev().enumerate() {
         store_sample(store, shop.inbox, index as u32 + 1, sample)?;
     }
+    // The nursing home's box was last opened ten and a half months ago, by a secretary on
+    // another session: the window warns before the operator deletes it.
+    let now_utc = now.with_timezone(&chrono::Utc);
+    store.record_use(DOCTOR, "claire.martin", now_utc)?;
+    store.record_use(PHARMACY, "pharmacie", now_utc)?;
+    store.record_use(
+        NURSING_HOME,
+        "secretariat.b",
+        now_utc - chrono::TimeDelta::days(320),
+    )?;
     Ok(())
 }
 

@@ -17,6 +17,7 @@ pub mod composer;
 pub mod connectivity;
 pub mod correspondent;
 pub mod demo;
+pub mod directory;
 pub mod format;
 pub mod lock;
 pub mod mailbox;
