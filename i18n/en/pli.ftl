@@ -410,3 +410,4 @@ directory-contact-failed = The contact could not be saved: { $detail }
 lock-keyring-interrupted = The keyring did not answer: try again.
 banner-keep-alive-offline = The mailbox is not connected: Pli could not sign in to it. Try again once it is online.
 banner-keep-alive-unrecorded = Signing in worked, but Pli could not record it: { $detail }
+reader-bounce = Not delivered to { $recipient }: { $reason }

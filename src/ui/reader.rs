@@ -15,6 +15,7 @@ use crate::args;
 use crate::i18n::I18n;
 use crate::mail::mime::{self, Attachment};
 use crate::mail::store::{Envelope, Flags, PatientKind};
+use crate::mssante::conversation::{parse_delivery_status, Bounce};
 use crate::mssante::headers::subject_for_display;
 
 /// The id of the body, for focus and the tests.
@@ -132,6 +133,8 @@ pub struct Opened {
     /// For a patient's message: a reply, unsolicited, or a prescription (set by the sync).
     pub patient_kind: Option<PatientKind>,
     pub body: Body,
+    /// For a delivery status notification: the recipients it failed for, and why.
+    pub bounces: Vec<Bounce>,
     /// The body in a read-only editor, so that it can be selected and copied.
     text: text_editor::Content,
 }
@@ -215,9 +218,11 @@ impl Reader {
             correspondent,
             patient_kind,
             body: Body::Loading,
+            bounces: Vec::new(),
             text: text_editor::Content::new(),
         };
         if let Some(raw) = raw {
+            opened.bounces = bounces_in(raw);
             opened.show(read(raw));
         }
         self.opened = Some(opened);
@@ -235,7 +240,10 @@ impl Reader {
             return;
         };
         match result {
-            Ok(raw) => opened.show(read(&raw)),
+            Ok(raw) => {
+                opened.bounces = bounces_in(&raw);
+                opened.show(read(&raw));
+            }
             Err(reason) => opened.body = Body::Missing(reason),
         }
     }
@@ -283,6 +291,20 @@ impl Reader {
         };
         let header = self.header(opened, i18n);
         let mut page = column![header].spacing(12);
+        for bounce in &opened.bounces {
+            let sentence = markers::bounce_sentence(i18n, bounce.reason);
+            let sentence = match &bounce.recipient {
+                Some(recipient) => i18n.t_args(
+                    "reader-bounce",
+                    args![
+                        "recipient" => bounce_recipient(i18n, recipient),
+                        "reason" => sentence
+                    ],
+                ),
+                None => sentence,
+            };
+            page = page.push(markers::note(markers::Tone::Danger, sentence));
+        }
         if let Some(content) = opened.content() {
             if content.closes_conversation {
                 page = page.push(markers::closed_conversation_note(i18n));
@@ -685,5 +707,73 @@ JVBERi0xLjQK\r\n\
             free_path(folder.path(), "cr.pdf"),
             folder.path().join("cr (2).pdf")
         );
+    }
+}
+
+/// A bounced recipient as the reader names it: a patient by INS, never by the raw address
+/// (ECO.3.1.2).
+fn bounce_recipient(i18n: &I18n, address: &str) -> String {
+    match Correspondent::of(address) {
+        Correspondent::Patient(ins) => format!(
+            "{} {}",
+            i18n.t("marker-patient"),
+            markers::patient_marker_detail(i18n, &ins, None)
+        ),
+        _ => address.to_string(),
+    }
+}
+
+/// The failed recipients of a delivery status notification (RFC 3464): its
+/// `message/delivery-status` part, read by the MSSanté core. Any other message has none.
+///
+/// TODO(lead): belongs beside `parse_delivery_status` in the core, which takes the part's text
+/// but has no way to find it in a whole message.
+pub fn bounces_in(raw: &[u8]) -> Vec<Bounce> {
+    use mail_parser::MimeHeaders;
+    let Some(message) = mail_parser::MessageParser::default().parse(raw) else {
+        return Vec::new();
+    };
+    message
+        .parts
+        .iter()
+        .filter(|part| part.is_content_type("message", "delivery-status"))
+        .flat_map(|part| parse_delivery_status(&String::from_utf8_lossy(part.contents())))
+        .collect()
+}
+
+#[cfg(test)]
+mod bounce_tests {
+    use super::*;
+
+    #[test]
+    fn a_delivery_status_notification_names_the_failed_recipient() {
+        let raw = b"From: MAILER-DAEMON@mssante.fr\r\n\
+To: claire.martin@medecin.mssante.fr\r\n\
+Subject: Undelivered Mail\r\n\
+MIME-Version: 1.0\r\n\
+Content-Type: multipart/report; report-type=delivery-status; boundary=\"b\"\r\n\
+\r\n\
+--b\r\n\
+Content-Type: text/plain\r\n\
+\r\n\
+Your message could not be delivered.\r\n\
+--b\r\n\
+Content-Type: message/delivery-status\r\n\
+\r\n\
+Reporting-MTA: dns; mx.mssante.fr\r\n\
+\r\n\
+Final-Recipient: rfc822; 279035121518989@patient.mssante.fr\r\n\
+Action: failed\r\n\
+Status: 5.1.1\r\n\
+Diagnostic-Code: smtp; 550 5.1.1 conversation cloturee\r\n\
+\r\n\
+--b--\r\n";
+        let bounces = bounces_in(raw);
+        assert_eq!(bounces.len(), 1, "{bounces:?}");
+        assert_eq!(
+            bounces[0].recipient.as_deref(),
+            Some("279035121518989@patient.mssante.fr")
+        );
+        assert!(bounces_in(b"From: a@b\r\nSubject: hi\r\n\r\nhello\r\n").is_empty());
     }
 }
