@@ -363,3 +363,32 @@ fn the_unused_nursing_home_box_warns_above_its_list_and_keeping_it_clears_the_wa
         "the person at the keyboard kept it"
     );
 }
+
+// ------------------------------------------------------------------------------ prescriptions
+
+#[test]
+fn the_pharmacy_has_its_prescriptions_folder_and_a_prescription_opens_from_it() {
+    let (_folder, mut pli) = window();
+    assert!(
+        !shows(&pli, "Ordonnances (cabinet)"),
+        "only a pharmacy has the folder"
+    );
+    click_text(&mut pli, "Ordonnances (officine)");
+    let found = pli.prescriptions.as_ref().expect("the folder is shown");
+    assert_eq!(found.rows.len(), 1, "the one prescription, not the order");
+    assert!(shows(&pli, "Ordonnance à préparer"));
+    assert!(!shows(&pli, "Commande de la semaine"));
+    assert!(shows(&pli, "Paul Garnier · INS 1 85 07 75 123 456 08"));
+    click_text(&mut pli, "Ordonnance à préparer");
+    let opened = pli.reader.opened.as_ref().expect("the reader shows it");
+    assert_eq!(opened.envelope.subject, "Ordonnance à préparer");
+    click_text(&mut pli, "Revenir aux dossiers");
+    assert!(pli.prescriptions.is_none());
+}
+
+#[test]
+fn an_unsolicited_patient_message_in_the_doctors_box_is_flagged() {
+    let (_folder, pli) = window();
+    // The doctor's inbox is the one in view: the demo's unsolicited message carries its flag.
+    assert!(shows(&pli, "Non sollicité"));
+}

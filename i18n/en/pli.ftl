@@ -411,3 +411,7 @@ lock-keyring-interrupted = The keyring did not answer: try again.
 banner-keep-alive-offline = The mailbox is not connected: Pli could not sign in to it. Try again once it is online.
 banner-keep-alive-unrecorded = Signing in worked, but Pli could not record it: { $detail }
 reader-bounce = Not delivered to { $recipient }: { $reason }
+prescriptions-folder = Prescriptions ({ $name })
+prescriptions-title = Prescriptions
+prescriptions-close = Back to the folders
+prescriptions-none = No prescription received from a patient.

@@ -414,3 +414,7 @@ lock-keyring-interrupted = Le trousseau n'a pas répondu : réessayez.
 banner-keep-alive-offline = La boîte n'est pas connectée : Pli n'a pas pu s'y identifier. Réessayez quand elle sera en ligne.
 banner-keep-alive-unrecorded = La connexion a réussi, mais Pli n'a pas pu la noter : { $detail }
 reader-bounce = Non distribué à { $recipient } : { $reason }
+prescriptions-folder = Ordonnances ({ $name })
+prescriptions-title = Ordonnances
+prescriptions-close = Revenir aux dossiers
+prescriptions-none = Aucune ordonnance reçue d'un patient.

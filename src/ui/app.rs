@@ -19,6 +19,7 @@ use super::lock::{self, Lock};
 use super::mailbox::{self, Mailbox, MessageRef};
 use super::patient::{self, PatientComposer};
 use super::preferences::{PaneRatios, Preferences};
+use super::prescriptions::{self, Prescriptions};
 use super::reader::{self, Reader};
 use super::settings::{self, Settings};
 use super::shortcuts::{shortcut_for, Shortcut};
@@ -101,6 +102,8 @@ pub struct Pli {
     pub lock: Option<Lock>,
     /// One inactivity banner per box, shown above the list of the box in view when due.
     pub inactivity: Vec<InactivityBanner>,
+    /// A pharmacy box's "Ordonnances" in place of the message list, when chosen.
+    pub prescriptions: Option<Prescriptions>,
     /// Boxes whose "keep this box" waits for the worker's sign-in.
     keeping_alive: BTreeSet<String>,
     pub directory: DirectoryPane,
@@ -137,6 +140,9 @@ pub enum Message {
     /// The hourly clock the inactivity banners measure from.
     Clock(chrono::DateTime<chrono::Utc>),
     Inactivity(String, banners::Message),
+    /// Show the "Ordonnances" of this pharmacy box in place of the list.
+    ShowPrescriptions(String),
+    Prescriptions(prescriptions::Message),
     Directory(directory::Message),
     OpenDirectory,
     /// The composer's address being typed has rested: look it up in the directory.
@@ -240,6 +246,7 @@ impl Pli {
             patient: PatientComposer::new(i18n.clone()),
             lock: None,
             inactivity,
+            prescriptions: None,
             keeping_alive: BTreeSet::new(),
             directory: DirectoryPane::new(i18n.clone()),
             directory_known: Vec::new(),
@@ -379,6 +386,10 @@ impl Pli {
                 self.perform_welcome(action)
             }
             Message::Mailbox(message) => {
+                if matches!(message, mailbox::Message::SelectFolder { .. }) {
+                    // Choosing a real folder leaves the virtual one.
+                    self.prescriptions = None;
+                }
                 let action = self.mailbox.update(message, self.store.as_ref());
                 self.perform_mailbox(action)
             }
@@ -400,6 +411,31 @@ impl Pli {
                 self.perform_patient(action)
             }
             Message::WriteToPatient => self.open_patient(),
+            Message::ShowPrescriptions(account) => {
+                let Some(store) = self.store.as_ref() else {
+                    return Task::none();
+                };
+                match Prescriptions::read(store, &account) {
+                    Ok(found) => self.prescriptions = Some(found),
+                    Err(detail) => self.mailbox.problem = Some(detail),
+                }
+                Task::none()
+            }
+            Message::Prescriptions(prescriptions::Message::Close) => {
+                self.prescriptions = None;
+                Task::none()
+            }
+            Message::Prescriptions(prescriptions::Message::Open(index)) => {
+                let reference = self
+                    .prescriptions
+                    .as_ref()
+                    .and_then(|found| found.rows.get(index))
+                    .map(|(reference, _)| reference.clone());
+                match reference {
+                    Some(reference) => self.open(reference),
+                    None => Task::none(),
+                }
+            }
             Message::Clock(now) => {
                 for banner in &mut self.inactivity {
                     let _ = banner.update(banners::Message::Clock(now));
@@ -1555,6 +1591,10 @@ impl Pli {
     /// The message list, under the inactivity banner of its box when one is due.
     fn list_pane(&self) -> Element<'_, Message> {
         let i18n = self.i18n.as_ref();
+        if let Some(found) = &self.prescriptions {
+            let opened = self.reader.opened.as_ref().map(|opened| &opened.reference);
+            return found.view(i18n, opened).map(Message::Prescriptions);
+        }
         let list = self.mailbox.list_view(i18n).map(Message::Mailbox);
         let banner = self.mailbox.current_account().and_then(|account| {
             self.inactivity
@@ -1579,6 +1619,33 @@ impl Pli {
     fn sidebar(&self) -> Element<'_, Message> {
         let i18n = self.i18n.as_ref();
         let mut side = column![self.mailbox.boxes_view(i18n).map(Message::Mailbox)];
+        // Each pharmacy box has its "Ordonnances", gathered from all its folders.
+        for account in self.accounts.iter().filter(|account| account.pharmacy) {
+            let showing = self
+                .prescriptions
+                .as_ref()
+                .is_some_and(|found| found.account == account.name);
+            side = side.push(
+                container(
+                    button(
+                        text(i18n.t_args(
+                            "prescriptions-folder",
+                            args!["name" => account.name.clone()],
+                        ))
+                        .size(theme::SMALL_SIZE),
+                    )
+                    .width(Length::Fill)
+                    .padding([4, 8])
+                    .style(if showing {
+                        button::secondary
+                    } else {
+                        button::text
+                    })
+                    .on_press(Message::ShowPrescriptions(account.name.clone())),
+                )
+                .padding([2, 10]),
+            );
+        }
         if !self.composers.is_empty() {
             let mut drafts = column![text(i18n.t("drafts-in-progress"))
                 .size(theme::SMALL_SIZE)

@@ -24,6 +24,7 @@ pub mod mailbox;
 pub mod markers;
 pub mod patient;
 pub mod preferences;
+pub mod prescriptions;
 pub mod reader;
 pub mod settings;
 pub mod shortcuts;
