@@ -369,11 +369,27 @@ fn the_unused_nursing_home_box_warns_above_its_list_and_keeping_it_clears_the_wa
 #[test]
 fn the_pharmacy_has_its_prescriptions_folder_and_a_prescription_opens_from_it() {
     let (_folder, mut pli) = window();
+    // One "Ordonnances" folder: the pharmacy's; the doctor and the nursing home have none.
+    let nth = |n: usize| {
+        let mut seen = 0;
+        move |candidate: Candidate<'_>| match candidate {
+            Candidate::Text {
+                content: "Ordonnances",
+                ..
+            } => {
+                seen += 1;
+                (seen == n + 1).then_some(())
+            }
+            _ => None,
+        }
+    };
+    assert!(simulator(pli.view()).find(nth(0)).is_ok());
     assert!(
-        !shows(&pli, "Ordonnances (cabinet)"),
-        "only a pharmacy has the folder"
+        simulator(pli.view()).find(nth(1)).is_err(),
+        "only the pharmacy box has the folder"
     );
-    click_text(&mut pli, "Ordonnances (officine)");
+    click_text(&mut pli, "Ordonnances");
+    assert!(shows(&pli, "Ordonnances (officine)"), "its title");
     let found = pli.prescriptions.as_ref().expect("the folder is shown");
     assert_eq!(found.rows.len(), 1, "the one prescription, not the order");
     assert!(shows(&pli, "Ordonnance à préparer"));

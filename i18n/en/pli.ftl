@@ -415,3 +415,7 @@ prescriptions-folder = Prescriptions ({ $name })
 prescriptions-title = Prescriptions
 prescriptions-close = Back to the folders
 prescriptions-none = No prescription received from a patient.
+read-receipt-asked = The sender asks for a read receipt.
+read-receipt-send = Send
+read-receipt-ignore = Ignore
+read-receipt-unavailable = Pli cannot send read receipts yet: none was sent.

@@ -418,3 +418,7 @@ prescriptions-folder = Ordonnances ({ $name })
 prescriptions-title = Ordonnances
 prescriptions-close = Revenir aux dossiers
 prescriptions-none = Aucune ordonnance reçue d'un patient.
+read-receipt-asked = L'expéditeur demande un accusé de lecture.
+read-receipt-send = Envoyer
+read-receipt-ignore = Ignorer
+read-receipt-unavailable = Pli ne sait pas encore envoyer d'accusé de lecture : aucun n'est parti.

@@ -389,6 +389,7 @@ impl Pli {
                 if matches!(message, mailbox::Message::SelectFolder { .. }) {
                     // Choosing a real folder leaves the virtual one.
                     self.prescriptions = None;
+                    self.mailbox.prescriptions_of = None;
                 }
                 let action = self.mailbox.update(message, self.store.as_ref());
                 self.perform_mailbox(action)
@@ -416,13 +417,17 @@ impl Pli {
                     return Task::none();
                 };
                 match Prescriptions::read(store, &account) {
-                    Ok(found) => self.prescriptions = Some(found),
+                    Ok(found) => {
+                        self.prescriptions = Some(found);
+                        self.mailbox.prescriptions_of = Some(account);
+                    }
                     Err(detail) => self.mailbox.problem = Some(detail),
                 }
                 Task::none()
             }
             Message::Prescriptions(prescriptions::Message::Close) => {
                 self.prescriptions = None;
+                self.mailbox.prescriptions_of = None;
                 Task::none()
             }
             Message::Prescriptions(prescriptions::Message::Open(index)) => {
@@ -644,6 +649,9 @@ impl Pli {
                 Task::none()
             }
             mailbox::Action::OpenSettings => self.open_settings(),
+            mailbox::Action::ShowPrescriptions(account) => {
+                self.update(Message::ShowPrescriptions(account))
+            }
         }
     }
 
@@ -654,6 +662,13 @@ impl Pli {
             reader::Action::Forward => self.forward(),
             reader::Action::ToggleRead => self.toggle_read(),
             reader::Action::Delete => self.delete(),
+            reader::Action::SendReadReceipt(to) => {
+                // TODO(lead): build and send the MDN (RFC 8098) through the outbox; the core
+                // has no `send::read_receipt` yet. Until then the reader says so.
+                tracing::debug!(recipients = to.len(), "read receipt asked");
+                self.reader.notice = Some(Err(self.i18n.t("read-receipt-unavailable")));
+                Task::none()
+            }
             reader::Action::OpenAttachment(index) => self.attachment(index, true),
             reader::Action::SaveAttachment(index) => self.attachment(index, false),
             reader::Action::Retry => match self.reader.opened.as_ref() {
@@ -1619,33 +1634,6 @@ impl Pli {
     fn sidebar(&self) -> Element<'_, Message> {
         let i18n = self.i18n.as_ref();
         let mut side = column![self.mailbox.boxes_view(i18n).map(Message::Mailbox)];
-        // Each pharmacy box has its "Ordonnances", gathered from all its folders.
-        for account in self.accounts.iter().filter(|account| account.pharmacy) {
-            let showing = self
-                .prescriptions
-                .as_ref()
-                .is_some_and(|found| found.account == account.name);
-            side = side.push(
-                container(
-                    button(
-                        text(i18n.t_args(
-                            "prescriptions-folder",
-                            args!["name" => account.name.clone()],
-                        ))
-                        .size(theme::SMALL_SIZE),
-                    )
-                    .width(Length::Fill)
-                    .padding([4, 8])
-                    .style(if showing {
-                        button::secondary
-                    } else {
-                        button::text
-                    })
-                    .on_press(Message::ShowPrescriptions(account.name.clone())),
-                )
-                .padding([2, 10]),
-            );
-        }
         if !self.composers.is_empty() {
             let mut drafts = column![text(i18n.t("drafts-in-progress"))
                 .size(theme::SMALL_SIZE)

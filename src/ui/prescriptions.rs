@@ -53,9 +53,12 @@ impl Prescriptions {
 
     pub fn view<'a>(&'a self, i18n: &'a I18n, opened: Option<&MessageRef>) -> Element<'a, Message> {
         let header = row![
-            text(i18n.t("prescriptions-title"))
-                .size(theme::HEADING_SIZE)
-                .font(theme::SEMIBOLD),
+            text(i18n.t_args(
+                "prescriptions-folder",
+                crate::args!["name" => self.account.clone()]
+            ))
+            .size(theme::HEADING_SIZE)
+            .font(theme::SEMIBOLD),
             Space::new().width(Length::Fill),
             button(text(i18n.t("prescriptions-close")).size(theme::SMALL_SIZE))
                 .style(theme::action)

@@ -61,6 +61,8 @@ pub struct ReaderContent {
     pub damaged: bool,
     /// The sender closed the patient conversation (`X-MSS-MES: FIN`).
     pub closes_conversation: bool,
+    /// Where the sender asks the read receipt to go (`Disposition-Notification-To`, ECO.3.1.6).
+    pub read_receipt_to: Vec<Person>,
 }
 
 /// Reads a raw message into what the reader shows. Never fails: a damaged message still shows
@@ -99,6 +101,7 @@ pub fn read(raw: &[u8]) -> ReaderContent {
             .collect(),
         damaged: !model.problems.is_empty(),
         closes_conversation: model.headers.closes_conversation,
+        read_receipt_to: people(&model.headers.disposition_notification_to),
     }
 }
 
@@ -135,6 +138,8 @@ pub struct Opened {
     pub body: Body,
     /// For a delivery status notification: the recipients it failed for, and why.
     pub bounces: Vec<Bounce>,
+    /// The read receipt asked for was sent or declined: its offer goes.
+    pub receipt_answered: bool,
     /// The body in a read-only editor, so that it can be selected and copied.
     text: text_editor::Content,
 }
@@ -187,13 +192,20 @@ pub enum Message {
     SaveAttachment(usize),
     AttachmentDone(Result<String, String>),
     Retry,
+    /// The sender asked for a read receipt: send it, or not.
+    SendReadReceipt,
+    IgnoreReadReceipt,
 }
 
 /// What the reader asks the root to do.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Action {
     None,
-    Reply { all: bool },
+    /// Send the read receipt the sender asked for to these addresses.
+    SendReadReceipt(Vec<String>),
+    Reply {
+        all: bool,
+    },
     Forward,
     ToggleRead,
     Delete,
@@ -219,6 +231,7 @@ impl Reader {
             patient_kind,
             body: Body::Loading,
             bounces: Vec::new(),
+            receipt_answered: false,
             text: text_editor::Content::new(),
         };
         if let Some(raw) = raw {
@@ -256,6 +269,27 @@ impl Reader {
                     if !action.is_edit() {
                         opened.text.perform(action);
                     }
+                }
+                Action::None
+            }
+            Message::SendReadReceipt | Message::IgnoreReadReceipt => {
+                let send = matches!(message, Message::SendReadReceipt);
+                let Some(opened) = self.opened.as_mut() else {
+                    return Action::None;
+                };
+                opened.receipt_answered = true;
+                let to: Vec<String> = opened
+                    .content()
+                    .map(|content| {
+                        content
+                            .read_receipt_to
+                            .iter()
+                            .map(|person| person.address.clone())
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                if send && !to.is_empty() {
+                    return Action::SendReadReceipt(to);
                 }
                 Action::None
             }
@@ -306,6 +340,9 @@ impl Reader {
             page = page.push(markers::note(markers::Tone::Danger, sentence));
         }
         if let Some(content) = opened.content() {
+            if !content.read_receipt_to.is_empty() && !opened.receipt_answered {
+                page = page.push(read_receipt_offer(i18n));
+            }
             if content.closes_conversation {
                 page = page.push(markers::closed_conversation_note(i18n));
             }
@@ -710,6 +747,29 @@ JVBERi0xLjQK\r\n\
     }
 }
 
+/// "The sender asks for a read receipt — Send / Ignore" (ECO.3.1.6): never sent without the
+/// reader's word, since a receipt tells when a message was read.
+fn read_receipt_offer<'a>(i18n: &I18n) -> Element<'a, Message> {
+    let small = |id: &str| text(i18n.t(id)).size(theme::SMALL_SIZE);
+    container(
+        row![
+            small("read-receipt-asked").width(Length::Fill),
+            button(small("read-receipt-send"))
+                .style(button::primary)
+                .on_press(Message::SendReadReceipt),
+            button(small("read-receipt-ignore"))
+                .style(theme::action)
+                .on_press(Message::IgnoreReadReceipt),
+        ]
+        .spacing(8)
+        .align_y(Alignment::Center),
+    )
+    .padding([8, 12])
+    .width(Length::Fill)
+    .style(markers::tinted(markers::Tone::Notice))
+    .into()
+}
+
 /// A bounced recipient as the reader names it: a patient by INS, never by the raw address
 /// (ECO.3.1.2).
 fn bounce_recipient(i18n: &I18n, address: &str) -> String {
@@ -775,5 +835,21 @@ Diagnostic-Code: smtp; 550 5.1.1 conversation cloturee\r\n\
             Some("279035121518989@patient.mssante.fr")
         );
         assert!(bounces_in(b"From: a@b\r\nSubject: hi\r\n\r\nhello\r\n").is_empty());
+    }
+
+    #[test]
+    fn a_read_receipt_request_is_read_from_the_headers() {
+        let asked = read(
+            b"From: Dr Noel <helene.noel@ch-test.mssante.fr>\r\n\
+Disposition-Notification-To: helene.noel@ch-test.mssante.fr\r\n\
+Subject: Compte rendu\r\n\r\nBonjour\r\n",
+        );
+        assert_eq!(asked.read_receipt_to.len(), 1);
+        assert_eq!(
+            asked.read_receipt_to[0].address,
+            "helene.noel@ch-test.mssante.fr"
+        );
+        let plain = read(b"From: a@b.fr\r\nSubject: hi\r\n\r\nhello\r\n");
+        assert!(plain.read_receipt_to.is_empty());
     }
 }
