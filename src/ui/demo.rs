@@ -592,6 +592,26 @@ fn raw_message(sample: &Sample<'_>, uid: u32) -> Vec<u8> {
     message.into_bytes()
 }
 
+/// A generated extraction of the national directory in the demo profile, so the directory
+/// screen has someone to find. Invented names and addresses, like everything in the demo.
+pub fn prepare_directory(profile: &Profile) -> Result<(), String> {
+    use crate::directory::fixture::{Fixture, FixtureOptions};
+    let file = profile.data_dir().join("demo-extraction.csv");
+    Fixture::new(FixtureOptions {
+        rows: 2_000,
+        ..FixtureOptions::default()
+    })
+    .write_file(&file)
+    .map_err(|error| error.to_string())?;
+    let directory = crate::directory::Directory::open(super::directory::directory_path(profile))
+        .map_err(|error| error.to_string())?;
+    directory
+        .import_file(&file, |_| std::ops::ControlFlow::Continue(()))
+        .map_err(|error| error.to_string())?;
+    let _ = std::fs::remove_file(&file);
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

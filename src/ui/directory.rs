@@ -251,7 +251,9 @@ impl DirectoryPane {
         for (index, entry) in self.hits.iter().enumerate() {
             list = list.push(self.hit_view(index, entry));
         }
-        page = page.push(scrollable(list).height(Length::Fill));
+        // Room on the right so the scrollbar never sits on the buttons.
+        page =
+            page.push(scrollable(list.padding(iced::Padding::ZERO.right(14))).height(Length::Fill));
         container(page.padding(20).max_width(900))
             .center_x(Length::Fill)
             .height(Length::Fill)
@@ -307,15 +309,28 @@ impl DirectoryPane {
         )
         .width(Length::Fill)
         .padding(10)
-        .style(move |theme: &iced::Theme, status| {
-            if selected {
-                button::secondary(theme, status)
-            } else {
-                button::text(theme, status)
-            }
-        })
+        .style(move |theme: &iced::Theme, status| row_style(theme, status, selected))
         .on_press(Message::Select(index))
         .into()
+    }
+}
+
+/// A hit as a row of a list: the selected one tinted, as the keyboard's cursor, the text kept
+/// in the page's colours so every line stays readable.
+pub fn row_style(theme: &iced::Theme, status: button::Status, selected: bool) -> button::Style {
+    let palette = theme.extended_palette();
+    let background = if selected {
+        Some(palette.primary.weak.color.scale_alpha(0.35).into())
+    } else if matches!(status, button::Status::Hovered) {
+        Some(palette.background.weak.color.into())
+    } else {
+        None
+    };
+    button::Style {
+        background,
+        text_color: palette.background.base.text,
+        border: iced::Border::default().rounded(6),
+        ..button::Style::default()
     }
 }
 

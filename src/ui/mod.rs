@@ -98,6 +98,7 @@ fn demo_profile() -> Result<Profile, String> {
     let folder = std::env::temp_dir().join(format!("pli-demo-{}", std::process::id()));
     let profile = Profile::at(&folder);
     demo::prepare(&profile, chrono::Local::now())?;
+    demo::prepare_directory(&profile)?;
     Ok(profile)
 }
 

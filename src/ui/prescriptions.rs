@@ -97,11 +97,7 @@ impl Prescriptions {
                 .width(Length::Fill)
                 .padding([6, 10])
                 .style(move |theme: &iced::Theme, status| {
-                    if selected {
-                        button::secondary(theme, status)
-                    } else {
-                        button::text(theme, status)
-                    }
+                    super::directory::row_style(theme, status, selected)
                 })
                 .on_press(Message::Open(index)),
             );
