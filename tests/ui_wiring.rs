@@ -408,3 +408,27 @@ fn an_unsolicited_patient_message_in_the_doctors_box_is_flagged() {
     // The doctor's inbox is the one in view: the demo's unsolicited message carries its flag.
     assert!(shows(&pli, "Non sollicité"));
 }
+
+// --------------------------------------------------------------------------------- attachments
+
+#[test]
+fn joindre_un_fichier_asks_the_root_and_the_chosen_files_are_attached() {
+    let (_folder, mut pli) = window();
+    let _ = pli.update(Message::NewMessage);
+    let Screen::Composer(id) = pli.screen else {
+        panic!("no composer");
+    };
+    // The button asks for the dialog (a task the headless test does not run)...
+    click_text(&mut pli, "Joindre un fichier…");
+    // ...and what the dialog chose comes back as a message.
+    let _ = pli.update(Message::Composer(
+        id,
+        pli::ui::composer::Message::Attached(Ok(vec![(
+            "CR.pdf".into(),
+            "application/pdf".into(),
+            b"%PDF-1.4".to_vec(),
+        )])),
+    ));
+    assert_eq!(pli.composer(id).expect("the draft").attachments.len(), 1);
+    assert!(shows(&pli, "CR.pdf"));
+}

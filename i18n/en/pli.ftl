@@ -419,3 +419,6 @@ read-receipt-asked = The sender asks for a read receipt.
 read-receipt-send = Send
 read-receipt-ignore = Ignore
 read-receipt-unavailable = Pli cannot send read receipts yet: none was sent.
+composer-attach = Attach a file…
+composer-attach-failed = The file could not be attached: { $detail }
+attachment-not-saved = Attachment not saved.

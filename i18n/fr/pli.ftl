@@ -422,3 +422,6 @@ read-receipt-asked = L'expéditeur demande un accusé de lecture.
 read-receipt-send = Envoyer
 read-receipt-ignore = Ignorer
 read-receipt-unavailable = Pli ne sait pas encore envoyer d'accusé de lecture : aucun n'est parti.
+composer-attach = Joindre un fichier…
+composer-attach-failed = Le fichier n'a pas pu être joint : { $detail }
+attachment-not-saved = Pièce jointe non enregistrée.

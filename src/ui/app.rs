@@ -883,6 +883,15 @@ impl Pli {
                 composer::send_task(request, self.i18n.clone())
                     .map(move |result| Message::Composer(id, composer::Message::Sent(result)))
             }
+            composer::Action::PickAttachments => {
+                let i18n = self.i18n.clone();
+                Task::perform(composer::pick_attachments(), move |result| {
+                    let result = result.map_err(|detail| {
+                        i18n.t_args("composer-attach-failed", args!["detail" => detail])
+                    });
+                    Message::Composer(id, composer::Message::Attached(result))
+                })
+            }
             composer::Action::Discard => {
                 self.composers.retain(|c| c.id != id);
                 self.screen = Screen::Mail;
@@ -1296,9 +1305,9 @@ impl Pli {
         let Some((name, _, bytes)) = raw.and_then(|raw| reader::attachment(&raw, index)) else {
             return Task::none();
         };
-        // TODO(lead): "Enregistrer sous…" needs a file dialog (crate `rfd`):
-        // `rfd::AsyncFileDialog::new().set_file_name(&name).save_file().await`; until then the
-        // file goes to the Downloads folder.
+        if !open {
+            return self.save_attachment_as(name, bytes);
+        }
         let folder = if open {
             Some(self.profile.data_dir().join("opened"))
         } else {
@@ -1331,6 +1340,40 @@ impl Pli {
                     )),
                     Err(detail) => Err(i18n.t_args("attachment-failed", args!["detail" => detail])),
                 }
+            },
+            |result| Message::Reader(reader::Message::AttachmentDone(result)),
+        )
+    }
+
+    /// "Enregistrer sous…": the system's dialog (the XDG portal on Linux) proposes the
+    /// Downloads folder and the attachment's name; nothing is written if the person cancels.
+    fn save_attachment_as(&mut self, name: String, bytes: Vec<u8>) -> Task<Message> {
+        let i18n = self.i18n.clone();
+        let downloads =
+            directories::UserDirs::new().and_then(|dirs| dirs.download_dir().map(PathBuf::from));
+        Task::perform(
+            async move {
+                let mut dialog = rfd::AsyncFileDialog::new()
+                    .set_file_name(crate::mail::mime::safe_file_name(&name));
+                if let Some(folder) = downloads {
+                    dialog = dialog.set_directory(folder);
+                }
+                let Some(handle) = dialog.save_file().await else {
+                    return Ok(i18n.t("attachment-not-saved"));
+                };
+                let path = handle.path().to_path_buf();
+                let written = path.clone();
+                tokio::task::spawn_blocking(move || std::fs::write(&written, bytes))
+                    .await
+                    .map_err(|error| error.to_string())
+                    .and_then(|result| result.map_err(|error| error.to_string()))
+                    .map(|()| {
+                        i18n.t_args(
+                            "attachment-saved",
+                            args!["path" => path.display().to_string()],
+                        )
+                    })
+                    .map_err(|detail| i18n.t_args("attachment-failed", args!["detail" => detail]))
             },
             |result| Message::Reader(reader::Message::AttachmentDone(result)),
         )
