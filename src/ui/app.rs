@@ -143,6 +143,8 @@ pub enum Message {
     /// Show the "Ordonnances" of this pharmacy box in place of the list.
     ShowPrescriptions(String),
     Prescriptions(prescriptions::Message),
+    /// The desktop notification was handed over (or could not be: no notification daemon).
+    NotificationShown,
     Directory(directory::Message),
     OpenDirectory,
     /// The composer's address being typed has rested: look it up in the directory.
@@ -441,6 +443,7 @@ impl Pli {
                     None => Task::none(),
                 }
             }
+            Message::NotificationShown => Task::none(),
             Message::Clock(now) => {
                 for banner in &mut self.inactivity {
                     let _ = banner.update(banners::Message::Clock(now));
@@ -1417,14 +1420,31 @@ impl Pli {
                 reload
             }
             Event::NewMail { count, .. } => {
-                if self.profile_settings.notifications {
-                    // TODO(lead): a desktop notification (crate `notify-rust`), with the count
-                    // only, never a sender or a subject:
-                    // `notify_rust::Notification::new().summary("Pli").body(&self.i18n.t_args(
-                    //     "notification-new-messages", args!["count" => count])).show()`.
-                    tracing::debug!(count, "new mail");
+                if !self.profile_settings.notifications || self.demo {
+                    return Task::none();
                 }
-                Task::none()
+                // The count only, never a sender or a subject: a notification shows on a
+                // screen others may see, and stays in the desktop's history.
+                let body = self
+                    .i18n
+                    .t_args("notification-new-messages", args!["count" => count]);
+                let summary = self.i18n.t("app-name");
+                Task::perform(
+                    tokio::task::spawn_blocking(move || {
+                        notify_rust::Notification::new()
+                            .summary(&summary)
+                            .body(&body)
+                            .show()
+                            .map(|_| ())
+                            .map_err(|error| error.to_string())
+                    }),
+                    |result| {
+                        if let Ok(Err(error)) | Err(error) = result.map_err(|e| e.to_string()) {
+                            tracing::debug!(%error, "no desktop notification");
+                        }
+                        Message::NotificationShown
+                    },
+                )
             }
         }
     }

@@ -652,31 +652,9 @@ pub async fn write_attachment(
     .unwrap_or_else(|error| Err(error.to_string()))
 }
 
-/// Hands a file to the program the system opens it with.
-///
-/// TODO(lead): `open::that_detached(&path)` (crate `open`) does this on every platform; this
-/// stand-in covers the three we ship with the commands they document.
+/// Hands a file to the program the system opens it with, without waiting for it to close.
 pub fn open_with_system(path: &Path) -> Result<(), String> {
-    let mut command = if cfg!(target_os = "windows") {
-        let mut command = std::process::Command::new("explorer");
-        command.arg(path);
-        command
-    } else if cfg!(target_os = "macos") {
-        let mut command = std::process::Command::new("open");
-        command.arg(path);
-        command
-    } else {
-        let mut command = std::process::Command::new("xdg-open");
-        command.arg(path);
-        command
-    };
-    command
-        .stdin(std::process::Stdio::null())
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .map(|_| ())
-        .map_err(|error| error.to_string())
+    open::that_detached(path).map_err(|error| error.to_string())
 }
 
 #[cfg(test)]
