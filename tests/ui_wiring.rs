@@ -432,3 +432,33 @@ fn joindre_un_fichier_asks_the_root_and_the_chosen_files_are_attached() {
     assert_eq!(pli.composer(id).expect("the draft").attachments.len(), 1);
     assert!(shows(&pli, "CR.pdf"));
 }
+
+#[test]
+fn a_contact_added_from_the_directory_is_offered_by_the_composer() {
+    let (folder, mut pli) = window();
+    let _index = import_directory(folder.path());
+    let _ = pli.update(Message::OpenDirectory);
+    type_into(&mut pli, directory::SEARCH_FIELD, "helene");
+    run_directory_search(&mut pli, folder.path());
+    let first = pli.directory.hits[0].clone();
+    let contact = directory::Contact {
+        name: first.display_name(),
+        address: first.address.clone(),
+    };
+    // What the "Ajouter aux contacts" task does, then its answer.
+    let path = directory::contacts_path(&Profile::at(folder.path()));
+    let added = directory::add_contact(&path, contact);
+    let _ = pli.update(Message::Directory(directory::Message::ContactAdded(added)));
+    assert!(shows(&pli, "est dans vos contacts"));
+
+    let _ = pli.update(Message::NewMessage);
+    let Screen::Composer(id) = pli.screen else {
+        panic!("no composer");
+    };
+    // Typed without accents; the directory is not asked (its answer never comes here).
+    let _ = pli.update(Message::Composer(
+        id,
+        pli::ui::composer::Message::To("helene".into()),
+    ));
+    assert!(shows(&pli, &first.address), "the contact is proposed");
+}

@@ -109,7 +109,10 @@ pub struct Pli {
     pub directory: DirectoryPane,
     /// The composer's completion from the directory: what the address being typed finds.
     directory_known: Vec<Known>,
-    /// The known correspondents, then the directory's hits: what the composer completes from.
+    /// The contacts the person kept (`contacts.toml`), offered before the directory.
+    contacts: Vec<Known>,
+    /// The known correspondents, the contacts, then the directory's hits: what the composer
+    /// completes from.
     completion: Vec<Known>,
     completion_generation: u64,
     known: Vec<Known>,
@@ -228,6 +231,7 @@ impl Pli {
         } else {
             Screen::Mail
         };
+        let contacts = load_contacts(&profile);
         Self {
             welcome: welcome::Welcome::new(i18n.clone()),
             panes: panes(preferences.panes),
@@ -252,6 +256,7 @@ impl Pli {
             keeping_alive: BTreeSet::new(),
             directory: DirectoryPane::new(i18n.clone()),
             directory_known: Vec::new(),
+            contacts,
             completion: Vec::new(),
             completion_generation: 0,
             known: Vec::new(),
@@ -468,6 +473,10 @@ impl Pli {
                 None => Task::none(),
             },
             Message::Directory(message) => {
+                if matches!(message, directory::Message::ContactAdded(Ok(_))) {
+                    self.contacts = load_contacts(&self.profile);
+                    self.rebuild_completion();
+                }
                 let action = self.directory.update(message);
                 self.perform_directory(action)
             }
@@ -761,13 +770,12 @@ impl Pli {
     /// directory's hits not already among them.
     fn rebuild_completion(&mut self) {
         let mut completion = self.known.clone();
-        for hit in &self.directory_known {
-            if !self
-                .known
+        for candidate in self.contacts.iter().chain(&self.directory_known) {
+            if !completion
                 .iter()
-                .any(|known| known.address.eq_ignore_ascii_case(&hit.address))
+                .any(|known| known.address.eq_ignore_ascii_case(&candidate.address))
             {
-                completion.push(hit.clone());
+                completion.push(candidate.clone());
             }
         }
         self.completion = completion;
@@ -1411,7 +1419,20 @@ impl Pli {
                 let kept = if self.keeping_alive.remove(&account) {
                     self.record_use(&account)
                 } else {
-                    Task::none()
+                    // A pass is a sign-in the store may have recorded: the banner reads it.
+                    let last = self
+                        .store
+                        .as_ref()
+                        .and_then(|store| store.last_use(&account).ok())
+                        .flatten()
+                        .map(LastUse::from);
+                    match last {
+                        Some(last) => self.update(Message::Inactivity(
+                            account.clone(),
+                            banners::Message::Used(last),
+                        )),
+                        None => Task::none(),
+                    }
                 };
                 let reload = Task::batch([kept, self.reload()]);
                 if report.new_messages > 0 {
@@ -1724,6 +1745,14 @@ impl Pli {
         );
         side.height(Length::Fill).into()
     }
+}
+
+/// The kept contacts as completion candidates.
+fn load_contacts(profile: &Profile) -> Vec<Known> {
+    directory::load_contacts(&directory::contacts_path(profile))
+        .into_iter()
+        .map(|contact| Known::new(contact.name, contact.address))
+        .collect()
 }
 
 /// The person at the keyboard, as the store's journal names them.
