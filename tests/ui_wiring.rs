@@ -228,7 +228,15 @@ fn an_empty_directory_says_how_to_import() {
     let _ = pli.update(Message::Directory(directory::Message::Holding(
         directory::Holding::Empty,
     )));
+    assert!(
+        shows(&pli, "annuaire.sante.fr"),
+        "where to get the extraction"
+    );
     assert!(shows(&pli, "pli directory import"));
+    assert!(
+        shows(&pli, "Importer un fichier…"),
+        "and the button to import it"
+    );
 }
 
 #[test]

@@ -748,6 +748,10 @@ impl Pli {
                     |result| Message::Directory(directory::Message::ContactAdded(result)),
                 )
             }
+            directory::Action::Import => Task::perform(
+                directory::import(directory::directory_path(&self.profile)),
+                |result| Message::Directory(directory::Message::Imported(result)),
+            ),
             directory::Action::Close => {
                 self.screen = Screen::Mail;
                 Task::none()

@@ -53,6 +53,11 @@ pub enum Message {
     Copy(usize),
     AddContact(usize),
     ContactAdded(Result<String, String>),
+    /// "Importer un fichier…": an extraction chosen with the system's dialog.
+    Import,
+    /// The import ended: how many mailboxes the directory now holds, or why it failed (the
+    /// directory in use is then unchanged); `None` when no file was chosen.
+    Imported(Option<Result<u64, String>>),
     Close,
 }
 
@@ -72,6 +77,8 @@ pub enum Action {
     },
     Copy(String),
     AddContact(Contact),
+    /// Ask for an extraction file and import it, off the UI thread.
+    Import,
     Close,
 }
 
@@ -86,6 +93,8 @@ pub struct DirectoryPane {
     pub holding: Holding,
     /// A sentence under the field: a failed search, an address copied, a contact added.
     pub notice: Option<Result<String, String>>,
+    /// An import is running: the button waits.
+    pub importing: bool,
 }
 
 impl DirectoryPane {
@@ -98,6 +107,7 @@ impl DirectoryPane {
             selected: None,
             holding: Holding::Unknown,
             notice: None,
+            importing: false,
         }
     }
 
@@ -193,6 +203,29 @@ impl DirectoryPane {
                 });
                 Action::None
             }
+            Message::Import if !self.importing => {
+                self.importing = true;
+                self.notice = Some(Ok(self.i18n.t("directory-importing")));
+                Action::Import
+            }
+            Message::Import => Action::None,
+            Message::Imported(result) => {
+                self.importing = false;
+                self.notice = match result {
+                    None => None,
+                    Some(Ok(entries)) => {
+                        self.holding = Holding::Entries(entries);
+                        Some(Ok(self.i18n.t_args(
+                            "directory-pane-imported",
+                            args!["count" => entries],
+                        )))
+                    }
+                    Some(Err(detail)) => Some(Err(self
+                        .i18n
+                        .t_args("directory-pane-import-failed", args!["detail" => detail]))),
+                };
+                Action::None
+            }
             Message::Close => Action::Close,
         }
     }
@@ -204,10 +237,14 @@ impl DirectoryPane {
                 .size(theme::HEADING_SIZE)
                 .font(theme::SEMIBOLD),
             Space::new().width(Length::Fill),
+            button(text(i18n.t("directory-import")).size(theme::SMALL_SIZE))
+                .style(theme::action)
+                .on_press_maybe((!self.importing).then_some(Message::Import)),
             button(text(i18n.t("directory-close")).size(theme::SMALL_SIZE))
                 .style(theme::action)
                 .on_press(Message::Close),
         ]
+        .spacing(8)
         .align_y(Alignment::Center);
         let field = text_input(&i18n.t("directory-search-hint"), &self.query)
             .id(SEARCH_FIELD)
@@ -217,7 +254,7 @@ impl DirectoryPane {
         let mut page = column![header, field].spacing(12);
         match &self.holding {
             Holding::Empty => {
-                page = page.push(text(i18n.t("directory-empty")).style(text::secondary));
+                page = page.push(text(i18n.t("directory-pane-empty")).style(text::secondary));
             }
             Holding::Unreadable(detail) => {
                 page = page.push(
@@ -372,6 +409,22 @@ pub async fn holding(path: PathBuf) -> Holding {
     });
     read.await
         .unwrap_or_else(|error| Holding::Unreadable(error.to_string()))
+}
+
+/// Asks for an extraction file with the system's dialog and imports it into the profile's
+/// directory, off the UI thread. `None` when no file was chosen.
+pub async fn import(path: PathBuf) -> Option<Result<u64, String>> {
+    let file = rfd::AsyncFileDialog::new().pick_file().await?;
+    let file = file.path().to_path_buf();
+    let imported = tokio::task::spawn_blocking(move || {
+        let directory = Directory::open(&path).map_err(|error| error.to_string())?;
+        directory
+            .import_file(&file, |_| std::ops::ControlFlow::Continue(()))
+            .map(|report| report.entries)
+            .map_err(|error| error.to_string())
+    })
+    .await;
+    Some(imported.unwrap_or_else(|error| Err(error.to_string())))
 }
 
 // ----- the contacts -----
