@@ -470,3 +470,23 @@ fn a_contact_added_from_the_directory_is_offered_by_the_composer() {
     ));
     assert!(shows(&pli, &first.address), "the contact is proposed");
 }
+
+// ----------------------------------------------------------------------------------- the i18n
+
+/// A key written twice is a sentence silently lost (Fluent keeps one): the window's sections
+/// are appended by several hands, so each file is checked for repeats.
+#[test]
+fn no_translation_key_is_written_twice() {
+    for file in ["i18n/fr/pli.ftl", "i18n/en/pli.ftl"] {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(file);
+        let content = std::fs::read_to_string(&path).expect("the translations");
+        let mut seen = std::collections::BTreeSet::new();
+        let repeated: Vec<&str> = content
+            .lines()
+            .filter(|line| line.starts_with(|c: char| c.is_ascii_lowercase()))
+            .filter_map(|line| line.split_once(" =").map(|(key, _)| key.trim()))
+            .filter(|key| !seen.insert(*key))
+            .collect();
+        assert!(repeated.is_empty(), "{file}: {repeated:?}");
+    }
+}
