@@ -406,6 +406,13 @@ fn the_pharmacy_has_its_prescriptions_folder_and_a_prescription_opens_from_it() 
     click_text(&mut pli, "Ordonnance à préparer");
     let opened = pli.reader.opened.as_ref().expect("the reader shows it");
     assert_eq!(opened.envelope.subject, "Ordonnance à préparer");
+    // A new message from here leaves from the pharmacy.
+    let _ = pli.update(Message::NewMessage);
+    assert_eq!(
+        pli.active_composer().expect("the composer").from,
+        demo::PHARMACY
+    );
+    let _ = pli.update(Message::ShowMail);
     click_text(&mut pli, "Revenir aux dossiers");
     assert!(pli.prescriptions.is_none());
 }

@@ -1211,9 +1211,14 @@ impl Pli {
 
     /// A new message from the box in view (or the first), addressed to `to` when it is set.
     fn new_message_to(&mut self, to: String) -> Task<Message> {
-        let Some(account) = self
-            .mailbox
-            .current_account()
+        // In a pharmacy's "Ordonnances" the pharmacy writes, not the box listed before.
+        let in_prescriptions = self.prescriptions.as_ref().and_then(|found| {
+            self.accounts
+                .iter()
+                .find(|account| account.name == found.account)
+        });
+        let Some(account) = in_prescriptions
+            .or(self.mailbox.current_account())
             .or(self.accounts.first())
             .cloned()
         else {

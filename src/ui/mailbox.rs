@@ -698,7 +698,8 @@ impl Mailbox {
         for folder in &entry.folders {
             let selected = self.current.as_ref()
                 == Some(&(entry.account.name.clone(), folder.folder.id))
-                && !self.search.is_active();
+                && !self.search.is_active()
+                && self.prescriptions_of.is_none();
             let name = folder_label(&folder.folder, i18n);
             let count: Element<'a, Message> = if folder.unread > 0 {
                 text(folder.unread.to_string())
