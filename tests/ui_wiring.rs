@@ -317,6 +317,9 @@ fn the_window_locks_after_the_idle_time_and_the_right_pin_brings_it_back() {
     unlock(&mut pli, true);
     assert!(!pli.is_locked());
     assert!(shows(&pli, "Nouveau message"));
+    // "Verrouiller" hides it at once.
+    click_text(&mut pli, "Verrouiller");
+    assert!(pli.is_locked());
 }
 
 // ------------------------------------------------------------------------ inactivity banners

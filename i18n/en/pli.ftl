@@ -426,3 +426,4 @@ directory-import = Import a file…
 directory-importing = Importing the extraction… the previous directory still answers searches.
 directory-pane-imported = Directory imported: { $count } mailboxes.
 directory-pane-import-failed = The import failed; the previous directory is kept: { $detail }
+action-lock-now = Lock

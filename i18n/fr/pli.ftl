@@ -429,3 +429,4 @@ directory-import = Importer un fichier…
 directory-importing = Importation de l'extraction… la recherche reste possible sur l'annuaire précédent.
 directory-pane-imported = Annuaire importé : { $count } boîtes aux lettres.
 directory-pane-import-failed = L'import a échoué ; l'annuaire précédent reste en place : { $detail }
+action-lock-now = Verrouiller

@@ -1654,6 +1654,14 @@ impl Pli {
                     .on_press(Message::DismissBanner),
             );
         }
+        if self.lock.is_some() {
+            // Leaving the workstation for a moment: hide the messages now, not in 30 minutes.
+            top = top.push(
+                button(text(i18n.t("action-lock-now")).size(theme::SMALL_SIZE))
+                    .style(theme::action)
+                    .on_press(Message::Lock(lock::Message::LockNow)),
+            );
+        }
         top = top.push(
             button(text(i18n.t("action-settings")).size(theme::SMALL_SIZE))
                 .style(theme::action)
