@@ -429,3 +429,41 @@ oidc-refresh-token-memory = Sign out when Pli closes (shared workstation)
 
 ## Pro Santé Connect (command line)
 oidc-signed-out = Pro Santé Connect session ended on this computer.
+
+## Window wiring (patient, directory, lock, banners)
+action-write-to-patient = Write to a patient
+action-directory = Directory
+directory-title = National health directory
+directory-close = Close
+directory-search-hint = Name, profession, organisation, town…
+directory-pane-empty = The directory has not been imported yet. Download the MSSanté mailbox extraction from annuaire.sante.fr, then import it with "Import a file…" or the command: pli directory import FILE
+directory-unreadable = The directory cannot be read: { $detail }
+directory-holding = { $count } mailboxes in the directory
+directory-no-hit = No mailbox matches.
+directory-box-type = { $code } box
+directory-write = Write
+directory-copy = Copy the address
+directory-add-contact = Add to contacts
+directory-copied = Address copied: { $address }
+directory-contact-added = { $name } is in your contacts.
+directory-contact-failed = The contact could not be saved: { $detail }
+lock-keyring-interrupted = The keyring did not answer: try again.
+banner-keep-alive-offline = The mailbox is not connected: Pli could not sign in to it. Try again once it is online.
+banner-keep-alive-unrecorded = Signing in worked, but Pli could not record it: { $detail }
+reader-bounce = Not delivered to { $recipient }: { $reason }
+prescriptions-folder = Prescriptions ({ $name })
+prescriptions-title = Prescriptions
+prescriptions-close = Back to the folders
+prescriptions-none = No prescription received from a patient.
+read-receipt-asked = The sender asks for a read receipt.
+read-receipt-send = Send
+read-receipt-ignore = Ignore
+read-receipt-unavailable = Pli cannot send read receipts yet: none was sent.
+composer-attach = Attach a file…
+composer-attach-failed = The file could not be attached: { $detail }
+attachment-not-saved = Attachment not saved.
+directory-import = Import a file…
+directory-importing = Importing the extraction… the previous directory still answers searches.
+directory-pane-imported = Directory imported: { $count } mailboxes.
+directory-pane-import-failed = The import failed; the previous directory is kept: { $detail }
+action-lock-now = Lock

@@ -432,3 +432,41 @@ oidc-refresh-token-memory = Se déconnecter en fermant Pli (poste partagé)
 
 ## Pro Santé Connect (ligne de commande)
 oidc-signed-out = Session Pro Santé Connect fermée sur ce poste.
+
+## Branchements de la fenêtre (patient, annuaire, verrouillage, bannières)
+action-write-to-patient = Écrire à un patient
+action-directory = Annuaire
+directory-title = Annuaire santé national
+directory-close = Fermer
+directory-search-hint = Nom, profession, structure, ville…
+directory-pane-empty = L'annuaire n'est pas encore importé. Téléchargez l'extraction des boîtes MSSanté sur annuaire.sante.fr, puis importez-la avec « Importer un fichier… » ou la commande : pli directory import FICHIER
+directory-unreadable = L'annuaire ne peut pas être lu : { $detail }
+directory-holding = { $count } boîtes aux lettres dans l'annuaire
+directory-no-hit = Aucune boîte ne correspond.
+directory-box-type = Boîte { $code }
+directory-write = Écrire
+directory-copy = Copier l'adresse
+directory-add-contact = Ajouter aux contacts
+directory-copied = Adresse copiée : { $address }
+directory-contact-added = { $name } est dans vos contacts.
+directory-contact-failed = Le contact n'a pas pu être enregistré : { $detail }
+lock-keyring-interrupted = Le trousseau n'a pas répondu : réessayez.
+banner-keep-alive-offline = La boîte n'est pas connectée : Pli n'a pas pu s'y identifier. Réessayez quand elle sera en ligne.
+banner-keep-alive-unrecorded = La connexion a réussi, mais Pli n'a pas pu la noter : { $detail }
+reader-bounce = Non distribué à { $recipient } : { $reason }
+prescriptions-folder = Ordonnances ({ $name })
+prescriptions-title = Ordonnances
+prescriptions-close = Revenir aux dossiers
+prescriptions-none = Aucune ordonnance reçue d'un patient.
+read-receipt-asked = L'expéditeur demande un accusé de lecture.
+read-receipt-send = Envoyer
+read-receipt-ignore = Ignorer
+read-receipt-unavailable = Pli ne sait pas encore envoyer d'accusé de lecture : aucun n'est parti.
+composer-attach = Joindre un fichier…
+composer-attach-failed = Le fichier n'a pas pu être joint : { $detail }
+attachment-not-saved = Pièce jointe non enregistrée.
+directory-import = Importer un fichier…
+directory-importing = Importation de l'extraction… la recherche reste possible sur l'annuaire précédent.
+directory-pane-imported = Annuaire importé : { $count } boîtes aux lettres.
+directory-pane-import-failed = L'import a échoué ; l'annuaire précédent reste en place : { $detail }
+action-lock-now = Verrouiller

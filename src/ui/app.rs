@@ -11,10 +11,15 @@ use std::time::Duration;
 use iced::widget::{button, column, container, pane_grid, row, text, Space};
 use iced::{keyboard, Alignment, Element, Length, Subscription, Task, Theme};
 
+use super::banners::{self, InactivityBanner, LastUse};
 use super::composer::{self, Composer, Known, Original, SendOutcome, SendRequest};
 use super::connectivity::{self, Connectivity, Place, WorkerEvent, WorkerHandle, WorkerSpec};
+use super::directory::{self, DirectoryPane};
+use super::lock::{self, Lock};
 use super::mailbox::{self, Mailbox, MessageRef};
+use super::patient::{self, PatientComposer};
 use super::preferences::{PaneRatios, Preferences};
+use super::prescriptions::{self, Prescriptions};
 use super::reader::{self, Reader};
 use super::settings::{self, Settings};
 use super::shortcuts::{shortcut_for, Shortcut};
@@ -34,6 +39,10 @@ const SAVE_DELAY: Duration = Duration::from_millis(500);
 /// How long after the last local action (a message read, moved) the workers are asked to
 /// replay the actions to the server: reading ten messages in a row costs one pass, not ten.
 const REPLAY_DELAY: Duration = Duration::from_secs(3);
+/// How long typing must pause before the directory is searched: a keystroke is ~100 ms apart.
+const DIRECTORY_DELAY: Duration = Duration::from_millis(200);
+/// How many directory hits the composer's completion asks for.
+const COMPLETION_HITS: usize = 5;
 /// How many known correspondents the composer completes from.
 const KNOWN_CORRESPONDENTS: usize = 2000;
 
@@ -45,6 +54,10 @@ pub enum Screen {
     Mail,
     Composer(u64),
     Settings,
+    /// "Écrire à un patient": the matricule and identity checked before an address exists.
+    Patient,
+    /// The national MSSanté directory.
+    Directory,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -82,6 +95,26 @@ pub struct Pli {
     pub reader: Reader,
     pub composers: Vec<Composer>,
     next_composer: u64,
+    /// The "Écrire à un patient" screen; its form is cleared each time it is left.
+    pub patient: PatientComposer,
+    /// The auto-lock; `None` in the demo, which holds no health data and never reaches the
+    /// keyring (see [`Pli::arm_lock`]).
+    pub lock: Option<Lock>,
+    /// One inactivity banner per box, shown above the list of the box in view when due.
+    pub inactivity: Vec<InactivityBanner>,
+    /// A pharmacy box's "Ordonnances" in place of the message list, when chosen.
+    pub prescriptions: Option<Prescriptions>,
+    /// Boxes whose "keep this box" waits for the worker's sign-in.
+    keeping_alive: BTreeSet<String>,
+    pub directory: DirectoryPane,
+    /// The composer's completion from the directory: what the address being typed finds.
+    directory_known: Vec<Known>,
+    /// The contacts the person kept (`contacts.toml`), offered before the directory.
+    contacts: Vec<Known>,
+    /// The known correspondents, the contacts, then the directory's hits: what the composer
+    /// completes from.
+    completion: Vec<Known>,
+    completion_generation: u64,
     known: Vec<Known>,
     /// How to reach each box's worker, once it started.
     workers: HashMap<String, WorkerHandle>,
@@ -103,6 +136,23 @@ pub enum Message {
     Reader(reader::Message),
     Composer(u64, composer::Message),
     Settings(settings::Message),
+    Patient(patient::Message),
+    /// Open "Écrire à un patient".
+    WriteToPatient,
+    Lock(lock::Message),
+    /// The hourly clock the inactivity banners measure from.
+    Clock(chrono::DateTime<chrono::Utc>),
+    Inactivity(String, banners::Message),
+    /// Show the "Ordonnances" of this pharmacy box in place of the list.
+    ShowPrescriptions(String),
+    Prescriptions(prescriptions::Message),
+    /// The desktop notification was handed over (or could not be: no notification daemon).
+    NotificationShown,
+    Directory(directory::Message),
+    OpenDirectory,
+    /// The composer's address being typed has rested: look it up in the directory.
+    CompleteFromDirectory(u64, String),
+    DirectoryCompleted(u64, Vec<Known>),
     Shortcut(Shortcut),
     PaneResized(pane_grid::ResizeEvent),
     SavePreferences(u64),
@@ -158,15 +208,33 @@ impl Pli {
             mailbox.reload_boxes(store);
             mailbox.refresh(store);
         }
+        let now = chrono::Utc::now();
+        let inactivity = accounts
+            .iter()
+            .map(|account| {
+                let last_use = store
+                    .as_ref()
+                    .and_then(|store| store.last_use(&account.name).ok())
+                    .flatten()
+                    .map(LastUse::from);
+                InactivityBanner::new(
+                    i18n.clone(),
+                    account.name.clone(),
+                    last_use,
+                    profile_settings.inactivity,
+                    now,
+                )
+            })
+            .collect();
         let screen = if accounts.is_empty() {
             Screen::Welcome
         } else {
             Screen::Mail
         };
+        let contacts = load_contacts(&profile);
         Self {
             welcome: welcome::Welcome::new(i18n.clone()),
             panes: panes(preferences.panes),
-            i18n,
             profile,
             demo,
             preferences,
@@ -181,6 +249,16 @@ impl Pli {
             reader: Reader::default(),
             composers: Vec::new(),
             next_composer: 1,
+            patient: PatientComposer::new(i18n.clone()),
+            lock: None,
+            inactivity,
+            prescriptions: None,
+            keeping_alive: BTreeSet::new(),
+            directory: DirectoryPane::new(i18n.clone()),
+            directory_known: Vec::new(),
+            contacts,
+            completion: Vec::new(),
+            completion_generation: 0,
             known: Vec::new(),
             workers: HashMap::new(),
             to_replay: BTreeSet::new(),
@@ -189,12 +267,65 @@ impl Pli {
             recount_again: false,
             settings: Settings::default(),
             banner,
+            i18n,
         }
     }
 
     /// What starts with the window (the workers start with the subscription).
     pub fn start(&mut self) -> Task<Message> {
+        if !self.demo {
+            let armed = self.arm_lock(chrono::Utc::now());
+            return Task::batch([self.load_known(), armed]);
+        }
         self.load_known()
+    }
+
+    /// Turns the lock on, as every real profile has it: the content hides until the keyring
+    /// says whether a PIN exists. The demo calls it only in tests.
+    pub fn arm_lock(&mut self, now: chrono::DateTime<chrono::Utc>) -> Task<Message> {
+        let (lock, action) = Lock::new(
+            self.i18n.clone(),
+            self.profile_settings.auto_lock_minutes,
+            now,
+        );
+        self.lock = Some(lock);
+        self.perform_lock(action)
+    }
+
+    fn perform_lock(&mut self, action: lock::Action) -> Task<Message> {
+        match action {
+            lock::Action::None => Task::none(),
+            lock::Action::Locked => iced::widget::operation::focus(lock::field::PIN),
+            keyring => {
+                if self.demo {
+                    // No keyring behind the demo: the tests answer in its place.
+                    return Task::none();
+                }
+                let service = self.profile.keyring_service().to_string();
+                let i18n = self.i18n.clone();
+                let interrupted = self.i18n.t("lock-keyring-interrupted");
+                Task::perform(
+                    async move {
+                        tokio::task::spawn_blocking(
+                            move || match crate::mail::secrets::Secrets::os(&service) {
+                                Ok(secrets) => lock::run_keyring(&keyring, &secrets, &i18n),
+                                Err(error) => Some(lock::Message::KeyringFailed(
+                                    crate::mail::connect::ConnectError::Secret(error)
+                                        .localize(&i18n),
+                                )),
+                            },
+                        )
+                        .await
+                        .unwrap_or(Some(lock::Message::KeyringFailed(interrupted)))
+                    },
+                    |answer| match answer {
+                        Some(message) => Message::Lock(message),
+                        // Only for the actions that need no keyring, which never come here.
+                        None => Message::Lock(lock::Message::Tick(chrono::Utc::now())),
+                    },
+                )
+            }
+        }
     }
 
     pub fn accounts(&self) -> &[Account] {
@@ -234,6 +365,11 @@ impl Pli {
         &self.profile_settings
     }
 
+    /// The last address lookup asked of the directory for the composer, for the tests.
+    pub fn completion_generation(&self) -> u64 {
+        self.completion_generation
+    }
+
     pub fn composer(&self, id: u64) -> Option<&Composer> {
         self.composers.iter().find(|composer| composer.id == id)
     }
@@ -257,6 +393,11 @@ impl Pli {
                 self.perform_welcome(action)
             }
             Message::Mailbox(message) => {
+                if matches!(message, mailbox::Message::SelectFolder { .. }) {
+                    // Choosing a real folder leaves the virtual one.
+                    self.prescriptions = None;
+                    self.mailbox.prescriptions_of = None;
+                }
                 let action = self.mailbox.update(message, self.store.as_ref());
                 self.perform_mailbox(action)
             }
@@ -273,6 +414,98 @@ impl Pli {
                 );
                 self.perform_settings(action)
             }
+            Message::Patient(message) => {
+                let action = self.patient.update(message);
+                self.perform_patient(action)
+            }
+            Message::WriteToPatient => self.open_patient(),
+            Message::ShowPrescriptions(account) => {
+                let Some(store) = self.store.as_ref() else {
+                    return Task::none();
+                };
+                match Prescriptions::read(store, &account) {
+                    Ok(found) => {
+                        self.prescriptions = Some(found);
+                        self.mailbox.prescriptions_of = Some(account);
+                    }
+                    Err(detail) => self.mailbox.problem = Some(detail),
+                }
+                Task::none()
+            }
+            Message::Prescriptions(prescriptions::Message::Close) => {
+                self.prescriptions = None;
+                self.mailbox.prescriptions_of = None;
+                Task::none()
+            }
+            Message::Prescriptions(prescriptions::Message::Open(index)) => {
+                let reference = self
+                    .prescriptions
+                    .as_ref()
+                    .and_then(|found| found.rows.get(index))
+                    .map(|(reference, _)| reference.clone());
+                match reference {
+                    Some(reference) => self.open(reference),
+                    None => Task::none(),
+                }
+            }
+            Message::NotificationShown => Task::none(),
+            Message::Clock(now) => {
+                for banner in &mut self.inactivity {
+                    let _ = banner.update(banners::Message::Clock(now));
+                }
+                Task::none()
+            }
+            Message::Inactivity(name, message) => {
+                let action = match self.inactivity.iter_mut().find(|b| b.mailbox() == name) {
+                    Some(banner) => banner.update(message),
+                    None => return Task::none(),
+                };
+                match action {
+                    banners::Action::None => Task::none(),
+                    banners::Action::KeepAlive(name) => self.keep_alive(name),
+                }
+            }
+            Message::Lock(message) => match self.lock.as_mut() {
+                Some(lock) => {
+                    let action = lock.update(message);
+                    self.perform_lock(action)
+                }
+                None => Task::none(),
+            },
+            Message::Directory(message) => {
+                if matches!(message, directory::Message::ContactAdded(Ok(_))) {
+                    self.contacts = load_contacts(&self.profile);
+                    self.rebuild_completion();
+                }
+                let action = self.directory.update(message);
+                self.perform_directory(action)
+            }
+            Message::OpenDirectory => self.open_directory(),
+            Message::CompleteFromDirectory(generation, partial)
+                if generation == self.completion_generation =>
+            {
+                let path = directory::directory_path(&self.profile);
+                Task::perform(
+                    directory::search(path, partial, COMPLETION_HITS),
+                    move |result| {
+                        let known = result
+                            .unwrap_or_default()
+                            .into_iter()
+                            .map(|entry| Known::new(entry.display_name(), entry.address))
+                            .collect();
+                        Message::DirectoryCompleted(generation, known)
+                    },
+                )
+            }
+            Message::CompleteFromDirectory(..) => Task::none(),
+            Message::DirectoryCompleted(generation, known)
+                if generation == self.completion_generation =>
+            {
+                self.directory_known = known;
+                self.rebuild_completion();
+                Task::none()
+            }
+            Message::DirectoryCompleted(..) => Task::none(),
             Message::Shortcut(shortcut) => self.shortcut(shortcut),
             Message::PaneResized(pane_grid::ResizeEvent { split, ratio }) => {
                 self.panes.resize(split, ratio);
@@ -333,6 +566,7 @@ impl Pli {
             }
             Message::Known(known) => {
                 self.known = known;
+                self.rebuild_completion();
                 Task::none()
             }
             Message::Counted(result) => {
@@ -427,6 +661,9 @@ impl Pli {
                 Task::none()
             }
             mailbox::Action::OpenSettings => self.open_settings(),
+            mailbox::Action::ShowPrescriptions(account) => {
+                self.update(Message::ShowPrescriptions(account))
+            }
         }
     }
 
@@ -437,6 +674,13 @@ impl Pli {
             reader::Action::Forward => self.forward(),
             reader::Action::ToggleRead => self.toggle_read(),
             reader::Action::Delete => self.delete(),
+            reader::Action::SendReadReceipt(to) => {
+                // TODO(lead): build and send the MDN (RFC 8098) through the outbox; the core
+                // has no `send::read_receipt` yet. Until then the reader says so.
+                tracing::debug!(recipients = to.len(), "read receipt asked");
+                self.reader.notice = Some(Err(self.i18n.t("read-receipt-unavailable")));
+                Task::none()
+            }
             reader::Action::OpenAttachment(index) => self.attachment(index, true),
             reader::Action::SaveAttachment(index) => self.attachment(index, false),
             reader::Action::Retry => match self.reader.opened.as_ref() {
@@ -444,6 +688,150 @@ impl Pli {
                 None => Task::none(),
             },
         }
+    }
+
+    fn perform_patient(&mut self, action: patient::Action) -> Task<Message> {
+        match action {
+            patient::Action::None => Task::none(),
+            patient::Action::Close => {
+                self.screen = Screen::Mail;
+                Task::none()
+            }
+            patient::Action::Write {
+                address,
+                display_name,
+                ..
+            } => {
+                // The name goes with the address so the composer shows the patient by name
+                // and INS, never by the raw address alone (ECO.3.1.2).
+                let to = reader::Person {
+                    name: display_name,
+                    address,
+                }
+                .mailbox();
+                self.new_message_to(to)
+            }
+        }
+    }
+
+    fn perform_directory(&mut self, action: directory::Action) -> Task<Message> {
+        match action {
+            directory::Action::None => Task::none(),
+            directory::Action::Debounce(generation) => {
+                Task::perform(after(DIRECTORY_DELAY), move |()| {
+                    Message::Directory(directory::Message::SearchDue(generation))
+                })
+            }
+            directory::Action::Search { generation, text } => Task::perform(
+                directory::search(
+                    directory::directory_path(&self.profile),
+                    text,
+                    directory::RESULTS,
+                ),
+                move |result| {
+                    Message::Directory(directory::Message::Searched { generation, result })
+                },
+            ),
+            directory::Action::Write { name, address } => {
+                let to = reader::Person { name, address }.mailbox();
+                self.new_message_to(to)
+            }
+            directory::Action::Copy(address) => iced::clipboard::write(address),
+            directory::Action::AddContact(contact) => {
+                let path = directory::contacts_path(&self.profile);
+                Task::perform(
+                    async move {
+                        tokio::task::spawn_blocking(move || directory::add_contact(&path, contact))
+                            .await
+                            .map_err(|error| error.to_string())?
+                    },
+                    |result| Message::Directory(directory::Message::ContactAdded(result)),
+                )
+            }
+            directory::Action::Import => Task::perform(
+                directory::import(directory::directory_path(&self.profile)),
+                |result| Message::Directory(directory::Message::Imported(result)),
+            ),
+            directory::Action::Close => {
+                self.screen = Screen::Mail;
+                Task::none()
+            }
+        }
+    }
+
+    fn open_directory(&mut self) -> Task<Message> {
+        self.screen = Screen::Directory;
+        let path = directory::directory_path(&self.profile);
+        Task::batch([
+            Task::perform(directory::holding(path), |holding| {
+                Message::Directory(directory::Message::Holding(holding))
+            }),
+            iced::widget::operation::focus(directory::SEARCH_FIELD),
+        ])
+    }
+
+    /// The known correspondents first (the people one already writes to), then the
+    /// directory's hits not already among them.
+    fn rebuild_completion(&mut self) {
+        let mut completion = self.known.clone();
+        for candidate in self.contacts.iter().chain(&self.directory_known) {
+            if !completion
+                .iter()
+                .any(|known| known.address.eq_ignore_ascii_case(&candidate.address))
+            {
+                completion.push(candidate.clone());
+            }
+        }
+        self.completion = completion;
+    }
+
+    /// "Keep this box": the worker signs in now; the use is recorded once its pass is done
+    /// (see `worker_event`). The demo has no server: the use is recorded at once.
+    fn keep_alive(&mut self, name: String) -> Task<Message> {
+        if self.demo {
+            return self.record_use(&name);
+        }
+        match self.workers.get(&name) {
+            Some(worker) => {
+                worker.sync_now();
+                self.keeping_alive.insert(name);
+                Task::none()
+            }
+            None => {
+                let reason = self.i18n.t("banner-keep-alive-offline");
+                self.update(Message::Inactivity(
+                    name,
+                    banners::Message::KeepAliveFailed(reason),
+                ))
+            }
+        }
+    }
+
+    /// Records a use of the box by the person at the keyboard, and tells its banner.
+    fn record_use(&mut self, name: &str) -> Task<Message> {
+        let now = chrono::Utc::now();
+        let person = workstation_user();
+        let message = match self
+            .store
+            .as_ref()
+            .map(|store| store.record_use(name, &person, now))
+        {
+            Some(Ok(())) => banners::Message::Used(LastUse { person, at: now }),
+            Some(Err(error)) => banners::Message::KeepAliveFailed(self.i18n.t_args(
+                "banner-keep-alive-unrecorded",
+                args!["detail" => error.to_string()],
+            )),
+            None => banners::Message::KeepAliveFailed(self.i18n.t("banner-keep-alive-offline")),
+        };
+        self.update(Message::Inactivity(name.to_string(), message))
+    }
+
+    fn open_patient(&mut self) -> Task<Message> {
+        if self.accounts.is_empty() {
+            return Task::none();
+        }
+        self.screen = Screen::Patient;
+        iced::widget::operation::focus(patient::field::MATRICULE)
     }
 
     fn perform_settings(&mut self, action: settings::Action) -> Task<Message> {
@@ -477,7 +865,22 @@ impl Pli {
         let Some(composer) = self.composers.iter_mut().find(|c| c.id == id) else {
             return Task::none();
         };
-        let action = composer.update(message, &self.accounts, &signatures, &self.known);
+        let typed = match &message {
+            composer::Message::To(value) | composer::Message::Cc(value) => Some(value.clone()),
+            _ => None,
+        };
+        let action = composer.update(message, &self.accounts, &signatures, &self.completion);
+        if let (Some(typed), composer::Action::None) = (typed, &action) {
+            // The directory is asked once the typing rests, off the UI thread.
+            self.completion_generation += 1;
+            let generation = self.completion_generation;
+            let partial = composer::partial(&typed).to_string();
+            if partial.trim().chars().count() >= 2 {
+                return Task::perform(after(DIRECTORY_DELAY), move |()| {
+                    Message::CompleteFromDirectory(generation, partial.clone())
+                });
+            }
+        }
         match action {
             composer::Action::None => Task::none(),
             composer::Action::Send(outgoing) => {
@@ -494,6 +897,15 @@ impl Pli {
                 };
                 composer::send_task(request, self.i18n.clone())
                     .map(move |result| Message::Composer(id, composer::Message::Sent(result)))
+            }
+            composer::Action::PickAttachments => {
+                let i18n = self.i18n.clone();
+                Task::perform(composer::pick_attachments(), move |result| {
+                    let result = result.map_err(|detail| {
+                        i18n.t_args("composer-attach-failed", args!["detail" => detail])
+                    });
+                    Message::Composer(id, composer::Message::Attached(result))
+                })
             }
             composer::Action::Discard => {
                 self.composers.retain(|c| c.id != id);
@@ -533,11 +945,21 @@ impl Pli {
     // ----- the keyboard -----
 
     fn shortcut(&mut self, shortcut: Shortcut) -> Task<Message> {
+        if self.is_locked() {
+            // Behind the lock, keys reach only its PIN field.
+            return match shortcut {
+                Shortcut::FocusNext => iced::widget::operation::focus_next(),
+                Shortcut::FocusPrevious => iced::widget::operation::focus_previous(),
+                _ => Task::none(),
+            };
+        }
         match shortcut {
             Shortcut::FocusNext => return iced::widget::operation::focus_next(),
             Shortcut::FocusPrevious => return iced::widget::operation::focus_previous(),
             Shortcut::NewMessage => return self.new_message(),
             Shortcut::Settings => return self.open_settings(),
+            Shortcut::WriteToPatient => return self.open_patient(),
+            Shortcut::Directory => return self.open_directory(),
             _ => {}
         }
         match self.screen {
@@ -545,6 +967,16 @@ impl Pli {
             Screen::Composer(id) => match shortcut {
                 Shortcut::Send => self.update_composer(id, composer::Message::Send),
                 Shortcut::Escape => self.update_composer(id, composer::Message::Back),
+                _ => Task::none(),
+            },
+            Screen::Directory => match shortcut {
+                Shortcut::Escape => self.update(Message::Directory(directory::Message::Close)),
+                Shortcut::Next => self.update(Message::Directory(directory::Message::Move(1))),
+                Shortcut::Previous => self.update(Message::Directory(directory::Message::Move(-1))),
+                _ => Task::none(),
+            },
+            Screen::Patient => match shortcut {
+                Shortcut::Escape => self.update(Message::Patient(patient::Message::Close)),
                 _ => Task::none(),
             },
             Screen::Settings | Screen::Welcome => match shortcut {
@@ -774,9 +1206,19 @@ impl Pli {
     }
 
     fn new_message(&mut self) -> Task<Message> {
-        let Some(account) = self
-            .mailbox
-            .current_account()
+        self.new_message_to(String::new())
+    }
+
+    /// A new message from the box in view (or the first), addressed to `to` when it is set.
+    fn new_message_to(&mut self, to: String) -> Task<Message> {
+        // In a pharmacy's "Ordonnances" the pharmacy writes, not the box listed before.
+        let in_prescriptions = self.prescriptions.as_ref().and_then(|found| {
+            self.accounts
+                .iter()
+                .find(|account| account.name == found.account)
+        });
+        let Some(account) = in_prescriptions
+            .or(self.mailbox.current_account())
             .or(self.accounts.first())
             .cloned()
         else {
@@ -784,8 +1226,12 @@ impl Pli {
         };
         let id = self.next_id();
         let signature = self.preferences.signature(&account.name).to_string();
-        let composer = Composer::new(id, &account, &signature);
-        self.show_composer(composer, composer::field::TO)
+        let mut composer = Composer::new(id, &account, &signature);
+        if to.is_empty() {
+            return self.show_composer(composer, composer::field::TO);
+        }
+        composer.to = format!("{to}, ");
+        self.show_composer(composer, composer::field::SUBJECT)
     }
 
     fn reply(&mut self, all: bool) -> Task<Message> {
@@ -879,9 +1325,9 @@ impl Pli {
         let Some((name, _, bytes)) = raw.and_then(|raw| reader::attachment(&raw, index)) else {
             return Task::none();
         };
-        // TODO(lead): "Enregistrer sous…" needs a file dialog (crate `rfd`):
-        // `rfd::AsyncFileDialog::new().set_file_name(&name).save_file().await`; until then the
-        // file goes to the Downloads folder.
+        if !open {
+            return self.save_attachment_as(name, bytes);
+        }
         let folder = if open {
             Some(self.profile.data_dir().join("opened"))
         } else {
@@ -919,6 +1365,40 @@ impl Pli {
         )
     }
 
+    /// "Enregistrer sous…": the system's dialog (the XDG portal on Linux) proposes the
+    /// Downloads folder and the attachment's name; nothing is written if the person cancels.
+    fn save_attachment_as(&mut self, name: String, bytes: Vec<u8>) -> Task<Message> {
+        let i18n = self.i18n.clone();
+        let downloads =
+            directories::UserDirs::new().and_then(|dirs| dirs.download_dir().map(PathBuf::from));
+        Task::perform(
+            async move {
+                let mut dialog = rfd::AsyncFileDialog::new()
+                    .set_file_name(crate::mail::mime::safe_file_name(&name));
+                if let Some(folder) = downloads {
+                    dialog = dialog.set_directory(folder);
+                }
+                let Some(handle) = dialog.save_file().await else {
+                    return Ok(i18n.t("attachment-not-saved"));
+                };
+                let path = handle.path().to_path_buf();
+                let written = path.clone();
+                tokio::task::spawn_blocking(move || std::fs::write(&written, bytes))
+                    .await
+                    .map_err(|error| error.to_string())
+                    .and_then(|result| result.map_err(|error| error.to_string()))
+                    .map(|()| {
+                        i18n.t_args(
+                            "attachment-saved",
+                            args!["path" => path.display().to_string()],
+                        )
+                    })
+                    .map_err(|detail| i18n.t_args("attachment-failed", args!["detail" => detail]))
+            },
+            |result| Message::Reader(reader::Message::AttachmentDone(result)),
+        )
+    }
+
     fn open_settings(&mut self) -> Task<Message> {
         self.settings.open(&self.mailbox.boxes, &self.preferences);
         self.screen = Screen::Settings;
@@ -944,22 +1424,57 @@ impl Pli {
                 }
                 Task::none()
             }
-            Event::Synced { report, .. } => {
-                let reload = self.reload();
+            Event::Synced { account, report } => {
+                let kept = if self.keeping_alive.remove(&account) {
+                    self.record_use(&account)
+                } else {
+                    // A pass is a sign-in the store may have recorded: the banner reads it.
+                    let last = self
+                        .store
+                        .as_ref()
+                        .and_then(|store| store.last_use(&account).ok())
+                        .flatten()
+                        .map(LastUse::from);
+                    match last {
+                        Some(last) => self.update(Message::Inactivity(
+                            account.clone(),
+                            banners::Message::Used(last),
+                        )),
+                        None => Task::none(),
+                    }
+                };
+                let reload = Task::batch([kept, self.reload()]);
                 if report.new_messages > 0 {
                     return Task::batch([reload, self.load_known()]);
                 }
                 reload
             }
             Event::NewMail { count, .. } => {
-                if self.profile_settings.notifications {
-                    // TODO(lead): a desktop notification (crate `notify-rust`), with the count
-                    // only, never a sender or a subject:
-                    // `notify_rust::Notification::new().summary("Pli").body(&self.i18n.t_args(
-                    //     "notification-new-messages", args!["count" => count])).show()`.
-                    tracing::debug!(count, "new mail");
+                if !self.profile_settings.notifications || self.demo {
+                    return Task::none();
                 }
-                Task::none()
+                // The count only, never a sender or a subject: a notification shows on a
+                // screen others may see, and stays in the desktop's history.
+                let body = self
+                    .i18n
+                    .t_args("notification-new-messages", args!["count" => count]);
+                let summary = self.i18n.t("app-name");
+                Task::perform(
+                    tokio::task::spawn_blocking(move || {
+                        notify_rust::Notification::new()
+                            .summary(&summary)
+                            .body(&body)
+                            .show()
+                            .map(|_| ())
+                            .map_err(|error| error.to_string())
+                    }),
+                    |result| {
+                        if let Ok(Err(error)) | Err(error) = result.map_err(|e| e.to_string()) {
+                            tracing::debug!(%error, "no desktop notification");
+                        }
+                        Message::NotificationShown
+                    },
+                )
             }
         }
     }
@@ -1009,6 +1524,18 @@ impl Pli {
     pub fn subscription(&self) -> Subscription<Message> {
         let keys =
             keyboard::listen().filter_map(|event| shortcut_for(&event).map(Message::Shortcut));
+        let lock = if self.lock.is_some() {
+            Subscription::batch([
+                iced::time::every(Duration::from_secs(1))
+                    .map(|_| Message::Lock(lock::Message::Tick(chrono::Utc::now()))),
+                iced::event::listen_with(activity),
+            ])
+        } else {
+            Subscription::none()
+        };
+        let clock = iced::time::every(Duration::from_secs(3600))
+            .map(|_| Message::Clock(chrono::Utc::now()));
+        let keys = Subscription::batch([keys, lock, clock]);
         if self.demo {
             return keys;
         }
@@ -1038,8 +1565,16 @@ impl Pli {
         }
     }
 
+    /// Whether the lock hides the window.
+    pub fn is_locked(&self) -> bool {
+        self.lock.as_ref().is_some_and(Lock::is_covering)
+    }
+
     pub fn view(&self) -> Element<'_, Message> {
         let i18n = self.i18n.as_ref();
+        if let Some(lock) = self.lock.as_ref().filter(|lock| lock.is_covering()) {
+            return lock.view().map(Message::Lock);
+        }
         match self.screen {
             Screen::Welcome => {
                 let form = self
@@ -1067,10 +1602,12 @@ impl Pli {
                 .map(Message::Settings),
             Screen::Composer(id) => match self.composer(id) {
                 Some(composer) => composer
-                    .view(&self.accounts, &self.known, i18n)
+                    .view(&self.accounts, &self.completion, i18n)
                     .map(move |message| Message::Composer(id, message)),
                 None => self.mail_view(),
             },
+            Screen::Patient => self.patient.view().map(Message::Patient),
+            Screen::Directory => self.directory.view().map(Message::Directory),
             Screen::Mail => self.mail_view(),
         }
     }
@@ -1084,6 +1621,12 @@ impl Pli {
             button(text(i18n.t("action-new-message")).size(theme::SMALL_SIZE))
                 .style(button::primary)
                 .on_press(Message::NewMessage),
+            button(text(i18n.t("action-write-to-patient")).size(theme::SMALL_SIZE))
+                .style(theme::action)
+                .on_press(Message::WriteToPatient),
+            button(text(i18n.t("action-directory")).size(theme::SMALL_SIZE))
+                .style(theme::action)
+                .on_press(Message::OpenDirectory),
         ]
         .spacing(16)
         .align_y(Alignment::Center);
@@ -1111,6 +1654,14 @@ impl Pli {
                     .on_press(Message::DismissBanner),
             );
         }
+        if self.lock.is_some() {
+            // Leaving the workstation for a moment: hide the messages now, not in 30 minutes.
+            top = top.push(
+                button(text(i18n.t("action-lock-now")).size(theme::SMALL_SIZE))
+                    .style(theme::action)
+                    .on_press(Message::Lock(lock::Message::LockNow)),
+            );
+        }
         top = top.push(
             button(text(i18n.t("action-settings")).size(theme::SMALL_SIZE))
                 .style(theme::action)
@@ -1121,7 +1672,7 @@ impl Pli {
         let grid = pane_grid(&self.panes, |_, pane, _| {
             let content: Element<'_, Message> = match pane {
                 Pane::Boxes => self.sidebar(),
-                Pane::List => self.mailbox.list_view(i18n).map(Message::Mailbox),
+                Pane::List => self.list_pane(),
                 Pane::Reader => self.reader.view(i18n).map(Message::Reader),
             };
             let style = match pane {
@@ -1153,6 +1704,34 @@ impl Pli {
         column![top, container(grid).style(theme::bar)].into()
     }
 
+    /// The message list, under the inactivity banner of its box when one is due.
+    fn list_pane(&self) -> Element<'_, Message> {
+        let i18n = self.i18n.as_ref();
+        if let Some(found) = &self.prescriptions {
+            let opened = self.reader.opened.as_ref().map(|opened| &opened.reference);
+            return found.view(i18n, opened).map(Message::Prescriptions);
+        }
+        let list = self.mailbox.list_view(i18n).map(Message::Mailbox);
+        let banner = self.mailbox.current_account().and_then(|account| {
+            self.inactivity
+                .iter()
+                .find(|banner| banner.mailbox() == account.name && banner.is_visible())
+        });
+        match banner {
+            Some(banner) => {
+                let name = banner.mailbox().to_string();
+                column![
+                    banner
+                        .view()
+                        .map(move |message| Message::Inactivity(name.clone(), message)),
+                    list
+                ]
+                .into()
+            }
+            None => list,
+        }
+    }
+
     fn sidebar(&self) -> Element<'_, Message> {
         let i18n = self.i18n.as_ref();
         let mut side = column![self.mailbox.boxes_view(i18n).map(Message::Mailbox)];
@@ -1182,6 +1761,35 @@ impl Pli {
             .padding(10),
         );
         side.height(Length::Fill).into()
+    }
+}
+
+/// The kept contacts as completion candidates.
+fn load_contacts(profile: &Profile) -> Vec<Known> {
+    directory::load_contacts(&directory::contacts_path(profile))
+        .into_iter()
+        .map(|contact| Known::new(contact.name, contact.address))
+        .collect()
+}
+
+/// The person at the keyboard, as the store's journal names them.
+///
+/// TODO(lead): `mail::store::journal::workstation_user` is private to the store; re-export it
+/// and drop this copy.
+fn workstation_user() -> String {
+    whoami::username()
+}
+
+/// A key, a click or the wheel: the person is at the workstation. (Moving the mouse alone is
+/// not counted: it would wake the window at every pixel, and a cat does it too.)
+fn activity(event: iced::Event, _: iced::event::Status, _: iced::window::Id) -> Option<Message> {
+    match event {
+        iced::Event::Keyboard(keyboard::Event::KeyPressed { .. })
+        | iced::Event::Mouse(iced::mouse::Event::ButtonPressed(_))
+        | iced::Event::Mouse(iced::mouse::Event::WheelScrolled { .. }) => {
+            Some(Message::Lock(lock::Message::Activity(chrono::Utc::now())))
+        }
+        _ => None,
     }
 }
 

@@ -106,7 +106,7 @@ pub fn suggestions<'a>(partial: &str, known: &'a [Known]) -> Vec<&'a Known> {
 }
 
 /// The address being typed: what follows the last separator.
-fn partial(field: &str) -> &str {
+pub fn partial(field: &str) -> &str {
     field
         .rsplit([',', ';'])
         .next()
@@ -246,6 +246,10 @@ pub enum Message {
     Complete(AddressField, String),
     AcceptSuggestion(AddressField),
     RemoveAttachment(usize),
+    /// "Joindre un fichier": the root opens the system's file dialog.
+    Attach,
+    /// The files chosen, read: (file name, content type, bytes), or why they could not be.
+    Attached(Result<Vec<(String, String, Vec<u8>)>, String>),
     Send,
     /// Send although recipients are outside the trust space: the user said so.
     SendAnyway,
@@ -260,6 +264,8 @@ pub enum Message {
 pub enum Action {
     None,
     Send(Box<Outgoing>),
+    /// Ask the person for files to attach (a dialog, off the UI thread).
+    PickAttachments,
     /// Throw the draft away.
     Discard,
     /// Back to the mail, the draft kept.
@@ -575,6 +581,9 @@ impl Composer {
                     self.attachments.remove(index);
                 }
             }
+            Message::Attach => return Action::PickAttachments,
+            Message::Attached(Ok(files)) => self.attachments.extend(files),
+            Message::Attached(Err(sentence)) => self.status = Status::Problem(sentence),
             Message::CloseConversation(on) => self.closes_conversation = on,
             Message::Send | Message::SendAnyway => {
                 if self.status == Status::Sending {
@@ -781,9 +790,12 @@ impl Composer {
             }
             form = form.push(line(t("composer-attachments"), list.into()));
         }
-        // TODO(lead): "Joindre un fichier" needs a file dialog (crate `rfd`):
-        // `rfd::AsyncFileDialog::new().pick_files().await`, then read each file into
-        // `attachments` as (file name, content type guessed from the extension, bytes).
+        form = form.push(row![
+            Space::new().width(Length::Fixed(FIELD_INDENT)),
+            button(text(t("composer-attach")).size(theme::SMALL_SIZE))
+                .style(theme::action)
+                .on_press(Message::Attach),
+        ]);
 
         form = form.push(
             text_editor(&self.body)
@@ -1114,9 +1126,64 @@ pub async fn known_correspondents(store_path: PathBuf, limit: usize) -> Vec<Know
         .unwrap_or_default()
 }
 
+/// Asks for files with the system's dialog (the XDG portal on Linux) and reads them, off the UI
+/// thread. Nothing chosen gives an empty list.
+pub async fn pick_attachments() -> Result<Vec<(String, String, Vec<u8>)>, String> {
+    let Some(handles) = rfd::AsyncFileDialog::new().pick_files().await else {
+        return Ok(Vec::new());
+    };
+    let paths: Vec<PathBuf> = handles.iter().map(|h| h.path().to_path_buf()).collect();
+    tokio::task::spawn_blocking(move || {
+        paths
+            .into_iter()
+            .map(|path| {
+                let bytes = std::fs::read(&path).map_err(|error| error.to_string())?;
+                let name = path
+                    .file_name()
+                    .map(|name| name.to_string_lossy().into_owned())
+                    .unwrap_or_default();
+                Ok((name.clone(), content_type_of(&name).to_string(), bytes))
+            })
+            .collect()
+    })
+    .await
+    .map_err(|error| error.to_string())?
+}
+
+/// The content type of the documents a practice attaches, from the extension; anything else
+/// travels as bytes.
+pub fn content_type_of(name: &str) -> &'static str {
+    let extension = name
+        .rsplit_once('.')
+        .map(|(_, extension)| extension.to_ascii_lowercase())
+        .unwrap_or_default();
+    match extension.as_str() {
+        "pdf" => "application/pdf",
+        "jpg" | "jpeg" => "image/jpeg",
+        "png" => "image/png",
+        "txt" => "text/plain",
+        "xml" => "application/xml",
+        "zip" => "application/zip",
+        "hl7" | "hpr" => "text/plain",
+        "doc" => "application/msword",
+        "docx" => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        _ => "application/octet-stream",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn attached_files_get_the_type_of_their_extension() {
+        assert_eq!(content_type_of("CR_consultation.PDF"), "application/pdf");
+        assert_eq!(content_type_of("plaie.jpeg"), "image/jpeg");
+        assert_eq!(
+            content_type_of("sans-extension"),
+            "application/octet-stream"
+        );
+    }
 
     #[test]
     fn completion_ignores_accents_and_case_and_matches_word_starts() {

@@ -480,6 +480,16 @@ pub fn fill(store: &mut Store, now: DateTime<Local>) -> Result<(), StoreError> {
     for (index, sample) in shop_inbox.iter().rev().enumerate() {
         store_sample(store, shop.inbox, index as u32 + 1, sample)?;
     }
+    // The nursing home's box was last opened ten and a half months ago, by a secretary on
+    // another session: the window warns before the operator deletes it.
+    let now_utc = now.with_timezone(&chrono::Utc);
+    store.record_use(DOCTOR, "claire.martin", now_utc)?;
+    store.record_use(PHARMACY, "pharmacie", now_utc)?;
+    store.record_use(
+        NURSING_HOME,
+        "secretariat.b",
+        now_utc - chrono::TimeDelta::days(320),
+    )?;
     Ok(())
 }
 
@@ -581,6 +591,26 @@ fn raw_message(sample: &Sample<'_>, uid: u32) -> Vec<u8> {
         message.push_str(&format!("--{boundary}--\r\n"));
     }
     message.into_bytes()
+}
+
+/// A generated extraction of the national directory in the demo profile, so the directory
+/// screen has someone to find. Invented names and addresses, like everything in the demo.
+pub fn prepare_directory(profile: &Profile) -> Result<(), String> {
+    use crate::directory::fixture::{Fixture, FixtureOptions};
+    let file = profile.data_dir().join("demo-extraction.csv");
+    Fixture::new(FixtureOptions {
+        rows: 2_000,
+        ..FixtureOptions::default()
+    })
+    .write_file(&file)
+    .map_err(|error| error.to_string())?;
+    let directory = crate::directory::Directory::open(super::directory::directory_path(profile))
+        .map_err(|error| error.to_string())?;
+    directory
+        .import_file(&file, |_| std::ops::ControlFlow::Continue(()))
+        .map_err(|error| error.to_string())?;
+    let _ = std::fs::remove_file(&file);
+    Ok(())
 }
 
 #[cfg(test)]

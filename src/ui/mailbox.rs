@@ -121,6 +121,8 @@ pub struct Mailbox {
     pub boxes: Vec<BoxEntry>,
     /// The box and folder whose list is shown.
     pub current: Option<(String, i64)>,
+    /// The pharmacy box whose "Ordonnances" the root shows in place of the list, if any.
+    pub prescriptions_of: Option<String>,
     pub window: ListWindow,
     wheel: WheelRows,
     /// The rows of the window, read from the store (folder) or from the results (search).
@@ -152,6 +154,7 @@ pub enum Message {
     ClearSearch,
     AddBox,
     OpenSettings,
+    ShowPrescriptions(String),
 }
 
 /// What the list asks the root to do.
@@ -172,6 +175,8 @@ pub enum Action {
     },
     AddBox,
     OpenSettings,
+    /// Show the pharmacy box's "Ordonnances" (a virtual folder the root draws).
+    ShowPrescriptions(String),
 }
 
 impl Mailbox {
@@ -186,6 +191,7 @@ impl Mailbox {
                 })
                 .collect(),
             current: None,
+            prescriptions_of: None,
             window: ListWindow::default(),
             wheel: WheelRows::default(),
             rows: Vec::new(),
@@ -579,6 +585,7 @@ impl Mailbox {
             Message::ClearSearch => self.clear_search(store),
             Message::AddBox => Action::AddBox,
             Message::OpenSettings => Action::OpenSettings,
+            Message::ShowPrescriptions(account) => Action::ShowPrescriptions(account),
         }
     }
 
@@ -691,7 +698,8 @@ impl Mailbox {
         for folder in &entry.folders {
             let selected = self.current.as_ref()
                 == Some(&(entry.account.name.clone(), folder.folder.id))
-                && !self.search.is_active();
+                && !self.search.is_active()
+                && self.prescriptions_of.is_none();
             let name = folder_label(&folder.folder, i18n);
             let count: Element<'a, Message> = if folder.unread > 0 {
                 text(folder.unread.to_string())
@@ -716,6 +724,17 @@ impl Mailbox {
                     account: entry.account.name.clone(),
                     folder: folder.folder.id,
                 }),
+            );
+        }
+        if entry.account.pharmacy {
+            // Every prescription patients sent, whatever folder holds it.
+            let selected = self.prescriptions_of.as_deref() == Some(entry.account.name.as_str());
+            folders = folders.push(
+                button(text(i18n.t("prescriptions-title")).size(theme::SMALL_SIZE))
+                    .width(Length::Fill)
+                    .padding([4, 8])
+                    .style(move |theme: &Theme, status| folder_button(theme, status, selected))
+                    .on_press(Message::ShowPrescriptions(entry.account.name.clone())),
             );
         }
         column![header, folders].spacing(6).into()

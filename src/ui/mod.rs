@@ -17,12 +17,14 @@ pub mod composer;
 pub mod connectivity;
 pub mod correspondent;
 pub mod demo;
+pub mod directory;
 pub mod format;
 pub mod lock;
 pub mod mailbox;
 pub mod markers;
 pub mod patient;
 pub mod preferences;
+pub mod prescriptions;
 pub mod reader;
 pub mod settings;
 pub mod shortcuts;
@@ -96,6 +98,7 @@ fn demo_profile() -> Result<Profile, String> {
     let folder = std::env::temp_dir().join(format!("pli-demo-{}", std::process::id()));
     let profile = Profile::at(&folder);
     demo::prepare(&profile, chrono::Local::now())?;
+    demo::prepare_directory(&profile)?;
     Ok(profile)
 }
 

@@ -664,8 +664,10 @@ impl PatientComposer {
             Stage::Confirming(patient) => self.confirmation(patient),
         });
 
-        container(scrollable(page).width(Length::Fill))
-            .center_x(Length::Fill)
+        // Centred in the window, as the other full screens are: the form keeps its width and
+        // the eye finds it where the message list was.
+        scrollable(container(page).center_x(Length::Fill))
+            .width(Length::Fill)
             .into()
     }
 

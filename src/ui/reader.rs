@@ -15,6 +15,7 @@ use crate::args;
 use crate::i18n::I18n;
 use crate::mail::mime::{self, Attachment};
 use crate::mail::store::{Envelope, Flags, PatientKind};
+use crate::mssante::conversation::{parse_delivery_status, Bounce};
 use crate::mssante::headers::subject_for_display;
 
 /// The id of the body, for focus and the tests.
@@ -60,6 +61,8 @@ pub struct ReaderContent {
     pub damaged: bool,
     /// The sender closed the patient conversation (`X-MSS-MES: FIN`).
     pub closes_conversation: bool,
+    /// Where the sender asks the read receipt to go (`Disposition-Notification-To`, ECO.3.1.6).
+    pub read_receipt_to: Vec<Person>,
 }
 
 /// Reads a raw message into what the reader shows. Never fails: a damaged message still shows
@@ -98,6 +101,7 @@ pub fn read(raw: &[u8]) -> ReaderContent {
             .collect(),
         damaged: !model.problems.is_empty(),
         closes_conversation: model.headers.closes_conversation,
+        read_receipt_to: people(&model.headers.disposition_notification_to),
     }
 }
 
@@ -132,6 +136,10 @@ pub struct Opened {
     /// For a patient's message: a reply, unsolicited, or a prescription (set by the sync).
     pub patient_kind: Option<PatientKind>,
     pub body: Body,
+    /// For a delivery status notification: the recipients it failed for, and why.
+    pub bounces: Vec<Bounce>,
+    /// The read receipt asked for was sent or declined: its offer goes.
+    pub receipt_answered: bool,
     /// The body in a read-only editor, so that it can be selected and copied.
     text: text_editor::Content,
 }
@@ -184,13 +192,20 @@ pub enum Message {
     SaveAttachment(usize),
     AttachmentDone(Result<String, String>),
     Retry,
+    /// The sender asked for a read receipt: send it, or not.
+    SendReadReceipt,
+    IgnoreReadReceipt,
 }
 
 /// What the reader asks the root to do.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Action {
     None,
-    Reply { all: bool },
+    /// Send the read receipt the sender asked for to these addresses.
+    SendReadReceipt(Vec<String>),
+    Reply {
+        all: bool,
+    },
     Forward,
     ToggleRead,
     Delete,
@@ -215,9 +230,12 @@ impl Reader {
             correspondent,
             patient_kind,
             body: Body::Loading,
+            bounces: Vec::new(),
+            receipt_answered: false,
             text: text_editor::Content::new(),
         };
         if let Some(raw) = raw {
+            opened.bounces = bounces_in(raw);
             opened.show(read(raw));
         }
         self.opened = Some(opened);
@@ -235,7 +253,10 @@ impl Reader {
             return;
         };
         match result {
-            Ok(raw) => opened.show(read(&raw)),
+            Ok(raw) => {
+                opened.bounces = bounces_in(&raw);
+                opened.show(read(&raw));
+            }
             Err(reason) => opened.body = Body::Missing(reason),
         }
     }
@@ -248,6 +269,27 @@ impl Reader {
                     if !action.is_edit() {
                         opened.text.perform(action);
                     }
+                }
+                Action::None
+            }
+            Message::SendReadReceipt | Message::IgnoreReadReceipt => {
+                let send = matches!(message, Message::SendReadReceipt);
+                let Some(opened) = self.opened.as_mut() else {
+                    return Action::None;
+                };
+                opened.receipt_answered = true;
+                let to: Vec<String> = opened
+                    .content()
+                    .map(|content| {
+                        content
+                            .read_receipt_to
+                            .iter()
+                            .map(|person| person.address.clone())
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                if send && !to.is_empty() {
+                    return Action::SendReadReceipt(to);
                 }
                 Action::None
             }
@@ -283,7 +325,24 @@ impl Reader {
         };
         let header = self.header(opened, i18n);
         let mut page = column![header].spacing(12);
+        for bounce in &opened.bounces {
+            let sentence = markers::bounce_sentence(i18n, bounce.reason);
+            let sentence = match &bounce.recipient {
+                Some(recipient) => i18n.t_args(
+                    "reader-bounce",
+                    args![
+                        "recipient" => bounce_recipient(i18n, recipient),
+                        "reason" => sentence
+                    ],
+                ),
+                None => sentence,
+            };
+            page = page.push(markers::note(markers::Tone::Danger, sentence));
+        }
         if let Some(content) = opened.content() {
+            if !content.read_receipt_to.is_empty() && !opened.receipt_answered {
+                page = page.push(read_receipt_offer(i18n));
+            }
             if content.closes_conversation {
                 page = page.push(markers::closed_conversation_note(i18n));
             }
@@ -593,31 +652,9 @@ pub async fn write_attachment(
     .unwrap_or_else(|error| Err(error.to_string()))
 }
 
-/// Hands a file to the program the system opens it with.
-///
-/// TODO(lead): `open::that_detached(&path)` (crate `open`) does this on every platform; this
-/// stand-in covers the three we ship with the commands they document.
+/// Hands a file to the program the system opens it with, without waiting for it to close.
 pub fn open_with_system(path: &Path) -> Result<(), String> {
-    let mut command = if cfg!(target_os = "windows") {
-        let mut command = std::process::Command::new("explorer");
-        command.arg(path);
-        command
-    } else if cfg!(target_os = "macos") {
-        let mut command = std::process::Command::new("open");
-        command.arg(path);
-        command
-    } else {
-        let mut command = std::process::Command::new("xdg-open");
-        command.arg(path);
-        command
-    };
-    command
-        .stdin(std::process::Stdio::null())
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .map(|_| ())
-        .map_err(|error| error.to_string())
+    open::that_detached(path).map_err(|error| error.to_string())
 }
 
 #[cfg(test)]
@@ -685,5 +722,112 @@ JVBERi0xLjQK\r\n\
             free_path(folder.path(), "cr.pdf"),
             folder.path().join("cr (2).pdf")
         );
+    }
+}
+
+/// "The sender asks for a read receipt — Send / Ignore" (ECO.3.1.6): never sent without the
+/// reader's word, since a receipt tells when a message was read.
+fn read_receipt_offer<'a>(i18n: &I18n) -> Element<'a, Message> {
+    let small = |id: &str| text(i18n.t(id)).size(theme::SMALL_SIZE);
+    container(
+        row![
+            small("read-receipt-asked").width(Length::Fill),
+            button(small("read-receipt-send"))
+                .style(button::primary)
+                .on_press(Message::SendReadReceipt),
+            button(small("read-receipt-ignore"))
+                .style(theme::action)
+                .on_press(Message::IgnoreReadReceipt),
+        ]
+        .spacing(8)
+        .align_y(Alignment::Center),
+    )
+    .padding([8, 12])
+    .width(Length::Fill)
+    .style(markers::tinted(markers::Tone::Notice))
+    .into()
+}
+
+/// A bounced recipient as the reader names it: a patient by INS, never by the raw address
+/// (ECO.3.1.2).
+fn bounce_recipient(i18n: &I18n, address: &str) -> String {
+    match Correspondent::of(address) {
+        Correspondent::Patient(ins) => format!(
+            "{} {}",
+            i18n.t("marker-patient"),
+            markers::patient_marker_detail(i18n, &ins, None)
+        ),
+        _ => address.to_string(),
+    }
+}
+
+/// The failed recipients of a delivery status notification (RFC 3464): its
+/// `message/delivery-status` part, read by the MSSanté core. Any other message has none.
+///
+/// TODO(lead): belongs beside `parse_delivery_status` in the core, which takes the part's text
+/// but has no way to find it in a whole message.
+pub fn bounces_in(raw: &[u8]) -> Vec<Bounce> {
+    use mail_parser::MimeHeaders;
+    let Some(message) = mail_parser::MessageParser::default().parse(raw) else {
+        return Vec::new();
+    };
+    message
+        .parts
+        .iter()
+        .filter(|part| part.is_content_type("message", "delivery-status"))
+        .flat_map(|part| parse_delivery_status(&String::from_utf8_lossy(part.contents())))
+        .collect()
+}
+
+#[cfg(test)]
+mod bounce_tests {
+    use super::*;
+
+    #[test]
+    fn a_delivery_status_notification_names_the_failed_recipient() {
+        let raw = b"From: MAILER-DAEMON@mssante.fr\r\n\
+To: claire.martin@medecin.mssante.fr\r\n\
+Subject: Undelivered Mail\r\n\
+MIME-Version: 1.0\r\n\
+Content-Type: multipart/report; report-type=delivery-status; boundary=\"b\"\r\n\
+\r\n\
+--b\r\n\
+Content-Type: text/plain\r\n\
+\r\n\
+Your message could not be delivered.\r\n\
+--b\r\n\
+Content-Type: message/delivery-status\r\n\
+\r\n\
+Reporting-MTA: dns; mx.mssante.fr\r\n\
+\r\n\
+Final-Recipient: rfc822; 279035121518989@patient.mssante.fr\r\n\
+Action: failed\r\n\
+Status: 5.1.1\r\n\
+Diagnostic-Code: smtp; 550 5.1.1 conversation cloturee\r\n\
+\r\n\
+--b--\r\n";
+        let bounces = bounces_in(raw);
+        assert_eq!(bounces.len(), 1, "{bounces:?}");
+        assert_eq!(
+            bounces[0].recipient.as_deref(),
+            Some("279035121518989@patient.mssante.fr")
+        );
+        assert!(bounces_in(b"From: a@b\r\nSubject: hi\r\n\r\nhello\r\n").is_empty());
+    }
+
+    #[test]
+    fn a_read_receipt_request_is_read_from_the_headers() {
+        let asked = read(
+            b"From: Dr Noel <helene.noel@ch-test.mssante.fr>\r\n\
+Disposition-Notification-To: helene.noel@ch-test.mssante.fr\r\n\
+Subject: Compte rendu\r\n\r\nBonjour\r\n",
+        );
+        assert_eq!(asked.read_receipt_to.len(), 1);
+        assert_eq!(
+            asked.read_receipt_to[0].address,
+            "helene.noel@ch-test.mssante.fr"
+        );
+        let plain = read(b"From: a@b.fr\r\nSubject: hi\r\n\r\nhello\r\n");
+        assert!(plain.read_receipt_to.is_empty());
     }
 }

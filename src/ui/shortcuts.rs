@@ -16,6 +16,8 @@
 //! | Escape | back (leave the composer or the settings, clear the search) |
 //! | Tab / Shift+Tab | next / previous field |
 //! | Ctrl+, | settings |
+//! | Ctrl+Shift+P | write to a patient |
+//! | Ctrl+D | the national directory |
 
 use iced::keyboard::{self, key::Named, Key};
 
@@ -39,6 +41,8 @@ pub enum Shortcut {
     FocusNext,
     FocusPrevious,
     Settings,
+    WriteToPatient,
+    Directory,
 }
 
 /// The shortcut a key press means, if any.
@@ -78,6 +82,8 @@ pub fn shortcut_for(event: &keyboard::Event) -> Option<Shortcut> {
             ("f", false) => Some(Shortcut::Search),
             ("u", false) | ("i", false) => Some(Shortcut::ToggleRead),
             (",", false) => Some(Shortcut::Settings),
+            ("p", true) => Some(Shortcut::WriteToPatient),
+            ("d", false) => Some(Shortcut::Directory),
             _ => None,
         },
         // "/" is Shift+: on a French keyboard: look at the key as typed.

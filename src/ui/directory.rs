@@ -1,0 +1,504 @@
+//! The national MSSanté directory as a screen: results as the name is typed, read off the UI
+//! thread on a connection of their own (SQLite lets readers share the index), and the three
+//! things a professional does with a hit: write to it, copy its address, keep it in the
+//! contacts.
+//!
+//! The directory is public data (the ANS publishes it), so its entries may show in a log; the
+//! contacts file is the profile's own.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use iced::widget::{button, column, container, row, scrollable, text, text_input, Space};
+use iced::{Alignment, Element, Length};
+use serde::{Deserialize, Serialize};
+
+use super::theme;
+use crate::args;
+use crate::directory::{Directory, Entry, Query};
+use crate::i18n::I18n;
+use crate::profile::Profile;
+
+/// The search field's id, for focus and the tests.
+pub const SEARCH_FIELD: &str = "directory-search";
+/// How many hits show: enough to scan, few enough to read at once.
+pub const RESULTS: usize = 50;
+
+/// What the directory holds, as the pane needs to know it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Holding {
+    /// Not looked at yet.
+    Unknown,
+    /// Nothing was imported: the pane says how to import.
+    Empty,
+    Entries(u64),
+    Unreadable(String),
+}
+
+#[derive(Debug, Clone)]
+pub enum Message {
+    Query(String),
+    SearchDue(u64),
+    Searched {
+        generation: u64,
+        result: Result<Vec<Entry>, String>,
+    },
+    Holding(Holding),
+    Select(usize),
+    /// ↑ / ↓ from the keyboard.
+    Move(isize),
+    /// Enter: write to the selected hit.
+    WriteSelected,
+    Write(usize),
+    Copy(usize),
+    AddContact(usize),
+    ContactAdded(Result<String, String>),
+    /// "Importer un fichier…": an extraction chosen with the system's dialog.
+    Import,
+    /// The import ended: how many mailboxes the directory now holds, or why it failed (the
+    /// directory in use is then unchanged); `None` when no file was chosen.
+    Imported(Option<Result<u64, String>>),
+    Close,
+}
+
+/// What the pane asks the root to do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Action {
+    None,
+    /// Wait, then send `SearchDue(generation)`: only the last keystroke of a burst searches.
+    Debounce(u64),
+    Search {
+        generation: u64,
+        text: String,
+    },
+    Write {
+        name: String,
+        address: String,
+    },
+    Copy(String),
+    AddContact(Contact),
+    /// Ask for an extraction file and import it, off the UI thread.
+    Import,
+    Close,
+}
+
+/// The directory screen.
+pub struct DirectoryPane {
+    i18n: Arc<I18n>,
+    pub query: String,
+    /// Bumped at each keystroke: only the newest search's answer is shown.
+    pub generation: u64,
+    pub hits: Vec<Entry>,
+    pub selected: Option<usize>,
+    pub holding: Holding,
+    /// A sentence under the field: a failed search, an address copied, a contact added.
+    pub notice: Option<Result<String, String>>,
+    /// An import is running: the button waits.
+    pub importing: bool,
+}
+
+impl DirectoryPane {
+    pub fn new(i18n: Arc<I18n>) -> Self {
+        Self {
+            i18n,
+            query: String::new(),
+            generation: 0,
+            hits: Vec::new(),
+            selected: None,
+            holding: Holding::Unknown,
+            notice: None,
+            importing: false,
+        }
+    }
+
+    pub fn update(&mut self, message: Message) -> Action {
+        match message {
+            Message::Query(query) => {
+                self.query = query;
+                self.generation += 1;
+                Action::Debounce(self.generation)
+            }
+            Message::SearchDue(generation) if generation == self.generation => {
+                if self.query.trim().is_empty() {
+                    self.hits.clear();
+                    self.selected = None;
+                    return Action::None;
+                }
+                Action::Search {
+                    generation,
+                    text: self.query.clone(),
+                }
+            }
+            Message::SearchDue(_) => Action::None,
+            Message::Searched { generation, result } => {
+                // A slower search for older letters must not replace the newer results.
+                if generation != self.generation {
+                    return Action::None;
+                }
+                match result {
+                    Ok(hits) => {
+                        self.selected = (!hits.is_empty()).then_some(0);
+                        self.hits = hits;
+                        self.notice = None;
+                    }
+                    Err(detail) => self.notice = Some(Err(detail)),
+                }
+                Action::None
+            }
+            Message::Holding(holding) => {
+                self.holding = holding;
+                Action::None
+            }
+            Message::Select(index) => {
+                if index < self.hits.len() {
+                    self.selected = Some(index);
+                }
+                Action::None
+            }
+            Message::Move(step) => {
+                if self.hits.is_empty() {
+                    return Action::None;
+                }
+                let last = self.hits.len() - 1;
+                let current = self.selected.unwrap_or(0) as isize;
+                self.selected = Some((current + step).clamp(0, last as isize) as usize);
+                Action::None
+            }
+            Message::WriteSelected => match self.selected {
+                Some(index) => self.update(Message::Write(index)),
+                None => Action::None,
+            },
+            Message::Write(index) => match self.hits.get(index) {
+                Some(entry) => Action::Write {
+                    name: entry.display_name(),
+                    address: entry.address.clone(),
+                },
+                None => Action::None,
+            },
+            Message::Copy(index) => match self.hits.get(index) {
+                Some(entry) => {
+                    self.notice = Some(Ok(self.i18n.t_args(
+                        "directory-copied",
+                        args!["address" => entry.address.clone()],
+                    )));
+                    Action::Copy(entry.address.clone())
+                }
+                None => Action::None,
+            },
+            Message::AddContact(index) => match self.hits.get(index) {
+                Some(entry) => Action::AddContact(Contact {
+                    name: entry.display_name(),
+                    address: entry.address.clone(),
+                }),
+                None => Action::None,
+            },
+            Message::ContactAdded(result) => {
+                self.notice = Some(match result {
+                    Ok(name) => Ok(self
+                        .i18n
+                        .t_args("directory-contact-added", args!["name" => name])),
+                    Err(detail) => Err(self
+                        .i18n
+                        .t_args("directory-contact-failed", args!["detail" => detail])),
+                });
+                Action::None
+            }
+            Message::Import if !self.importing => {
+                self.importing = true;
+                self.notice = Some(Ok(self.i18n.t("directory-importing")));
+                Action::Import
+            }
+            Message::Import => Action::None,
+            Message::Imported(result) => {
+                self.importing = false;
+                self.notice = match result {
+                    None => None,
+                    Some(Ok(entries)) => {
+                        self.holding = Holding::Entries(entries);
+                        Some(Ok(self.i18n.t_args(
+                            "directory-pane-imported",
+                            args!["count" => entries],
+                        )))
+                    }
+                    Some(Err(detail)) => Some(Err(self
+                        .i18n
+                        .t_args("directory-pane-import-failed", args!["detail" => detail]))),
+                };
+                Action::None
+            }
+            Message::Close => Action::Close,
+        }
+    }
+
+    pub fn view(&self) -> Element<'_, Message> {
+        let i18n = self.i18n.as_ref();
+        let header = row![
+            text(i18n.t("directory-title"))
+                .size(theme::HEADING_SIZE)
+                .font(theme::SEMIBOLD),
+            Space::new().width(Length::Fill),
+            button(text(i18n.t("directory-import")).size(theme::SMALL_SIZE))
+                .style(theme::action)
+                .on_press_maybe((!self.importing).then_some(Message::Import)),
+            button(text(i18n.t("directory-close")).size(theme::SMALL_SIZE))
+                .style(theme::action)
+                .on_press(Message::Close),
+        ]
+        .spacing(8)
+        .align_y(Alignment::Center);
+        let field = text_input(&i18n.t("directory-search-hint"), &self.query)
+            .id(SEARCH_FIELD)
+            .on_input(Message::Query)
+            .on_submit(Message::WriteSelected)
+            .padding(8);
+        let mut page = column![header, field].spacing(12);
+        match &self.holding {
+            Holding::Empty => {
+                page = page.push(text(i18n.t("directory-pane-empty")).style(text::secondary));
+            }
+            Holding::Unreadable(detail) => {
+                page = page.push(
+                    text(i18n.t_args("directory-unreadable", args!["detail" => detail.clone()]))
+                        .color(theme::DANGER),
+                );
+            }
+            Holding::Entries(entries) => {
+                page = page.push(
+                    text(i18n.t_args("directory-holding", args!["count" => *entries]))
+                        .size(theme::SMALL_SIZE)
+                        .style(text::secondary),
+                );
+            }
+            Holding::Unknown => {}
+        }
+        if let Some(notice) = &self.notice {
+            page = page.push(match notice {
+                Ok(sentence) => text(sentence.as_str())
+                    .size(theme::SMALL_SIZE)
+                    .color(theme::SUCCESS),
+                Err(sentence) => text(sentence.as_str())
+                    .size(theme::SMALL_SIZE)
+                    .color(theme::DANGER),
+            });
+        }
+        if self.hits.is_empty() && !self.query.trim().is_empty() {
+            page = page.push(text(i18n.t("directory-no-hit")).style(text::secondary));
+        }
+        let mut list = column![].spacing(6);
+        for (index, entry) in self.hits.iter().enumerate() {
+            list = list.push(self.hit_view(index, entry));
+        }
+        // Room on the right so the scrollbar never sits on the buttons.
+        page =
+            page.push(scrollable(list.padding(iced::Padding::ZERO.right(14))).height(Length::Fill));
+        container(page.padding(20).max_width(900))
+            .center_x(Length::Fill)
+            .height(Length::Fill)
+            .into()
+    }
+
+    fn hit_view<'a>(&'a self, index: usize, entry: &'a Entry) -> Element<'a, Message> {
+        let i18n = self.i18n.as_ref();
+        let what = join([entry.profession.as_str(), &entry.specialty], " · ");
+        let place = join(
+            [
+                entry.structure.as_str(),
+                &entry.service,
+                &join([entry.postcode.as_str(), &entry.town], " "),
+            ],
+            " · ",
+        );
+        let small = |content: String| text(content).size(theme::SMALL_SIZE);
+        let details = column![
+            row![
+                text(entry.display_name()).font(theme::SEMIBOLD),
+                small(i18n.t_args(
+                    "directory-box-type",
+                    args!["code" => entry.box_type.code().to_string()]
+                ))
+                .style(text::secondary),
+            ]
+            .spacing(10)
+            .align_y(Alignment::Center),
+            small(what),
+            small(place).style(text::secondary),
+            small(entry.address.clone()),
+        ]
+        .spacing(2)
+        .width(Length::Fill);
+        let actions = row![
+            button(small(i18n.t("directory-write")))
+                .style(button::primary)
+                .on_press(Message::Write(index)),
+            button(small(i18n.t("directory-copy")))
+                .style(theme::action)
+                .on_press(Message::Copy(index)),
+            button(small(i18n.t("directory-add-contact")))
+                .style(theme::action)
+                .on_press(Message::AddContact(index)),
+        ]
+        .spacing(6);
+        let selected = self.selected == Some(index);
+        button(
+            row![details, actions]
+                .spacing(12)
+                .align_y(Alignment::Center),
+        )
+        .width(Length::Fill)
+        .padding(10)
+        .style(move |theme: &iced::Theme, status| row_style(theme, status, selected))
+        .on_press(Message::Select(index))
+        .into()
+    }
+}
+
+/// A hit as a row of a list: the selected one tinted, as the keyboard's cursor, the text kept
+/// in the page's colours so every line stays readable.
+pub fn row_style(theme: &iced::Theme, status: button::Status, selected: bool) -> button::Style {
+    let palette = theme.extended_palette();
+    let background = if selected {
+        Some(palette.primary.weak.color.scale_alpha(0.35).into())
+    } else if matches!(status, button::Status::Hovered) {
+        Some(palette.background.weak.color.into())
+    } else {
+        None
+    };
+    button::Style {
+        background,
+        text_color: palette.background.base.text,
+        border: iced::Border::default().rounded(6),
+        ..button::Style::default()
+    }
+}
+
+fn join<'a>(parts: impl IntoIterator<Item = &'a str>, separator: &str) -> String {
+    parts
+        .into_iter()
+        .map(str::trim)
+        .filter(|part| !part.is_empty())
+        .collect::<Vec<_>>()
+        .join(separator)
+}
+
+/// The profile's directory index.
+pub fn directory_path(profile: &Profile) -> PathBuf {
+    crate::directory::refresh::directory_file(profile.data_dir())
+}
+
+/// Searches the directory on a connection of its own, off the UI thread.
+pub async fn search(path: PathBuf, text: String, limit: usize) -> Result<Vec<Entry>, String> {
+    tokio::task::spawn_blocking(move || {
+        let directory = Directory::open(&path).map_err(|error| error.to_string())?;
+        directory
+            .search(&Query::parse(&text).limit(limit))
+            .map(|hits| hits.into_iter().map(|hit| hit.entry).collect())
+            .map_err(|error| error.to_string())
+    })
+    .await
+    .map_err(|error| error.to_string())?
+}
+
+/// What the directory holds, read off the UI thread.
+pub async fn holding(path: PathBuf) -> Holding {
+    let read = tokio::task::spawn_blocking(move || match Directory::open(&path) {
+        Ok(directory) => match directory.status() {
+            Some(status) => Holding::Entries(status.entries),
+            None => Holding::Empty,
+        },
+        Err(error) => Holding::Unreadable(error.to_string()),
+    });
+    read.await
+        .unwrap_or_else(|error| Holding::Unreadable(error.to_string()))
+}
+
+/// Asks for an extraction file with the system's dialog and imports it into the profile's
+/// directory, off the UI thread. `None` when no file was chosen.
+pub async fn import(path: PathBuf) -> Option<Result<u64, String>> {
+    let file = rfd::AsyncFileDialog::new().pick_file().await?;
+    let file = file.path().to_path_buf();
+    let imported = tokio::task::spawn_blocking(move || {
+        let directory = Directory::open(&path).map_err(|error| error.to_string())?;
+        directory
+            .import_file(&file, |_| std::ops::ControlFlow::Continue(()))
+            .map(|report| report.entries)
+            .map_err(|error| error.to_string())
+    })
+    .await;
+    Some(imported.unwrap_or_else(|error| Err(error.to_string())))
+}
+
+// ----- the contacts -----
+
+/// A correspondent the professional chose to keep.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Contact {
+    pub name: String,
+    pub address: String,
+}
+
+#[derive(Debug, Default, Serialize, Deserialize)]
+struct ContactsFile {
+    #[serde(default, rename = "contact")]
+    contacts: Vec<Contact>,
+}
+
+/// `contacts.toml` in the profile's configuration folder.
+pub fn contacts_path(profile: &Profile) -> PathBuf {
+    profile.config_dir().join("contacts.toml")
+}
+
+/// The contacts; a missing or damaged file reads as none, so the window always opens (the
+/// damaged file is left for the user to look at, and is only replaced when a contact is added).
+pub fn load_contacts(path: &Path) -> Vec<Contact> {
+    let Ok(content) = std::fs::read_to_string(path) else {
+        return Vec::new();
+    };
+    match toml::from_str::<ContactsFile>(&content) {
+        Ok(file) => file.contacts,
+        Err(error) => {
+            tracing::warn!(%error, "the contacts file cannot be read; ignored");
+            Vec::new()
+        }
+    }
+}
+
+/// Adds a contact (once per address) and writes the file whole, through a temporary file so a
+/// crash never leaves half a list.
+pub fn add_contact(path: &Path, contact: Contact) -> Result<String, String> {
+    let mut contacts = load_contacts(path);
+    let name = contact.name.clone();
+    if !contacts
+        .iter()
+        .any(|known| known.address.eq_ignore_ascii_case(&contact.address))
+    {
+        contacts.push(contact);
+    }
+    let content = toml::to_string(&ContactsFile { contacts }).map_err(|e| e.to_string())?;
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).map_err(|e| e.to_string())?;
+    }
+    let temporary = path.with_extension("toml.new");
+    std::fs::write(&temporary, content).map_err(|e| e.to_string())?;
+    std::fs::rename(&temporary, path).map_err(|e| e.to_string())?;
+    Ok(name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn contacts_survive_a_damaged_file_and_are_kept_once() {
+        let folder = tempfile::tempdir().unwrap();
+        let path = folder.path().join("contacts.toml");
+        std::fs::write(&path, "this is [not toml").unwrap();
+        assert!(load_contacts(&path).is_empty());
+        let contact = Contact {
+            name: "Hélène Noël".into(),
+            address: "helene.noel@ch-test.mssante.fr".into(),
+        };
+        add_contact(&path, contact.clone()).unwrap();
+        add_contact(&path, contact.clone()).unwrap();
+        assert_eq!(load_contacts(&path), vec![contact]);
+    }
+}

@@ -1,0 +1,110 @@
+//! "Ordonnances": a pharmacy box's virtual folder, every digital prescription patients sent it,
+//! whichever folder the message sits in, newest first. A pharmacist works from this list, not
+//! from the inbox where prescriptions mix with the orders of the nursing homes.
+
+use chrono::Local;
+use iced::widget::{button, column, container, row, scrollable, text, Space};
+use iced::{Alignment, Element, Length};
+
+use super::correspondent::{display_name, Correspondent};
+use super::mailbox::MessageRef;
+use super::{format, markers, theme};
+use crate::i18n::I18n;
+use crate::mail::store::{Envelope, PatientKind, Store};
+
+/// The prescriptions of one box, as read from the store when the folder is opened.
+#[derive(Debug, Clone)]
+pub struct Prescriptions {
+    pub account: String,
+    pub rows: Vec<(MessageRef, Envelope)>,
+}
+
+#[derive(Debug, Clone)]
+pub enum Message {
+    Open(usize),
+    Close,
+}
+
+impl Prescriptions {
+    /// Reads the box's prescriptions; a folder the store no longer knows is skipped.
+    pub fn read(store: &Store, account: &str) -> Result<Self, String> {
+        let found = store
+            .patient_messages(account, PatientKind::Prescription)
+            .map_err(|error| error.to_string())?;
+        let mut rows = Vec::with_capacity(found.len());
+        for (folder_name, envelope) in found {
+            let Ok(Some(folder)) = store.folder(account, &folder_name) else {
+                continue;
+            };
+            rows.push((
+                MessageRef {
+                    account: account.to_string(),
+                    folder,
+                    uid: envelope.uid,
+                },
+                envelope,
+            ));
+        }
+        Ok(Self {
+            account: account.to_string(),
+            rows,
+        })
+    }
+
+    pub fn view<'a>(&'a self, i18n: &'a I18n, opened: Option<&MessageRef>) -> Element<'a, Message> {
+        let header = row![
+            text(i18n.t_args(
+                "prescriptions-folder",
+                crate::args!["name" => self.account.clone()]
+            ))
+            .size(theme::HEADING_SIZE)
+            .font(theme::SEMIBOLD),
+            Space::new().width(Length::Fill),
+            button(text(i18n.t("prescriptions-close")).size(theme::SMALL_SIZE))
+                .style(theme::action)
+                .on_press(Message::Close),
+        ]
+        .align_y(Alignment::Center);
+        let mut list = column![].spacing(2);
+        if self.rows.is_empty() {
+            list = list.push(text(i18n.t("prescriptions-none")).style(text::secondary));
+        }
+        let now = Local::now();
+        for (index, (reference, envelope)) in self.rows.iter().enumerate() {
+            // A patient is named by name and INS, never by the raw address (ECO.3.1.2).
+            let who = match Correspondent::of(&envelope.from_address) {
+                Correspondent::Patient(ins) => {
+                    let name = envelope.from_name.trim();
+                    markers::patient_marker_detail(i18n, &ins, Some(name))
+                        .trim_start_matches("· ")
+                        .to_string()
+                }
+                _ => display_name(&envelope.from_name, &envelope.from_address).to_string(),
+            };
+            let selected = opened == Some(reference);
+            list = list.push(
+                button(
+                    column![
+                        row![
+                            text(who).font(theme::SEMIBOLD).width(Length::Fill),
+                            text(format::list_date(envelope.date, now)).size(theme::SMALL_SIZE),
+                        ]
+                        .spacing(8),
+                        text(envelope.subject.as_str()).size(theme::SMALL_SIZE),
+                    ]
+                    .spacing(2),
+                )
+                .width(Length::Fill)
+                .padding([6, 10])
+                .style(move |theme: &iced::Theme, status| {
+                    super::directory::row_style(theme, status, selected)
+                })
+                .on_press(Message::Open(index)),
+            );
+        }
+        container(column![header, scrollable(list).height(Length::Fill)].spacing(10))
+            .padding(12)
+            .height(Length::Fill)
+            .into()
+    }
+}
