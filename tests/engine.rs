@@ -4,38 +4,15 @@
 
 mod common;
 
-use std::collections::HashSet;
 use std::time::{Duration, Instant};
 
 use common::*;
 use futures::TryStreamExt;
-use pli::mail::account::{Account, Security};
-use pli::mail::connect::Credentials;
-use pli::mail::send::{self, Draft, SendPolicy};
-use pli::mail::store::{Flags, OutboxState, Role, Store};
+use pli::mail::account::Account;
+use pli::mail::send::{self};
+use pli::mail::store::{Flags, OutboxState, Store};
 use pli::mail::sync::{sync_account, Progress};
-use pli::mail::{imap, worker};
-
-fn box_of(user: &str) -> (Account, Credentials) {
-    let account = account(user, Security::Tls);
-    let credentials = with_password(&account, password().expose());
-    (account, credentials)
-}
-
-fn inbox_of(store: &Store, account: &Account) -> pli::mail::store::Folder {
-    store
-        .folder_with_role(&account.name, Role::Inbox)
-        .expect("store")
-        .expect("INBOX")
-}
-
-fn distinct_message_ids(store: &Store, folder: i64) -> usize {
-    let all = store.page(folder, 0, 1_000_000).expect("page");
-    all.iter()
-        .filter_map(|envelope| envelope.message_id.clone())
-        .collect::<HashSet<_>>()
-        .len()
-}
+use pli::mail::worker;
 
 #[test]
 fn a_10000_message_mailbox_syncs_each_message_exactly_once() {
@@ -88,14 +65,6 @@ fn a_10000_message_mailbox_syncs_each_message_exactly_once() {
         .expect("resync");
     assert_eq!(again.new_messages, 0);
     assert_eq!(again.removed, 0);
-}
-
-async fn server_session(user: &str) -> imap::ImapSession {
-    let (account, credentials) = box_of(user);
-    imap::connect(&account, &credentials)
-        .await
-        .expect("server-side session")
-        .session
 }
 
 #[test]
@@ -338,44 +307,6 @@ fn new_mail_is_pushed_through_idle_within_2_seconds() {
     });
 }
 
-fn draft(from: &str, to: &str, subject: &str) -> Draft {
-    Draft {
-        from: from.to_string(),
-        from_name: Some("Dr_Jean_MARTIN_CH Test".into()),
-        to: vec![to.to_string()],
-        subject: subject.to_string(),
-        body: "Bonjour,\nvoici le compte rendu.\nCordialement".into(),
-        delivery_notification: true,
-        read_notification: true,
-        ..Draft::default()
-    }
-}
-
-async fn copies_of(user: &str, folder: &str, message_id: &str) -> usize {
-    let mut session = server_session(user).await;
-    session.select(folder).await.expect("select");
-    let id = message_id.trim_matches(|c| c == '<' || c == '>');
-    let found = session
-        .uid_search(format!("HEADER Message-ID \"{id}\""))
-        .await
-        .expect("search");
-    let _ = session.logout().await;
-    found.len()
-}
-
-async fn wait_for_copies(user: &str, message_id: &str, expected: usize) -> usize {
-    let deadline = Instant::now() + Duration::from_secs(15);
-    loop {
-        let copies = copies_of(user, "INBOX", message_id).await;
-        if copies >= expected || Instant::now() > deadline {
-            // Give a duplicate the time to show up too.
-            tokio::time::sleep(Duration::from_millis(1500)).await;
-            return copies_of(user, "INBOX", message_id).await;
-        }
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
-}
-
 #[test]
 fn a_process_stopped_between_acceptance_and_the_sent_copy_does_not_send_twice() {
     let sender = dedicated_user("crash");
@@ -491,18 +422,6 @@ fn headers_on_the_wire_carry_dsn_mdn_and_identifiers() {
         report, 1,
         "one delivery status notification came back to the sender"
     );
-}
-
-fn policy<'a>(
-    trust_list: &'a pli::mssante::whitelist::TrustList,
-    product: &'a pli::mssante::headers::ProductReference,
-) -> SendPolicy<'a> {
-    SendPolicy {
-        product_reference: product,
-        trust_list,
-        outside_confirmed: false,
-        closes_conversation: false,
-    }
 }
 
 #[test]

@@ -4,15 +4,9 @@
 
 mod common;
 
-use std::collections::HashSet;
-use std::time::{Duration, Instant};
-
 use common::*;
-use pli::mail::account::{Account, Security};
-use pli::mail::connect::Credentials;
-use pli::mail::imap;
-use pli::mail::send::{self, Draft, SendPolicy};
-use pli::mail::store::{Role, Store};
+use pli::mail::send::{self};
+use pli::mail::store::Store;
 use pli::mail::sync::{sync_account, Progress};
 
 /// Holds an exclusive lock on a file of the stack for as long as it lives: nextest runs each
@@ -30,73 +24,6 @@ fn one_outage_at_a_time() -> Outage {
         .expect("lock file");
     file.lock().expect("exclusive lock");
     Outage { _held: file }
-}
-
-fn box_of(user: &str) -> (Account, Credentials) {
-    let account = account(user, Security::Tls);
-    let credentials = with_password(&account, password().expose());
-    (account, credentials)
-}
-
-fn inbox_of(store: &Store, account: &Account) -> pli::mail::store::Folder {
-    store
-        .folder_with_role(&account.name, Role::Inbox)
-        .expect("store")
-        .expect("INBOX")
-}
-
-fn distinct_message_ids(store: &Store, folder: i64) -> usize {
-    let all = store.page(folder, 0, 1_000_000).expect("page");
-    all.iter()
-        .filter_map(|envelope| envelope.message_id.clone())
-        .collect::<HashSet<_>>()
-        .len()
-}
-
-async fn server_session(user: &str) -> imap::ImapSession {
-    let (account, credentials) = box_of(user);
-    imap::connect(&account, &credentials)
-        .await
-        .expect("server-side session")
-        .session
-}
-
-fn draft(from: &str, to: &str, subject: &str) -> Draft {
-    Draft {
-        from: from.to_string(),
-        from_name: Some("Dr_Jean_MARTIN_CH Test".into()),
-        to: vec![to.to_string()],
-        subject: subject.to_string(),
-        body: "Bonjour,\nvoici le compte rendu.\nCordialement".into(),
-        delivery_notification: true,
-        read_notification: true,
-        ..Draft::default()
-    }
-}
-
-async fn copies_of(user: &str, folder: &str, message_id: &str) -> usize {
-    let mut session = server_session(user).await;
-    session.select(folder).await.expect("select");
-    let id = message_id.trim_matches(|c| c == '<' || c == '>');
-    let found = session
-        .uid_search(format!("HEADER Message-ID \"{id}\""))
-        .await
-        .expect("search");
-    let _ = session.logout().await;
-    found.len()
-}
-
-async fn wait_for_copies(user: &str, message_id: &str, expected: usize) -> usize {
-    let deadline = Instant::now() + Duration::from_secs(15);
-    loop {
-        let copies = copies_of(user, "INBOX", message_id).await;
-        if copies >= expected || Instant::now() > deadline {
-            // Give a duplicate the time to show up too.
-            tokio::time::sleep(Duration::from_millis(1500)).await;
-            return copies_of(user, "INBOX", message_id).await;
-        }
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
 }
 
 #[test]
@@ -191,16 +118,4 @@ fn a_send_while_postfix_is_down_is_queued_and_leaves_once_when_it_returns() {
         1
     );
     assert_eq!(runtime.block_on(copies_of(&sender, "Sent", &message_id)), 1);
-}
-
-fn policy<'a>(
-    trust_list: &'a pli::mssante::whitelist::TrustList,
-    product: &'a pli::mssante::headers::ProductReference,
-) -> SendPolicy<'a> {
-    SendPolicy {
-        product_reference: product,
-        trust_list,
-        outside_confirmed: false,
-        closes_conversation: false,
-    }
 }

@@ -10,6 +10,10 @@ use pli::i18n::{I18n, Language};
 use pli::mail::account::{Account, AuthKind, BoxKind, Endpoint, Security};
 use pli::mail::connect::Credentials;
 use pli::mail::secrets::Secret;
+use pli::mail::send::{Draft, SendPolicy};
+use pli::mail::store::Store;
+use std::collections::HashSet;
+use std::time::{Duration, Instant};
 
 /// Reads a variable written by `mailstack.sh start`. The stack is part of the test suite, not
 /// an option: without it these tests fail and say how to start it.
@@ -231,4 +235,85 @@ pub fn save_raw(user: &str, raw: &[u8]) {
         child.wait().expect("doveadm ends").success(),
         "doveadm save failed"
     );
+}
+
+// ----- shared by the engine and outage tests -----
+
+pub fn box_of(user: &str) -> (Account, Credentials) {
+    let account = account(user, Security::Tls);
+    let credentials = with_password(&account, password().expose());
+    (account, credentials)
+}
+
+pub fn inbox_of(store: &Store, account: &Account) -> pli::mail::store::Folder {
+    store
+        .folder_with_role(&account.name, pli::mail::store::Role::Inbox)
+        .expect("store")
+        .expect("INBOX")
+}
+
+pub fn distinct_message_ids(store: &Store, folder: i64) -> usize {
+    let all = store.page(folder, 0, 1_000_000).expect("page");
+    all.iter()
+        .filter_map(|envelope| envelope.message_id.clone())
+        .collect::<HashSet<_>>()
+        .len()
+}
+
+pub async fn server_session(user: &str) -> pli::mail::imap::ImapSession {
+    let (account, credentials) = box_of(user);
+    pli::mail::imap::connect(&account, &credentials)
+        .await
+        .expect("server-side session")
+        .session
+}
+
+pub fn draft(from: &str, to: &str, subject: &str) -> Draft {
+    Draft {
+        from: from.to_string(),
+        from_name: Some("Dr_Jean_MARTIN_CH Test".into()),
+        to: vec![to.to_string()],
+        subject: subject.to_string(),
+        body: "Bonjour,\nvoici le compte rendu.\nCordialement".into(),
+        delivery_notification: true,
+        read_notification: true,
+        ..Draft::default()
+    }
+}
+
+pub async fn copies_of(user: &str, folder: &str, message_id: &str) -> usize {
+    let mut session = server_session(user).await;
+    session.select(folder).await.expect("select");
+    let id = message_id.trim_matches(|c| c == '<' || c == '>');
+    let found = session
+        .uid_search(format!("HEADER Message-ID \"{id}\""))
+        .await
+        .expect("search");
+    let _ = session.logout().await;
+    found.len()
+}
+
+pub async fn wait_for_copies(user: &str, message_id: &str, expected: usize) -> usize {
+    let deadline = Instant::now() + Duration::from_secs(15);
+    loop {
+        let copies = copies_of(user, "INBOX", message_id).await;
+        if copies >= expected || Instant::now() > deadline {
+            // Give a duplicate the time to show up too.
+            tokio::time::sleep(Duration::from_millis(1500)).await;
+            return copies_of(user, "INBOX", message_id).await;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+pub fn policy<'a>(
+    trust_list: &'a pli::mssante::whitelist::TrustList,
+    product: &'a pli::mssante::headers::ProductReference,
+) -> SendPolicy<'a> {
+    SendPolicy {
+        product_reference: product,
+        trust_list,
+        outside_confirmed: false,
+        closes_conversation: false,
+    }
 }
