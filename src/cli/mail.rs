@@ -21,6 +21,24 @@ fn open_store(profile: &Profile, i18n: &I18n) -> Result<Store, Failure> {
         .map_err(|error| Failure(i18n.t_args("error-store", args!["detail" => error.to_string()])))
 }
 
+/// A folder the last sync recorded, or the sentence that says to sync first.
+fn stored_folder(
+    store: &Store,
+    account: &Account,
+    folder: &str,
+    i18n: &I18n,
+) -> Result<crate::mail::store::Folder, Failure> {
+    store
+        .folder(&account.name, folder)
+        .map_err(|error| Failure(error.to_string()))?
+        .ok_or_else(|| {
+            Failure(i18n.t_args(
+                "error-unknown-folder",
+                args!["folder" => folder.to_string()],
+            ))
+        })
+}
+
 fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
     tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -159,15 +177,7 @@ pub(super) fn list(
 ) -> Result<(), Failure> {
     let (_, account) = find_account(profile, name, i18n)?;
     let store = open_store(profile, i18n)?;
-    let folder_row = store
-        .folder(&account.name, folder)
-        .map_err(|error| Failure(error.to_string()))?
-        .ok_or_else(|| {
-            Failure(i18n.t_args(
-                "error-unknown-folder",
-                args!["folder" => folder.to_string()],
-            ))
-        })?;
+    let folder_row = stored_folder(&store, &account, folder, i18n)?;
     let page = store
         .page(folder_row.id, 0, limit)
         .map_err(|error| Failure(error.to_string()))?;
@@ -228,15 +238,7 @@ pub(super) fn show(
 ) -> Result<(), Failure> {
     let (_, account) = find_account(profile, name, i18n)?;
     let mut store = open_store(profile, i18n)?;
-    let folder_row = store
-        .folder(&account.name, folder)
-        .map_err(|error| Failure(error.to_string()))?
-        .ok_or_else(|| {
-            Failure(i18n.t_args(
-                "error-unknown-folder",
-                args!["folder" => folder.to_string()],
-            ))
-        })?;
+    let folder_row = stored_folder(&store, &account, folder, i18n)?;
     if store
         .envelope(folder_row.id, uid)
         .map_err(|error| Failure(error.to_string()))?
