@@ -432,48 +432,44 @@ impl Store {
     /// batch fetched twice after a dropped connection changes nothing.
     pub fn insert_envelopes(&mut self, folder: i64, envelopes: &[Envelope]) -> Result<usize> {
         let transaction = self.connection.transaction()?;
-        let mut inserted = 0;
+        // Rows created by this batch get ids above the largest one before it: the search index
+        // takes them all in one statement, which costs far less than one insert per message.
+        let before: i64 =
+            transaction.query_row("SELECT coalesce(max(id), 0) FROM message", [], |row| {
+                row.get(0)
+            })?;
         {
             let mut insert = transaction.prepare_cached(
                 "INSERT INTO message (folder_id, uid, modseq, flags, date, size, subject, from_name,
                     from_address, recipients, message_id, in_reply_to, refs, has_attachment)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)
-                 ON CONFLICT (folder_id, uid) DO UPDATE SET flags = excluded.flags, modseq = excluded.modseq
-                 RETURNING id, (SELECT count(*) FROM message_text WHERE rowid = message.id)",
-            )?;
-            let mut index = transaction.prepare_cached(
-                "INSERT INTO message_text (rowid, subject, correspondents, body) VALUES (?1, ?2, ?3, '')",
+                 ON CONFLICT (folder_id, uid) DO UPDATE SET flags = excluded.flags, modseq = excluded.modseq",
             )?;
             for envelope in envelopes {
-                let (id, indexed): (i64, i64) = insert.query_row(
-                    params![
-                        folder,
-                        envelope.uid,
-                        envelope.modseq.map(|m| m as i64),
-                        envelope.flags.0,
-                        envelope.date,
-                        envelope.size,
-                        envelope.subject,
-                        envelope.from_name,
-                        envelope.from_address,
-                        envelope.recipients,
-                        envelope.message_id,
-                        envelope.in_reply_to,
-                        envelope.references,
-                        envelope.has_attachment,
-                    ],
-                    |row| Ok((row.get(0)?, row.get(1)?)),
-                )?;
-                if indexed == 0 {
-                    let correspondents = format!(
-                        "{} {} {}",
-                        envelope.from_name, envelope.from_address, envelope.recipients
-                    );
-                    index.execute(params![id, envelope.subject, correspondents])?;
-                    inserted += 1;
-                }
+                insert.execute(params![
+                    folder,
+                    envelope.uid,
+                    envelope.modseq.map(|m| m as i64),
+                    envelope.flags.0,
+                    envelope.date,
+                    envelope.size,
+                    envelope.subject,
+                    envelope.from_name,
+                    envelope.from_address,
+                    envelope.recipients,
+                    envelope.message_id,
+                    envelope.in_reply_to,
+                    envelope.references,
+                    envelope.has_attachment,
+                ])?;
             }
         }
+        let inserted = transaction.execute(
+            "INSERT INTO message_text (rowid, subject, correspondents, body)
+             SELECT id, subject, from_name || ' ' || from_address || ' ' || recipients, ''
+             FROM message WHERE id > ?1",
+            params![before],
+        )?;
         transaction.commit()?;
         Ok(inserted)
     }

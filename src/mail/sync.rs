@@ -247,6 +247,32 @@ pub async fn sync_folder(
         store.reset_folder(folder.id, uidvalidity)?;
     }
     let known: HashSet<u32> = store.uids(folder.id)?.into_iter().collect();
+
+    // A folder seen for the first time: its newest messages are its last sequence numbers, so
+    // they are fetched before the server lists every UID — the top of the list shows at once,
+    // even in a box of 100,000 messages.
+    let mut fetched_first: Vec<u32> = Vec::new();
+    if known.is_empty() && mailbox.exists > 0 {
+        let first = mailbox.exists.saturating_sub(FIRST_BATCH as u32 - 1).max(1);
+        let fetches: Vec<Fetch> = session
+            .fetch(format!("{first}:{}", mailbox.exists), ENVELOPE_QUERY)
+            .await?
+            .try_collect()
+            .await?;
+        let envelopes: Vec<Envelope> = fetches.iter().filter_map(envelope_of).collect();
+        store.insert_envelopes(folder.id, &envelopes)?;
+        if folder.role == Some(Role::Inbox) {
+            classify_patient_messages(store, account, folder, &envelopes)?;
+        }
+        report.new_messages += envelopes.len();
+        fetched_first = envelopes.iter().map(|envelope| envelope.uid).collect();
+        progress(Progress::Envelopes {
+            folder: folder.name.clone(),
+            done: fetched_first.len(),
+            total: mailbox.exists as usize,
+        });
+    }
+
     let on_server: HashSet<u32> = if mailbox.exists == 0 {
         HashSet::new()
     } else {
@@ -286,11 +312,19 @@ pub async fn sync_folder(
         store.update_flags(folder.id, &changes)?;
     }
 
-    let mut new: Vec<u32> = on_server.difference(&known).copied().collect();
+    let mut new: Vec<u32> = on_server
+        .difference(&known)
+        .filter(|uid| !fetched_first.contains(uid))
+        .copied()
+        .collect();
     new.sort_unstable_by(|a, b| b.cmp(a));
-    let total = new.len();
-    let mut done = 0;
-    let mut batch_size = FIRST_BATCH;
+    let total = new.len() + fetched_first.len();
+    let mut done = fetched_first.len();
+    let mut batch_size = if fetched_first.is_empty() {
+        FIRST_BATCH
+    } else {
+        BATCH
+    };
     for chunk in chunks_of_growing_size(&new, &mut batch_size) {
         let envelopes = fetch_envelopes(session, chunk).await?;
         store.insert_envelopes(folder.id, &envelopes)?;
