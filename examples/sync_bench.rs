@@ -1,0 +1,596 @@
+//! The sync benchmark's Pli side: Pli's own engine against a real IMAP server, one JSON line out.
+//!
+//! ```text
+//! cargo run --release --example sync_bench -- --user U --ca PATH --port P \
+//!     [--host localhost] [--store PATH] [--mode sync|reopen|profile]
+//! ```
+//!
+//! * `sync` (default): a cold sync (`sync_account`) into a fresh store file. Prints the seconds until
+//!   the first batch of INBOX is committed (the newest 50; checked against the store: after the
+//!   first batch `page(inbox, 0, 50)` must hold exactly the 50 highest UIDs of the folder), the
+//!   seconds until every INBOX envelope is committed, the whole pass (other folders, LOGOUT), the
+//!   peak memory (`VmHWM`) and the count.
+//! * `reopen`: what the window does to show the list from the existing store: `Store::open`,
+//!   find INBOX, `count`, `page(inbox, 0, 50)`; with `VmHWM`.
+//! * `profile`: the same pipeline as `sync_folder` for INBOX, step by step, timed per step:
+//!   connect, SELECT, UID SEARCH, and per batch the FETCH (network, TLS, Dovecot and async-imap's
+//!   parser), the header parsing (mail-parser) and the insert (SQLite + FTS5); then the raw
+//!   floor: the same `UID FETCH 1:*` read over TLS without any parsing (server + TLS alone).
+//!
+//! The password is the test stack's (`secret`, or `--password`).
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use futures::TryStreamExt;
+use pli::mail::account::{Account, AuthKind, BoxKind, Endpoint, Security};
+use pli::mail::connect::{trust_for, Credentials};
+use pli::mail::imap;
+use pli::mail::secrets::Secret;
+use pli::mail::store::{Envelope, Flags, Role, Store};
+use pli::mail::sync::{envelope_from_header, sync_account, uid_set, Progress, BATCH, FIRST_BATCH};
+use serde_json::json;
+
+/// What `sync_folder` asks for (`ENVELOPE_QUERY` in src/mail/sync.rs, private there).
+const ENVELOPE_QUERY: &str = "(UID FLAGS INTERNALDATE RFC822.SIZE BODY.PEEK[HEADER.FIELDS (DATE FROM TO CC SUBJECT MESSAGE-ID IN-REPLY-TO REFERENCES CONTENT-TYPE)])";
+
+struct Args {
+    user: String,
+    password: String,
+    ca: PathBuf,
+    host: String,
+    port: u16,
+    store: PathBuf,
+    mode: String,
+}
+
+fn usage() -> ! {
+    eprintln!(
+        "usage: sync_bench --user U --ca PATH --port P [--host H] [--password S] [--store PATH] [--mode sync|reopen|profile]"
+    );
+    std::process::exit(2)
+}
+
+fn parse_args() -> Args {
+    let mut user = None;
+    let mut password = "secret".to_string();
+    let mut ca = None;
+    let mut host = "localhost".to_string();
+    let mut port = None;
+    let mut store = None;
+    let mut mode = "sync".to_string();
+    let mut args = std::env::args().skip(1);
+    while let Some(flag) = args.next() {
+        let mut value = || args.next().unwrap_or_else(|| usage());
+        match flag.as_str() {
+            "--user" => user = Some(value()),
+            "--password" => password = value(),
+            "--ca" => ca = Some(PathBuf::from(value())),
+            "--host" => host = value(),
+            "--port" => port = Some(value().parse().unwrap_or_else(|_| usage())),
+            "--store" => store = Some(PathBuf::from(value())),
+            "--mode" => mode = value(),
+            "-h" | "--help" => usage(),
+            other => {
+                eprintln!("sync_bench: unknown argument {other}");
+                usage()
+            }
+        }
+    }
+    let user: String = user.unwrap_or_else(|| usage());
+    let store = store.unwrap_or_else(|| {
+        std::env::temp_dir().join(format!("pli-sync-bench-{}.sqlite", local_part(&user)))
+    });
+    Args {
+        password,
+        ca: ca.unwrap_or_else(|| usage()),
+        host,
+        port: port.unwrap_or_else(|| usage()),
+        store,
+        mode,
+        user,
+    }
+}
+
+fn local_part(address: &str) -> String {
+    address.split('@').next().unwrap_or("box").replace('.', "-")
+}
+
+fn account_of(args: &Args) -> Account {
+    Account {
+        name: local_part(&args.user),
+        address: args.user.clone(),
+        kind: BoxKind::Personal,
+        display_name: None,
+        imap: Endpoint::new(args.host.clone(), args.port),
+        // not used by a sync; a syntactically valid endpoint
+        smtp: Endpoint::new(args.host.clone(), 465),
+        security: Security::Tls,
+        auth: AuthKind::Password,
+        login: None,
+        certificate: None,
+        certificate_key: None,
+        ca_file: Some(args.ca.clone()),
+    }
+}
+
+fn credentials_of(args: &Args) -> Credentials {
+    Credentials::Password {
+        login: args.user.clone(),
+        password: Secret::new(args.password.clone()),
+    }
+}
+
+/// Peak resident memory of this process, MiB (`VmHWM`).
+fn vm_hwm_mib() -> f64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    status
+        .lines()
+        .find_map(|line| line.strip_prefix("VmHWM:"))
+        .and_then(|rest| {
+            rest.trim()
+                .trim_end_matches("kB")
+                .trim()
+                .parse::<f64>()
+                .ok()
+        })
+        .map(|kib| kib / 1024.0)
+        .unwrap_or(f64::NAN)
+}
+
+fn secs(duration: Duration) -> f64 {
+    (duration.as_secs_f64() * 1e6).round() / 1e6
+}
+
+fn fail(message: impl std::fmt::Display) -> ! {
+    eprintln!("sync_bench: {message}");
+    std::process::exit(1)
+}
+
+fn remove_store(path: &Path) {
+    for suffix in ["", "-wal", "-shm", "-journal"] {
+        let mut name = path.as_os_str().to_owned();
+        name.push(suffix);
+        let _ = std::fs::remove_file(PathBuf::from(name));
+    }
+}
+
+fn runtime() -> tokio::runtime::Runtime {
+    // as `pli sync` builds it (src/cli/mail.rs)
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap_or_else(|error| fail(error))
+}
+
+// ------------------------------------------------------------------------------------ sync
+
+#[derive(Default)]
+struct Timeline {
+    folder: String,
+    /// Time spent checking the store inside the progress callback: not the engine's.
+    check: Duration,
+    first_batch: Option<Duration>,
+    first_batch_size: usize,
+    first_batch_uids: Vec<u32>,
+    first_batch_hwm: f64,
+    all_inbox: Option<Duration>,
+    batches: usize,
+    total: usize,
+    error: Option<String>,
+}
+
+fn mode_sync(args: &Args) {
+    let account = account_of(args);
+    let credentials = credentials_of(args);
+    remove_store(&args.store);
+    let runtime = runtime();
+
+    let started = Instant::now();
+    let mut store = Store::open(&args.store).unwrap_or_else(|error| fail(error));
+    let opened = started.elapsed();
+    let mut timeline = Timeline::default();
+    let store_path = args.store.clone();
+    let account_name = account.name.clone();
+    let report = runtime.block_on(sync_account(
+        &account,
+        &credentials,
+        &mut store,
+        &mut |progress| match progress {
+            Progress::Folder { name } => timeline.folder = name,
+            Progress::Envelopes {
+                folder,
+                done,
+                total,
+            } => {
+                if !folder.eq_ignore_ascii_case("INBOX") {
+                    return;
+                }
+                let at = started.elapsed() - timeline.check;
+                timeline.batches += 1;
+                timeline.total = total;
+                if timeline.first_batch.is_none() {
+                    timeline.first_batch = Some(at);
+                    timeline.first_batch_size = done;
+                    timeline.first_batch_hwm = vm_hwm_mib();
+                    // A second connection on the same file sees exactly what is committed.
+                    let check_started = Instant::now();
+                    match first_page_uids(&store_path, &account_name) {
+                        Ok(uids) => timeline.first_batch_uids = uids,
+                        Err(error) => timeline.error = Some(error),
+                    }
+                    timeline.check += check_started.elapsed();
+                }
+                if done == total {
+                    timeline.all_inbox = Some(at);
+                }
+            }
+        },
+    ));
+    let whole_pass = started.elapsed() - timeline.check;
+    let hwm = vm_hwm_mib();
+    let report = report.unwrap_or_else(|error| fail(format!("sync failed: {error}")));
+
+    let inbox = store
+        .folder_with_role(&account.name, Role::Inbox)
+        .unwrap_or_else(|error| fail(error))
+        .unwrap_or_else(|| fail("no INBOX in the store after the sync"));
+    let count = store.count(inbox.id).unwrap_or_else(|error| fail(error));
+    let all_uids = store.uids(inbox.id).unwrap_or_else(|error| fail(error));
+    let highest: HashSet<u32> = all_uids.iter().rev().take(FIRST_BATCH).copied().collect();
+    let first: HashSet<u32> = timeline.first_batch_uids.iter().copied().collect();
+    let first_is_newest_uids = !first.is_empty() && first == highest;
+    // The list sorts by date: are the first 50 also what the full list shows on top?
+    let top_by_date: HashSet<u32> = store
+        .page(inbox.id, 0, FIRST_BATCH)
+        .unwrap_or_else(|error| fail(error))
+        .iter()
+        .map(|envelope| envelope.uid)
+        .collect();
+    let store_bytes = file_size(&args.store) + file_size(&wal_of(&args.store));
+
+    let output = json!({
+        "mode": "sync",
+        "user": args.user,
+        "store": args.store,
+        "store_open_s": secs(opened),
+        "first_batch_s": timeline.first_batch.map(secs),
+        "first_batch_size": timeline.first_batch_size,
+        "first_batch_is_50_highest_uids": first_is_newest_uids,
+        "first_batch_is_top_of_list_by_date": !first.is_empty() && first == top_by_date,
+        "first_batch_vmhwm_mib": timeline.first_batch_hwm,
+        "all_envelopes_s": timeline.all_inbox.map(secs),
+        "whole_pass_s": secs(whole_pass),
+        "vmhwm_mib": (hwm * 10.0).round() / 10.0,
+        "count": count,
+        "inbox_batches": timeline.batches,
+        "new_messages": report.new_messages,
+        "folders": report.folders,
+        "store_mib": (store_bytes as f64 / 1048576.0 * 10.0).round() / 10.0,
+        "check_s_excluded": secs(timeline.check),
+        "error": timeline.error,
+    });
+    println!("{output}");
+    if !first_is_newest_uids || timeline.error.is_some() {
+        fail("the first batch committed is not the 50 highest UIDs of INBOX");
+    }
+}
+
+fn first_page_uids(path: &Path, account: &str) -> Result<Vec<u32>, String> {
+    let reader = Store::open(path).map_err(|error| error.to_string())?;
+    let inbox = reader
+        .folder_with_role(account, Role::Inbox)
+        .map_err(|error| error.to_string())?
+        .ok_or("no INBOX yet")?;
+    Ok(reader
+        .page(inbox.id, 0, FIRST_BATCH)
+        .map_err(|error| error.to_string())?
+        .iter()
+        .map(|envelope| envelope.uid)
+        .collect())
+}
+
+fn file_size(path: &Path) -> u64 {
+    std::fs::metadata(path).map(|m| m.len()).unwrap_or(0)
+}
+
+fn wal_of(path: &Path) -> PathBuf {
+    let mut name = path.as_os_str().to_owned();
+    name.push("-wal");
+    PathBuf::from(name)
+}
+
+// ------------------------------------------------------------------------------------ reopen
+
+fn mode_reopen(args: &Args) {
+    if !args.store.exists() {
+        fail(format!(
+            "{} does not exist: run --mode sync first",
+            args.store.display()
+        ));
+    }
+    let account = local_part(&args.user);
+    let started = Instant::now();
+    let store = Store::open(&args.store).unwrap_or_else(|error| fail(error));
+    let opened = started.elapsed();
+    let inbox = store
+        .folder_with_role(&account, Role::Inbox)
+        .unwrap_or_else(|error| fail(error))
+        .unwrap_or_else(|| fail("no INBOX in the store"));
+    let found = started.elapsed();
+    let count = store.count(inbox.id).unwrap_or_else(|error| fail(error));
+    let counted = started.elapsed();
+    let page = store
+        .page(inbox.id, 0, FIRST_BATCH)
+        .unwrap_or_else(|error| fail(error));
+    let total = started.elapsed();
+    let hwm = vm_hwm_mib();
+    println!(
+        "{}",
+        json!({
+            "mode": "reopen",
+            "user": args.user,
+            "reopen_s": secs(total),
+            "open_s": secs(opened),
+            "find_inbox_s": secs(found - opened),
+            "count_s": secs(counted - found),
+            "page_s": secs(total - counted),
+            "count": count,
+            "page_len": page.len(),
+            "vmhwm_mib": (hwm * 10.0).round() / 10.0,
+        })
+    );
+}
+
+// ------------------------------------------------------------------------------------ profile
+
+fn flags_of(fetch: &async_imap::types::Fetch) -> Flags {
+    use async_imap::types::Flag;
+    let mut flags = Flags::default();
+    for flag in fetch.flags() {
+        flags = match flag {
+            Flag::Seen => flags.with(Flags::SEEN, true),
+            Flag::Answered => flags.with(Flags::ANSWERED, true),
+            Flag::Flagged => flags.with(Flags::FLAGGED, true),
+            Flag::Deleted => flags.with(Flags::DELETED, true),
+            Flag::Draft => flags.with(Flags::DRAFT, true),
+            _ => flags,
+        };
+    }
+    flags
+}
+
+/// `envelope_of` in src/mail/sync.rs (private there), same steps.
+fn envelope_of(fetch: &async_imap::types::Fetch) -> Option<Envelope> {
+    let uid = fetch.uid?;
+    let mut envelope = envelope_from_header(fetch.header().unwrap_or_default());
+    envelope.uid = uid;
+    envelope.flags = flags_of(fetch);
+    envelope.modseq = fetch.modseq;
+    envelope.size = fetch.size.unwrap_or(0);
+    if envelope.date == 0 {
+        envelope.date = fetch
+            .internal_date()
+            .map(|date| date.timestamp())
+            .unwrap_or(0);
+    }
+    Some(envelope)
+}
+
+#[derive(Default)]
+struct Steps {
+    fetch: Duration,
+    parse: Duration,
+    insert: Duration,
+    bytes_header: usize,
+}
+
+fn mode_profile(args: &Args) {
+    let account = account_of(args);
+    let credentials = credentials_of(args);
+    remove_store(&args.store);
+    let runtime = runtime();
+    let output = runtime.block_on(async {
+        let started = Instant::now();
+        let mut store = Store::open(&args.store).unwrap_or_else(|error| fail(error));
+        let store_open = started.elapsed();
+
+        let t = Instant::now();
+        let mut connection = imap::connect(&account, &credentials)
+            .await
+            .unwrap_or_else(|error| fail(error));
+        let connect = t.elapsed();
+        let session = &mut connection.session;
+
+        let t = Instant::now();
+        let folder = store
+            .upsert_folder(&account.name, "INBOX", Some(Role::Inbox))
+            .unwrap_or_else(|error| fail(error));
+        let mailbox = session
+            .select_condstore("INBOX")
+            .await
+            .unwrap_or_else(|error| fail(error));
+        store
+            .reset_folder(folder.id, mailbox.uid_validity.unwrap_or(0))
+            .unwrap_or_else(|error| fail(error));
+        let select = t.elapsed();
+
+        let t = Instant::now();
+        let on_server = session
+            .uid_search("ALL")
+            .await
+            .unwrap_or_else(|error| fail(error));
+        let search = t.elapsed();
+        let t = Instant::now();
+        let mut new: Vec<u32> = on_server.into_iter().collect();
+        new.sort_unstable_by(|a, b| b.cmp(a));
+        let sort = t.elapsed();
+
+        let mut first = None;
+        let mut first_steps = Steps::default();
+        let mut steps = Steps::default();
+        let mut insert_per_batch = Vec::new();
+        let mut rest: &[u32] = &new;
+        let mut size = FIRST_BATCH;
+        while !rest.is_empty() {
+            let (chunk, tail) = rest.split_at(size.min(rest.len()));
+            rest = tail;
+            size = BATCH;
+            let mut step = Steps::default();
+            let t = Instant::now();
+            let fetches: Vec<async_imap::types::Fetch> = session
+                .uid_fetch(uid_set(chunk), ENVELOPE_QUERY)
+                .await
+                .unwrap_or_else(|error| fail(error))
+                .try_collect()
+                .await
+                .unwrap_or_else(|error| fail(error));
+            step.fetch = t.elapsed();
+            step.bytes_header = fetches
+                .iter()
+                .map(|f| f.header().map_or(0, <[u8]>::len))
+                .sum();
+            let t = Instant::now();
+            let envelopes: Vec<Envelope> = fetches.iter().filter_map(envelope_of).collect();
+            step.parse = t.elapsed();
+            drop(fetches);
+            let t = Instant::now();
+            store
+                .insert_envelopes(folder.id, &envelopes)
+                .unwrap_or_else(|error| fail(error));
+            step.insert = t.elapsed();
+            insert_per_batch.push(secs(step.insert));
+            if first.is_none() {
+                first = Some(started.elapsed());
+                first_steps = step;
+            } else {
+                steps.fetch += step.fetch;
+                steps.parse += step.parse;
+                steps.insert += step.insert;
+                steps.bytes_header += step.bytes_header;
+            }
+        }
+        let all = started.elapsed();
+        let _ = session.logout().await;
+        let hwm = vm_hwm_mib();
+
+        let t = Instant::now();
+        let (raw_bytes, raw_lines) = raw_fetch_all(args).await;
+        let raw = t.elapsed();
+
+        json!({
+            "mode": "profile",
+            "user": args.user,
+            "count": new.len(),
+            "store_open_s": secs(store_open),
+            "connect_login_s": secs(connect),
+            "select_s": secs(select),
+            "uid_search_all_s": secs(search),
+            "sort_s": secs(sort),
+            "first_batch": {
+                "committed_at_s": first.map(secs),
+                "fetch_s": secs(first_steps.fetch),
+                "parse_s": secs(first_steps.parse),
+                "insert_s": secs(first_steps.insert),
+            },
+            "other_batches": {
+                "fetch_s": secs(steps.fetch),
+                "parse_s": secs(steps.parse),
+                "insert_s": secs(steps.insert),
+                "header_mib": (steps.bytes_header as f64 / 1048576.0 * 10.0).round() / 10.0,
+            },
+            "insert_s_first_last_batches": [
+                insert_per_batch.first(), insert_per_batch.get(1), insert_per_batch.last()
+            ],
+            "all_envelopes_s": secs(all),
+            "vmhwm_mib": (hwm * 10.0).round() / 10.0,
+            "raw_floor": {
+                "what": "one UID FETCH 1:* of the same items over TLS, bytes read and thrown away (login + select included)",
+                "s": secs(raw),
+                "mib": (raw_bytes as f64 / 1048576.0 * 10.0).round() / 10.0,
+                "lines": raw_lines,
+            },
+        })
+    });
+    println!("{output}");
+}
+
+/// Server + TLS alone: log in, EXAMINE INBOX, `UID FETCH 1:*` with the sync's items, read up to
+/// the tagged answer without parsing anything. Returns (bytes, lines).
+async fn raw_fetch_all(args: &Args) -> (usize, usize) {
+    use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+    let account = account_of(args);
+    let trust = trust_for(&account).unwrap_or_else(|error| fail(error));
+    let config: Arc<rustls::ClientConfig> =
+        pli::mail::tls::client_config(&trust, None).unwrap_or_else(|error| fail(error));
+    let connector = tokio_rustls::TlsConnector::from(config);
+    let tcp = tokio::net::TcpStream::connect((args.host.as_str(), args.port))
+        .await
+        .unwrap_or_else(|error| fail(error));
+    let _ = tcp.set_nodelay(true);
+    let name = rustls_pki_types::ServerName::try_from(args.host.clone())
+        .unwrap_or_else(|error| fail(error));
+    let tls = connector
+        .connect(name, tcp)
+        .await
+        .unwrap_or_else(|error| fail(error));
+    let mut stream = BufReader::with_capacity(256 * 1024, tls);
+    let mut bytes = 0;
+    let mut lines = 0;
+    let mut line = Vec::new();
+    let commands = [
+        (
+            "a1",
+            format!("a1 LOGIN \"{}\" \"{}\"\r\n", args.user, args.password),
+        ),
+        ("a2", "a2 EXAMINE INBOX\r\n".to_string()),
+        ("a3", format!("a3 UID FETCH 1:* {ENVELOPE_QUERY}\r\n")),
+        ("a4", "a4 LOGOUT\r\n".to_string()),
+    ];
+    // greeting
+    line.clear();
+    stream
+        .read_until(b'\n', &mut line)
+        .await
+        .unwrap_or_else(|error| fail(error));
+    for (tag, command) in commands {
+        stream
+            .get_mut()
+            .write_all(command.as_bytes())
+            .await
+            .unwrap_or_else(|error| fail(error));
+        stream.get_mut().flush().await.unwrap_or_else(|e| fail(e));
+        let tagged = format!("{tag} ");
+        loop {
+            line.clear();
+            let n = stream
+                .read_until(b'\n', &mut line)
+                .await
+                .unwrap_or_else(|error| fail(error));
+            if n == 0 {
+                break;
+            }
+            bytes += n;
+            lines += 1;
+            if line.starts_with(tagged.as_bytes()) {
+                if !line[tagged.len()..].starts_with(b"OK") {
+                    fail(format!("raw {tag}: {}", String::from_utf8_lossy(&line)));
+                }
+                break;
+            }
+        }
+    }
+    (bytes, lines)
+}
+
+fn main() {
+    let args = parse_args();
+    match args.mode.as_str() {
+        "sync" => mode_sync(&args),
+        "reopen" => mode_reopen(&args),
+        "profile" => mode_profile(&args),
+        _ => usage(),
+    }
+}
