@@ -17,6 +17,12 @@
 //!   parser), the header parsing (mail-parser) and the insert (SQLite + FTS5); then the raw
 //!   floor: the same `UID FETCH 1:*` read over TLS without any parsing (server + TLS alone).
 //!
+//! * `insert-lab`: where the insert time goes. Reads the envelopes of an existing store (`--store`,
+//!   after a `sync`), then inserts them again, in batches of 1000, into fresh files: through
+//!   `Store::insert_envelopes` (the engine), and through variants of the same schema (read from
+//!   the store file itself) without the FTS5 lookup in `RETURNING`, with a larger page cache,
+//!   without the FTS5 index, without anything but the table. An experiment, not the engine.
+//!
 //! The password is the test stack's (`secret`, or `--password`).
 
 use std::collections::HashSet;
@@ -140,6 +146,29 @@ fn vm_hwm_mib() -> f64 {
         .unwrap_or(f64::NAN)
 }
 
+/// CPU time of this process so far (user + system), seconds, from `/proc/self/stat` (10 ms ticks).
+fn process_cpu_s() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    let after_name = stat.rsplit_once(") ").map_or("", |(_, rest)| rest);
+    let fields: Vec<&str> = after_name.split_whitespace().collect();
+    // fields[0] is the state (field 3); utime and stime are fields 14 and 15
+    let ticks = |index: usize| {
+        fields
+            .get(index)
+            .and_then(|v| v.parse::<f64>().ok())
+            .unwrap_or(0.0)
+    };
+    (ticks(11) + ticks(12)) / 100.0
+}
+
+/// CPU time of the calling thread, seconds, nanosecond resolution (`/proc/thread-self/schedstat`).
+fn thread_cpu_s() -> f64 {
+    std::fs::read_to_string("/proc/thread-self/schedstat")
+        .ok()
+        .and_then(|text| text.split_whitespace().next()?.parse::<f64>().ok())
+        .map_or(0.0, |ns| ns / 1e9)
+}
+
 fn secs(duration: Duration) -> f64 {
     (duration.as_secs_f64() * 1e6).round() / 1e6
 }
@@ -230,6 +259,7 @@ fn mode_sync(args: &Args) {
         },
     ));
     let whole_pass = started.elapsed() - timeline.check;
+    let cpu = process_cpu_s();
     let hwm = vm_hwm_mib();
     let report = report.unwrap_or_else(|error| fail(format!("sync failed: {error}")));
 
@@ -263,6 +293,7 @@ fn mode_sync(args: &Args) {
         "first_batch_vmhwm_mib": timeline.first_batch_hwm,
         "all_envelopes_s": timeline.all_inbox.map(secs),
         "whole_pass_s": secs(whole_pass),
+        "process_cpu_s": cpu,
         "vmhwm_mib": (hwm * 10.0).round() / 10.0,
         "count": count,
         "inbox_batches": timeline.batches,
@@ -473,6 +504,7 @@ fn mode_profile(args: &Args) {
             }
         }
         let all = started.elapsed();
+        let cpu = process_cpu_s();
         let _ = session.logout().await;
         let hwm = vm_hwm_mib();
 
@@ -505,6 +537,7 @@ fn mode_profile(args: &Args) {
                 insert_per_batch.first(), insert_per_batch.get(1), insert_per_batch.last()
             ],
             "all_envelopes_s": secs(all),
+            "process_cpu_s": cpu,
             "vmhwm_mib": (hwm * 10.0).round() / 10.0,
             "raw_floor": {
                 "what": "one UID FETCH 1:* of the same items over TLS, bytes read and thrown away (login + select included)",
@@ -585,12 +618,321 @@ async fn raw_fetch_all(args: &Args) -> (usize, usize) {
     (bytes, lines)
 }
 
+// ------------------------------------------------------------------------------------ insert-lab
+
+/// How one variant writes a batch.
+#[derive(Clone, Copy)]
+struct Variant {
+    name: &'static str,
+    /// `RETURNING id, (SELECT count(*) FROM message_text WHERE rowid = message.id)` as the engine does
+    returning_fts_probe: bool,
+    fts: bool,
+    secondary_indexes: bool,
+    cache_mib: Option<u32>,
+    /// FTS5 `automerge` (default 4; 0 = no merging while writing)
+    automerge: Option<i64>,
+    /// rows per transaction (the engine: 1000)
+    batch: usize,
+    /// the FTS5 rows written after all the envelopes, in one transaction, as a background job would
+    fts_at_end: bool,
+    /// the FTS5 rows of a batch written by one `INSERT … SELECT` at the end of the batch
+    fts_per_batch_statement: bool,
+    /// the FTS5 table without `contentless_delete = 1`
+    fts_without_contentless_delete: bool,
+}
+
+const LAB_INSERT: &str =
+    "INSERT INTO message (folder_id, uid, modseq, flags, date, size, subject, from_name,
+    from_address, recipients, message_id, in_reply_to, refs, has_attachment)
+ VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)
+ ON CONFLICT (folder_id, uid) DO UPDATE SET flags = excluded.flags, modseq = excluded.modseq";
+
+fn lab_variant(
+    schema: &[(String, String)],
+    envelopes: &[Envelope],
+    path: &Path,
+    variant: Variant,
+) -> (f64, f64) {
+    use rusqlite::{params, Connection};
+    remove_store(path);
+    let mut db = Connection::open(path).unwrap_or_else(|error| fail(error));
+    db.pragma_update(None, "journal_mode", "WAL")
+        .unwrap_or_else(|e| fail(e));
+    db.pragma_update(None, "synchronous", "NORMAL")
+        .unwrap_or_else(|e| fail(e));
+    db.pragma_update(None, "foreign_keys", "ON")
+        .unwrap_or_else(|e| fail(e));
+    if let Some(mib) = variant.cache_mib {
+        db.pragma_update(None, "cache_size", -(i64::from(mib) * 1024))
+            .unwrap_or_else(|e| fail(e));
+    }
+    for (name, sql) in schema {
+        let is_fts = name.starts_with("message_text");
+        let is_index = sql.starts_with("CREATE INDEX");
+        if (is_fts && !variant.fts) || (is_index && !variant.secondary_indexes) {
+            continue;
+        }
+        if name.starts_with("message_text_") {
+            continue; // FTS5 shadow tables: created by the virtual table
+        }
+        let sql = if is_fts && variant.fts_without_contentless_delete {
+            sql.replace(", contentless_delete = 1", "")
+        } else {
+            sql.clone()
+        };
+        db.execute_batch(&sql).unwrap_or_else(|e| fail(e));
+    }
+    db.execute(
+        "INSERT INTO folder (id, account, name, role) VALUES (1, 'lab', 'INBOX', 'inbox')",
+        [],
+    )
+    .unwrap_or_else(|e| fail(e));
+    if let (Some(automerge), true) = (variant.automerge, variant.fts) {
+        db.execute(
+            "INSERT INTO message_text (message_text, rank) VALUES ('automerge', ?1)",
+            [automerge],
+        )
+        .unwrap_or_else(|e| fail(e));
+    }
+    let fts_per_row = variant.fts && !variant.fts_at_end && !variant.fts_per_batch_statement;
+    let started = Instant::now();
+    let cpu = thread_cpu_s();
+    for chunk in envelopes.chunks(variant.batch) {
+        let transaction = db.transaction().unwrap_or_else(|e| fail(e));
+        {
+            let returning = format!(
+                "{LAB_INSERT} RETURNING id, (SELECT count(*) FROM message_text WHERE rowid = message.id)"
+            );
+            let mut probe = transaction
+                .prepare_cached(if variant.returning_fts_probe {
+                    &returning
+                } else {
+                    "SELECT 1"
+                })
+                .unwrap_or_else(|e| fail(e));
+            let mut plain = transaction
+                .prepare_cached(&format!("{LAB_INSERT} RETURNING id"))
+                .unwrap_or_else(|e| fail(e));
+            let mut index = if fts_per_row {
+                Some(transaction
+                    .prepare_cached(
+                        "INSERT INTO message_text (rowid, subject, correspondents, body) VALUES (?1, ?2, ?3, '')",
+                    )
+                    .unwrap_or_else(|e| fail(e)))
+            } else {
+                None
+            };
+            for envelope in chunk {
+                let values = params![
+                    1,
+                    envelope.uid,
+                    envelope.modseq.map(|m| m as i64),
+                    envelope.flags.0,
+                    envelope.date,
+                    envelope.size,
+                    envelope.subject,
+                    envelope.from_name,
+                    envelope.from_address,
+                    envelope.recipients,
+                    envelope.message_id,
+                    envelope.in_reply_to,
+                    envelope.references,
+                    envelope.has_attachment,
+                ];
+                let (id, indexed): (i64, i64) = if variant.returning_fts_probe {
+                    probe
+                        .query_row(values, |row| Ok((row.get(0)?, row.get(1)?)))
+                        .unwrap_or_else(|e| fail(e))
+                } else {
+                    // a new row (this lab inserts each UID once) is not indexed yet
+                    (
+                        plain
+                            .query_row(values, |row| row.get(0))
+                            .unwrap_or_else(|e| fail(e)),
+                        0,
+                    )
+                };
+                if let (Some(index), 0) = (index.as_mut(), indexed) {
+                    let correspondents = format!(
+                        "{} {} {}",
+                        envelope.from_name, envelope.from_address, envelope.recipients
+                    );
+                    index
+                        .execute(params![id, envelope.subject, correspondents])
+                        .unwrap_or_else(|e| fail(e));
+                }
+            }
+        }
+        if variant.fts && variant.fts_per_batch_statement {
+            let last = transaction.last_insert_rowid();
+            transaction
+                .execute(
+                    "INSERT INTO message_text (rowid, subject, correspondents, body)
+                       SELECT id, subject, from_name || ' ' || from_address || ' ' || recipients, ''
+                       FROM message WHERE id > ?1 - ?2 AND id <= ?1",
+                    params![last, chunk.len() as i64],
+                )
+                .unwrap_or_else(|e| fail(e));
+        }
+        transaction.commit().unwrap_or_else(|e| fail(e));
+    }
+    if variant.fts && variant.fts_at_end {
+        db.execute_batch(
+            "BEGIN;
+             INSERT INTO message_text (rowid, subject, correspondents, body)
+               SELECT id, subject, from_name || ' ' || from_address || ' ' || recipients, ''
+               FROM message;
+             COMMIT;",
+        )
+        .unwrap_or_else(|e| fail(e));
+    }
+    (secs(started.elapsed()), round3(thread_cpu_s() - cpu))
+}
+
+fn round3(value: f64) -> f64 {
+    (value * 1000.0).round() / 1000.0
+}
+
+fn mode_insert_lab(args: &Args) {
+    let account = local_part(&args.user);
+    let source = Store::open(&args.store).unwrap_or_else(|error| fail(error));
+    let inbox = source
+        .folder_with_role(&account, Role::Inbox)
+        .unwrap_or_else(|error| fail(error))
+        .unwrap_or_else(|| fail("no INBOX in the store: run --mode sync first"));
+    let mut envelopes = source
+        .page(inbox.id, 0, usize::MAX >> 1)
+        .unwrap_or_else(|error| fail(error));
+    // the sync's order: newest UID first
+    envelopes.sort_unstable_by(|a, b| b.uid.cmp(&a.uid));
+    drop(source);
+    let schema: Vec<(String, String)> = {
+        let db = rusqlite::Connection::open(&args.store).unwrap_or_else(|e| fail(e));
+        let mut statement = db
+            .prepare("SELECT name, sql FROM sqlite_master WHERE sql IS NOT NULL ORDER BY rowid")
+            .unwrap_or_else(|e| fail(e));
+        let rows = statement
+            .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))
+            .unwrap_or_else(|e| fail(e))
+            .collect::<Result<Vec<_>, _>>()
+            .unwrap_or_else(|e| fail(e));
+        rows
+    };
+    let scratch = args.store.with_extension("lab.sqlite");
+
+    // the engine itself
+    remove_store(&scratch);
+    let mut store = Store::open(&scratch).unwrap_or_else(|error| fail(error));
+    let folder = store
+        .upsert_folder("lab", "INBOX", Some(Role::Inbox))
+        .unwrap_or_else(|error| fail(error));
+    let started = Instant::now();
+    let cpu = thread_cpu_s();
+    for chunk in envelopes.chunks(BATCH) {
+        store
+            .insert_envelopes(folder.id, chunk)
+            .unwrap_or_else(|error| fail(error));
+    }
+    let engine = (secs(started.elapsed()), round3(thread_cpu_s() - cpu));
+    drop(store);
+
+    let base = Variant {
+        name: "same schema and statements as the engine (rusqlite, here)",
+        returning_fts_probe: true,
+        fts: true,
+        secondary_indexes: true,
+        cache_mib: None,
+        automerge: None,
+        batch: BATCH,
+        fts_at_end: false,
+        fts_per_batch_statement: false,
+        fts_without_contentless_delete: false,
+    };
+    let variants = [
+        base,
+        Variant {
+            name: "without the FTS5 probe in RETURNING",
+            returning_fts_probe: false,
+            ..base
+        },
+        Variant {
+            name: "page cache 32 MiB (default 2 MiB)",
+            cache_mib: Some(32),
+            ..base
+        },
+        Variant {
+            name: "without the probe + page cache 32 MiB",
+            returning_fts_probe: false,
+            cache_mib: Some(32),
+            ..base
+        },
+        Variant {
+            name: "FTS5 automerge 0 (no merging during the sync)",
+            automerge: Some(0),
+            ..base
+        },
+        Variant {
+            name: "transactions of 10,000 rows",
+            batch: 10_000,
+            ..base
+        },
+        Variant {
+            name: "one transaction for all the rows",
+            batch: usize::MAX,
+            ..base
+        },
+        Variant {
+            name: "FTS5 without contentless_delete = 1",
+            fts_without_contentless_delete: true,
+            ..base
+        },
+        Variant {
+            name: "FTS5 rows of each batch by one INSERT … SELECT",
+            returning_fts_probe: false,
+            fts_per_batch_statement: true,
+            ..base
+        },
+        Variant {
+            name: "FTS5 rows written at the end, one INSERT … SELECT",
+            returning_fts_probe: false,
+            fts_at_end: true,
+            ..base
+        },
+        Variant {
+            name: "without FTS5 at all (index built later)",
+            returning_fts_probe: false,
+            fts: false,
+            ..base
+        },
+        Variant {
+            name: "table + UNIQUE only (no FTS5, no secondary index)",
+            returning_fts_probe: false,
+            fts: false,
+            secondary_indexes: false,
+            ..base
+        },
+    ];
+    let mut results = vec![
+        json!({"variant": "Store::insert_envelopes (the engine)", "wall_s": engine.0, "cpu_s": engine.1}),
+    ];
+    for variant in variants {
+        let (wall, cpu) = lab_variant(&schema, &envelopes, &scratch, variant);
+        results.push(json!({"variant": variant.name, "wall_s": wall, "cpu_s": cpu}));
+    }
+    remove_store(&scratch);
+    println!(
+        "{}",
+        json!({"mode": "insert-lab", "envelopes": envelopes.len(), "batch": BATCH, "results": results})
+    );
+}
+
 fn main() {
     let args = parse_args();
     match args.mode.as_str() {
         "sync" => mode_sync(&args),
         "reopen" => mode_reopen(&args),
         "profile" => mode_profile(&args),
+        "insert-lab" => mode_insert_lab(&args),
         _ => usage(),
     }
 }

@@ -21,6 +21,8 @@
 #   BENCH_DIR       scratch: stores, Maildirs, header caches, results (default /tmp/pli-bench-run)
 #   MAILSTACK       the stack script (default tests/mailstack/mailstack.sh of this repository)
 #   CARGO_TARGET_DIR  where cargo builds the example (default: cargo's own)
+#   QUIET_WAIT=300  before each round, wait up to this many seconds for the machine to be idle
+#                   (< QUIET_BUSY=15 % of all CPUs busy over 2 s); the busy share seen is recorded
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -152,6 +154,7 @@ pli_sync() { # size user run|warmup
   record "$n" pli sync_process_wall_s "$run" "$WALL"
   record "$n" pli sync_process_rss_mib "$run" "$RSS"
   record "$n" pli store_mib "$run" "$(json_field store_mib)"
+  record "$n" pli sync_process_cpu_s "$run" "$(json_field process_cpu_s)"
   timed "$PLI" --mode reopen --user "$u" --ca "$CA" --port "$PORT" --store "$store"
   [ "$(json_field count)" = "$n" ] || die "Pli reopened $(json_field count) envelopes, not $n"
   cp "$BENCH/.out" "$BENCH/pli-reopen-$n-$run.json"
@@ -182,6 +185,24 @@ mbsync_run() { # size run|warmup full|noop
   record "$n" mbsync "${kind}_rss_mib" "$run" "$RSS"
 }
 
+cpu_busy_pct() { # share of all CPUs busy over 2 s, from /proc/stat
+  local a b
+  a=($(head -1 /proc/stat)); sleep 2; b=($(head -1 /proc/stat))
+  local idle=$(( (b[4] + b[5]) - (a[4] + a[5]) )) total=0 i
+  for ((i = 1; i < ${#a[@]}; i++)); do total=$(( total + b[i] - a[i] )); done
+  echo $(( total > 0 ? 100 * (total - idle) / total : 0 ))
+}
+wait_quiet() { # size run -> records the busy share seen before the round
+  local waited=0 busy
+  busy=$(cpu_busy_pct)
+  while [ "$busy" -ge "${QUIET_BUSY:-15}" ] && [ "$waited" -lt "${QUIET_WAIT:-300}" ]; do
+    echo "machine busy ($busy % of the CPUs): waiting" >&2
+    sleep 8; waited=$((waited + 10)); busy=$(cpu_busy_pct)
+  done
+  record "$1" machine busy_before_round_pct "$2" "$busy"
+  record "$1" machine waited_for_quiet_s "$2" "$waited"
+}
+
 machine_state() { # label
   {
     echo "## $1 ($(date -Is))"
@@ -202,6 +223,8 @@ for n in "${SIZES[@]}"; do
   machine_state "before the timed runs at $n"
   for ((run = 1; run <= RUNS; run++)); do
     say "$n messages, round $run/$RUNS"
+    wait_quiet "$n" "$run"
+    machine_state "round $run at $n"
     pli_sync "$n" "$u" "$run"
     neomutt_open "$n" "$run" cold
     neomutt_open "$n" "$run" warm
@@ -278,7 +301,10 @@ for size in sorted({k[0] for k in rows}):
         ("mbsync no-op re-sync", "mbsync", "noop_s", "noop_rss_mib"),
     ]:
         out.append(f"| {label} | {cell(size, tool, fw, 's')} | {cell(size, tool, fr, 'MiB')} |")
-    out.append(f"\nPli's store file after the sync: {cell(size, 'pli', 'store_mib', 'MiB')}\n")
+    out.append(f"\nPli's store file after the sync: {cell(size, 'pli', 'store_mib', 'MiB')}. "
+               f"Pli's CPU time (user + system) for the cold sync: {cell(size, 'pli', 'sync_process_cpu_s', 's')}.  ")
+    out.append(f"Machine CPU busy before each round (other work): {cell(size, 'machine', 'busy_before_round_pct', '%')}; "
+               f"waited for quiet: {cell(size, 'machine', 'waited_for_quiet_s', 's')}\n")
 text = "\n".join(out)
 open(sys.argv[2], "w").write(text + "\n")
 print(text)
