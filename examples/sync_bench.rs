@@ -804,7 +804,7 @@ fn mode_insert_lab(args: &Args) {
         .page(inbox.id, 0, usize::MAX >> 1)
         .unwrap_or_else(|error| fail(error));
     // the sync's order: newest UID first
-    envelopes.sort_unstable_by(|a, b| b.uid.cmp(&a.uid));
+    envelopes.sort_unstable_by_key(|envelope| std::cmp::Reverse(envelope.uid));
     drop(source);
     let schema: Vec<(String, String)> = {
         let db = rusqlite::Connection::open(&args.store).unwrap_or_else(|e| fail(e));
