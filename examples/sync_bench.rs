@@ -23,6 +23,12 @@
 //!   the store file itself) without the FTS5 lookup in `RETURNING`, with a larger page cache,
 //!   without the FTS5 index, without anything but the table. An experiment, not the engine.
 //!
+//! * `whatif`: a PROTOTYPE of three changes proposed for `sync_folder` (not the engine; see
+//!   BENCHMARKS.md): the newest 50 fetched by sequence number right after SELECT, before the
+//!   `UID SEARCH ALL`; the FTS5 rows of a batch written by one `INSERT … SELECT` instead of one
+//!   statement per message; and the store written on its own thread while the next batch is
+//!   fetched (pipelining). Same schema (the engine creates the file), same batches, same items.
+//!
 //! The password is the test stack's (`secret`, or `--password`).
 
 use std::collections::HashSet;
@@ -40,6 +46,9 @@ use pli::mail::sync::{envelope_from_header, sync_account, uid_set, Progress, BAT
 use serde_json::json;
 
 /// What `sync_folder` asks for (`ENVELOPE_QUERY` in src/mail/sync.rs, private there).
+/// A search run after a sync, to check that the full-text index holds the same in every mode.
+const SEARCH_SAMPLE: &str = "analyses garnier";
+
 const ENVELOPE_QUERY: &str = "(UID FLAGS INTERNALDATE RFC822.SIZE BODY.PEEK[HEADER.FIELDS (DATE FROM TO CC SUBJECT MESSAGE-ID IN-REPLY-TO REFERENCES CONTENT-TYPE)])";
 
 struct Args {
@@ -199,6 +208,8 @@ fn runtime() -> tokio::runtime::Runtime {
 #[derive(Default)]
 struct Timeline {
     folder: String,
+    /// When `Progress::Folder { INBOX }` came: connected, signed in, actions replayed, folders listed.
+    inbox_started: Option<Duration>,
     /// Time spent checking the store inside the progress callback: not the engine's.
     check: Duration,
     first_batch: Option<Duration>,
@@ -228,7 +239,12 @@ fn mode_sync(args: &Args) {
         &credentials,
         &mut store,
         &mut |progress| match progress {
-            Progress::Folder { name } => timeline.folder = name,
+            Progress::Folder { name } => {
+                if name.eq_ignore_ascii_case("INBOX") && timeline.inbox_started.is_none() {
+                    timeline.inbox_started = Some(started.elapsed() - timeline.check);
+                }
+                timeline.folder = name;
+            }
             Progress::Envelopes {
                 folder,
                 done,
@@ -280,12 +296,17 @@ fn mode_sync(args: &Args) {
         .map(|envelope| envelope.uid)
         .collect();
     let store_bytes = file_size(&args.store) + file_size(&wal_of(&args.store));
+    let search_hits = store
+        .search(&account.name, SEARCH_SAMPLE, 1_000_000)
+        .map(|hits| hits.len())
+        .unwrap_or(0);
 
     let output = json!({
         "mode": "sync",
         "user": args.user,
         "store": args.store,
         "store_open_s": secs(opened),
+        "inbox_started_s": timeline.inbox_started.map(secs),
         "first_batch_s": timeline.first_batch.map(secs),
         "first_batch_size": timeline.first_batch_size,
         "first_batch_is_50_highest_uids": first_is_newest_uids,
@@ -301,6 +322,7 @@ fn mode_sync(args: &Args) {
         "folders": report.folders,
         "store_mib": (store_bytes as f64 / 1048576.0 * 10.0).round() / 10.0,
         "check_s_excluded": secs(timeline.check),
+        "search_hits": search_hits,
         "error": timeline.error,
     });
     println!("{output}");
@@ -926,6 +948,166 @@ fn mode_insert_lab(args: &Args) {
     );
 }
 
+// ------------------------------------------------------------------------------------ whatif
+
+/// Writes one batch the proposed way: the rows, then their FTS5 rows by ONE statement (a statement
+/// on an FTS5 table inside a transaction opens a savepoint, and FTS5 flushes its pending terms to
+/// a new segment at every savepoint: one statement per message means one segment per message).
+fn whatif_insert(db: &mut rusqlite::Connection, envelopes: &[Envelope]) {
+    use rusqlite::params;
+    let transaction = db.transaction().unwrap_or_else(|e| fail(e));
+    {
+        let before: i64 = transaction
+            .query_row("SELECT coalesce(max(id), 0) FROM message", [], |row| {
+                row.get(0)
+            })
+            .unwrap_or_else(|e| fail(e));
+        let mut insert = transaction
+            .prepare_cached(LAB_INSERT)
+            .unwrap_or_else(|e| fail(e));
+        for envelope in envelopes {
+            insert
+                .execute(params![
+                    1,
+                    envelope.uid,
+                    envelope.modseq.map(|m| m as i64),
+                    envelope.flags.0,
+                    envelope.date,
+                    envelope.size,
+                    envelope.subject,
+                    envelope.from_name,
+                    envelope.from_address,
+                    envelope.recipients,
+                    envelope.message_id,
+                    envelope.in_reply_to,
+                    envelope.references,
+                    envelope.has_attachment,
+                ])
+                .unwrap_or_else(|e| fail(e));
+        }
+        // rows new in this batch have ids above the largest id before it
+        transaction
+            .execute(
+                "INSERT INTO message_text (rowid, subject, correspondents, body)
+                   SELECT id, subject, from_name || ' ' || from_address || ' ' || recipients, ''
+                   FROM message WHERE id > ?1",
+                [before],
+            )
+            .unwrap_or_else(|e| fail(e));
+    }
+    transaction.commit().unwrap_or_else(|e| fail(e));
+}
+
+fn mode_whatif(args: &Args) {
+    let account = account_of(args);
+    let credentials = credentials_of(args);
+    remove_store(&args.store);
+    let runtime = runtime();
+    let started = Instant::now();
+    // the engine creates the file and its schema
+    drop(Store::open(&args.store).unwrap_or_else(|error| fail(error)));
+    let mut db = rusqlite::Connection::open(&args.store).unwrap_or_else(|e| fail(e));
+    db.pragma_update(None, "journal_mode", "WAL")
+        .unwrap_or_else(|e| fail(e));
+    db.pragma_update(None, "synchronous", "NORMAL")
+        .unwrap_or_else(|e| fail(e));
+    db.execute(
+        "INSERT INTO folder (id, account, name, role) VALUES (1, ?1, 'INBOX', 'inbox')",
+        [&account.name],
+    )
+    .unwrap_or_else(|e| fail(e));
+
+    let (first, all, count, first_uids) = runtime.block_on(async {
+        let mut connection = imap::connect(&account, &credentials)
+            .await
+            .unwrap_or_else(|error| fail(error));
+        let session = &mut connection.session;
+        let mailbox = session
+            .select_condstore("INBOX")
+            .await
+            .unwrap_or_else(|error| fail(error));
+        let exists = mailbox.exists as usize;
+        // 1. the newest 50 by sequence number, before anything else
+        let low = exists.saturating_sub(FIRST_BATCH - 1).max(1);
+        let fetches: Vec<async_imap::types::Fetch> = session
+            .fetch(format!("{low}:{exists}"), ENVELOPE_QUERY)
+            .await
+            .unwrap_or_else(|error| fail(error))
+            .try_collect()
+            .await
+            .unwrap_or_else(|error| fail(error));
+        let envelopes: Vec<Envelope> = fetches.iter().filter_map(envelope_of).collect();
+        let first_uids: HashSet<u32> = envelopes.iter().map(|e| e.uid).collect();
+        whatif_insert(&mut db, &envelopes);
+        let first = started.elapsed();
+
+        // 3. the store on its own thread, the next batch fetched meanwhile
+        let (sender, receiver) = std::sync::mpsc::sync_channel::<Vec<Envelope>>(2);
+        let writer = std::thread::spawn(move || {
+            let mut written = 0;
+            for batch in receiver {
+                whatif_insert(&mut db, &batch);
+                written += batch.len();
+            }
+            (written, started.elapsed())
+        });
+        let on_server = session
+            .uid_search("ALL")
+            .await
+            .unwrap_or_else(|error| fail(error));
+        let mut rest: Vec<u32> = on_server
+            .into_iter()
+            .filter(|uid| !first_uids.contains(uid))
+            .collect();
+        rest.sort_unstable_by_key(|uid| std::cmp::Reverse(*uid));
+        for chunk in rest.chunks(BATCH) {
+            let fetches: Vec<async_imap::types::Fetch> = session
+                .uid_fetch(uid_set(chunk), ENVELOPE_QUERY)
+                .await
+                .unwrap_or_else(|error| fail(error))
+                .try_collect()
+                .await
+                .unwrap_or_else(|error| fail(error));
+            let envelopes: Vec<Envelope> = fetches.iter().filter_map(envelope_of).collect();
+            drop(fetches);
+            sender.send(envelopes).unwrap_or_else(|e| fail(e));
+        }
+        drop(sender);
+        let _ = session.logout().await;
+        let (written, all) = writer.join().unwrap_or_else(|_| fail("writer panicked"));
+        (first, all, written + first_uids.len(), first_uids)
+    });
+    let cpu = process_cpu_s();
+    let hwm = vm_hwm_mib();
+    let store = Store::open(&args.store).unwrap_or_else(|error| fail(error));
+    let inbox = store
+        .folder_with_role(&account.name, Role::Inbox)
+        .unwrap_or_else(|error| fail(error))
+        .unwrap_or_else(|| fail("no INBOX"));
+    let uids = store.uids(inbox.id).unwrap_or_else(|error| fail(error));
+    let highest: HashSet<u32> = uids.iter().rev().take(FIRST_BATCH).copied().collect();
+    let searchable = store
+        .search(&account.name, SEARCH_SAMPLE, 1_000_000)
+        .map(|hits| hits.len())
+        .unwrap_or(0);
+    println!(
+        "{}",
+        json!({
+            "mode": "whatif",
+            "what": "prototype: newest 50 by sequence before UID SEARCH, one FTS5 statement per batch, store written on its own thread",
+            "user": args.user,
+            "first_batch_s": secs(first),
+            "first_batch_is_50_highest_uids": first_uids == highest,
+            "all_envelopes_s": secs(all),
+            "process_cpu_s": cpu,
+            "vmhwm_mib": (hwm * 10.0).round() / 10.0,
+            "count": store.count(inbox.id).unwrap_or(0),
+            "written": count,
+            "search_hits": searchable,
+        })
+    );
+}
+
 fn main() {
     let args = parse_args();
     match args.mode.as_str() {
@@ -933,6 +1115,7 @@ fn main() {
         "reopen" => mode_reopen(&args),
         "profile" => mode_profile(&args),
         "insert-lab" => mode_insert_lab(&args),
+        "whatif" => mode_whatif(&args),
         _ => usage(),
     }
 }
