@@ -21,6 +21,8 @@
 #   BENCH_DIR       scratch: stores, Maildirs, header caches, results (default /tmp/pli-bench-run)
 #   MAILSTACK       the stack script (default tests/mailstack/mailstack.sh of this repository)
 #   CARGO_TARGET_DIR  where cargo builds the example (default: cargo's own)
+#   WHATIF=1        also time the prototype of the proposed engine changes (--mode whatif; not the
+#                   engine: reported apart). WHATIF=0 skips it.
 #   QUIET_WAIT=300  before each round, wait up to this many seconds for the machine to be idle
 #                   (< QUIET_BUSY=15 % of all CPUs busy over 2 s); the busy share seen is recorded
 set -euo pipefail
@@ -163,6 +165,18 @@ pli_sync() { # size user run|warmup
   record "$n" pli reopen_process_wall_s "$run" "$WALL"
 }
 
+pli_whatif() { # size user run
+  local n=$1 u=$2 run=$3 store=$BENCH/stores/whatif-$(user_for "$1" | cut -d@ -f1).sqlite
+  timed "$PLI" --mode whatif --user "$u" --ca "$CA" --port "$PORT" --store "$store"
+  [ "$(json_field count)" = "$n" ] || die "the prototype synced $(json_field count) envelopes, not $n"
+  [ "$(json_field first_batch_is_50_highest_uids)" = True ] || die "the prototype's first batch is not the newest 50"
+  cp "$BENCH/.out" "$BENCH/pli-whatif-$n-$run.json"
+  record "$n" whatif a_first50_s "$run" "$(json_field first_batch_s)"
+  record "$n" whatif b_all_s "$run" "$(json_field all_envelopes_s)"
+  record "$n" whatif c_vmhwm_mib "$run" "$(json_field vmhwm_mib)"
+  record "$n" whatif cpu_s "$run" "$(json_field process_cpu_s)"
+}
+
 neomutt_open() { # size run|warmup cold|warm
   local n=$1 run=$2 kind=$3
   [ "$kind" = cold ] && rm -rf "$BENCH/neomutt/hcache" && mkdir -p "$BENCH/neomutt/hcache"
@@ -226,6 +240,7 @@ for n in "${SIZES[@]}"; do
     wait_quiet "$n" "$run"
     machine_state "round $run at $n"
     pli_sync "$n" "$u" "$run"
+    if [ "${WHATIF:-1}" = 1 ]; then pli_whatif "$n" "$u" "$run"; fi
     neomutt_open "$n" "$run" cold
     neomutt_open "$n" "$run" warm
     mbsync_run "$n" "$run" full
@@ -301,6 +316,13 @@ for size in sorted({k[0] for k in rows}):
         ("mbsync no-op re-sync", "mbsync", "noop_s", "noop_rss_mib"),
     ]:
         out.append(f"| {label} | {cell(size, tool, fw, 's')} | {cell(size, tool, fr, 'MiB')} |")
+    if rows.get((size, "whatif", "b_all_s")):
+        out.append("")
+        out.append("| prototype of the proposed sync_folder changes (`--mode whatif`, NOT the engine) | (a) newest 50 | (b) all | (c) VmHWM | CPU time |")
+        out.append("| --- | --- | --- | --- | --- |")
+        out.append(f"| newest 50 by sequence before UID SEARCH; one FTS5 statement per batch; store written on its own thread | "
+                   f"{cell(size, 'whatif', 'a_first50_s', 's')} | {cell(size, 'whatif', 'b_all_s', 's')} | "
+                   f"{cell(size, 'whatif', 'c_vmhwm_mib', 'MiB')} | {cell(size, 'whatif', 'cpu_s', 's')} |")
     out.append(f"\nPli's store file after the sync: {cell(size, 'pli', 'store_mib', 'MiB')}. "
                f"Pli's CPU time (user + system) for the cold sync: {cell(size, 'pli', 'sync_process_cpu_s', 's')}.  ")
     out.append(f"Machine CPU busy before each round (other work): {cell(size, 'machine', 'busy_before_round_pct', '%')}; "
