@@ -280,7 +280,8 @@ for size in sorted({k[0] for k in rows}):
         return "**met**" if value <= limit else "**missed**"
     def target(text, value, limit):
         if not at100k:
-            return f"({text} at 100k)", ""
+            v = verdict(value, limit).replace("**", "")
+            return f"set at 100k; same rule here: {text}", f"({v})" if v else ""
         return text, verdict(value, limit)
     n = len(rows.get((size, "pli", "b_all_s"), []))
     out.append(f"### {size:,} messages — median (min–max) of {n} runs\n")
