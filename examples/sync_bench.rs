@@ -128,6 +128,8 @@ fn account_of(args: &Args) -> Account {
         certificate: None,
         certificate_key: None,
         ca_file: Some(args.ca.clone()),
+        pharmacy: false,
+        oidc: None,
     }
 }
 
