@@ -77,7 +77,7 @@ impl Profile {
     /// Creates the folders, private to the user: they hold health data.
     pub fn ensure_folders(&self) -> Result<(), ProfileError> {
         for path in [&self.config_dir, &self.data_dir] {
-            create_private_dir(path).map_err(|source| ProfileError::CreateFolder {
+            make_private(path).map_err(|source| ProfileError::CreateFolder {
                 path: path.clone(),
                 source,
             })?;
@@ -86,20 +86,36 @@ impl Profile {
     }
 }
 
+/// Creates a folder (and its missing parents) private to the user. A folder that already
+/// exists is left as it is: the parent of a file may be a shared one such as /tmp, whose
+/// permissions are not Pli's to change.
 pub(crate) fn create_private_dir(path: &Path) -> std::io::Result<()> {
+    if path.is_dir() {
+        return Ok(());
+    }
     #[cfg(unix)]
     {
-        use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
+        use std::os::unix::fs::DirBuilderExt;
         std::fs::DirBuilder::new()
             .recursive(true)
             .mode(0o700)
-            .create(path)?;
-        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o700))
+            .create(path)
     }
     #[cfg(not(unix))]
     {
         std::fs::create_dir_all(path)
     }
+}
+
+/// Makes one of the profile's own folders private, even if it existed with looser rights.
+fn make_private(path: &Path) -> std::io::Result<()> {
+    create_private_dir(path)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o700))?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -115,6 +131,20 @@ mod tests {
             a.accounts_file(),
             Path::new("/tmp/pli-a/config/accounts.toml")
         );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_store_beside_a_shared_folder_leaves_that_folder_alone() {
+        use std::os::unix::fs::PermissionsExt;
+        let shared = tempfile::tempdir().unwrap();
+        std::fs::set_permissions(shared.path(), std::fs::Permissions::from_mode(0o1777)).unwrap();
+        let _store = crate::mail::store::Store::open(&shared.path().join("pli.sqlite")).unwrap();
+        let mode = std::fs::metadata(shared.path())
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o7777, 0o1777, "the shared folder keeps its rights");
     }
 
     #[cfg(unix)]
