@@ -1234,18 +1234,19 @@ impl Pli {
         self.show_composer(composer, composer::field::SUBJECT)
     }
 
-    fn reply(&mut self, all: bool) -> Task<Message> {
-        let Some(opened) = self.reader.opened.as_ref() else {
-            return Task::none();
-        };
-        let Some(original) = Original::of(opened) else {
-            return Task::none();
-        };
-        let Some(account) = self
+    /// The message being read, as the original of an answer, and the box it belongs to.
+    fn answering(&self) -> Option<(&reader::Opened, Original<'_>, &Account)> {
+        let opened = self.reader.opened.as_ref()?;
+        let original = Original::of(opened)?;
+        let account = self
             .accounts
             .iter()
-            .find(|a| a.name == opened.reference.account)
-        else {
+            .find(|a| a.name == opened.reference.account)?;
+        Some((opened, original, account))
+    }
+
+    fn reply(&mut self, all: bool) -> Task<Message> {
+        let Some((_, original, account)) = self.answering() else {
             return Task::none();
         };
         let id = self.next_composer;
@@ -1265,17 +1266,7 @@ impl Pli {
     }
 
     fn forward(&mut self) -> Task<Message> {
-        let Some(opened) = self.reader.opened.as_ref() else {
-            return Task::none();
-        };
-        let Some(original) = Original::of(opened) else {
-            return Task::none();
-        };
-        let Some(account) = self
-            .accounts
-            .iter()
-            .find(|a| a.name == opened.reference.account)
-        else {
+        let Some((opened, original, account)) = self.answering() else {
             return Task::none();
         };
         let raw = self
