@@ -2,7 +2,7 @@
 //!
 //! ```text
 //! cargo run --release --example sync_bench -- --user U --ca PATH --port P \
-//!     [--host localhost] [--store PATH] [--mode sync|reopen|profile]
+//!     [--host localhost] [--store PATH] [--mode sync|reopen|profile|insert-lab|whatif]
 //! ```
 //!
 //! * `sync` (default): a cold sync (`sync_account`) into a fresh store file. Prints the seconds until
@@ -63,7 +63,7 @@ struct Args {
 
 fn usage() -> ! {
     eprintln!(
-        "usage: sync_bench --user U --ca PATH --port P [--host H] [--password S] [--store PATH] [--mode sync|reopen|profile]"
+        "usage: sync_bench --user U --ca PATH --port P [--host H] [--password S] [--store PATH] [--mode sync|reopen|profile|insert-lab|whatif]"
     );
     std::process::exit(2)
 }
@@ -95,8 +95,12 @@ fn parse_args() -> Args {
         }
     }
     let user: String = user.unwrap_or_else(|| usage());
+    // In a folder of its own: `Store::open` makes the folder holding the store mode 0700, and
+    // that folder must never be /tmp itself (see BENCHMARKS.md, "Engine bug found").
     let store = store.unwrap_or_else(|| {
-        std::env::temp_dir().join(format!("pli-sync-bench-{}.sqlite", local_part(&user)))
+        std::env::temp_dir()
+            .join("pli-sync-bench")
+            .join(format!("{}.sqlite", local_part(&user)))
     });
     Args {
         password,
