@@ -39,6 +39,32 @@ impl SecretKind {
     }
 }
 
+/// A secret that belongs to the workstation rather than to one box.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum WorkstationSecret {
+    /// The PIN that unlocks the window after the idle time.
+    LockPin,
+    /// The user's own key for the Annuaire Santé FHIR API (`ESANTE-API-KEY`).
+    DirectoryApiKey,
+}
+
+impl WorkstationSecret {
+    fn slug(self) -> &'static str {
+        match self {
+            WorkstationSecret::LockPin => "lock-pin",
+            WorkstationSecret::DirectoryApiKey => "directory-api-key",
+        }
+    }
+}
+
+/// The keyring account of the workstation's own secrets. `Account::validate` refuses `@` in a
+/// box name, so no box can ever share these entries.
+const WORKSTATION_ACCOUNT: &str = "@workstation";
+
+/// Where the lock kept its PIN before it had an entry of its own: a valid box name, which a box
+/// could have shared. Read once and moved, so an existing PIN keeps working.
+const LEGACY_PIN_ACCOUNT: &str = "__pli_lock__";
+
 /// A secret value that never prints itself.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Secret(String);
@@ -150,6 +176,64 @@ impl Secrets {
     }
 }
 
+impl Secrets {
+    fn workstation_entry(&self, which: WorkstationSecret) -> Result<Entry, SecretError> {
+        Entry::new_in_store(
+            &self.store,
+            &self.service,
+            &format!("{WORKSTATION_ACCOUNT}/{}", which.slug()),
+        )
+        .map_err(map_error)
+    }
+
+    pub fn set_workstation(
+        &self,
+        which: WorkstationSecret,
+        secret: &Secret,
+    ) -> Result<(), SecretError> {
+        self.workstation_entry(which)?
+            .set_password(secret.expose())
+            .map_err(map_error)
+    }
+
+    /// The workstation's secret if there is one.
+    pub fn find_workstation(
+        &self,
+        which: WorkstationSecret,
+    ) -> Result<Option<Secret>, SecretError> {
+        match self.workstation_entry(which)?.get_password() {
+            Ok(value) => Ok(Some(Secret(value))),
+            Err(keyring_core::Error::NoEntry) if which == WorkstationSecret::LockPin => {
+                self.move_legacy_pin()
+            }
+            Err(keyring_core::Error::NoEntry) => Ok(None),
+            Err(error) => Err(map_error(error)),
+        }
+    }
+
+    /// Removes the workstation's secret; a missing one is fine.
+    pub fn delete_workstation(&self, which: WorkstationSecret) -> Result<(), SecretError> {
+        match self.workstation_entry(which)?.delete_credential() {
+            Ok(()) | Err(keyring_core::Error::NoEntry) => {}
+            Err(error) => return Err(map_error(error)),
+        }
+        if which == WorkstationSecret::LockPin {
+            // Otherwise the next read would bring a forgotten PIN back from the old entry.
+            self.delete_all(LEGACY_PIN_ACCOUNT)?;
+        }
+        Ok(())
+    }
+
+    fn move_legacy_pin(&self) -> Result<Option<Secret>, SecretError> {
+        let Some(pin) = self.find(LEGACY_PIN_ACCOUNT, SecretKind::Password)? else {
+            return Ok(None);
+        };
+        self.set_workstation(WorkstationSecret::LockPin, &pin)?;
+        self.delete_all(LEGACY_PIN_ACCOUNT)?;
+        Ok(Some(pin))
+    }
+}
+
 fn map_error(error: keyring_core::Error) -> SecretError {
     match error {
         keyring_core::Error::NoStorageAccess(inner) => SecretError::Locked(inner.to_string()),
@@ -214,6 +298,59 @@ mod tests {
             secrets.get("cabinet", SecretKind::Password),
             Err(SecretError::Missing { .. })
         ));
+    }
+
+    #[test]
+    fn workstation_secrets_live_apart_from_every_box() {
+        let secrets = mock();
+        let pin = Secret::new("4821");
+        secrets
+            .set_workstation(WorkstationSecret::LockPin, &pin)
+            .unwrap();
+        assert!(secrets
+            .find_workstation(WorkstationSecret::DirectoryApiKey)
+            .unwrap()
+            .is_none());
+        secrets.delete_all("workstation").unwrap();
+        assert_eq!(
+            secrets
+                .find_workstation(WorkstationSecret::LockPin)
+                .unwrap(),
+            Some(pin)
+        );
+        secrets
+            .delete_workstation(WorkstationSecret::LockPin)
+            .unwrap();
+        assert!(secrets
+            .find_workstation(WorkstationSecret::LockPin)
+            .unwrap()
+            .is_none());
+    }
+
+    #[test]
+    fn a_pin_kept_where_the_lock_used_to_keep_it_is_moved_and_still_unlocks() {
+        let secrets = mock();
+        secrets
+            .set(
+                LEGACY_PIN_ACCOUNT,
+                SecretKind::Password,
+                &Secret::new("0007"),
+            )
+            .unwrap();
+        let found = secrets
+            .find_workstation(WorkstationSecret::LockPin)
+            .unwrap();
+        assert_eq!(found, Some(Secret::new("0007")));
+        assert!(secrets
+            .find(LEGACY_PIN_ACCOUNT, SecretKind::Password)
+            .unwrap()
+            .is_none());
+        assert_eq!(
+            secrets
+                .find_workstation(WorkstationSecret::LockPin)
+                .unwrap(),
+            Some(Secret::new("0007"))
+        );
     }
 
     #[test]

@@ -21,13 +21,9 @@ use super::theme;
 use crate::args;
 use crate::i18n::I18n;
 use crate::mail::connect::ConnectError;
-use crate::mail::secrets::{Secret, SecretError, SecretKind, Secrets};
+use crate::mail::secrets::{Secret, SecretError, Secrets, WorkstationSecret};
 use crate::settings::AUTO_LOCK_MAX_MINUTES;
 
-/// The keyring account that holds the PIN, beside the boxes' secrets, stored as its password.
-/// `Account::validate` would accept a box of this name, whose secrets would then share the
-/// entry: a dedicated `SecretKind::LockPin` (or a name the core reserves) belongs in the core.
-pub const PIN_ACCOUNT: &str = "__pli_lock__";
 pub const PIN_MIN_DIGITS: usize = 4;
 pub const PIN_MAX_DIGITS: usize = 8;
 /// Wrong PINs allowed before each try has to wait.
@@ -483,7 +479,7 @@ pub fn pins_match(typed: &str, stored: &str) -> bool {
 pub fn run_keyring(action: &Action, secrets: &Secrets, i18n: &I18n) -> Option<Message> {
     let failed =
         |error: SecretError| Message::KeyringFailed(ConnectError::Secret(error).localize(i18n));
-    let stored = || secrets.find(PIN_ACCOUNT, SecretKind::Password);
+    let stored = || secrets.find_workstation(WorkstationSecret::LockPin);
     Some(match action {
         Action::FindPin => match stored() {
             Ok(found) => Message::PinFound(found.is_some()),
@@ -496,7 +492,7 @@ pub fn run_keyring(action: &Action, secrets: &Secrets, i18n: &I18n) -> Option<Me
             Ok(None) => Message::PinFound(false),
             Err(error) => failed(error),
         },
-        Action::StorePin(pin) => match secrets.set(PIN_ACCOUNT, SecretKind::Password, pin) {
+        Action::StorePin(pin) => match secrets.set_workstation(WorkstationSecret::LockPin, pin) {
             Ok(()) => Message::PinStored,
             Err(error) => failed(error),
         },
