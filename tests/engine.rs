@@ -11,7 +11,7 @@ use futures::TryStreamExt;
 use pli::mail::account::Account;
 use pli::mail::send::{self};
 use pli::mail::store::{Flags, OutboxState, Store};
-use pli::mail::sync::{sync_account, Progress};
+use pli::mail::sync::{sync_account, sync_account_using, Extensions, Progress, SyncReport};
 use pli::mail::worker;
 
 #[test]
@@ -65,21 +65,27 @@ fn a_10000_message_mailbox_syncs_each_message_exactly_once() {
         .expect("resync");
     assert_eq!(again.new_messages, 0);
     assert_eq!(again.removed, 0);
+    assert_eq!(
+        again.full_listings, 0,
+        "nothing changed: the SELECT says so, no UID is listed"
+    );
 }
 
-#[test]
-fn a_flag_changed_on_the_server_is_seen_and_an_expunged_message_disappears() {
-    let user = dedicated_user("flags");
+/// A flag set and a message expunged by another client, then a resync with only `extensions`
+/// allowed; returns the report of the resync.
+fn flag_and_expunge_seen_with(user: &str, extensions: Extensions) -> SyncReport {
+    let user = user.to_string();
     empty_mailbox(&user);
     mailstack(&["fill", &user, "5"]);
     let (account, credentials) = box_of(&user);
     let mut store = Store::in_memory().expect("store");
     let runtime = runtime();
     runtime
-        .block_on(sync_account(
+        .block_on(sync_account_using(
             &account,
             &credentials,
             &mut store,
+            extensions,
             &mut |_| {},
         ))
         .expect("sync");
@@ -115,10 +121,11 @@ fn a_flag_changed_on_the_server_is_seen_and_an_expunged_message_disappears() {
     });
 
     let report = runtime
-        .block_on(sync_account(
+        .block_on(sync_account_using(
             &account,
             &credentials,
             &mut store,
+            extensions,
             &mut |_| {},
         ))
         .expect("resync");
@@ -132,6 +139,43 @@ fn a_flag_changed_on_the_server_is_seen_and_an_expunged_message_disappears() {
     assert!(store.envelope(inbox.id, gone_uid).expect("read").is_none());
     assert_eq!(report.removed, 1);
     assert_eq!(store.count(inbox.id).expect("count"), 4);
+    report
+}
+
+#[test]
+fn qresync_brings_a_flag_change_and_an_expunge_in_one_round_trip() {
+    let report = flag_and_expunge_seen_with(&dedicated_user("flags"), Extensions::ALL);
+    assert_eq!(report.full_listings, 0, "QRESYNC answered: {report:?}");
+    assert_eq!(
+        report.flag_changes, 1,
+        "only the changed message: {report:?}"
+    );
+}
+
+#[test]
+fn condstore_without_qresync_lists_the_uids_once_per_changed_folder() {
+    let report = flag_and_expunge_seen_with(
+        &dedicated_user("flagscondstore"),
+        Extensions {
+            condstore: true,
+            qresync: false,
+        },
+    );
+    assert_eq!(report.full_listings, 1, "INBOX only: {report:?}");
+    assert_eq!(
+        report.flag_changes, 1,
+        "only the changed message: {report:?}"
+    );
+}
+
+#[test]
+fn the_plain_fallback_without_condstore_sees_flag_changes_and_expunges() {
+    let report = flag_and_expunge_seen_with(&dedicated_user("flagsplain"), Extensions::NONE);
+    assert_eq!(report.full_listings, report.folders, "{report:?}");
+    assert_eq!(
+        report.flag_changes, 4,
+        "every flag is read again: {report:?}"
+    );
 }
 
 #[test]

@@ -3,6 +3,8 @@
 #
 #   tests/run.sh [ARGS...]        install what is missing, start the mail stack (Dovecot + Postfix on loopback,
 #                                 tests/mailstack/), then run `cargo nextest run --all-targets ARGS...`
+#                                 (without ARGS: everything but tests/outages.rs, then tests/outages.rs alone;
+#                                 with ARGS, e.g. -E 'binary(engine)', only that set)
 #                                 (or `cargo test --all-targets ARGS...` without nextest) inside a private
 #                                 D-Bus session with an unlocked gnome-keyring (Secret Service) and an Xvfb
 #                                 display; stops the stack on exit, whatever happens; exits with the tests' status.
@@ -56,9 +58,13 @@ if [ "${1:-}" = --in-session ]; then
   fi
   cd "$ROOT"
   # tests/outages.rs stops the servers every other test uses: it runs alone, after the rest.
-  if cargo nextest --version >/dev/null 2>&1; then
-    cargo nextest run --all-targets -E 'not binary(outages)' "$@"
-    cargo nextest run --test outages "$@"
+  if cargo nextest --version >/dev/null 2>&1 && [ $# -gt 0 ]; then
+    # A chosen set (e.g. -E 'binary(engine)'): nextest would add a second -E to ours rather than
+    # narrow it, so the set runs as given, in one pass (choose outages alone: it stops the servers).
+    cargo nextest run --all-targets "$@"
+  elif cargo nextest --version >/dev/null 2>&1; then
+    cargo nextest run --all-targets -E 'not binary(outages)'
+    cargo nextest run --test outages
   else
     cargo test --all-targets "$@"
   fi

@@ -609,22 +609,30 @@ impl Store {
     /// Forgets messages that are gone from the server.
     pub fn remove_uids(&mut self, folder: i64, uids: &[u32]) -> Result<()> {
         let transaction = self.connection.transaction()?;
+        // The UIDs go to a temporary table so that the search index loses its rows in one
+        // statement: FTS5 flushes once per statement, and a row at a time costs far more.
+        transaction.execute(
+            "CREATE TEMP TABLE IF NOT EXISTS gone_uid (uid INTEGER PRIMARY KEY) STRICT",
+            [],
+        )?;
+        transaction.execute("DELETE FROM gone_uid", [])?;
         {
-            let mut find = transaction
-                .prepare_cached("SELECT id FROM message WHERE folder_id = ?1 AND uid = ?2")?;
-            let mut unindex =
-                transaction.prepare_cached("DELETE FROM message_text WHERE rowid = ?1")?;
-            let mut delete = transaction.prepare_cached("DELETE FROM message WHERE id = ?1")?;
+            let mut remember =
+                transaction.prepare_cached("INSERT OR IGNORE INTO gone_uid (uid) VALUES (?1)")?;
             for uid in uids {
-                if let Some(id) = find
-                    .query_row(params![folder, uid], |row| row.get::<_, i64>(0))
-                    .optional()?
-                {
-                    unindex.execute(params![id])?;
-                    delete.execute(params![id])?;
-                }
+                remember.execute(params![uid])?;
             }
         }
+        transaction.execute(
+            "DELETE FROM message_text WHERE rowid IN
+                 (SELECT id FROM message WHERE folder_id = ?1 AND uid IN (SELECT uid FROM gone_uid))",
+            params![folder],
+        )?;
+        transaction.execute(
+            "DELETE FROM message WHERE folder_id = ?1 AND uid IN (SELECT uid FROM gone_uid)",
+            params![folder],
+        )?;
+        transaction.execute("DELETE FROM gone_uid", [])?;
         transaction.commit()?;
         Ok(())
     }

@@ -7,13 +7,14 @@
 
 use std::collections::HashSet;
 
-use async_imap::types::{Fetch, Flag, NameAttribute};
+use async_imap::imap_proto::Response;
+use async_imap::types::{Fetch, Flag, NameAttribute, UnsolicitedResponse};
 use futures::TryStreamExt;
 use mail_parser::{MessageParser, MimeHeaders};
 
 use super::account::Account;
 use super::connect::{ConnectError, Credentials};
-use super::imap::{self, ImapSession};
+use super::imap::{self, ImapConnection, ImapSession};
 use super::store::{
     ActionKind, Envelope, Flags, Folder, PatientKind, Role, Store, StoreError, TraceAction,
 };
@@ -53,6 +54,9 @@ pub struct SyncReport {
     pub flag_changes: usize,
     pub removed: usize,
     pub replayed_actions: usize,
+    /// Folders whose every UID had to be listed to find the expunges: none when nothing changed
+    /// or when QRESYNC answered.
+    pub full_listings: usize,
 }
 
 /// Progress of a pass, for a progress bar and `pli sync`.
@@ -73,6 +77,17 @@ pub async fn sync_account(
     account: &Account,
     credentials: &Credentials,
     store: &mut Store,
+    progress: &mut (dyn FnMut(Progress) + Send),
+) -> Result<SyncReport, SyncError> {
+    sync_account_using(account, credentials, store, Extensions::ALL, progress).await
+}
+
+/// [`sync_account`] with only the `extensions` allowed (and offered by the server).
+pub async fn sync_account_using(
+    account: &Account,
+    credentials: &Credentials,
+    store: &mut Store,
+    extensions: Extensions,
     progress: &mut (dyn FnMut(Progress) + Send),
 ) -> Result<SyncReport, SyncError> {
     let mut connection = match imap::connect(account, credentials).await {
@@ -97,7 +112,7 @@ pub async fn sync_account(
             return Err(error.into());
         }
     };
-    let condstore = connection.has_capability("CONDSTORE");
+    let extensions = extensions.enable(&mut connection).await;
     let session = &mut connection.session;
     let mut report = SyncReport {
         replayed_actions: replay_actions(session, store, &account.name).await?,
@@ -114,7 +129,7 @@ pub async fn sync_account(
             store,
             account,
             &folder,
-            condstore,
+            extensions,
             &mut report,
             progress,
         )
@@ -227,31 +242,93 @@ pub async fn list_folders(
     Ok(folders)
 }
 
+/// The IMAP extensions a sync may use, when the server offers them too. Everything the server
+/// offers is used in the product; the tests turn extensions off to prove the plain paths on a
+/// server that has them all.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Extensions {
+    /// RFC 7162 CONDSTORE: only the flags changed since the last pass are fetched.
+    pub condstore: bool,
+    /// RFC 7162 QRESYNC: flag changes and expunges come back in one round trip.
+    pub qresync: bool,
+}
+
+impl Extensions {
+    pub const ALL: Extensions = Extensions {
+        condstore: true,
+        qresync: true,
+    };
+    pub const NONE: Extensions = Extensions {
+        condstore: false,
+        qresync: false,
+    };
+
+    /// Keeps what the server offers, and turns QRESYNC on for the session (RFC 5161 ENABLE);
+    /// a server that refuses it is synced without it.
+    pub async fn enable(self, connection: &mut ImapConnection) -> Extensions {
+        let condstore = self.condstore && connection.has_capability("CONDSTORE");
+        let qresync = condstore
+            && self.qresync
+            && connection.has_capability("QRESYNC")
+            && connection.has_capability("ENABLE")
+            && connection
+                .session
+                .run_command_and_check_ok("ENABLE QRESYNC")
+                .await
+                .is_ok();
+        Extensions { condstore, qresync }
+    }
+}
+
+/// What changed on the server since the last pass, for messages the store already has, and the
+/// UIDs it does not have yet.
+#[derive(Debug, Default)]
+struct Changes {
+    gone: Vec<u32>,
+    flags: Vec<(u32, Flags, Option<u64>)>,
+    new: Vec<u32>,
+}
+
 /// Synchronises one folder.
 pub async fn sync_folder(
     session: &mut ImapSession,
     store: &mut Store,
     account: &Account,
     folder: &Folder,
-    condstore: bool,
+    extensions: Extensions,
     report: &mut SyncReport,
     progress: &mut (dyn FnMut(Progress) + Send),
 ) -> Result<(), SyncError> {
-    let mailbox = if condstore {
+    let mailbox = if extensions.condstore {
         session.select_condstore(&folder.name).await?
     } else {
         session.select(&folder.name).await?
     };
     let uidvalidity = mailbox.uid_validity.unwrap_or(0);
-    if folder.uidvalidity != Some(uidvalidity) {
+    let same_validity = folder.uidvalidity == Some(uidvalidity);
+    if !same_validity {
         store.reset_folder(folder.id, uidvalidity)?;
     }
     let known: HashSet<u32> = store.uids(folder.id)?.into_iter().collect();
+    let stored_modseq = folder.highestmodseq.filter(|_| same_validity);
+    let server_modseq = mailbox.highest_modseq.filter(|_| extensions.condstore);
+
+    // As many messages as before, no new UID and no change of MODSEQ: nothing can have been
+    // added, expunged or flagged, and the pass costs the SELECT alone.
+    let unchanged = same_validity
+        && known.len() == mailbox.exists as usize
+        && folder.uidnext.is_some()
+        && folder.uidnext == mailbox.uid_next
+        && stored_modseq.is_some()
+        && stored_modseq == server_modseq;
+    if unchanged {
+        return Ok(());
+    }
 
     // A folder seen for the first time: its newest messages are its last sequence numbers, so
     // they are fetched before the server lists every UID — the top of the list shows at once,
     // even in a box of 100,000 messages.
-    let mut fetched_first: Vec<u32> = Vec::new();
+    let mut fetched_first: HashSet<u32> = HashSet::new();
     if known.is_empty() && mailbox.exists > 0 {
         let first = mailbox.exists.saturating_sub(FIRST_BATCH as u32 - 1).max(1);
         let fetches: Vec<Fetch> = session
@@ -260,12 +337,8 @@ pub async fn sync_folder(
             .try_collect()
             .await?;
         let envelopes: Vec<Envelope> = fetches.iter().filter_map(envelope_of).collect();
-        store.insert_envelopes(folder.id, &envelopes)?;
-        if folder.role == Some(Role::Inbox) {
-            classify_patient_messages(store, account, folder, &envelopes)?;
-        }
-        report.new_messages += envelopes.len();
         fetched_first = envelopes.iter().map(|envelope| envelope.uid).collect();
+        commit_envelopes(store, account, folder, &envelopes, report)?;
         progress(Progress::Envelopes {
             folder: folder.name.clone(),
             done: fetched_first.len(),
@@ -273,74 +346,212 @@ pub async fn sync_folder(
         });
     }
 
-    let on_server: HashSet<u32> = if mailbox.exists == 0 {
-        HashSet::new()
-    } else {
-        session.uid_search("ALL").await?
+    let resynced = match stored_modseq {
+        Some(modseq) if extensions.qresync && !known.is_empty() => {
+            changes_since(session, modseq, &known, mailbox.exists as usize).await?
+        }
+        _ => None,
     };
+    let mut changes = match resynced {
+        Some(changes) => changes,
+        None => {
+            report.full_listings += 1;
+            let condstore_since = stored_modseq.filter(|_| extensions.condstore);
+            changes_by_listing(session, &known, extensions.condstore, condstore_since).await?
+        }
+    };
+    changes.new.retain(|uid| !fetched_first.contains(uid));
 
-    let gone: Vec<u32> = known.difference(&on_server).copied().collect();
-    if !gone.is_empty() {
-        store.remove_uids(folder.id, &gone)?;
-        report.removed += gone.len();
+    if !changes.gone.is_empty() {
+        store.remove_uids(folder.id, &changes.gone)?;
+        report.removed += changes.gone.len();
+    }
+    if !changes.flags.is_empty() {
+        report.flag_changes += changes.flags.len();
+        store.update_flags(folder.id, &changes.flags)?;
     }
 
-    // Flags before new mail: the new batches bring their own flags.
-    let stored_modseq = if folder.uidvalidity == Some(uidvalidity) {
-        folder.highestmodseq
-    } else {
-        None
-    };
-    let still_known: Vec<u32> = known.intersection(&on_server).copied().collect();
-    if !still_known.is_empty() {
-        let query = match (condstore, stored_modseq) {
-            (true, Some(modseq)) => format!("(UID FLAGS) (CHANGEDSINCE {modseq})"),
-            (true, None) => "(UID FLAGS MODSEQ)".to_string(),
-            (false, _) => "(UID FLAGS)".to_string(),
-        };
-        let upper = still_known.iter().max().copied().unwrap_or(1);
-        let fetches: Vec<Fetch> = session
-            .uid_fetch(format!("1:{upper}"), &query)
-            .await?
-            .try_collect()
-            .await?;
-        let changes: Vec<_> = fetches
-            .iter()
-            .filter_map(|fetch| Some((fetch.uid?, flags_of(fetch), fetch.modseq)))
-            .collect();
-        report.flag_changes += changes.len();
-        store.update_flags(folder.id, &changes)?;
-    }
-
-    let mut new: Vec<u32> = on_server
-        .difference(&known)
-        .filter(|uid| !fetched_first.contains(uid))
-        .copied()
-        .collect();
-    new.sort_unstable_by(|a, b| b.cmp(a));
-    let total = new.len() + fetched_first.len();
-    let mut done = fetched_first.len();
-    let mut batch_size = if fetched_first.is_empty() {
+    changes.new.sort_unstable_by(|a, b| b.cmp(a));
+    let first_batch = if fetched_first.is_empty() {
         FIRST_BATCH
     } else {
         BATCH
     };
-    for chunk in chunks_of_growing_size(&new, &mut batch_size) {
-        let envelopes = fetch_envelopes(session, chunk).await?;
-        store.insert_envelopes(folder.id, &envelopes)?;
-        if folder.role == Some(Role::Inbox) {
-            classify_patient_messages(store, account, folder, &envelopes)?;
-        }
-        done += chunk.len();
-        report.new_messages += envelopes.len();
-        progress(Progress::Envelopes {
-            folder: folder.name.clone(),
-            done,
-            total,
-        });
-    }
+    let mut writer = BatchWriter {
+        total: changes.new.len() + fetched_first.len(),
+        done: fetched_first.len(),
+        store,
+        account,
+        folder,
+        report,
+        progress,
+    };
+    fetch_new_messages(session, &mut writer, &changes.new, first_batch).await?;
 
-    store.set_sync_state(folder.id, mailbox.uid_next, mailbox.highest_modseq)?;
+    store.set_sync_state(folder.id, mailbox.uid_next, server_modseq)?;
+    Ok(())
+}
+
+/// QRESYNC (RFC 7162 §3.2.6): one `UID FETCH … (CHANGEDSINCE m VANISHED)` brings the flags
+/// changed since the last pass, the new messages and the UIDs expunged meanwhile. `None` when
+/// the answer does not add up to the number of messages the server announced (an untagged
+/// answer lost, a server that did not send VANISHED): the caller then lists every UID.
+async fn changes_since(
+    session: &mut ImapSession,
+    modseq: u64,
+    known: &HashSet<u32>,
+    exists: usize,
+) -> Result<Option<Changes>, SyncError> {
+    // VANISHED arrives as an untagged answer, which async-imap hands to this channel: what an
+    // earlier command left there must not be read as this answer.
+    while session.unsolicited_responses.try_recv().is_ok() {}
+    let fetches: Vec<Fetch> = session
+        .uid_fetch(
+            "1:*",
+            format!("(UID FLAGS) (CHANGEDSINCE {modseq} VANISHED)"),
+        )
+        .await?
+        .try_collect()
+        .await?;
+    let mut vanished: Vec<std::ops::RangeInclusive<u32>> = Vec::new();
+    while let Ok(answer) = session.unsolicited_responses.try_recv() {
+        if let UnsolicitedResponse::Other(data) = answer {
+            if let Response::Vanished { uids, .. } = data.parsed() {
+                vanished.extend(uids.iter().cloned());
+            }
+        }
+    }
+    let mut changes = Changes {
+        gone: known
+            .iter()
+            .copied()
+            .filter(|uid| vanished.iter().any(|range| range.contains(uid)))
+            .collect(),
+        ..Changes::default()
+    };
+    for fetch in &fetches {
+        let Some(uid) = fetch.uid else { continue };
+        if known.contains(&uid) {
+            changes.flags.push((uid, flags_of(fetch), fetch.modseq));
+        } else {
+            changes.new.push(uid);
+        }
+    }
+    let adds_up = known.len() - changes.gone.len() + changes.new.len() == exists;
+    Ok(adds_up.then_some(changes))
+}
+
+/// Without QRESYNC: the server lists every UID (expunges are the known ones missing), then the
+/// flags of the known ones — only those changed since `modseq` with CONDSTORE.
+async fn changes_by_listing(
+    session: &mut ImapSession,
+    known: &HashSet<u32>,
+    condstore: bool,
+    modseq: Option<u64>,
+) -> Result<Changes, SyncError> {
+    let on_server: HashSet<u32> = session.uid_search("ALL").await?;
+    let mut changes = Changes {
+        gone: known.difference(&on_server).copied().collect(),
+        new: on_server.difference(known).copied().collect(),
+        ..Changes::default()
+    };
+    let still_known: Vec<u32> = known.intersection(&on_server).copied().collect();
+    let Some(upper) = still_known.iter().max().copied() else {
+        return Ok(changes);
+    };
+    let query = match (condstore, modseq) {
+        (true, Some(modseq)) => format!("(UID FLAGS) (CHANGEDSINCE {modseq})"),
+        (true, None) => "(UID FLAGS MODSEQ)".to_string(),
+        (false, _) => "(UID FLAGS)".to_string(),
+    };
+    let fetches: Vec<Fetch> = session
+        .uid_fetch(format!("1:{upper}"), &query)
+        .await?
+        .try_collect()
+        .await?;
+    changes.flags = fetches
+        .iter()
+        .filter_map(|fetch| Some((fetch.uid?, flags_of(fetch), fetch.modseq)))
+        .filter(|(uid, _, _)| known.contains(uid))
+        .collect();
+    Ok(changes)
+}
+
+/// Where the envelopes of new messages go, batch after batch, with the progress they make.
+struct BatchWriter<'a> {
+    store: &'a mut Store,
+    account: &'a Account,
+    folder: &'a Folder,
+    report: &'a mut SyncReport,
+    progress: &'a mut (dyn FnMut(Progress) + Send),
+    done: usize,
+    total: usize,
+}
+
+impl BatchWriter<'_> {
+    fn commit(&mut self, envelopes: &[Envelope]) -> Result<(), SyncError> {
+        commit_envelopes(
+            self.store,
+            self.account,
+            self.folder,
+            envelopes,
+            self.report,
+        )?;
+        self.done += envelopes.len();
+        (self.progress)(Progress::Envelopes {
+            folder: self.folder.name.clone(),
+            done: self.done,
+            total: self.total,
+        });
+        Ok(())
+    }
+}
+
+/// The envelopes of new messages, fetched newest first in batches, each committed as it arrives.
+async fn fetch_new_messages(
+    session: &mut ImapSession,
+    writer: &mut BatchWriter<'_>,
+    newest_first: &[u32],
+    mut first_batch: usize,
+) -> Result<(), SyncError> {
+    let mut fetched: Option<Vec<Envelope>> = None;
+    for (index, chunk) in chunks_of_growing_size(newest_first, &mut first_batch)
+        .into_iter()
+        .enumerate()
+    {
+        let asked = session.uid_fetch(uid_set(chunk), ENVELOPE_QUERY).await;
+        // The server answers into the socket while the previous batch is written: the store and
+        // the network work at the same time instead of waiting for each other.
+        if let Some(envelopes) = fetched.take() {
+            writer.commit(&envelopes)?;
+        }
+        let fetches: Vec<Fetch> = asked?.try_collect().await?;
+        let envelopes: Vec<Envelope> = fetches.iter().filter_map(envelope_of).collect();
+        if index == 0 {
+            // The top of the list does not wait for the next batch.
+            writer.commit(&envelopes)?;
+        } else {
+            fetched = Some(envelopes);
+        }
+    }
+    if let Some(envelopes) = fetched {
+        writer.commit(&envelopes)?;
+    }
+    Ok(())
+}
+
+fn commit_envelopes(
+    store: &mut Store,
+    account: &Account,
+    folder: &Folder,
+    envelopes: &[Envelope],
+    report: &mut SyncReport,
+) -> Result<(), SyncError> {
+    store.insert_envelopes(folder.id, envelopes)?;
+    if folder.role == Some(Role::Inbox) {
+        classify_patient_messages(store, account, folder, envelopes)?;
+    }
+    report.new_messages += envelopes.len();
     Ok(())
 }
 
@@ -356,18 +567,6 @@ fn chunks_of_growing_size<'a>(uids: &'a [u32], first: &mut usize) -> Vec<&'a [u3
     }
     *first = size;
     chunks
-}
-
-async fn fetch_envelopes(
-    session: &mut ImapSession,
-    uids: &[u32],
-) -> Result<Vec<Envelope>, SyncError> {
-    let fetches: Vec<Fetch> = session
-        .uid_fetch(uid_set(uids), ENVELOPE_QUERY)
-        .await?
-        .try_collect()
-        .await?;
-    Ok(fetches.iter().filter_map(envelope_of).collect())
 }
 
 /// Compresses UIDs into an IMAP sequence set (`1:5,7,9:12`).

@@ -15,7 +15,7 @@ use super::mime::body_text_for_index;
 use super::send::{flush_outbox, SendError};
 use super::store::{Role, Store};
 use super::sync::{
-    fetch_missing_bodies, sync_account, sync_folder, Progress, SyncError, SyncReport,
+    fetch_missing_bodies, sync_account, sync_folder, Extensions, Progress, SyncError, SyncReport,
 };
 
 /// How long one IDLE may last before DONE is sent and the connection checked (RFC 2177 asks
@@ -255,11 +255,11 @@ where
         })
         .await;
 
-    let connection = imap::connect(account, &credentials)
+    let mut connection = imap::connect(account, &credentials)
         .await
         .map_err(WorkerError::Connect)?;
     let can_idle = connection.has_capability("IDLE");
-    let condstore = connection.has_capability("CONDSTORE");
+    let extensions = Extensions::ALL.enable(&mut connection).await;
     let mut session = connection.session;
     // Recent mail readable at once, even if the network drops later.
     if let Some(inbox) = store
@@ -306,7 +306,7 @@ where
                     &mut store,
                     account,
                     &inbox,
-                    condstore,
+                    extensions,
                     &mut report,
                     &mut |_| {},
                 )
