@@ -7,13 +7,21 @@
 //!     end of the folder, since SQLite's OFFSET walks the index up to the offset;
 //! (c) the peak memory of the process (VmHWM).
 //! It also lays the list pane out headless (iced_test, tiny-skia), as a frame would.
+//! (d) Then it starts the real window (`target/release/pli`, built beforehand) on a profile
+//! holding that store, `FIRST_FRAME_RUNS` times, with `PLI_BENCH_FIRST_FRAME=1`: the window says
+//! on standard output when its first frame was drawn and when the first frame the person can act
+//! on was (the keyring answered: the PIN is asked), with its peak memory, and closes. The time
+//! runs from the spawn, so it holds the executable's loading too. Next to it, the same figure for
+//! NeoMutt opening a local mbox of the same number of messages, when `neomutt` is installed.
+//! Needs a display and a Secret Service: `tests/bench/ui.sh` gives it both (Xvfb, gnome-keyring).
 
 use std::time::{Duration, Instant};
 
 use iced::Size;
 use pli::i18n::{I18n, Language};
-use pli::mail::account::{Account, AuthKind, BoxKind, Endpoint, Security};
+use pli::mail::account::{save_accounts, Account, AuthKind, BoxKind, Endpoint, Security};
 use pli::mail::store::{Envelope, Flags, Role, Store};
+use pli::profile::Profile;
 use pli::ui::connectivity::Connectivity;
 use pli::ui::mailbox::{self, Mailbox, ROW_HEIGHT};
 
@@ -25,15 +33,21 @@ const RUNS: usize = 200;
 const VIEW_TARGET: Duration = Duration::from_millis(2);
 const SCROLL_TARGET: Duration = Duration::from_millis(16);
 
+const FIRST_FRAME_RUNS: usize = 5;
+const FIRST_FRAME_TARGET: Duration = Duration::from_millis(500);
+const MEMORY_TARGET_MIB: f64 = 200.0;
+
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let folder = std::env::temp_dir().join(format!("pli-ui-bench-{}", std::process::id()));
-    let path = folder.join("pli.sqlite");
-    let result = run(&path);
+    let profile = Profile::at(&folder);
+    let result = run(&profile).and_then(|account| first_frame(&profile, &account, &folder));
     let _ = std::fs::remove_dir_all(&folder);
     result
 }
 
-fn run(path: &std::path::Path) -> Result<(), Box<dyn std::error::Error>> {
+fn run(profile: &Profile) -> Result<Account, Box<dyn std::error::Error>> {
+    profile.ensure_folders()?;
+    let path = &profile.store_file();
     let account = Account {
         name: "cabinet".into(),
         address: "claire.martin@medecin.mssante.fr".into(),
@@ -218,6 +232,145 @@ fn run(path: &std::path::Path) -> Result<(), Box<dyn std::error::Error>> {
         "{:<58} {:>10}              (no target; whole process incl. SQLite cache)",
         "(c) peak memory (VmHWM)",
         peak.map_or("?".into(), |kib| format!("{:.1} MiB", kib as f64 / 1024.0))
+    );
+    Ok(account)
+}
+
+/// (d): the real window, started on the profile, and NeoMutt on a local mbox of the same size.
+fn first_frame(
+    profile: &Profile,
+    account: &Account,
+    folder: &std::path::Path,
+) -> Result<(), Box<dyn std::error::Error>> {
+    save_accounts(&profile.accounts_file(), std::slice::from_ref(account))?;
+    let window = std::env::current_exe()?
+        .parent()
+        .and_then(std::path::Path::parent)
+        .map(|release| release.join("pli"))
+        .filter(|pli| pli.exists())
+        .ok_or("target/release/pli is missing: run `cargo build --release` first")?;
+    if std::env::var_os("DISPLAY").is_none() && std::env::var_os("WAYLAND_DISPLAY").is_none() {
+        return Err("(d) needs a display: run tests/bench/ui.sh, which starts Xvfb".into());
+    }
+    let mut first = Vec::new();
+    let mut ready = Vec::new();
+    let mut memory = Vec::new();
+    let mut shown = String::new();
+    for _ in 0..FIRST_FRAME_RUNS {
+        let started = Instant::now();
+        let mut child = std::process::Command::new(&window)
+            .arg("--profile")
+            .arg(folder)
+            .env("PLI_BENCH_FIRST_FRAME", "1")
+            .env("PLI_LANG", "fr")
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()?;
+        let output = child.stdout.take().ok_or("no standard output")?;
+        for line in std::io::BufRead::lines(std::io::BufReader::new(output)) {
+            let line = line?;
+            if line == "first-frame" {
+                first.push(started.elapsed());
+            } else if let Some(rest) = line.strip_prefix("ready-frame ") {
+                ready.push(started.elapsed());
+                shown = rest.to_string();
+                let kib = rest
+                    .split_whitespace()
+                    .find_map(|part| part.strip_prefix("vmhwm_kib="))
+                    .and_then(|value| value.parse::<u64>().ok());
+                memory.extend(kib.map(|kib| kib as f64 / 1024.0));
+            }
+        }
+        let status = child.wait()?;
+        if !status.success() {
+            return Err(format!("the window ended with {status}").into());
+        }
+    }
+    if ready.len() != FIRST_FRAME_RUNS {
+        return Err("the window never reported its first usable frame".into());
+    }
+    println!();
+    println!("(d) the window started on {MESSAGES} messages ({FIRST_FRAME_RUNS} runs, release build; last: {shown})");
+    report(
+        "(d) first frame drawn, from the spawn",
+        &mut first,
+        Some(FIRST_FRAME_TARGET),
+    );
+    report(
+        "(d) first usable frame (keyring answered)",
+        &mut ready,
+        Some(FIRST_FRAME_TARGET),
+    );
+    memory.sort_by(f64::total_cmp);
+    if let (Some(low), Some(high)) = (memory.first(), memory.last()) {
+        let verdict = if *high <= MEMORY_TARGET_MIB {
+            "ok"
+        } else {
+            "MISSED"
+        };
+        println!(
+            "{:<58} {low:>7.1} MiB – {high:.1} MiB   ≤ {MEMORY_TARGET_MIB} MiB  {verdict}",
+            "(d) peak memory of the window at that frame (VmHWM)"
+        );
+    }
+    neomutt_peer(folder)
+}
+
+/// NeoMutt's first screen on a local mbox of `MESSAGES` messages, empty header cache: the time
+/// from its start to its index being drawn, then quit (`push q`), through `script` for a terminal.
+fn neomutt_peer(folder: &std::path::Path) -> Result<(), Box<dyn std::error::Error>> {
+    let found = std::process::Command::new("neomutt").arg("-v").output();
+    if !found.is_ok_and(|output| output.status.success()) {
+        println!("    peer: neomutt is not installed (tests/bench/ui.sh installs it)");
+        return Ok(());
+    }
+    let mbox = folder.join("peer.mbox");
+    let mut file = std::io::BufWriter::new(std::fs::File::create(&mbox)?);
+    for uid in 1..=MESSAGES {
+        let envelope = envelope(uid);
+        std::io::Write::write_all(
+            &mut file,
+            format!(
+                "From {} Mon Mar  3 09:00:00 2025\nFrom: {}\nTo: claire.martin@medecin.mssante.fr\nSubject: {}\nDate: Mon, 3 Mar 2025 09:00:00 +0100\nMessage-ID: <{uid}@bench.invalid>\n\nBonjour,\nveuillez trouver ci-joint le document.\n\n",
+                envelope.from_address, envelope.from_address, envelope.subject
+            )
+            .as_bytes(),
+        )?;
+    }
+    std::io::Write::flush(&mut file)?;
+    drop(file);
+    // A folder of its own, so NeoMutt asks nothing (it offers to create ~/Mail otherwise).
+    let rc = folder.join("peer.neomuttrc");
+    std::fs::write(
+        &rc,
+        format!(
+            "set folder = \"{}\"\nset quit = yes\nset sort = date\nset sleep_time = 0\nset mark_old = no\n",
+            folder.display()
+        ),
+    )?;
+    let mut times = Vec::new();
+    for _ in 0..3 {
+        let started = Instant::now();
+        let screen = std::process::Command::new("script")
+            .args(["-qec"])
+            .arg(format!(
+                "neomutt -n -F {} -R -f {} -e 'push q'",
+                rc.display(),
+                mbox.display()
+            ))
+            .arg("/dev/null")
+            .env("TERM", "xterm")
+            .output()?;
+        times.push(started.elapsed());
+        let drawn = String::from_utf8_lossy(&screen.stdout).contains(&format!("Msgs:{MESSAGES}"));
+        if !screen.status.success() || !drawn {
+            return Err(format!("neomutt did not show the {MESSAGES} messages").into());
+        }
+    }
+    report(
+        "    peer: neomutt, local mbox, start to index then quit",
+        &mut times,
+        None,
     );
     Ok(())
 }

@@ -849,3 +849,76 @@ fn a_prescription_sent_to_the_pharmacy_is_badged() {
         "the reader badges it too"
     );
 }
+
+/// Runs what `update` asked for, as the iced runtime would, and returns the messages it produced.
+fn run_task(task: iced::Task<Message>) -> Vec<Message> {
+    use futures::StreamExt;
+    let Some(stream) = iced_runtime::task::into_stream(task) else {
+        return Vec::new();
+    };
+    let runtime = tokio::runtime::Runtime::new().expect("a runtime");
+    runtime.block_on(
+        stream
+            .filter_map(|action| async move {
+                match action {
+                    iced_runtime::Action::Output(message) => Some(message),
+                    _ => None,
+                }
+            })
+            .collect(),
+    )
+}
+
+#[test]
+fn a_file_dropped_on_the_mail_opens_a_new_message_with_it_attached() {
+    use pli::ui::dropped_files;
+    let (folder, mut pli) = window();
+    let report = folder.path().join("compte-rendu opératoire.pdf");
+    std::fs::write(&report, b"%PDF-1.4 compte rendu").unwrap();
+
+    let _ = pli.update(Message::DroppedFiles(dropped_files::Message::Hovered));
+    assert!(shows(&pli, "joindre à un nouveau message"));
+    let task = pli.update(Message::DroppedFiles(dropped_files::Message::Dropped(
+        report.clone(),
+    )));
+    let Screen::Composer(id) = pli.screen else {
+        panic!("no composer opened by the drop");
+    };
+    assert!(!pli.dropping, "the hint leaves with the drop");
+    for message in run_task(task) {
+        let _ = pli.update(message);
+    }
+    let attached = &pli.composer(id).expect("the draft").attachments;
+    assert_eq!(attached.len(), 1);
+    assert_eq!(attached[0].0, "compte-rendu opératoire.pdf");
+    assert_eq!(attached[0].1, "application/pdf");
+    assert_eq!(attached[0].2, b"%PDF-1.4 compte rendu");
+    assert!(shows(&pli, "compte-rendu opératoire.pdf"));
+
+    // A second file joins the same message; a folder cannot be attached and says so.
+    let note = folder.path().join("note.txt");
+    std::fs::write(&note, "à relire").unwrap();
+    for path in [note, folder.path().to_path_buf()] {
+        let task = pli.update(Message::DroppedFiles(dropped_files::Message::Dropped(path)));
+        for message in run_task(task) {
+            let _ = pli.update(message);
+        }
+    }
+    assert_eq!(pli.screen, Screen::Composer(id), "still the same message");
+    assert_eq!(pli.composer(id).expect("the draft").attachments.len(), 2);
+    assert!(shows(&pli, "n'a pas pu être joint"));
+}
+
+#[test]
+fn files_held_over_the_window_and_taken_away_leave_no_hint() {
+    use pli::ui::dropped_files;
+    let (_folder, mut pli) = window();
+    let _ = pli.update(Message::NewMessage);
+    let _ = pli.update(Message::DroppedFiles(dropped_files::Message::Hovered));
+    assert!(shows(
+        &pli,
+        "Déposez les fichiers pour les joindre au message."
+    ));
+    let _ = pli.update(Message::DroppedFiles(dropped_files::Message::Left));
+    assert!(!shows(&pli, "Déposez les fichiers"));
+}

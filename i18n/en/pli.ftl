@@ -467,3 +467,7 @@ directory-importing = Importing the extraction… the previous directory still a
 directory-pane-imported = Directory imported: { $count } mailboxes.
 directory-pane-import-failed = The import failed; the previous directory is kept: { $detail }
 action-lock-now = Lock
+
+## Files dropped onto the window
+drop-to-attach = Drop the files to attach them to the message.
+drop-to-new-message = Drop the files to attach them to a new message.

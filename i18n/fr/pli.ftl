@@ -470,3 +470,7 @@ directory-importing = Importation de l'extraction… la recherche reste possible
 directory-pane-imported = Annuaire importé : { $count } boîtes aux lettres.
 directory-pane-import-failed = L'import a échoué ; l'annuaire précédent reste en place : { $detail }
 action-lock-now = Verrouiller
+
+## Files dropped onto the window
+drop-to-attach = Déposez les fichiers pour les joindre au message.
+drop-to-new-message = Déposez les fichiers pour les joindre à un nouveau message.

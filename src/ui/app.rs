@@ -24,7 +24,7 @@ use super::reader::{self, Reader};
 use super::settings::{self, Settings};
 use super::shortcuts::{shortcut_for, Shortcut};
 use super::theme::ThemeChoice;
-use super::{demo, theme, welcome};
+use super::{dropped_files, theme, welcome};
 use crate::args;
 use crate::i18n::{I18n, Language};
 use crate::mail::account::{load_accounts, Account, ConfigProblem};
@@ -126,6 +126,11 @@ pub struct Pli {
     recount_again: bool,
     settings: Settings,
     welcome: welcome::Welcome,
+    /// Files are held above the window.
+    pub dropping: bool,
+    /// `PLI_BENCH_FIRST_FRAME`: the benchmark's probe, which reports the first frames on
+    /// standard output and closes the window (see `examples/ui_bench.rs`).
+    frame_probe: Option<FrameProbe>,
     pub banner: Option<Banner>,
 }
 
@@ -166,6 +171,15 @@ pub enum Message {
     ResumeDraft(u64),
     ShowMail,
     DismissBanner,
+    DroppedFiles(dropped_files::Message),
+    /// A frame was drawn (only while the benchmark's probe listens).
+    Frame,
+}
+
+/// What the first-frame benchmark has seen so far.
+#[derive(Debug, Default)]
+struct FrameProbe {
+    first_drawn: bool,
 }
 
 impl Pli {
@@ -187,7 +201,7 @@ impl Pli {
         for problem in settings_problems {
             tracing::warn!(%problem, "ignored a setting");
         }
-        let store_path = demo::store_path(&profile);
+        let store_path = profile.store_file();
         let (store, banner) = match Store::open(&store_path) {
             Ok(store) => (Some(store), None),
             Err(error) => (
@@ -234,6 +248,8 @@ impl Pli {
         let contacts = load_contacts(&profile);
         Self {
             welcome: welcome::Welcome::new(i18n.clone()),
+            dropping: false,
+            frame_probe: None,
             panes: panes(preferences.panes),
             profile,
             demo,
@@ -600,7 +616,83 @@ impl Pli {
                 self.banner = None;
                 Task::none()
             }
+            Message::DroppedFiles(message) => self.files_dropped(message),
+            Message::Frame => self.frame_drawn(),
         }
+    }
+
+    fn files_dropped(&mut self, message: dropped_files::Message) -> Task<Message> {
+        let path = match message {
+            dropped_files::Message::Hovered => {
+                self.dropping = true;
+                return Task::none();
+            }
+            dropped_files::Message::Left => {
+                self.dropping = false;
+                return Task::none();
+            }
+            dropped_files::Message::Dropped(path) => path,
+        };
+        self.dropping = false;
+        if self.lock.as_ref().is_some_and(Lock::is_covering) {
+            // Nothing of the mail shows behind the lock, and nothing is added to it.
+            return Task::none();
+        }
+        let (opened, id) = match self.active_composer().map(|composer| composer.id) {
+            Some(id) => (Task::none(), id),
+            None => {
+                let opened = self.new_message();
+                match self.active_composer().map(|composer| composer.id) {
+                    Some(id) => (opened, id),
+                    // No box to write from yet.
+                    None => return opened,
+                }
+            }
+        };
+        let i18n = self.i18n.clone();
+        let attached = Task::perform(composer::read_attachments(vec![path]), move |result| {
+            let result = result
+                .map_err(|detail| i18n.t_args("composer-attach-failed", args!["detail" => detail]));
+            Message::Composer(id, composer::Message::Attached(result))
+        });
+        Task::batch([opened, attached])
+    }
+
+    /// Listens for frames on behalf of the first-frame benchmark, when it asked.
+    pub fn probe_first_frame(&mut self) {
+        self.frame_probe = Some(FrameProbe::default());
+    }
+
+    /// The benchmark's probe: says when the first frame was drawn, then when the first frame
+    /// the person can act on was (the keyring answered: the PIN is asked, or the mail shows),
+    /// and closes the window.
+    fn frame_drawn(&mut self) -> Task<Message> {
+        let Some(probe) = self.frame_probe.as_mut() else {
+            return Task::none();
+        };
+        if !probe.first_drawn {
+            probe.first_drawn = true;
+            println!("first-frame");
+        }
+        let waiting = self
+            .lock
+            .as_ref()
+            .is_some_and(|lock| lock.phase() == lock::Phase::Starting && lock.problem().is_none());
+        if waiting {
+            return Task::none();
+        }
+        let shown = match self.lock.as_ref().map(Lock::phase) {
+            Some(lock::Phase::Locked) => "pin-asked",
+            Some(lock::Phase::ChoosingPin) => "pin-chosen",
+            Some(lock::Phase::Starting) => "keyring-failed",
+            Some(lock::Phase::Unlocked) | None => "mail",
+        };
+        println!(
+            "ready-frame {shown} rows={}",
+            self.mailbox.visible_rows().len()
+        );
+        self.frame_probe = None;
+        iced::exit()
     }
 
     // ----- screens' actions -----
@@ -1526,7 +1618,13 @@ impl Pli {
         };
         let clock = iced::time::every(Duration::from_secs(3600))
             .map(|_| Message::Clock(chrono::Utc::now()));
-        let keys = Subscription::batch([keys, lock, clock]);
+        let probe = if self.frame_probe.is_some() {
+            iced::window::frames().map(|_| Message::Frame)
+        } else {
+            Subscription::none()
+        };
+        let dropped = dropped_files::subscription().map(Message::DroppedFiles);
+        let keys = Subscription::batch([keys, lock, clock, probe, dropped]);
         if self.demo {
             return keys;
         }
@@ -1566,6 +1664,17 @@ impl Pli {
         if let Some(lock) = self.lock.as_ref().filter(|lock| lock.is_covering()) {
             return lock.view().map(Message::Lock);
         }
+        let screen = self.screen_view();
+        if self.dropping {
+            let composing = self.active_composer().is_some();
+            column![dropped_files::hint(composing, i18n), screen].into()
+        } else {
+            screen
+        }
+    }
+
+    fn screen_view(&self) -> Element<'_, Message> {
+        let i18n = self.i18n.as_ref();
         match self.screen {
             Screen::Welcome => {
                 let form = self

@@ -1010,8 +1010,8 @@ fn queue(request: &SendRequest, i18n: &I18n) -> Result<Store, NotQueued> {
     let store_problem = |error: String| {
         NotQueued::Problem(i18n.t_args("send-error-store", args!["detail" => error]))
     };
-    let store = Store::open(&super::demo::store_path(profile))
-        .map_err(|error| store_problem(error.to_string()))?;
+    let store =
+        Store::open(&profile.store_file()).map_err(|error| store_problem(error.to_string()))?;
     let (settings, _) = Settings::load(&profile.settings_file());
     let product_reference = ProductReference::new(&settings.product_reference)
         .or_else(|_| ProductReference::new(DEFAULT_PRODUCT_REFERENCE))
@@ -1132,7 +1132,13 @@ pub async fn pick_attachments() -> Result<Vec<(String, String, Vec<u8>)>, String
     let Some(handles) = rfd::AsyncFileDialog::new().pick_files().await else {
         return Ok(Vec::new());
     };
-    let paths: Vec<PathBuf> = handles.iter().map(|h| h.path().to_path_buf()).collect();
+    read_attachments(handles.iter().map(|h| h.path().to_path_buf()).collect()).await
+}
+
+/// Reads files to attach (name, content type, bytes), off the UI thread.
+pub async fn read_attachments(
+    paths: Vec<PathBuf>,
+) -> Result<Vec<(String, String, Vec<u8>)>, String> {
     tokio::task::spawn_blocking(move || {
         paths
             .into_iter()

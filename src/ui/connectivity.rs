@@ -117,7 +117,7 @@ pub struct Place {
 impl Place {
     pub fn of(profile: &crate::profile::Profile) -> Self {
         Self {
-            store: super::demo::store_path(profile),
+            store: profile.store_file(),
             keyring_service: profile.keyring_service().to_string(),
         }
     }

@@ -79,13 +79,6 @@ pub fn accounts() -> Vec<Account> {
     ]
 }
 
-/// The store file of a profile.
-///
-/// TODO(lead): belongs in `Profile` (`store_file()`), next to `accounts_file()`.
-pub fn store_path(profile: &Profile) -> std::path::PathBuf {
-    profile.store_file()
-}
-
 /// Writes the demo boxes into the profile and fills its store. `now` fixes "today".
 pub fn prepare(profile: &Profile, now: DateTime<Local>) -> Result<(), String> {
     profile
@@ -104,7 +97,7 @@ pub fn prepare(profile: &Profile, now: DateTime<Local>) -> Result<(), String> {
     preferences
         .save(&Preferences::path(profile))
         .map_err(|error| error.to_string())?;
-    let mut store = Store::open(&store_path(profile)).map_err(|error| error.to_string())?;
+    let mut store = Store::open(&profile.store_file()).map_err(|error| error.to_string())?;
     fill(&mut store, now).map_err(|error| error.to_string())
 }
 

@@ -18,6 +18,7 @@ pub mod connectivity;
 pub mod correspondent;
 pub mod demo;
 pub mod directory;
+pub mod dropped_files;
 pub mod format;
 pub mod lock;
 pub mod mailbox;
@@ -72,6 +73,9 @@ pub fn run(profile_folder: Option<&PathBuf>, demo: bool, i18n: I18n) -> ExitCode
     let boot_profile = profile.clone();
     let boot = move || {
         let mut pli = Pli::new(boot_profile.clone(), i18n.clone(), demo);
+        if std::env::var_os("PLI_BENCH_FIRST_FRAME").is_some() {
+            pli.probe_first_frame();
+        }
         let start = pli.start();
         (pli, start)
     };
