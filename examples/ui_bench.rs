@@ -302,16 +302,19 @@ fn first_frame(
         Some(FIRST_FRAME_TARGET),
     );
     memory.sort_by(f64::total_cmp);
-    if let (Some(low), Some(high)) = (memory.first(), memory.last()) {
-        let verdict = if *high <= MEMORY_TARGET_MIB {
-            "ok"
-        } else {
-            "MISSED"
-        };
-        println!(
-            "{:<58} {low:>7.1} MiB – {high:.1} MiB   ≤ {MEMORY_TARGET_MIB} MiB  {verdict}",
-            "(d) peak memory of the window at that frame (VmHWM)"
-        );
+    match (memory.first(), memory.last()) {
+        (Some(low), Some(high)) => {
+            let verdict = if *high <= MEMORY_TARGET_MIB {
+                "ok"
+            } else {
+                "MISSED"
+            };
+            println!(
+                "{:<58} {low:>7.1} MiB – {high:.1} MiB   ≤ {MEMORY_TARGET_MIB} MiB  {verdict}",
+                "(d) peak memory of the window at that frame (VmHWM)"
+            );
+        }
+        _ => println!("(d) peak memory of the window: not reported (VmHWM is read on Linux only)"),
     }
     neomutt_peer(folder)
 }

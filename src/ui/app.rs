@@ -687,8 +687,18 @@ impl Pli {
             Some(lock::Phase::Starting) => "keyring-failed",
             Some(lock::Phase::Unlocked) | None => "mail",
         };
+        // Linux only; elsewhere the benchmark reads "?".
+        let peak = std::fs::read_to_string("/proc/self/status")
+            .ok()
+            .and_then(|status| {
+                status
+                    .lines()
+                    .find_map(|line| line.strip_prefix("VmHWM:"))
+                    .map(|value| value.trim().trim_end_matches("kB").trim().to_string())
+            })
+            .unwrap_or_else(|| "?".into());
         println!(
-            "ready-frame {shown} rows={}",
+            "ready-frame {shown} rows={} vmhwm_kib={peak}",
             self.mailbox.visible_rows().len()
         );
         self.frame_probe = None;
