@@ -2,9 +2,12 @@
 //! network, no keyring. Each test clicks, types or presses keys the way a person would, lets
 //! the messages through `Pli::update`, and checks what the screen shows and what the store holds.
 
+mod common;
+
+use common::demo_window as window;
+
 use std::sync::Arc;
 
-use chrono::{Local, TimeZone};
 use iced::keyboard::{self, key::Named, Key, Modifiers};
 use iced_test::selector::{Candidate, Target};
 use iced_test::simulator;
@@ -15,23 +18,6 @@ use pli::ui::composer::{self, SendOutcome, SendRequest};
 use pli::ui::mailbox::{self, SEARCH_FIELD};
 use pli::ui::shortcuts::{shortcut_for, Shortcut};
 use pli::ui::{demo, Message, Pli, Screen};
-
-/// A window on a fresh demo profile, in French, at 15:00 today.
-fn window() -> (tempfile::TempDir, Pli) {
-    let folder = tempfile::tempdir().expect("a temporary folder");
-    let profile = Profile::at(folder.path());
-    let afternoon = Local::now()
-        .date_naive()
-        .and_hms_opt(15, 0, 0)
-        .expect("a time");
-    let now = Local
-        .from_local_datetime(&afternoon)
-        .single()
-        .expect("15:00 exists today");
-    demo::prepare(&profile, now).expect("the demo profile");
-    let pli = Pli::new(profile, Arc::new(I18n::new(Language::Fr)), true);
-    (folder, pli)
-}
 
 /// Feeds the messages the interface produced back into the window, as iced does.
 fn deliver(pli: &mut Pli, messages: Vec<Message>) {

@@ -2,35 +2,18 @@
 //! demo store: "Écrire à un patient", the national directory, the lock and the inactivity
 //! banners, each reached the way a person reaches it.
 
-use std::sync::Arc;
+mod common;
 
-use chrono::{Local, TimeZone};
+use common::demo_window as window;
+
 use iced::keyboard::{self, Key, Modifiers};
 use iced::widget::Id;
 use iced_test::selector::Candidate;
 use iced_test::simulator;
-use pli::i18n::{I18n, Language};
 use pli::mssante::ins::{IdentityStatus, Sex};
 use pli::profile::Profile;
 use pli::ui::shortcuts::shortcut_for;
 use pli::ui::{demo, directory, patient, Message, Pli, Screen};
-
-/// A window on a fresh demo profile, in French, at 15:00 today.
-fn window() -> (tempfile::TempDir, Pli) {
-    let folder = tempfile::tempdir().expect("a temporary folder");
-    let profile = Profile::at(folder.path());
-    let afternoon = Local::now()
-        .date_naive()
-        .and_hms_opt(15, 0, 0)
-        .expect("a time");
-    let now = Local
-        .from_local_datetime(&afternoon)
-        .single()
-        .expect("15:00 exists today");
-    demo::prepare(&profile, now).expect("the demo profile");
-    let pli = Pli::new(profile, Arc::new(I18n::new(Language::Fr)), true);
-    (folder, pli)
-}
 
 fn deliver(pli: &mut Pli, messages: Vec<Message>) {
     for message in messages {

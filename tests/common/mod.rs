@@ -317,3 +317,21 @@ pub fn policy<'a>(
         closes_conversation: false,
     }
 }
+
+/// A window on a fresh demo profile, in French, at 15:00 today (the demo's dates count from it).
+pub fn demo_window() -> (tempfile::TempDir, pli::ui::Pli) {
+    use chrono::{Local, TimeZone};
+    let folder = tempfile::tempdir().expect("a temporary folder");
+    let profile = pli::profile::Profile::at(folder.path());
+    let afternoon = Local::now()
+        .date_naive()
+        .and_hms_opt(15, 0, 0)
+        .expect("a time");
+    let now = Local
+        .from_local_datetime(&afternoon)
+        .single()
+        .expect("15:00 exists today");
+    pli::ui::demo::prepare(&profile, now).expect("the demo profile");
+    let window = pli::ui::Pli::new(profile, Arc::new(I18n::new(Language::Fr)), true);
+    (folder, window)
+}
