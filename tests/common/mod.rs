@@ -3,6 +3,8 @@
 //! minted with the key Dovecot validates.
 #![allow(dead_code)]
 
+pub mod fhir;
+
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -316,4 +318,37 @@ pub fn policy<'a>(
         outside_confirmed: false,
         closes_conversation: false,
     }
+}
+
+/// Runs the `pli` binary on a profile, with `stdin` as its standard input (a secret, as
+/// administrators' scripts pipe it; empty for none).
+pub fn pli(profile: &std::path::Path, arguments: &[&str], stdin: &str) -> std::process::Output {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_pli"))
+        .arg("--profile")
+        .arg(profile)
+        .args(arguments)
+        .env("PLI_LANG", "en")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("pli starts");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(stdin.as_bytes())
+        .expect("secret written");
+    child.wait_with_output().expect("pli ends")
+}
+
+/// What a command printed, both streams.
+pub fn text(output: &std::process::Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    )
 }
