@@ -6,7 +6,7 @@
 //! the row marked [`Origin::Confirmed`]; an address only online is added as [`Origin::Online`].
 //! [`searches`] and [`merge`] are pure; [`look_up`] asks the API and merges.
 
-use std::collections::HashMap;
+use std::collections::{hash_map, HashMap};
 
 use crate::directory::extraction::{BoxType, Entry};
 use crate::directory::fhir::{FhirClient, FhirError, OnlineMailbox, Search};
@@ -191,9 +191,8 @@ pub fn merge(
     let mut rows: Vec<Row> = Vec::with_capacity(local.len() + online.len());
     let mut at: HashMap<String, usize> = HashMap::with_capacity(local.len() + online.len());
     for entry in local {
-        let address = key(&entry.address);
-        if !at.contains_key(&address) {
-            at.insert(address, rows.len());
+        if let hash_map::Entry::Vacant(slot) = at.entry(key(&entry.address)) {
+            slot.insert(rows.len());
             rows.push(Row::from_file(entry));
         }
     }
@@ -418,6 +417,43 @@ mod tests {
         let local = vec![entry("jean.martin@ch-lens.mssante.fr", "MARTIN", "Jean")];
         let rows = merge(local.clone(), &[], "martin", 50, nowhere);
         assert_eq!(rows, vec![Row::from_file(local[0].clone())]);
+    }
+
+    /// The cost of a merge at the API's most (20 pages of 50) against a full page of hits:
+    /// `cargo test --release --lib merge_cost -- --nocapture` prints it.
+    #[test]
+    fn merge_cost_of_a_thousand_online_boxes() {
+        let local: Vec<Entry> = (0..50)
+            .map(|i| {
+                entry(
+                    &format!("jean.martin{i}@ch-lens.mssante.fr"),
+                    "MARTIN",
+                    "Jean",
+                )
+            })
+            .collect();
+        let answer: Vec<OnlineMailbox> = (0..1000)
+            .map(|i| {
+                practitioner(
+                    &format!("jean.martin{}@ch-lens.mssante.fr", i * 7),
+                    "DR",
+                    "Jean",
+                    "MARTIN",
+                )
+            })
+            .collect();
+        let started = std::time::Instant::now();
+        let rows = merge(local, &answer, "martin cardio", 50, nowhere);
+        let elapsed = started.elapsed();
+        eprintln!("merge of 50 hits and 1000 online boxes: {elapsed:?}");
+        assert_eq!(rows.len(), 100);
+        assert_eq!(
+            rows.iter()
+                .filter(|row| row.origin == Origin::Confirmed)
+                .count(),
+            8,
+            "0, 7, … 49 are among the hits"
+        );
     }
 
     #[test]
