@@ -224,7 +224,7 @@ fn ann_the_key_entered_in_the_settings_finds_online_boxes_merged_with_the_files(
     assert!(window.shows("dpi@msp-saint-martin.mssante.fr"));
     assert!(window.shows("Boîte APP"));
     assert!(window.shows("Maison de santé Saint-Martin — Logiciel de dossier patient"));
-    assert!(window.shows("1 boîtes confirmées, 2 boîtes absentes du fichier ajoutées"));
+    assert!(window.shows("1 boîte confirmée, 2 boîtes absentes du fichier ajoutées"));
     let seen = requests.lock().expect("lock").clone();
     assert!(
         seen.iter().all(|(_, has_key)| *has_key),

@@ -472,7 +472,13 @@ action-lock-now = Lock
 directory-online-search = Search online
 directory-online-search-tip = Ctrl+E: also search the online Annuaire Santé
 directory-online-searching = Searching the online Annuaire Santé…
-directory-online-found = Online Annuaire Santé: { $confirmed } mailboxes confirmed, { $added } mailboxes missing from the file added.
+directory-online-found = Online Annuaire Santé: { $confirmed ->
+        [one] { $confirmed } mailbox confirmed
+       *[other] { $confirmed } mailboxes confirmed
+    }, { $added ->
+        [one] { $added } mailbox missing from the file added
+       *[other] { $added } mailboxes missing from the file added
+    }.
 directory-online-nothing = Type a name to search online.
 directory-online-off = Online lookup is not allowed on this workstation: turn on "Allow online lookup" in the settings, under Online Annuaire Santé.
 directory-online-off-cli = Online lookup is not allowed for this profile: turn it on in the window's settings, or set directory_online = true in settings.toml.

@@ -475,7 +475,13 @@ action-lock-now = Verrouiller
 directory-online-search = Chercher en ligne
 directory-online-search-tip = Ctrl+E : chercher aussi dans l'Annuaire Santé en ligne
 directory-online-searching = Recherche dans l'Annuaire Santé en ligne…
-directory-online-found = Annuaire Santé en ligne : { $confirmed } boîtes confirmées, { $added } boîtes absentes du fichier ajoutées.
+directory-online-found = Annuaire Santé en ligne : { $confirmed ->
+        [one] { $confirmed } boîte confirmée
+       *[other] { $confirmed } boîtes confirmées
+    }, { $added ->
+        [one] { $added } boîte absente du fichier ajoutée
+       *[other] { $added } boîtes absentes du fichier ajoutées
+    }.
 directory-online-nothing = Tapez un nom à chercher en ligne.
 directory-online-off = La recherche en ligne n'est pas autorisée sur ce poste : activez « Autoriser la recherche en ligne » dans les paramètres, rubrique Annuaire Santé en ligne.
 directory-online-off-cli = La recherche en ligne n'est pas autorisée pour ce profil : activez-la dans les paramètres de la fenêtre, ou mettez directory_online = true dans settings.toml.

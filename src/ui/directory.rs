@@ -383,18 +383,19 @@ impl DirectoryPane {
         let i18n = self.i18n.as_ref();
         let entry = &hit.entry;
         let what = join([entry.profession.as_str(), &entry.specialty], " · ");
-        let place = join(
-            [
-                entry.structure.as_str(),
-                &entry.service,
-                &join([entry.postcode.as_str(), &entry.town], " "),
-            ],
-            " · ",
-        );
+        let town = join([entry.postcode.as_str(), &entry.town], " ");
+        // A box without a person is already named by its structure and service.
+        let place = if entry.names_a_person() {
+            join([entry.structure.as_str(), &entry.service, &town], " · ")
+        } else {
+            town
+        };
         let small = |content: String| text(content).size(theme::SMALL_SIZE);
-        let mut title = row![
+        // The labels keep to one line; a long name wraps instead.
+        let label = |content: String| small(content).wrapping(text::Wrapping::None);
+        let title = row![
             text(entry.display_name()).font(theme::SEMIBOLD),
-            small(i18n.t_args(
+            label(i18n.t_args(
                 "directory-box-type",
                 args!["code" => entry.box_type.code().to_string()]
             ))
@@ -402,21 +403,26 @@ impl DirectoryPane {
         ]
         .spacing(10)
         .align_y(Alignment::Center);
+        // Where the address comes from, beside it.
+        let mut address = row![small(entry.address.clone())]
+            .spacing(10)
+            .align_y(Alignment::Center);
         match hit.origin {
             Origin::File => {}
             Origin::Confirmed => {
-                title =
-                    title.push(small(i18n.t("directory-origin-confirmed")).color(theme::SUCCESS));
+                address =
+                    address.push(label(i18n.t("directory-origin-confirmed")).color(theme::SUCCESS));
             }
             Origin::Online => {
-                title = title.push(small(i18n.t("directory-origin-online")).style(text::primary));
+                address =
+                    address.push(label(i18n.t("directory-origin-online")).style(text::primary));
             }
         }
         let details = column![
             title,
-            small(what),
-            small(place).style(text::secondary),
-            small(entry.address.clone()),
+            (!what.is_empty()).then(|| small(what)),
+            (!place.is_empty()).then(|| small(place).style(text::secondary)),
+            address,
         ]
         .spacing(2)
         .width(Length::Fill);

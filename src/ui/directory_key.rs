@@ -155,7 +155,7 @@ impl DirectoryKey {
             .on_input_maybe(usable.then_some(|typed: String| Message::Typed(Secret::new(typed))))
             .on_submit(Message::Save)
             .padding(6)
-            .width(Length::Fixed(320.0));
+            .width(Length::Fixed(240.0));
         let save = button(small(i18n.t("settings-directory-key-save")))
             .style(button::primary)
             .on_press_maybe(
