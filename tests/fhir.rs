@@ -66,3 +66,24 @@ fn an_unreachable_directory_is_named() {
         .expect_err("unreachable");
     assert!(matches!(error, FhirError::Unreachable(_)), "{error:?}");
 }
+
+#[test]
+fn ann_two_lookups_in_a_row_share_the_keys_17_requests_a_second() {
+    let (base, seen) = serve(Answer::Bundles);
+    let organisation = Search::Organization {
+        name: "martin".into(),
+    };
+    let started = std::time::Instant::now();
+    for _ in 0..3 {
+        // A new client each time, as each "Chercher en ligne" makes one.
+        FhirClient::new(&base, KEY)
+            .search(&organisation)
+            .expect("found");
+    }
+    assert_eq!(seen.lock().expect("lock").len(), 3);
+    assert!(
+        started.elapsed() >= std::time::Duration::from_secs(2) / 17,
+        "three requests span at least two intervals of 1/17 s: {:?}",
+        started.elapsed()
+    );
+}

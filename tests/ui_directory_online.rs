@@ -203,7 +203,10 @@ fn ann_the_key_entered_in_the_settings_finds_online_boxes_merged_with_the_files(
         requests.lock().expect("lock").is_empty(),
         "nothing online yet"
     );
+    let started = std::time::Instant::now();
     window.click("Chercher en ligne");
+    // Three requests (two pages of practitioners, one of organisations), paced at 17 a second.
+    eprintln!("online lookup through the window: {:?}", started.elapsed());
     let rows = window.addresses();
     assert_eq!(
         rows,

@@ -3,6 +3,7 @@
 //! `ESANTE-API-KEY` and lives in the keyring; requests are spaced to stay under the API's
 //! 17 requests per second, and result pages are followed by their `next` link.
 
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
@@ -94,7 +95,6 @@ pub struct FhirClient {
     base: String,
     api_key: String,
     agent: ureq::Agent,
-    last_request: Option<Instant>,
     max_pages: usize,
 }
 
@@ -112,21 +112,27 @@ impl FhirClient {
             base: base.trim_end_matches('/').to_string(),
             api_key: api_key.to_string(),
             agent: crate::net::https_agent(false),
-            last_request: None,
             max_pages: 20,
         }
     }
 
-    /// Waits as needed so that requests never exceed the API's rate.
+    /// Waits as needed so that requests never exceed the API's rate, across every client of
+    /// the process: one lookup after another (Ctrl+E pressed again, the CLI's searches) shares
+    /// the key's budget.
     fn pace(&mut self) {
+        static LAST_REQUEST: Mutex<Option<Instant>> = Mutex::new(None);
         let spacing = Duration::from_secs(1) / REQUESTS_PER_SECOND;
-        if let Some(last) = self.last_request {
-            let elapsed = last.elapsed();
+        // A panic elsewhere while holding it leaves a time that is still right.
+        let mut last = LAST_REQUEST
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let Some(previous) = *last {
+            let elapsed = previous.elapsed();
             if elapsed < spacing {
                 std::thread::sleep(spacing - elapsed);
             }
         }
-        self.last_request = Some(Instant::now());
+        *last = Some(Instant::now());
     }
 
     fn get(&mut self, url: &str) -> Result<Value, FhirError> {
