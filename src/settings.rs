@@ -31,6 +31,11 @@ pub struct Settings {
     /// The window hides its content after this many idle minutes (120 at most).
     pub auto_lock_minutes: u32,
     pub notifications: bool,
+    /// Whether the directory may ask the online Annuaire Santé (the user's own API key, in the
+    /// keyring). Off until the workstation opts in: the query leaves the machine.
+    pub directory_online: bool,
+    /// Where the Annuaire Santé FHIR API is (the ANS's by default; a test or a mirror elsewhere).
+    pub directory_fhir_url: String,
 }
 
 impl Default for Settings {
@@ -44,6 +49,8 @@ impl Default for Settings {
             trace_retention_months: 6,
             auto_lock_minutes: 30,
             notifications: true,
+            directory_online: false,
+            directory_fhir_url: crate::directory::fhir::ANS_FHIR_BASE.to_string(),
         }
     }
 }
@@ -130,6 +137,10 @@ mod tests {
         assert_eq!(settings.inactivity, Thresholds::default());
         assert_eq!(settings.trace_retention_months, 6);
         assert!(settings.auto_lock_minutes <= AUTO_LOCK_MAX_MINUTES);
+        assert!(
+            !settings.directory_online,
+            "a health-data workstation opts in to the online directory"
+        );
     }
 
     #[test]

@@ -3,38 +3,9 @@
 
 mod common;
 
-use std::io::Write;
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 
 use common::*;
-
-fn pli(profile: &std::path::Path, arguments: &[&str], stdin: &str) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_pli"))
-        .arg("--profile")
-        .arg(profile)
-        .args(arguments)
-        .env("PLI_LANG", "en")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("pli starts");
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(stdin.as_bytes())
-        .expect("secret written");
-    child.wait_with_output().expect("pli ends")
-}
-
-fn text(output: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    )
-}
 
 fn add_doctor(profile: &std::path::Path, name: &str, password: &str) -> Output {
     let imap = endpoint("PLI_TEST_IMAP_STARTTLS").to_string();

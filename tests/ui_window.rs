@@ -838,21 +838,8 @@ fn a_prescription_sent_to_the_pharmacy_is_badged() {
 
 /// Runs what `update` asked for, as the iced runtime would, and returns the messages it produced.
 fn run_task(task: iced::Task<Message>) -> Vec<Message> {
-    use futures::StreamExt;
-    let Some(stream) = iced_runtime::task::into_stream(task) else {
-        return Vec::new();
-    };
     let runtime = tokio::runtime::Runtime::new().expect("a runtime");
-    runtime.block_on(
-        stream
-            .filter_map(|action| async move {
-                match action {
-                    iced_runtime::Action::Output(message) => Some(message),
-                    _ => None,
-                }
-            })
-            .collect(),
-    )
+    common::task_messages(&runtime, task)
 }
 
 #[test]

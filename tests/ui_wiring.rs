@@ -169,7 +169,7 @@ fn the_directory_finds_a_name_typed_without_accents_and_enter_writes_to_it() {
         pli.directory
             .hits
             .iter()
-            .any(|hit| hit.address == expected.address),
+            .any(|hit| hit.entry.address == expected.address),
         "typed without accents, the name is found"
     );
     assert!(shows(&pli, &expected.display_name()));
@@ -177,7 +177,7 @@ fn the_directory_finds_a_name_typed_without_accents_and_enter_writes_to_it() {
     let _ = pli.update(Message::Directory(directory::Message::Move(1)));
     let _ = pli.update(Message::Directory(directory::Message::Move(-1)));
     assert_eq!(pli.directory.selected, Some(0));
-    let first = pli.directory.hits[0].clone();
+    let first = pli.directory.hits[0].entry.clone();
 
     // Enter in the field writes to the selected hit.
     let mut ui = simulator(pli.view());
@@ -441,7 +441,7 @@ fn a_contact_added_from_the_directory_is_offered_by_the_composer() {
     let _ = pli.update(Message::OpenDirectory);
     type_into(&mut pli, directory::SEARCH_FIELD, "helene");
     run_directory_search(&mut pli, folder.path());
-    let first = pli.directory.hits[0].clone();
+    let first = pli.directory.hits[0].entry.clone();
     let contact = directory::Contact {
         name: first.display_name(),
         address: first.address.clone(),

@@ -471,3 +471,45 @@ action-lock-now = Lock
 ## Files dropped onto the window
 drop-to-attach = Drop the files to attach them to the message.
 drop-to-new-message = Drop the files to attach them to a new message.
+## Online Annuaire Santé: online lookup, API key (directory team's section)
+directory-online-search = Search online
+directory-online-search-tip = Ctrl+E: also search the online Annuaire Santé
+directory-online-searching = Searching the online Annuaire Santé…
+directory-online-found = Online Annuaire Santé: { $confirmed ->
+        [one] { $confirmed } mailbox confirmed
+       *[other] { $confirmed } mailboxes confirmed
+    }, { $added ->
+        [one] { $added } mailbox missing from the file added
+       *[other] { $added } mailboxes missing from the file added
+    }.
+directory-online-nothing = Type a name to search online.
+directory-online-off = Online lookup is not allowed on this workstation: turn on "Allow online lookup" in the settings, under Online Annuaire Santé.
+directory-online-off-cli = Online lookup is not allowed for this profile: turn it on in the window's settings, or set directory_online = true in settings.toml.
+directory-online-no-key = No Annuaire Santé API key is stored: add your personal key in the settings, under Online Annuaire Santé.
+directory-online-key-refused = The Annuaire Santé refused the API key (status { $status }): check or replace it in the settings. The file's results are still shown.
+directory-online-unreachable = The online Annuaire Santé does not answer ({ $detail }). Check the Internet connection; the file's results are still shown.
+directory-online-not-fhir = The Annuaire Santé answered with a web page instead of data (maintenance?): try again later. The file's results are still shown.
+directory-online-status = The Annuaire Santé answered with an error (status { $status }): try again later. The file's results are still shown.
+directory-online-keyring = The API key could not be read: { $detail }
+directory-origin-confirmed = confirmed online
+directory-origin-online = online
+settings-directory = Online Annuaire Santé
+settings-directory-online = Allow online lookup
+settings-directory-online-note = "Search online" sends the name searched for to the ANS's Annuaire Santé with your personal API key, for fresher data than the file and for applicative mailboxes. Off by default on a health workstation.
+settings-directory-key = API key (ESANTE-API-KEY)
+settings-directory-key-hint = Paste your personal key
+settings-directory-key-save = Save the key
+settings-directory-key-remove = Remove the key
+settings-directory-key-stored = A key is stored in the system keyring.
+settings-directory-key-none = No key is stored.
+settings-directory-key-checking = Reading the keyring…
+settings-directory-key-saved = The key is stored in the system keyring.
+settings-directory-key-removed = The key was removed from the keyring.
+settings-directory-key-failed = The keyring refused: { $detail }
+settings-directory-key-demo = The demonstration does not use the keyring: no key is kept there, and "Search online" answers with samples.
+directory-key-prompt = Annuaire Santé API key:
+directory-key-set = The Annuaire Santé API key is stored in the keyring.
+directory-key-removed = The Annuaire Santé API key was removed from the keyring.
+directory-key-empty = No key was read from standard input: nothing was stored.
+directory-key-status-stored = An Annuaire Santé API key is stored in the keyring.
+directory-key-status-none = No Annuaire Santé API key is stored.

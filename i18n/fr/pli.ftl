@@ -474,3 +474,45 @@ action-lock-now = Verrouiller
 ## Files dropped onto the window
 drop-to-attach = Déposez les fichiers pour les joindre au message.
 drop-to-new-message = Déposez les fichiers pour les joindre à un nouveau message.
+## Annuaire Santé en ligne : recherche en ligne, clé d'API (section de l'équipe annuaire)
+directory-online-search = Chercher en ligne
+directory-online-search-tip = Ctrl+E : chercher aussi dans l'Annuaire Santé en ligne
+directory-online-searching = Recherche dans l'Annuaire Santé en ligne…
+directory-online-found = Annuaire Santé en ligne : { $confirmed ->
+        [one] { $confirmed } boîte confirmée
+       *[other] { $confirmed } boîtes confirmées
+    }, { $added ->
+        [one] { $added } boîte absente du fichier ajoutée
+       *[other] { $added } boîtes absentes du fichier ajoutées
+    }.
+directory-online-nothing = Tapez un nom à chercher en ligne.
+directory-online-off = La recherche en ligne n'est pas autorisée sur ce poste : activez « Autoriser la recherche en ligne » dans les paramètres, rubrique Annuaire Santé en ligne.
+directory-online-off-cli = La recherche en ligne n'est pas autorisée pour ce profil : activez-la dans les paramètres de la fenêtre, ou mettez directory_online = true dans settings.toml.
+directory-online-no-key = Aucune clé d'API de l'Annuaire Santé n'est enregistrée : ajoutez votre clé personnelle dans les paramètres, rubrique Annuaire Santé en ligne.
+directory-online-key-refused = L'Annuaire Santé a refusé la clé d'API (statut { $status }) : vérifiez-la ou remplacez-la dans les paramètres. Les résultats du fichier restent affichés.
+directory-online-unreachable = L'Annuaire Santé en ligne ne répond pas ({ $detail }). Vérifiez la connexion à Internet ; les résultats du fichier restent affichés.
+directory-online-not-fhir = L'Annuaire Santé a répondu par une page web au lieu de données (maintenance en cours ?) : réessayez plus tard. Les résultats du fichier restent affichés.
+directory-online-status = L'Annuaire Santé a répondu par une erreur (statut { $status }) : réessayez plus tard. Les résultats du fichier restent affichés.
+directory-online-keyring = La clé d'API n'a pas pu être lue : { $detail }
+directory-origin-confirmed = confirmée en ligne
+directory-origin-online = en ligne
+settings-directory = Annuaire Santé en ligne
+settings-directory-online = Autoriser la recherche en ligne
+settings-directory-online-note = « Chercher en ligne » envoie le nom cherché à l'Annuaire Santé de l'ANS avec votre clé d'API personnelle, pour des données plus fraîches que le fichier et les boîtes applicatives. Désactivé par défaut sur un poste de santé.
+settings-directory-key = Clé d'API (ESANTE-API-KEY)
+settings-directory-key-hint = Collez votre clé personnelle
+settings-directory-key-save = Enregistrer la clé
+settings-directory-key-remove = Retirer la clé
+settings-directory-key-stored = Une clé est enregistrée dans le trousseau du système.
+settings-directory-key-none = Aucune clé n'est enregistrée.
+settings-directory-key-checking = Lecture du trousseau…
+settings-directory-key-saved = La clé est enregistrée dans le trousseau du système.
+settings-directory-key-removed = La clé est retirée du trousseau.
+settings-directory-key-failed = Le trousseau a refusé : { $detail }
+settings-directory-key-demo = La démonstration n'utilise pas le trousseau : aucune clé n'y est gardée, et « Chercher en ligne » répond avec des exemples.
+directory-key-prompt = Clé d'API de l'Annuaire Santé :
+directory-key-set = La clé d'API de l'Annuaire Santé est enregistrée dans le trousseau.
+directory-key-removed = La clé d'API de l'Annuaire Santé est retirée du trousseau.
+directory-key-empty = Aucune clé lue sur l'entrée standard : rien n'a été enregistré.
+directory-key-status-stored = Une clé d'API de l'Annuaire Santé est enregistrée dans le trousseau.
+directory-key-status-none = Aucune clé d'API de l'Annuaire Santé n'est enregistrée.

@@ -1,16 +1,21 @@
-//! `pli directory import FILE`, `pli directory refresh`, `pli directory search QUERY`: the
-//! national directory from the command line.
+//! `pli directory import FILE`, `pli directory refresh`, `pli directory search QUERY [--online]`,
+//! `pli directory key set|remove|status`: the national directory from the command line.
 
 use std::io::Write;
 use std::ops::ControlFlow;
 use std::path::Path;
 
-use super::Failure;
+use super::{DirectoryKeyCommand, Failure};
 use crate::args;
+use crate::directory::fhir::FhirClient;
+use crate::directory::online::look_up;
 use crate::directory::refresh::{directory_file, refresh, Refresh, ANS_EXTRACTION_URL};
-use crate::directory::{BoxType, Directory, Hit, Progress, Query};
+use crate::directory::{BoxType, Directory, Entry, Origin, Progress, Query, Row};
 use crate::i18n::I18n;
+use crate::mail::connect::ConnectError;
+use crate::mail::secrets::{Secret, WorkstationSecret};
 use crate::profile::Profile;
+use crate::settings::Settings;
 
 fn open(profile: &Profile, i18n: &I18n) -> Result<Directory, Failure> {
     profile.ensure_folders().map_err(|error| {
@@ -142,10 +147,12 @@ struct Found<'a> {
     service: &'a str,
     postcode: &'a str,
     town: &'a str,
+    /// `file`, `confirmed` (in the file and online) or `online` (only online).
+    origin: Origin,
 }
 
-fn found(hit: &Hit) -> Found<'_> {
-    let entry = &hit.entry;
+fn found(row: &Row) -> Found<'_> {
+    let entry = &row.entry;
     Found {
         address: &entry.address,
         name: entry.display_name(),
@@ -156,60 +163,159 @@ fn found(hit: &Hit) -> Found<'_> {
         service: &entry.service,
         postcode: &entry.postcode,
         town: &entry.town,
+        origin: row.origin,
     }
 }
 
-#[allow(clippy::too_many_arguments)]
+/// The options of `pli directory search`.
+pub(super) struct Filters<'a> {
+    pub profession: Option<&'a str>,
+    pub box_type: Option<&'a str>,
+    pub department: Option<&'a str>,
+    pub limit: usize,
+    /// Also ask the online Annuaire Santé and merge its answer.
+    pub online: bool,
+}
+
 pub(super) fn search(
     profile: &Profile,
     text: &str,
-    profession: Option<&str>,
-    box_type: Option<&str>,
-    department: Option<&str>,
-    limit: usize,
+    filters: Filters<'_>,
     json: bool,
     i18n: &I18n,
 ) -> Result<(), Failure> {
     let directory = open(profile, i18n)?;
-    if directory.status().is_none() {
+    let imported = directory.status().is_some();
+    if !imported && !filters.online {
         return Err(Failure(i18n.t("directory-empty")));
     }
-    let mut query = Query::parse(text).limit(limit);
-    if let Some(profession) = profession {
+    let mut query = Query::parse(text).limit(filters.limit);
+    if let Some(profession) = filters.profession {
         query = query.profession(profession);
     }
-    if let Some(box_type) = box_type {
-        query = query.box_type(BoxType::from_code(&box_type.to_ascii_uppercase()));
+    let wanted_type = filters
+        .box_type
+        .map(|code| BoxType::from_code(&code.to_ascii_uppercase()));
+    if let Some(box_type) = &wanted_type {
+        query = query.box_type(box_type.clone());
     }
-    if let Some(department) = department {
+    if let Some(department) = filters.department {
         query = query.department(department);
     }
-    let hits = directory.search(&query).map_err(|error| {
-        Failure(i18n.t_args("directory-error", args!["detail" => error.to_string()]))
-    })?;
+    let hits = if imported {
+        directory.search(&query).map_err(|error| {
+            Failure(i18n.t_args("directory-error", args!["detail" => error.to_string()]))
+        })?
+    } else {
+        Vec::new()
+    };
+    let local: Vec<Entry> = hits.into_iter().map(|hit| hit.entry).collect();
+    let mut rows = if filters.online {
+        online(profile, &directory, local, text, filters.limit, i18n)?
+    } else {
+        local.into_iter().map(Row::from_file).collect()
+    };
+    // The API says neither the profession nor the department of what it adds: with those
+    // filters, only the boxes the file describes are kept.
+    rows.retain(|row| {
+        row.origin != Origin::Online
+            || (filters.profession.is_none()
+                && filters.department.is_none()
+                && wanted_type
+                    .as_ref()
+                    .is_none_or(|wanted| *wanted == row.entry.box_type))
+    });
     if json {
-        let list: Vec<Found<'_>> = hits.iter().map(found).collect();
+        let list: Vec<Found<'_>> = rows.iter().map(found).collect();
         println!(
             "{}",
             serde_json::to_string_pretty(&list).map_err(|error| Failure(error.to_string()))?
         );
         return Ok(());
     }
-    for hit in &hits {
-        let row = found(hit);
+    for row in &rows {
+        let shown = found(row);
+        let mark = match row.origin {
+            Origin::File => String::new(),
+            Origin::Confirmed => format!("  [{}]", i18n.t("directory-origin-confirmed")),
+            Origin::Online => format!("  [{}]", i18n.t("directory-origin-online")),
+        };
         println!(
-            "{:<3} {:<40} {:<28} {:<24} {} {}",
-            row.box_type,
-            row.address,
-            row.name,
-            if row.specialty.is_empty() {
-                row.profession
+            "{:<3} {:<40} {:<28} {:<24} {} {}{mark}",
+            shown.box_type,
+            shown.address,
+            shown.name,
+            if shown.specialty.is_empty() {
+                shown.profession
             } else {
-                row.specialty
+                shown.specialty
             },
-            row.postcode,
-            row.town
+            shown.postcode,
+            shown.town
         );
+    }
+    Ok(())
+}
+
+/// The online lookup, when this profile allows it and a key is stored.
+fn online(
+    profile: &Profile,
+    directory: &Directory,
+    local: Vec<Entry>,
+    text: &str,
+    limit: usize,
+    i18n: &I18n,
+) -> Result<Vec<Row>, Failure> {
+    let (settings, _) = Settings::load(&profile.settings_file());
+    if !settings.directory_online {
+        return Err(Failure(i18n.t("directory-online-off-cli")));
+    }
+    let Some(key) = super::secrets(profile, i18n)?
+        .find_workstation(WorkstationSecret::DirectoryApiKey)
+        .map_err(|error| Failure(ConnectError::from(error).localize(i18n)))?
+    else {
+        return Err(Failure(i18n.t("directory-online-no-key")));
+    };
+    let mut client = FhirClient::new(&settings.directory_fhir_url, key.expose());
+    let imported = directory.status().is_some().then_some(directory);
+    look_up(&mut client, imported, local, text, limit)
+        .map_err(|error| Failure(error.localize(i18n)))
+}
+
+/// `pli directory key set|remove|status`: the key goes to the keyring only, read from standard
+/// input, and is never printed.
+pub(super) fn key(
+    profile: &Profile,
+    command: DirectoryKeyCommand,
+    i18n: &I18n,
+) -> Result<(), Failure> {
+    let secrets = super::secrets(profile, i18n)?;
+    let keyring = |error| Failure(ConnectError::from(error).localize(i18n));
+    let which = WorkstationSecret::DirectoryApiKey;
+    match command {
+        DirectoryKeyCommand::Set => {
+            let key = super::read_hidden(&i18n.t("directory-key-prompt"))?
+                .map(|key| Secret::new(key.expose().trim()))
+                .filter(|key| !key.expose().is_empty())
+                .ok_or_else(|| Failure(i18n.t("directory-key-empty")))?;
+            secrets.set_workstation(which, &key).map_err(keyring)?;
+            println!("{}", i18n.t("directory-key-set"));
+        }
+        DirectoryKeyCommand::Remove => {
+            secrets.delete_workstation(which).map_err(keyring)?;
+            println!("{}", i18n.t("directory-key-removed"));
+        }
+        DirectoryKeyCommand::Status => {
+            let stored = secrets.find_workstation(which).map_err(keyring)?.is_some();
+            println!(
+                "{}",
+                i18n.t(if stored {
+                    "directory-key-status-stored"
+                } else {
+                    "directory-key-status-none"
+                })
+            );
+        }
     }
     Ok(())
 }

@@ -138,7 +138,24 @@ pub enum DirectoryCommand {
         limit: usize,
         #[arg(long)]
         json: bool,
+        /// Also ask the online Annuaire Santé (needs `directory_online = true` and a key) and
+        /// merge its answer: boxes confirmed online, boxes only online.
+        #[arg(long)]
+        online: bool,
     },
+    /// The workstation's Annuaire Santé API key, kept in the keyring.
+    #[command(subcommand)]
+    Key(DirectoryKeyCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DirectoryKeyCommand {
+    /// Store the key, read from standard input (never from the command line).
+    Set,
+    /// Remove the key from the keyring.
+    Remove,
+    /// Say whether a key is stored (never the key).
+    Status,
 }
 
 #[derive(Debug, Subcommand)]
@@ -263,16 +280,23 @@ pub fn run(cli_profile: Option<&PathBuf>, command: Command, i18n: &I18n) -> Exit
                 department,
                 limit,
                 json,
+                online,
             }) => directory::search(
                 &profile,
                 &query,
-                profession.as_deref(),
-                box_type.as_deref(),
-                department.as_deref(),
-                limit,
+                directory::Filters {
+                    profession: profession.as_deref(),
+                    box_type: box_type.as_deref(),
+                    department: department.as_deref(),
+                    limit,
+                    online,
+                },
                 json,
                 i18n,
             ),
+            Command::Directory(DirectoryCommand::Key(command)) => {
+                directory::key(&profile, command, i18n)
+            }
             Command::Trace(TraceCommand::Export { since }) => {
                 admin::trace_export(&profile, since.as_deref(), i18n)
             }
@@ -443,6 +467,12 @@ fn read_secret(account: &Account, i18n: &I18n) -> Result<Option<Secret>, Failure
         "account-secret-prompt",
         args!["name" => account.name.clone()],
     );
+    read_hidden(&prompt)
+}
+
+/// A secret from standard input: asked without echo on a terminal, else read whole (a
+/// provisioning script pipes it), so it never appears among the arguments of a process.
+fn read_hidden(prompt: &str) -> Result<Option<Secret>, Failure> {
     let text = if std::io::stdin().is_terminal() {
         rpassword::prompt_password(format!("{prompt} "))
             .map_err(|error| Failure(error.to_string()))?

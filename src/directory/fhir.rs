@@ -3,6 +3,7 @@
 //! `ESANTE-API-KEY` and lives in the keyring; requests are spaced to stay under the API's
 //! 17 requests per second, and result pages are followed by their `next` link.
 
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
@@ -25,6 +26,11 @@ pub struct OnlineMailbox {
     pub service: Option<String>,
     /// The practitioner's or organisation's name.
     pub holder: String,
+    /// The practitioner's name in parts (empty for an organisation): prefix (`DR`), given
+    /// names, family name.
+    pub civility: String,
+    pub first_name: String,
+    pub last_name: String,
     /// Practitioner, PractitionerRole or Organization.
     pub resource: String,
 }
@@ -89,7 +95,6 @@ pub struct FhirClient {
     base: String,
     api_key: String,
     agent: ureq::Agent,
-    last_request: Option<Instant>,
     max_pages: usize,
 }
 
@@ -107,21 +112,27 @@ impl FhirClient {
             base: base.trim_end_matches('/').to_string(),
             api_key: api_key.to_string(),
             agent: crate::net::https_agent(false),
-            last_request: None,
             max_pages: 20,
         }
     }
 
-    /// Waits as needed so that requests never exceed the API's rate.
+    /// Waits as needed so that requests never exceed the API's rate, across every client of
+    /// the process: one lookup after another (Ctrl+E pressed again, the CLI's searches) shares
+    /// the key's budget.
     fn pace(&mut self) {
+        static LAST_REQUEST: Mutex<Option<Instant>> = Mutex::new(None);
         let spacing = Duration::from_secs(1) / REQUESTS_PER_SECOND;
-        if let Some(last) = self.last_request {
-            let elapsed = last.elapsed();
+        // A panic elsewhere while holding it leaves a time that is still right.
+        let mut last = LAST_REQUEST
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let Some(previous) = *last {
+            let elapsed = previous.elapsed();
             if elapsed < spacing {
                 std::thread::sleep(spacing - elapsed);
             }
         }
-        self.last_request = Some(Instant::now());
+        *last = Some(Instant::now());
     }
 
     fn get(&mut self, url: &str) -> Result<Value, FhirError> {
@@ -167,6 +178,41 @@ impl FhirClient {
         found.dedup_by(|a, b| a.address.eq_ignore_ascii_case(&b.address));
         Ok(found)
     }
+
+    /// The mailboxes of several searches, each address once (the first answer's), in the
+    /// order of the searches. The first failure stops the lookup: a refused key refuses them all.
+    pub fn search_all(&mut self, searches: &[Search]) -> Result<Vec<OnlineMailbox>, FhirError> {
+        let mut found: Vec<OnlineMailbox> = Vec::new();
+        let mut seen = std::collections::HashSet::new();
+        for search in searches {
+            for mailbox in self.search(search)? {
+                if seen.insert(mailbox.address.to_lowercase()) {
+                    found.push(mailbox);
+                }
+            }
+        }
+        Ok(found)
+    }
+}
+
+impl FhirError {
+    /// The sentence shown to the user, in the interface language.
+    pub fn localize(&self, i18n: &crate::i18n::I18n) -> String {
+        use crate::args;
+        match self {
+            FhirError::Unreachable(detail) => i18n.t_args(
+                "directory-online-unreachable",
+                args!["detail" => detail.clone()],
+            ),
+            FhirError::KeyRefused(status) => {
+                i18n.t_args("directory-online-key-refused", args!["status" => *status])
+            }
+            FhirError::Status { status } => {
+                i18n.t_args("directory-online-status", args!["status" => *status])
+            }
+            FhirError::NotABundle(_) => i18n.t("directory-online-not-fhir"),
+        }
+    }
 }
 
 fn next_link(bundle: &Value) -> Option<String> {
@@ -190,16 +236,15 @@ pub fn mailboxes_in_bundle(bundle: &Value) -> Vec<OnlineMailbox> {
         .collect()
 }
 
-fn holder_name(resource: &Value) -> String {
-    if let Some(name) = resource.get("name").and_then(Value::as_str) {
-        return name.to_string();
-    }
+/// A practitioner's name in parts: prefix, given names, family name. Empty for a resource whose
+/// name is a plain string (an organisation).
+fn name_parts(resource: &Value) -> (String, String, String) {
     let Some(name) = resource
         .get("name")
         .and_then(Value::as_array)
         .and_then(|names| names.first())
     else {
-        return String::new();
+        return Default::default();
     };
     let given = name
         .get("given")
@@ -222,10 +267,21 @@ fn holder_name(resource: &Value) -> String {
         .and_then(|prefix| prefix.first())
         .and_then(Value::as_str)
         .unwrap_or_default();
-    [prefix, given.as_str(), family]
-        .iter()
+    (
+        prefix.trim().to_string(),
+        given.trim().to_string(),
+        family.trim().to_string(),
+    )
+}
+
+fn holder_name(resource: &Value) -> String {
+    if let Some(name) = resource.get("name").and_then(Value::as_str) {
+        return name.to_string();
+    }
+    let (prefix, given, family) = name_parts(resource);
+    [prefix, given, family]
+        .into_iter()
         .filter(|part| !part.is_empty())
-        .copied()
         .collect::<Vec<_>>()
         .join(" ")
 }
@@ -253,6 +309,7 @@ fn mailboxes_of_resource(resource: &Value) -> Vec<OnlineMailbox> {
         .unwrap_or_default()
         .to_string();
     let holder = holder_name(resource);
+    let (civility, first_name, last_name) = name_parts(resource);
     let telecoms = resource
         .get("telecom")
         .and_then(Value::as_array)
@@ -295,6 +352,9 @@ fn mailboxes_of_resource(resource: &Value) -> Vec<OnlineMailbox> {
                 description: sub("description"),
                 service: sub("service"),
                 holder: holder.clone(),
+                civility: civility.clone(),
+                first_name: first_name.clone(),
+                last_name: last_name.clone(),
                 resource: kind.clone(),
             })
         })

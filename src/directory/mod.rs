@@ -30,6 +30,7 @@ pub mod fhir;
 pub mod fixture;
 mod fold;
 mod index;
+pub mod online;
 mod query;
 pub mod refresh;
 
@@ -40,4 +41,5 @@ pub use index::{
     Directory, DirectoryError, Hit, ImportError, ImportFailure, ImportReport, Previous, Progress,
     Stage, Status,
 };
+pub use online::{Origin, Row};
 pub use query::Query;

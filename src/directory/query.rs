@@ -36,7 +36,7 @@ pub(crate) const INDEXED_PREFIXES: [usize; 3] = [2, 3, 4];
 /// `pharmacie à usage intérieur`, `d'Almeida`). Dropped from a query once typed in full; left
 /// in the index, where they cost little. As the word being typed, one is kept: it may be the
 /// start of `dentiste`.
-const STOP_WORDS: [&str; 18] = [
+pub(crate) const STOP_WORDS: [&str; 18] = [
     "a", "au", "aux", "d", "de", "des", "du", "en", "et", "l", "la", "le", "les", "par", "pour",
     "sous", "sur", "un",
 ];

@@ -834,6 +834,21 @@ impl Pli {
                     Message::Directory(directory::Message::Searched { generation, result })
                 },
             ),
+            directory::Action::SearchOnline { generation, text } => Task::perform(
+                directory::search_online(
+                    directory::OnlineRequest {
+                        directory: directory::directory_path(&self.profile),
+                        base: self.profile_settings.directory_fhir_url.clone(),
+                        keyring_service: self.profile.keyring_service().to_string(),
+                        text,
+                        demo: self.demo,
+                    },
+                    self.i18n.clone(),
+                ),
+                move |result| {
+                    Message::Directory(directory::Message::OnlineSearched { generation, result })
+                },
+            ),
             directory::Action::Write { name, address } => {
                 let to = reader::Person { name, address }.mailbox();
                 self.new_message_to(to)
@@ -863,6 +878,7 @@ impl Pli {
 
     fn open_directory(&mut self) -> Task<Message> {
         self.screen = Screen::Directory;
+        self.directory.online_allowed = self.profile_settings.directory_online;
         let path = directory::directory_path(&self.profile);
         Task::batch([
             Task::perform(directory::holding(path), |holding| {
@@ -954,6 +970,13 @@ impl Pli {
                 self.screen = Screen::Welcome;
                 Task::none()
             }
+            settings::Action::DirectoryKey(action) => super::directory_key::task(
+                action,
+                self.profile.keyring_service(),
+                &self.i18n,
+                self.demo,
+            )
+            .map(|message| Message::Settings(settings::Message::DirectoryKey(message))),
             settings::Action::Back => {
                 self.screen = Screen::Mail;
                 Task::none()
@@ -1075,6 +1098,9 @@ impl Pli {
                 Shortcut::Escape => self.update(Message::Directory(directory::Message::Close)),
                 Shortcut::Next => self.update(Message::Directory(directory::Message::Move(1))),
                 Shortcut::Previous => self.update(Message::Directory(directory::Message::Move(-1))),
+                Shortcut::SearchOnline => {
+                    self.update(Message::Directory(directory::Message::SearchOnline))
+                }
                 _ => Task::none(),
             },
             Screen::Patient => match shortcut {
@@ -1495,7 +1521,8 @@ impl Pli {
     fn open_settings(&mut self) -> Task<Message> {
         self.settings.open(&self.mailbox.boxes, &self.preferences);
         self.screen = Screen::Settings;
-        Task::none()
+        let check = self.settings.directory_key.open();
+        self.perform_settings(settings::Action::DirectoryKey(check))
     }
 
     // ----- the workers -----

@@ -3,6 +3,11 @@
 //! things a professional does with a hit: write to it, copy its address, keep it in the
 //! contacts.
 //!
+//! "Chercher en ligne" (Ctrl+E) also asks the online Annuaire Santé with the user's own key,
+//! when the workstation allows it, and merges its answer into the rows (see
+//! [`crate::directory::online`]): an address found both ways is one row marked as confirmed
+//! online, a box only online is added and marked so.
+//!
 //! The directory is public data (the ANS publishes it), so its entries may show in a log; the
 //! contacts file is the profile's own.
 
@@ -15,8 +20,12 @@ use serde::{Deserialize, Serialize};
 
 use super::theme;
 use crate::args;
-use crate::directory::{Directory, Entry, Query};
+use crate::directory::fhir::{FhirClient, OnlineMailbox};
+use crate::directory::online::look_up;
+use crate::directory::{Directory, Entry, Origin, Query, Row};
 use crate::i18n::I18n;
+use crate::mail::connect::ConnectError;
+use crate::mail::secrets::{Secrets, WorkstationSecret};
 use crate::profile::Profile;
 
 /// The search field's id, for focus and the tests.
@@ -42,6 +51,13 @@ pub enum Message {
     Searched {
         generation: u64,
         result: Result<Vec<Entry>, String>,
+    },
+    /// "Chercher en ligne": ask the online Annuaire Santé for the current query too.
+    SearchOnline,
+    /// The local hits merged with the online answer, or why the lookup failed (a sentence).
+    OnlineSearched {
+        generation: u64,
+        result: Result<Vec<Row>, String>,
     },
     Holding(Holding),
     Select(usize),
@@ -71,6 +87,11 @@ pub enum Action {
         generation: u64,
         text: String,
     },
+    /// Look the text up online too, off the UI thread, and answer `OnlineSearched`.
+    SearchOnline {
+        generation: u64,
+        text: String,
+    },
     Write {
         name: String,
         address: String,
@@ -88,8 +109,13 @@ pub struct DirectoryPane {
     pub query: String,
     /// Bumped at each keystroke: only the newest search's answer is shown.
     pub generation: u64,
-    pub hits: Vec<Entry>,
+    /// The rows shown: the file's hits, merged with the online answer once asked.
+    pub hits: Vec<Row>,
     pub selected: Option<usize>,
+    /// Whether the workstation allows the online lookup (the setting, read when the pane opens).
+    pub online_allowed: bool,
+    /// An online lookup is running: its button waits.
+    pub searching_online: bool,
     pub holding: Holding,
     /// A sentence under the field: a failed search, an address copied, a contact added.
     pub notice: Option<Result<String, String>>,
@@ -105,6 +131,8 @@ impl DirectoryPane {
             generation: 0,
             hits: Vec::new(),
             selected: None,
+            online_allowed: false,
+            searching_online: false,
             holding: Holding::Unknown,
             notice: None,
             importing: false,
@@ -116,6 +144,8 @@ impl DirectoryPane {
             Message::Query(query) => {
                 self.query = query;
                 self.generation += 1;
+                // An online answer for the previous letters will be dropped.
+                self.searching_online = false;
                 Action::Debounce(self.generation)
             }
             Message::SearchDue(generation) if generation == self.generation => {
@@ -138,10 +168,52 @@ impl DirectoryPane {
                 match result {
                     Ok(hits) => {
                         self.selected = (!hits.is_empty()).then_some(0);
-                        self.hits = hits;
+                        self.hits = hits.into_iter().map(Row::from_file).collect();
                         self.notice = None;
                     }
                     Err(detail) => self.notice = Some(Err(detail)),
+                }
+                Action::None
+            }
+            Message::SearchOnline => {
+                if self.searching_online {
+                    return Action::None;
+                }
+                if crate::directory::online::searches(&self.query).is_empty() {
+                    self.notice = Some(Err(self.i18n.t("directory-online-nothing")));
+                    return Action::None;
+                }
+                if !self.online_allowed {
+                    self.notice = Some(Err(self.i18n.t("directory-online-off")));
+                    return Action::None;
+                }
+                self.searching_online = true;
+                self.notice = Some(Ok(self.i18n.t("directory-online-searching")));
+                Action::SearchOnline {
+                    generation: self.generation,
+                    text: self.query.clone(),
+                }
+            }
+            Message::OnlineSearched { generation, result } => {
+                if generation != self.generation {
+                    return Action::None;
+                }
+                self.searching_online = false;
+                match result {
+                    Ok(rows) => {
+                        let count = |origin| rows.iter().filter(|row| row.origin == origin).count();
+                        self.notice = Some(Ok(self.i18n.t_args(
+                            "directory-online-found",
+                            args![
+                                "confirmed" => count(Origin::Confirmed),
+                                "added" => count(Origin::Online)
+                            ],
+                        )));
+                        self.selected = (!rows.is_empty()).then_some(0);
+                        self.hits = rows;
+                    }
+                    // The file's hits stay: the sentence says why nothing was added.
+                    Err(sentence) => self.notice = Some(Err(sentence)),
                 }
                 Action::None
             }
@@ -168,14 +240,14 @@ impl DirectoryPane {
                 Some(index) => self.update(Message::Write(index)),
                 None => Action::None,
             },
-            Message::Write(index) => match self.hits.get(index) {
+            Message::Write(index) => match self.hits.get(index).map(|row| &row.entry) {
                 Some(entry) => Action::Write {
                     name: entry.display_name(),
                     address: entry.address.clone(),
                 },
                 None => Action::None,
             },
-            Message::Copy(index) => match self.hits.get(index) {
+            Message::Copy(index) => match self.hits.get(index).map(|row| &row.entry) {
                 Some(entry) => {
                     self.notice = Some(Ok(self.i18n.t_args(
                         "directory-copied",
@@ -185,7 +257,7 @@ impl DirectoryPane {
                 }
                 None => Action::None,
             },
-            Message::AddContact(index) => match self.hits.get(index) {
+            Message::AddContact(index) => match self.hits.get(index).map(|row| &row.entry) {
                 Some(entry) => Action::AddContact(Contact {
                     name: entry.display_name(),
                     address: entry.address.clone(),
@@ -251,7 +323,17 @@ impl DirectoryPane {
             .on_input(Message::Query)
             .on_submit(Message::WriteSelected)
             .padding(8);
-        let mut page = column![header, field].spacing(12);
+        let online = row![
+            button(text(i18n.t("directory-online-search")).size(theme::SMALL_SIZE))
+                .style(theme::action)
+                .on_press_maybe((!self.searching_online).then_some(Message::SearchOnline)),
+            text(i18n.t("directory-online-search-tip"))
+                .size(theme::SMALL_SIZE)
+                .style(text::secondary),
+        ]
+        .spacing(10)
+        .align_y(Alignment::Center);
+        let mut page = column![header, field, online].spacing(12);
         match &self.holding {
             Holding::Empty => {
                 page = page.push(text(i18n.t("directory-pane-empty")).style(text::secondary));
@@ -285,8 +367,8 @@ impl DirectoryPane {
             page = page.push(text(i18n.t("directory-no-hit")).style(text::secondary));
         }
         let mut list = column![].spacing(6);
-        for (index, entry) in self.hits.iter().enumerate() {
-            list = list.push(self.hit_view(index, entry));
+        for (index, row) in self.hits.iter().enumerate() {
+            list = list.push(self.hit_view(index, row));
         }
         // Room on the right so the scrollbar never sits on the buttons.
         page =
@@ -297,32 +379,50 @@ impl DirectoryPane {
             .into()
     }
 
-    fn hit_view<'a>(&'a self, index: usize, entry: &'a Entry) -> Element<'a, Message> {
+    fn hit_view<'a>(&'a self, index: usize, hit: &'a Row) -> Element<'a, Message> {
         let i18n = self.i18n.as_ref();
+        let entry = &hit.entry;
         let what = join([entry.profession.as_str(), &entry.specialty], " · ");
-        let place = join(
-            [
-                entry.structure.as_str(),
-                &entry.service,
-                &join([entry.postcode.as_str(), &entry.town], " "),
-            ],
-            " · ",
-        );
+        let town = join([entry.postcode.as_str(), &entry.town], " ");
+        // A box without a person is already named by its structure and service.
+        let place = if entry.names_a_person() {
+            join([entry.structure.as_str(), &entry.service, &town], " · ")
+        } else {
+            town
+        };
         let small = |content: String| text(content).size(theme::SMALL_SIZE);
-        let details = column![
-            row![
-                text(entry.display_name()).font(theme::SEMIBOLD),
-                small(i18n.t_args(
-                    "directory-box-type",
-                    args!["code" => entry.box_type.code().to_string()]
-                ))
-                .style(text::secondary),
-            ]
+        // The labels keep to one line; a long name wraps instead.
+        let label = |content: String| small(content).wrapping(text::Wrapping::None);
+        let title = row![
+            text(entry.display_name()).font(theme::SEMIBOLD),
+            label(i18n.t_args(
+                "directory-box-type",
+                args!["code" => entry.box_type.code().to_string()]
+            ))
+            .style(text::secondary),
+        ]
+        .spacing(10)
+        .align_y(Alignment::Center);
+        // Where the address comes from, beside it.
+        let mut address = row![small(entry.address.clone())]
             .spacing(10)
-            .align_y(Alignment::Center),
-            small(what),
-            small(place).style(text::secondary),
-            small(entry.address.clone()),
+            .align_y(Alignment::Center);
+        match hit.origin {
+            Origin::File => {}
+            Origin::Confirmed => {
+                address =
+                    address.push(label(i18n.t("directory-origin-confirmed")).color(theme::SUCCESS));
+            }
+            Origin::Online => {
+                address =
+                    address.push(label(i18n.t("directory-origin-online")).style(text::primary));
+            }
+        }
+        let details = column![
+            title,
+            (!what.is_empty()).then(|| small(what)),
+            (!place.is_empty()).then(|| small(place).style(text::secondary)),
+            address,
         ]
         .spacing(2)
         .width(Length::Fill);
@@ -396,6 +496,114 @@ pub async fn search(path: PathBuf, text: String, limit: usize) -> Result<Vec<Ent
     })
     .await
     .map_err(|error| error.to_string())?
+}
+
+/// What an online lookup needs, read from the profile when it is asked.
+#[derive(Debug, Clone)]
+pub struct OnlineRequest {
+    /// The profile's directory index, for the local hits.
+    pub directory: PathBuf,
+    /// The FHIR API (`directory_fhir_url` of the settings).
+    pub base: String,
+    /// The profile's keyring service, where the API key is.
+    pub keyring_service: String,
+    pub text: String,
+    /// The demonstration asks no one: samples stand for the online answer.
+    pub demo: bool,
+}
+
+/// The local hits of the text merged with the online answer, off the UI thread; a failure is a
+/// sentence for the pane (no key, key refused, service unreachable or answering HTML).
+pub async fn search_online(request: OnlineRequest, i18n: Arc<I18n>) -> Result<Vec<Row>, String> {
+    tokio::task::spawn_blocking(move || {
+        let imported = Directory::open(&request.directory)
+            .ok()
+            .filter(|directory| directory.status().is_some());
+        let local: Vec<Entry> = match &imported {
+            Some(directory) => directory
+                .search(&Query::parse(&request.text).limit(RESULTS))
+                .map(|hits| hits.into_iter().map(|hit| hit.entry).collect())
+                .map_err(|error| error.to_string())?,
+            None => Vec::new(),
+        };
+        if request.demo {
+            let answer = demo_answer(&local);
+            return Ok(crate::directory::online::merge(
+                local,
+                &answer,
+                &request.text,
+                RESULTS,
+                |_| None,
+            ));
+        }
+        let key = Secrets::os(&request.keyring_service)
+            .and_then(|secrets| secrets.find_workstation(WorkstationSecret::DirectoryApiKey))
+            .map_err(|error| {
+                i18n.t_args(
+                    "directory-online-keyring",
+                    args!["detail" => ConnectError::from(error).localize(&i18n)],
+                )
+            })?
+            .ok_or_else(|| i18n.t("directory-online-no-key"))?;
+        let mut client = FhirClient::new(&request.base, key.expose());
+        look_up(
+            &mut client,
+            imported.as_ref(),
+            local,
+            &request.text,
+            RESULTS,
+        )
+        .map_err(|error| error.localize(&i18n))
+    })
+    .await
+    .map_err(|error| error.to_string())?
+}
+
+/// What the demonstration's "online directory" answers: the first hit again with a fresher
+/// title, and the applicative box of its structure, which the file never has. Invented, like
+/// the rest of the demo.
+fn demo_answer(local: &[Entry]) -> Vec<OnlineMailbox> {
+    let Some(first) = local.first() else {
+        return Vec::new();
+    };
+    let domain = first.address.split('@').nth(1).unwrap_or("demo.mssante.fr");
+    let structure = if first.structure.is_empty() {
+        first.display_name()
+    } else {
+        first.structure.clone()
+    };
+    vec![
+        OnlineMailbox {
+            address: first.address.clone(),
+            box_type: Some(first.box_type.code().to_string()),
+            description: None,
+            service: None,
+            holder: first.display_name(),
+            civility: if first.names_a_person() {
+                "DR".into()
+            } else {
+                String::new()
+            },
+            first_name: first.first_name.clone(),
+            last_name: first.last_name.clone(),
+            resource: if first.names_a_person() {
+                "Practitioner".into()
+            } else {
+                "Organization".into()
+            },
+        },
+        OnlineMailbox {
+            address: format!("dpi@{domain}"),
+            box_type: Some("APP".into()),
+            description: Some("Dossier patient informatisé".into()),
+            service: None,
+            holder: structure,
+            civility: String::new(),
+            first_name: String::new(),
+            last_name: String::new(),
+            resource: "Organization".into(),
+        },
+    ]
 }
 
 /// What the directory holds, read off the UI thread.

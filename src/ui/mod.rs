@@ -18,6 +18,7 @@ pub mod connectivity;
 pub mod correspondent;
 pub mod demo;
 pub mod directory;
+pub mod directory_key;
 pub mod dropped_files;
 pub mod format;
 pub mod lock;

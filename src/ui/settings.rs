@@ -9,6 +9,7 @@ use iced::widget::{
 };
 use iced::{Alignment, Element, Length};
 
+use super::directory_key::{self, DirectoryKey};
 use super::mailbox::BoxEntry;
 use super::preferences::Preferences;
 use super::theme::{self, ThemeChoice};
@@ -42,6 +43,8 @@ impl<T> std::fmt::Display for Choice<T> {
 pub struct Settings {
     /// One editor per box, filled from the preferences when the screen opens.
     signatures: BTreeMap<String, text_editor::Content>,
+    /// The online Annuaire Santé: the switch and the API key (its own file).
+    pub directory_key: DirectoryKey,
 }
 
 #[derive(Debug, Clone)]
@@ -52,6 +55,7 @@ pub enum Message {
     Notifications(bool),
     AddBox,
     Back,
+    DirectoryKey(directory_key::Message),
 }
 
 /// What the settings ask the root to do.
@@ -64,6 +68,8 @@ pub enum Action {
     Language,
     AddBox,
     Back,
+    /// Keyring work for the directory's API key.
+    DirectoryKey(directory_key::Action),
 }
 
 impl Settings {
@@ -113,6 +119,14 @@ impl Settings {
             }
             Message::AddBox => Action::AddBox,
             Message::Back => Action::Back,
+            Message::DirectoryKey(message) => match self.directory_key.update(message) {
+                directory_key::Action::None => Action::None,
+                directory_key::Action::Online(on) => {
+                    settings.directory_online = on;
+                    Action::Save
+                }
+                action => Action::DirectoryKey(action),
+            },
         }
     }
 
@@ -262,6 +276,10 @@ impl Settings {
             text(t("settings-notifications-note"))
                 .size(theme::SMALL_SIZE)
                 .style(text::secondary),
+            Space::new().height(8),
+            self.directory_key
+                .view(settings.directory_online, i18n)
+                .map(Message::DirectoryKey),
         ]
         .spacing(14)
         .padding(24)

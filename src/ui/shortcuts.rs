@@ -18,6 +18,7 @@
 //! | Ctrl+, | settings |
 //! | Ctrl+Shift+P | write to a patient |
 //! | Ctrl+D | the national directory |
+//! | Ctrl+E | in the directory: search the online Annuaire Santé too |
 
 use iced::keyboard::{self, key::Named, Key};
 
@@ -43,6 +44,8 @@ pub enum Shortcut {
     Settings,
     WriteToPatient,
     Directory,
+    /// In the directory: ask the online Annuaire Santé too ("en ligne").
+    SearchOnline,
 }
 
 /// The shortcut a key press means, if any.
@@ -84,6 +87,7 @@ pub fn shortcut_for(event: &keyboard::Event) -> Option<Shortcut> {
             (",", false) => Some(Shortcut::Settings),
             ("p", true) => Some(Shortcut::WriteToPatient),
             ("d", false) => Some(Shortcut::Directory),
+            ("e", false) => Some(Shortcut::SearchOnline),
             _ => None,
         },
         // "/" is Shift+: on a French keyboard: look at the key as typed.
@@ -144,6 +148,10 @@ mod tests {
                 ctrl
             )),
             Some(Shortcut::Send)
+        );
+        assert_eq!(
+            shortcut_for(&letter("e", ctrl)),
+            Some(Shortcut::SearchOnline)
         );
         assert_eq!(shortcut_for(&letter("z", ctrl)), None);
     }

@@ -3,6 +3,8 @@
 //! minted with the key Dovecot validates.
 #![allow(dead_code)]
 
+pub mod fhir;
+
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -334,4 +336,59 @@ pub fn demo_window() -> (tempfile::TempDir, pli::ui::Pli) {
     pli::ui::demo::prepare(&profile, now).expect("the demo profile");
     let window = pli::ui::Pli::new(profile, Arc::new(I18n::new(Language::Fr)), true);
     (folder, window)
+}
+
+/// Runs the `pli` binary on a profile, with `stdin` as its standard input (a secret, as
+/// administrators' scripts pipe it; empty for none).
+pub fn pli(profile: &std::path::Path, arguments: &[&str], stdin: &str) -> std::process::Output {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_pli"))
+        .arg("--profile")
+        .arg(profile)
+        .args(arguments)
+        .env("PLI_LANG", "en")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("pli starts");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(stdin.as_bytes())
+        .expect("secret written");
+    child.wait_with_output().expect("pli ends")
+}
+
+/// What a command printed, both streams.
+pub fn text(output: &std::process::Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    )
+}
+
+/// The messages a task of the window produces, run on `runtime` as the iced runtime would (the
+/// other actions — focus, window, clipboard — have no effect headless).
+pub fn task_messages(
+    runtime: &tokio::runtime::Runtime,
+    task: iced::Task<pli::ui::Message>,
+) -> Vec<pli::ui::Message> {
+    use futures::StreamExt;
+    let Some(stream) = iced_runtime::task::into_stream(task) else {
+        return Vec::new();
+    };
+    runtime.block_on(
+        stream
+            .filter_map(|action| async move {
+                match action {
+                    iced_runtime::Action::Output(message) => Some(message),
+                    _ => None,
+                }
+            })
+            .collect(),
+    )
 }
