@@ -28,6 +28,7 @@ use super::{demo, theme, welcome};
 use crate::args;
 use crate::i18n::{I18n, Language};
 use crate::mail::account::{load_accounts, Account, ConfigProblem};
+use crate::mail::drafts;
 use crate::mail::store::{Flags, Role, Store};
 use crate::mail::worker::Event;
 use crate::profile::Profile;
@@ -124,7 +125,7 @@ pub struct Pli {
     /// A recount of the folders is running; `recount_again` when the store changed meanwhile.
     counting: bool,
     recount_again: bool,
-    settings: Settings,
+    pub settings: Settings,
     welcome: welcome::Welcome,
     pub banner: Option<Banner>,
 }
@@ -561,7 +562,11 @@ impl Pli {
                         .flatten()
                         .ok_or_else(|| self.i18n.t("reader-body-missing"))
                 });
+                let draft = reference.folder.role == Some(Role::Drafts) && raw.is_ok();
                 self.reader.body_arrived(&reference, raw);
+                if draft {
+                    return self.open(reference);
+                }
                 Task::none()
             }
             Message::Known(known) => {
@@ -674,13 +679,7 @@ impl Pli {
             reader::Action::Forward => self.forward(),
             reader::Action::ToggleRead => self.toggle_read(),
             reader::Action::Delete => self.delete(),
-            reader::Action::SendReadReceipt(to) => {
-                // TODO(lead): build and send the MDN (RFC 8098) through the outbox; the core
-                // has no `send::read_receipt` yet. Until then the reader says so.
-                tracing::debug!(recipients = to.len(), "read receipt asked");
-                self.reader.notice = Some(Err(self.i18n.t("read-receipt-unavailable")));
-                Task::none()
-            }
+            reader::Action::SendReadReceipt(to) => self.send_read_receipt(to),
             reader::Action::OpenAttachment(index) => self.attachment(index, true),
             reader::Action::SaveAttachment(index) => self.attachment(index, false),
             reader::Action::Retry => match self.reader.opened.as_ref() {
@@ -856,6 +855,10 @@ impl Pli {
                 self.screen = Screen::Mail;
                 Task::none()
             }
+            settings::Action::ExportTrace(destination) => Task::perform(
+                settings::export_trace(self.profile.clone(), destination, self.i18n.clone()),
+                |result| Message::Settings(settings::Message::TraceExported(result)),
+            ),
         }
     }
 
@@ -908,17 +911,24 @@ impl Pli {
                 })
             }
             composer::Action::Discard => {
+                let removed = self.remove_draft(id);
                 self.composers.retain(|c| c.id != id);
                 self.screen = Screen::Mail;
-                Task::none()
+                removed
             }
             composer::Action::Back => {
                 self.screen = Screen::Mail;
+                if composer.has_content() {
+                    return self.save_draft(id);
+                }
                 Task::none()
             }
+            composer::Action::Save => self.save_draft(id),
             composer::Action::Done(outcome) => {
                 let answers = composer.answers.clone();
                 let from = composer.from.clone();
+                // Sent: its draft leaves the Drafts folder with the worker's next pass.
+                let _ = self.remove_draft(id);
                 self.composers.retain(|c| c.id != id);
                 // The copy in Sent shows after the box's next pass.
                 if let Some(worker) = self.workers.get(&from) {
@@ -966,6 +976,7 @@ impl Pli {
             Screen::Mail => self.mail_shortcut(shortcut),
             Screen::Composer(id) => match shortcut {
                 Shortcut::Send => self.update_composer(id, composer::Message::Send),
+                Shortcut::Save => self.update_composer(id, composer::Message::Save),
                 Shortcut::Escape => self.update_composer(id, composer::Message::Back),
                 _ => Task::none(),
             },
@@ -1030,6 +1041,9 @@ impl Pli {
             return Task::none();
         };
         let raw = store.raw(reference.folder.id, reference.uid).ok().flatten();
+        if let (Some(Role::Drafts), Some(raw)) = (reference.folder.role, raw.as_deref()) {
+            return self.resume_server_draft(&reference, raw);
+        }
         let unread = !envelope.flags.has(Flags::SEEN);
         let patient_kind = store
             .patient_kind(reference.folder.id, reference.uid)
@@ -1037,6 +1051,12 @@ impl Pli {
             .flatten();
         self.reader
             .open(reference.clone(), envelope, patient_kind, raw.as_deref());
+        if let Some(opened) = self.reader.opened.as_mut() {
+            // A receipt already sent is not offered again.
+            opened.receipt_answered = store
+                .read_receipt_sent(&reference.account, &opened.receipt_key())
+                .unwrap_or(false);
+        }
         let seen = if unread {
             self.set_flag(&reference, Flags::SEEN, true)
         } else {
@@ -1046,6 +1066,115 @@ impl Pli {
             return Task::batch([seen, self.fetch_body(reference)]);
         }
         seen
+    }
+
+    /// Saves the composer's draft in the store and queues its copy for the server's Drafts
+    /// folder (issue 4).
+    fn save_draft(&mut self, id: u64) -> Task<Message> {
+        let (Some(composer), Some(store)) = (
+            self.composers.iter_mut().find(|c| c.id == id),
+            self.store.as_ref(),
+        ) else {
+            return Task::none();
+        };
+        let Some(account) = self.accounts.iter().find(|a| a.name == composer.from) else {
+            return Task::none();
+        };
+        match drafts::save(store, account, &composer.draft(account), composer.draft_id) {
+            Ok((draft_id, _)) => {
+                composer.draft_id = Some(draft_id);
+                composer.status = composer::Status::Saved;
+            }
+            Err(error) => {
+                composer.status = composer::Status::Problem(
+                    self.i18n
+                        .t_args("draft-save-failed", args!["detail" => error.to_string()]),
+                );
+                return Task::none();
+            }
+        }
+        let account = account.name.clone();
+        self.replay_later(&account)
+    }
+
+    /// The composer's draft, if saved, leaves the store and the server (sent or thrown away).
+    fn remove_draft(&mut self, id: u64) -> Task<Message> {
+        let Some((draft_id, account)) = self
+            .composer(id)
+            .and_then(|c| c.draft_id.map(|draft| (draft, c.from.clone())))
+        else {
+            return Task::none();
+        };
+        if let Some(Err(error)) = self.store.as_ref().map(|s| s.remove_draft(draft_id)) {
+            self.banner = Some(Banner::Problem(error.to_string()));
+        }
+        self.replay_later(&account)
+    }
+
+    /// A message of the Drafts folder opens in the composer, tied to its local draft so a new
+    /// save replaces the server's copy.
+    fn resume_server_draft(&mut self, reference: &MessageRef, raw: &[u8]) -> Task<Message> {
+        let (Some(store), Some(account)) = (
+            self.store.as_ref(),
+            self.accounts.iter().find(|a| a.name == reference.account),
+        ) else {
+            return Task::none();
+        };
+        let message_id = store
+            .envelope(reference.folder.id, reference.uid)
+            .ok()
+            .flatten()
+            .and_then(|envelope| envelope.message_id);
+        let draft_id = message_id.as_deref().and_then(|message_id| {
+            match store.draft_by_message_id(&account.name, message_id) {
+                Ok(Some(draft)) => Some(draft.id),
+                _ => store
+                    .save_draft(&account.name, None, message_id, raw, Some(message_id))
+                    .ok(),
+            }
+        });
+        if let Some(open) = self
+            .composers
+            .iter()
+            .find(|c| draft_id.is_some() && c.draft_id == draft_id)
+        {
+            self.screen = Screen::Composer(open.id);
+            return Task::none();
+        }
+        let account = account.clone();
+        let id = self.next_id();
+        let mut composer = Composer::from_draft(id, &account, raw);
+        composer.draft_id = draft_id;
+        self.reader.close();
+        self.show_composer(composer, composer::field::BODY)
+    }
+
+    /// Queues the read receipt for the message in the reader and sends it (RFC 8098); the
+    /// reader says how it went.
+    fn send_read_receipt(&mut self, to: Vec<String>) -> Task<Message> {
+        let Some(opened) = self.reader.opened.as_ref() else {
+            return Task::none();
+        };
+        let Some(account) = self
+            .accounts
+            .iter()
+            .find(|a| a.name == opened.reference.account)
+        else {
+            return Task::none();
+        };
+        let request = composer::ReceiptRequest {
+            account: account.clone(),
+            profile: self.profile.clone(),
+            original: opened.receipt_key(),
+            original_message_id: opened.content().and_then(|c| c.message_id.clone()),
+            original_subject: opened.subject(),
+            to,
+            demo: self.demo,
+        };
+        Task::perform(
+            composer::send_read_receipt(request, self.i18n.clone()),
+            |result| Message::Reader(reader::Message::AttachmentDone(result)),
+        )
     }
 
     fn fetch_body(&mut self, reference: MessageRef) -> Task<Message> {

@@ -3,6 +3,8 @@
 //! the profile's `settings.toml`, which the command line reads too.
 
 use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::sync::Arc;
 
 use iced::widget::{
     button, column, container, pick_list, row, scrollable, text, text_editor, toggler, Space,
@@ -12,8 +14,10 @@ use iced::{Alignment, Element, Length};
 use super::mailbox::BoxEntry;
 use super::preferences::Preferences;
 use super::theme::{self, ThemeChoice};
+use crate::args;
 use crate::i18n::{I18n, Language};
 use crate::mail::account::BoxKind;
+use crate::profile::Profile;
 use crate::settings::Settings as ProfileSettings;
 
 /// A choice in a drop-down list, shown with its translated label.
@@ -42,6 +46,13 @@ impl<T> std::fmt::Display for Choice<T> {
 pub struct Settings {
     /// One editor per box, filled from the preferences when the screen opens.
     signatures: BTreeMap<String, text_editor::Content>,
+    /// Where "Exporter les traces (CSV)" writes without asking (tests); `None` asks with the
+    /// system's dialog.
+    pub export_to: Option<PathBuf>,
+    /// An export is running.
+    pub exporting: bool,
+    /// How the last export went: the sentence to show.
+    pub export_notice: Option<Result<String, String>>,
 }
 
 #[derive(Debug, Clone)]
@@ -52,6 +63,9 @@ pub enum Message {
     Notifications(bool),
     AddBox,
     Back,
+    /// "Exporter les traces (CSV)".
+    ExportTrace,
+    TraceExported(Result<String, String>),
 }
 
 /// What the settings ask the root to do.
@@ -64,6 +78,8 @@ pub enum Action {
     Language,
     AddBox,
     Back,
+    /// Export the trace to this file, or to one the person chooses.
+    ExportTrace(Option<PathBuf>),
 }
 
 impl Settings {
@@ -113,6 +129,17 @@ impl Settings {
             }
             Message::AddBox => Action::AddBox,
             Message::Back => Action::Back,
+            Message::ExportTrace if self.exporting => Action::None,
+            Message::ExportTrace => {
+                self.exporting = true;
+                self.export_notice = None;
+                Action::ExportTrace(self.export_to.clone())
+            }
+            Message::TraceExported(result) => {
+                self.exporting = false;
+                self.export_notice = Some(result);
+                Action::None
+            }
         }
     }
 
@@ -262,6 +289,23 @@ impl Settings {
             text(t("settings-notifications-note"))
                 .size(theme::SMALL_SIZE)
                 .style(text::secondary),
+            Space::new().height(8),
+            heading("settings-trace"),
+            text(t("settings-trace-note"))
+                .size(theme::SMALL_SIZE)
+                .style(text::secondary),
+            button(text(t("settings-trace-export")))
+                .style(theme::action)
+                .on_press_maybe((!self.exporting).then_some(Message::ExportTrace)),
+            match &self.export_notice {
+                Some(Ok(done)) => text(done.as_str())
+                    .size(theme::SMALL_SIZE)
+                    .color(theme::SUCCESS),
+                Some(Err(problem)) => text(problem.as_str())
+                    .size(theme::SMALL_SIZE)
+                    .color(theme::DANGER),
+                None => text(""),
+            },
         ]
         .spacing(14)
         .padding(24)
@@ -270,5 +314,61 @@ impl Settings {
         scrollable(container(page).center_x(Length::Fill))
             .height(Length::Fill)
             .into()
+    }
+}
+
+/// Writes the trace of the profile as CSV (the same file as `pli trace export`, retention
+/// applied) to `destination`, or to a file the person chooses; the sentence to show.
+pub async fn export_trace(
+    profile: Profile,
+    destination: Option<PathBuf>,
+    i18n: Arc<I18n>,
+) -> Result<String, String> {
+    let path = match destination {
+        Some(path) => path,
+        None => {
+            let name = format!("traces-pli-{}.csv", chrono::Local::now().format("%Y-%m-%d"));
+            let mut dialog = rfd::AsyncFileDialog::new()
+                .set_file_name(name)
+                .add_filter("CSV", &["csv"]);
+            if let Some(folder) =
+                directories::UserDirs::new().and_then(|dirs| dirs.document_dir().map(PathBuf::from))
+            {
+                dialog = dialog.set_directory(folder);
+            }
+            match dialog.save_file().await {
+                Some(handle) => handle.path().to_path_buf(),
+                None => return Ok(i18n.t("settings-trace-cancelled")),
+            }
+        }
+    };
+    let written = path.clone();
+    let export = move || -> Result<usize, String> {
+        let store = crate::mail::store::Store::open(&super::demo::store_path(&profile))
+            .map_err(|error| error.to_string())?;
+        let (settings, _) = ProfileSettings::load(&profile.settings_file());
+        let file = std::fs::File::create(&written).map_err(|error| error.to_string())?;
+        crate::mail::trace_export::export_csv(
+            &store,
+            None,
+            settings.trace_retention_months,
+            std::io::BufWriter::new(file),
+        )
+        .map_err(|error| error.to_string())
+    };
+    let outcome = tokio::task::spawn_blocking(export)
+        .await
+        .map_err(|error| error.to_string())
+        .and_then(|result| result);
+    let path = path.display().to_string();
+    match outcome {
+        Ok(count) => Ok(i18n.t_args(
+            "settings-trace-exported",
+            args!["count" => count, "path" => path],
+        )),
+        Err(detail) => Err(i18n.t_args(
+            "settings-trace-failed",
+            args!["path" => path, "detail" => detail],
+        )),
     }
 }
