@@ -164,6 +164,12 @@ fn type_into(
     runtime.deliver(pli, messages);
 }
 
+/// The window's copy of a folder of a box, found by its special use.
+fn folder_of(pli: &Pli, account: &str, role: Role) -> Option<pli::mail::store::Folder> {
+    pli.store()
+        .and_then(|store| store.folder_with_role(account, role).ok().flatten())
+}
+
 /// Ctrl+N: the composer's id.
 fn new_message(runtime: &Runtime, pli: &mut Pli) -> u64 {
     let task = pli.update(Message::Shortcut(Shortcut::NewMessage));
@@ -210,9 +216,7 @@ fn issue_4_a_message_written_in_the_window_reaches_the_other_box() {
     runtime.start_worker(&folder, &accounts[0]);
     let name = accounts[0].name.clone();
     runtime.until(&mut pli, Duration::from_secs(30), |pli| {
-        pli.store()
-            .and_then(|store| store.folder_with_role(&name, Role::Sent).ok().flatten())
-            .is_some()
+        folder_of(pli, &name, Role::Sent).is_some()
     });
 
     let id = new_message(&runtime, &mut pli);
@@ -244,13 +248,9 @@ fn issue_4_a_message_written_in_the_window_reaches_the_other_box() {
     );
     // The worker's next pass brings the copy in Sent into the window's store.
     runtime.until(&mut pli, Duration::from_secs(30), |pli| {
-        let store = pli.store().expect("store");
-        let sent = store
-            .folder_with_role(&name, Role::Sent)
-            .ok()
-            .flatten()
-            .expect("Sent");
-        store
+        let sent = folder_of(pli, &name, Role::Sent).expect("Sent");
+        pli.store()
+            .expect("store")
             .page(sent.id, 0, 10)
             .expect("page")
             .iter()
@@ -266,10 +266,7 @@ fn issue_4_a_draft_saved_in_the_window_is_in_drafts_and_opens_again() {
     let runtime = Runtime::new();
     runtime.start_worker(&folder, &accounts[0]);
     let name = accounts[0].name.clone();
-    let drafts_folder = |pli: &Pli| {
-        pli.store()
-            .and_then(|store| store.folder_with_role(&name, Role::Drafts).ok().flatten())
-    };
+    let drafts_folder = |pli: &Pli| folder_of(pli, &name, Role::Drafts);
     runtime.until(&mut pli, Duration::from_secs(30), |pli| {
         drafts_folder(pli).is_some()
     });
@@ -302,6 +299,17 @@ fn issue_4_a_draft_saved_in_the_window_is_in_drafts_and_opens_again() {
             .len(),
         1
     );
+    // A restart brings it back among the messages in progress.
+    let again = Pli::new(
+        Profile::at(folder.path()),
+        Arc::new(I18n::new(Language::Fr)),
+        false,
+    );
+    assert!(again
+        .composers
+        .iter()
+        .any(|composer| composer.subject == subject && composer.draft_id.is_some()));
+    drop(again);
     // The worker replays the save: the server's Drafts holds one copy, then the window's store.
     runtime.until(&mut pli, Duration::from_secs(40), |pli| {
         let Some(folder) = drafts_folder(pli) else {
@@ -408,4 +416,110 @@ fn eco_4_1_1_the_settings_export_the_trace_as_csv() {
     runtime.until(&mut pli, Duration::from_secs(20), |pli| {
         matches!(pli.settings.export_notice, Some(Err(_)))
     });
+}
+
+/// Opens a message of a folder of the window's box by clicking its subject in the list.
+fn open_message(runtime: &Runtime, pli: &mut Pli, account: &str, folder: i64, subject: &str) {
+    let task = pli.update(Message::Mailbox(pli::ui::mailbox::Message::SelectFolder {
+        account: account.to_string(),
+        folder,
+    }));
+    runtime.run(task);
+    let mut ui = simulator(pli.view());
+    ui.click(subject).expect("the message is in the list");
+    let messages = ui.into_messages().collect();
+    runtime.deliver(pli, messages);
+}
+
+#[test]
+fn eco_3_1_6_the_read_receipt_sent_from_the_reader_reaches_the_sender_once() {
+    let asker = dedicated_user("ui-mdn-asker");
+    let reader = dedicated_user("ui-mdn-reader");
+    empty_mailbox(&asker);
+    empty_mailbox(&reader);
+    let original = format!("<ui-mdn-{}@ehpad-test.mssante.fr>", std::process::id());
+    inject_raw(
+        &asker,
+        &reader,
+        &format!(
+            "From: <{asker}>\r\nTo: <{reader}>\r\nSubject: Résultats de biologie\r\nMessage-ID: {original}\r\n\
+             Disposition-Notification-To: <{asker}>\r\nMIME-Version: 1.0\r\n\
+             Content-Type: text/plain; charset=utf-8\r\n\r\nBonjour, voici les résultats.\r\n"
+        ),
+    );
+    let (folder, mut pli, accounts) = window(&[&reader]);
+    let runtime = Runtime::new();
+    runtime.start_worker(&folder, &accounts[0]);
+    let name = accounts[0].name.clone();
+    let inbox = |pli: &Pli| folder_of(pli, &name, Role::Inbox);
+    runtime.until(&mut pli, Duration::from_secs(30), |pli| {
+        inbox(pli)
+            .and_then(|inbox| pli.store().and_then(|store| store.count(inbox.id).ok()))
+            .is_some_and(|count| count == 1)
+            // and the box's folders are in the window (counted off its thread).
+            && shows(pli, "Réception")
+    });
+    let inbox_id = inbox(&pli).expect("INBOX").id;
+    let asked = "L'expéditeur demande un accusé de lecture.";
+    open_message(&runtime, &mut pli, &name, inbox_id, "Résultats de biologie");
+    runtime.until(&mut pli, Duration::from_secs(20), |pli| shows(pli, asked));
+
+    let mut ui = simulator(pli.view());
+    ui.click("Envoyer").expect("the receipt's button");
+    let messages = ui.into_messages().collect();
+    runtime.deliver(&mut pli, messages);
+    runtime.until(&mut pli, Duration::from_secs(30), |pli| {
+        pli.reader.notice.is_some()
+    });
+    assert_eq!(
+        pli.reader.notice,
+        Some(Ok("Accusé de lecture envoyé.".into()))
+    );
+    assert!(!shows(&pli, asked), "answered: the offer goes");
+
+    // The asker receives one disposition notification of the original.
+    let receipts = |runtime: &Runtime| {
+        runtime.tokio.block_on(async {
+            let mut session = server_session(&asker).await;
+            session.select("INBOX").await.expect("select");
+            let found: Vec<u32> = session
+                .uid_search("HEADER Content-Type \"disposition-notification\"")
+                .await
+                .expect("search")
+                .into_iter()
+                .collect();
+            let mut fields = Vec::new();
+            for uid in found {
+                let raw = pli::mail::sync::fetch_raw(&mut session, uid)
+                    .await
+                    .expect("fetched")
+                    .expect("body");
+                fields.push(pli::mail::send::disposition_fields(&raw).expect("an MDN"));
+            }
+            let _ = session.logout().await;
+            fields
+        })
+    };
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let mut found = receipts(&runtime);
+    while found.is_empty() && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(250));
+        found = receipts(&runtime);
+    }
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(
+        found[0].contains(&format!("Original-Message-ID: {original}")),
+        "{}",
+        found[0]
+    );
+
+    // Reopened, the message does not offer the receipt again.
+    pli.reader.close();
+    open_message(&runtime, &mut pli, &name, inbox_id, "Résultats de biologie");
+    assert!(pli
+        .reader
+        .opened
+        .as_ref()
+        .is_some_and(|o| o.receipt_answered));
+    assert!(!shows(&pli, asked));
 }

@@ -233,7 +233,7 @@ impl Pli {
             Screen::Mail
         };
         let contacts = load_contacts(&profile);
-        Self {
+        let mut pli = Self {
             welcome: welcome::Welcome::new(i18n.clone()),
             panes: panes(preferences.panes),
             profile,
@@ -269,6 +269,31 @@ impl Pli {
             settings: Settings::default(),
             banner,
             i18n,
+        };
+        pli.restore_drafts();
+        pli
+    }
+
+    /// The drafts saved before the window closed come back as messages in progress.
+    fn restore_drafts(&mut self) {
+        let Some(store) = self.store.as_ref() else {
+            return;
+        };
+        let saved: Vec<_> = self
+            .accounts
+            .iter()
+            .flat_map(|account| {
+                let drafts = store.drafts(&account.name).unwrap_or_default();
+                drafts
+                    .into_iter()
+                    .map(move |draft| (account.clone(), draft))
+            })
+            .collect();
+        for (account, draft) in saved {
+            let id = self.next_id();
+            let mut composer = Composer::from_draft(id, &account, &draft.raw);
+            composer.draft_id = Some(draft.id);
+            self.composers.push(composer);
         }
     }
 
