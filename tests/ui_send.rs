@@ -287,6 +287,12 @@ fn issue_4_a_draft_saved_in_the_window_is_in_drafts_and_opens_again() {
         Some(composer::Status::Saved)
     );
     assert!(shows(&pli, "Brouillon enregistré"));
+    // Typing again: no longer "saved".
+    type_into(&runtime, &mut pli, composer::field::BODY, " Suite.", None);
+    assert_eq!(
+        pli.composer(id).map(|c| c.status.clone()),
+        Some(composer::Status::Editing)
+    );
     // Escape leaves the composer; the draft is saved again (same draft, one copy).
     let task = pli.update(Message::Shortcut(Shortcut::Escape));
     runtime.run(task);

@@ -23,6 +23,17 @@ pub fn save(
     id: Option<i64>,
 ) -> Result<(i64, String), SendError> {
     let (message_id, raw) = send::build_unchecked(draft)?;
+    // Written from another box now: the old box's copy goes, the new box gets its own draft.
+    let id = match id {
+        Some(id) => match store.draft(id)? {
+            Some(saved) if saved.account != account.name => {
+                store.remove_draft(id)?;
+                None
+            }
+            _ => Some(id),
+        },
+        None => None,
+    };
     let id = store.save_draft(&account.name, id, &message_id, &raw, None)?;
     Ok((id, message_id))
 }
@@ -111,4 +122,31 @@ async fn find(session: &mut ImapSession, message_id: &str) -> Result<Vec<u32>, D
         .collect();
     uids.sort_unstable();
     Ok(uids)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_draft_moved_to_another_box_leaves_the_first_one() {
+        let store = Store::in_memory().unwrap();
+        let doctor = crate::mail::account::example_doctor();
+        let mut ehpad = doctor.clone();
+        ehpad.name = "ehpad".into();
+        ehpad.address = "accueil@ehpad-test.mssante.fr".into();
+        let mut draft = Draft {
+            from: doctor.address.clone(),
+            subject: "Transmission".into(),
+            ..Draft::default()
+        };
+        let (first, _) = save(&store, &doctor, &draft, None).unwrap();
+        assert_eq!(save(&store, &doctor, &draft, Some(first)).unwrap().0, first);
+        draft.from = ehpad.address.clone();
+        let (second, _) = save(&store, &ehpad, &draft, Some(first)).unwrap();
+        assert_ne!(second, first);
+        assert!(store.draft(first).unwrap().unwrap().removed);
+        assert_eq!(store.drafts("ehpad").unwrap().len(), 1);
+        assert!(store.drafts("cabinet").unwrap().is_empty());
+    }
 }

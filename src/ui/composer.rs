@@ -568,6 +568,24 @@ impl Composer {
         signatures: &dyn Fn(&str) -> String,
         known: &[Known],
     ) -> Action {
+        let edits = match &message {
+            Message::Body(action) => action.is_edit(),
+            Message::From(_)
+            | Message::To(_)
+            | Message::Cc(_)
+            | Message::Subject(_)
+            | Message::DeliveryNotification(_)
+            | Message::ReadNotification(_)
+            | Message::Complete(..)
+            | Message::RemoveAttachment(_)
+            | Message::Attached(_)
+            | Message::CloseConversation(_) => true,
+            _ => false,
+        };
+        if edits && self.status == Status::Saved {
+            // Changed since the save: "saved" no longer holds.
+            self.status = Status::Editing;
+        }
         match message {
             Message::From(sender) => {
                 // The new box signs instead of the old one, unless the user edited the block.
