@@ -356,6 +356,18 @@ fn eco_4_1_1_the_settings_export_the_trace_as_csv() {
     let (folder, mut pli, _accounts) = window(&[&user]);
     {
         let store = pli.store().expect("store");
+        // Older than the retention (6 months): never exported.
+        store
+            .trace_at(
+                chrono::Utc::now() - chrono::Months::new(7),
+                "someone",
+                "ui-trace",
+                pli::mail::store::TraceAction::Read,
+                "UID STORE 1 +FLAGS (\\Seen)",
+                "OK",
+                true,
+            )
+            .expect("traced");
         store
             .trace(
                 "ui-trace",
