@@ -170,6 +170,10 @@ fn folder_of(pli: &Pli, account: &str, role: Role) -> Option<pli::mail::store::F
         .and_then(|store| store.folder_with_role(account, role).ok().flatten())
 }
 
+fn status(pli: &Pli, id: u64) -> Option<composer::Status> {
+    pli.composer(id).map(|composer| composer.status.clone())
+}
+
 /// Ctrl+N: the composer's id.
 fn new_message(runtime: &Runtime, pli: &mut Pli) -> u64 {
     let task = pli.update(Message::Shortcut(Shortcut::NewMessage));
@@ -224,17 +228,15 @@ fn issue_4_a_message_written_in_the_window_reaches_the_other_box() {
     type_into(&runtime, &mut pli, composer::field::TO, &recipient, None);
     type_into(&runtime, &mut pli, composer::field::SUBJECT, &subject, None);
     // Ctrl+Enter in the body sends.
+    let enter = key_press(Key::Named(Named::Enter), Modifiers::CTRL);
     type_into(
         &runtime,
         &mut pli,
         composer::field::BODY,
         "Bonjour, voici mon avis.",
-        Some(key_press(Key::Named(Named::Enter), Modifiers::CTRL)),
+        Some(enter),
     );
-    assert_eq!(
-        pli.composer(id).map(|c| c.status.clone()),
-        Some(composer::Status::Sending)
-    );
+    assert_eq!(status(&pli, id), Some(composer::Status::Sending));
     runtime.until(&mut pli, Duration::from_secs(30), |pli| {
         pli.composer(id).is_none()
     });
@@ -275,24 +277,19 @@ fn issue_4_a_draft_saved_in_the_window_is_in_drafts_and_opens_again() {
     let subject = format!("Brouillon {}", std::process::id());
     type_into(&runtime, &mut pli, composer::field::SUBJECT, &subject, None);
     // Ctrl+S in the body saves.
+    let save = key_press(Key::Character("s".into()), Modifiers::CTRL);
     type_into(
         &runtime,
         &mut pli,
         composer::field::BODY,
         "À compléter après la réunion.",
-        Some(key_press(Key::Character("s".into()), Modifiers::CTRL)),
+        Some(save),
     );
-    assert_eq!(
-        pli.composer(id).map(|c| c.status.clone()),
-        Some(composer::Status::Saved)
-    );
+    assert_eq!(status(&pli, id), Some(composer::Status::Saved));
     assert!(shows(&pli, "Brouillon enregistré"));
     // Typing again: no longer "saved".
     type_into(&runtime, &mut pli, composer::field::BODY, " Suite.", None);
-    assert_eq!(
-        pli.composer(id).map(|c| c.status.clone()),
-        Some(composer::Status::Editing)
-    );
+    assert_eq!(status(&pli, id), Some(composer::Status::Editing));
     // Escape leaves the composer; the draft is saved again (same draft, one copy).
     let task = pli.update(Message::Shortcut(Shortcut::Escape));
     runtime.run(task);
