@@ -4,6 +4,8 @@
 
 mod common;
 
+use common::shows;
+
 use common::demo_window as window;
 
 use std::sync::Arc;
@@ -51,17 +53,6 @@ fn nth_text(wanted: &'static str, n: usize) -> impl FnMut(Candidate<'_>) -> Opti
         }
         _ => None,
     }
-}
-
-/// Whether any text on screen contains `part`.
-fn shows(pli: &Pli, part: &str) -> bool {
-    let mut ui = simulator(pli.view());
-    let part = part.to_string();
-    ui.find(move |candidate: Candidate<'_>| match candidate {
-        Candidate::Text { content, .. } if content.contains(&part) => Some(()),
-        _ => None,
-    })
-    .is_ok()
 }
 
 fn key_press(key: Key, modified: Key, modifiers: Modifiers) -> keyboard::Event {

@@ -4,6 +4,8 @@
 
 mod common;
 
+use common::shows;
+
 use common::demo_window as window;
 
 use iced::keyboard::{self, Key, Modifiers};
@@ -35,16 +37,6 @@ fn type_into(pli: &mut Pli, id: &'static str, value: &str) {
     ui.typewrite(value);
     let messages = ui.into_messages().collect();
     deliver(pli, messages);
-}
-
-fn shows(pli: &Pli, part: &str) -> bool {
-    let mut ui = simulator(pli.view());
-    let part = part.to_string();
-    ui.find(move |candidate: Candidate<'_>| match candidate {
-        Candidate::Text { content, .. } if content.contains(&part) => Some(()),
-        _ => None,
-    })
-    .is_ok()
 }
 
 /// A key with Ctrl (and Shift), as the keyboard subscription hands it to the window.

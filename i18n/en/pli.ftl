@@ -458,7 +458,6 @@ prescriptions-none = No prescription received from a patient.
 read-receipt-asked = The sender asks for a read receipt.
 read-receipt-send = Send
 read-receipt-ignore = Ignore
-read-receipt-unavailable = Pli cannot send read receipts yet: none was sent.
 composer-attach = Attach a file…
 composer-attach-failed = The file could not be attached: { $detail }
 attachment-not-saved = Attachment not saved.
@@ -513,3 +512,19 @@ directory-key-removed = The Annuaire Santé API key was removed from the keyring
 directory-key-empty = No key was read from standard input: nothing was stored.
 directory-key-status-stored = An Annuaire Santé API key is stored in the keyring.
 directory-key-status-none = No Annuaire Santé API key is stored.
+## Read receipts, drafts, trace export (mdn branch)
+read-receipt-sent = Read receipt sent.
+read-receipt-waiting = The read receipt waits in the outbox; Pli will send it again: { $reason }
+read-receipt-already-sent = A read receipt has already been sent for this message.
+read-receipt-blocked = The read receipt was not sent: { $issues }
+draft-saved = Draft saved (in Pli and in the server's Drafts folder).
+draft-save-failed = The draft could not be saved: { $detail }
+settings-trace = Trace
+settings-trace-note = Every action on the boxes is traced (who, when, which action, the request to the server and its answer), without passwords or message content. The export holds the lines still kept.
+settings-trace-export = Export the trace (CSV)
+settings-trace-exported = { $count ->
+    [one] Trace exported: { $count } line written to { $path }.
+   *[other] Trace exported: { $count } lines written to { $path }.
+}
+settings-trace-failed = Exporting the trace to { $path } failed: { $detail }
+settings-trace-cancelled = Export cancelled: no file written.

@@ -461,7 +461,6 @@ prescriptions-none = Aucune ordonnance reçue d'un patient.
 read-receipt-asked = L'expéditeur demande un accusé de lecture.
 read-receipt-send = Envoyer
 read-receipt-ignore = Ignorer
-read-receipt-unavailable = Pli ne sait pas encore envoyer d'accusé de lecture : aucun n'est parti.
 composer-attach = Joindre un fichier…
 composer-attach-failed = Le fichier n'a pas pu être joint : { $detail }
 attachment-not-saved = Pièce jointe non enregistrée.
@@ -516,3 +515,19 @@ directory-key-removed = La clé d'API de l'Annuaire Santé est retirée du trous
 directory-key-empty = Aucune clé lue sur l'entrée standard : rien n'a été enregistré.
 directory-key-status-stored = Une clé d'API de l'Annuaire Santé est enregistrée dans le trousseau.
 directory-key-status-none = Aucune clé d'API de l'Annuaire Santé n'est enregistrée.
+## Accusés de lecture, brouillons, export des traces (branche mdn)
+read-receipt-sent = Accusé de lecture envoyé.
+read-receipt-waiting = L'accusé de lecture attend dans la boîte d'envoi ; Pli le renverra : { $reason }
+read-receipt-already-sent = Un accusé de lecture est déjà parti pour ce message.
+read-receipt-blocked = L'accusé de lecture n'est pas parti : { $issues }
+draft-saved = Brouillon enregistré (dans Pli et dans le dossier Brouillons du serveur).
+draft-save-failed = Le brouillon n'a pas pu être enregistré : { $detail }
+settings-trace = Traces
+settings-trace-note = Chaque action sur les boîtes est tracée (qui, quand, quelle action, la demande au serveur et sa réponse), sans mot de passe ni contenu de message. L'export reprend les traces encore conservées.
+settings-trace-export = Exporter les traces (CSV)
+settings-trace-exported = { $count ->
+    [one] Traces exportées : { $count } ligne écrite dans { $path }.
+   *[other] Traces exportées : { $count } lignes écrites dans { $path }.
+}
+settings-trace-failed = L'export des traces dans { $path } a échoué : { $detail }
+settings-trace-cancelled = Export annulé : aucun fichier écrit.

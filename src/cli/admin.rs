@@ -5,7 +5,6 @@ use std::path::Path;
 
 use chrono::{NaiveDate, TimeZone, Utc};
 
-use super::mail::store_path;
 use super::Failure;
 use crate::args;
 use crate::i18n::I18n;
@@ -128,43 +127,16 @@ pub(super) fn trace_export(
                 .and_then(|start| Utc.from_local_datetime(&start).single())
         }
     };
-    let store = Store::open(&store_path(profile)).map_err(|error| {
+    let store = Store::open(&profile.store_file()).map_err(|error| {
         Failure(i18n.t_args("error-store", args!["detail" => error.to_string()]))
     })?;
     let (settings, _) = Settings::load(&profile.settings_file());
-    let retention = Utc::now() - chrono::Months::new(settings.trace_retention_months);
-    store
-        .prune_trace(retention)
-        .map_err(|error| Failure(error.to_string()))?;
-    let lines = store
-        .trace_since(since)
-        .map_err(|error| Failure(error.to_string()))?;
-    let mut writer = csv::Writer::from_writer(std::io::stdout());
-    let write = |error: csv::Error| Failure(error.to_string());
-    writer
-        .write_record([
-            "date",
-            "workstation_user",
-            "box",
-            "action",
-            "request",
-            "answer",
-            "ok",
-        ])
-        .map_err(write)?;
-    for line in lines {
-        writer
-            .write_record([
-                line.at.to_rfc3339(),
-                line.workstation_user,
-                line.account,
-                line.action,
-                line.request,
-                line.answer,
-                line.ok.to_string(),
-            ])
-            .map_err(write)?;
-    }
-    writer.flush().map_err(|error| Failure(error.to_string()))?;
+    crate::mail::trace_export::export_csv(
+        &store,
+        since,
+        settings.trace_retention_months,
+        std::io::stdout(),
+    )
+    .map_err(|error| Failure(error.to_string()))?;
     Ok(())
 }

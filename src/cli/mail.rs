@@ -12,12 +12,8 @@ use crate::mail::store::{Envelope, Flags, Store};
 use crate::mail::sync::{sync_account, Progress};
 use crate::profile::Profile;
 
-pub(crate) fn store_path(profile: &Profile) -> std::path::PathBuf {
-    profile.store_file()
-}
-
 fn open_store(profile: &Profile, i18n: &I18n) -> Result<Store, Failure> {
-    Store::open(&store_path(profile))
+    Store::open(&profile.store_file())
         .map_err(|error| Failure(i18n.t_args("error-store", args!["detail" => error.to_string()])))
 }
 

@@ -516,7 +516,7 @@ fn list_accounts(profile: &Profile, json: bool, i18n: &I18n) -> Result<(), Failu
     let loaded = load_boxes(profile, i18n)?;
     let (settings, _) = crate::settings::Settings::load(&profile.settings_file());
     // The store exists once a box has been used; before that no box has a last use.
-    let store_file = mail::store_path(profile);
+    let store_file = profile.store_file();
     let store = store_file
         .exists()
         .then(|| crate::mail::store::Store::open(&store_file).ok())

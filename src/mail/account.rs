@@ -594,27 +594,33 @@ pub fn save_accounts(path: &Path, accounts: &[Account]) -> Result<(), AccountsFi
     std::fs::rename(&temporary, path).map_err(write_error)
 }
 
+/// A doctor's box for the unit tests of the mail core.
+#[cfg(test)]
+pub(crate) fn example_doctor() -> Account {
+    Account {
+        name: "cabinet".into(),
+        address: "dr.martin@ch-test.mssante.fr".into(),
+        kind: BoxKind::Personal,
+        display_name: Some("Dr_Jean_MARTIN_CH Test".into()),
+        imap: Endpoint::new("imap.ch-test.mssante.fr", 143),
+        smtp: Endpoint::new("smtp.ch-test.mssante.fr", 587),
+        security: Security::Starttls,
+        auth: AuthKind::Password,
+        login: None,
+        certificate: None,
+        certificate_key: None,
+        ca_file: None,
+        pharmacy: false,
+        oidc: None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn doctor() -> Account {
-        Account {
-            name: "cabinet".into(),
-            address: "dr.martin@ch-test.mssante.fr".into(),
-            kind: BoxKind::Personal,
-            display_name: Some("Dr_Jean_MARTIN_CH Test".into()),
-            imap: Endpoint::new("imap.ch-test.mssante.fr", 143),
-            smtp: Endpoint::new("smtp.ch-test.mssante.fr", 587),
-            security: Security::Starttls,
-            auth: AuthKind::Password,
-            login: None,
-            certificate: None,
-            certificate_key: None,
-            ca_file: None,
-            pharmacy: false,
-            oidc: None,
-        }
+        example_doctor()
     }
 
     #[test]

@@ -3,6 +3,7 @@
 pub mod account;
 pub mod connect;
 pub mod discover;
+pub mod drafts;
 pub mod imap;
 pub mod mime;
 pub mod oidc;
@@ -12,5 +13,6 @@ pub mod smtp;
 pub mod store;
 pub mod sync;
 pub mod tls;
+pub mod trace_export;
 pub mod trust_list;
 pub mod worker;

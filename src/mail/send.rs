@@ -114,18 +114,42 @@ fn rand_u128() -> u128 {
     u128::from_be_bytes(bytes)
 }
 
+fn with_raw_headers(
+    mut builder: lettre::message::MessageBuilder,
+    headers: &[(String, String)],
+) -> Result<lettre::message::MessageBuilder, SendError> {
+    for (name, value) in headers {
+        let name = HeaderName::new_from_ascii(name.clone())
+            .map_err(|_| SendError::Build(format!("bad header {name}")))?;
+        builder = builder.raw_header(HeaderValue::new(name, value.clone()));
+    }
+    Ok(builder)
+}
+
 /// Builds the message (UTF-8 text, RFC 5322 identifiers) and returns its Message-ID and bytes.
 pub fn build(draft: &Draft) -> Result<(String, Vec<u8>), SendError> {
     if draft.to.is_empty() && draft.cc.is_empty() {
         return Err(SendError::NoRecipient);
     }
+    build_unchecked(draft)
+}
+
+/// `build` without the recipient check: a draft may have none yet.
+pub(crate) fn build_unchecked(draft: &Draft) -> Result<(String, Vec<u8>), SendError> {
     let message_id = new_message_id(&draft.from);
     let from = mailbox(draft.from_name.as_deref(), &draft.from)?;
+    let own = from.email.clone();
     let mut builder = lettre::Message::builder()
         .from(from)
         .subject(draft.subject.clone())
         .message_id(Some(message_id.clone()))
         .date_now();
+    if draft.to.is_empty() && draft.cc.is_empty() {
+        // A draft without recipients yet: it never leaves, but lettre wants an envelope.
+        let envelope = lettre::address::Envelope::new(Some(own.clone()), vec![own])
+            .map_err(|error| SendError::Build(error.to_string()))?;
+        builder = builder.envelope(envelope);
+    }
     for to in &draft.to {
         builder = builder.to(mailbox(None, to)?);
     }
@@ -142,11 +166,7 @@ pub fn build(draft: &Draft) -> Result<(String, Vec<u8>), SendError> {
     if draft.read_notification {
         extra.push(("Disposition-Notification-To".into(), draft.from.clone()));
     }
-    for (name, value) in extra {
-        let name = HeaderName::new_from_ascii(name.clone())
-            .map_err(|_| SendError::Build(format!("bad header {name}")))?;
-        builder = builder.raw_header(HeaderValue::new(name, value));
-    }
+    builder = with_raw_headers(builder, &extra)?;
     let text = SinglePart::plain(draft.body.clone());
     let message = if draft.attachments.is_empty() {
         builder.singlepart(text)
@@ -191,22 +211,54 @@ pub fn queue(
     policy: &SendPolicy<'_>,
 ) -> Result<(i64, String, Vec<u8>), SendError> {
     let mut draft = draft.clone();
+    with_mssante_headers(&mut draft.extra_headers, policy);
+    let (message_id, raw) = build(&draft)?;
+    let recipients = recipients_of(&draft.to, &draft.cc);
+    admit(store, account, &message_id, &raw, &recipients, policy)?;
+
+    let id = store.enqueue(
+        &account.name,
+        &message_id,
+        &raw,
+        &draft.from,
+        &recipients,
+        draft.delivery_notification,
+    )?;
+    for recipient in &recipients {
+        if let AddressClass::Patient(patient) = classify(recipient, policy.trust_list) {
+            let mut conversation = store.conversation(&account.name, &patient)?;
+            conversation.professional_sent(&message_id, policy.closes_conversation);
+            store.save_conversation(&account.name, &patient, &conversation)?;
+        }
+    }
+    Ok((id, message_id, raw))
+}
+
+/// The headers the MSSanté rules put on every message (`X-MSS-NIL`, and `X-MSS-MES` when the
+/// conversation closes), replacing any the caller set.
+fn with_mssante_headers(headers: &mut Vec<(String, String)>, policy: &SendPolicy<'_>) {
     for (name, value) in
         outgoing_headers(policy.product_reference, policy.closes_conversation, None)
     {
-        draft
-            .extra_headers
-            .retain(|(known, _)| !known.eq_ignore_ascii_case(name));
-        draft.extra_headers.push((name.to_string(), value));
+        headers.retain(|(known, _)| !known.eq_ignore_ascii_case(name));
+        headers.push((name.to_string(), value));
     }
-    let (message_id, raw) = build(&draft)?;
-    let recipients: Vec<String> = draft
-        .to
-        .iter()
-        .chain(&draft.cc)
-        .map(|a| a.trim().to_string())
-        .collect();
+}
 
+fn recipients_of(to: &[String], cc: &[String]) -> Vec<String> {
+    to.iter().chain(cc).map(|a| a.trim().to_string()).collect()
+}
+
+/// The rules of the trust space for a message about to enter the outbox: blocked, or let
+/// through (with a trace line when the user overrode the warning about recipients outside it).
+fn admit(
+    store: &Store,
+    account: &Account,
+    message_id: &str,
+    raw: &[u8],
+    recipients: &[String],
+    policy: &SendPolicy<'_>,
+) -> Result<(), SendError> {
     let check = check_send(
         recipients.iter().map(String::as_str),
         raw.len() as u64,
@@ -239,23 +291,167 @@ pub fn queue(
             true,
         )?;
     }
+    Ok(())
+}
 
-    let id = store.enqueue(
-        &account.name,
-        &message_id,
-        &raw,
-        &draft.from,
-        &recipients,
-        draft.delivery_notification,
-    )?;
-    for recipient in &recipients {
-        if let AddressClass::Patient(patient) = classify(recipient, policy.trust_list) {
-            let mut conversation = store.conversation(&account.name, &patient)?;
-            conversation.professional_sent(&message_id, policy.closes_conversation);
-            store.save_conversation(&account.name, &patient, &conversation)?;
-        }
+/// The message a read notification answers, as the reader has it.
+#[derive(Debug, Clone)]
+pub struct ReadReceipt<'a> {
+    /// What the store remembers the receipt by: the original's Message-ID, or its place in the
+    /// box when it has none.
+    pub original: &'a str,
+    /// The original's Message-ID with its angle brackets, for `Original-Message-ID`.
+    pub original_message_id: Option<&'a str>,
+    pub original_subject: &'a str,
+    /// Where the sender asked the receipt to go (`Disposition-Notification-To`).
+    pub to: &'a [String],
+}
+
+/// Queues a read notification (RFC 8098) for a message the user displayed and chose to
+/// acknowledge (ECO.3.1.6), through the same rules and outbox as any message. A message is
+/// acknowledged at most once: `Ok(None)` when its receipt was queued before.
+///
+/// Returns the outbox id and the receipt's Message-ID.
+pub fn read_receipt(
+    store: &Store,
+    account: &Account,
+    receipt: &ReadReceipt<'_>,
+    policy: &SendPolicy<'_>,
+) -> Result<Option<(i64, String)>, SendError> {
+    if store.read_receipt_sent(&account.name, receipt.original)? {
+        return Ok(None);
     }
-    Ok((id, message_id, raw))
+    let mut headers = Vec::new();
+    with_mssante_headers(&mut headers, policy);
+    let (message_id, raw) = build_read_receipt(account, receipt, &headers)?;
+    let recipients = recipients_of(receipt.to, &[]);
+    admit(store, account, &message_id, &raw, &recipients, policy)?;
+    // The envelope sender of a notification is null (RFC 8098 section 3): nothing answers it.
+    Ok(store
+        .enqueue_read_receipt(
+            &account.name,
+            receipt.original,
+            &message_id,
+            &raw,
+            "",
+            &recipients,
+        )?
+        .map(|id| (id, message_id)))
+}
+
+/// The fields of a read notification (the text of its `message/disposition-notification`
+/// part: `Original-Message-ID`, `Disposition`…), when `raw` is one.
+pub fn disposition_fields(raw: &[u8]) -> Option<String> {
+    use mail_parser::MimeHeaders;
+    let message = mail_parser::MessageParser::default().parse(raw)?;
+    let is_report = message.content_type().is_some_and(|ct| {
+        ct.ctype().eq_ignore_ascii_case("multipart")
+            && ct
+                .subtype()
+                .is_some_and(|s| s.eq_ignore_ascii_case("report"))
+            && ct
+                .attribute("report-type")
+                .is_some_and(|t| t.eq_ignore_ascii_case("disposition-notification"))
+    });
+    if !is_report {
+        return None;
+    }
+    message
+        .parts
+        .iter()
+        .find(|part| {
+            part.content_type().is_some_and(|ct| {
+                ct.ctype().eq_ignore_ascii_case("message")
+                    && ct
+                        .subtype()
+                        .is_some_and(|s| s.eq_ignore_ascii_case("disposition-notification"))
+            })
+        })
+        .map(|part| String::from_utf8_lossy(part.contents()).into_owned())
+}
+
+/// What the disposition notification's `Disposition` field says: the user chose to send it,
+/// after the message was displayed.
+pub const MDN_DISPOSITION: &str = "manual-action/MDN-sent-manually; displayed";
+
+/// Builds the `multipart/report; report-type=disposition-notification` message: a sentence in
+/// French for the person, then the `message/disposition-notification` part for the software.
+pub fn build_read_receipt(
+    account: &Account,
+    receipt: &ReadReceipt<'_>,
+    extra_headers: &[(String, String)],
+) -> Result<(String, Vec<u8>), SendError> {
+    use base64::Engine;
+    if receipt.to.is_empty() {
+        return Err(SendError::NoRecipient);
+    }
+    let message_id = new_message_id(&account.address);
+    let subject = crate::mssante::headers::subject_for_display(receipt.original_subject);
+    let human = format!(
+        "Votre message « {subject} » adressé à {address} a été affiché par son destinataire le {date}.\r\n\r\n\
+         Cet accusé de lecture indique seulement que le message a été ouvert : il ne garantit pas \
+         qu'il a été lu ni compris.\r\n",
+        subject = subject.trim(),
+        address = account.address,
+        date = chrono::Local::now().format("%d/%m/%Y à %H:%M"),
+    );
+    let mut wrapped = String::new();
+    let encoded = base64::engine::general_purpose::STANDARD.encode(human.as_bytes());
+    for line in encoded.as_bytes().chunks(76) {
+        wrapped.push_str(&String::from_utf8_lossy(line));
+        wrapped.push_str("\r\n");
+    }
+    let mut notification = format!(
+        "Reporting-UA: {}; Pli {}\r\nFinal-Recipient: rfc822;{}\r\n",
+        crate::mail::account::domain_of(&account.address),
+        env!("CARGO_PKG_VERSION"),
+        account.address.trim(),
+    );
+    if let Some(original) = receipt.original_message_id {
+        notification.push_str(&format!("Original-Message-ID: {}\r\n", original.trim()));
+    }
+    notification.push_str(&format!("Disposition: {MDN_DISPOSITION}\r\n"));
+    let boundary = format!("pli-mdn-{:032x}", rand_u128());
+    let body = format!(
+        "This is a read notification in MIME format.\r\n\r\n\
+         --{boundary}\r\n\
+         Content-Type: text/plain; charset=utf-8\r\n\
+         Content-Transfer-Encoding: base64\r\n\r\n\
+         {wrapped}\r\n\
+         --{boundary}\r\n\
+         Content-Type: message/disposition-notification\r\n\r\n\
+         {notification}\r\n\
+         --{boundary}--\r\n"
+    );
+    if !body.is_ascii() {
+        return Err(SendError::Build(
+            "the original's Message-ID or the address is not ASCII".into(),
+        ));
+    }
+    let content_type = ContentType::parse(&format!(
+        "multipart/report; report-type=disposition-notification; boundary=\"{boundary}\""
+    ))
+    .map_err(|error| SendError::Build(error.to_string()))?;
+    let mut builder = lettre::Message::builder()
+        .from(mailbox(account.display_name.as_deref(), &account.address)?)
+        .subject(format!("Accusé de lecture : {}", subject.trim()))
+        .message_id(Some(message_id.clone()))
+        .date_now();
+    for to in receipt.to {
+        builder = builder.to(mailbox(None, to)?);
+    }
+    builder = with_raw_headers(builder, extra_headers)?;
+    let message = builder
+        .singlepart(SinglePart::builder().header(content_type).body(
+            // Every line is short ASCII with CRLF (the sentence is in base64, the address
+            // and Message-ID are ASCII): the parts go as they are, as a multipart must.
+            lettre::message::Body::dangerous_pre_encoded(
+                body.into_bytes(),
+                lettre::message::header::ContentTransferEncoding::SevenBit,
+            ),
+        ))
+        .map_err(|error| SendError::Build(error.to_string()))?;
+    Ok((message_id, message.formatted()))
 }
 
 /// What one pass over the outbox did.
@@ -454,4 +650,112 @@ async fn copy_to_sent(
     }
     let _ = session.logout().await;
     Ok(copied)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use mail_parser::{MessageParser, MimeHeaders};
+
+    fn doctor() -> Account {
+        crate::mail::account::example_doctor()
+    }
+
+    fn receipt<'a>(to: &'a [String]) -> ReadReceipt<'a> {
+        ReadReceipt {
+            original: "<cr-42@ch-test.mssante.fr>",
+            original_message_id: Some("<cr-42@ch-test.mssante.fr>"),
+            original_subject: "Compte rendu d'échographie",
+            to,
+        }
+    }
+
+    #[test]
+    fn eco_2_3_1_a_read_receipt_is_an_rfc_8098_disposition_notification() {
+        let to = vec!["helene.noel@ch-test.mssante.fr".to_string()];
+        let headers = vec![("X-MSS-NIL".to_string(), "PLI-TEST".to_string())];
+        let (message_id, raw) = build_read_receipt(&doctor(), &receipt(&to), &headers).unwrap();
+        let message = MessageParser::default().parse(&raw).unwrap();
+        let content_type = message.content_type().unwrap();
+        assert_eq!(content_type.ctype(), "multipart");
+        assert_eq!(content_type.subtype(), Some("report"));
+        assert_eq!(
+            content_type.attribute("report-type"),
+            Some("disposition-notification")
+        );
+        assert_eq!(
+            message.message_id().map(|id| format!("<{id}>")),
+            Some(message_id)
+        );
+        assert!(message.header("Disposition-Notification-To").is_none());
+        assert_eq!(
+            message.header_raw("X-MSS-NIL").map(str::trim),
+            Some("PLI-TEST")
+        );
+        let human = message.body_text(0).unwrap();
+        assert!(human.contains("Compte rendu d'échographie"), "{human}");
+        assert!(human.contains("a été affiché"), "{human}");
+        let fields = disposition_fields(&raw).expect("a message/disposition-notification part");
+        assert_eq!(disposition_fields(b"Subject: x\r\n\r\nbody\r\n"), None);
+        assert!(
+            fields.contains("Original-Message-ID: <cr-42@ch-test.mssante.fr>"),
+            "{fields}"
+        );
+        assert!(
+            fields.contains("Final-Recipient: rfc822;dr.martin@ch-test.mssante.fr"),
+            "{fields}"
+        );
+        assert!(
+            fields.contains("Disposition: manual-action/MDN-sent-manually; displayed"),
+            "{fields}"
+        );
+        assert!(
+            fields.contains("Reporting-UA: ch-test.mssante.fr; Pli "),
+            "{fields}"
+        );
+    }
+
+    #[test]
+    fn eco_3_1_6_a_message_is_acknowledged_at_most_once() {
+        let store = Store::in_memory().unwrap();
+        let trust_list = TrustList::parse(
+            "<ListeBlanche><Domaine><Nom>ch-test.mssante.fr</Nom></Domaine></ListeBlanche>",
+        )
+        .unwrap();
+        let product = ProductReference::new("PLI-TEST").unwrap();
+        let policy = SendPolicy {
+            product_reference: &product,
+            trust_list: &trust_list,
+            outside_confirmed: false,
+            closes_conversation: false,
+        };
+        let to = vec!["helene.noel@ch-test.mssante.fr".to_string()];
+        let first = read_receipt(&store, &doctor(), &receipt(&to), &policy).unwrap();
+        assert!(first.is_some());
+        assert!(store
+            .read_receipt_sent("cabinet", "<cr-42@ch-test.mssante.fr>")
+            .unwrap());
+        assert_eq!(
+            read_receipt(&store, &doctor(), &receipt(&to), &policy).unwrap(),
+            None
+        );
+        let outbox = store.outbox("cabinet").unwrap();
+        assert_eq!(outbox.len(), 1);
+        assert_eq!(
+            outbox[0].mail_from, "",
+            "a notification has a null envelope sender"
+        );
+
+        // Outside the trust space the rules stop it, and nothing is remembered.
+        let outside = vec!["someone@gmail.com".to_string()];
+        let mut other = receipt(&outside);
+        other.original = "<other@gmail.com>";
+        assert!(matches!(
+            read_receipt(&store, &doctor(), &other, &policy),
+            Err(SendError::Blocked(_))
+        ));
+        assert!(!store
+            .read_receipt_sent("cabinet", "<other@gmail.com>")
+            .unwrap());
+    }
 }

@@ -108,9 +108,30 @@ ALTER TABLE message ADD COLUMN patient_kind TEXT;
     r#"
 ALTER TABLE outbox ADD COLUMN claimed_until INTEGER;
 "#,
+    r#"
+CREATE TABLE read_receipt (
+    account TEXT NOT NULL,
+    original TEXT NOT NULL,
+    message_id TEXT NOT NULL,
+    sent INTEGER NOT NULL,
+    PRIMARY KEY (account, original)
+) STRICT;
+
+CREATE TABLE draft (
+    id INTEGER PRIMARY KEY,
+    account TEXT NOT NULL,
+    message_id TEXT NOT NULL,
+    raw BLOB NOT NULL,
+    saved INTEGER NOT NULL,
+    on_server TEXT,
+    removed INTEGER NOT NULL DEFAULT 0
+) STRICT;
+"#,
 ];
 
+mod drafts;
 mod journal;
+pub use drafts::StoredDraft;
 pub use journal::{PatientKind, TraceAction, TraceEntry};
 
 #[derive(Debug, thiserror::Error)]
@@ -292,8 +313,17 @@ pub struct PendingAction {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ActionKind {
-    SetFlag { flag: u8, on: bool },
-    Move { to: String },
+    SetFlag {
+        flag: u8,
+        on: bool,
+    },
+    Move {
+        to: String,
+    },
+    /// Bring the server's Drafts folder in line with the local draft `id` (see `mail::drafts`).
+    Draft {
+        id: i64,
+    },
 }
 
 pub struct Store {
@@ -782,6 +812,9 @@ impl Store {
                     "move" => ActionKind::Move {
                         to: target.unwrap_or_default(),
                     },
+                    "draft" => ActionKind::Draft {
+                        id: target.and_then(|id| id.parse().ok()).unwrap_or_default(),
+                    },
                     other => {
                         let (flag, on) = other.split_once(':').unwrap_or(("0", "1"));
                         ActionKind::SetFlag {
@@ -820,18 +853,61 @@ impl Store {
         recipients: &[String],
         delivery_notification: bool,
     ) -> Result<i64> {
-        let recipients = serde_json::to_string(recipients).unwrap_or_else(|_| "[]".into());
-        self.connection.execute(
-            "INSERT INTO outbox (account, message_id, raw, mail_from, recipients, delivery_notification, state, created)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'queued', ?7)
-             ON CONFLICT (message_id) DO NOTHING",
-            params![account, message_id, raw, mail_from, recipients, delivery_notification, now()],
+        insert_outbox(
+            &self.connection,
+            account,
+            message_id,
+            raw,
+            mail_from,
+            recipients,
+            delivery_notification,
+        )
+    }
+
+    /// Whether a read receipt for this message left (or waits in the outbox) already.
+    pub fn read_receipt_sent(&self, account: &str, original: &str) -> Result<bool> {
+        Ok(self
+            .connection
+            .query_row(
+                "SELECT 1 FROM read_receipt WHERE account = ?1 AND original = ?2",
+                params![account, original],
+                |_| Ok(()),
+            )
+            .optional()?
+            .is_some())
+    }
+
+    /// Puts a read receipt in the outbox and remembers it, both or neither; `None` when a
+    /// receipt for `original` was queued before (a message is acknowledged at most once).
+    pub fn enqueue_read_receipt(
+        &self,
+        account: &str,
+        original: &str,
+        message_id: &str,
+        raw: &[u8],
+        mail_from: &str,
+        recipients: &[String],
+    ) -> Result<Option<i64>> {
+        let transaction = self.connection.unchecked_transaction()?;
+        let claimed = transaction.execute(
+            "INSERT INTO read_receipt (account, original, message_id, sent) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT (account, original) DO NOTHING",
+            params![account, original, message_id, now()],
         )?;
-        Ok(self.connection.query_row(
-            "SELECT id FROM outbox WHERE message_id = ?1",
-            params![message_id],
-            |row| row.get(0),
-        )?)
+        if claimed == 0 {
+            return Ok(None);
+        }
+        let id = insert_outbox(
+            &transaction,
+            account,
+            message_id,
+            raw,
+            mail_from,
+            recipients,
+            false,
+        )?;
+        transaction.commit()?;
+        Ok(Some(id))
     }
 
     /// Messages not yet done, oldest first.
@@ -913,8 +989,31 @@ impl Store {
     }
 }
 
+fn insert_outbox(
+    connection: &Connection,
+    account: &str,
+    message_id: &str,
+    raw: &[u8],
+    mail_from: &str,
+    recipients: &[String],
+    delivery_notification: bool,
+) -> Result<i64> {
+    let recipients = serde_json::to_string(recipients).unwrap_or_else(|_| "[]".into());
+    connection.execute(
+        "INSERT INTO outbox (account, message_id, raw, mail_from, recipients, delivery_notification, state, created)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'queued', ?7)
+         ON CONFLICT (message_id) DO NOTHING",
+        params![account, message_id, raw, mail_from, recipients, delivery_notification, now()],
+    )?;
+    Ok(connection.query_row(
+        "SELECT id FROM outbox WHERE message_id = ?1",
+        params![message_id],
+        |row| row.get(0),
+    )?)
+}
+
 fn queue_action(
-    transaction: &Transaction<'_>,
+    transaction: &Connection,
     account: &str,
     folder: &str,
     uid: u32,
@@ -923,6 +1022,7 @@ fn queue_action(
     let (kind, target) = match kind {
         ActionKind::SetFlag { flag, on } => (format!("{flag}:{}", u8::from(*on)), None),
         ActionKind::Move { to } => ("move".to_string(), Some(to.clone())),
+        ActionKind::Draft { id } => ("draft".to_string(), Some(id.to_string())),
     };
     transaction.execute(
         "INSERT INTO pending_action (account, folder, uid, kind, target, created) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",

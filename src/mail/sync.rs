@@ -717,6 +717,13 @@ pub async fn replay_actions(
     let mut replayed = 0;
     let mut selected: Option<String> = None;
     for action in actions {
+        if let ActionKind::Draft { id } = action.kind {
+            replay_draft(session, store, account, id).await?;
+            store.action_done(action.id)?;
+            selected = None;
+            replayed += 1;
+            continue;
+        }
         if selected.as_deref() != Some(action.folder.as_str()) {
             session.select(&action.folder).await?;
             selected = Some(action.folder.clone());
@@ -735,6 +742,7 @@ pub async fn replay_actions(
                 }
             }
             ActionKind::Move { to } => session.uid_mv(&uid, to).await,
+            ActionKind::Draft { .. } => continue,
         };
         let (trace_action, request) = match &action.kind {
             ActionKind::SetFlag { flag, on } => {
@@ -752,6 +760,7 @@ pub async fn replay_actions(
                     ),
                 )
             }
+            ActionKind::Draft { .. } => continue,
             ActionKind::Move { to } => {
                 let trash = store
                     .folder_with_role(account, Role::Trash)?
@@ -786,6 +795,31 @@ pub async fn replay_actions(
         store.action_done(action.id)?;
     }
     Ok(replayed)
+}
+
+/// A draft's copy on the server (see `mail::drafts`); a refusal for good drops the action like
+/// any other, anything else ends the pass.
+async fn replay_draft(
+    session: &mut ImapSession,
+    store: &mut Store,
+    account: &str,
+    id: i64,
+) -> Result<(), SyncError> {
+    match super::drafts::replay(session, store, account, id).await {
+        Ok(()) => Ok(()),
+        Err(super::drafts::DraftError::Imap(async_imap::error::Error::No(answer))) => {
+            store.trace(
+                account,
+                TraceAction::Draft,
+                &format!("draft {id}"),
+                &format!("NO {answer}"),
+                false,
+            )?;
+            Ok(())
+        }
+        Err(super::drafts::DraftError::Imap(error)) => Err(error.into()),
+        Err(super::drafts::DraftError::Store(error)) => Err(error.into()),
+    }
 }
 
 fn flag_name(flag: u8) -> &'static str {

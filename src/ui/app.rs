@@ -32,6 +32,8 @@ use crate::mail::store::{Flags, Role, Store};
 use crate::mail::worker::Event;
 use crate::profile::Profile;
 
+mod outgoing;
+
 /// How long typing must pause before the search runs.
 pub const SEARCH_DELAY: Duration = Duration::from_millis(250);
 /// How long the layout must stay still before it is written.
@@ -124,7 +126,7 @@ pub struct Pli {
     /// A recount of the folders is running; `recount_again` when the store changed meanwhile.
     counting: bool,
     recount_again: bool,
-    settings: Settings,
+    pub settings: Settings,
     welcome: welcome::Welcome,
     /// Files are held above the window.
     pub dropping: bool,
@@ -246,7 +248,7 @@ impl Pli {
             Screen::Mail
         };
         let contacts = load_contacts(&profile);
-        Self {
+        let mut pli = Self {
             welcome: welcome::Welcome::new(i18n.clone()),
             dropping: false,
             frame_probe: None,
@@ -284,7 +286,9 @@ impl Pli {
             settings: Settings::default(),
             banner,
             i18n,
-        }
+        };
+        pli.restore_drafts();
+        pli
     }
 
     /// What starts with the window (the workers start with the subscription).
@@ -577,7 +581,11 @@ impl Pli {
                         .flatten()
                         .ok_or_else(|| self.i18n.t("reader-body-missing"))
                 });
+                let draft = reference.folder.role == Some(Role::Drafts) && raw.is_ok();
                 self.reader.body_arrived(&reference, raw);
+                if draft {
+                    return self.open(reference);
+                }
                 Task::none()
             }
             Message::Known(known) => {
@@ -776,13 +784,7 @@ impl Pli {
             reader::Action::Forward => self.forward(),
             reader::Action::ToggleRead => self.toggle_read(),
             reader::Action::Delete => self.delete(),
-            reader::Action::SendReadReceipt(to) => {
-                // TODO(lead): build and send the MDN (RFC 8098) through the outbox; the core
-                // has no `send::read_receipt` yet. Until then the reader says so.
-                tracing::debug!(recipients = to.len(), "read receipt asked");
-                self.reader.notice = Some(Err(self.i18n.t("read-receipt-unavailable")));
-                Task::none()
-            }
+            reader::Action::SendReadReceipt(to) => self.send_read_receipt(to),
             reader::Action::OpenAttachment(index) => self.attachment(index, true),
             reader::Action::SaveAttachment(index) => self.attachment(index, false),
             reader::Action::Retry => match self.reader.opened.as_ref() {
@@ -981,6 +983,10 @@ impl Pli {
                 self.screen = Screen::Mail;
                 Task::none()
             }
+            settings::Action::ExportTrace(destination) => Task::perform(
+                settings::export_trace(self.profile.clone(), destination, self.i18n.clone()),
+                |result| Message::Settings(settings::Message::TraceExported(result)),
+            ),
         }
     }
 
@@ -1033,17 +1039,24 @@ impl Pli {
                 })
             }
             composer::Action::Discard => {
+                let removed = self.remove_draft(id);
                 self.composers.retain(|c| c.id != id);
                 self.screen = Screen::Mail;
-                Task::none()
+                removed
             }
             composer::Action::Back => {
                 self.screen = Screen::Mail;
+                if composer.has_content() {
+                    return self.save_draft(id);
+                }
                 Task::none()
             }
+            composer::Action::Save => self.save_draft(id),
             composer::Action::Done(outcome) => {
                 let answers = composer.answers.clone();
                 let from = composer.from.clone();
+                // Sent: its draft leaves the Drafts folder with the worker's next pass.
+                let _ = self.remove_draft(id);
                 self.composers.retain(|c| c.id != id);
                 // The copy in Sent shows after the box's next pass.
                 if let Some(worker) = self.workers.get(&from) {
@@ -1091,6 +1104,7 @@ impl Pli {
             Screen::Mail => self.mail_shortcut(shortcut),
             Screen::Composer(id) => match shortcut {
                 Shortcut::Send => self.update_composer(id, composer::Message::Send),
+                Shortcut::Save => self.update_composer(id, composer::Message::Save),
                 Shortcut::Escape => self.update_composer(id, composer::Message::Back),
                 _ => Task::none(),
             },
@@ -1158,6 +1172,9 @@ impl Pli {
             return Task::none();
         };
         let raw = store.raw(reference.folder.id, reference.uid).ok().flatten();
+        if let (Some(Role::Drafts), Some(raw)) = (reference.folder.role, raw.as_deref()) {
+            return self.resume_server_draft(&reference, raw);
+        }
         let unread = !envelope.flags.has(Flags::SEEN);
         let patient_kind = store
             .patient_kind(reference.folder.id, reference.uid)
@@ -1165,6 +1182,12 @@ impl Pli {
             .flatten();
         self.reader
             .open(reference.clone(), envelope, patient_kind, raw.as_deref());
+        if let Some(opened) = self.reader.opened.as_mut() {
+            // A receipt already sent is not offered again.
+            opened.receipt_answered = store
+                .read_receipt_sent(&reference.account, &opened.receipt_key())
+                .unwrap_or(false);
+        }
         let seen = if unread {
             self.set_flag(&reference, Flags::SEEN, true)
         } else {

@@ -176,6 +176,8 @@ pub enum AddressField {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Status {
     Editing,
+    /// The draft was saved.
+    Saved,
     Sending,
     NoRecipient,
     /// Not sent and not queued: something to fix in the form.
@@ -232,6 +234,8 @@ pub struct Composer {
     signature: String,
     /// Close the patient conversation with this message (`X-MSS-MES: FIN`).
     pub closes_conversation: bool,
+    /// The draft in the store this message was saved as (Ctrl+S, or on leaving with content).
+    pub draft_id: Option<i64>,
 }
 
 #[derive(Debug, Clone)]
@@ -256,6 +260,8 @@ pub enum Message {
     CloseConversation(bool),
     Discard,
     Back,
+    /// Ctrl+S: keep the draft in the store and the server's Drafts folder.
+    Save,
     Sent(Result<SendOutcome, NotQueued>),
 }
 
@@ -270,6 +276,8 @@ pub enum Action {
     Discard,
     /// Back to the mail, the draft kept.
     Back,
+    /// Save the draft (the root owns the store).
+    Save,
     /// The message left or waits in the outbox: close the composer.
     Done(SendOutcome),
 }
@@ -348,7 +356,38 @@ impl Composer {
             completing: None,
             signature,
             closes_conversation: false,
+            draft_id: None,
         }
+    }
+
+    /// A draft read back from its message (the server's Drafts folder or the store): the
+    /// fields, the text as it was (signature included), the attachments.
+    pub fn from_draft(id: u64, account: &Account, raw: &[u8]) -> Self {
+        let content = super::reader::read(raw);
+        let join = |people: &[Person]| {
+            people
+                .iter()
+                .map(Person::mailbox)
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let mut composer = Self::new(id, account, "");
+        composer.to = join(&content.to);
+        composer.cc = join(&content.cc);
+        composer.subject = content.subject.clone();
+        composer.body = text_editor::Content::with_text(&content.body);
+        composer.read_notification = !content.read_receipt_to.is_empty();
+        composer.in_reply_to = crate::mail::mime::read_message(raw)
+            .in_reply_to
+            .first()
+            .map(|id| format!("<{id}>"));
+        composer.references = content.references.clone();
+        composer.attachments = content
+            .attachments
+            .iter()
+            .filter_map(|attachment| super::reader::attachment(raw, attachment.index))
+            .collect();
+        composer
     }
 
     /// A reply to the sender (or to everyone, less our own boxes), quoting the original.
@@ -529,6 +568,24 @@ impl Composer {
         signatures: &dyn Fn(&str) -> String,
         known: &[Known],
     ) -> Action {
+        let edits = match &message {
+            Message::Body(action) => action.is_edit(),
+            Message::From(_)
+            | Message::To(_)
+            | Message::Cc(_)
+            | Message::Subject(_)
+            | Message::DeliveryNotification(_)
+            | Message::ReadNotification(_)
+            | Message::Complete(..)
+            | Message::RemoveAttachment(_)
+            | Message::Attached(_)
+            | Message::CloseConversation(_) => true,
+            _ => false,
+        };
+        if edits && self.status == Status::Saved {
+            // Changed since the save: "saved" no longer holds.
+            self.status = Status::Editing;
+        }
         match message {
             Message::From(sender) => {
                 // The new box signs instead of the old one, unless the user edited the block.
@@ -614,6 +671,7 @@ impl Composer {
             }
             Message::Discard => return Action::Discard,
             Message::Back => return Action::Back,
+            Message::Save => return Action::Save,
             Message::Sent(Ok(outcome)) => return Action::Done(outcome),
             Message::Sent(Err(NotQueued::Problem(problem))) => {
                 self.status = Status::Problem(problem)
@@ -812,6 +870,10 @@ impl Composer {
                 .size(theme::SMALL_SIZE)
                 .style(text::secondary)
                 .into(),
+            Status::Saved => text(t("draft-saved"))
+                .size(theme::SMALL_SIZE)
+                .color(theme::SUCCESS)
+                .into(),
             Status::Sending => text(t("composer-sending")).size(theme::SMALL_SIZE).into(),
             Status::NoRecipient => text(t("composer-no-recipient"))
                 .size(theme::SMALL_SIZE)
@@ -856,10 +918,15 @@ impl Composer {
     }
 }
 
-/// Ctrl+Enter sends from the body; every other key edits as usual.
+/// Ctrl+Enter sends from the body, Ctrl+S saves the draft; every other key edits as usual.
 fn body_key_binding(press: text_editor::KeyPress) -> Option<text_editor::Binding<Message>> {
     if press.modifiers.command() && matches!(press.key, keyboard::Key::Named(key::Named::Enter)) {
         return Some(text_editor::Binding::Custom(Message::Send));
+    }
+    if press.modifiers.command()
+        && matches!(press.key.as_ref(), keyboard::Key::Character(letter) if letter.eq_ignore_ascii_case("s"))
+    {
+        return Some(text_editor::Binding::Custom(Message::Save));
     }
     text_editor::Binding::from_key_press(press)
 }
@@ -978,35 +1045,70 @@ pub enum NotQueued {
 /// server. `Err` means the message was not queued (the form must change); once queued, the
 /// outcome is `Ok`, sent or waiting.
 pub async fn send(request: SendRequest, i18n: Arc<I18n>) -> Result<SendOutcome, NotQueued> {
-    let place = super::connectivity::Place::of(&request.profile);
-    let queued = {
+    let store = {
         let request = request.clone();
         let i18n = i18n.clone();
         tokio::task::spawn_blocking(move || queue(&request, &i18n))
             .await
             .unwrap_or_else(|error| Err(NotQueued::Problem(error.to_string())))?
     };
-    let mut store = queued;
-    if request.demo {
-        return Ok(SendOutcome::Waiting(i18n.t("send-demo")));
+    Ok(deliver(
+        &request.account,
+        &request.profile,
+        store,
+        request.demo,
+        &i18n,
+    )
+    .await)
+}
+
+/// Hands the outbox of a box to its server now: the message just queued leaves, or waits there
+/// for the box's worker.
+async fn deliver(
+    account: &Account,
+    profile: &Profile,
+    mut store: Store,
+    demo: bool,
+    i18n: &I18n,
+) -> SendOutcome {
+    if demo {
+        return SendOutcome::Waiting(i18n.t("send-demo"));
     }
-    let account = &request.account;
+    let place = super::connectivity::Place::of(profile);
     let credentials = match super::connectivity::credentials(account, &place).await {
         Ok(credentials) => credentials,
-        Err(error) => return Ok(SendOutcome::Waiting(error.localize(&i18n))),
+        Err(error) => return SendOutcome::Waiting(error.localize(i18n)),
     };
     match send::flush_outbox(account, &credentials, &mut store).await {
-        Ok(report) if report.failed == 0 => Ok(SendOutcome::Sent),
-        Ok(_) => Ok(SendOutcome::Waiting(i18n.t("send-error-refused-some"))),
+        Ok(report) if report.failed == 0 => SendOutcome::Sent,
+        Ok(_) => SendOutcome::Waiting(i18n.t("send-error-refused-some")),
         // Sent, but the copy in Sent is still to be made: for the user, it has left.
-        Err(SendError::SentCopy(_)) => Ok(SendOutcome::Sent),
-        Err(error) => Ok(SendOutcome::Waiting(describe(&error, &i18n))),
+        Err(SendError::SentCopy(_)) => SendOutcome::Sent,
+        Err(error) => SendOutcome::Waiting(describe(&error, i18n)),
     }
 }
 
 /// The blocking half of a send: the profile's settings and trust list, the rules, the outbox.
 fn queue(request: &SendRequest, i18n: &I18n) -> Result<Store, NotQueued> {
-    let profile = &request.profile;
+    let (store, _) = under_policy(
+        &request.profile,
+        request.outside_confirmed,
+        request.closes_conversation,
+        i18n,
+        |store, policy| send::queue(store, &request.account, &request.draft, policy),
+    )?;
+    Ok(store)
+}
+
+/// Opens the profile's store and runs `queue` under the rules the profile's settings and
+/// trust list make; a refusal becomes what the window says.
+fn under_policy<T>(
+    profile: &Profile,
+    outside_confirmed: bool,
+    closes_conversation: bool,
+    i18n: &I18n,
+    queue: impl FnOnce(&Store, &SendPolicy<'_>) -> Result<T, SendError>,
+) -> Result<(Store, T), NotQueued> {
     let store_problem = |error: String| {
         NotQueued::Problem(i18n.t_args("send-error-store", args!["detail" => error]))
     };
@@ -1020,11 +1122,11 @@ fn queue(request: &SendRequest, i18n: &I18n) -> Result<Store, NotQueued> {
     let policy = SendPolicy {
         product_reference: &product_reference,
         trust_list: &trust_list,
-        outside_confirmed: request.outside_confirmed,
-        closes_conversation: request.closes_conversation,
+        outside_confirmed,
+        closes_conversation,
     };
-    match send::queue(&store, &request.account, &request.draft, &policy) {
-        Ok(_) => Ok(store),
+    match queue(&store, &policy) {
+        Ok(queued) => Ok((store, queued)),
         Err(SendError::Blocked(check)) => Err(NotQueued::Blocked {
             issues: check
                 .issues()
@@ -1034,6 +1136,72 @@ fn queue(request: &SendRequest, i18n: &I18n) -> Result<Store, NotQueued> {
             may_confirm: check.needs_confirmation(),
         }),
         Err(error) => Err(NotQueued::Problem(describe(&error, i18n))),
+    }
+}
+
+/// A read receipt the reader chose to send (ECO.3.1.6).
+#[derive(Clone)]
+pub struct ReceiptRequest {
+    pub account: Account,
+    pub profile: Profile,
+    /// What the store remembers the receipt by (see `reader::Opened::receipt_key`).
+    pub original: String,
+    pub original_message_id: Option<String>,
+    pub original_subject: String,
+    pub to: Vec<String>,
+    pub demo: bool,
+}
+
+impl std::fmt::Debug for ReceiptRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ReceiptRequest")
+            .field("account", &self.account.name)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Queues the read receipt through the outbox (the rules of the trust space apply) and hands
+/// it to the server; the sentence the reader shows, a success or a problem.
+pub async fn send_read_receipt(request: ReceiptRequest, i18n: Arc<I18n>) -> Result<String, String> {
+    let queued = {
+        let request = request.clone();
+        let i18n = i18n.clone();
+        tokio::task::spawn_blocking(move || {
+            let receipt = send::ReadReceipt {
+                original: &request.original,
+                original_message_id: request.original_message_id.as_deref(),
+                original_subject: &request.original_subject,
+                to: &request.to,
+            };
+            under_policy(&request.profile, false, false, &i18n, |store, policy| {
+                send::read_receipt(store, &request.account, &receipt, policy)
+            })
+        })
+        .await
+        .unwrap_or_else(|error| Err(NotQueued::Problem(error.to_string())))
+    };
+    match queued {
+        Ok((store, Some(_))) => Ok(
+            match deliver(
+                &request.account,
+                &request.profile,
+                store,
+                request.demo,
+                &i18n,
+            )
+            .await
+            {
+                SendOutcome::Sent => i18n.t("read-receipt-sent"),
+                SendOutcome::Waiting(reason) => {
+                    i18n.t_args("read-receipt-waiting", args!["reason" => reason])
+                }
+            },
+        ),
+        Ok((_, None)) => Ok(i18n.t("read-receipt-already-sent")),
+        Err(NotQueued::Problem(problem)) => Err(problem),
+        Err(NotQueued::Blocked { issues, .. }) => {
+            Err(i18n.t_args("read-receipt-blocked", args!["issues" => issues.join(" ")]))
+        }
     }
 }
 

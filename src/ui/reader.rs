@@ -167,6 +167,20 @@ impl Opened {
         self.body = Body::Ready(Box::new(content));
     }
 
+    /// What the store remembers this message's read receipt by: its Message-ID, or its place
+    /// in the box when it has none.
+    pub fn receipt_key(&self) -> String {
+        self.envelope.message_id.clone().unwrap_or_else(|| {
+            let folder = &self.reference.folder;
+            format!(
+                "{}/{}/{}",
+                folder.name,
+                folder.uidvalidity.unwrap_or_default(),
+                self.reference.uid
+            )
+        })
+    }
+
     /// The body as shown, for tests and for quoting in a reply.
     pub fn body_text(&self) -> String {
         self.text.text()

@@ -3,6 +3,8 @@
 //! the profile's `settings.toml`, which the command line reads too.
 
 use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::sync::Arc;
 
 use iced::widget::{
     button, column, container, pick_list, row, scrollable, text, text_editor, toggler, Space,
@@ -13,8 +15,10 @@ use super::directory_key::{self, DirectoryKey};
 use super::mailbox::BoxEntry;
 use super::preferences::Preferences;
 use super::theme::{self, ThemeChoice};
+use crate::args;
 use crate::i18n::{I18n, Language};
 use crate::mail::account::BoxKind;
+use crate::profile::Profile;
 use crate::settings::Settings as ProfileSettings;
 
 /// A choice in a drop-down list, shown with its translated label.
@@ -45,6 +49,13 @@ pub struct Settings {
     signatures: BTreeMap<String, text_editor::Content>,
     /// The online Annuaire Santé: the switch and the API key (its own file).
     pub directory_key: DirectoryKey,
+    /// Where "Exporter les traces (CSV)" writes without asking (tests); `None` asks with the
+    /// system's dialog.
+    pub export_to: Option<PathBuf>,
+    /// An export is running.
+    pub exporting: bool,
+    /// How the last export went: the sentence to show.
+    pub export_notice: Option<Result<String, String>>,
 }
 
 #[derive(Debug, Clone)]
@@ -56,6 +67,9 @@ pub enum Message {
     AddBox,
     Back,
     DirectoryKey(directory_key::Message),
+    /// "Exporter les traces (CSV)".
+    ExportTrace,
+    TraceExported(Result<String, String>),
 }
 
 /// What the settings ask the root to do.
@@ -70,6 +84,8 @@ pub enum Action {
     Back,
     /// Keyring work for the directory's API key.
     DirectoryKey(directory_key::Action),
+    /// Export the trace to this file, or to one the person chooses.
+    ExportTrace(Option<PathBuf>),
 }
 
 impl Settings {
@@ -127,6 +143,17 @@ impl Settings {
                 }
                 action => Action::DirectoryKey(action),
             },
+            Message::ExportTrace if self.exporting => Action::None,
+            Message::ExportTrace => {
+                self.exporting = true;
+                self.export_notice = None;
+                Action::ExportTrace(self.export_to.clone())
+            }
+            Message::TraceExported(result) => {
+                self.exporting = false;
+                self.export_notice = Some(result);
+                Action::None
+            }
         }
     }
 
@@ -280,6 +307,22 @@ impl Settings {
             self.directory_key
                 .view(settings.directory_online, i18n)
                 .map(Message::DirectoryKey),
+            heading("settings-trace"),
+            text(t("settings-trace-note"))
+                .size(theme::SMALL_SIZE)
+                .style(text::secondary),
+            button(text(t("settings-trace-export")))
+                .style(theme::action)
+                .on_press_maybe((!self.exporting).then_some(Message::ExportTrace)),
+            match &self.export_notice {
+                Some(Ok(done)) => text(done.as_str())
+                    .size(theme::SMALL_SIZE)
+                    .color(theme::SUCCESS),
+                Some(Err(problem)) => text(problem.as_str())
+                    .size(theme::SMALL_SIZE)
+                    .color(theme::DANGER),
+                None => text(""),
+            },
         ]
         .spacing(14)
         .padding(24)
@@ -288,5 +331,61 @@ impl Settings {
         scrollable(container(page).center_x(Length::Fill))
             .height(Length::Fill)
             .into()
+    }
+}
+
+/// Writes the trace of the profile as CSV (the same file as `pli trace export`, retention
+/// applied) to `destination`, or to a file the person chooses; the sentence to show.
+pub async fn export_trace(
+    profile: Profile,
+    destination: Option<PathBuf>,
+    i18n: Arc<I18n>,
+) -> Result<String, String> {
+    let path = match destination {
+        Some(path) => path,
+        None => {
+            let name = format!("traces-pli-{}.csv", chrono::Local::now().format("%Y-%m-%d"));
+            let mut dialog = rfd::AsyncFileDialog::new()
+                .set_file_name(name)
+                .add_filter("CSV", &["csv"]);
+            if let Some(folder) =
+                directories::UserDirs::new().and_then(|dirs| dirs.document_dir().map(PathBuf::from))
+            {
+                dialog = dialog.set_directory(folder);
+            }
+            match dialog.save_file().await {
+                Some(handle) => handle.path().to_path_buf(),
+                None => return Ok(i18n.t("settings-trace-cancelled")),
+            }
+        }
+    };
+    let written = path.clone();
+    let export = move || -> Result<usize, String> {
+        let store = crate::mail::store::Store::open(&profile.store_file())
+            .map_err(|error| error.to_string())?;
+        let (settings, _) = ProfileSettings::load(&profile.settings_file());
+        let file = std::fs::File::create(&written).map_err(|error| error.to_string())?;
+        crate::mail::trace_export::export_csv(
+            &store,
+            None,
+            settings.trace_retention_months,
+            std::io::BufWriter::new(file),
+        )
+        .map_err(|error| error.to_string())
+    };
+    let outcome = tokio::task::spawn_blocking(export)
+        .await
+        .map_err(|error| error.to_string())
+        .and_then(|result| result);
+    let path = path.display().to_string();
+    match outcome {
+        Ok(count) => Ok(i18n.t_args(
+            "settings-trace-exported",
+            args!["count" => count, "path" => path],
+        )),
+        Err(detail) => Err(i18n.t_args(
+            "settings-trace-failed",
+            args!["path" => path, "detail" => detail],
+        )),
     }
 }

@@ -13,6 +13,7 @@
 //! | Ctrl+F or / | search |
 //! | Ctrl+U or Ctrl+I | mark read / unread |
 //! | Ctrl+Enter | send |
+//! | Ctrl+S | save the draft |
 //! | Escape | back (leave the composer or the settings, clear the search) |
 //! | Tab / Shift+Tab | next / previous field |
 //! | Ctrl+, | settings |
@@ -38,6 +39,8 @@ pub enum Shortcut {
     Search,
     ToggleRead,
     Send,
+    /// Save the draft being written.
+    Save,
     Escape,
     FocusNext,
     FocusPrevious,
@@ -88,6 +91,7 @@ pub fn shortcut_for(event: &keyboard::Event) -> Option<Shortcut> {
             ("p", true) => Some(Shortcut::WriteToPatient),
             ("d", false) => Some(Shortcut::Directory),
             ("e", false) => Some(Shortcut::SearchOnline),
+            ("s", false) => Some(Shortcut::Save),
             _ => None,
         },
         // "/" is Shift+: on a French keyboard: look at the key as typed.

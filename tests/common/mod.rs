@@ -392,3 +392,15 @@ pub fn task_messages(
             .collect(),
     )
 }
+
+/// Whether any text the window shows contains `part`.
+pub fn shows(window: &pli::ui::Pli, part: &str) -> bool {
+    use iced_test::selector::Candidate;
+    let mut ui = iced_test::simulator(window.view());
+    let part = part.to_string();
+    ui.find(move |candidate: Candidate<'_>| match candidate {
+        Candidate::Text { content, .. } if content.contains(&part) => Some(()),
+        _ => None,
+    })
+    .is_ok()
+}

@@ -24,6 +24,8 @@ pub enum TraceAction {
     /// The user sent to an address outside the trust space after the warning.
     Override,
     Flag,
+    /// A draft copied to, or removed from, the server's Drafts folder.
+    Draft,
 }
 
 impl TraceAction {
@@ -36,6 +38,7 @@ impl TraceAction {
             TraceAction::Delete => "delete",
             TraceAction::Override => "override",
             TraceAction::Flag => "flag",
+            TraceAction::Draft => "draft",
         }
     }
 
