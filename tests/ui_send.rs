@@ -381,7 +381,12 @@ fn eco_4_1_1_the_settings_export_the_trace_as_csv() {
     let destination = folder.path().join("traces.csv");
     pli.settings.export_to = Some(destination.clone());
 
-    let mut ui = simulator(pli.view());
+    // The settings scroll; a tall screen shows them whole, down to the export.
+    let mut ui = iced_test::Simulator::with_size(
+        iced::Settings::default(),
+        iced::Size::new(1024.0, 2400.0),
+        pli.view(),
+    );
     ui.click("Exporter les traces (CSV)")
         .expect("the button is on screen");
     let messages: Vec<Message> = ui.into_messages().collect();
