@@ -10,6 +10,8 @@ mod common;
 mod psc;
 
 use std::net::TcpListener;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use common::*;
@@ -19,7 +21,7 @@ use pli::mail::oidc::{
     OAuthBearer, OidcError, PscSessions, RefreshTokenStore, SessionState, SignInOptions,
 };
 use pli::mail::secrets::{Secret, SecretKind, Secrets};
-use pli::mail::{imap, smtp};
+use pli::mail::{imap, smtp, worker};
 use psc::*;
 
 // ------------------------------------------------------------------ the tests
@@ -751,5 +753,143 @@ fn eco_1_2_1_pli_account_login_signs_in_through_the_printed_address() {
         refused.status.code(),
         Some(1),
         "signed out: the next sync asks to sign in again"
+    );
+}
+
+// ------------------------------------------------------------------ the worker (ECO.1.2.6–1.2.7)
+
+/// What a box's worker reported until it settled (up to date, or stopped by a problem), and how
+/// many times it asked for credentials.
+fn worker_states<F>(account: &Account, load: F) -> (Vec<worker::Connectivity>, usize)
+where
+    F: Fn(&Account) -> Result<Credentials, ConnectError> + Send + Sync + Clone + 'static,
+{
+    let calls = Arc::new(AtomicUsize::new(0));
+    let counted = {
+        let calls = calls.clone();
+        move |account: &Account| {
+            calls.fetch_add(1, Ordering::SeqCst);
+            load(account)
+        }
+    };
+    let folder = tempfile::tempdir().expect("a folder");
+    let store = folder.path().join("store.sqlite");
+    let states = runtime().block_on(async {
+        let (events, mut received) = tokio::sync::mpsc::channel(64);
+        let (commands, orders) = tokio::sync::mpsc::channel(8);
+        let running = tokio::spawn(worker::run(account.clone(), store, counted, events, orders));
+        let mut states = Vec::new();
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
+        while let Ok(Some(event)) = tokio::time::timeout_at(deadline, received.recv()).await {
+            if let worker::Event::Connectivity { state, .. } = event {
+                let settled = !matches!(
+                    state,
+                    worker::Connectivity::Connecting | worker::Connectivity::Syncing { .. }
+                );
+                states.push(state);
+                if settled {
+                    break;
+                }
+            }
+        }
+        let _ = commands.send(worker::Command::Stop).await;
+        running.abort();
+        states
+    });
+    (states, calls.load(Ordering::SeqCst))
+}
+
+/// Credentials the mail server refuses, as it refuses a token revoked upstream or read with a
+/// clock that disagrees: the token expired five minutes ago.
+fn refused_token(account: &Account) -> Credentials {
+    Credentials::Token {
+        login: account.address.clone(),
+        token: token(&account.address, -300, None),
+    }
+}
+
+/// A box of `user` signed in through the process's sessions, whose worker's credentials come
+/// from there as in the window.
+fn signed_in_box(name: &str, user: &str) -> (Account, Secrets) {
+    let secrets = keyring();
+    let account = psc_box(name, user, Security::Tls, RefreshTokenStore::Keyring);
+    sign_in(
+        PscSessions::shared(),
+        &account,
+        &secrets,
+        user,
+        Play::SignIn,
+    )
+    .0
+    .expect("signed in");
+    (account, secrets)
+}
+
+/// The worker's credentials: refused the first time, then the session's.
+fn refused_first(
+    secrets: &Secrets,
+) -> impl Fn(&Account) -> Result<Credentials, ConnectError> + Send + Sync + Clone + 'static {
+    let first = Arc::new(AtomicBool::new(true));
+    let secrets = secrets.clone();
+    move |account: &Account| {
+        if first.swap(false, Ordering::SeqCst) {
+            return Ok(refused_token(account));
+        }
+        Ok(PscSessions::shared().fresh_credentials(account, &secrets)?)
+    }
+}
+
+fn refused(state: &worker::Connectivity) -> bool {
+    matches!(state, worker::Connectivity::AuthenticationRefused { .. })
+}
+
+#[test]
+fn eco_1_2_7_a_refused_token_is_refreshed_and_the_box_connects_on_its_own() {
+    let (account, secrets) = signed_in_box("psc-retry", &dedicated_user("psc-retry"));
+    let refresh_before = secrets.get("psc-retry", SecretKind::RefreshToken).unwrap();
+    let (states, calls) = worker_states(&account, refused_first(&secrets));
+    assert_eq!(
+        states.last(),
+        Some(&worker::Connectivity::UpToDate),
+        "{states:?}"
+    );
+    assert!(
+        !states.iter().any(refused),
+        "the window never heard of the refusal: {states:?}"
+    );
+    assert_eq!(calls, 2, "one retry");
+    // The session forgot the refused token, so the retry's token came from a refresh.
+    let refresh_after = secrets.get("psc-retry", SecretKind::RefreshToken).unwrap();
+    assert_ne!(
+        refresh_before, refresh_after,
+        "the retry refreshed the token"
+    );
+}
+
+#[test]
+fn eco_1_2_7_a_token_refused_again_after_the_refresh_is_reported_not_retried_forever() {
+    let (account, _secrets) = signed_in_box("psc-retry-twice", &dedicated_user("psc-retry-twice"));
+    let (states, calls) = worker_states(&account, |account: &Account| Ok(refused_token(account)));
+    assert!(states.last().is_some_and(refused), "{states:?}");
+    assert_eq!(calls, 2, "one retry, then the window is told");
+}
+
+#[test]
+fn eco_1_2_6_a_refused_token_whose_refresh_is_refused_ends_the_session() {
+    let (account, secrets) = signed_in_box("psc-ended", &dedicated_user("psc-ended"));
+    // Signed out elsewhere: the provider no longer renews the session.
+    revoke(&secrets.get("psc-ended", SecretKind::RefreshToken).unwrap());
+    let (states, calls) = worker_states(&account, refused_first(&secrets));
+    assert_eq!(calls, 2);
+    match states.last() {
+        Some(worker::Connectivity::AuthenticationRefused { reason }) => assert!(
+            reason.contains("sign in again with Pro Santé Connect"),
+            "{reason}"
+        ),
+        other => panic!("the box waits for a new sign-in: {other:?} in {states:?}"),
+    }
+    assert_eq!(
+        PscSessions::shared().state(&account, &secrets).unwrap(),
+        SessionState::SignedOut
     );
 }

@@ -123,6 +123,9 @@ pub async fn run<F>(
         }
     };
     let mut backoff: Option<Duration> = None;
+    // A Pro Santé Connect token the server refused is refreshed and tried once more before the
+    // window is told (ECO.1.2.7): reconnecting is automatic while the PSC session holds.
+    let mut token_retried = false;
     loop {
         if !say(Connectivity::Connecting).await {
             return;
@@ -135,6 +138,18 @@ pub async fn run<F>(
             &mut commands,
         )
         .await;
+        let token_refused = matches!(
+            &outcome,
+            Err(WorkerError::Connect(ConnectError::TokenRefused { .. }))
+        );
+        if token_refused && is_psc(&account) && !token_retried {
+            token_retried = true;
+            tracing::info!(account = %name, "token refused by the server; refreshed and tried once more");
+            // The session forgets the token: the next credentials come from a refresh.
+            super::oidc::PscSessions::shared().token_refused(&account);
+            continue;
+        }
+        token_retried = false;
         let wait = match outcome {
             Ok(SessionEnd::Stop) => return,
             Ok(SessionEnd::Reconnect) => {
@@ -182,6 +197,11 @@ pub async fn run<F>(
             },
         }
     }
+}
+
+/// A box that signs in with Pro Santé Connect, whose tokens the process's sessions renew.
+fn is_psc(account: &Account) -> bool {
+    account.auth == super::account::AuthKind::Xoauth2 && account.oidc.is_some()
 }
 
 enum SessionEnd {
