@@ -19,6 +19,7 @@ use pli::mail::account::{Account, Security};
 use pli::mail::connect::{ConnectError, Credentials};
 use pli::mail::oidc::{
     OAuthBearer, OidcError, PscSessions, RefreshTokenStore, SessionState, SignInOptions,
+    TokenMechanism,
 };
 use pli::mail::secrets::{Secret, SecretKind, Secrets};
 use pli::mail::{imap, smtp, worker};
@@ -408,6 +409,14 @@ fn a_browser_that_never_comes_back_ends_the_wait() {
     assert!(matches!(error, OidcError::TimedOut { .. }), "{error:?}");
 }
 
+fn dovecot_log() -> String {
+    stack_log("dovecot.log")
+}
+
+fn stack_log(name: &str) -> String {
+    std::fs::read_to_string(format!("{}/{name}", env("PLI_TEST_LOG_DIR"))).unwrap_or_default()
+}
+
 /// A JWT like the provider's access tokens, signed with another key under the provider's kid.
 fn forged_token(email: &str) -> Secret {
     let folder = tempfile::tempdir().unwrap();
@@ -480,8 +489,7 @@ fn dovecot_refuses_a_token_for_another_user_and_a_forged_one() {
             "{error:?}"
         );
     }
-    let log = std::fs::read_to_string(format!("{}/dovecot.log", env("PLI_TEST_LOG_DIR")))
-        .unwrap_or_default();
+    let log = dovecot_log();
     assert!(
         log.contains("did not match"),
         "Dovecot names the user mismatch"
@@ -891,5 +899,71 @@ fn eco_1_2_6_a_refused_token_whose_refresh_is_refused_ends_the_session() {
     assert_eq!(
         PscSessions::shared().state(&account, &secrets).unwrap(),
         SessionState::SignedOut
+    );
+}
+
+// ------------------------------------------------------------------ SMTP with OAUTHBEARER
+
+#[test]
+fn smtp_presents_the_psc_token_with_oauthbearer_and_a_refusal_reads_expired() {
+    let runtime = runtime();
+    let secrets = keyring();
+    let sessions = PscSessions::new();
+    let user = dedicated_user("psc-smtp");
+    let address: lettre::Address = user.parse().expect("an address");
+    let envelope =
+        lettre::address::Envelope::new(Some(address.clone()), vec![address]).expect("an envelope");
+    for security in [Security::Tls, Security::Starttls] {
+        let account = psc_box("psc-smtp", &user, security, RefreshTokenStore::Keyring);
+        sign_in(&sessions, &account, &secrets, &user, Play::SignIn)
+            .0
+            .expect("signed in");
+        let credentials = sessions.fresh_credentials(&account, &secrets).unwrap();
+        runtime.block_on(async {
+            let mut connection =
+                smtp::connect_using(&account, &credentials, Some(TokenMechanism::OAuthBearer))
+                    .await
+                    .expect("Postfix accepts the token with OAUTHBEARER");
+            // A message makes Postfix log how its sender signed in.
+            let message =
+                format!("From: <{user}>\r\nTo: <{user}>\r\nSubject: OAUTHBEARER\r\n\r\nTest\r\n");
+            connection
+                .connection
+                .send(&envelope, message.as_bytes())
+                .await
+                .expect("the message is accepted");
+            connection.quit().await;
+            let error = tokio::time::timeout(
+                Duration::from_secs(20),
+                smtp::connect_using(
+                    &account,
+                    &refused_token(&account),
+                    Some(TokenMechanism::OAuthBearer),
+                ),
+            )
+            .await
+            .expect("an answer, not a hang: the refusal's challenge was answered")
+            .expect_err("an expired token is refused");
+            assert!(
+                matches!(error, ConnectError::TokenRefused { .. }),
+                "{error:?}"
+            );
+        });
+    }
+    let log = stack_log("postfix.log");
+    let lines = |what: &str| {
+        log.lines()
+            .filter(|line| line.contains(what) && line.contains(&format!("sasl_username={user}")))
+            .count()
+    };
+    assert_eq!(
+        lines("sasl_method=OAUTHBEARER"),
+        2,
+        "signed in with OAUTHBEARER"
+    );
+    assert_eq!(
+        lines("SASL OAUTHBEARER authentication failed"),
+        2,
+        "refused with OAUTHBEARER"
     );
 }
