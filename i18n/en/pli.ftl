@@ -467,3 +467,11 @@ directory-importing = Importing the extraction… the previous directory still a
 directory-pane-imported = Directory imported: { $count } mailboxes.
 directory-pane-import-failed = The import failed; the previous directory is kept: { $detail }
 action-lock-now = Lock
+
+## Pro Santé Connect in the window (issue 7)
+psc-section = Pro Santé Connect
+psc-not-signed-in = Not signed in to Pro Santé Connect.
+psc-session-open = Pro Santé Connect session open on this computer.
+psc-session-ended = The Pro Santé Connect session has ended: sign in again to receive and send this box's mail.
+psc-waiting = Signing in…
+psc-cancel = Cancel

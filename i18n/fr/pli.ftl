@@ -470,3 +470,11 @@ directory-importing = Importation de l'extraction… la recherche reste possible
 directory-pane-imported = Annuaire importé : { $count } boîtes aux lettres.
 directory-pane-import-failed = L'import a échoué ; l'annuaire précédent reste en place : { $detail }
 action-lock-now = Verrouiller
+
+## Pro Santé Connect dans la fenêtre (ticket 7)
+psc-section = Pro Santé Connect
+psc-not-signed-in = Non connecté à Pro Santé Connect.
+psc-session-open = Session Pro Santé Connect ouverte sur ce poste.
+psc-session-ended = La session Pro Santé Connect a pris fin : reconnectez-vous pour relever et envoyer le courrier de cette boîte.
+psc-waiting = Connexion en cours…
+psc-cancel = Annuler

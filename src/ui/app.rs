@@ -20,6 +20,7 @@ use super::mailbox::{self, Mailbox, MessageRef};
 use super::patient::{self, PatientComposer};
 use super::preferences::{PaneRatios, Preferences};
 use super::prescriptions::{self, Prescriptions};
+use super::psc::{self, Psc};
 use super::reader::{self, Reader};
 use super::settings::{self, Settings};
 use super::shortcuts::{shortcut_for, Shortcut};
@@ -127,6 +128,8 @@ pub struct Pli {
     settings: Settings,
     welcome: welcome::Welcome,
     pub banner: Option<Banner>,
+    /// The Pro Santé Connect sessions of the boxes that sign in with it (issue 7).
+    pub psc: Psc,
 }
 
 #[derive(Debug, Clone)]
@@ -166,6 +169,7 @@ pub enum Message {
     ResumeDraft(u64),
     ShowMail,
     DismissBanner,
+    Psc(psc::Message),
 }
 
 impl Pli {
@@ -267,6 +271,7 @@ impl Pli {
             recount_again: false,
             settings: Settings::default(),
             banner,
+            psc: Psc::default(),
             i18n,
         }
     }
@@ -543,7 +548,12 @@ impl Pli {
                 self.workers.insert(account, handle);
                 Task::none()
             }
-            Message::Worker(WorkerEvent::Event(event)) => self.worker_event(event),
+            Message::Worker(WorkerEvent::Event(event)) => {
+                // Pro Santé Connect (issue 7): a sign-in that worked or was refused.
+                let context = psc::Context::new(&self.accounts, &self.profile, &self.i18n);
+                let action = self.psc.observe(&event, &context);
+                Task::batch([self.perform_psc(action), self.worker_event(event)])
+            }
             Message::ReplayDue(generation) if generation == self.replay_generation => {
                 for account in std::mem::take(&mut self.to_replay) {
                     if let Some(worker) = self.workers.get(&account) {
@@ -598,6 +608,26 @@ impl Pli {
             }
             Message::DismissBanner => {
                 self.banner = None;
+                Task::none()
+            }
+            Message::Psc(message) => {
+                let context = psc::Context::new(&self.accounts, &self.profile, &self.i18n);
+                let action = self.psc.update(message, &context);
+                self.perform_psc(action)
+            }
+        }
+    }
+
+    // ----- Pro Santé Connect (issue 7) -----
+
+    fn perform_psc(&mut self, action: psc::Action) -> Task<Message> {
+        match action {
+            psc::Action::None => Task::none(),
+            psc::Action::Run(task) => task.map(Message::Psc),
+            psc::Action::SyncNow(account) => {
+                if let Some(worker) = self.workers.get(&account) {
+                    worker.sync_now();
+                }
                 Task::none()
             }
         }
@@ -1742,6 +1772,8 @@ impl Pli {
             }
             side = side.push(container(drafts).padding([6, 10]));
         }
+        // Pro Santé Connect (issue 7): each PSC box's session and its sign-in.
+        side = side.push(self.psc.view(&self.mailbox.boxes, i18n).map(Message::Psc));
         side = side.push(
             container(
                 button(text(i18n.t("action-add-box")).size(theme::SMALL_SIZE))
