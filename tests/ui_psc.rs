@@ -341,3 +341,31 @@ fn a_provider_error_shows_a_sentence_on_that_box_only() {
         );
     }
 }
+
+#[test]
+fn a_sign_in_waiting_for_the_browser_offers_its_address_and_can_be_cancelled() {
+    let user = dedicated_user("psc-ui-show");
+    let mut window = Window::new(&[psc_box(
+        "cabinet",
+        &user,
+        Security::Tls,
+        RefreshTokenStore::Memory,
+    )]);
+    // The browser never comes back: no browser on this workstation, or the professional left.
+    window.plays(&user, Play::Vanish);
+    window.click(SIGN_IN);
+    let copy = "Copier l'adresse de connexion (si le navigateur ne s'est pas ouvert)";
+    window.until("the sign-in address", |window| window.shows(copy));
+    window.click(copy);
+    window.click("Annuler");
+    window.until("the cancellation", |window| {
+        !window.pli.psc.is_signing_in("cabinet")
+    });
+    assert_eq!(
+        window.pli.psc.problem("cabinet"),
+        None,
+        "a cancellation asked for needs no explanation"
+    );
+    assert!(window.shows(SIGN_IN));
+    assert!(!window.shows(copy));
+}

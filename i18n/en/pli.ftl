@@ -475,3 +475,4 @@ psc-session-open = Pro Santé Connect session open on this computer.
 psc-session-ended = The Pro Santé Connect session has ended: sign in again to receive and send this box's mail.
 psc-waiting = Signing in…
 psc-cancel = Cancel
+psc-copy-address = Copy the sign-in address (if the browser did not open)

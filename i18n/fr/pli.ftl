@@ -478,3 +478,4 @@ psc-session-open = Session Pro Santé Connect ouverte sur ce poste.
 psc-session-ended = La session Pro Santé Connect a pris fin : reconnectez-vous pour relever et envoyer le courrier de cette boîte.
 psc-waiting = Connexion en cours…
 psc-cancel = Annuler
+psc-copy-address = Copier l'adresse de connexion (si le navigateur ne s'est pas ouvert)

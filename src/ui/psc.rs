@@ -11,8 +11,8 @@ use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
-use iced::widget::{button, column, container, row, text, Space};
-use iced::{Alignment, Element, Length, Task};
+use iced::widget::{button, column, container, text, Space};
+use iced::{Element, Length, Task};
 
 use super::connectivity::Place;
 use super::mailbox::BoxEntry;
@@ -21,7 +21,7 @@ use crate::args;
 use crate::i18n::I18n;
 use crate::mail::account::{Account, AuthKind};
 use crate::mail::oidc::{
-    Browser, OidcError, PscSessions, SessionState, SignInOptions, SystemBrowser,
+    Browser, BrowserError, OidcError, PscSessions, SessionState, SignInOptions, SystemBrowser,
 };
 use crate::mail::secrets::Secrets;
 use crate::mail::worker::{self, Event};
@@ -50,6 +50,8 @@ struct BoxSession {
     session: Session,
     /// A sign-in waits for the browser; setting the flag gives up.
     signing_in: Option<Arc<AtomicBool>>,
+    /// The address the browser was asked to open, for a workstation where none opens.
+    address: Option<String>,
     signing_out: bool,
     /// The session is being read (keyring), so a burst of worker events asks once.
     checking: bool,
@@ -80,6 +82,10 @@ pub enum Message {
     SignIn(String),
     /// Gives up waiting for the browser.
     Cancel(String),
+    /// The browser was asked to open this sign-in address.
+    Opened(String, String),
+    /// Copies the sign-in address, to open it in a browser by hand.
+    CopyAddress(String),
     SignOut(String),
     /// The sign-in's outcome: who signed in, or the sentence saying why not.
     SignedIn(String, Result<String, String>),
@@ -171,8 +177,23 @@ impl Psc {
                 }
                 Action::None
             }
+            Message::Opened(name, address) => {
+                if let Some(state) = self.boxes.get_mut(&name) {
+                    if state.signing_in.is_some() {
+                        state.address = Some(address);
+                    }
+                }
+                Action::None
+            }
+            Message::CopyAddress(name) => {
+                match self.boxes.get(&name).and_then(|s| s.address.clone()) {
+                    Some(address) => Action::Run(iced::clipboard::write(address)),
+                    None => Action::None,
+                }
+            }
             Message::SignedIn(name, outcome) => {
                 let state = self.boxes.entry(name.clone()).or_default();
+                state.address = None;
                 let cancelled = state
                     .signing_in
                     .take()
@@ -319,16 +340,25 @@ impl Psc {
         let signed_in = matches!(state.session, Session::SignedIn(_));
         if state.signing_in.is_some() {
             lines = lines.push(small(i18n.t("oidc-sign-in-waiting")));
-            lines = lines.push(
-                row![
-                    button(small(i18n.t("psc-waiting"))).style(button::primary),
+            if state.address.is_some() {
+                lines = lines.push(
+                    button(small(i18n.t("psc-copy-address")))
+                        .style(button::text)
+                        .on_press(Message::CopyAddress(name.clone())),
+                );
+            }
+            // One under the other: the box list is narrow.
+            lines = lines
+                .push(
+                    button(small(i18n.t("psc-waiting")))
+                        .width(Length::Fill)
+                        .style(button::primary),
+                )
+                .push(
                     button(small(i18n.t("psc-cancel")))
                         .style(theme::action)
                         .on_press(Message::Cancel(name)),
-                ]
-                .spacing(8)
-                .align_y(Alignment::Center),
-            );
+                );
         } else {
             // A session the server refused anyway may be signed in again (another card).
             if !signed_in || state.refused {
@@ -394,14 +424,26 @@ fn sign_in(
         cancel: Some(cancel),
         ..SignInOptions::default()
     };
+    // The address goes to the window too, for when no browser opens.
+    let (opened, addresses) = futures::channel::mpsc::unbounded::<String>();
+    let opener = move |url: &str| -> Result<(), BrowserError> {
+        let _ = opened.unbounded_send(url.to_string());
+        browser.open(url)
+    };
     let work = blocking(context, move |secrets| {
         PscSessions::shared()
-            .sign_in(&account, secrets, browser.as_ref(), &options)
+            .sign_in(&account, secrets, &opener, &options)
             .map(|signed_in| signed_in.identity.display_name())
     });
-    Task::perform(work, move |outcome| {
-        Message::SignedIn(name.clone(), outcome)
-    })
+    let shown = name.clone();
+    Task::batch([
+        Task::run(addresses, move |address| {
+            Message::Opened(shown.clone(), address)
+        }),
+        Task::perform(work, move |outcome| {
+            Message::SignedIn(name.clone(), outcome)
+        }),
+    ])
 }
 
 fn sign_out(account: Account, context: &Context<'_>) -> Task<Message> {
