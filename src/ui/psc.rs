@@ -473,3 +473,91 @@ fn check(account: Account, generation: u64, context: &Context<'_>) -> Task<Messa
         Message::Checked(name.clone(), generation, outcome)
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::Language;
+
+    /// The demo's boxes, the first one signing in with Pro Santé Connect.
+    fn boxes() -> Vec<Account> {
+        let mut accounts = crate::ui::demo::accounts();
+        accounts[0].auth = AuthKind::Xoauth2;
+        accounts[0].oidc = Some(Box::default());
+        accounts
+    }
+
+    fn context(accounts: &[Account]) -> Context<'_> {
+        Context {
+            accounts,
+            place: Place {
+                store: "store.sqlite".into(),
+                keyring_service: "pli:test-psc-window".into(),
+            },
+            i18n: Arc::new(I18n::new(Language::Fr)),
+        }
+    }
+
+    fn read(psc: &mut Psc, context: &Context<'_>, generation: u64, session: Session) {
+        let name = context.accounts[0].name.clone();
+        let _ = psc.update(Message::Checked(name, generation, Ok(session)), context);
+    }
+
+    #[test]
+    fn a_session_gone_after_being_open_has_ended_and_one_never_open_is_signed_out() {
+        let accounts = boxes();
+        let context = context(&accounts);
+        let name = accounts[0].name.as_str();
+        let mut psc = Psc::default();
+        read(&mut psc, &context, 0, Session::SignedOut);
+        assert_eq!(psc.session(name), Session::SignedOut);
+        read(&mut psc, &context, 0, Session::SignedIn(None));
+        read(&mut psc, &context, 0, Session::SignedOut);
+        assert_eq!(psc.session(name), Session::Ended);
+    }
+
+    #[test]
+    fn a_reading_started_before_a_sign_in_does_not_undo_it() {
+        let accounts = boxes();
+        let context = context(&accounts);
+        let name = accounts[0].name.clone();
+        let mut psc = Psc::default();
+        let signed_in = Message::SignedIn(name.clone(), Ok("Jean MARTIN".into()));
+        assert!(matches!(
+            psc.update(signed_in, &context),
+            Action::SyncNow(account) if account == name
+        ));
+        read(&mut psc, &context, 0, Session::SignedOut);
+        assert_eq!(
+            psc.session(&name),
+            Session::SignedIn(Some("Jean MARTIN".into()))
+        );
+        // A later reading of the same session keeps the name.
+        read(&mut psc, &context, 1, Session::SignedIn(None));
+        assert_eq!(
+            psc.session(&name),
+            Session::SignedIn(Some("Jean MARTIN".into()))
+        );
+    }
+
+    #[test]
+    fn one_sign_in_at_a_time_and_only_for_a_psc_box() {
+        let accounts = boxes();
+        let context = context(&accounts);
+        let mut psc = Psc::default();
+        let first = psc.update(Message::SignIn(accounts[0].name.clone()), &context);
+        assert!(matches!(first, Action::Run(_)));
+        assert!(psc.is_signing_in(&accounts[0].name));
+        let again = psc.update(Message::SignIn(accounts[0].name.clone()), &context);
+        assert!(matches!(again, Action::None));
+        let password_box = psc.update(Message::SignIn(accounts[1].name.clone()), &context);
+        assert!(matches!(password_box, Action::None));
+        let event = Event::Connectivity {
+            account: accounts[1].name.clone(),
+            state: worker::Connectivity::AuthenticationRefused {
+                reason: "refused".into(),
+            },
+        };
+        assert!(matches!(psc.observe(&event, &context), Action::None));
+    }
+}
