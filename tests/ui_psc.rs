@@ -35,6 +35,8 @@ const WAIT: Duration = Duration::from_secs(60);
 /// channel and goes through `Pli::update`, as iced does.
 struct Window {
     pli: Pli,
+    /// The first box, which the test follows.
+    name: String,
     profile: Profile,
     runtime: tokio::runtime::Runtime,
     sender: mpsc::Sender<Message>,
@@ -53,6 +55,7 @@ impl Window {
         let (sender, received) = mpsc::channel();
         Self {
             pli,
+            name: accounts.first().map(|a| a.name.clone()).unwrap_or_default(),
             profile,
             runtime: runtime(),
             sender,
@@ -61,9 +64,10 @@ impl Window {
         }
     }
 
-    /// A window on one PSC box of `user`, named "cabinet", whose worker runs.
-    fn working(user: &str) -> (Self, Account) {
-        let account = psc_box("cabinet", user, Security::Tls, RefreshTokenStore::Keyring);
+    /// A window on one PSC box of `user`, whose worker runs. Each test names its box apart:
+    /// the process's sessions are keyed by box name, and `cargo test` runs tests side by side.
+    fn working(name: &str, user: &str) -> (Self, Account) {
+        let account = psc_box(name, user, Security::Tls, RefreshTokenStore::Keyring);
         let window = Self::new(std::slice::from_ref(&account));
         window.start_workers();
         (window, account)
@@ -148,18 +152,28 @@ impl Window {
                 Ok(message) => self.update(message),
                 Err(_) => panic!(
                     "waited {WAIT:?} for {what}; the box shows {:?} and its session {:?}",
-                    self.connectivity("cabinet"),
-                    self.pli.psc.session("cabinet")
+                    self.connectivity(),
+                    self.session()
                 ),
             }
         }
     }
 
-    fn connectivity(&self, account: &str) -> Option<Connectivity> {
+    /// The connectivity of the box followed, as the box list shows it.
+    fn connectivity(&self) -> Option<Connectivity> {
         self.pli
             .mailbox
-            .entry(account)
+            .entry(&self.name)
             .map(|entry| entry.connectivity.clone())
+    }
+
+    /// The session of the box followed, as the window shows it.
+    fn session(&self) -> Session {
+        self.pli.psc.session(&self.name)
+    }
+
+    fn signing_in(&self) -> bool {
+        self.pli.psc.is_signing_in(&self.name)
     }
 
     fn plays(&mut self, login: &str, play: Play) {
@@ -172,13 +186,13 @@ impl Window {
 /// The worker waits for a sign-in, and the session of the box reads `session`.
 fn refused_with(window: &Window, session: Session) -> bool {
     matches!(
-        window.connectivity("cabinet"),
+        window.connectivity(),
         Some(Connectivity::AuthenticationRefused(_))
-    ) && window.pli.psc.session("cabinet") == session
+    ) && window.session() == session
 }
 
-fn signed_in_as(window: &Window, account: &str) -> bool {
-    matches!(window.pli.psc.session(account), Session::SignedIn(Some(_)))
+fn signed_in(window: &Window) -> bool {
+    matches!(window.session(), Session::SignedIn(Some(_)))
 }
 
 // ------------------------------------------------------------------------------ the tests
@@ -201,7 +215,7 @@ fn a_psc_box_shows_its_state_and_the_button_and_a_password_box_does_not() {
 #[test]
 fn eco_1_2_1_signing_in_from_the_window_shows_who_and_the_box_connects_then_signing_out() {
     let user = dedicated_user("psc-ui");
-    let (mut window, _) = Window::working(&user);
+    let (mut window, _) = Window::working("cabinet-signin", &user);
     // Never signed in: the worker cannot connect, and the window says why and what to do.
     window.until("the worker to ask for a sign-in", |window| {
         refused_with(window, Session::SignedOut)
@@ -211,37 +225,37 @@ fn eco_1_2_1_signing_in_from_the_window_shows_who_and_the_box_connects_then_sign
     window.plays(&user, Play::SignIn);
     let started = Instant::now();
     window.click(SIGN_IN);
-    assert!(window.pli.psc.is_signing_in("cabinet"));
+    assert!(window.signing_in());
     assert!(
         window.shows("Terminez la connexion dans votre navigateur"),
         "the button says it waits"
     );
     assert!(window.shows("Connexion en cours"));
     assert!(!window.shows(SIGN_IN), "no second sign-in meanwhile");
-    window.until("the sign-in", |window| signed_in_as(window, "cabinet"));
+    window.until("the sign-in", signed_in);
     let sign_in_time = started.elapsed();
     assert!(window.shows("Connecté à Pro Santé Connect : Jean MARTIN"));
     assert!(window.shows("Se déconnecter"));
     // Told to sync at once, the worker connects with the new session.
     window.until("the box to connect", |window| {
-        window.connectivity("cabinet") == Some(Connectivity::UpToDate)
+        window.connectivity() == Some(Connectivity::UpToDate)
     });
     let connected_time = started.elapsed();
     assert!(window
         .secrets()
-        .find("cabinet", SecretKind::RefreshToken)
+        .find(&window.name, SecretKind::RefreshToken)
         .unwrap()
         .is_some());
 
     window.click("Se déconnecter de Pro Santé Connect");
     window.until("the sign-out", |window| {
-        window.pli.psc.session("cabinet") == Session::SignedOut
+        window.session() == Session::SignedOut
     });
     assert!(window.shows(SIGN_IN));
     assert!(window.shows("Non connecté à Pro Santé Connect"));
     assert!(window
         .secrets()
-        .find("cabinet", SecretKind::RefreshToken)
+        .find(&window.name, SecretKind::RefreshToken)
         .unwrap()
         .is_none());
     // The worker let go of its connection: the box waits for a sign-in again.
@@ -257,15 +271,14 @@ fn eco_1_2_1_signing_in_from_the_window_shows_who_and_the_box_connects_then_sign
 #[test]
 fn eco_1_2_6_refused_refresh_offers_sign_in_again() {
     let user = dedicated_user("psc-ui-ended");
-    let (mut window, account) = Window::working(&user);
+    let (mut window, account) = Window::working("cabinet-ended", &user);
     window.plays(&user, Play::SignIn);
     window.until("the worker's first word", |window| {
-        window.pli.psc.session("cabinet") == Session::SignedOut
+        window.session() == Session::SignedOut
     });
     window.click(SIGN_IN);
     window.until("the box to connect", |window| {
-        window.connectivity("cabinet") == Some(Connectivity::UpToDate)
-            && signed_in_as(window, "cabinet")
+        window.connectivity() == Some(Connectivity::UpToDate) && signed_in(window)
     });
 
     // The session is revoked at the provider (signed out elsewhere), the server refuses the
@@ -273,7 +286,7 @@ fn eco_1_2_6_refused_refresh_offers_sign_in_again() {
     revoke(
         &window
             .secrets()
-            .get("cabinet", SecretKind::RefreshToken)
+            .get(&window.name, SecretKind::RefreshToken)
             .unwrap(),
     );
     PscSessions::shared().token_refused(&account);
@@ -287,8 +300,7 @@ fn eco_1_2_6_refused_refresh_offers_sign_in_again() {
 
     window.click(SIGN_IN);
     window.until("the box to connect again", |window| {
-        window.connectivity("cabinet") == Some(Connectivity::UpToDate)
-            && signed_in_as(window, "cabinet")
+        window.connectivity() == Some(Connectivity::UpToDate) && signed_in(window)
     });
     assert!(window.shows("Connecté à Pro Santé Connect : Jean MARTIN"));
 }
@@ -326,19 +338,13 @@ fn a_provider_error_shows_a_sentence_on_that_box_only() {
         let mut window = Window::new(&[cabinet, good.clone()]);
         window.plays(&user, play);
         window.update(Message::Psc(PscMessage::SignIn("cabinet".into())));
-        window.until("the sign-in to fail", |window| {
-            !window.pli.psc.is_signing_in("cabinet")
-        });
+        window.until("the sign-in to fail", |window| !window.signing_in());
         let problem = window.pli.psc.problem("cabinet").unwrap_or_default();
         assert!(problem.contains(sentence), "{sentence:?} in {problem:?}");
         assert_eq!(window.count(sentence), 1, "said once, under that box");
         assert_eq!(window.pli.psc.problem("service"), None);
         assert_eq!(window.count(SIGN_IN), 2, "both boxes can still sign in");
-        assert_ne!(
-            window.pli.psc.session("cabinet"),
-            Session::SignedIn(None),
-            "{play:?}"
-        );
+        assert_ne!(window.session(), Session::SignedIn(None), "{play:?}");
     }
 }
 
@@ -358,9 +364,7 @@ fn a_sign_in_waiting_for_the_browser_offers_its_address_and_can_be_cancelled() {
     window.until("the sign-in address", |window| window.shows(copy));
     window.click(copy);
     window.click("Annuler");
-    window.until("the cancellation", |window| {
-        !window.pli.psc.is_signing_in("cabinet")
-    });
+    window.until("the cancellation", |window| !window.signing_in());
     assert_eq!(
         window.pli.psc.problem("cabinet"),
         None,
