@@ -138,15 +138,16 @@ pub async fn run<F>(
             &mut commands,
         )
         .await;
-        let token_refused = matches!(
-            &outcome,
-            Err(WorkerError::Connect(ConnectError::TokenRefused { .. }))
-        );
-        if token_refused && is_psc(&account) && !token_retried {
+        let retry = match &outcome {
+            // The session forgets the token: the next credentials come from a refresh.
+            Err(WorkerError::Connect(error)) if !token_retried => {
+                Credentials::forget_refused_token(&account, error)
+            }
+            _ => false,
+        };
+        if retry {
             token_retried = true;
             tracing::info!(account = %name, "token refused by the server; refreshed and tried once more");
-            // The session forgets the token: the next credentials come from a refresh.
-            super::oidc::PscSessions::shared().token_refused(&account);
             continue;
         }
         token_retried = false;
@@ -197,11 +198,6 @@ pub async fn run<F>(
             },
         }
     }
-}
-
-/// A box that signs in with Pro Santé Connect, whose tokens the process's sessions renew.
-fn is_psc(account: &Account) -> bool {
-    account.auth == super::account::AuthKind::Xoauth2 && account.oidc.is_some()
 }
 
 enum SessionEnd {

@@ -19,7 +19,7 @@ use super::mailbox::BoxEntry;
 use super::theme;
 use crate::args;
 use crate::i18n::I18n;
-use crate::mail::account::{Account, AuthKind};
+use crate::mail::account::Account;
 use crate::mail::oidc::{
     Browser, BrowserError, OidcError, PscSessions, SessionState, SignInOptions, SystemBrowser,
 };
@@ -101,11 +101,6 @@ pub enum Action {
     Run(Task<Message>),
     /// The box's session changed: its worker connects again now.
     SyncNow(String),
-}
-
-/// A box that signs in with Pro Santé Connect.
-pub fn is_psc(account: &Account) -> bool {
-    account.auth == AuthKind::Xoauth2 && account.oidc.is_some()
 }
 
 /// What a task needs from the window.
@@ -297,7 +292,10 @@ impl Psc {
 
     /// The "Pro Santé Connect" section under the box list; nothing when no box uses PSC.
     pub fn view<'a>(&'a self, boxes: &'a [BoxEntry], i18n: &I18n) -> Element<'a, Message> {
-        let psc_boxes: Vec<&BoxEntry> = boxes.iter().filter(|e| is_psc(&e.account)).collect();
+        let psc_boxes: Vec<&BoxEntry> = boxes
+            .iter()
+            .filter(|e| e.account.signs_in_with_psc())
+            .collect();
         if psc_boxes.is_empty() {
             return Space::new().into();
         }
@@ -391,7 +389,7 @@ impl Psc {
 fn psc_account<'a>(accounts: &'a [Account], name: &str) -> Option<&'a Account> {
     accounts
         .iter()
-        .find(|account| account.name == name && is_psc(account))
+        .find(|account| account.name == name && account.signs_in_with_psc())
 }
 
 /// Runs `work` with the profile's keyring on a blocking thread; its error is a sentence.
@@ -478,6 +476,7 @@ fn check(account: Account, generation: u64, context: &Context<'_>) -> Task<Messa
 mod tests {
     use super::*;
     use crate::i18n::Language;
+    use crate::mail::account::AuthKind;
 
     /// The demo's boxes, the first one signing in with Pro Santé Connect.
     fn boxes() -> Vec<Account> {
