@@ -6,408 +6,24 @@
 //! without it the first test that needs it starts one with that script, so nothing is skipped.
 
 mod common;
+#[path = "common/psc.rs"]
+mod psc;
 
-use std::collections::BTreeMap;
-use std::io::{Read, Write};
 use std::net::TcpListener;
-use std::sync::{Arc, Mutex, OnceLock};
-use std::thread::JoinHandle;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use common::*;
-use pli::i18n::{I18n, Language};
-use pli::mail::account::{Account, AuthKind, Security};
+use pli::mail::account::{Account, Security};
 use pli::mail::connect::{ConnectError, Credentials};
 use pli::mail::oidc::{
-    Browser, BrowserError, OAuthBearer, OidcError, OidcSettings, PscSessions, RefreshTokenStore,
-    SessionState, SignInOptions,
+    OAuthBearer, OidcError, PscSessions, RefreshTokenStore, SessionState, SignInOptions,
+    TokenMechanism,
 };
 use pli::mail::secrets::{Secret, SecretKind, Secrets};
-use pli::mail::{imap, smtp};
-
-// ------------------------------------------------------------------ the provider
-
-/// The issuer of the test provider, started by `provider.sh` when no one did.
-fn issuer() -> String {
-    static ISSUER: OnceLock<String> = OnceLock::new();
-    ISSUER
-        .get_or_init(|| {
-            if let Ok(issuer) = std::env::var("PLI_TEST_OIDC_ISSUER") {
-                return issuer;
-            }
-            // The script installs the provider's key where the stack's Dovecot looks for it.
-            env("PLI_TEST_DIR");
-            let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/oidc/provider.sh");
-            let output = std::process::Command::new(script)
-                .arg("start")
-                // Nobody stops a provider a test started: it stops itself once unused.
-                .env("PLI_OIDC_IDLE_EXIT", "300")
-                .output()
-                .expect("provider.sh runs");
-            assert!(
-                output.status.success(),
-                "provider.sh start failed: {}",
-                String::from_utf8_lossy(&output.stderr)
-            );
-            String::from_utf8_lossy(&output.stdout)
-                .lines()
-                .find_map(|line| line.strip_prefix("export PLI_TEST_OIDC_ISSUER="))
-                .expect("provider.sh prints the issuer")
-                .trim()
-                .to_string()
-        })
-        .clone()
-}
-
-/// An HTTP client for the test's own requests to the provider, which serves https with the
-/// stack's certificate (provider.sh): it trusts the stack's CA, like the test boxes do.
-fn test_agent(follow_redirects: bool) -> ureq::Agent {
-    let trust = pli::mail::tls::Trust::for_domain("test.invalid", Some(&ca())).expect("the CA");
-    let roots: Vec<_> = trust
-        .anchors()
-        .iter()
-        .map(|der| ureq::tls::Certificate::from_der(der.as_ref()).to_owned())
-        .collect();
-    let tls = ureq::tls::TlsConfig::builder()
-        .provider(ureq::tls::TlsProvider::Rustls)
-        .unversioned_rustls_crypto_provider(Arc::new(rustls::crypto::ring::default_provider()))
-        .root_certs(ureq::tls::RootCerts::new_with_certs(&roots))
-        .build();
-    ureq::Agent::config_builder()
-        .tls_config(tls)
-        .max_redirects(if follow_redirects { 10 } else { 0 })
-        .http_status_as_error(false)
-        .timeout_global(Some(Duration::from_secs(20)))
-        .build()
-        .into()
-}
-
-fn discovery() -> serde_json::Value {
-    let url = format!("{}/.well-known/openid-configuration", issuer());
-    read_json(&url)
-}
-
-fn read_json(url: &str) -> serde_json::Value {
-    let body = test_agent(true)
-        .get(url)
-        .call()
-        .expect("the provider answers")
-        .into_body()
-        .read_to_string()
-        .expect("a body");
-    serde_json::from_str(&body).expect("JSON")
-}
-
-/// RFC 7009: the professional signs out elsewhere, or an administrator revokes the session.
-fn revoke(refresh_token: &Secret) {
-    let endpoint = discovery()["revocation_endpoint"]
-        .as_str()
-        .expect("a revocation endpoint")
-        .to_string();
-    let response = test_agent(true)
-        .post(&endpoint)
-        .send_form([
-            ("token", refresh_token.expose()),
-            ("token_type_hint", "refresh_token"),
-            ("client_id", "pli-test"),
-        ])
-        .expect("revocation answered");
-    assert_eq!(response.status(), 200);
-}
-
-// ------------------------------------------------------------------ boxes, keyring, sessions
-
-fn psc_box(name: &str, address: &str, security: Security, store: RefreshTokenStore) -> Account {
-    let mut account = account(address, security);
-    account.name = name.to_string();
-    account.auth = AuthKind::Xoauth2;
-    account.oidc = Some(Box::new(OidcSettings {
-        preset: None,
-        issuer: Some(issuer()),
-        client_id: Some("pli-test".into()),
-        scopes: Some(vec!["openid".into(), "scope_all".into()]),
-        acr_values: Some(vec!["eidas1".into()]),
-        refresh_token: store,
-    }));
-    account
-}
-
-fn keyring() -> Secrets {
-    let store: Arc<keyring_core::CredentialStore> =
-        keyring_core::mock::Store::new().expect("a mock keyring");
-    Secrets::with_store(store, "pli:test-oidc")
-}
-
-fn nurse() -> String {
-    env("PLI_TEST_USER_NURSE")
-}
-
-fn token_of(credentials: &Credentials) -> Secret {
-    match credentials {
-        Credentials::Token { token, .. } => token.clone(),
-        other => panic!("expected a token, got {other:?}"),
-    }
-}
-
-fn french() -> I18n {
-    I18n::new(Language::Fr)
-}
-
-// ------------------------------------------------------------------ the browser the test plays
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Play {
-    /// Signs in and consents, as the professional would.
-    SignIn,
-    /// Presses "Refuser" on the provider's page.
-    Refuse,
-    /// Comes back to Pli with another `state` (a forged redirect).
-    ForgeState,
-    /// An attacker's code, obtained with a PKCE challenge of its own, brought to Pli with Pli's
-    /// state: only PKCE can tell.
-    InjectCode,
-    /// Never comes back.
-    Vanish,
-}
-
-/// What the browser saw last: Pli's page after the redirect.
-#[derive(Debug, Default)]
-struct Seen {
-    status: u16,
-    page: String,
-}
-
-struct TestBrowser {
-    login: String,
-    play: Play,
-    run: Mutex<Option<JoinHandle<Seen>>>,
-}
-
-impl TestBrowser {
-    fn new(login: &str, play: Play) -> Self {
-        Self {
-            login: login.to_string(),
-            play,
-            run: Mutex::new(None),
-        }
-    }
-
-    /// What the browser showed at the end of its run.
-    fn seen(&self) -> Seen {
-        self.run
-            .lock()
-            .unwrap()
-            .take()
-            .map(|run| run.join().expect("the browser thread"))
-            .unwrap_or_default()
-    }
-}
-
-impl Browser for TestBrowser {
-    fn open(&self, url: &str) -> Result<(), BrowserError> {
-        let (url, login, play) = (url.to_string(), self.login.clone(), self.play);
-        *self.run.lock().unwrap() = Some(std::thread::spawn(move || browse(&url, &login, play)));
-        Ok(())
-    }
-}
-
-/// A cookie jar and no automatic redirects: the test sees every step, like a browser's network
-/// panel.
-struct Tab {
-    agent: ureq::Agent,
-    cookies: BTreeMap<String, String>,
-}
-
-struct Page {
-    status: u16,
-    location: Option<String>,
-    body: String,
-}
-
-impl Tab {
-    fn new() -> Self {
-        Self {
-            agent: test_agent(false),
-            cookies: BTreeMap::new(),
-        }
-    }
-
-    fn cookie_header(&self) -> String {
-        self.cookies
-            .iter()
-            .map(|(name, value)| format!("{name}={value}"))
-            .collect::<Vec<_>>()
-            .join("; ")
-    }
-
-    fn read(&mut self, base: &str, response: openidconnect::http::Response<ureq::Body>) -> Page {
-        for cookie in response.headers().get_all("set-cookie") {
-            let pair = cookie
-                .to_str()
-                .unwrap_or("")
-                .split(';')
-                .next()
-                .unwrap_or("");
-            if let Some((name, value)) = pair.split_once('=') {
-                self.cookies.insert(name.trim().into(), value.trim().into());
-            }
-        }
-        let status = response.status().as_u16();
-        let location = response
-            .headers()
-            .get("location")
-            .and_then(|value| value.to_str().ok())
-            .map(|location| join(base, location));
-        let body = response.into_body().read_to_string().unwrap_or_default();
-        Page {
-            status,
-            location,
-            body,
-        }
-    }
-
-    fn get(&mut self, url: &str) -> Page {
-        let response = self
-            .agent
-            .get(url)
-            .header("Cookie", self.cookie_header())
-            .call()
-            .unwrap_or_else(|error| panic!("GET {url}: {error}"));
-        self.read(url, response)
-    }
-
-    fn post(&mut self, url: &str, form: &[(&str, &str)]) -> Page {
-        let response = self
-            .agent
-            .post(url)
-            .header("Cookie", self.cookie_header())
-            .send_form(form.iter().copied())
-            .unwrap_or_else(|error| panic!("POST {url}: {error}"));
-        self.read(url, response)
-    }
-}
-
-fn join(base: &str, location: &str) -> String {
-    openidconnect::url::Url::parse(base)
-        .and_then(|base| base.join(location))
-        .map(String::from)
-        .unwrap_or_else(|_| location.to_string())
-}
-
-fn query(url: &str, name: &str) -> Option<String> {
-    openidconnect::url::Url::parse(url)
-        .ok()?
-        .query_pairs()
-        .find(|(key, _)| key == name)
-        .map(|(_, value)| value.into_owned())
-}
-
-fn with_query(url: &str, name: &str, value: &str) -> String {
-    let mut url = openidconnect::url::Url::parse(url).expect("a URL");
-    let pairs: Vec<(String, String)> = url
-        .query_pairs()
-        .map(|(key, old)| {
-            let new = if key == name {
-                value.to_string()
-            } else {
-                old.into_owned()
-            };
-            (key.into_owned(), new)
-        })
-        .collect();
-    url.query_pairs_mut().clear().extend_pairs(pairs);
-    url.into()
-}
-
-/// Goes through the provider's pages up to the redirect to `redirect_uri`, which it returns.
-fn authorize(tab: &mut Tab, url: &str, login: &str, play: Play, redirect_uri: &str) -> String {
-    let mut page = tab.get(url);
-    for _ in 0..10 {
-        if let Some(location) = page.location.take() {
-            if location.starts_with(redirect_uri) {
-                return location;
-            }
-            page = tab.get(&location);
-            continue;
-        }
-        assert_eq!(page.status, 200, "provider page: {}", page.body);
-        let action = page
-            .body
-            .split("action=\"")
-            .nth(1)
-            .and_then(|rest| rest.split('"').next())
-            .unwrap_or_else(|| panic!("a form on the provider's page: {}", page.body))
-            .to_string();
-        let action = join(&issuer(), &action);
-        page = if action.ends_with("/login") {
-            let button = if play == Play::Refuse {
-                "refuse"
-            } else {
-                "login"
-            };
-            tab.post(
-                &action,
-                &[
-                    ("login", login),
-                    ("password", "cps-1234"),
-                    ("button", button),
-                ],
-            )
-        } else {
-            tab.post(&action, &[("button", "confirm")])
-        };
-    }
-    panic!("the provider never sent the browser back");
-}
-
-fn browse(url: &str, login: &str, play: Play) -> Seen {
-    if play == Play::Vanish {
-        return Seen::default();
-    }
-    let redirect_uri = query(url, "redirect_uri").expect("a redirect_uri");
-    let mut tab = Tab::new();
-    let back = match play {
-        Play::InjectCode => {
-            // The attacker runs its own authorization with Pli's redirect and state but its own
-            // PKCE challenge, then hands the code to Pli's listener.
-            let attacker = with_query(
-                url,
-                "code_challenge",
-                "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM",
-            );
-            authorize(
-                &mut Tab::new(),
-                &attacker,
-                login,
-                Play::SignIn,
-                &redirect_uri,
-            )
-        }
-        Play::ForgeState => with_query(
-            &authorize(&mut tab, url, login, play, &redirect_uri),
-            "state",
-            "forged-by-someone-else",
-        ),
-        _ => authorize(&mut tab, url, login, play, &redirect_uri),
-    };
-    let page = tab.get(&back);
-    Seen {
-        status: page.status,
-        page: page.body,
-    }
-}
-
-fn sign_in(
-    sessions: &PscSessions,
-    account: &Account,
-    secrets: &Secrets,
-    login: &str,
-    play: Play,
-) -> (Result<pli::mail::oidc::SignedIn, OidcError>, Seen) {
-    let browser = TestBrowser::new(login, play);
-    let outcome = sessions.sign_in(account, secrets, &browser, &SignInOptions::default());
-    (outcome, browser.seen())
-}
+use pli::mail::{imap, smtp, worker};
+use psc::*;
 
 // ------------------------------------------------------------------ the tests
 
@@ -793,6 +409,14 @@ fn a_browser_that_never_comes_back_ends_the_wait() {
     assert!(matches!(error, OidcError::TimedOut { .. }), "{error:?}");
 }
 
+fn dovecot_log() -> String {
+    stack_log("dovecot.log")
+}
+
+fn stack_log(name: &str) -> String {
+    std::fs::read_to_string(format!("{}/{name}", env("PLI_TEST_LOG_DIR"))).unwrap_or_default()
+}
+
 /// A JWT like the provider's access tokens, signed with another key under the provider's kid.
 fn forged_token(email: &str) -> Secret {
     let folder = tempfile::tempdir().unwrap();
@@ -865,8 +489,7 @@ fn dovecot_refuses_a_token_for_another_user_and_a_forged_one() {
             "{error:?}"
         );
     }
-    let log = std::fs::read_to_string(format!("{}/dovecot.log", env("PLI_TEST_LOG_DIR")))
-        .unwrap_or_default();
+    let log = dovecot_log();
     assert!(
         log.contains("did not match"),
         "Dovecot names the user mismatch"
@@ -1052,25 +675,6 @@ fn an_unreachable_provider_gives_a_clear_error() {
     }
 }
 
-/// A web server that answers every request with a page, as a portal or a wrong address does.
-fn html_server() -> String {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let address = listener.local_addr().unwrap();
-    std::thread::spawn(move || {
-        for mut stream in listener.incoming().flatten().take(8) {
-            let mut request = [0u8; 4096];
-            let _ = stream.read(&mut request);
-            let page = "<!doctype html><html><body><h1>Bienvenue</h1></body></html>";
-            let _ = write!(
-                stream,
-                "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{page}",
-                page.len()
-            );
-        }
-    });
-    format!("http://{address}")
-}
-
 #[test]
 fn a_provider_answering_html_gives_a_clear_error() {
     let account = box_at(&html_server());
@@ -1157,5 +761,209 @@ fn eco_1_2_1_pli_account_login_signs_in_through_the_printed_address() {
         refused.status.code(),
         Some(1),
         "signed out: the next sync asks to sign in again"
+    );
+}
+
+// ------------------------------------------------------------------ the worker (ECO.1.2.6–1.2.7)
+
+/// What a box's worker reported until it settled (up to date, or stopped by a problem), and how
+/// many times it asked for credentials.
+fn worker_states<F>(account: &Account, load: F) -> (Vec<worker::Connectivity>, usize)
+where
+    F: Fn(&Account) -> Result<Credentials, ConnectError> + Send + Sync + Clone + 'static,
+{
+    let calls = Arc::new(AtomicUsize::new(0));
+    let counted = {
+        let calls = calls.clone();
+        move |account: &Account| {
+            calls.fetch_add(1, Ordering::SeqCst);
+            load(account)
+        }
+    };
+    let folder = tempfile::tempdir().expect("a folder");
+    let store = folder.path().join("store.sqlite");
+    let states = runtime().block_on(async {
+        let (events, mut received) = tokio::sync::mpsc::channel(64);
+        let (commands, orders) = tokio::sync::mpsc::channel(8);
+        let running = tokio::spawn(worker::run(account.clone(), store, counted, events, orders));
+        let mut states = Vec::new();
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
+        while let Ok(Some(event)) = tokio::time::timeout_at(deadline, received.recv()).await {
+            if let worker::Event::Connectivity { state, .. } = event {
+                let settled = !matches!(
+                    state,
+                    worker::Connectivity::Connecting | worker::Connectivity::Syncing { .. }
+                );
+                states.push(state);
+                if settled {
+                    break;
+                }
+            }
+        }
+        let _ = commands.send(worker::Command::Stop).await;
+        running.abort();
+        states
+    });
+    (states, calls.load(Ordering::SeqCst))
+}
+
+/// Credentials the mail server refuses, as it refuses a token revoked upstream or read with a
+/// clock that disagrees: the token expired five minutes ago.
+fn refused_token(account: &Account) -> Credentials {
+    Credentials::Token {
+        login: account.address.clone(),
+        token: token(&account.address, -300, None),
+    }
+}
+
+/// A box of `user` signed in through the process's sessions, whose worker's credentials come
+/// from there as in the window.
+fn signed_in_box(name: &str, user: &str) -> (Account, Secrets) {
+    let secrets = keyring();
+    let account = psc_box(name, user, Security::Tls, RefreshTokenStore::Keyring);
+    sign_in(
+        PscSessions::shared(),
+        &account,
+        &secrets,
+        user,
+        Play::SignIn,
+    )
+    .0
+    .expect("signed in");
+    (account, secrets)
+}
+
+/// The worker's credentials: refused the first time, then the session's.
+fn refused_first(
+    secrets: &Secrets,
+) -> impl Fn(&Account) -> Result<Credentials, ConnectError> + Send + Sync + Clone + 'static {
+    let first = Arc::new(AtomicBool::new(true));
+    let secrets = secrets.clone();
+    move |account: &Account| {
+        if first.swap(false, Ordering::SeqCst) {
+            return Ok(refused_token(account));
+        }
+        Ok(PscSessions::shared().fresh_credentials(account, &secrets)?)
+    }
+}
+
+fn refused(state: &worker::Connectivity) -> bool {
+    matches!(state, worker::Connectivity::AuthenticationRefused { .. })
+}
+
+#[test]
+fn eco_1_2_7_a_refused_token_is_refreshed_and_the_box_connects_on_its_own() {
+    let (account, secrets) = signed_in_box("psc-retry", &dedicated_user("psc-retry"));
+    let refresh_before = secrets.get("psc-retry", SecretKind::RefreshToken).unwrap();
+    let (states, calls) = worker_states(&account, refused_first(&secrets));
+    assert_eq!(
+        states.last(),
+        Some(&worker::Connectivity::UpToDate),
+        "{states:?}"
+    );
+    assert!(
+        !states.iter().any(refused),
+        "the window never heard of the refusal: {states:?}"
+    );
+    assert_eq!(calls, 2, "one retry");
+    // The session forgot the refused token, so the retry's token came from a refresh.
+    let refresh_after = secrets.get("psc-retry", SecretKind::RefreshToken).unwrap();
+    assert_ne!(
+        refresh_before, refresh_after,
+        "the retry refreshed the token"
+    );
+}
+
+#[test]
+fn eco_1_2_7_a_token_refused_again_after_the_refresh_is_reported_not_retried_forever() {
+    let (account, _secrets) = signed_in_box("psc-retry-twice", &dedicated_user("psc-retry-twice"));
+    let (states, calls) = worker_states(&account, |account: &Account| Ok(refused_token(account)));
+    assert!(states.last().is_some_and(refused), "{states:?}");
+    assert_eq!(calls, 2, "one retry, then the window is told");
+}
+
+#[test]
+fn eco_1_2_6_a_refused_token_whose_refresh_is_refused_ends_the_session() {
+    let (account, secrets) = signed_in_box("psc-ended", &dedicated_user("psc-ended"));
+    // Signed out elsewhere: the provider no longer renews the session.
+    revoke(&secrets.get("psc-ended", SecretKind::RefreshToken).unwrap());
+    let (states, calls) = worker_states(&account, refused_first(&secrets));
+    assert_eq!(calls, 2);
+    match states.last() {
+        Some(worker::Connectivity::AuthenticationRefused { reason }) => assert!(
+            reason.contains("sign in again with Pro Santé Connect"),
+            "{reason}"
+        ),
+        other => panic!("the box waits for a new sign-in: {other:?} in {states:?}"),
+    }
+    assert_eq!(
+        PscSessions::shared().state(&account, &secrets).unwrap(),
+        SessionState::SignedOut
+    );
+}
+
+// ------------------------------------------------------------------ SMTP with OAUTHBEARER
+
+#[test]
+fn smtp_presents_the_psc_token_with_oauthbearer_and_a_refusal_reads_expired() {
+    let runtime = runtime();
+    let secrets = keyring();
+    let sessions = PscSessions::new();
+    let user = dedicated_user("psc-smtp");
+    let address: lettre::Address = user.parse().expect("an address");
+    let envelope =
+        lettre::address::Envelope::new(Some(address.clone()), vec![address]).expect("an envelope");
+    for security in [Security::Tls, Security::Starttls] {
+        let account = psc_box("psc-smtp", &user, security, RefreshTokenStore::Keyring);
+        sign_in(&sessions, &account, &secrets, &user, Play::SignIn)
+            .0
+            .expect("signed in");
+        let credentials = sessions.fresh_credentials(&account, &secrets).unwrap();
+        runtime.block_on(async {
+            let mut connection =
+                smtp::connect_using(&account, &credentials, Some(TokenMechanism::OAuthBearer))
+                    .await
+                    .expect("Postfix accepts the token with OAUTHBEARER");
+            // A message makes Postfix log how its sender signed in.
+            let message =
+                format!("From: <{user}>\r\nTo: <{user}>\r\nSubject: OAUTHBEARER\r\n\r\nTest\r\n");
+            connection
+                .connection
+                .send(&envelope, message.as_bytes())
+                .await
+                .expect("the message is accepted");
+            connection.quit().await;
+            let error = tokio::time::timeout(
+                Duration::from_secs(20),
+                smtp::connect_using(
+                    &account,
+                    &refused_token(&account),
+                    Some(TokenMechanism::OAuthBearer),
+                ),
+            )
+            .await
+            .expect("an answer, not a hang: the refusal's challenge was answered")
+            .expect_err("an expired token is refused");
+            assert!(
+                matches!(error, ConnectError::TokenRefused { .. }),
+                "{error:?}"
+            );
+        });
+    }
+    let log = stack_log("postfix.log");
+    let lines = |what: &str| {
+        log.lines()
+            .filter(|line| line.contains(what) && line.contains(&format!("sasl_username={user}")))
+            .count()
+    };
+    assert_eq!(
+        lines("sasl_method=OAUTHBEARER"),
+        2,
+        "signed in with OAUTHBEARER"
+    );
+    assert_eq!(
+        lines("SASL OAUTHBEARER authentication failed"),
+        2,
+        "refused with OAUTHBEARER"
     );
 }

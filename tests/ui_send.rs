@@ -6,7 +6,6 @@
 
 mod common;
 
-
 use std::sync::mpsc;
 use std::sync::Arc;
 use std::time::{Duration, Instant};

@@ -528,3 +528,11 @@ settings-trace-exported = { $count ->
 }
 settings-trace-failed = Exporting the trace to { $path } failed: { $detail }
 settings-trace-cancelled = Export cancelled: no file written.
+## Pro Santé Connect in the window (issue 7)
+psc-section = Pro Santé Connect
+psc-not-signed-in = Not signed in to Pro Santé Connect.
+psc-session-open = Pro Santé Connect session open on this computer.
+psc-session-ended = The Pro Santé Connect session has ended: sign in again to receive and send this box's mail.
+psc-waiting = Signing in…
+psc-cancel = Cancel
+psc-copy-address = Copy the sign-in address (if the browser did not open)

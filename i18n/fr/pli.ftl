@@ -531,3 +531,11 @@ settings-trace-exported = { $count ->
 }
 settings-trace-failed = L'export des traces dans { $path } a échoué : { $detail }
 settings-trace-cancelled = Export annulé : aucun fichier écrit.
+## Pro Santé Connect dans la fenêtre (ticket 7)
+psc-section = Pro Santé Connect
+psc-not-signed-in = Non connecté à Pro Santé Connect.
+psc-session-open = Session Pro Santé Connect ouverte sur ce poste.
+psc-session-ended = La session Pro Santé Connect a pris fin : reconnectez-vous pour relever et envoyer le courrier de cette boîte.
+psc-waiting = Connexion en cours…
+psc-cancel = Annuler
+psc-copy-address = Copier l'adresse de connexion (si le navigateur ne s'est pas ouvert)

@@ -720,17 +720,7 @@ fn psc_login(profile: &Profile, name: &str, i18n: &I18n) -> Result<(), Failure> 
     let signed_in = PscSessions::shared()
         .sign_in(&account, &store, &browser, &SignInOptions::default())
         .map_err(|error| Failure(error.localize(i18n)))?;
-    let identity = signed_in.identity;
-    let who = [identity.given_name, identity.family_name]
-        .into_iter()
-        .flatten()
-        .collect::<Vec<_>>()
-        .join(" ");
-    let who = if who.is_empty() {
-        identity.email.unwrap_or(identity.subject)
-    } else {
-        who
-    };
+    let who = signed_in.identity.display_name();
     println!("{}", i18n.t_args("oidc-signed-in-as", args!["name" => who]));
     Ok(())
 }

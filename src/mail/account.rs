@@ -204,6 +204,11 @@ impl Account {
         self.login.as_deref().unwrap_or(&self.address)
     }
 
+    /// The box signs in with Pro Santé Connect: its tokens come from the process's sessions.
+    pub fn signs_in_with_psc(&self) -> bool {
+        self.auth == AuthKind::Xoauth2 && self.oidc.is_some()
+    }
+
     /// The domain of the address, lower-cased.
     pub fn domain(&self) -> String {
         domain_of(&self.address)

@@ -50,7 +50,7 @@ impl Credentials {
                 password: secrets.get(&account.name, SecretKind::Password)?,
             },
             // A Pro Santé Connect box: the session's token, refreshed when about to expire.
-            AuthKind::Xoauth2 if account.oidc.is_some() => {
+            AuthKind::Xoauth2 if account.signs_in_with_psc() => {
                 super::oidc::PscSessions::shared().fresh_credentials(account, secrets)?
             }
             AuthKind::Xoauth2 => Credentials::Token {
@@ -70,6 +70,17 @@ impl Credentials {
                 Credentials::Certificate { login, identity }
             }
         })
+    }
+
+    /// A server refused the Pro Santé Connect token of the box: the session forgets it, so the
+    /// next credentials come from a refresh. True when trying once more may work (ECO.1.2.7).
+    pub fn forget_refused_token(account: &Account, error: &ConnectError) -> bool {
+        let refused = matches!(error, ConnectError::TokenRefused { .. });
+        if refused && account.signs_in_with_psc() {
+            super::oidc::PscSessions::shared().token_refused(account);
+            return true;
+        }
+        false
     }
 
     pub fn identity(&self) -> Option<&ClientIdentity> {

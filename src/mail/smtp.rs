@@ -2,12 +2,14 @@
 //! TLS, then sign-in with a password, an XOAUTH2 token, or the TLS client certificate alone
 //! (the server maps the certificate to the box; there is no AUTH then).
 //!
-//! lettre's own XOAUTH2 cannot answer the server's error continuation on a refused token, so
-//! XOAUTH2 is spoken here: the refusal then reads "session expired", not "connection broken".
+//! lettre's own XOAUTH2 cannot answer the server's error continuation on a refused token, and
+//! lettre has no OAUTHBEARER (RFC 7628), so both are spoken here: a refusal then reads "session
+//! expired", not "connection broken".
 
 use std::fmt;
 use std::net::IpAddr;
 
+use base64::engine::general_purpose::STANDARD as BASE64;
 use base64::Engine;
 use lettre::transport::smtp::authentication::{Credentials as SmtpCredentials, Mechanism};
 use lettre::transport::smtp::client::AsyncSmtpConnection;
@@ -18,6 +20,7 @@ use super::account::{Account, Endpoint, Security};
 use super::connect::{
     causes, trust_for, with_timeout, ConnectError, Credentials, Protocol, STEP_TIMEOUT,
 };
+use super::oidc::{oauthbearer_initial_response, TokenMechanism};
 use super::tls::{smtp_parameters, CertificateProblem};
 
 /// A signed-in submission session and the extensions the server announced.
@@ -69,10 +72,21 @@ fn hello_name() -> ClientId {
     ClientId::Domain("pli.localhost".to_string())
 }
 
-/// Connects and signs in to the submission server of a box.
+/// Connects and signs in to the submission server of a box. A token goes with XOAUTH2, or with
+/// OAUTHBEARER when the server offers only that one.
 pub async fn connect(
     account: &Account,
     credentials: &Credentials,
+) -> Result<SmtpConnection, ConnectError> {
+    connect_using(account, credentials, None).await
+}
+
+/// As [`connect`], with the mechanism a token is presented with chosen by the caller (`None`:
+/// as the server's offer decides); a server that does not offer the mechanism refuses it.
+pub async fn connect_using(
+    account: &Account,
+    credentials: &Credentials,
+    mechanism: Option<TokenMechanism>,
 ) -> Result<SmtpConnection, ConnectError> {
     let endpoint = &account.smtp;
     let trust = trust_for(account)?;
@@ -112,7 +126,11 @@ pub async fn connect(
         .await?;
     }
 
-    with_timeout(endpoint, sign_in(&mut connection, credentials, endpoint)).await?;
+    with_timeout(
+        endpoint,
+        sign_in(&mut connection, credentials, endpoint, mechanism),
+    )
+    .await?;
     let capabilities = with_timeout(endpoint, ehlo_lines(&mut connection, endpoint)).await?;
     Ok(SmtpConnection {
         connection,
@@ -125,6 +143,7 @@ async fn sign_in(
     connection: &mut AsyncSmtpConnection,
     credentials: &Credentials,
     endpoint: &Endpoint,
+    mechanism: Option<TokenMechanism>,
 ) -> Result<(), ConnectError> {
     match credentials {
         Credentials::Password { login, password } => {
@@ -159,21 +178,41 @@ async fn sign_in(
                 })
         }
         Credentials::Token { login, token } => {
-            let initial = base64::engine::general_purpose::STANDARD.encode(format!(
-                "user={login}\x01auth=Bearer {}\x01\x01",
-                token.expose()
-            ));
+            let mechanism = match mechanism {
+                Some(mechanism) => mechanism,
+                None => TokenMechanism::choose(&auth_offer(connection, endpoint).await?),
+            };
+            // Each mechanism's initial response, and the dummy answer that asks for the final
+            // refusal after the server explained it in a continuation: an empty line for
+            // XOAUTH2, a lone ^A for OAUTHBEARER (RFC 7628 §3.2.3).
+            let (initial, dummy) = match mechanism {
+                TokenMechanism::XOauth2 => (
+                    format!("user={login}\x01auth=Bearer {}\x01\x01", token.expose()),
+                    String::new(),
+                ),
+                TokenMechanism::OAuthBearer => (
+                    oauthbearer_initial_response(
+                        login,
+                        &endpoint.host,
+                        endpoint.port,
+                        token.expose(),
+                    ),
+                    BASE64.encode("\x01"),
+                ),
+            };
             let expired = || ConnectError::TokenRefused {
                 endpoint: endpoint.clone(),
             };
             let response = connection
-                .command(RawCommand(format!("AUTH XOAUTH2 {initial}")))
+                .command(RawCommand(format!(
+                    "AUTH {} {}",
+                    mechanism.name(),
+                    BASE64.encode(initial)
+                )))
                 .await
                 .map_err(|error| refused(endpoint, error, expired()))?;
             if response.has_code(334) {
-                // The server explains the refusal in a continuation and waits for an empty
-                // line before its final answer.
-                let _ = connection.command(RawCommand(String::new())).await;
+                let _ = connection.command(RawCommand(dummy)).await;
                 return Err(expired());
             }
             Ok(())
@@ -181,6 +220,25 @@ async fn sign_in(
         // The certificate presented during the TLS handshake is the sign-in.
         Credentials::Certificate { .. } => Ok(()),
     }
+}
+
+/// The SASL mechanisms the server offers, as IMAP writes them (`AUTH=XOAUTH2`): lettre knows
+/// neither OAUTHBEARER nor the raw list, so a fresh EHLO is read.
+async fn auth_offer(
+    connection: &mut AsyncSmtpConnection,
+    endpoint: &Endpoint,
+) -> Result<Vec<String>, ConnectError> {
+    Ok(ehlo_lines(connection, endpoint)
+        .await?
+        .iter()
+        .filter_map(|line| {
+            let mut words = line.split_whitespace();
+            let keyword = words.next()?;
+            keyword.eq_ignore_ascii_case("AUTH").then_some(words)
+        })
+        .flatten()
+        .map(|mechanism| format!("AUTH={mechanism}"))
+        .collect())
 }
 
 /// The extension lines of a fresh EHLO (lettre keeps only those it knows).

@@ -123,6 +123,9 @@ pub async fn run<F>(
         }
     };
     let mut backoff: Option<Duration> = None;
+    // A Pro Santé Connect token the server refused is refreshed and tried once more before the
+    // window is told (ECO.1.2.7): reconnecting is automatic while the PSC session holds.
+    let mut token_retried = false;
     loop {
         if !say(Connectivity::Connecting).await {
             return;
@@ -135,6 +138,19 @@ pub async fn run<F>(
             &mut commands,
         )
         .await;
+        let retry = match &outcome {
+            // The session forgets the token: the next credentials come from a refresh.
+            Err(WorkerError::Connect(error)) if !token_retried => {
+                Credentials::forget_refused_token(&account, error)
+            }
+            _ => false,
+        };
+        if retry {
+            token_retried = true;
+            tracing::info!(account = %name, "token refused by the server; refreshed and tried once more");
+            continue;
+        }
+        token_retried = false;
         let wait = match outcome {
             Ok(SessionEnd::Stop) => return,
             Ok(SessionEnd::Reconnect) => {

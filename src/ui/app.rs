@@ -20,6 +20,7 @@ use super::mailbox::{self, Mailbox, MessageRef};
 use super::patient::{self, PatientComposer};
 use super::preferences::{PaneRatios, Preferences};
 use super::prescriptions::{self, Prescriptions};
+use super::psc::{self, Psc};
 use super::reader::{self, Reader};
 use super::settings::{self, Settings};
 use super::shortcuts::{shortcut_for, Shortcut};
@@ -134,6 +135,8 @@ pub struct Pli {
     /// standard output and closes the window (see `examples/ui_bench.rs`).
     frame_probe: Option<FrameProbe>,
     pub banner: Option<Banner>,
+    /// The Pro Santé Connect sessions of the boxes that sign in with it (issue 7).
+    pub psc: Psc,
 }
 
 #[derive(Debug, Clone)]
@@ -173,6 +176,7 @@ pub enum Message {
     ResumeDraft(u64),
     ShowMail,
     DismissBanner,
+    Psc(psc::Message),
     DroppedFiles(dropped_files::Message),
     /// A frame was drawn (only while the benchmark's probe listens).
     Frame,
@@ -285,6 +289,7 @@ impl Pli {
             recount_again: false,
             settings: Settings::default(),
             banner,
+            psc: Psc::default(),
             i18n,
         };
         pli.restore_drafts();
@@ -563,7 +568,12 @@ impl Pli {
                 self.workers.insert(account, handle);
                 Task::none()
             }
-            Message::Worker(WorkerEvent::Event(event)) => self.worker_event(event),
+            Message::Worker(WorkerEvent::Event(event)) => {
+                // Pro Santé Connect (issue 7): a sign-in that worked or was refused.
+                let context = psc::Context::new(&self.accounts, &self.profile, &self.i18n);
+                let action = self.psc.observe(&event, &context);
+                Task::batch([self.perform_psc(action), self.worker_event(event)])
+            }
             Message::ReplayDue(generation) if generation == self.replay_generation => {
                 for account in std::mem::take(&mut self.to_replay) {
                     if let Some(worker) = self.workers.get(&account) {
@@ -626,6 +636,26 @@ impl Pli {
             }
             Message::DroppedFiles(message) => self.files_dropped(message),
             Message::Frame => self.frame_drawn(),
+            Message::Psc(message) => {
+                let context = psc::Context::new(&self.accounts, &self.profile, &self.i18n);
+                let action = self.psc.update(message, &context);
+                self.perform_psc(action)
+            }
+        }
+    }
+
+    // ----- Pro Santé Connect (issue 7) -----
+
+    fn perform_psc(&mut self, action: psc::Action) -> Task<Message> {
+        match action {
+            psc::Action::None => Task::none(),
+            psc::Action::Run(task) => task.map(Message::Psc),
+            psc::Action::SyncNow(account) => {
+                if let Some(worker) = self.workers.get(&account) {
+                    worker.sync_now();
+                }
+                Task::none()
+            }
         }
     }
 
@@ -1911,6 +1941,8 @@ impl Pli {
             }
             side = side.push(container(drafts).padding([6, 10]));
         }
+        // Pro Santé Connect (issue 7): each PSC box's session and its sign-in.
+        side = side.push(self.psc.view(&self.mailbox.boxes, i18n).map(Message::Psc));
         side = side.push(
             container(
                 button(text(i18n.t("action-add-box")).size(theme::SMALL_SIZE))

@@ -224,6 +224,22 @@ pub(super) async fn credentials(
     .unwrap_or_else(|error| Err(ConnectError::Config(error.to_string())))
 }
 
+/// Signs in to the box's IMAP server; a Pro Santé Connect token the server refuses is refreshed
+/// and tried once more (ECO.1.2.7), as the worker does.
+async fn connect_imap(
+    account: &Account,
+    place: &Place,
+) -> Result<imap::ImapConnection, ConnectError> {
+    let first = credentials(account, place).await?;
+    match imap::connect(account, &first).await {
+        Err(error) if Credentials::forget_refused_token(account, &error) => {
+            let fresh = credentials(account, place).await?;
+            imap::connect(account, &fresh).await
+        }
+        connected => connected,
+    }
+}
+
 /// Downloads the whole message of one UID into the store (in pieces when it is large), with
 /// its text indexed for search.
 pub async fn fetch_body(
@@ -240,15 +256,12 @@ pub async fn fetch_body(
             i18n.t_args("sync-error-store", args!["detail" => error.to_string()])
         }
     };
-    let credentials = credentials(&account, &place)
-        .await
-        .map_err(|error| error.localize(&i18n))?;
     let mut store = Store::open(&place.store).map_err(|error| failed(SyncError::Store(error)))?;
     let size = store
         .envelope(folder.id, uid)
         .map_err(|error| failed(SyncError::Store(error)))?
         .map_or(0, |envelope| envelope.size);
-    let mut connection = imap::connect(&account, &credentials)
+    let mut connection = connect_imap(&account, &place)
         .await
         .map_err(|error| error.localize(&i18n))?;
     let session = &mut connection.session;

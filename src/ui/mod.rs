@@ -5,6 +5,7 @@
 //! - [`app`]: the root, its screens and the three panes;
 //! - [`mailbox`]: the boxes and the message list (drawing only the visible rows);
 //! - [`reader`], [`composer`], [`settings`], [`welcome`]: one screen each;
+//! - [`psc`]: each Pro Santé Connect box's session, its sign-in and sign-out;
 //! - [`connectivity`]: each box's connection state and the work that talks to the servers;
 //! - [`shortcuts`], [`preferences`] (`ui.toml`), [`demo`] (`pli --demo`);
 //! - [`correspondent`]: a patient correspondent told apart and named by INS (ECO.3.1.1-2);
@@ -27,6 +28,7 @@ pub mod markers;
 pub mod patient;
 pub mod preferences;
 pub mod prescriptions;
+pub mod psc;
 pub mod reader;
 pub mod settings;
 pub mod shortcuts;

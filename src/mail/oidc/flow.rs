@@ -71,6 +71,23 @@ pub struct Identity {
     pub acr: Option<String>,
 }
 
+impl Identity {
+    /// The name to show: given and family names, else the address, else the identifier.
+    pub fn display_name(&self) -> String {
+        let name = [&self.given_name, &self.family_name]
+            .into_iter()
+            .flatten()
+            .map(String::as_str)
+            .collect::<Vec<_>>()
+            .join(" ");
+        match (name.is_empty(), &self.email) {
+            (false, _) => name,
+            (true, Some(email)) => email.clone(),
+            (true, None) => self.subject.clone(),
+        }
+    }
+}
+
 /// What a token request gave.
 pub(crate) struct Tokens {
     pub access: Secret,
