@@ -341,6 +341,69 @@ fn ann_pli_whitelist_import_refuses_what_is_not_the_list_and_keeps_the_old_one()
     assert!(kept.contains("ehpad-test.mssante.fr"));
 }
 
+/// Answers each request on a loopback port with the next of `bodies` (HTTP/1.1, 200), then stops.
+fn serve_bodies(bodies: Vec<(&'static str, String)>) -> String {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("a port");
+    let url = format!(
+        "http://{}/liste-blanche.xml",
+        listener.local_addr().expect("address")
+    );
+    std::thread::spawn(move || {
+        for (content_type, body) in bodies {
+            let Ok((mut stream, _)) = listener.accept() else {
+                return;
+            };
+            let mut request = [0u8; 4096];
+            let _ = stream.read(&mut request);
+            let _ = write!(
+                stream,
+                "HTTP/1.1 200 OK\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                body.len()
+            );
+        }
+    });
+    url
+}
+
+#[test]
+fn ann_pli_whitelist_refresh_installs_the_published_list_and_refuses_a_page_in_its_place() {
+    let profile = tempfile::tempdir().expect("a profile folder");
+    let url = serve_bodies(vec![
+        (
+            "application/xml",
+            "<?xml version=\"1.0\"?><ListeBlanche><Domaine><Nom>ch-refresh.mssante.fr</Nom></Domaine><Domaine><Nom>patient.mssante.fr</Nom></Domaine></ListeBlanche>".to_string(),
+        ),
+        (
+            "text/html",
+            "<html><body>Maintenance du service</body></html>".to_string(),
+        ),
+    ]);
+    let config = profile.path().join("config");
+    std::fs::create_dir_all(&config).expect("config folder");
+    std::fs::write(
+        config.join("settings.toml"),
+        format!("trust_list_url = \"{url}\"\n"),
+    )
+    .expect("settings written");
+
+    let refreshed = pli(profile.path(), &["whitelist", "refresh"], "");
+    assert!(refreshed.status.success(), "{}", text(&refreshed));
+    assert!(
+        text(&refreshed).contains("2 domains"),
+        "{}",
+        text(&refreshed)
+    );
+    let installed = std::fs::read_to_string(config.join("trust-list.xml")).expect("installed");
+    assert!(installed.contains("ch-refresh.mssante.fr"));
+
+    let refused = pli(profile.path(), &["whitelist", "refresh"], "");
+    assert_eq!(refused.status.code(), Some(1), "{}", text(&refused));
+    assert!(text(&refused).contains("not changed"), "{}", text(&refused));
+    let kept = std::fs::read_to_string(config.join("trust-list.xml")).expect("kept");
+    assert!(kept.contains("ch-refresh.mssante.fr"), "the old list stays");
+}
+
 #[test]
 fn eco_4_1_2_pli_trace_export_writes_csv_without_secrets() {
     let profile = tempfile::tempdir().expect("a profile folder");
