@@ -3,40 +3,7 @@
 
 mod common;
 
-use std::process::Output;
-
 use common::*;
-
-fn add_doctor(profile: &std::path::Path, name: &str, password: &str) -> Output {
-    let imap = endpoint("PLI_TEST_IMAP_STARTTLS").to_string();
-    let smtp = endpoint("PLI_TEST_SMTP_SUBMISSION").to_string();
-    let ca = ca();
-    pli(
-        profile,
-        &[
-            "account",
-            "add",
-            name,
-            "--address",
-            &doctor(),
-            "--type",
-            "per",
-            "--imap",
-            &imap,
-            "--smtp",
-            &smtp,
-            "--security",
-            "starttls",
-            "--auth",
-            "password",
-            "--display-name",
-            "Dr_Jean_MARTIN_CH Test",
-            "--ca-file",
-            ca.to_str().expect("utf-8 path"),
-        ],
-        &format!("{password}\n"),
-    )
-}
 
 #[test]
 fn account_add_test_list_remove_round_trip() {

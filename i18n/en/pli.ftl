@@ -536,3 +536,13 @@ psc-session-ended = The Pro Santé Connect session has ended: sign in again to r
 psc-waiting = Signing in…
 psc-cancel = Cancel
 psc-copy-address = Copy the sign-in address (if the browser did not open)
+
+## Revocation lists of the servers' certificates
+crl-imported = { $count ->
+    [one] One revocation list added: connections now check it.
+   *[other] { $count } revocation lists added: connections now check them.
+}
+crl-refused = The revocation list was not taken: { $detail }
+crl-skipped = A revocation list is skipped: { $detail }
+crl-no-address = This server's certificates do not say where their authority publishes its revocation list: import it with "pli crl import".
+crl-refreshed = { $count } list(s) downloaded from { $addresses } address(es) (lists less than a day old are kept).

@@ -539,3 +539,13 @@ psc-session-ended = La session Pro Santé Connect a pris fin : reconnectez-vous 
 psc-waiting = Connexion en cours…
 psc-cancel = Annuler
 psc-copy-address = Copier l'adresse de connexion (si le navigateur ne s'est pas ouvert)
+
+## Revocation lists of the servers' certificates
+crl-imported = { $count ->
+    [one] Une liste de révocation ajoutée : les connexions la vérifient désormais.
+   *[other] { $count } listes de révocation ajoutées : les connexions les vérifient désormais.
+}
+crl-refused = La liste de révocation n'a pas été prise : { $detail }
+crl-skipped = Une liste de révocation est ignorée : { $detail }
+crl-no-address = Les certificats de ce serveur n'indiquent pas où leur autorité publie sa liste de révocation : importez-la avec « pli crl import ».
+crl-refreshed = { $count } liste(s) téléchargée(s) sur { $addresses } adresse(s) (les listes de moins d'un jour sont gardées).

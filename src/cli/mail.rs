@@ -346,3 +346,44 @@ fn human_size(bytes: u64) -> String {
         _ => format!("{:.1} Mo", bytes as f64 / 1_048_576.0),
     }
 }
+
+pub(super) fn crl_import(
+    profile: &Profile,
+    file: &std::path::Path,
+    i18n: &I18n,
+) -> Result<(), Failure> {
+    let count = crate::mail::revocation::import_file(profile, file).map_err(|error| {
+        Failure(i18n.t_args("crl-refused", args!["detail" => error.to_string()]))
+    })?;
+    println!("{}", i18n.t_args("crl-imported", args!["count" => count]));
+    Ok(())
+}
+
+/// Reads the addresses of the revocation lists from the certificates the box's IMAP server
+/// presents, then downloads the lists older than a day.
+pub(super) fn crl_refresh(profile: &Profile, name: &str, i18n: &I18n) -> Result<(), Failure> {
+    use crate::mail::revocation;
+    let (_, account) = find_account(profile, name, i18n)?;
+    let credentials = credentials(profile, &account, i18n)?;
+    let connection = runtime()?
+        .block_on(crate::mail::imap::connect(&account, &credentials))
+        .map_err(|error| Failure(error.localize(i18n)))?;
+    let urls = revocation::distribution_points(&connection.server_chain);
+    drop(connection);
+    if urls.is_empty() {
+        println!("{}", i18n.t("crl-no-address"));
+        return Ok(());
+    }
+    let downloaded =
+        revocation::refresh(profile, &urls, revocation::REFRESH_AFTER).map_err(|error| {
+            Failure(i18n.t_args("crl-refused", args!["detail" => error.to_string()]))
+        })?;
+    println!(
+        "{}",
+        i18n.t_args(
+            "crl-refreshed",
+            args!["count" => downloaded, "addresses" => urls.len()]
+        )
+    );
+    Ok(())
+}

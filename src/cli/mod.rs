@@ -76,6 +76,9 @@ pub enum Command {
     /// The trace of the actions on the boxes (ECO.4.1.x).
     #[command(subcommand)]
     Trace(TraceCommand),
+    /// The certificate revocation lists the servers' certificates are checked against.
+    #[command(subcommand)]
+    Crl(CrlCommand),
     /// Full-text search over the stored messages of a box (subject, correspondents, text).
     Search {
         name: String,
@@ -102,6 +105,15 @@ pub enum WhitelistCommand {
     Import { file: PathBuf },
     /// Download the published list and install it.
     Refresh,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CrlCommand {
+    /// Add the lists of a file (DER or PEM), e.g. those an administrator downloaded.
+    Import { file: PathBuf },
+    /// Connect to the box's servers, read where their authority publishes its list, and download
+    /// the lists older than a day (run it daily, e.g. from cron).
+    Refresh { name: String },
 }
 
 #[derive(Debug, Subcommand)]
@@ -256,6 +268,14 @@ pub fn profile_from(cli_profile: Option<&PathBuf>) -> Result<Profile, String> {
 pub fn run(cli_profile: Option<&PathBuf>, command: Command, i18n: &I18n) -> ExitCode {
     let result = profile_from(cli_profile)
         .map_err(|detail| Failure(i18n.t_args("error-profile", args!["detail" => detail])))
+        .inspect(|profile| {
+            for problem in crate::mail::revocation::install_from(profile) {
+                eprintln!(
+                    "{}",
+                    i18n.t_args("crl-skipped", args!["detail" => problem.to_string()])
+                );
+            }
+        })
         .and_then(|profile| match command {
             Command::Account(command) => run_account(&profile, command, i18n),
             Command::Ins(InsCommand::Check { matricule, json }) => {
@@ -267,6 +287,8 @@ pub fn run(cli_profile: Option<&PathBuf>, command: Command, i18n: &I18n) -> Exit
             Command::Whitelist(WhitelistCommand::Refresh) => {
                 admin::whitelist_refresh(&profile, i18n)
             }
+            Command::Crl(CrlCommand::Import { file }) => mail::crl_import(&profile, &file, i18n),
+            Command::Crl(CrlCommand::Refresh { name }) => mail::crl_refresh(&profile, &name, i18n),
             Command::Directory(DirectoryCommand::Import { file, json }) => {
                 directory::import(&profile, &file, json, i18n)
             }

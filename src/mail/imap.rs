@@ -5,6 +5,7 @@
 
 use async_imap::imap_proto::{Capability, Response, Status};
 use async_imap::{Authenticator, Client, Session};
+use rustls_pki_types::CertificateDer;
 use rustls_pki_types::ServerName;
 use tokio::net::TcpStream;
 use tokio_rustls::client::TlsStream;
@@ -21,6 +22,8 @@ pub type ImapSession = Session<ImapStream>;
 pub struct ImapConnection {
     pub session: ImapSession,
     pub capabilities: Vec<String>,
+    /// The server's certificates, leaf first.
+    pub server_chain: Vec<CertificateDer<'static>>,
 }
 
 impl std::fmt::Debug for ImapConnection {
@@ -53,6 +56,7 @@ pub async fn connect(
     })?;
 
     let tcp = with_timeout(endpoint, tcp_connect(endpoint)).await?;
+    let server_chain;
     let client = match account.security {
         Security::Tls => {
             let tls = with_timeout(endpoint, async {
@@ -61,6 +65,7 @@ pub async fn connect(
                 })
             })
             .await?;
+            server_chain = chain_of(&tls);
             let mut client = Client::new(tls);
             with_timeout(endpoint, read_greeting(&mut client, endpoint)).await?;
             client
@@ -92,6 +97,7 @@ pub async fn connect(
                 })
             })
             .await?;
+            server_chain = chain_of(&tls);
             // After STARTTLS the server sends no new greeting.
             Client::new(tls)
         }
@@ -109,7 +115,18 @@ pub async fn connect(
     Ok(ImapConnection {
         session,
         capabilities,
+        server_chain,
     })
+}
+
+/// The certificates the server presented, leaf first (for the addresses of their revocation
+/// lists).
+fn chain_of(tls: &TlsStream<TcpStream>) -> Vec<CertificateDer<'static>> {
+    tls.get_ref()
+        .1
+        .peer_certificates()
+        .map(|chain| chain.iter().map(|c| c.clone().into_owned()).collect())
+        .unwrap_or_default()
 }
 
 async fn tcp_connect(endpoint: &Endpoint) -> Result<TcpStream, ConnectError> {

@@ -7,6 +7,7 @@ pub mod drafts;
 pub mod imap;
 pub mod mime;
 pub mod oidc;
+pub mod revocation;
 pub mod secrets;
 pub mod send;
 pub mod smtp;

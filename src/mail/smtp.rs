@@ -21,7 +21,7 @@ use super::connect::{
     causes, trust_for, with_timeout, ConnectError, Credentials, Protocol, STEP_TIMEOUT,
 };
 use super::oidc::{oauthbearer_initial_response, TokenMechanism};
-use super::tls::{smtp_parameters, CertificateProblem};
+use super::tls::{check_chain, smtp_parameters, CertificateProblem, CheckedChain, Trust};
 
 /// A signed-in submission session and the extensions the server announced.
 pub struct SmtpConnection {
@@ -81,6 +81,26 @@ pub async fn connect(
     connect_using(account, credentials, None).await
 }
 
+fn revocation_check(
+    connection: &AsyncSmtpConnection,
+    trust: &Trust,
+    endpoint: &Endpoint,
+) -> Result<(), ConnectError> {
+    let chain = connection
+        .certificate_chain()
+        .map_err(|error| ConnectError::Tls {
+            endpoint: endpoint.clone(),
+            reason: error.to_string(),
+        })?;
+    check_chain(trust, &endpoint.host, &chain).map_err(|refused| match refused {
+        CheckedChain::Refused(problem) => ConnectError::Certificate {
+            endpoint: endpoint.clone(),
+            problem,
+        },
+        CheckedChain::Setup(error) => ConnectError::TlsSetup(error),
+    })
+}
+
 /// As [`connect`], with the mechanism a token is presented with chosen by the caller (`None`:
 /// as the server's offer decides); a server that does not offer the mechanism refuses it.
 pub async fn connect_using(
@@ -124,6 +144,15 @@ pub async fn connect_using(
                 .map_err(|error| map_error(endpoint, error))
         })
         .await?;
+    }
+
+    // lettre checked the chain without the revocation lists: they are checked here, before any
+    // secret is sent.
+    if !super::revocation::installed().is_empty() {
+        if let Err(problem) = revocation_check(&connection, &trust, endpoint) {
+            let _ = connection.quit().await;
+            return Err(problem);
+        }
     }
 
     with_timeout(

@@ -9,7 +9,7 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use rustls::client::ClientConfig;
+use rustls::client::{ClientConfig, WebPkiServerVerifier};
 use rustls::RootCertStore;
 use rustls_pki_types::pem::PemObject;
 use rustls_pki_types::{CertificateDer, PrivateKeyDer};
@@ -351,6 +351,63 @@ fn provider() -> Arc<rustls::crypto::CryptoProvider> {
     Arc::new(rustls::crypto::ring::default_provider())
 }
 
+/// The check of a server's chain for one box: its trust, and the revocation lists installed for
+/// the process (`revocation`): a certificate its authority's list names is refused; without a
+/// list for its authority, the status is unknown and the certificate is accepted.
+pub fn server_verifier(trust: &Trust) -> Result<Arc<WebPkiServerVerifier>, TlsError> {
+    let lists = super::revocation::installed();
+    let mut builder =
+        WebPkiServerVerifier::builder_with_provider(Arc::new(trust.root_store()?), provider());
+    if !lists.is_empty() {
+        builder = builder
+            .with_crls(lists.iter().cloned())
+            .only_check_end_entity_revocation()
+            .allow_unknown_revocation_status();
+    }
+    builder
+        .build()
+        .map_err(|error| TlsError::Setup(error.to_string()))
+}
+
+/// Checks a chain another TLS stack negotiated (lettre's, for SMTP) against the box's trust and
+/// the installed revocation lists, as [`client_config`]'s connections are checked.
+pub fn check_chain(trust: &Trust, host: &str, chain: &[Vec<u8>]) -> Result<(), CheckedChain> {
+    let Some((leaf, intermediates)) = chain.split_first() else {
+        return Err(CheckedChain::Refused(CertificateProblem::Other(
+            "the server sent no certificate".into(),
+        )));
+    };
+    let verifier = server_verifier(trust).map_err(CheckedChain::Setup)?;
+    let name = rustls_pki_types::ServerName::try_from(host.to_string())
+        .map_err(|error| CheckedChain::Setup(TlsError::Setup(error.to_string())))?;
+    let intermediates: Vec<CertificateDer<'_>> = intermediates
+        .iter()
+        .map(|der| CertificateDer::from(der.as_slice()))
+        .collect();
+    rustls::client::danger::ServerCertVerifier::verify_server_cert(
+        verifier.as_ref(),
+        &CertificateDer::from(leaf.as_slice()),
+        &intermediates,
+        &name,
+        &[],
+        rustls_pki_types::UnixTime::now(),
+    )
+    .map(|_| ())
+    .map_err(|error| {
+        CheckedChain::Refused(
+            CertificateProblem::from_rustls(&error)
+                .unwrap_or_else(|| CertificateProblem::Other(error.to_string())),
+        )
+    })
+}
+
+/// Why [`check_chain`] refused a chain.
+#[derive(Debug)]
+pub enum CheckedChain {
+    Refused(CertificateProblem),
+    Setup(TlsError),
+}
+
 /// The rustls configuration for one box: its trust, TLS 1.2+ only, and its client certificate.
 pub fn client_config(
     trust: &Trust,
@@ -359,7 +416,7 @@ pub fn client_config(
     let builder = ClientConfig::builder_with_provider(provider())
         .with_protocol_versions(&[&rustls::version::TLS13, &rustls::version::TLS12])
         .map_err(|error| TlsError::Setup(error.to_string()))?
-        .with_root_certificates(trust.root_store()?);
+        .with_webpki_verifier(server_verifier(trust)?);
     let config = match identity {
         Some(identity) => builder
             .with_client_auth_cert(identity.chain.clone(), identity.key.clone_key())

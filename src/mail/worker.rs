@@ -12,6 +12,7 @@ use super::account::Account;
 use super::connect::{ConnectError, Credentials};
 use super::imap::{self, ImapSession};
 use super::mime::body_text_for_index;
+use super::revocation;
 use super::send::{flush_outbox, SendError};
 use super::store::{Role, Store};
 use super::sync::{
@@ -274,6 +275,7 @@ where
     let mut connection = imap::connect(account, &credentials)
         .await
         .map_err(WorkerError::Connect)?;
+    keep_revocation_lists_fresh(&connection.server_chain);
     let can_idle = connection.has_capability("IDLE");
     let extensions = Extensions::ALL.enable(&mut connection).await;
     let mut session = connection.session;
@@ -345,6 +347,21 @@ where
             }
         }
     }
+}
+
+/// Downloads, off the async threads and without waiting for it, the revocation lists the
+/// server's certificates point to when the kept ones are older than a day: the next connections
+/// check them. A failure leaves the lists already kept in place.
+fn keep_revocation_lists_fresh(chain: &[rustls_pki_types::CertificateDer<'static>]) {
+    let urls = revocation::distribution_points(chain);
+    if urls.is_empty() {
+        return;
+    }
+    tokio::task::spawn_blocking(move || {
+        if let Err(problem) = revocation::refresh_installed(&urls, revocation::REFRESH_AFTER) {
+            tracing::warn!(%problem, "a revocation list could not be refreshed");
+        }
+    });
 }
 
 async fn full_sync(

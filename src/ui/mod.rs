@@ -65,6 +65,9 @@ pub fn run(profile_folder: Option<&PathBuf>, demo: bool, i18n: I18n) -> ExitCode
             Err(message) => return fail(message),
         },
     };
+    for problem in crate::mail::revocation::install_from(&profile) {
+        tracing::warn!(%problem, "a revocation list is skipped");
+    }
     // The language chosen in the settings wins over the system's.
     let (settings, _) = crate::settings::Settings::load(&profile.settings_file());
     let chosen = settings.language;

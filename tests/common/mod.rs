@@ -404,3 +404,36 @@ pub fn shows(window: &pli::ui::Pli, part: &str) -> bool {
     })
     .is_ok()
 }
+
+/// `pli account add` of the doctor's box (STARTTLS, password on standard input), as an
+/// administrator's script does it.
+pub fn add_doctor(profile: &std::path::Path, name: &str, password: &str) -> std::process::Output {
+    let imap = endpoint("PLI_TEST_IMAP_STARTTLS").to_string();
+    let smtp = endpoint("PLI_TEST_SMTP_SUBMISSION").to_string();
+    let ca = ca();
+    pli(
+        profile,
+        &[
+            "account",
+            "add",
+            name,
+            "--address",
+            &doctor(),
+            "--type",
+            "per",
+            "--imap",
+            &imap,
+            "--smtp",
+            &smtp,
+            "--security",
+            "starttls",
+            "--auth",
+            "password",
+            "--display-name",
+            "Dr_Jean_MARTIN_CH Test",
+            "--ca-file",
+            ca.to_str().expect("utf-8 path"),
+        ],
+        &format!("{password}\n"),
+    )
+}
