@@ -133,17 +133,13 @@ pub struct WorkerSpec {
 
 impl Hash for WorkerSpec {
     fn hash<H: Hasher>(&self, state: &mut H) {
-        let account = &self.account;
-        account.name.hash(state);
-        account.address.hash(state);
-        account.imap.hash(state);
-        account.smtp.hash(state);
-        account.security.hash(state);
-        account.auth.hash(state);
-        account.login.hash(state);
-        account.certificate.hash(state);
-        account.certificate_key.hash(state);
-        account.ca_file.hash(state);
+        // Every setting of the box, as the accounts file writes it: a change to any of them (the
+        // servers, the sign-in, Pro Santé Connect, the pharmacy switch) restarts its worker with
+        // the new one. A box that cannot be written out keeps its name, so it still runs.
+        match serde_json::to_string(&self.account) {
+            Ok(settings) => settings.hash(state),
+            Err(_) => self.account.name.hash(state),
+        }
         self.place.hash(state);
     }
 }
@@ -282,5 +278,42 @@ pub async fn fetch_body(
     match fetched.map_err(failed)? {
         0 => Err(i18n.t("reader-body-gone")),
         _ => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::hash::{DefaultHasher, Hash, Hasher};
+
+    use super::*;
+
+    fn key_of(spec: &WorkerSpec) -> u64 {
+        let mut hasher = DefaultHasher::new();
+        spec.hash(&mut hasher);
+        hasher.finish()
+    }
+
+    #[test]
+    fn any_change_to_a_box_gives_it_a_new_worker_and_no_change_keeps_it() {
+        let spec = WorkerSpec {
+            account: crate::mail::account::example_doctor(),
+            place: Place {
+                store: PathBuf::from("/profile/pli.sqlite"),
+                keyring_service: "pli".into(),
+            },
+        };
+        assert_eq!(key_of(&spec), key_of(&spec.clone()));
+
+        let mut pharmacy = spec.clone();
+        pharmacy.account.pharmacy = !pharmacy.account.pharmacy;
+        assert_ne!(key_of(&spec), key_of(&pharmacy));
+
+        let mut psc = spec.clone();
+        psc.account.oidc = Some(Box::new(crate::mail::oidc::OidcSettings {
+            issuer: Some("https://auth.esante.gouv.fr/auth/realms/esante-wallet".into()),
+            client_id: Some("pli-test-client".into()),
+            ..Default::default()
+        }));
+        assert_ne!(key_of(&spec), key_of(&psc), "Pro Santé Connect set up");
     }
 }
