@@ -532,3 +532,53 @@ fn eco_3_1_6_the_read_receipt_sent_from_the_reader_reaches_the_sender_once() {
         .is_some_and(|o| o.receipt_answered));
     assert!(!shows(&pli, asked));
 }
+
+#[test]
+fn eco_3_1_6_a_declined_read_receipt_is_not_asked_again_and_never_leaves() {
+    let asker = dedicated_user("ui-mdn-decline-asker");
+    let reader = dedicated_user("ui-mdn-decline-reader");
+    empty_mailbox(&asker);
+    empty_mailbox(&reader);
+    inject_raw(
+        &asker,
+        &reader,
+        &format!(
+            "From: <{asker}>\r\nTo: <{reader}>\r\nSubject: Planning des gardes\r\n\
+             Message-ID: <ui-decline-{}@ehpad-test.mssante.fr>\r\n\
+             Disposition-Notification-To: <{asker}>\r\nMIME-Version: 1.0\r\n\
+             Content-Type: text/plain; charset=utf-8\r\n\r\nVoici le planning.\r\n",
+            std::process::id()
+        ),
+    );
+    let (folder, mut pli, accounts) = window(&[&reader]);
+    let runtime = Runtime::new();
+    runtime.start_worker(&folder, &accounts[0]);
+    let name = accounts[0].name.clone();
+    let inbox = |pli: &Pli| folder_of(pli, &name, Role::Inbox);
+    runtime.until(&mut pli, Duration::from_secs(30), |pli| {
+        inbox(pli)
+            .and_then(|inbox| pli.store().and_then(|store| store.count(inbox.id).ok()))
+            .is_some_and(|count| count == 1)
+            && shows(pli, "Réception")
+    });
+    let inbox_id = inbox(&pli).expect("INBOX").id;
+    let asked = "L'expéditeur demande un accusé de lecture.";
+    open_message(&runtime, &mut pli, &name, inbox_id, "Planning des gardes");
+    runtime.until(&mut pli, Duration::from_secs(20), |pli| shows(pli, asked));
+
+    let mut ui = simulator(pli.view());
+    ui.click("Ignorer").expect("the receipt's other button");
+    let messages = ui.into_messages().collect();
+    runtime.deliver(&mut pli, messages);
+    assert!(!shows(&pli, asked), "answered: the offer goes");
+
+    // Reopened: the store remembers the answer.
+    pli.reader.close();
+    open_message(&runtime, &mut pli, &name, inbox_id, "Planning des gardes");
+    assert!(!shows(&pli, asked), "declined once is declined");
+    let store = pli.store().expect("the store");
+    assert!(
+        store.outbox(&name).expect("outbox").is_empty(),
+        "nothing queued"
+    );
+}

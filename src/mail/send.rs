@@ -757,5 +757,20 @@ mod tests {
         assert!(!store
             .read_receipt_sent("cabinet", "<other@gmail.com>")
             .unwrap());
+
+        // Declined: answered, and no receipt can leave for it afterwards.
+        let mut declined = receipt(&to);
+        declined.original = "<cr-43@ch-test.mssante.fr>";
+        store
+            .decline_read_receipt("cabinet", declined.original)
+            .unwrap();
+        assert!(store
+            .read_receipt_sent("cabinet", declined.original)
+            .unwrap());
+        assert_eq!(
+            read_receipt(&store, &doctor(), &declined, &policy).unwrap(),
+            None
+        );
+        assert_eq!(store.outbox("cabinet").unwrap().len(), 1);
     }
 }

@@ -864,7 +864,19 @@ impl Store {
         )
     }
 
-    /// Whether a read receipt for this message left (or waits in the outbox) already.
+    /// Remembers that the person declined to send the read receipt of `original`: it counts as
+    /// answered, and no receipt can be queued for it afterwards (RFC 8098 §2.1: at most one).
+    pub fn decline_read_receipt(&self, account: &str, original: &str) -> Result<()> {
+        self.connection.execute(
+            "INSERT INTO read_receipt (account, original, message_id, sent) VALUES (?1, ?2, '', ?3)
+             ON CONFLICT (account, original) DO NOTHING",
+            params![account, original, now()],
+        )?;
+        Ok(())
+    }
+
+    /// Whether the read receipt for this message was answered: sent (or waiting in the outbox),
+    /// or declined.
     pub fn read_receipt_sent(&self, account: &str, original: &str) -> Result<bool> {
         Ok(self
             .connection

@@ -815,6 +815,7 @@ impl Pli {
             reader::Action::ToggleRead => self.toggle_read(),
             reader::Action::Delete => self.delete(),
             reader::Action::SendReadReceipt(to) => self.send_read_receipt(to),
+            reader::Action::DeclineReadReceipt => self.decline_read_receipt(),
             reader::Action::OpenAttachment(index) => self.attachment(index, true),
             reader::Action::SaveAttachment(index) => self.attachment(index, false),
             reader::Action::Retry => match self.reader.opened.as_ref() {
@@ -1213,7 +1214,7 @@ impl Pli {
         self.reader
             .open(reference.clone(), envelope, patient_kind, raw.as_deref());
         if let Some(opened) = self.reader.opened.as_mut() {
-            // A receipt already sent is not offered again.
+            // A receipt already sent, or declined, is not offered again.
             opened.receipt_answered = store
                 .read_receipt_sent(&reference.account, &opened.receipt_key())
                 .unwrap_or(false);

@@ -217,6 +217,8 @@ pub enum Action {
     None,
     /// Send the read receipt the sender asked for to these addresses.
     SendReadReceipt(Vec<String>),
+    /// The person declined to send the read receipt: remember it, so it is not asked again.
+    DeclineReadReceipt,
     Reply {
         all: bool,
     },
@@ -302,7 +304,10 @@ impl Reader {
                             .collect()
                     })
                     .unwrap_or_default();
-                if send && !to.is_empty() {
+                if !send {
+                    return Action::DeclineReadReceipt;
+                }
+                if !to.is_empty() {
                     return Action::SendReadReceipt(to);
                 }
                 Action::None

@@ -145,4 +145,19 @@ impl Pli {
             |result| Message::Reader(reader::Message::AttachmentDone(result)),
         )
     }
+
+    /// Remembers that the read receipt was declined for the message in the reader. Kept in the
+    /// store like a sent one, so the question does not come back at each reading; a failure
+    /// only means it will be asked again.
+    pub(super) fn decline_read_receipt(&mut self) -> Task<Message> {
+        let (Some(opened), Some(store)) = (self.reader.opened.as_ref(), self.store.as_ref()) else {
+            return Task::none();
+        };
+        if let Err(error) =
+            store.decline_read_receipt(&opened.reference.account, &opened.receipt_key())
+        {
+            tracing::warn!(%error, "a declined read receipt could not be remembered");
+        }
+        Task::none()
+    }
 }
