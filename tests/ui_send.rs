@@ -440,23 +440,31 @@ fn open_message(runtime: &Runtime, pli: &mut Pli, account: &str, folder: i64, su
     runtime.deliver(pli, messages);
 }
 
-#[test]
-fn eco_3_1_6_the_read_receipt_sent_from_the_reader_reaches_the_sender_once() {
-    let asker = dedicated_user("ui-mdn-asker");
-    let reader = dedicated_user("ui-mdn-reader");
-    empty_mailbox(&asker);
-    empty_mailbox(&reader);
-    let original = format!("<ui-mdn-{}@ehpad-test.mssante.fr>", std::process::id());
+/// A message from `asker` asking for a read receipt, synced into `reader`'s box by its worker
+/// and open in the window with the offer shown.
+struct ReceiptAsked {
+    _folder: tempfile::TempDir,
+    pli: Pli,
+    runtime: Runtime,
+    name: String,
+    inbox: i64,
+}
+
+const RECEIPT_ASKED: &str = "L'expéditeur demande un accusé de lecture.";
+
+fn receipt_asked(asker: &str, reader: &str, subject: &str, message_id: &str) -> ReceiptAsked {
+    empty_mailbox(asker);
+    empty_mailbox(reader);
     inject_raw(
-        &asker,
-        &reader,
+        asker,
+        reader,
         &format!(
-            "From: <{asker}>\r\nTo: <{reader}>\r\nSubject: Résultats de biologie\r\nMessage-ID: {original}\r\n\
+            "From: <{asker}>\r\nTo: <{reader}>\r\nSubject: {subject}\r\nMessage-ID: {message_id}\r\n\
              Disposition-Notification-To: <{asker}>\r\nMIME-Version: 1.0\r\n\
-             Content-Type: text/plain; charset=utf-8\r\n\r\nBonjour, voici les résultats.\r\n"
+             Content-Type: text/plain; charset=utf-8\r\n\r\nBonjour, voici le document.\r\n"
         ),
     );
-    let (folder, mut pli, accounts) = window(&[&reader]);
+    let (folder, mut pli, accounts) = window(&[reader]);
     let runtime = Runtime::new();
     runtime.start_worker(&folder, &accounts[0]);
     let name = accounts[0].name.clone();
@@ -468,10 +476,33 @@ fn eco_3_1_6_the_read_receipt_sent_from_the_reader_reaches_the_sender_once() {
             // and the box's folders are in the window (counted off its thread).
             && shows(pli, "Réception")
     });
-    let inbox_id = inbox(&pli).expect("INBOX").id;
-    let asked = "L'expéditeur demande un accusé de lecture.";
-    open_message(&runtime, &mut pli, &name, inbox_id, "Résultats de biologie");
-    runtime.until(&mut pli, Duration::from_secs(20), |pli| shows(pli, asked));
+    let inbox = inbox(&pli).expect("INBOX").id;
+    open_message(&runtime, &mut pli, &name, inbox, subject);
+    runtime.until(&mut pli, Duration::from_secs(20), |pli| {
+        shows(pli, RECEIPT_ASKED)
+    });
+    ReceiptAsked {
+        _folder: folder,
+        pli,
+        runtime,
+        name,
+        inbox,
+    }
+}
+
+#[test]
+fn eco_3_1_6_the_read_receipt_sent_from_the_reader_reaches_the_sender_once() {
+    let asker = dedicated_user("ui-mdn-asker");
+    let reader = dedicated_user("ui-mdn-reader");
+    let original = format!("<ui-mdn-{}@ehpad-test.mssante.fr>", std::process::id());
+    let ReceiptAsked {
+        _folder,
+        mut pli,
+        runtime,
+        name,
+        inbox: inbox_id,
+    } = receipt_asked(&asker, &reader, "Résultats de biologie", &original);
+    let asked = RECEIPT_ASKED;
 
     let mut ui = simulator(pli.view());
     ui.click("Envoyer").expect("the receipt's button");
@@ -537,34 +568,15 @@ fn eco_3_1_6_the_read_receipt_sent_from_the_reader_reaches_the_sender_once() {
 fn eco_3_1_6_a_declined_read_receipt_is_not_asked_again_and_never_leaves() {
     let asker = dedicated_user("ui-mdn-decline-asker");
     let reader = dedicated_user("ui-mdn-decline-reader");
-    empty_mailbox(&asker);
-    empty_mailbox(&reader);
-    inject_raw(
-        &asker,
-        &reader,
-        &format!(
-            "From: <{asker}>\r\nTo: <{reader}>\r\nSubject: Planning des gardes\r\n\
-             Message-ID: <ui-decline-{}@ehpad-test.mssante.fr>\r\n\
-             Disposition-Notification-To: <{asker}>\r\nMIME-Version: 1.0\r\n\
-             Content-Type: text/plain; charset=utf-8\r\n\r\nVoici le planning.\r\n",
-            std::process::id()
-        ),
-    );
-    let (folder, mut pli, accounts) = window(&[&reader]);
-    let runtime = Runtime::new();
-    runtime.start_worker(&folder, &accounts[0]);
-    let name = accounts[0].name.clone();
-    let inbox = |pli: &Pli| folder_of(pli, &name, Role::Inbox);
-    runtime.until(&mut pli, Duration::from_secs(30), |pli| {
-        inbox(pli)
-            .and_then(|inbox| pli.store().and_then(|store| store.count(inbox.id).ok()))
-            .is_some_and(|count| count == 1)
-            && shows(pli, "Réception")
-    });
-    let inbox_id = inbox(&pli).expect("INBOX").id;
-    let asked = "L'expéditeur demande un accusé de lecture.";
-    open_message(&runtime, &mut pli, &name, inbox_id, "Planning des gardes");
-    runtime.until(&mut pli, Duration::from_secs(20), |pli| shows(pli, asked));
+    let original = format!("<ui-decline-{}@ehpad-test.mssante.fr>", std::process::id());
+    let ReceiptAsked {
+        _folder,
+        mut pli,
+        runtime,
+        name,
+        inbox: inbox_id,
+    } = receipt_asked(&asker, &reader, "Planning des gardes", &original);
+    let asked = RECEIPT_ASKED;
 
     let mut ui = simulator(pli.view());
     ui.click("Ignorer").expect("the receipt's other button");
