@@ -14,6 +14,22 @@ use super::store::{Role, Store, StoreError, TraceAction};
 /// The name of the Drafts folder when the server did not mark one.
 pub const DEFAULT_DRAFTS: &str = "Drafts";
 
+/// The delivery notification is asked of the SMTP server (DSN), not written in the message: a
+/// saved draft carries the choice in this header of its own, which sending never writes.
+pub const DELIVERY_NOTIFICATION_HEADER: &str = "X-Pli-Delivery-Notification";
+
+/// Whether a saved draft asked for a delivery notification.
+pub fn asks_delivery_notification(raw: &[u8]) -> bool {
+    mail_parser::MessageParser::default()
+        .parse_headers(raw)
+        .and_then(|message| {
+            message
+                .header(DELIVERY_NOTIFICATION_HEADER)
+                .and_then(|value| value.as_text().map(|text| text.trim() == "yes"))
+        })
+        .unwrap_or(false)
+}
+
 /// Saves a draft (a new one when `id` is `None`) and queues its copy for the server; returns
 /// its id and the Message-ID of this save.
 pub fn save(
@@ -22,7 +38,12 @@ pub fn save(
     draft: &Draft,
     id: Option<i64>,
 ) -> Result<(i64, String), SendError> {
-    let (message_id, raw) = send::build_unchecked(draft)?;
+    let mut kept = draft.clone();
+    if draft.delivery_notification {
+        kept.extra_headers
+            .push((DELIVERY_NOTIFICATION_HEADER.to_string(), "yes".to_string()));
+    }
+    let (message_id, raw) = send::build_unchecked(&kept)?;
     // Written from another box now: the old box's copy goes, the new box gets its own draft.
     let id = match id {
         Some(id) => match store.draft(id)? {
@@ -148,5 +169,32 @@ mod tests {
         assert!(store.draft(first).unwrap().unwrap().removed);
         assert_eq!(store.drafts("ehpad").unwrap().len(), 1);
         assert!(store.drafts("cabinet").unwrap().is_empty());
+    }
+
+    #[test]
+    fn a_saved_draft_keeps_the_delivery_notification_and_sending_never_writes_it() {
+        let store = Store::in_memory().unwrap();
+        let doctor = crate::mail::account::example_doctor();
+        let draft = Draft {
+            from: doctor.address.clone(),
+            to: vec!["helene.noel@ch-test.mssante.fr".into()],
+            subject: "Compte rendu".into(),
+            delivery_notification: true,
+            ..Draft::default()
+        };
+        let (id, _) = save(&store, &doctor, &draft, None).unwrap();
+        let saved = store.draft(id).unwrap().unwrap();
+        assert!(asks_delivery_notification(&saved.raw));
+
+        let (_, sent) = send::build_unchecked(&draft).unwrap();
+        assert!(!String::from_utf8_lossy(&sent).contains(DELIVERY_NOTIFICATION_HEADER));
+        let plain = Draft {
+            delivery_notification: false,
+            ..draft
+        };
+        let (id, _) = save(&store, &doctor, &plain, None).unwrap();
+        assert!(!asks_delivery_notification(
+            &store.draft(id).unwrap().unwrap().raw
+        ));
     }
 }

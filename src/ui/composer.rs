@@ -377,6 +377,7 @@ impl Composer {
         composer.subject = content.subject.clone();
         composer.body = text_editor::Content::with_text(&content.body);
         composer.read_notification = !content.read_receipt_to.is_empty();
+        composer.delivery_notification = crate::mail::drafts::asks_delivery_notification(raw);
         composer.in_reply_to = crate::mail::mime::read_message(raw)
             .in_reply_to
             .first()
@@ -1348,6 +1349,21 @@ pub fn content_type_of(name: &str) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_draft_reopened_keeps_both_notifications_it_asked_for() {
+        let doctor = crate::mail::account::example_doctor();
+        let raw = b"From: dr.martin@ch-test.mssante.fr\r\n\
+To: helene.noel@ch-test.mssante.fr\r\n\
+Subject: Compte rendu\r\n\
+Disposition-Notification-To: dr.martin@ch-test.mssante.fr\r\n\
+X-Pli-Delivery-Notification: yes\r\n\r\nBonjour\r\n";
+        let reopened = Composer::from_draft(7, &doctor, raw);
+        assert!(reopened.delivery_notification);
+        assert!(reopened.read_notification);
+        let plain = Composer::from_draft(8, &doctor, b"From: a@b.fr\r\nSubject: x\r\n\r\ny\r\n");
+        assert!(!plain.delivery_notification && !plain.read_notification);
+    }
 
     #[test]
     fn attached_files_get_the_type_of_their_extension() {
