@@ -6,7 +6,8 @@ mod common;
 use common::*;
 use iced_test::simulator;
 use pli::mail::account::Security;
-use pli::ui::welcome::{self, field, Action, Welcome};
+use pli::mail::oidc::Preset;
+use pli::ui::welcome::{self, field, Action, SignIn, Welcome};
 
 fn type_into(welcome: &mut Welcome, id: &'static str, value: &str) {
     let mut ui = simulator(welcome.view(&[], &[]));
@@ -110,4 +111,63 @@ fn an_incomplete_form_says_what_to_fix() {
         panic!("expected a problem, got {:?}", welcome.status);
     };
     assert!(message.contains("needs a port"), "{message}");
+}
+
+#[test]
+fn eco_1_2_1_a_box_added_with_pro_sante_connect_keeps_its_preset_and_asks_no_secret() {
+    let i18n = pli::i18n::I18n::new(pli::i18n::Language::Fr);
+    let mut welcome = Welcome::new(std::sync::Arc::new(i18n));
+    type_into(&mut welcome, field::NAME, "cabinet");
+    type_into(
+        &mut welcome,
+        field::ADDRESS,
+        "claire.martin@medecin.mssante.fr",
+    );
+    type_into(&mut welcome, field::IMAP, "imap.medecin.mssante.fr:993");
+    type_into(&mut welcome, field::SMTP, "smtp.medecin.mssante.fr:465");
+
+    // The sign-in list offers Pro Santé Connect; chosen, the password field goes.
+    let psc = welcome
+        .sign_in_choices()
+        .iter()
+        .find(|choice| choice.value == SignIn::ProSanteConnect(Preset::Psc))
+        .cloned()
+        .expect("Pro Santé Connect is offered");
+    assert_eq!(psc.to_string(), "Pro Santé Connect (carte CPS ou e-CPS)");
+    let _ = welcome.update(welcome::Message::Auth(psc));
+    {
+        let mut ui = simulator(welcome.view(&[], &[]));
+        assert!(
+            ui.find(iced::widget::Id::new(field::SECRET)).is_err(),
+            "no secret to type"
+        );
+    }
+    type_into(&mut welcome, field::PSC_CLIENT_ID, "pli-cabinet");
+
+    // Testing before any sign-in says what to do instead of failing.
+    let tested = press(&mut welcome, "Tester la connexion");
+    assert!(tested.iter().all(|action| matches!(action, Action::None)));
+    {
+        let mut ui = simulator(welcome.view(&[], &[]));
+        assert!(ui
+            .find("Avec Pro Santé Connect, la connexion se vérifie à la première connexion : enregistrez la boîte, puis « Se connecter avec Pro Santé Connect » sous la liste des boîtes.")
+            .is_ok());
+    }
+
+    let request = press(&mut welcome, "Enregistrer la boîte")
+        .into_iter()
+        .find_map(|action| match action {
+            Action::Save(request) => Some(request),
+            _ => None,
+        })
+        .expect("saving asks the root");
+    assert!(request.secret.is_none());
+    let account = &request.account;
+    assert_eq!(account.auth, pli::mail::account::AuthKind::Xoauth2);
+    let oidc = account
+        .oidc
+        .as_deref()
+        .expect("the Pro Santé Connect block");
+    assert_eq!(oidc.preset, Some(pli::mail::oidc::Preset::Psc));
+    assert_eq!(oidc.client_id.as_deref(), Some("pli-cabinet"));
 }

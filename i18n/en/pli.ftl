@@ -27,7 +27,7 @@ form-security-tls = Direct TLS (ports 993 and 465)
 form-auth = Authentication
 form-auth-password = Password
 form-auth-certificate = Client certificate
-form-auth-xoauth2 = Pro Santé Connect (token)
+form-auth-xoauth2 = OAuth 2 token from the operator (XOAUTH2)
 form-password = Password
 form-token = Access token
 form-certificate = Certificate file (.p12 or .pem)
@@ -546,3 +546,10 @@ crl-refused = The revocation list was not taken: { $detail }
 crl-skipped = A revocation list is skipped: { $detail }
 crl-no-address = This server's certificates do not say where their authority publishes its revocation list: import it with "pli crl import".
 crl-refreshed = { $count } list(s) downloaded from { $addresses } address(es) (lists less than a day old are kept).
+
+## Pro Santé Connect in the add-a-box form
+form-auth-psc = Pro Santé Connect (CPS card or e-CPS)
+form-auth-psc-sandbox = Pro Santé Connect — the ANS sandbox
+form-psc-client-id = Pro Santé Connect client id
+form-psc-client-id-hint = client_id the ANS gave Pli's registration
+form-psc-test-after-sign-in = With Pro Santé Connect the connection is checked at the first sign-in: save the box, then "Sign in with Pro Santé Connect" under the list of boxes.

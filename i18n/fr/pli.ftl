@@ -27,7 +27,7 @@ form-security-tls = TLS direct (ports 993 et 465)
 form-auth = Authentification
 form-auth-password = Mot de passe
 form-auth-certificate = Certificat client
-form-auth-xoauth2 = Pro Santé Connect (jeton)
+form-auth-xoauth2 = Jeton OAuth 2 fourni par l'opérateur (XOAUTH2)
 form-password = Mot de passe
 form-token = Jeton d'accès
 form-certificate = Fichier du certificat (.p12 ou .pem)
@@ -549,3 +549,10 @@ crl-refused = La liste de révocation n'a pas été prise : { $detail }
 crl-skipped = Une liste de révocation est ignorée : { $detail }
 crl-no-address = Les certificats de ce serveur n'indiquent pas où leur autorité publie sa liste de révocation : importez-la avec « pli crl import ».
 crl-refreshed = { $count } liste(s) téléchargée(s) sur { $addresses } adresse(s) (les listes de moins d'un jour sont gardées).
+
+## Pro Santé Connect in the add-a-box form
+form-auth-psc = Pro Santé Connect (carte CPS ou e-CPS)
+form-auth-psc-sandbox = Pro Santé Connect — bac à sable de l'ANS
+form-psc-client-id = Identifiant client Pro Santé Connect
+form-psc-client-id-hint = client_id donné par l'ANS à l'enregistrement de Pli
+form-psc-test-after-sign-in = Avec Pro Santé Connect, la connexion se vérifie à la première connexion : enregistrez la boîte, puis « Se connecter avec Pro Santé Connect » sous la liste des boîtes.

@@ -19,6 +19,7 @@ use crate::mail::account::{
 };
 use crate::mail::connect::{ConnectError, Credentials};
 use crate::mail::discover::Discovered;
+use crate::mail::oidc::Preset;
 use crate::mail::secrets::{Secret, SecretKind, Secrets};
 use crate::mail::tls::ClientIdentity;
 use crate::profile::Profile;
@@ -33,6 +34,17 @@ pub mod field {
     pub const SECRET: &str = "form-secret";
     pub const CERTIFICATE: &str = "form-certificate";
     pub const CA_FILE: &str = "form-ca-file";
+    pub const PSC_CLIENT_ID: &str = "form-psc-client-id";
+}
+
+/// How the box signs in, as the form offers it: Pro Santé Connect is XOAUTH2 with the token
+/// from a sign-in, where "token" is one typed or provisioned by hand.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SignIn {
+    Password,
+    Certificate,
+    Token,
+    ProSanteConnect(Preset),
 }
 
 /// What the user typed, kept as text until it is checked.
@@ -46,6 +58,10 @@ pub struct Form {
     pub smtp: String,
     pub security: Security,
     pub auth: AuthKind,
+    /// Pro Santé Connect (production or sandbox) when the box signs in with it.
+    pub psc: Option<Preset>,
+    /// The client id of Pli's registration with Pro Santé Connect.
+    pub psc_client_id: String,
     pub secret: String,
     pub certificate: String,
     pub ca_file: String,
@@ -77,7 +93,9 @@ impl Form {
             certificate_key: None,
             ca_file: optional(&self.ca_file).map(PathBuf::from),
             pharmacy: false,
-            oidc: None,
+            oidc: self
+                .psc
+                .map(|preset| Box::new(preset.settings(self.psc_client_id.trim()))),
         };
         account.validate().map_err(|error| error.to_string())?;
         Ok(account)
@@ -117,7 +135,8 @@ pub enum Message {
     Imap(String),
     Smtp(String),
     Security(Choice<Security>),
-    Auth(Choice<AuthKind>),
+    Auth(Choice<SignIn>),
+    PscClientId(String),
     Secret(String),
     Certificate(String),
     CaFile(String),
@@ -160,15 +179,18 @@ pub struct Welcome {
     pub status: Status,
     kinds: Vec<Choice<BoxKind>>,
     securities: Vec<Choice<Security>>,
-    auths: Vec<Choice<AuthKind>>,
+    auths: Vec<Choice<SignIn>>,
 }
 
 impl Welcome {
     pub fn new(i18n: Arc<I18n>) -> Self {
-        let choice = |value, id: &str| Choice {
-            value,
-            label: i18n.t(id),
-        };
+        fn labelled<T>(i18n: &I18n, value: T, id: &str) -> Choice<T> {
+            Choice {
+                value,
+                label: i18n.t(id),
+            }
+        }
+        let choice = |value, id: &str| labelled(&i18n, value, id);
         let kinds = vec![
             choice(BoxKind::Personal, "form-type-per"),
             choice(BoxKind::Organisational, "form-type-org"),
@@ -185,18 +207,15 @@ impl Welcome {
             },
         ];
         let auths = vec![
-            Choice {
-                value: AuthKind::Password,
-                label: i18n.t("form-auth-password"),
-            },
-            Choice {
-                value: AuthKind::Certificate,
-                label: i18n.t("form-auth-certificate"),
-            },
-            Choice {
-                value: AuthKind::Xoauth2,
-                label: i18n.t("form-auth-xoauth2"),
-            },
+            labelled(&i18n, SignIn::Password, "form-auth-password"),
+            labelled(&i18n, SignIn::Certificate, "form-auth-certificate"),
+            labelled(&i18n, SignIn::ProSanteConnect(Preset::Psc), "form-auth-psc"),
+            labelled(
+                &i18n,
+                SignIn::ProSanteConnect(Preset::PscSandbox),
+                "form-auth-psc-sandbox",
+            ),
+            labelled(&i18n, SignIn::Token, "form-auth-xoauth2"),
         ];
         Self {
             i18n,
@@ -206,6 +225,12 @@ impl Welcome {
             securities,
             auths,
         }
+    }
+
+    /// What the sign-in list offers, in its order (the tests choose from it: iced_test does not
+    /// reach into an open list).
+    pub fn sign_in_choices(&self) -> &[Choice<SignIn>] {
+        &self.auths
     }
 
     fn request(&mut self) -> Option<Request> {
@@ -233,7 +258,19 @@ impl Welcome {
             Message::Imap(value) => form.imap = value,
             Message::Smtp(value) => form.smtp = value,
             Message::Security(choice) => form.security = choice.value,
-            Message::Auth(choice) => form.auth = choice.value,
+            Message::Auth(choice) => {
+                (form.auth, form.psc) = match choice.value {
+                    SignIn::Password => (AuthKind::Password, None),
+                    SignIn::Certificate => (AuthKind::Certificate, None),
+                    SignIn::Token => (AuthKind::Xoauth2, None),
+                    SignIn::ProSanteConnect(preset) => {
+                        // Nothing to type: the token comes from the sign-in.
+                        form.secret.clear();
+                        (AuthKind::Xoauth2, Some(preset))
+                    }
+                };
+            }
+            Message::PscClientId(value) => form.psc_client_id = value,
             Message::Secret(value) => form.secret = value,
             Message::Certificate(value) => form.certificate = value,
             Message::CaFile(value) => form.ca_file = value,
@@ -262,6 +299,10 @@ impl Welcome {
                             .t_args("form-not-discovered", args!["domain" => domain]),
                     ),
                 };
+            }
+            Message::Test if form.psc.is_some() => {
+                // No token before the first sign-in, so nothing to test with yet.
+                self.status = Status::Discovered(self.i18n.t("form-psc-test-after-sign-in"));
             }
             Message::Test => {
                 if let Some(request) = self.request() {
@@ -330,7 +371,13 @@ impl Welcome {
             .iter()
             .find(|c| c.value == form.security)
             .cloned();
-        let selected_auth = self.auths.iter().find(|c| c.value == form.auth).cloned();
+        let signing_in = match (form.auth, form.psc) {
+            (_, Some(preset)) => SignIn::ProSanteConnect(preset),
+            (AuthKind::Password, None) => SignIn::Password,
+            (AuthKind::Certificate, None) => SignIn::Certificate,
+            (AuthKind::Xoauth2, None) => SignIn::Token,
+        };
+        let selected_auth = self.auths.iter().find(|c| c.value == signing_in).cloned();
 
         let mut fields = column![
             labelled(
@@ -414,8 +461,18 @@ impl Welcome {
                 ),
             ));
         }
-        fields = fields
-            .push(labelled(
+        if form.psc.is_some() {
+            fields = fields.push(labelled(
+                t("form-psc-client-id"),
+                input(
+                    field::PSC_CLIENT_ID,
+                    t("form-psc-client-id-hint"),
+                    &form.psc_client_id,
+                    Message::PscClientId,
+                ),
+            ));
+        } else {
+            fields = fields.push(labelled(
                 secret_label.clone(),
                 text_input(&secret_label, &form.secret)
                     .id(field::SECRET)
@@ -425,16 +482,17 @@ impl Welcome {
                     .padding(8)
                     .size(theme::BODY_SIZE)
                     .into(),
-            ))
-            .push(labelled(
-                t("form-ca-file"),
-                input(
-                    field::CA_FILE,
-                    String::new(),
-                    &form.ca_file,
-                    Message::CaFile,
-                ),
             ));
+        }
+        fields = fields.push(labelled(
+            t("form-ca-file"),
+            input(
+                field::CA_FILE,
+                String::new(),
+                &form.ca_file,
+                Message::CaFile,
+            ),
+        ));
 
         let busy = matches!(self.status, Status::Testing | Status::Discovering);
         let actions = row![
