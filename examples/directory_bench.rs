@@ -401,16 +401,7 @@ fn load_average() -> String {
 
 /// `VmHWM`: the most resident memory this process has had.
 fn peak_memory_kib() -> Result<u64, Box<dyn std::error::Error>> {
-    let status = fs::read_to_string("/proc/self/status")?;
-    let line = status
-        .lines()
-        .find(|line| line.starts_with("VmHWM:"))
-        .ok_or("no VmHWM in /proc/self/status")?;
-    Ok(line
-        .split_whitespace()
-        .nth(1)
-        .ok_or("VmHWM without a value")?
-        .parse()?)
+    Ok(pli::memory::peak_resident_kib().ok_or("no VmHWM in /proc/self/status")?)
 }
 
 /// Resets `VmHWM` to the current resident size (Linux ≥ 4.0).

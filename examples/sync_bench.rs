@@ -143,19 +143,7 @@ fn credentials_of(args: &Args) -> Credentials {
 
 /// Peak resident memory of this process, MiB (`VmHWM`).
 fn vm_hwm_mib() -> f64 {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    status
-        .lines()
-        .find_map(|line| line.strip_prefix("VmHWM:"))
-        .and_then(|rest| {
-            rest.trim()
-                .trim_end_matches("kB")
-                .trim()
-                .parse::<f64>()
-                .ok()
-        })
-        .map(|kib| kib / 1024.0)
-        .unwrap_or(f64::NAN)
+    pli::memory::peak_resident_kib().map_or(f64::NAN, |kib| kib as f64 / 1024.0)
 }
 
 /// CPU time of this process so far (user + system), seconds, from `/proc/self/stat` (10 ms ticks).

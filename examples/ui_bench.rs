@@ -227,7 +227,7 @@ fn run(profile: &Profile) -> Result<Account, Box<dyn std::error::Error>> {
         &mut layout_times[1..].to_vec(),
         None,
     );
-    let peak = peak_memory_kib();
+    let peak = pli::memory::peak_resident_kib();
     println!(
         "{:<58} {:>10}              (no target; whole process incl. SQLite cache)",
         "(c) peak memory (VmHWM)",
@@ -437,13 +437,4 @@ fn report(label: &str, times: &mut [Duration], target: Option<Duration>) {
         median.as_secs_f64() * 1000.0,
         max.as_secs_f64() * 1000.0
     );
-}
-
-/// The process's peak resident memory, from /proc (Linux).
-fn peak_memory_kib() -> Option<u64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    status
-        .lines()
-        .find_map(|line| line.strip_prefix("VmHWM:"))
-        .and_then(|value| value.trim().trim_end_matches("kB").trim().parse().ok())
 }

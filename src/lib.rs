@@ -7,6 +7,7 @@ pub mod cli;
 pub mod directory;
 pub mod i18n;
 pub mod mail;
+pub mod memory;
 pub mod messages;
 pub mod mssante;
 pub mod net;

@@ -29,9 +29,30 @@ pub const REFRESH_AFTER: Duration = Duration::from_secs(24 * 3600);
 /// No authority's list comes near this; a bigger answer is not a list.
 const DOWNLOAD_LIMIT: u64 = 64 << 20;
 
-static INSTALLED: RwLock<Option<Arc<Vec<RevocationList>>>> = RwLock::new(None);
-/// The profile folder the installed lists came from, where the workers keep them fresh.
-static INSTALLED_FROM: RwLock<Option<PathBuf>> = RwLock::new(None);
+/// The lists of the process, and the profile folder they came from (where the workers keep
+/// them fresh).
+#[derive(Clone, Default)]
+struct Installed {
+    lists: Arc<Vec<RevocationList>>,
+    folder: Option<PathBuf>,
+}
+
+static INSTALLED: RwLock<Option<Installed>> = RwLock::new(None);
+
+fn current() -> Installed {
+    match INSTALLED.read() {
+        Ok(guard) => guard.clone().unwrap_or_default(),
+        // A writer panicked mid-way: what it left is still a valid set of lists.
+        Err(poisoned) => poisoned.into_inner().clone().unwrap_or_default(),
+    }
+}
+
+fn change(update: impl FnOnce(&mut Installed)) {
+    let mut guard = INSTALLED
+        .write()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    update(guard.get_or_insert_with(Installed::default));
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum RevocationError {
@@ -51,20 +72,12 @@ pub enum RevocationError {
 
 /// The lists every TLS connection of this process checks.
 pub fn installed() -> Arc<Vec<RevocationList>> {
-    match INSTALLED.read() {
-        Ok(guard) => guard.clone().unwrap_or_default(),
-        // A writer panicked mid-way: the set it left is still a valid set of lists.
-        Err(poisoned) => poisoned.into_inner().clone().unwrap_or_default(),
-    }
+    current().lists
 }
 
 /// Replaces the lists every new TLS connection checks.
 pub fn install(lists: Vec<RevocationList>) {
-    let lists = Some(Arc::new(lists));
-    match INSTALLED.write() {
-        Ok(mut guard) => *guard = lists,
-        Err(poisoned) => *poisoned.into_inner() = lists,
-    }
+    change(|installed| installed.lists = Arc::new(lists));
 }
 
 /// Where a profile keeps its lists.
@@ -80,12 +93,10 @@ pub fn install_from(profile: &Profile) -> Vec<RevocationError> {
 
 fn install_folder(folder: &Path) -> Vec<RevocationError> {
     let (lists, problems) = load(folder);
-    install(lists);
-    let folder = Some(folder.to_path_buf());
-    match INSTALLED_FROM.write() {
-        Ok(mut guard) => *guard = folder,
-        Err(poisoned) => *poisoned.into_inner() = folder,
-    }
+    change(|installed| {
+        installed.lists = Arc::new(lists);
+        installed.folder = Some(folder.to_path_buf());
+    });
     problems
 }
 
@@ -93,10 +104,7 @@ fn install_folder(folder: &Path) -> Vec<RevocationError> {
 /// profile); nothing when no profile installed any. What a box's worker calls with the addresses
 /// its server's certificates give, so the lists stay at most a day old without anyone asking.
 pub fn refresh_installed(urls: &[String], max_age: Duration) -> Result<usize, RevocationError> {
-    let folder = match INSTALLED_FROM.read() {
-        Ok(guard) => guard.clone(),
-        Err(poisoned) => poisoned.into_inner().clone(),
-    };
+    let folder = current().folder;
     match folder {
         Some(folder) => refresh_folder(&folder, urls, max_age),
         None => Ok(0),

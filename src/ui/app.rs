@@ -726,15 +726,8 @@ impl Pli {
             Some(lock::Phase::Unlocked) | None => "mail",
         };
         // Linux only; elsewhere the benchmark reads "?".
-        let peak = std::fs::read_to_string("/proc/self/status")
-            .ok()
-            .and_then(|status| {
-                status
-                    .lines()
-                    .find_map(|line| line.strip_prefix("VmHWM:"))
-                    .map(|value| value.trim().trim_end_matches("kB").trim().to_string())
-            })
-            .unwrap_or_else(|| "?".into());
+        let peak =
+            crate::memory::peak_resident_kib().map_or_else(|| "?".into(), |kib| kib.to_string());
         println!(
             "ready-frame {shown} rows={} vmhwm_kib={peak}",
             self.mailbox.visible_rows().len()
