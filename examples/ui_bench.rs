@@ -19,11 +19,11 @@ use std::time::{Duration, Instant};
 
 use iced::Size;
 use pli::i18n::{I18n, Language};
-use pli::mail::account::{save_accounts, Account, AuthKind, BoxKind, Endpoint, Security};
-use pli::mail::store::{Envelope, Flags, Role, Store};
-use pli::profile::Profile;
 use pli::ui::connectivity::Connectivity;
 use pli::ui::mailbox::{self, Mailbox, ROW_HEIGHT};
+use pli_core::mail::account::{save_accounts, Account, AuthKind, BoxKind, Endpoint, Security};
+use pli_core::mail::store::{Envelope, Flags, Role, Store};
+use pli_core::profile::Profile;
 
 const MESSAGES: u32 = 100_000;
 /// The rows of a tall list pane (a 1440-pixel screen).
@@ -227,7 +227,7 @@ fn run(profile: &Profile) -> Result<Account, Box<dyn std::error::Error>> {
         &mut layout_times[1..].to_vec(),
         None,
     );
-    let peak = pli::memory::peak_resident_kib();
+    let peak = pli_core::memory::peak_resident_kib();
     println!(
         "{:<58} {:>10}              (no target; whole process incl. SQLite cache)",
         "(c) peak memory (VmHWM)",

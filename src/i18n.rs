@@ -10,43 +10,20 @@ use unic_langid::{langid, LanguageIdentifier};
 const FRENCH: &[(&str, &str)] = &[("pli.ftl", include_str!("../i18n/fr/pli.ftl"))];
 const ENGLISH: &[(&str, &str)] = &[("pli.ftl", include_str!("../i18n/en/pli.ftl"))];
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Language {
-    #[default]
-    Fr,
-    En,
+/// The language is a preference of the profile; its words are this module's.
+pub use pli_core::settings::Language;
+
+fn sources(language: Language) -> &'static [(&'static str, &'static str)] {
+    match language {
+        Language::Fr => FRENCH,
+        Language::En => ENGLISH,
+    }
 }
 
-impl Language {
-    /// French unless the operating system (or `PLI_LANG`) asks for English: Pli is made for French
-    /// workstations, so any other locale also falls back to French.
-    pub fn from_os() -> Self {
-        if let Ok(forced) = std::env::var("PLI_LANG") {
-            return if forced.to_ascii_lowercase().starts_with("en") {
-                Language::En
-            } else {
-                Language::Fr
-            };
-        }
-        match sys_locale::get_locale() {
-            Some(locale) if locale.to_ascii_lowercase().starts_with("en") => Language::En,
-            _ => Language::Fr,
-        }
-    }
-
-    fn sources(self) -> &'static [(&'static str, &'static str)] {
-        match self {
-            Language::Fr => FRENCH,
-            Language::En => ENGLISH,
-        }
-    }
-
-    fn langid(self) -> LanguageIdentifier {
-        match self {
-            Language::Fr => langid!("fr-FR"),
-            Language::En => langid!("en-GB"),
-        }
+fn langid(language: Language) -> LanguageIdentifier {
+    match language {
+        Language::Fr => langid!("fr-FR"),
+        Language::En => langid!("en-GB"),
     }
 }
 
@@ -66,11 +43,11 @@ impl std::fmt::Debug for I18n {
 
 impl I18n {
     pub fn new(language: Language) -> Self {
-        let mut bundle = FluentBundle::new_concurrent(vec![language.langid()]);
+        let mut bundle = FluentBundle::new_concurrent(vec![langid(language)]);
         // Isolation marks around arguments are invisible in a window but garble terminals and
         // test assertions; our arguments are never right-to-left.
         bundle.set_use_isolating(false);
-        for (name, source) in language.sources() {
+        for (name, source) in sources(language) {
             // The sources are compiled in and checked by the tests below, so a syntax error here
             // is a build defect; the entries that did parse are still usable.
             let resource = match FluentResource::try_new((*source).to_string()) {
@@ -146,7 +123,7 @@ mod tests {
 
     fn keys(language: Language) -> BTreeSet<String> {
         let mut keys = BTreeSet::new();
-        for (name, source) in language.sources() {
+        for (name, source) in sources(language) {
             let resource = FluentResource::try_new((*source).to_string())
                 .unwrap_or_else(|(_, errors)| panic!("{language:?}/{name}: {errors:?}"));
             for entry in resource.entries() {

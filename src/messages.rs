@@ -3,7 +3,210 @@
 
 use crate::args;
 use crate::i18n::I18n;
-use crate::mssante::ins::{BirthPlace, Ins, InsError, InsWarning, Sex};
+use pli_core::directory::fhir::FhirError;
+use pli_core::mail::account::Endpoint;
+use pli_core::mail::connect::ConnectError;
+use pli_core::mail::oidc::{IssuerProblem, OidcError};
+use pli_core::mail::secrets::SecretError;
+use pli_core::mail::tls::CertificateProblem;
+use pli_core::mssante::ins::{BirthPlace, Ins, InsError, InsWarning, Sex};
+
+/// The sentence a person reads for an error of the core, in the interface language: the core
+/// says what went wrong (its error kinds), the front ends say it in words.
+pub trait Localize {
+    fn localize(&self, i18n: &I18n) -> String;
+}
+
+impl Localize for ConnectError {
+    /// The sentence shown to the user, in the interface language.
+    fn localize(&self, i18n: &I18n) -> String {
+        use crate::args;
+        use pli_core::mail::secrets::SecretError as S;
+        let at = |id: &str, endpoint: &Endpoint| {
+            i18n.t_args(id, args!["endpoint" => endpoint.to_string()])
+        };
+        match self {
+            ConnectError::Unreachable { endpoint, .. } => at("error-unreachable", endpoint),
+            ConnectError::TimedOut { endpoint } => at("error-timeout", endpoint),
+            ConnectError::StartTlsMissing { endpoint } => at("error-starttls-missing", endpoint),
+            ConnectError::Certificate { endpoint, problem } => match problem {
+                CertificateProblem::Expired => at("error-certificate-expired", endpoint),
+                CertificateProblem::NotYetValid => at("error-certificate-not-yet-valid", endpoint),
+                CertificateProblem::WrongHost => at("error-certificate-wrong-host", endpoint),
+                CertificateProblem::UntrustedAuthority => {
+                    at("error-certificate-untrusted", endpoint)
+                }
+                CertificateProblem::Revoked => at("error-certificate-revoked", endpoint),
+                CertificateProblem::Other(detail) => i18n.t_args(
+                    "error-certificate-other",
+                    args!["endpoint" => endpoint.to_string(), "detail" => detail.clone()],
+                ),
+            },
+            ConnectError::Tls { endpoint, reason } => i18n.t_args(
+                "error-tls",
+                args!["endpoint" => endpoint.to_string(), "detail" => reason.clone()],
+            ),
+            ConnectError::NotTheProtocol {
+                endpoint, protocol, ..
+            } => i18n.t_args(
+                "error-not-the-protocol",
+                args!["endpoint" => endpoint.to_string(), "protocol" => protocol.to_string()],
+            ),
+            ConnectError::WrongPassword { endpoint, login } => i18n.t_args(
+                "error-wrong-password",
+                args!["endpoint" => endpoint.to_string(), "login" => login.clone()],
+            ),
+            ConnectError::TokenRefused { .. } => i18n.t("error-token-refused"),
+            ConnectError::CertificateRefused { endpoint } => {
+                at("error-certificate-refused", endpoint)
+            }
+            ConnectError::Server { endpoint, detail } => i18n.t_args(
+                "error-server",
+                args!["endpoint" => endpoint.to_string(), "detail" => detail.clone()],
+            ),
+            ConnectError::Config(detail) => {
+                i18n.t_args("error-config", args!["detail" => detail.clone()])
+            }
+            ConnectError::TlsSetup(error) => i18n.t_args(
+                "error-certificate-file",
+                args!["detail" => error.to_string()],
+            ),
+            ConnectError::Secret(error) => match error {
+                S::Unavailable(_) => i18n.t("error-keyring-unavailable"),
+                S::Locked(_) => i18n.t("error-keyring-locked"),
+                S::Missing { account, .. } => {
+                    i18n.t_args("error-keyring-missing", args!["name" => account.clone()])
+                }
+                S::Other(detail) => {
+                    i18n.t_args("error-keyring-other", args!["detail" => detail.clone()])
+                }
+            },
+            ConnectError::Psc(error) => error.localize(i18n),
+        }
+    }
+}
+
+impl Localize for OidcError {
+    /// The sentence shown to the user, in the interface language.
+    fn localize(&self, i18n: &I18n) -> String {
+        use crate::args;
+        match self {
+            OidcError::NotConfigured { account } => {
+                i18n.t_args("oidc-not-configured", args!["name" => account.clone()])
+            }
+            OidcError::MissingIssuer => i18n.t("oidc-missing-issuer"),
+            OidcError::MissingClientId => i18n.t("oidc-missing-client-id"),
+            OidcError::BadIssuer { issuer, problem } => {
+                let id = match problem {
+                    IssuerProblem::NotAnAddress | IssuerProblem::NoHost => {
+                        "oidc-bad-issuer-not-an-address"
+                    }
+                    IssuerProblem::NotHttps => "oidc-bad-issuer-not-https",
+                    IssuerProblem::HasQuery => "oidc-bad-issuer-query",
+                };
+                i18n.t_args(id, args!["issuer" => issuer.clone()])
+            }
+            OidcError::Unreachable { issuer, reason } => i18n.t_args(
+                "oidc-unreachable",
+                args!["issuer" => issuer.clone(), "detail" => reason.clone()],
+            ),
+            OidcError::NoConfiguration {
+                issuer,
+                url,
+                status,
+            } => i18n.t_args(
+                "oidc-no-configuration",
+                args!["issuer" => issuer.clone(), "url" => url.clone(), "status" => *status],
+            ),
+            OidcError::NotAProvider { url, .. } => {
+                i18n.t_args("oidc-not-a-provider", args!["url" => url.clone()])
+            }
+            OidcError::IssuerMismatch { issuer } => {
+                i18n.t_args("oidc-issuer-mismatch", args!["issuer" => issuer.clone()])
+            }
+            OidcError::Protocol { issuer, detail } => i18n.t_args(
+                "oidc-protocol",
+                args!["issuer" => issuer.clone(), "detail" => detail.clone()],
+            ),
+            OidcError::Listener(detail) => {
+                i18n.t_args("oidc-listener", args!["detail" => detail.clone()])
+            }
+            OidcError::Browser(detail) => {
+                i18n.t_args("oidc-browser", args!["detail" => detail.clone()])
+            }
+            OidcError::TimedOut { minutes } => {
+                i18n.t_args("oidc-timed-out", args!["minutes" => *minutes])
+            }
+            OidcError::Cancelled => i18n.t("oidc-cancelled"),
+            OidcError::StateMismatch => i18n.t("oidc-state-mismatch"),
+            OidcError::IssuerMixUp { issuer } => {
+                i18n.t_args("oidc-issuer-mix-up", args!["issuer" => issuer.clone()])
+            }
+            OidcError::Denied { error, .. } if error == "access_denied" => {
+                i18n.t("oidc-denied-by-user")
+            }
+            OidcError::Denied { error, .. } => {
+                i18n.t_args("oidc-denied", args!["error" => error.clone()])
+            }
+            OidcError::CodeRefused { issuer } => {
+                i18n.t_args("oidc-code-refused", args!["issuer" => issuer.clone()])
+            }
+            OidcError::BadIdToken { issuer, reason } => i18n.t_args(
+                "oidc-bad-id-token",
+                args!["issuer" => issuer.clone(), "detail" => reason.clone()],
+            ),
+            OidcError::WeakAuthentication { asked, got } => i18n.t_args(
+                "oidc-weak-authentication",
+                args!["asked" => asked.clone(), "got" => got.clone()],
+            ),
+            OidcError::ClientRefused { issuer, error } => i18n.t_args(
+                "oidc-client-refused",
+                args!["issuer" => issuer.clone(), "error" => error.clone()],
+            ),
+            OidcError::RefreshRefused => i18n.t("oidc-refresh-refused"),
+            OidcError::NotSignedIn { account } => {
+                i18n.t_args("oidc-not-signed-in", args!["name" => account.clone()])
+            }
+            OidcError::SessionEnded { account } => {
+                i18n.t_args("oidc-session-ended", args!["name" => account.clone()])
+            }
+            OidcError::Authority(error) => i18n.t_args(
+                "error-certificate-file",
+                args!["detail" => error.to_string()],
+            ),
+            OidcError::Secret(error) => match error {
+                SecretError::Unavailable(_) => i18n.t("error-keyring-unavailable"),
+                SecretError::Locked(_) => i18n.t("error-keyring-locked"),
+                SecretError::Missing { account, .. } => {
+                    i18n.t_args("error-keyring-missing", args!["name" => account.clone()])
+                }
+                SecretError::Other(detail) => {
+                    i18n.t_args("error-keyring-other", args!["detail" => detail.clone()])
+                }
+            },
+        }
+    }
+}
+
+impl Localize for FhirError {
+    /// The sentence shown to the user, in the interface language.
+    fn localize(&self, i18n: &I18n) -> String {
+        use crate::args;
+        match self {
+            FhirError::Unreachable(detail) => i18n.t_args(
+                "directory-online-unreachable",
+                args!["detail" => detail.clone()],
+            ),
+            FhirError::KeyRefused(status) => {
+                i18n.t_args("directory-online-key-refused", args!["status" => *status])
+            }
+            FhirError::Status { status } => {
+                i18n.t_args("directory-online-status", args!["status" => *status])
+            }
+            FhirError::NotABundle(_) => i18n.t("directory-online-not-fhir"),
+        }
+    }
+}
 
 pub fn ins_error(error: &InsError, i18n: &I18n) -> String {
     match error {
@@ -103,5 +306,239 @@ mod tests {
         let text = format!("{reading:?}");
         assert!(text.contains("female") && text.contains("03/79"), "{text}");
         assert!(text.contains("279035121518989@patient.mssante.fr"));
+    }
+}
+
+#[cfg(test)]
+mod oidc_sentences {
+    use super::*;
+    use crate::i18n::Language;
+    use pli_core::mail::tls::TlsError;
+
+    fn every_error() -> Vec<OidcError> {
+        let issuer = || "https://auth.example.fr".to_string();
+        let mut errors = vec![
+            OidcError::NotConfigured {
+                account: "cabinet".into(),
+            },
+            OidcError::MissingIssuer,
+            OidcError::MissingClientId,
+            OidcError::Unreachable {
+                issuer: issuer(),
+                reason: "refused".into(),
+            },
+            OidcError::NoConfiguration {
+                issuer: issuer(),
+                url: issuer(),
+                status: 404,
+            },
+            OidcError::NotAProvider {
+                issuer: issuer(),
+                url: issuer(),
+                detail: "a web page".into(),
+            },
+            OidcError::IssuerMismatch { issuer: issuer() },
+            OidcError::Protocol {
+                issuer: issuer(),
+                detail: "x".into(),
+            },
+            OidcError::Listener("x".into()),
+            OidcError::Browser("x".into()),
+            OidcError::TimedOut { minutes: 5 },
+            OidcError::Cancelled,
+            OidcError::StateMismatch,
+            OidcError::IssuerMixUp { issuer: issuer() },
+            OidcError::Denied {
+                error: "access_denied".into(),
+                description: None,
+            },
+            OidcError::Denied {
+                error: "login_required".into(),
+                description: None,
+            },
+            OidcError::CodeRefused { issuer: issuer() },
+            OidcError::BadIdToken {
+                issuer: issuer(),
+                reason: "x".into(),
+            },
+            OidcError::WeakAuthentication {
+                asked: "eidas1".into(),
+                got: "none".into(),
+            },
+            OidcError::ClientRefused {
+                issuer: issuer(),
+                error: "invalid_client".into(),
+            },
+            OidcError::RefreshRefused,
+            OidcError::NotSignedIn {
+                account: "cabinet".into(),
+            },
+            OidcError::SessionEnded {
+                account: "cabinet".into(),
+            },
+            OidcError::Secret(SecretError::Locked("x".into())),
+            OidcError::Authority(TlsError::Setup("x".into())),
+        ];
+        for problem in [
+            IssuerProblem::NotAnAddress,
+            IssuerProblem::NoHost,
+            IssuerProblem::NotHttps,
+            IssuerProblem::HasQuery,
+        ] {
+            errors.push(OidcError::BadIssuer {
+                issuer: issuer(),
+                problem,
+            });
+        }
+        errors
+    }
+
+    #[test]
+    fn every_error_has_a_sentence_in_both_languages() {
+        for language in [Language::Fr, Language::En] {
+            let i18n = I18n::new(language);
+            for error in every_error() {
+                let sentence = error.localize(&i18n);
+                assert!(
+                    !sentence.starts_with("oidc-") && !sentence.starts_with("error-"),
+                    "{language:?} has no sentence for {error:?}: {sentence}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn an_ended_session_asks_to_sign_in_again_with_psc() {
+        let ended = OidcError::SessionEnded {
+            account: "cabinet".into(),
+        };
+        assert!(ended.needs_sign_in() && !ended.is_transient());
+        assert!(ended
+            .to_string()
+            .contains("sign in again with Pro Santé Connect"));
+        let sentence = ended.localize(&I18n::new(Language::Fr));
+        assert!(
+            sentence.contains("reconnectez-vous avec Pro Santé Connect"),
+            "{sentence}"
+        );
+    }
+}
+
+/// The sentences the sign-in tests on the real servers and the real provider expect: the core's
+/// tests check which error each refusal is, these check what the person reads for it.
+#[cfg(test)]
+mod sign_in_sentences {
+    use super::*;
+    use crate::i18n::Language;
+
+    fn endpoint() -> Endpoint {
+        Endpoint::new("imap.example.mssante.fr", 143)
+    }
+
+    fn issuer() -> String {
+        "https://auth.example.fr/realms/test".into()
+    }
+
+    #[test]
+    fn a_refused_password_names_the_login() {
+        let error = ConnectError::WrongPassword {
+            endpoint: endpoint(),
+            login: "dr.martin@example.mssante.fr".into(),
+        };
+        let sentence = error.localize(&I18n::new(Language::En));
+        assert!(
+            sentence.contains("refuses the password")
+                && sentence.contains("dr.martin@example.mssante.fr"),
+            "{sentence}"
+        );
+    }
+
+    #[test]
+    fn refusals_of_the_connection_read_as_the_person_needs() {
+        let english = I18n::new(Language::En);
+        let token = ConnectError::TokenRefused {
+            endpoint: endpoint(),
+        };
+        assert!(token.localize(&english).contains("session has expired"));
+        let starttls = ConnectError::StartTlsMissing {
+            endpoint: endpoint(),
+        };
+        assert!(starttls.localize(&english).contains("STARTTLS"));
+        let expired = ConnectError::Certificate {
+            endpoint: endpoint(),
+            problem: CertificateProblem::Expired,
+        };
+        assert!(expired.localize(&english).contains("expired"));
+    }
+
+    #[test]
+    fn eco_1_2_6_an_ended_session_asks_to_sign_in_again_in_both_languages() {
+        let error = ConnectError::from(OidcError::SessionEnded {
+            account: "cabinet".into(),
+        });
+        let french = error.localize(&I18n::new(Language::Fr));
+        assert!(
+            french.contains("reconnectez-vous avec Pro Santé Connect")
+                && french.contains("cabinet"),
+            "{french}"
+        );
+        assert!(error
+            .localize(&I18n::new(Language::En))
+            .contains("sign in again with Pro Santé Connect"));
+    }
+
+    #[test]
+    fn provider_refusals_read_in_french() {
+        let french = I18n::new(Language::Fr);
+        let cases: Vec<(OidcError, &[&str])> = vec![
+            (OidcError::StateMismatch, &["refusée"]),
+            (
+                OidcError::CodeRefused { issuer: issuer() },
+                &["reconnectez-vous"],
+            ),
+            (
+                OidcError::Denied {
+                    error: "access_denied".into(),
+                    description: None,
+                },
+                &["refusée ou abandonnée"],
+            ),
+            (
+                OidcError::NoConfiguration {
+                    issuer: issuer(),
+                    url: issuer(),
+                    status: 404,
+                },
+                &["vérifiez l'adresse du fournisseur"],
+            ),
+            (
+                OidcError::Unreachable {
+                    issuer: issuer(),
+                    reason: "connection refused".into(),
+                },
+                &["ne répond pas", "réseau"],
+            ),
+            (
+                OidcError::NotAProvider {
+                    issuer: issuer(),
+                    url: issuer(),
+                    detail: "a web page".into(),
+                },
+                &["page web"],
+            ),
+            (
+                OidcError::BadIssuer {
+                    issuer: "http://auth.example.fr/realms/test".into(),
+                    problem: IssuerProblem::NotHttps,
+                },
+                &["https://"],
+            ),
+        ];
+        for (error, parts) in cases {
+            let sentence = error.localize(&french);
+            for part in parts {
+                assert!(sentence.contains(part), "{error:?}: {sentence}");
+            }
+        }
     }
 }

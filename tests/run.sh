@@ -2,10 +2,10 @@
 # tests/run.sh -- the one command that runs every Pli test (README, CI) on a fresh Debian/Ubuntu machine.
 #
 #   tests/run.sh [ARGS...]        install what is missing, start the mail stack (Dovecot + Postfix on loopback,
-#                                 tests/mailstack/), then run `cargo nextest run --all-targets ARGS...`
-#                                 (without ARGS: everything but tests/outages.rs, then tests/outages.rs alone;
+#                                 tests/mailstack/), then run `cargo nextest run --workspace --all-targets ARGS...`
+#                                 (without ARGS: everything but crates/pli-core/tests/outages.rs, then crates/pli-core/tests/outages.rs alone;
 #                                 with ARGS, e.g. -E 'binary(engine)', only that set)
-#                                 (or `cargo test --all-targets ARGS...` without nextest) inside a private
+#                                 (or `cargo test --workspace --all-targets ARGS...` without nextest) inside a private
 #                                 D-Bus session with an unlocked gnome-keyring (Secret Service) and an Xvfb
 #                                 display; stops the stack on exit, whatever happens; exits with the tests' status.
 #   tests/run.sh --stack-only     start the stack, print its env, wait for Ctrl-C (then stop it)
@@ -19,11 +19,11 @@
 #   PLI_TEST_CMD        replaces the cargo command (run with `bash -c` inside the session), e.g. to check the plumbing
 #   PLI_TEST_KEEP=1     keep the stack's directory (configs, logs, mail) even on success; it is always kept on failure
 #   PLI_TEST_NO_XVFB=1  use the current $DISPLAY instead of a private Xvfb
-#   PLI_TEST_DOCTESTS=1 also run `cargo test --doc`
+#   PLI_TEST_DOCTESTS=1 also run `cargo test --workspace --doc`
 #   PLI_TEST_EXTRA_PKGS extra Debian packages to install
 #   MT_PORT_OFFSET      port offset of the stack (default `auto`: the first free one of 0, 12000, 14000, ... 20000)
 #   MT_EXTRA_USERS      more mailboxes (added to the defaults and to one NAME@PLI_TEST_DEDICATED_DOMAIN
-#                       per `dedicated_user("NAME")` call found in tests/ and src/; domain default
+#                       per `dedicated_user("NAME")` call found in tests/, src/ and crates/; domain default
 #                       ehpad-test.mssante.fr)
 # Inside the session: ICED_TEST_BACKEND=tiny-skia, PLI_TEST_* (see tests/mailstack/mailstack.sh), a fresh
 # XDG_DATA_HOME / XDG_CONFIG_HOME / XDG_STATE_HOME / XDG_RUNTIME_DIR (the keyring lives there), DISPLAY of Xvfb.
@@ -57,18 +57,18 @@ if [ "${1:-}" = --in-session ]; then
     exec bash -c "$PLI_TEST_CMD"
   fi
   cd "$ROOT"
-  # tests/outages.rs stops the servers every other test uses: it runs alone, after the rest.
+  # crates/pli-core/tests/outages.rs stops the servers every other test uses: it runs alone, after the rest.
   if cargo nextest --version >/dev/null 2>&1 && [ $# -gt 0 ]; then
     # A chosen set (e.g. -E 'binary(engine)'): nextest would add a second -E to ours rather than
     # narrow it, so the set runs as given, in one pass (choose outages alone: it stops the servers).
-    cargo nextest run --all-targets "$@"
+    cargo nextest run --workspace --all-targets "$@"
   elif cargo nextest --version >/dev/null 2>&1; then
-    cargo nextest run --all-targets -E 'not binary(outages)'
-    cargo nextest run --test outages
+    cargo nextest run --workspace --all-targets -E 'not binary(outages)'
+    cargo nextest run --workspace --all-targets -E 'binary(outages)'
   else
-    cargo test --all-targets "$@"
+    cargo test --workspace --all-targets "$@"
   fi
-  if [ "${PLI_TEST_DOCTESTS:-0}" = 1 ]; then cargo test --doc; fi
+  if [ "${PLI_TEST_DOCTESTS:-0}" = 1 ]; then cargo test --workspace --doc; fi
   exit 0
 fi
 
@@ -92,9 +92,9 @@ MT_EXTRA_PKGS="dbus gnome-keyring libsecret-tools xvfb xauth gcc libc6-dev pkg-c
   "$MS" install
 
 # 2. a fresh stack, stopped on exit whatever happens.
-# Users: the stack's defaults + one per `dedicated_user("NAME")` found in the Rust sources (tests/common's
+# Users: the stack's defaults + one per `dedicated_user("NAME")` found in the Rust sources (pli-testkit's
 # helper: NAME@$PLI_TEST_DEDICATED_DOMAIN), so parallel tests never share a mailbox + $MT_EXTRA_USERS.
-dedicated=$(grep -rhoE --include='*.rs' 'dedicated_user\("[A-Za-z0-9._+-]+"\)' "$ROOT/tests" "$ROOT/src" 2>/dev/null |
+dedicated=$(grep -rhoE --include='*.rs' 'dedicated_user\("[A-Za-z0-9._+-]+"\)' "$ROOT/tests" "$ROOT/src" "$ROOT/crates" 2>/dev/null |
   sed -E 's/.*\("(.*)"\)/\1/' | sort -u | sed "s/\$/@${PLI_TEST_DEDICATED_DOMAIN:-ehpad-test.mssante.fr}/" | tr '\n' ' ')
 export MT_EXTRA_USERS="$dedicated ${MT_EXTRA_USERS:-}"
 MT_DIR=$(mktemp -d /tmp/pli-mailstack.XXXXXX)

@@ -3,12 +3,12 @@
 //!
 //! Seed it with the reading-model corpus for a head start:
 //!
-//!     cargo +nightly fuzz run read_message fuzz/corpus/read_message tests/corpus
+//!     cargo +nightly fuzz run read_message fuzz/corpus/read_message crates/pli-core/tests/corpus
 
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use pli::mail::mime::{self, ReadingModel};
+use pli_core::mail::mime::{self, ReadingModel};
 
 fuzz_target!(|raw: &[u8]| {
     let model = mime::read_message(raw);

@@ -8,12 +8,12 @@ use chrono::{NaiveDate, TimeZone, Utc};
 use super::Failure;
 use crate::args;
 use crate::i18n::I18n;
-use crate::mail::store::Store;
-use crate::mail::trust_list;
 use crate::messages::{ins_error, ins_reading, ins_warning};
-use crate::mssante::ins::Ins;
-use crate::profile::Profile;
-use crate::settings::Settings;
+use pli_core::mail::store::Store;
+use pli_core::mail::trust_list;
+use pli_core::mssante::ins::Ins;
+use pli_core::profile::Profile;
+use pli_core::settings::ProfileSettings;
 
 #[derive(serde::Serialize)]
 struct InsVerdict {
@@ -100,7 +100,7 @@ pub(super) fn whitelist_import(profile: &Profile, file: &Path, i18n: &I18n) -> R
 }
 
 pub(super) fn whitelist_refresh(profile: &Profile, i18n: &I18n) -> Result<(), Failure> {
-    let (settings, _) = Settings::load(&profile.settings_file());
+    let (settings, _) = ProfileSettings::load(&profile.settings_file());
     let list = trust_list::refresh(profile, &settings.trust_list_url).map_err(|error| {
         Failure(i18n.t_args("whitelist-refused", args!["detail" => error.to_string()]))
     })?;
@@ -130,8 +130,8 @@ pub(super) fn trace_export(
     let store = Store::open(&profile.store_file()).map_err(|error| {
         Failure(i18n.t_args("error-store", args!["detail" => error.to_string()]))
     })?;
-    let (settings, _) = Settings::load(&profile.settings_file());
-    crate::mail::trace_export::export_csv(
+    let (settings, _) = ProfileSettings::load(&profile.settings_file());
+    pli_core::mail::trace_export::export_csv(
         &store,
         since,
         settings.trace_retention_months,

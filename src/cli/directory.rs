@@ -1,21 +1,22 @@
 //! `pli directory import FILE`, `pli directory refresh`, `pli directory search QUERY [--online]`,
 //! `pli directory key set|remove|status`: the national directory from the command line.
 
+use crate::messages::Localize;
 use std::io::Write;
 use std::ops::ControlFlow;
 use std::path::Path;
 
 use super::{DirectoryKeyCommand, Failure};
 use crate::args;
-use crate::directory::fhir::FhirClient;
-use crate::directory::online::look_up;
-use crate::directory::refresh::{directory_file, refresh, Refresh, ANS_EXTRACTION_URL};
-use crate::directory::{BoxType, Directory, Entry, Origin, Progress, Query, Row};
 use crate::i18n::I18n;
-use crate::mail::connect::ConnectError;
-use crate::mail::secrets::{Secret, WorkstationSecret};
-use crate::profile::Profile;
-use crate::settings::Settings;
+use pli_core::directory::fhir::FhirClient;
+use pli_core::directory::online::look_up;
+use pli_core::directory::refresh::{directory_file, refresh, Refresh, ANS_EXTRACTION_URL};
+use pli_core::directory::{BoxType, Directory, Entry, Origin, Progress, Query, Row};
+use pli_core::mail::connect::ConnectError;
+use pli_core::mail::secrets::{Secret, WorkstationSecret};
+use pli_core::profile::Profile;
+use pli_core::settings::ProfileSettings;
 
 fn open(profile: &Profile, i18n: &I18n) -> Result<Directory, Failure> {
     profile.ensure_folders().map_err(|error| {
@@ -66,7 +67,7 @@ pub(super) fn import(
 }
 
 fn print_report(
-    report: &crate::directory::ImportReport,
+    report: &pli_core::directory::ImportReport,
     json: bool,
     i18n: &I18n,
 ) -> Result<(), Failure> {
@@ -266,7 +267,7 @@ fn online(
     limit: usize,
     i18n: &I18n,
 ) -> Result<Vec<Row>, Failure> {
-    let (settings, _) = Settings::load(&profile.settings_file());
+    let (settings, _) = ProfileSettings::load(&profile.settings_file());
     if !settings.directory_online {
         return Err(Failure(i18n.t("directory-online-off-cli")));
     }

@@ -1,16 +1,17 @@
 //! `pli sync`, `pli list`, `pli show`, `pli search`: the engine from the command line, for
 //! scripts that check a box and for administrators.
 
+use crate::messages::Localize;
 use chrono::{Local, TimeZone};
 
 use super::{find_account, secrets, Failure};
 use crate::args;
 use crate::i18n::I18n;
-use crate::mail::account::Account;
-use crate::mail::connect::Credentials;
-use crate::mail::store::{Envelope, Flags, Store};
-use crate::mail::sync::{sync_account, Progress};
-use crate::profile::Profile;
+use pli_core::mail::account::Account;
+use pli_core::mail::connect::Credentials;
+use pli_core::mail::store::{Envelope, Flags, Store};
+use pli_core::mail::sync::{sync_account, Progress};
+use pli_core::profile::Profile;
 
 fn open_store(profile: &Profile, i18n: &I18n) -> Result<Store, Failure> {
     Store::open(&profile.store_file())
@@ -23,7 +24,7 @@ fn stored_folder(
     account: &Account,
     folder: &str,
     i18n: &I18n,
-) -> Result<crate::mail::store::Folder, Failure> {
+) -> Result<pli_core::mail::store::Folder, Failure> {
     store
         .folder(&account.name, folder)
         .map_err(|error| Failure(error.to_string()))?
@@ -105,9 +106,9 @@ pub(super) fn sync(profile: &Profile, name: &str, json: bool, i18n: &I18n) -> Re
     Ok(())
 }
 
-fn describe_sync_error(error: &crate::mail::sync::SyncError, i18n: &I18n) -> String {
+fn describe_sync_error(error: &pli_core::mail::sync::SyncError, i18n: &I18n) -> String {
     match error {
-        crate::mail::sync::SyncError::Connect(error) => error.localize(i18n),
+        pli_core::mail::sync::SyncError::Connect(error) => error.localize(i18n),
         other => i18n.t_args("error-sync", args!["detail" => other.to_string()]),
     }
 }
@@ -252,7 +253,7 @@ pub(super) fn show(
         None => {
             let credentials = credentials(profile, &account, i18n)?;
             let raw = runtime()?
-                .block_on(crate::mail::sync::fetch_one(
+                .block_on(pli_core::mail::sync::fetch_one(
                     &account,
                     &credentials,
                     folder,
@@ -262,14 +263,14 @@ pub(super) fn show(
                 .ok_or_else(|| {
                     Failure(i18n.t_args("error-unknown-message", args!["uid" => uid]))
                 })?;
-            let text = crate::mail::mime::body_text_for_index(&raw);
+            let text = pli_core::mail::mime::body_text_for_index(&raw);
             store
                 .set_raw(folder_row.id, uid, &raw, &text)
                 .map_err(|error| Failure(error.to_string()))?;
             raw
         }
     };
-    let model = crate::mail::mime::read_message(&raw);
+    let model = pli_core::mail::mime::read_message(&raw);
     if json {
         println!(
             "{}",
@@ -282,8 +283,8 @@ pub(super) fn show(
 }
 
 /// The reading model as a terminal shows it: headers, text, attachments, problems.
-fn as_text(model: &crate::mail::mime::ReadingModel, i18n: &I18n) -> String {
-    use crate::mail::mime::{display_subject, Mailbox};
+fn as_text(model: &pli_core::mail::mime::ReadingModel, i18n: &I18n) -> String {
+    use pli_core::mail::mime::{display_subject, Mailbox};
     let people = |list: &[Mailbox]| {
         list.iter()
             .map(|mailbox| match &mailbox.name {
@@ -352,7 +353,7 @@ pub(super) fn crl_import(
     file: &std::path::Path,
     i18n: &I18n,
 ) -> Result<(), Failure> {
-    let count = crate::mail::revocation::import_file(profile, file).map_err(|error| {
+    let count = pli_core::mail::revocation::import_file(profile, file).map_err(|error| {
         Failure(i18n.t_args("crl-refused", args!["detail" => error.to_string()]))
     })?;
     println!("{}", i18n.t_args("crl-imported", args!["count" => count]));
@@ -362,11 +363,11 @@ pub(super) fn crl_import(
 /// Reads the addresses of the revocation lists from the certificates the box's IMAP server
 /// presents, then downloads the lists older than a day.
 pub(super) fn crl_refresh(profile: &Profile, name: &str, i18n: &I18n) -> Result<(), Failure> {
-    use crate::mail::revocation;
+    use pli_core::mail::revocation;
     let (_, account) = find_account(profile, name, i18n)?;
     let credentials = credentials(profile, &account, i18n)?;
     let connection = runtime()?
-        .block_on(crate::mail::imap::connect(&account, &credentials))
+        .block_on(pli_core::mail::imap::connect(&account, &credentials))
         .map_err(|error| Failure(error.localize(i18n)))?;
     let urls = revocation::distribution_points(&connection.server_chain);
     drop(connection);

@@ -1,6 +1,7 @@
 //! The command line beside the window: how administrators provision the workstations of an
 //! EHPAD and how scripts check a box. Commands and flags are a contract: add, never rename.
 
+use crate::messages::Localize;
 use std::io::{IsTerminal, Read};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -9,15 +10,15 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::args;
 use crate::i18n::I18n;
-use crate::mail::account::{
+use pli_core::mail::account::{
     load_accounts, save_accounts, Account, AccountError, AuthKind, BoxKind, Endpoint,
     LoadedAccounts, Security,
 };
-use crate::mail::connect::{ConnectError, Credentials};
-use crate::mail::secrets::{Secret, SecretKind, Secrets};
-use crate::mail::tls::ClientIdentity;
-use crate::mail::{imap, smtp};
-use crate::profile::Profile;
+use pli_core::mail::connect::{ConnectError, Credentials};
+use pli_core::mail::secrets::{Secret, SecretKind, Secrets};
+use pli_core::mail::tls::ClientIdentity;
+use pli_core::mail::{imap, smtp};
+use pli_core::profile::Profile;
 
 #[derive(Debug, Parser)]
 #[command(name = "pli", version, about = "Pli — client de messagerie MSSanté")]
@@ -269,7 +270,7 @@ pub fn run(cli_profile: Option<&PathBuf>, command: Command, i18n: &I18n) -> Exit
     let result = profile_from(cli_profile)
         .map_err(|detail| Failure(i18n.t_args("error-profile", args!["detail" => detail])))
         .inspect(|profile| {
-            for problem in crate::mail::revocation::install_from(profile) {
+            for problem in pli_core::mail::revocation::install_from(profile) {
                 eprintln!(
                     "{}",
                     i18n.t_args("crl-skipped", args!["detail" => problem.to_string()])
@@ -416,11 +417,11 @@ fn add_account(profile: &Profile, add: AddArgs, i18n: &I18n) -> Result<(), Failu
         ca_file: add.ca_file,
         pharmacy: add.pharmacy,
         oidc: match (add.psc, add.psc_sandbox) {
-            (Some(client_id), _) => {
-                Some(Box::new(crate::mail::oidc::Preset::Psc.settings(client_id)))
-            }
+            (Some(client_id), _) => Some(Box::new(
+                pli_core::mail::oidc::Preset::Psc.settings(client_id),
+            )),
             (None, Some(client_id)) => Some(Box::new(
-                crate::mail::oidc::Preset::PscSandbox.settings(client_id),
+                pli_core::mail::oidc::Preset::PscSandbox.settings(client_id),
             )),
             (None, None) => None,
         },
@@ -534,14 +535,14 @@ struct ListedBox<'a> {
 }
 
 fn list_accounts(profile: &Profile, json: bool, i18n: &I18n) -> Result<(), Failure> {
-    use crate::mssante::inactivity::{assess, Activity};
+    use pli_core::mssante::inactivity::{assess, Activity};
     let loaded = load_boxes(profile, i18n)?;
-    let (settings, _) = crate::settings::Settings::load(&profile.settings_file());
+    let (settings, _) = pli_core::settings::ProfileSettings::load(&profile.settings_file());
     // The store exists once a box has been used; before that no box has a last use.
     let store_file = profile.store_file();
     let store = store_file
         .exists()
-        .then(|| crate::mail::store::Store::open(&store_file).ok())
+        .then(|| pli_core::mail::store::Store::open(&store_file).ok())
         .flatten();
     let now = chrono::Utc::now();
     let listed: Vec<ListedBox<'_>> = loaded
@@ -727,7 +728,7 @@ fn remove_account(profile: &Profile, name: &str, i18n: &I18n) -> Result<(), Fail
 }
 
 fn psc_login(profile: &Profile, name: &str, i18n: &I18n) -> Result<(), Failure> {
-    use crate::mail::oidc::{Browser, BrowserError, PscSessions, SignInOptions, SystemBrowser};
+    use pli_core::mail::oidc::{Browser, BrowserError, PscSessions, SignInOptions, SystemBrowser};
     let (_, account) = find_account(profile, name, i18n)?;
     let store = secrets(profile, i18n)?;
     // The address is printed first, so a workstation without a default browser can still sign in.
@@ -750,7 +751,7 @@ fn psc_login(profile: &Profile, name: &str, i18n: &I18n) -> Result<(), Failure> 
 fn psc_logout(profile: &Profile, name: &str, i18n: &I18n) -> Result<(), Failure> {
     let (_, account) = find_account(profile, name, i18n)?;
     let store = secrets(profile, i18n)?;
-    crate::mail::oidc::PscSessions::shared()
+    pli_core::mail::oidc::PscSessions::shared()
         .sign_out(&account, &store)
         .map_err(|error| Failure(error.localize(i18n)))?;
     println!("{}", i18n.t("oidc-signed-out"));

@@ -3,6 +3,7 @@
 //! Each screen's `update` returns an `Action`; only the root turns actions into `Task`s, owns the
 //! store connection the window reads from, and decides which screen shows.
 
+use crate::messages::Localize;
 use std::collections::{BTreeSet, HashMap};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -22,16 +23,16 @@ use super::preferences::{PaneRatios, Preferences};
 use super::prescriptions::{self, Prescriptions};
 use super::psc::{self, Psc};
 use super::reader::{self, Reader};
-use super::settings::{self, Settings};
+use super::settings::{self, SettingsScreen};
 use super::shortcuts::{shortcut_for, Shortcut};
 use super::theme::ThemeChoice;
 use super::{dropped_files, theme, welcome};
 use crate::args;
 use crate::i18n::{I18n, Language};
-use crate::mail::account::{load_accounts, Account, ConfigProblem};
-use crate::mail::store::{Flags, Role, Store};
-use crate::mail::worker::Event;
-use crate::profile::Profile;
+use pli_core::mail::account::{load_accounts, Account, ConfigProblem};
+use pli_core::mail::store::{Flags, Role, Store};
+use pli_core::mail::worker::Event;
+use pli_core::profile::Profile;
 
 mod outgoing;
 
@@ -85,7 +86,7 @@ pub struct Pli {
     preferences: Preferences,
     /// The profile's settings (`settings.toml`): language, theme, notifications, and what the
     /// MSSanté rules need.
-    profile_settings: crate::settings::Settings,
+    profile_settings: pli_core::settings::ProfileSettings,
     /// Bumped at each change: only the last change of a burst is written.
     preferences_generation: u64,
     accounts: Vec<Account>,
@@ -127,7 +128,7 @@ pub struct Pli {
     /// A recount of the folders is running; `recount_again` when the store changed meanwhile.
     counting: bool,
     recount_again: bool,
-    pub settings: Settings,
+    pub settings: SettingsScreen,
     welcome: welcome::Welcome,
     /// Files are held above the window.
     pub dropping: bool,
@@ -203,7 +204,7 @@ impl Pli {
         };
         let preferences = Preferences::load(&Preferences::path(&profile));
         let (profile_settings, settings_problems) =
-            crate::settings::Settings::load(&profile.settings_file());
+            pli_core::settings::ProfileSettings::load(&profile.settings_file());
         for problem in settings_problems {
             tracing::warn!(%problem, "ignored a setting");
         }
@@ -287,7 +288,7 @@ impl Pli {
             replay_generation: 0,
             counting: false,
             recount_again: false,
-            settings: Settings::default(),
+            settings: SettingsScreen::default(),
             banner,
             psc: Psc::default(),
             i18n,
@@ -331,15 +332,15 @@ impl Pli {
                 let interrupted = self.i18n.t("lock-keyring-interrupted");
                 Task::perform(
                     async move {
-                        tokio::task::spawn_blocking(
-                            move || match crate::mail::secrets::Secrets::os(&service) {
+                        tokio::task::spawn_blocking(move || {
+                            match pli_core::mail::secrets::Secrets::os(&service) {
                                 Ok(secrets) => lock::run_keyring(&keyring, &secrets, &i18n),
                                 Err(error) => Some(lock::Message::KeyringFailed(
-                                    crate::mail::connect::ConnectError::Secret(error)
+                                    pli_core::mail::connect::ConnectError::Secret(error)
                                         .localize(&i18n),
                                 )),
-                            },
-                        )
+                            }
+                        })
                         .await
                         .unwrap_or(Some(lock::Message::KeyringFailed(interrupted)))
                     },
@@ -386,7 +387,7 @@ impl Pli {
         ThemeChoice::of(&self.profile_settings)
     }
 
-    pub fn profile_settings(&self) -> &crate::settings::Settings {
+    pub fn profile_settings(&self) -> &pli_core::settings::ProfileSettings {
         &self.profile_settings
     }
 
@@ -727,7 +728,7 @@ impl Pli {
         };
         // Linux only; elsewhere the benchmark reads "?".
         let peak =
-            crate::memory::peak_resident_kib().map_or_else(|| "?".into(), |kib| kib.to_string());
+            pli_core::memory::peak_resident_kib().map_or_else(|| "?".into(), |kib| kib.to_string());
         println!(
             "ready-frame {shown} rows={} vmhwm_kib={peak}",
             self.mailbox.visible_rows().len()
@@ -1540,7 +1541,7 @@ impl Pli {
         Task::perform(
             async move {
                 let mut dialog = rfd::AsyncFileDialog::new()
-                    .set_file_name(crate::mail::mime::safe_file_name(&name));
+                    .set_file_name(pli_core::mail::mime::safe_file_name(&name));
                 if let Some(folder) = downloads {
                     dialog = dialog.set_directory(folder);
                 }

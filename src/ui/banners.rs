@@ -16,7 +16,7 @@ use super::markers::{self, Tone};
 use super::theme;
 use crate::args;
 use crate::i18n::I18n;
-use crate::mssante::inactivity::{assess, Activity, Thresholds};
+use pli_core::mssante::inactivity::{assess, Activity, Thresholds};
 
 /// The latest use of a box from this workstation, and who made it.
 #[derive(Debug, Clone, PartialEq, Eq)]

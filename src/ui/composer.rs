@@ -7,6 +7,7 @@
 //! handed to the server (`send::flush_outbox`) in a `Task`. Once queued, a message is never
 //! lost: if the server is away it waits in the outbox and leaves at the next attempt.
 
+use crate::messages::Localize;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -23,14 +24,14 @@ use super::reader::{Opened, Person};
 use super::{markers, theme};
 use crate::args;
 use crate::i18n::I18n;
-use crate::mail::account::Account;
-use crate::mail::send::{self, Draft, SendError, SendPolicy};
-use crate::mail::store::Store;
-use crate::mail::trust_list;
-use crate::mssante::address::SendIssue;
-use crate::mssante::headers::{subject_for_display, ProductReference};
-use crate::profile::Profile;
-use crate::settings::{Settings, DEFAULT_PRODUCT_REFERENCE};
+use pli_core::mail::account::Account;
+use pli_core::mail::send::{self, Draft, SendError, SendPolicy};
+use pli_core::mail::store::Store;
+use pli_core::mail::trust_list;
+use pli_core::mssante::address::SendIssue;
+use pli_core::mssante::headers::{subject_for_display, ProductReference};
+use pli_core::profile::Profile;
+use pli_core::settings::{ProfileSettings, DEFAULT_PRODUCT_REFERENCE};
 
 /// Ids of the fields, for focus and the tests.
 pub mod field {
@@ -377,8 +378,8 @@ impl Composer {
         composer.subject = content.subject.clone();
         composer.body = text_editor::Content::with_text(&content.body);
         composer.read_notification = !content.read_receipt_to.is_empty();
-        composer.delivery_notification = crate::mail::drafts::asks_delivery_notification(raw);
-        composer.in_reply_to = crate::mail::mime::read_message(raw)
+        composer.delivery_notification = pli_core::mail::drafts::asks_delivery_notification(raw);
+        composer.in_reply_to = pli_core::mail::mime::read_message(raw)
             .in_reply_to
             .first()
             .map(|id| format!("<{id}>"));
@@ -1115,7 +1116,7 @@ fn under_policy<T>(
     };
     let store =
         Store::open(&profile.store_file()).map_err(|error| store_problem(error.to_string()))?;
-    let (settings, _) = Settings::load(&profile.settings_file());
+    let (settings, _) = ProfileSettings::load(&profile.settings_file());
     let product_reference = ProductReference::new(&settings.product_reference)
         .or_else(|_| ProductReference::new(DEFAULT_PRODUCT_REFERENCE))
         .map_err(|error| NotQueued::Problem(error.to_string()))?;
@@ -1352,7 +1353,7 @@ mod tests {
 
     #[test]
     fn a_draft_reopened_keeps_both_notifications_it_asked_for() {
-        let doctor = crate::mail::account::example_doctor();
+        let doctor = pli_core::mail::account::example_doctor();
         let raw = b"From: dr.martin@ch-test.mssante.fr\r\n\
 To: helene.noel@ch-test.mssante.fr\r\n\
 Subject: Compte rendu\r\n\

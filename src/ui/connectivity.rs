@@ -3,6 +3,7 @@
 //! with backoff) and turns its events into messages, so the window never waits on the network
 //! and a broken box never freezes another (ECO.1.2.3).
 
+use crate::messages::Localize;
 use std::hash::{Hash, Hasher};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -14,14 +15,14 @@ use tokio::sync::mpsc;
 
 use crate::args;
 use crate::i18n::I18n;
-use crate::mail::account::Account;
-use crate::mail::connect::{ConnectError, Credentials};
-use crate::mail::imap;
-use crate::mail::mime;
-use crate::mail::secrets::Secrets;
-use crate::mail::store::{Folder, Store};
-use crate::mail::sync::{self, SyncError};
-use crate::mail::worker::{self, Command, Event};
+use pli_core::mail::account::Account;
+use pli_core::mail::connect::{ConnectError, Credentials};
+use pli_core::mail::imap;
+use pli_core::mail::mime;
+use pli_core::mail::secrets::Secrets;
+use pli_core::mail::store::{Folder, Store};
+use pli_core::mail::sync::{self, SyncError};
+use pli_core::mail::worker::{self, Command, Event};
 
 /// What the box list says about a box.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -115,7 +116,7 @@ pub struct Place {
 }
 
 impl Place {
-    pub fn of(profile: &crate::profile::Profile) -> Self {
+    pub fn of(profile: &pli_core::profile::Profile) -> Self {
         Self {
             store: profile.store_file(),
             keyring_service: profile.keyring_service().to_string(),
@@ -296,7 +297,7 @@ mod tests {
     #[test]
     fn any_change_to_a_box_gives_it_a_new_worker_and_no_change_keeps_it() {
         let spec = WorkerSpec {
-            account: crate::mail::account::example_doctor(),
+            account: pli_core::mail::account::example_doctor(),
             place: Place {
                 store: PathBuf::from("/profile/pli.sqlite"),
                 keyring_service: "pli".into(),
@@ -309,7 +310,7 @@ mod tests {
         assert_ne!(key_of(&spec), key_of(&pharmacy));
 
         let mut psc = spec.clone();
-        psc.account.oidc = Some(Box::new(crate::mail::oidc::OidcSettings {
+        psc.account.oidc = Some(Box::new(pli_core::mail::oidc::OidcSettings {
             issuer: Some("https://auth.esante.gouv.fr/auth/realms/esante-wallet".into()),
             client_id: Some("pli-test-client".into()),
             ..Default::default()

@@ -4,7 +4,7 @@
 
 use crate::args;
 use crate::i18n::I18n;
-use crate::mssante::ins::{Ins, PatientAddressError};
+use pli_core::mssante::ins::{Ins, PatientAddressError};
 
 /// Who a correspondent is, as far as the screen cares.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -5,11 +5,11 @@
 
 use chrono::{DateTime, Duration, Local, TimeZone};
 
-use crate::mail::account::{save_accounts, Account, AuthKind, BoxKind, Endpoint, Security};
-use crate::mail::store::{Flags, PatientKind, Role, Store, StoreError};
-use crate::mail::sync::envelope_from_header;
-use crate::profile::Profile;
 use crate::ui::preferences::Preferences;
+use pli_core::mail::account::{save_accounts, Account, AuthKind, BoxKind, Endpoint, Security};
+use pli_core::mail::store::{Flags, PatientKind, Role, Store, StoreError};
+use pli_core::mail::sync::envelope_from_header;
+use pli_core::profile::Profile;
 
 pub const DOCTOR: &str = "cabinet";
 pub const NURSING_HOME: &str = "ehpad";
@@ -589,7 +589,7 @@ fn raw_message(sample: &Sample<'_>, uid: u32) -> Vec<u8> {
 /// A generated extraction of the national directory in the demo profile, so the directory
 /// screen has someone to find. Invented names and addresses, like everything in the demo.
 pub fn prepare_directory(profile: &Profile) -> Result<(), String> {
-    use crate::directory::fixture::{Fixture, FixtureOptions};
+    use pli_core::directory::fixture::{Fixture, FixtureOptions};
     let file = profile.data_dir().join("demo-extraction.csv");
     Fixture::new(FixtureOptions {
         rows: 2_000,
@@ -597,7 +597,7 @@ pub fn prepare_directory(profile: &Profile) -> Result<(), String> {
     })
     .write_file(&file)
     .map_err(|error| error.to_string())?;
-    let directory = crate::directory::Directory::open(super::directory::directory_path(profile))
+    let directory = pli_core::directory::Directory::open(super::directory::directory_path(profile))
         .map_err(|error| error.to_string())?;
     directory
         .import_file(&file, |_| std::ops::ControlFlow::Continue(()))

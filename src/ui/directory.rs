@@ -5,12 +5,13 @@
 //!
 //! "Chercher en ligne" (Ctrl+E) also asks the online Annuaire Santé with the user's own key,
 //! when the workstation allows it, and merges its answer into the rows (see
-//! [`crate::directory::online`]): an address found both ways is one row marked as confirmed
+//! [`pli_core::directory::online`]): an address found both ways is one row marked as confirmed
 //! online, a box only online is added and marked so.
 //!
 //! The directory is public data (the ANS publishes it), so its entries may show in a log; the
 //! contacts file is the profile's own.
 
+use crate::messages::Localize;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -20,13 +21,13 @@ use serde::{Deserialize, Serialize};
 
 use super::theme;
 use crate::args;
-use crate::directory::fhir::{FhirClient, OnlineMailbox};
-use crate::directory::online::look_up;
-use crate::directory::{Directory, Entry, Origin, Query, Row};
 use crate::i18n::I18n;
-use crate::mail::connect::ConnectError;
-use crate::mail::secrets::{Secrets, WorkstationSecret};
-use crate::profile::Profile;
+use pli_core::directory::fhir::{FhirClient, OnlineMailbox};
+use pli_core::directory::online::look_up;
+use pli_core::directory::{Directory, Entry, Origin, Query, Row};
+use pli_core::mail::connect::ConnectError;
+use pli_core::mail::secrets::{Secrets, WorkstationSecret};
+use pli_core::profile::Profile;
 
 /// The search field's id, for focus and the tests.
 pub const SEARCH_FIELD: &str = "directory-search";
@@ -179,7 +180,7 @@ impl DirectoryPane {
                 if self.searching_online {
                     return Action::None;
                 }
-                if crate::directory::online::searches(&self.query).is_empty() {
+                if pli_core::directory::online::searches(&self.query).is_empty() {
                     self.notice = Some(Err(self.i18n.t("directory-online-nothing")));
                     return Action::None;
                 }
@@ -482,7 +483,7 @@ fn join<'a>(parts: impl IntoIterator<Item = &'a str>, separator: &str) -> String
 
 /// The profile's directory index.
 pub fn directory_path(profile: &Profile) -> PathBuf {
-    crate::directory::refresh::directory_file(profile.data_dir())
+    pli_core::directory::refresh::directory_file(profile.data_dir())
 }
 
 /// Searches the directory on a connection of its own, off the UI thread.
@@ -528,7 +529,7 @@ pub async fn search_online(request: OnlineRequest, i18n: Arc<I18n>) -> Result<Ve
         };
         if request.demo {
             let answer = demo_answer(&local);
-            return Ok(crate::directory::online::merge(
+            return Ok(pli_core::directory::online::merge(
                 local,
                 &answer,
                 &request.text,

@@ -3,6 +3,7 @@
 //! field is masked, the screen says whether a key is stored and never shows it, and it is in no
 //! message's `Debug` (it travels as a [`Secret`]).
 
+use crate::messages::Localize;
 use std::sync::Arc;
 
 use iced::widget::{button, column, row, text, text_input, toggler};
@@ -11,8 +12,8 @@ use iced::{Alignment, Element, Length, Task};
 use super::theme;
 use crate::args;
 use crate::i18n::I18n;
-use crate::mail::connect::ConnectError;
-use crate::mail::secrets::{Secret, Secrets, WorkstationSecret};
+use pli_core::mail::connect::ConnectError;
+use pli_core::mail::secrets::{Secret, Secrets, WorkstationSecret};
 
 /// The masked field's id, for the tests.
 pub const KEY_FIELD: &str = "directory-api-key";
@@ -239,7 +240,7 @@ pub fn task(action: Action, service: &str, i18n: &Arc<I18n>, demo: bool) -> Task
 async fn keyring<T: Send + 'static>(
     service: String,
     i18n: Arc<I18n>,
-    call: impl FnOnce(&Secrets) -> Result<T, crate::mail::secrets::SecretError> + Send + 'static,
+    call: impl FnOnce(&Secrets) -> Result<T, pli_core::mail::secrets::SecretError> + Send + 'static,
 ) -> Result<T, String> {
     let failed =
         |detail: String| i18n.t_args("settings-directory-key-failed", args!["detail" => detail]);

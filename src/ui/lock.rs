@@ -9,6 +9,7 @@
 //!
 //! Pli starts locked whenever a PIN exists: otherwise restarting it would open it.
 
+use crate::messages::Localize;
 use std::fmt;
 use std::sync::Arc;
 
@@ -20,9 +21,9 @@ use super::markers::{self, Tone};
 use super::theme;
 use crate::args;
 use crate::i18n::I18n;
-use crate::mail::connect::ConnectError;
-use crate::mail::secrets::{Secret, SecretError, Secrets, WorkstationSecret};
-use crate::settings::AUTO_LOCK_MAX_MINUTES;
+use pli_core::mail::connect::ConnectError;
+use pli_core::mail::secrets::{Secret, SecretError, Secrets, WorkstationSecret};
+use pli_core::settings::AUTO_LOCK_MAX_MINUTES;
 
 pub const PIN_MIN_DIGITS: usize = 4;
 pub const PIN_MAX_DIGITS: usize = 8;

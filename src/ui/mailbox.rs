@@ -20,9 +20,9 @@ use super::widget::{windowed_list, ListWindow, WheelRows};
 use super::{format, theme};
 use crate::args;
 use crate::i18n::I18n;
-use crate::mail::account::{Account, BoxKind};
-use crate::mail::store::{Envelope, Flags, Folder, PatientKind, Role, Store, StoreError};
-use crate::mssante::headers::subject_for_display;
+use pli_core::mail::account::{Account, BoxKind};
+use pli_core::mail::store::{Envelope, Flags, Folder, PatientKind, Role, Store, StoreError};
+use pli_core::mssante::headers::subject_for_display;
 
 /// The height of one row of the list; fixed, so the window is arithmetic.
 pub const ROW_HEIGHT: f32 = 56.0;

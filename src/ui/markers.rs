@@ -12,10 +12,10 @@ use iced::{border, font, Border, Color, Element, Font, Length, Theme};
 use super::theme;
 use crate::args;
 use crate::i18n::I18n;
-use crate::mail::store::PatientKind;
-use crate::mssante::address::PATIENT_MESSAGE_SIZE_LIMIT;
-use crate::mssante::conversation::BounceReason;
-use crate::mssante::ins::Ins;
+use pli_core::mail::store::PatientKind;
+use pli_core::mssante::address::PATIENT_MESSAGE_SIZE_LIMIT;
+use pli_core::mssante::conversation::BounceReason;
+use pli_core::mssante::ins::Ins;
 
 /// What a tinted box says about its content.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

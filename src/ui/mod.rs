@@ -46,7 +46,7 @@ use iced::Font;
 pub use app::{Message, Pli, Screen};
 
 use crate::i18n::I18n;
-use crate::profile::Profile;
+use pli_core::profile::Profile;
 
 pub const INTER_REGULAR: &[u8] = include_bytes!("../../assets/fonts/Inter-Regular.otf");
 pub const INTER_SEMIBOLD: &[u8] = include_bytes!("../../assets/fonts/Inter-SemiBold.otf");
@@ -65,11 +65,11 @@ pub fn run(profile_folder: Option<&PathBuf>, demo: bool, i18n: I18n) -> ExitCode
             Err(message) => return fail(message),
         },
     };
-    for problem in crate::mail::revocation::install_from(&profile) {
+    for problem in pli_core::mail::revocation::install_from(&profile) {
         tracing::warn!(%problem, "a revocation list is skipped");
     }
     // The language chosen in the settings wins over the system's.
-    let (settings, _) = crate::settings::Settings::load(&profile.settings_file());
+    let (settings, _) = pli_core::settings::ProfileSettings::load(&profile.settings_file());
     let chosen = settings.language;
     let i18n = match chosen {
         Some(language) if language != i18n.language() => I18n::new(language),

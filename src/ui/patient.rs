@@ -21,8 +21,8 @@ use super::theme;
 use crate::args;
 use crate::i18n::I18n;
 use crate::messages;
-use crate::mssante::address::PATIENT_MESSAGE_SIZE_LIMIT;
-use crate::mssante::ins::{
+use pli_core::mssante::address::PATIENT_MESSAGE_SIZE_LIMIT;
+use pli_core::mssante::ins::{
     check_identity, Identity, IdentityError, IdentityStatus, Ins, InsError, InsWarning, Sex,
 };
 

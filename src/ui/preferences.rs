@@ -9,7 +9,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use crate::profile::Profile;
+use pli_core::profile::Profile;
 
 /// The file name inside the profile's configuration folder.
 pub const FILE_NAME: &str = "ui.toml";

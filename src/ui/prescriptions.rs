@@ -10,7 +10,7 @@ use super::correspondent::{display_name, Correspondent};
 use super::mailbox::MessageRef;
 use super::{format, markers, theme};
 use crate::i18n::I18n;
-use crate::mail::store::{Envelope, PatientKind, Store};
+use pli_core::mail::store::{Envelope, PatientKind, Store};
 
 /// The prescriptions of one box, as read from the store when the folder is opened.
 #[derive(Debug, Clone)]

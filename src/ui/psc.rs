@@ -7,6 +7,7 @@
 //! reports its token refused (after the worker's own refresh and retry) offers the sign-in again
 //! (ECO.1.2.6); once signed in, its worker is told to connect at once.
 
+use crate::messages::Localize;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -19,13 +20,13 @@ use super::mailbox::BoxEntry;
 use super::theme;
 use crate::args;
 use crate::i18n::I18n;
-use crate::mail::account::Account;
-use crate::mail::oidc::{
+use pli_core::mail::account::Account;
+use pli_core::mail::oidc::{
     Browser, BrowserError, OidcError, PscSessions, SessionState, SignInOptions, SystemBrowser,
 };
-use crate::mail::secrets::Secrets;
-use crate::mail::worker::{self, Event};
-use crate::profile::Profile;
+use pli_core::mail::secrets::Secrets;
+use pli_core::mail::worker::{self, Event};
+use pli_core::profile::Profile;
 
 /// What opens the sign-in page: the system's browser, or a test playing the professional.
 pub type Opener = Arc<dyn Browser + Send + Sync>;
@@ -476,7 +477,7 @@ fn check(account: Account, generation: u64, context: &Context<'_>) -> Task<Messa
 mod tests {
     use super::*;
     use crate::i18n::Language;
-    use crate::mail::account::AuthKind;
+    use pli_core::mail::account::AuthKind;
 
     /// The demo's boxes, the first one signing in with Pro Santé Connect.
     fn boxes() -> Vec<Account> {

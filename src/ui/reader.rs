@@ -13,10 +13,10 @@ use super::mailbox::MessageRef;
 use super::{format, markers, theme};
 use crate::args;
 use crate::i18n::I18n;
-use crate::mail::mime::{self, Attachment};
-use crate::mail::store::{Envelope, Flags, PatientKind};
-use crate::mssante::conversation::{parse_delivery_status, Bounce};
-use crate::mssante::headers::subject_for_display;
+use pli_core::mail::mime::{self, Attachment};
+use pli_core::mail::store::{Envelope, Flags, PatientKind};
+use pli_core::mssante::conversation::{parse_delivery_status, Bounce};
+use pli_core::mssante::headers::subject_for_display;
 
 /// The id of the body, for focus and the tests.
 pub const BODY: &str = "reader-body";
@@ -662,7 +662,7 @@ pub async fn write_attachment(
     bytes: Vec<u8>,
 ) -> Result<PathBuf, String> {
     tokio::task::spawn_blocking(move || {
-        crate::profile::create_private_dir(&folder).map_err(|error| error.to_string())?;
+        pli_core::profile::create_private_dir(&folder).map_err(|error| error.to_string())?;
         let path = free_path(&folder, &mime::safe_file_name(&name));
         std::fs::write(&path, bytes).map_err(|error| error.to_string())?;
         Ok(path)

@@ -17,9 +17,9 @@ use super::preferences::Preferences;
 use super::theme::{self, ThemeChoice};
 use crate::args;
 use crate::i18n::{I18n, Language};
-use crate::mail::account::BoxKind;
-use crate::profile::Profile;
-use crate::settings::Settings as ProfileSettings;
+use pli_core::mail::account::BoxKind;
+use pli_core::profile::Profile;
+use pli_core::settings::ProfileSettings;
 
 /// A choice in a drop-down list, shown with its translated label.
 #[derive(Debug, Clone, PartialEq)]
@@ -44,7 +44,7 @@ impl<T> std::fmt::Display for Choice<T> {
 }
 
 #[derive(Default)]
-pub struct Settings {
+pub struct SettingsScreen {
     /// One editor per box, filled from the preferences when the screen opens.
     signatures: BTreeMap<String, text_editor::Content>,
     /// The online Annuaire Santé: the switch and the API key (its own file).
@@ -88,7 +88,7 @@ pub enum Action {
     ExportTrace(Option<PathBuf>),
 }
 
-impl Settings {
+impl SettingsScreen {
     /// Opens the screen on the current signatures.
     pub fn open(&mut self, boxes: &[BoxEntry], preferences: &Preferences) {
         self.signatures = boxes
@@ -361,11 +361,11 @@ pub async fn export_trace(
     };
     let written = path.clone();
     let export = move || -> Result<usize, String> {
-        let store = crate::mail::store::Store::open(&profile.store_file())
+        let store = pli_core::mail::store::Store::open(&profile.store_file())
             .map_err(|error| error.to_string())?;
         let (settings, _) = ProfileSettings::load(&profile.settings_file());
         let file = std::fs::File::create(&written).map_err(|error| error.to_string())?;
-        crate::mail::trace_export::export_csv(
+        pli_core::mail::trace_export::export_csv(
             &store,
             None,
             settings.trace_retention_months,

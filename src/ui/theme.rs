@@ -18,7 +18,7 @@ pub enum ThemeChoice {
 impl ThemeChoice {
     /// From the profile's settings (`theme = "light"` or `"dark"`; anything else follows the
     /// system).
-    pub fn of(settings: &crate::settings::Settings) -> Self {
+    pub fn of(settings: &pli_core::settings::ProfileSettings) -> Self {
         match settings.theme.as_deref() {
             Some("light") => ThemeChoice::Light,
             Some("dark") => ThemeChoice::Dark,

@@ -14,7 +14,7 @@ use super::theme;
 use crate::args;
 use crate::i18n::{I18n, Language};
 use crate::messages;
-use crate::mssante::address::{SendCheck, SendIssue, Severity};
+use pli_core::mssante::address::{SendCheck, SendIssue, Severity};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Message {

@@ -1,6 +1,7 @@
 //! The first screen: a welcome in French and the form that adds a mailbox, with "find the
 //! servers" (DNS SRV), "test the connection" and "save".
 
+use crate::messages::Localize;
 use std::fmt;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -14,15 +15,15 @@ use super::theme;
 use crate::args;
 use crate::cli::{test_connection, TestReport};
 use crate::i18n::I18n;
-use crate::mail::account::{
+use pli_core::mail::account::{
     load_accounts, save_accounts, Account, AuthKind, BoxKind, ConfigProblem, Endpoint, Security,
 };
-use crate::mail::connect::{ConnectError, Credentials};
-use crate::mail::discover::Discovered;
-use crate::mail::oidc::Preset;
-use crate::mail::secrets::{Secret, SecretKind, Secrets};
-use crate::mail::tls::ClientIdentity;
-use crate::profile::Profile;
+use pli_core::mail::connect::{ConnectError, Credentials};
+use pli_core::mail::discover::Discovered;
+use pli_core::mail::oidc::Preset;
+use pli_core::mail::secrets::{Secret, SecretKind, Secrets};
+use pli_core::mail::tls::ClientIdentity;
+use pli_core::profile::Profile;
 
 /// The ids of the form's fields, so tests and keyboard focus can reach them.
 pub mod field {
@@ -279,7 +280,7 @@ impl Welcome {
                 return Action::Discover(form.address.trim().to_string());
             }
             Message::Discovered(result) => {
-                let domain = crate::mail::account::domain_of(&form.address);
+                let domain = pli_core::mail::account::domain_of(&form.address);
                 self.status = match result {
                     Ok(Discovered { imap, smtp }) if imap.is_some() || smtp.is_some() => {
                         if let Some((endpoint, security)) = imap {
@@ -591,7 +592,7 @@ impl Welcome {
 
 /// Finds the servers of an address (DNS SRV).
 pub async fn discover(address: String) -> Result<Discovered, String> {
-    crate::mail::discover::discover(&address)
+    pli_core::mail::discover::discover(&address)
         .await
         .map_err(|error| error.to_string())
 }

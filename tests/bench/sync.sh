@@ -4,7 +4,7 @@
 #
 # For each size: a mailbox of SIZE generated messages (user bench10k@…, bench100k@…, or benchN@…),
 # Dovecot's index warmed (`doveadm index` + one untimed pass of every client), then RUNS (3) rounds of:
-#   Pli   cold sync into a fresh store  (examples/sync_bench.rs --mode sync):
+#   Pli   cold sync into a fresh store  (crates/pli-core/examples/sync_bench.rs --mode sync):
 #         (a) newest 50 envelopes committed, (b) all envelopes committed, (c) peak memory (VmHWM)
 #   Pli   reopen from the store          (--mode reopen): (d) open + INBOX + count + first page
 #   neomutt  open INBOX with an empty header cache (cold), then with the cache filled (warm)
@@ -115,7 +115,7 @@ done
 
 # ---------------------------------------------------------------- build
 say "building examples/sync_bench in release"
-(cd "$REPO" && cargo build --release --example sync_bench >&2)
+(cd "$REPO" && cargo build --release -p pli-core --example sync_bench >&2)
 TARGET=${CARGO_TARGET_DIR:-$(cd "$REPO" && cargo metadata --format-version 1 --no-deps | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')}
 PLI=$TARGET/release/examples/sync_bench
 [ -x "$PLI" ] || die "no binary at $PLI"

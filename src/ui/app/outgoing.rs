@@ -7,7 +7,7 @@ use iced::Task;
 
 use super::{composer, reader, Banner, Composer, Message, MessageRef, Pli, Screen};
 use crate::args;
-use crate::mail::drafts;
+use pli_core::mail::drafts;
 
 impl Pli {
     /// The drafts saved before the window closed come back as messages in progress.

@@ -1,0 +1,243 @@
+//! What both protocols share when Pli connects: the credentials of a box, the time limits, and
+//! the errors, each of which names the problem in words the user can act on.
+
+use std::fmt;
+use std::time::Duration;
+
+use super::account::{Account, AuthKind, Endpoint};
+use super::secrets::{Secret, SecretError, SecretKind, Secrets};
+use super::tls::{CertificateProblem, ClientIdentity, TlsError, Trust};
+
+/// How long one step of a connection (TCP, TLS, greeting, login) may take before Pli gives up
+/// and says so; a nursing home's network drops, a frozen window is worse than an error.
+pub const STEP_TIMEOUT: Duration = Duration::from_secs(20);
+
+/// What proves the user's identity to the servers, loaded from the keyring for one connection.
+#[derive(Clone)]
+pub enum Credentials {
+    Password {
+        login: String,
+        password: Secret,
+    },
+    Token {
+        login: String,
+        token: Secret,
+    },
+    Certificate {
+        login: String,
+        identity: ClientIdentity,
+    },
+}
+
+impl fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let kind = match self {
+            Credentials::Password { .. } => "password",
+            Credentials::Token { .. } => "token",
+            Credentials::Certificate { .. } => "certificate",
+        };
+        f.debug_struct("Credentials").field("kind", &kind).finish()
+    }
+}
+
+impl Credentials {
+    /// Reads what the box needs from the keyring (blocking: call from a blocking thread).
+    pub fn load(account: &Account, secrets: &Secrets) -> Result<Self, ConnectError> {
+        let login = account.login_name().to_string();
+        Ok(match account.auth {
+            AuthKind::Password => Credentials::Password {
+                login,
+                password: secrets.get(&account.name, SecretKind::Password)?,
+            },
+            // A Pro Santé Connect box: the session's token, refreshed when about to expire.
+            AuthKind::Xoauth2 if account.signs_in_with_psc() => {
+                super::oidc::PscSessions::shared().fresh_credentials(account, secrets)?
+            }
+            AuthKind::Xoauth2 => Credentials::Token {
+                login,
+                token: secrets.get(&account.name, SecretKind::AccessToken)?,
+            },
+            AuthKind::Certificate => {
+                let path = account.certificate.as_deref().ok_or_else(|| {
+                    ConnectError::Config("the box has no certificate file".into())
+                })?;
+                let passphrase = secrets.find(&account.name, SecretKind::CertificatePassphrase)?;
+                let identity = ClientIdentity::load(
+                    path,
+                    account.certificate_key.as_deref(),
+                    passphrase.as_ref().map(Secret::expose),
+                )?;
+                Credentials::Certificate { login, identity }
+            }
+        })
+    }
+
+    /// A server refused the Pro Santé Connect token of the box: the session forgets it, so the
+    /// next credentials come from a refresh. True when trying once more may work (ECO.1.2.7).
+    pub fn forget_refused_token(account: &Account, error: &ConnectError) -> bool {
+        let refused = matches!(error, ConnectError::TokenRefused { .. });
+        if refused && account.signs_in_with_psc() {
+            super::oidc::PscSessions::shared().token_refused(account);
+            return true;
+        }
+        false
+    }
+
+    pub fn identity(&self) -> Option<&ClientIdentity> {
+        match self {
+            Credentials::Certificate { identity, .. } => Some(identity),
+            _ => None,
+        }
+    }
+}
+
+/// Which of the two servers an error is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Protocol {
+    Imap,
+    Smtp,
+}
+
+impl fmt::Display for Protocol {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Protocol::Imap => "IMAP",
+            Protocol::Smtp => "SMTP",
+        })
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConnectError {
+    #[error("cannot reach {endpoint}: {reason}")]
+    Unreachable { endpoint: Endpoint, reason: String },
+    #[error("{endpoint} did not answer within {} seconds", STEP_TIMEOUT.as_secs())]
+    TimedOut { endpoint: Endpoint },
+    #[error(
+        "{endpoint} does not offer STARTTLS; Pli never talks to a mail server without encryption"
+    )]
+    StartTlsMissing { endpoint: Endpoint },
+    #[error("the server {endpoint} was refused: {problem}")]
+    Certificate {
+        endpoint: Endpoint,
+        problem: CertificateProblem,
+    },
+    #[error("the secure connection with {endpoint} failed: {reason}")]
+    Tls { endpoint: Endpoint, reason: String },
+    #[error(
+        "{endpoint} does not answer like an {protocol} server; check the port number ({detail})"
+    )]
+    NotTheProtocol {
+        endpoint: Endpoint,
+        protocol: Protocol,
+        detail: String,
+    },
+    #[error("{endpoint} refused the password of {login}")]
+    WrongPassword { endpoint: Endpoint, login: String },
+    #[error("{endpoint} refused the sign-in token: the session has expired, sign in again")]
+    TokenRefused { endpoint: Endpoint },
+    #[error("{endpoint} refused the client certificate")]
+    CertificateRefused { endpoint: Endpoint },
+    #[error("{endpoint} answered: {detail}")]
+    Server { endpoint: Endpoint, detail: String },
+    #[error("the box is not set up correctly: {0}")]
+    Config(String),
+    #[error(transparent)]
+    TlsSetup(#[from] TlsError),
+    #[error(transparent)]
+    Secret(#[from] SecretError),
+    #[error(transparent)]
+    Psc(#[from] super::oidc::OidcError),
+}
+
+impl ConnectError {
+    /// True when trying again later may work (the network, the server), false when the user
+    /// must change something first (a password, a certificate, the settings).
+    pub fn is_transient(&self) -> bool {
+        matches!(
+            self,
+            ConnectError::Unreachable { .. }
+                | ConnectError::TimedOut { .. }
+                | ConnectError::Server { .. }
+        ) || matches!(self, ConnectError::Psc(error) if error.is_transient())
+    }
+
+    pub fn is_authentication(&self) -> bool {
+        matches!(
+            self,
+            ConnectError::WrongPassword { .. }
+                | ConnectError::TokenRefused { .. }
+                | ConnectError::CertificateRefused { .. }
+        ) || matches!(self, ConnectError::Psc(error) if error.needs_sign_in())
+    }
+
+    /// The TLS handshake failed: a refused certificate, something that is not TLS, or another
+    /// TLS error. The cause is looked for along the error's sources, whichever library wrapped it.
+    pub(crate) fn from_tls_failure(
+        endpoint: &Endpoint,
+        protocol: Protocol,
+        error: &(dyn std::error::Error + 'static),
+    ) -> Self {
+        if let Some(problem) = CertificateProblem::find_in(error) {
+            return ConnectError::Certificate {
+                endpoint: endpoint.clone(),
+                problem,
+            };
+        }
+        // A peer that answers the handshake with something that is not TLS (a plaintext
+        // greeting, another protocol) is on the wrong port; it is not a TLS failure.
+        let not_tls = causes(error).any(|cause| {
+            matches!(
+                cause.downcast_ref::<rustls::Error>(),
+                Some(rustls::Error::InvalidMessage(_) | rustls::Error::InappropriateMessage { .. })
+            )
+        });
+        if not_tls {
+            return ConnectError::NotTheProtocol {
+                endpoint: endpoint.clone(),
+                protocol,
+                detail: "the server does not speak TLS on this port".into(),
+            };
+        }
+        ConnectError::Tls {
+            endpoint: endpoint.clone(),
+            reason: error.to_string(),
+        }
+    }
+}
+
+/// An error and its sources, looking inside `io::Error`s, which hide their cause from `source`.
+pub(crate) fn causes<'a>(
+    error: &'a (dyn std::error::Error + 'static),
+) -> impl Iterator<Item = &'a (dyn std::error::Error + 'static)> {
+    let mut next = Some(error);
+    std::iter::from_fn(move || {
+        let current = next?;
+        next = match current
+            .downcast_ref::<std::io::Error>()
+            .and_then(|io| io.get_ref())
+        {
+            Some(inner) => Some(inner as &(dyn std::error::Error + 'static)),
+            None => current.source(),
+        };
+        Some(current)
+    })
+}
+
+/// Loads the trust of a box; kept here so IMAP and SMTP apply the same rule.
+pub fn trust_for(account: &Account) -> Result<Trust, ConnectError> {
+    Ok(Trust::for_account(account)?)
+}
+
+pub(crate) async fn with_timeout<T>(
+    endpoint: &Endpoint,
+    future: impl std::future::Future<Output = Result<T, ConnectError>>,
+) -> Result<T, ConnectError> {
+    tokio::time::timeout(STEP_TIMEOUT, future)
+        .await
+        .unwrap_or_else(|_| {
+            Err(ConnectError::TimedOut {
+                endpoint: endpoint.clone(),
+            })
+        })
+}

@@ -1,0 +1,558 @@
+//! TLS for IMAP and SMTP: TLS 1.2 or newer, ring as the only crypto provider, and the trust rule
+//! of MSSanté.
+//!
+//! A box on `*.mssante.fr` trusts **only** the IGC-Santé authority (ECO.1.1.10), plus a CA file an
+//! administrator names explicitly for that box. The operating system's roots serve only boxes
+//! outside MSSanté: a certificate from a public authority must not open an MSSanté session.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use rustls::client::{ClientConfig, WebPkiServerVerifier};
+use rustls::RootCertStore;
+use rustls_pki_types::pem::PemObject;
+use rustls_pki_types::{CertificateDer, PrivateKeyDer};
+
+use super::account::Account;
+
+/// The root "AC RACINE IGC-SANTE ELEMENTAIRE", valid 2013-06-25 → 2033-06-25.
+pub const IGC_SANTE_ROOT_PEM: &[u8] =
+    include_bytes!("../../../../assets/certs/ac-racine-igc-sante-elementaire.pem");
+
+/// True for `mssante.fr` and its subdomains (not for `evilmssante.fr`).
+pub fn is_mssante_domain(domain: &str) -> bool {
+    let domain = domain.trim_end_matches('.').to_ascii_lowercase();
+    domain == "mssante.fr" || domain.ends_with(".mssante.fr")
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum TlsError {
+    #[error("cannot read the certificate file {path}: {reason}")]
+    UnreadableFile { path: PathBuf, reason: String },
+    #[error("{path} holds no certificate")]
+    NoCertificate { path: PathBuf },
+    #[error("{path} holds no private key; give the key file too")]
+    NoPrivateKey { path: PathBuf },
+    #[error("the password of the certificate file {path} is wrong")]
+    WrongPassphrase { path: PathBuf },
+    #[error("{path} is neither a PKCS#12 (.p12/.pfx) nor a PEM certificate file")]
+    UnknownFormat { path: PathBuf },
+    #[error(
+        "the client certificate in {path} expired on {expired_on}; ask your operator for a new one"
+    )]
+    ClientCertificateExpired { path: PathBuf, expired_on: String },
+    #[error("the authority file {path} holds a certificate that cannot be used: {reason}")]
+    BadAuthority { path: PathBuf, reason: String },
+    #[error("TLS cannot be set up: {0}")]
+    Setup(String),
+}
+
+/// Why a server's certificate was refused, in words a secretary understands.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CertificateProblem {
+    Expired,
+    NotYetValid,
+    /// The certificate is for another server: a typo in the address, or someone in between.
+    WrongHost,
+    /// Not signed by an authority this box trusts (IGC-Santé for MSSanté boxes).
+    UntrustedAuthority,
+    Revoked,
+    Other(String),
+}
+
+impl fmt::Display for CertificateProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            CertificateProblem::Expired => f.write_str("its certificate has expired"),
+            CertificateProblem::NotYetValid => {
+                f.write_str("its certificate is not valid yet (check the computer's date)")
+            }
+            CertificateProblem::WrongHost => {
+                f.write_str("its certificate belongs to another server")
+            }
+            CertificateProblem::UntrustedAuthority => {
+                f.write_str("its certificate is not signed by an authority this box trusts")
+            }
+            CertificateProblem::Revoked => f.write_str("its certificate has been revoked"),
+            CertificateProblem::Other(detail) => write!(f, "its certificate is invalid ({detail})"),
+        }
+    }
+}
+
+impl CertificateProblem {
+    /// Reads the certificate verdict out of a rustls error, if that is what it was.
+    pub fn from_rustls(error: &rustls::Error) -> Option<Self> {
+        use rustls::CertificateError as E;
+        let rustls::Error::InvalidCertificate(error) = error else {
+            return None;
+        };
+        Some(match error {
+            E::Expired | E::ExpiredContext { .. } => CertificateProblem::Expired,
+            E::NotValidYet | E::NotValidYetContext { .. } => CertificateProblem::NotYetValid,
+            E::NotValidForName | E::NotValidForNameContext { .. } => CertificateProblem::WrongHost,
+            E::UnknownIssuer => CertificateProblem::UntrustedAuthority,
+            E::Revoked => CertificateProblem::Revoked,
+            other => CertificateProblem::Other(format!("{other:?}")),
+        })
+    }
+
+    /// Looks through an error and its sources for a refused certificate.
+    pub fn find_in(error: &(dyn std::error::Error + 'static)) -> Option<Self> {
+        super::connect::causes(error)
+            .find_map(|cause| cause.downcast_ref::<rustls::Error>())
+            .and_then(Self::from_rustls)
+    }
+}
+
+/// The authorities one box trusts.
+#[derive(Clone)]
+pub struct Trust {
+    anchors: Vec<CertificateDer<'static>>,
+    use_os_roots: bool,
+}
+
+impl fmt::Debug for Trust {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Trust")
+            .field("anchors", &self.anchors.len())
+            .field("use_os_roots", &self.use_os_roots)
+            .finish()
+    }
+}
+
+impl Trust {
+    /// The rule of ECO.1.1.10 for the given box.
+    pub fn for_account(account: &Account) -> Result<Self, TlsError> {
+        Self::for_domain(&account.domain(), account.ca_file.as_deref())
+    }
+
+    pub fn for_domain(domain: &str, extra_ca: Option<&Path>) -> Result<Self, TlsError> {
+        let mssante = is_mssante_domain(domain);
+        let mut anchors = Vec::new();
+        if mssante {
+            anchors.extend(
+                pem_certificates(IGC_SANTE_ROOT_PEM, Path::new("IGC-Santé")).map_err(|error| {
+                    TlsError::Setup(format!("the bundled IGC-Santé root is damaged: {error}"))
+                })?,
+            );
+        }
+        if let Some(path) = extra_ca {
+            let bytes = read_file(path)?;
+            let certificates = pem_certificates(&bytes, path)?;
+            if certificates.is_empty() {
+                return Err(TlsError::NoCertificate {
+                    path: path.to_path_buf(),
+                });
+            }
+            anchors.extend(certificates);
+        }
+        Ok(Self {
+            anchors,
+            use_os_roots: !mssante,
+        })
+    }
+
+    fn root_store(&self) -> Result<RootCertStore, TlsError> {
+        let mut roots = RootCertStore::empty();
+        if self.use_os_roots {
+            let native = rustls_native_certs::load_native_certs();
+            let (_added, _ignored) = roots.add_parsable_certificates(native.certs);
+        }
+        for anchor in &self.anchors {
+            roots
+                .add(anchor.clone())
+                .map_err(|error| TlsError::BadAuthority {
+                    path: PathBuf::from("(authority)"),
+                    reason: error.to_string(),
+                })?;
+        }
+        Ok(roots)
+    }
+
+    pub fn uses_os_roots(&self) -> bool {
+        self.use_os_roots
+    }
+
+    pub fn anchors(&self) -> &[CertificateDer<'static>] {
+        &self.anchors
+    }
+}
+
+/// A TLS client certificate with its private key, held in memory only.
+pub struct ClientIdentity {
+    chain: Vec<CertificateDer<'static>>,
+    key: PrivateKeyDer<'static>,
+}
+
+impl fmt::Debug for ClientIdentity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientIdentity")
+            .field("certificates", &self.chain.len())
+            .finish()
+    }
+}
+
+impl Clone for ClientIdentity {
+    fn clone(&self) -> Self {
+        Self {
+            chain: self.chain.clone(),
+            key: self.key.clone_key(),
+        }
+    }
+}
+
+impl ClientIdentity {
+    /// Loads a PKCS#12 file (with its passphrase) or a PEM chain with its key (in the same file
+    /// or in `key_path`).
+    pub fn load(
+        path: &Path,
+        key_path: Option<&Path>,
+        passphrase: Option<&str>,
+    ) -> Result<Self, TlsError> {
+        let bytes = read_file(path)?;
+        let identity = if looks_like_pem(&bytes) {
+            let chain = pem_certificates(&bytes, path)?;
+            if chain.is_empty() {
+                return Err(TlsError::NoCertificate {
+                    path: path.to_path_buf(),
+                });
+            }
+            let (key_bytes, key_file) = match key_path {
+                Some(key_path) => (read_file(key_path)?, key_path),
+                None => (bytes.clone(), path),
+            };
+            let key =
+                PrivateKeyDer::from_pem_slice(&key_bytes).map_err(|_| TlsError::NoPrivateKey {
+                    path: key_file.to_path_buf(),
+                })?;
+            Self { chain, key }
+        } else {
+            Self::from_pkcs12(&bytes, path, passphrase.unwrap_or(""))?
+        };
+        identity.check_not_expired(path)?;
+        Ok(identity)
+    }
+
+    fn from_pkcs12(bytes: &[u8], path: &Path, passphrase: &str) -> Result<Self, TlsError> {
+        use p12_keystore::error::Error as P12Error;
+        let store = p12_keystore::KeyStore::from_pkcs12(bytes, passphrase, Default::default())
+            .map_err(|error| match error {
+                P12Error::MacError(_) => TlsError::WrongPassphrase {
+                    path: path.to_path_buf(),
+                },
+                P12Error::DerError(_) | P12Error::InvalidVersion => TlsError::UnknownFormat {
+                    path: path.to_path_buf(),
+                },
+                other => TlsError::UnreadableFile {
+                    path: path.to_path_buf(),
+                    reason: other.to_string(),
+                },
+            })?;
+        let (_alias, key_chain) =
+            store
+                .private_key_chain()
+                .ok_or_else(|| TlsError::NoPrivateKey {
+                    path: path.to_path_buf(),
+                })?;
+        let chain: Vec<_> = key_chain
+            .certs()
+            .iter()
+            .map(|certificate| CertificateDer::from(certificate.as_der().to_vec()))
+            .collect();
+        if chain.is_empty() {
+            return Err(TlsError::NoCertificate {
+                path: path.to_path_buf(),
+            });
+        }
+        let key = PrivateKeyDer::try_from(key_chain.key().as_der().to_vec()).map_err(|_| {
+            TlsError::NoPrivateKey {
+                path: path.to_path_buf(),
+            }
+        })?;
+        Ok(Self { chain, key })
+    }
+
+    fn check_not_expired(&self, path: &Path) -> Result<(), TlsError> {
+        let Some(leaf) = self.chain.first() else {
+            return Err(TlsError::NoCertificate {
+                path: path.to_path_buf(),
+            });
+        };
+        let (_, certificate) = x509_parser::parse_x509_certificate(leaf).map_err(|error| {
+            TlsError::UnreadableFile {
+                path: path.to_path_buf(),
+                reason: error.to_string(),
+            }
+        })?;
+        let not_after = certificate.validity().not_after;
+        if not_after.timestamp() < chrono::Utc::now().timestamp() {
+            return Err(TlsError::ClientCertificateExpired {
+                path: path.to_path_buf(),
+                expired_on: not_after.to_string(),
+            });
+        }
+        Ok(())
+    }
+
+    /// The chain and the key as PEM text, for the SMTP library's own TLS set-up.
+    pub fn to_pem(&self) -> (Vec<u8>, Vec<u8>) {
+        let chain = self
+            .chain
+            .iter()
+            .map(|c| pem_encode("CERTIFICATE", c.as_ref()))
+            .collect::<String>();
+        let label = match &self.key {
+            PrivateKeyDer::Pkcs1(_) => "RSA PRIVATE KEY",
+            PrivateKeyDer::Sec1(_) => "EC PRIVATE KEY",
+            _ => "PRIVATE KEY",
+        };
+        let key = pem_encode(label, self.key.secret_der());
+        (chain.into_bytes(), key.into_bytes())
+    }
+}
+
+fn pem_encode(label: &str, der: &[u8]) -> String {
+    use base64::Engine;
+    let body = base64::engine::general_purpose::STANDARD.encode(der);
+    let mut text = format!("-----BEGIN {label}-----\n");
+    for chunk in body.as_bytes().chunks(64) {
+        text.push_str(&String::from_utf8_lossy(chunk));
+        text.push('\n');
+    }
+    text.push_str(&format!("-----END {label}-----\n"));
+    text
+}
+
+fn looks_like_pem(bytes: &[u8]) -> bool {
+    bytes
+        .windows(10)
+        .take(4096)
+        .any(|window| window == b"-----BEGIN")
+}
+
+fn read_file(path: &Path) -> Result<Vec<u8>, TlsError> {
+    std::fs::read(path).map_err(|error| TlsError::UnreadableFile {
+        path: path.to_path_buf(),
+        reason: error.to_string(),
+    })
+}
+
+fn pem_certificates(bytes: &[u8], path: &Path) -> Result<Vec<CertificateDer<'static>>, TlsError> {
+    CertificateDer::pem_slice_iter(bytes)
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|error| TlsError::BadAuthority {
+            path: path.to_path_buf(),
+            reason: error.to_string(),
+        })
+}
+
+fn provider() -> Arc<rustls::crypto::CryptoProvider> {
+    Arc::new(rustls::crypto::ring::default_provider())
+}
+
+/// The check of a server's chain for one box: its trust, and the revocation lists installed for
+/// the process (`revocation`): a certificate its authority's list names is refused; without a
+/// list for its authority, the status is unknown and the certificate is accepted.
+pub fn server_verifier(trust: &Trust) -> Result<Arc<WebPkiServerVerifier>, TlsError> {
+    let lists = super::revocation::installed();
+    let mut builder =
+        WebPkiServerVerifier::builder_with_provider(Arc::new(trust.root_store()?), provider());
+    if !lists.is_empty() {
+        builder = builder
+            .with_crls(lists.iter().cloned())
+            .only_check_end_entity_revocation()
+            .allow_unknown_revocation_status();
+    }
+    builder
+        .build()
+        .map_err(|error| TlsError::Setup(error.to_string()))
+}
+
+/// Checks a chain another TLS stack negotiated (lettre's, for SMTP) against the box's trust and
+/// the installed revocation lists, as [`client_config`]'s connections are checked.
+pub fn check_chain(trust: &Trust, host: &str, chain: &[Vec<u8>]) -> Result<(), CheckedChain> {
+    let Some((leaf, intermediates)) = chain.split_first() else {
+        return Err(CheckedChain::Refused(CertificateProblem::Other(
+            "the server sent no certificate".into(),
+        )));
+    };
+    let verifier = server_verifier(trust).map_err(CheckedChain::Setup)?;
+    let name = rustls_pki_types::ServerName::try_from(host.to_string())
+        .map_err(|error| CheckedChain::Setup(TlsError::Setup(error.to_string())))?;
+    let intermediates: Vec<CertificateDer<'_>> = intermediates
+        .iter()
+        .map(|der| CertificateDer::from(der.as_slice()))
+        .collect();
+    rustls::client::danger::ServerCertVerifier::verify_server_cert(
+        verifier.as_ref(),
+        &CertificateDer::from(leaf.as_slice()),
+        &intermediates,
+        &name,
+        &[],
+        rustls_pki_types::UnixTime::now(),
+    )
+    .map(|_| ())
+    .map_err(|error| {
+        CheckedChain::Refused(
+            CertificateProblem::from_rustls(&error)
+                .unwrap_or_else(|| CertificateProblem::Other(error.to_string())),
+        )
+    })
+}
+
+/// Why [`check_chain`] refused a chain.
+#[derive(Debug)]
+pub enum CheckedChain {
+    Refused(CertificateProblem),
+    Setup(TlsError),
+}
+
+/// The rustls configuration for one box: its trust, TLS 1.2+ only, and its client certificate.
+pub fn client_config(
+    trust: &Trust,
+    identity: Option<&ClientIdentity>,
+) -> Result<Arc<ClientConfig>, TlsError> {
+    let builder = ClientConfig::builder_with_provider(provider())
+        .with_protocol_versions(&[&rustls::version::TLS13, &rustls::version::TLS12])
+        .map_err(|error| TlsError::Setup(error.to_string()))?
+        .with_webpki_verifier(server_verifier(trust)?);
+    let config = match identity {
+        Some(identity) => builder
+            .with_client_auth_cert(identity.chain.clone(), identity.key.clone_key())
+            .map_err(|error| TlsError::Setup(error.to_string()))?,
+        None => builder.with_no_client_auth(),
+    };
+    Ok(Arc::new(config))
+}
+
+/// The same rule expressed for lettre, which builds its own rustls configuration.
+pub fn smtp_parameters(
+    host: &str,
+    trust: &Trust,
+    identity: Option<&ClientIdentity>,
+) -> Result<lettre::transport::smtp::client::TlsParameters, TlsError> {
+    use lettre::transport::smtp::client::{
+        Certificate, CertificateStore, Identity, TlsParameters, TlsVersion,
+    };
+    let store = if trust.use_os_roots {
+        CertificateStore::Default
+    } else {
+        CertificateStore::None
+    };
+    let mut builder = TlsParameters::builder(host.to_string())
+        .certificate_store(store)
+        .set_min_tls_version(TlsVersion::Tlsv12);
+    for anchor in &trust.anchors {
+        let certificate = Certificate::from_der(anchor.to_vec())
+            .map_err(|error| TlsError::Setup(error.to_string()))?;
+        builder = builder.add_root_certificate(certificate);
+    }
+    if let Some(identity) = identity {
+        // lettre 0.11's rustls back end takes the first argument of `Identity::from_pem` as the
+        // DER bytes of one certificate (not PEM, whatever the name says), so the leaf is given
+        // as DER; servers hold the intermediate authorities of their own PKI.
+        let leaf = identity
+            .chain
+            .first()
+            .ok_or_else(|| TlsError::Setup("the client certificate chain is empty".into()))?;
+        let (_, key) = identity.to_pem();
+        let identity = Identity::from_pem(leaf.as_ref(), &key)
+            .map_err(|error| TlsError::Setup(error.to_string()))?;
+        builder = builder.identify_with(identity);
+    }
+    builder
+        .build_rustls()
+        .map_err(|error| TlsError::Setup(error.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn eco_1_1_10_mssante_boxes_trust_only_igc_sante() {
+        let trust = Trust::for_domain("ch-test.mssante.fr", None).unwrap();
+        assert!(!trust.uses_os_roots());
+        assert_eq!(trust.anchors().len(), 1);
+        let (_, root) = x509_parser::parse_x509_certificate(&trust.anchors()[0]).unwrap();
+        assert!(
+            root.subject().to_string().contains("IGC-SANTE"),
+            "{}",
+            root.subject()
+        );
+    }
+
+    #[test]
+    fn eco_1_1_10_other_boxes_use_the_system_roots() {
+        let trust = Trust::for_domain("example.org", None).unwrap();
+        assert!(trust.uses_os_roots());
+        assert!(trust.anchors().is_empty());
+    }
+
+    #[test]
+    fn mssante_domain_is_mssante_fr_or_below() {
+        assert!(is_mssante_domain("mssante.fr"));
+        assert!(is_mssante_domain("CH-Test.MSSante.fr."));
+        assert!(!is_mssante_domain("evilmssante.fr"));
+        assert!(!is_mssante_domain("mssante.fr.example.org"));
+    }
+
+    #[test]
+    fn an_unreadable_authority_file_names_the_file() {
+        let error = Trust::for_domain("ch-test.mssante.fr", Some(Path::new("/no/such/ca.pem")))
+            .unwrap_err();
+        assert!(error.to_string().contains("/no/such/ca.pem"), "{error}");
+    }
+
+    #[test]
+    fn a_file_that_is_no_certificate_is_refused_clearly() {
+        let folder = tempfile::tempdir().unwrap();
+        let path = folder.path().join("cert.p12");
+        std::fs::write(&path, b"this is not a certificate").unwrap();
+        let error = ClientIdentity::load(&path, None, Some("x")).unwrap_err();
+        assert!(matches!(error, TlsError::UnknownFormat { .. }), "{error:?}");
+    }
+
+    #[test]
+    fn pem_identity_round_trips_to_pem() {
+        let key = rcgen::KeyPair::generate().unwrap();
+        let params =
+            rcgen::CertificateParams::new(vec!["dr.martin@ch-test.mssante.fr".into()]).unwrap();
+        let certificate = params.self_signed(&key).unwrap();
+        let folder = tempfile::tempdir().unwrap();
+        let path = folder.path().join("client.pem");
+        std::fs::write(
+            &path,
+            format!("{}{}", certificate.pem(), key.serialize_pem()),
+        )
+        .unwrap();
+        let identity = ClientIdentity::load(&path, None, None).unwrap();
+        let (chain, key_pem) = identity.to_pem();
+        assert!(String::from_utf8(chain)
+            .unwrap()
+            .contains("BEGIN CERTIFICATE"));
+        assert!(String::from_utf8(key_pem).unwrap().contains("PRIVATE KEY"));
+    }
+
+    #[test]
+    fn an_expired_client_certificate_is_refused_before_connecting() {
+        let key = rcgen::KeyPair::generate().unwrap();
+        let mut params = rcgen::CertificateParams::new(vec!["old".into()]).unwrap();
+        params.not_before = rcgen::date_time_ymd(2019, 1, 1);
+        params.not_after = rcgen::date_time_ymd(2020, 1, 1);
+        let certificate = params.self_signed(&key).unwrap();
+        let folder = tempfile::tempdir().unwrap();
+        let path = folder.path().join("old.pem");
+        std::fs::write(
+            &path,
+            format!("{}{}", certificate.pem(), key.serialize_pem()),
+        )
+        .unwrap();
+        let error = ClientIdentity::load(&path, None, None).unwrap_err();
+        assert!(
+            matches!(error, TlsError::ClientCertificateExpired { .. }),
+            "{error:?}"
+        );
+    }
+}

@@ -1,0 +1,200 @@
+//! The settings of a profile (`settings.toml`), loaded tolerantly: a bad value is reported and
+//! falls back to its default, so one typo never keeps a practice from opening its mail.
+
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use crate::mssante::inactivity::Thresholds;
+
+/// The product reference Pli puts in `X-MSS-NIL` until the ANS declaration gives the real one;
+/// an operator sets it in `settings.toml` (`product_reference = "…"`).
+pub const DEFAULT_PRODUCT_REFERENCE: &str = concat!("Pli/", env!("CARGO_PKG_VERSION"));
+
+/// The published address of the trust-space list.
+pub const TRUST_LIST_URL: &str = "https://espacedeconfiance.mssante.fr/listeblanchemssante.xml";
+
+/// The interface language, a preference of the profile (the words are the front ends').
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Language {
+    #[default]
+    Fr,
+    En,
+}
+
+impl Language {
+    /// French unless the operating system (or `PLI_LANG`) asks for English: Pli is made for French
+    /// workstations, so any other locale also falls back to French.
+    pub fn from_os() -> Self {
+        if let Ok(forced) = std::env::var("PLI_LANG") {
+            return if forced.to_ascii_lowercase().starts_with("en") {
+                Language::En
+            } else {
+                Language::Fr
+            };
+        }
+        match sys_locale::get_locale() {
+            Some(locale) if locale.to_ascii_lowercase().starts_with("en") => Language::En,
+            _ => Language::Fr,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ProfileSettings {
+    /// None follows the operating system.
+    pub language: Option<Language>,
+    /// "light", "dark", or None to follow the operating system.
+    pub theme: Option<String>,
+    pub product_reference: String,
+    pub trust_list_url: String,
+    /// Deletion after 12 months of inactivity, warning 2 months before (SEED), per operator.
+    pub inactivity: Thresholds,
+    /// How long the trace is kept (6 months by default).
+    pub trace_retention_months: u32,
+    /// The window hides its content after this many idle minutes (120 at most).
+    pub auto_lock_minutes: u32,
+    pub notifications: bool,
+    /// Whether the directory may ask the online Annuaire Santé (the user's own API key, in the
+    /// keyring). Off until the workstation opts in: the query leaves the machine.
+    pub directory_online: bool,
+    /// Where the Annuaire Santé FHIR API is (the ANS's by default; a test or a mirror elsewhere).
+    pub directory_fhir_url: String,
+}
+
+impl Default for ProfileSettings {
+    fn default() -> Self {
+        Self {
+            language: None,
+            theme: None,
+            product_reference: DEFAULT_PRODUCT_REFERENCE.to_string(),
+            trust_list_url: TRUST_LIST_URL.to_string(),
+            inactivity: Thresholds::default(),
+            trace_retention_months: 6,
+            auto_lock_minutes: 30,
+            notifications: true,
+            directory_online: false,
+            directory_fhir_url: crate::directory::fhir::ANS_FHIR_BASE.to_string(),
+        }
+    }
+}
+
+/// The longest a workstation may stay unlocked without activity (reported rule: 2 hours).
+pub const AUTO_LOCK_MAX_MINUTES: u32 = 120;
+
+impl ProfileSettings {
+    /// Reads the settings; returns them with the problems found (line and sentence).
+    pub fn load(path: &Path) -> (ProfileSettings, Vec<String>) {
+        let text = match std::fs::read_to_string(path) {
+            Ok(text) => text,
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
+                return (ProfileSettings::default(), Vec::new())
+            }
+            Err(error) => {
+                return (
+                    ProfileSettings::default(),
+                    vec![format!("{}: {error}", path.display())],
+                )
+            }
+        };
+        Self::parse(&text)
+    }
+
+    pub fn parse(text: &str) -> (ProfileSettings, Vec<String>) {
+        let mut problems = Vec::new();
+        let table: toml::Table = match toml::from_str(text) {
+            Ok(table) => table,
+            Err(error) => {
+                let line = error
+                    .span()
+                    .map(|span| text[..span.start.min(text.len())].matches('\n').count() + 1);
+                problems.push(format!("line {}: {}", line.unwrap_or(1), error.message()));
+                return (ProfileSettings::default(), problems);
+            }
+        };
+        let mut settings = ProfileSettings::default();
+        // Each key on its own: a bad one keeps its default and the others still apply.
+        let mut merged = toml::Table::try_from(&settings).unwrap_or_default();
+        for (key, value) in table {
+            let mut candidate = merged.clone();
+            candidate.insert(key.clone(), value);
+            match toml::Value::Table(candidate.clone()).try_into::<ProfileSettings>() {
+                Ok(_) if merged.contains_key(&key) => merged = candidate,
+                Ok(_) => {
+                    problems.push(format!("'{key}' is not a setting Pli knows; it is ignored"))
+                }
+                Err(error) => {
+                    problems.push(format!("{key}: {}; the default is kept", error.message()))
+                }
+            }
+        }
+        if let Ok(parsed) = toml::Value::Table(merged).try_into::<ProfileSettings>() {
+            settings = parsed;
+        }
+        if settings.auto_lock_minutes == 0 || settings.auto_lock_minutes > AUTO_LOCK_MAX_MINUTES {
+            problems.push(format!(
+                "auto_lock_minutes must be between 1 and {AUTO_LOCK_MAX_MINUTES}; {AUTO_LOCK_MAX_MINUTES} is used"
+            ));
+            settings.auto_lock_minutes = settings.auto_lock_minutes.clamp(1, AUTO_LOCK_MAX_MINUTES);
+        }
+        (settings, problems)
+    }
+
+    pub fn save(&self, path: &Path) -> std::io::Result<()> {
+        if let Some(folder) = path.parent() {
+            crate::profile::create_private_dir(folder)?;
+        }
+        let text = toml::to_string_pretty(self).map_err(std::io::Error::other)?;
+        let temporary = path.with_extension("toml.tmp");
+        std::fs::write(&temporary, text)?;
+        std::fs::rename(temporary, path)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_follow_the_seed_and_the_referentiel() {
+        let settings = ProfileSettings::default();
+        assert_eq!(settings.inactivity, Thresholds::default());
+        assert_eq!(settings.trace_retention_months, 6);
+        assert!(settings.auto_lock_minutes <= AUTO_LOCK_MAX_MINUTES);
+        assert!(
+            !settings.directory_online,
+            "a health-data workstation opts in to the online directory"
+        );
+    }
+
+    #[test]
+    fn a_bad_value_keeps_its_default_and_the_rest_applies() {
+        let (settings, problems) = ProfileSettings::parse(
+            "product_reference = \"ANS-PLI-0042\"\ntrace_retention_months = \"six\"\ncolour = 3\n",
+        );
+        assert_eq!(settings.product_reference, "ANS-PLI-0042");
+        assert_eq!(settings.trace_retention_months, 6);
+        assert_eq!(problems.len(), 2, "{problems:?}");
+    }
+
+    #[test]
+    fn auto_lock_is_capped_at_two_hours() {
+        let (settings, problems) = ProfileSettings::parse("auto_lock_minutes = 600\n");
+        assert_eq!(settings.auto_lock_minutes, AUTO_LOCK_MAX_MINUTES);
+        assert_eq!(problems.len(), 1);
+    }
+
+    #[test]
+    fn settings_round_trip() {
+        let folder = tempfile::tempdir().unwrap();
+        let path = folder.path().join("settings.toml");
+        let settings = ProfileSettings {
+            product_reference: "X".into(),
+            ..ProfileSettings::default()
+        };
+        settings.save(&path).unwrap();
+        assert_eq!(ProfileSettings::load(&path), (settings, Vec::new()));
+    }
+}

@@ -1,0 +1,12 @@
+//! The core against real servers and real data: one test binary, one module per part of the core.
+//! The servers (Dovecot, Postfix, the OpenID Connect provider, the Secret Service) are those
+//! `tests/run.sh` starts; `outages.rs`, which stops them, is a binary of its own and runs alone.
+
+mod discovery;
+mod engine;
+mod fhir;
+mod foundation;
+mod mdn_drafts;
+mod mssante;
+mod oidc;
+mod reading_model;

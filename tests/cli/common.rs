@@ -1,0 +1,70 @@
+//! What the command-line tests share: the `pli` binary run on a profile, as an administrator's
+//! script runs it, over the real stack of `pli_testkit`.
+
+pub use pli_testkit::*;
+
+/// Runs the `pli` binary on a profile, with `stdin` as its standard input (a secret, as
+/// administrators' scripts pipe it; empty for none).
+pub fn pli(profile: &std::path::Path, arguments: &[&str], stdin: &str) -> std::process::Output {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_pli"))
+        .arg("--profile")
+        .arg(profile)
+        .args(arguments)
+        .env("PLI_LANG", "en")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("pli starts");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(stdin.as_bytes())
+        .expect("secret written");
+    child.wait_with_output().expect("pli ends")
+}
+
+/// What a command printed, both streams.
+pub fn text(output: &std::process::Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    )
+}
+
+/// `pli account add` of the doctor's box (STARTTLS, password on standard input), as an
+/// administrator's script does it.
+pub fn add_doctor(profile: &std::path::Path, name: &str, password: &str) -> std::process::Output {
+    let imap = endpoint("PLI_TEST_IMAP_STARTTLS").to_string();
+    let smtp = endpoint("PLI_TEST_SMTP_SUBMISSION").to_string();
+    let ca = ca();
+    pli(
+        profile,
+        &[
+            "account",
+            "add",
+            name,
+            "--address",
+            &doctor(),
+            "--type",
+            "per",
+            "--imap",
+            &imap,
+            "--smtp",
+            &smtp,
+            "--security",
+            "starttls",
+            "--auth",
+            "password",
+            "--display-name",
+            "Dr_Jean_MARTIN_CH Test",
+            "--ca-file",
+            ca.to_str().expect("utf-8 path"),
+        ],
+        &format!("{password}\n"),
+    )
+}

@@ -1,0 +1,9 @@
+//! The command line as administrators' scripts call it: the `pli` binary on a profile, against
+//! the real stack that `tests/run.sh` starts.
+
+mod account;
+mod common;
+mod directory;
+mod directory_online;
+mod psc_login;
+mod revocation;

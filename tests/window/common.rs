@@ -1,0 +1,64 @@
+//! What the window tests share: a demo window, the window's tasks run as iced would, what the
+//! window shows, over the real stack of `pli_testkit`.
+#![allow(dead_code)]
+
+use std::sync::Arc;
+
+use pli::i18n::{I18n, Language};
+pub use pli_testkit::*;
+
+pub fn i18n() -> Arc<I18n> {
+    Arc::new(I18n::new(Language::En))
+}
+
+// A window on a fresh demo profile, in French, at 15:00 today (the demo's dates count from it).
+pub fn demo_window() -> (tempfile::TempDir, pli::ui::Pli) {
+    use chrono::{Local, TimeZone};
+    let folder = tempfile::tempdir().expect("a temporary folder");
+    let profile = pli_core::profile::Profile::at(folder.path());
+    let afternoon = Local::now()
+        .date_naive()
+        .and_hms_opt(15, 0, 0)
+        .expect("a time");
+    let now = Local
+        .from_local_datetime(&afternoon)
+        .single()
+        .expect("15:00 exists today");
+    pli::ui::demo::prepare(&profile, now).expect("the demo profile");
+    let window = pli::ui::Pli::new(profile, Arc::new(I18n::new(Language::Fr)), true);
+    (folder, window)
+}
+
+/// The messages a task of the window produces, run on `runtime` as the iced runtime would (the
+/// other actions — focus, window, clipboard — have no effect headless).
+pub fn task_messages(
+    runtime: &tokio::runtime::Runtime,
+    task: iced::Task<pli::ui::Message>,
+) -> Vec<pli::ui::Message> {
+    use futures::StreamExt;
+    let Some(stream) = iced_runtime::task::into_stream(task) else {
+        return Vec::new();
+    };
+    runtime.block_on(
+        stream
+            .filter_map(|action| async move {
+                match action {
+                    iced_runtime::Action::Output(message) => Some(message),
+                    _ => None,
+                }
+            })
+            .collect(),
+    )
+}
+
+/// Whether any text the window shows contains `part`.
+pub fn shows(window: &pli::ui::Pli, part: &str) -> bool {
+    use iced_test::selector::Candidate;
+    let mut ui = iced_test::simulator(window.view());
+    let part = part.to_string();
+    ui.find(move |candidate: Candidate<'_>| match candidate {
+        Candidate::Text { content, .. } if content.contains(&part) => Some(()),
+        _ => None,
+    })
+    .is_ok()
+}

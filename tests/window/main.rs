@@ -1,0 +1,12 @@
+//! The window, driven headless (iced_test on tiny-skia) as a person would use it: one module per
+//! screen or path, against the real stack that `tests/run.sh` starts.
+
+mod common;
+mod directory_online;
+mod mssante;
+mod psc;
+mod send;
+mod snapshots;
+mod welcome;
+mod window;
+mod wiring;

@@ -1,0 +1,594 @@
+//! The window against the real stack, driven headless (iced_test on tiny-skia): a message
+//! written and sent with Ctrl+Enter reaches the other box; a draft saved with Ctrl+S reaches the
+//! server's Drafts folder and opens again in the composer; the settings export the trace. The
+//! tasks the window returns run on a tokio runtime and their messages go back to the window, and
+//! each box's worker runs as the window's subscription runs it.
+
+use std::sync::mpsc;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use crate::common::*;
+use futures::StreamExt;
+use iced::keyboard::{self, key::Named, Key, Modifiers};
+use iced::Task;
+use iced_test::simulator;
+use pli::i18n::{I18n, Language};
+use pli::ui::app::Banner;
+use pli::ui::connectivity::{self, Place, WorkerSpec};
+use pli::ui::shortcuts::Shortcut;
+use pli::ui::{composer, settings, Message, Pli, Screen};
+use pli_core::mail::account::{save_accounts, Account};
+use pli_core::mail::secrets::{SecretKind, Secrets};
+use pli_core::mail::store::Role;
+use pli_core::profile::Profile;
+
+/// A window on a fresh profile holding real boxes of the stack, their passwords in the keyring.
+fn window(users: &[&str]) -> (tempfile::TempDir, Pli, Vec<Account>) {
+    let folder = tempfile::tempdir().expect("a temporary folder");
+    let profile = Profile::at(folder.path());
+    let accounts: Vec<Account> = users.iter().map(|user| box_of(user).0).collect();
+    save_accounts(&profile.accounts_file(), &accounts).expect("accounts written");
+    let secrets = Secrets::os(profile.keyring_service()).expect("keyring");
+    for account in &accounts {
+        secrets
+            .set(&account.name, SecretKind::Password, &password())
+            .expect("password in the keyring");
+    }
+    let pli = Pli::new(profile, Arc::new(I18n::new(Language::Fr)), false);
+    (folder, pli, accounts)
+}
+
+/// The window's runtime: the tasks it returns, its boxes' workers.
+struct Runtime {
+    tokio: tokio::runtime::Runtime,
+    from_workers: mpsc::Receiver<Message>,
+    to_window: mpsc::Sender<Message>,
+}
+
+impl Runtime {
+    fn new() -> Self {
+        let (to_window, from_workers) = mpsc::channel();
+        Self {
+            tokio: runtime(),
+            from_workers,
+            to_window,
+        }
+    }
+
+    /// Starts the worker of a box the way the window's subscription does.
+    fn start_worker(&self, folder: &tempfile::TempDir, account: &Account) {
+        let spec = WorkerSpec {
+            account: account.clone(),
+            place: Place::of(&Profile::at(folder.path())),
+        };
+        let subscription = connectivity::worker(spec).map(Message::Worker);
+        let to_window = self.to_window.clone();
+        for recipe in iced_test::futures::subscription::into_recipes(subscription) {
+            let to_window = to_window.clone();
+            let _inside = self.tokio.enter();
+            let mut stream = recipe.stream(futures::stream::empty().boxed());
+            self.tokio.spawn(async move {
+                while let Some(message) = stream.next().await {
+                    if to_window.send(message).is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+    }
+
+    /// Runs a task the window returned and hands its messages back, with what they start.
+    fn run(&self, task: Task<Message>) {
+        let Some(stream) = iced_test::runtime::task::into_stream(task) else {
+            return;
+        };
+        let to_window = self.to_window.clone();
+        self.tokio.spawn(async move {
+            let mut stream = stream;
+            while let Some(action) = stream.next().await {
+                if let iced_test::runtime::Action::Output(message) = action {
+                    let _ = to_window.send(message);
+                }
+            }
+        });
+    }
+
+    /// Delivers what workers and tasks said until `done` holds (or fails after `limit`).
+    fn until(&self, pli: &mut Pli, limit: Duration, done: impl Fn(&Pli) -> bool) {
+        let deadline = Instant::now() + limit;
+        while !done(pli) {
+            let left = deadline.saturating_duration_since(Instant::now());
+            assert!(!left.is_zero(), "the window did not get there in {limit:?}");
+            if let Ok(message) = self
+                .from_workers
+                .recv_timeout(left.min(Duration::from_millis(200)))
+            {
+                let task = pli.update(message);
+                self.run(task);
+            }
+        }
+    }
+
+    fn deliver(&self, pli: &mut Pli, messages: Vec<Message>) {
+        for message in messages {
+            let task = pli.update(message);
+            self.run(task);
+        }
+    }
+}
+
+fn key_press(key: Key, modifiers: Modifiers) -> iced::Event {
+    iced::Event::Keyboard(keyboard::Event::KeyPressed {
+        modified_key: key.clone(),
+        key,
+        physical_key: keyboard::key::Physical::Unidentified(
+            keyboard::key::NativeCode::Unidentified,
+        ),
+        location: keyboard::Location::Standard,
+        modifiers,
+        text: None,
+        repeat: false,
+    })
+}
+
+/// Types into a field of the window, then maybe presses a key there; the messages go back.
+fn type_into(
+    runtime: &Runtime,
+    pli: &mut Pli,
+    field: &'static str,
+    value: &str,
+    then: Option<iced::Event>,
+) {
+    let mut ui = simulator(pli.view());
+    ui.click(iced::widget::Id::new(field))
+        .expect("the field is on screen");
+    ui.typewrite(value);
+    if let Some(event) = then {
+        ui.simulate([event]);
+    }
+    let messages = ui.into_messages().collect();
+    runtime.deliver(pli, messages);
+}
+
+/// The window's copy of a folder of a box, found by its special use.
+fn folder_of(pli: &Pli, account: &str, role: Role) -> Option<pli_core::mail::store::Folder> {
+    pli.store()
+        .and_then(|store| store.folder_with_role(account, role).ok().flatten())
+}
+
+fn status(pli: &Pli, id: u64) -> Option<composer::Status> {
+    pli.composer(id).map(|composer| composer.status.clone())
+}
+
+/// Ctrl+N: the composer's id.
+fn new_message(runtime: &Runtime, pli: &mut Pli) -> u64 {
+    let task = pli.update(Message::Shortcut(Shortcut::NewMessage));
+    runtime.run(task);
+    let Screen::Composer(id) = pli.screen else {
+        panic!("Ctrl+N opens the composer");
+    };
+    id
+}
+
+async fn uids_with_subject(user: &str, folder: &str, subject: &str) -> Vec<u32> {
+    let mut session = server_session(user).await;
+    session.select(folder).await.expect("select");
+    let found = session
+        .uid_search(format!("HEADER Subject \"{subject}\""))
+        .await
+        .expect("search");
+    let _ = session.logout().await;
+    found.into_iter().collect()
+}
+
+fn wait_for_subject(runtime: &Runtime, user: &str, folder: &str, subject: &str, n: usize) -> usize {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let found = runtime
+            .tokio
+            .block_on(uids_with_subject(user, folder, subject))
+            .len();
+        if found == n || Instant::now() > deadline {
+            return found;
+        }
+        std::thread::sleep(Duration::from_millis(250));
+    }
+}
+
+#[test]
+fn issue_4_a_message_written_in_the_window_reaches_the_other_box() {
+    let sender = dedicated_user("ui-send-from");
+    let recipient = dedicated_user("ui-send-to");
+    empty_mailbox(&sender);
+    empty_mailbox(&recipient);
+    let (folder, mut pli, accounts) = window(&[&sender, &recipient]);
+    let runtime = Runtime::new();
+    runtime.start_worker(&folder, &accounts[0]);
+    let name = accounts[0].name.clone();
+    runtime.until(&mut pli, Duration::from_secs(30), |pli| {
+        folder_of(pli, &name, Role::Sent).is_some()
+    });
+
+    let id = new_message(&runtime, &mut pli);
+    let subject = format!("Avis sur dossier {}", std::process::id());
+    type_into(&runtime, &mut pli, composer::field::TO, &recipient, None);
+    type_into(&runtime, &mut pli, composer::field::SUBJECT, &subject, None);
+    // Ctrl+Enter in the body sends.
+    let enter = key_press(Key::Named(Named::Enter), Modifiers::CTRL);
+    type_into(
+        &runtime,
+        &mut pli,
+        composer::field::BODY,
+        "Bonjour, voici mon avis.",
+        Some(enter),
+    );
+    assert_eq!(status(&pli, id), Some(composer::Status::Sending));
+    runtime.until(&mut pli, Duration::from_secs(30), |pli| {
+        pli.composer(id).is_none()
+    });
+    assert_eq!(pli.screen, Screen::Mail);
+    assert_eq!(pli.banner, Some(Banner::Done("Message envoyé.".into())));
+    assert!(shows(&pli, "Message envoyé."));
+    assert_eq!(
+        wait_for_subject(&runtime, &recipient, "INBOX", &subject, 1),
+        1,
+        "the other box received it once"
+    );
+    // The worker's next pass brings the copy in Sent into the window's store.
+    runtime.until(&mut pli, Duration::from_secs(30), |pli| {
+        let sent = folder_of(pli, &name, Role::Sent).expect("Sent");
+        pli.store()
+            .expect("store")
+            .page(sent.id, 0, 10)
+            .expect("page")
+            .iter()
+            .any(|envelope| envelope.subject == subject)
+    });
+}
+
+#[test]
+fn issue_4_a_draft_saved_in_the_window_is_in_drafts_and_opens_again() {
+    let user = dedicated_user("ui-drafts");
+    empty_mailbox(&user);
+    let (folder, mut pli, accounts) = window(&[&user]);
+    let runtime = Runtime::new();
+    runtime.start_worker(&folder, &accounts[0]);
+    let name = accounts[0].name.clone();
+    let drafts_folder = |pli: &Pli| folder_of(pli, &name, Role::Drafts);
+    runtime.until(&mut pli, Duration::from_secs(30), |pli| {
+        drafts_folder(pli).is_some()
+    });
+
+    let id = new_message(&runtime, &mut pli);
+    let subject = format!("Brouillon {}", std::process::id());
+    type_into(&runtime, &mut pli, composer::field::SUBJECT, &subject, None);
+    // Ctrl+S in the body saves.
+    let save = key_press(Key::Character("s".into()), Modifiers::CTRL);
+    type_into(
+        &runtime,
+        &mut pli,
+        composer::field::BODY,
+        "À compléter après la réunion.",
+        Some(save),
+    );
+    assert_eq!(status(&pli, id), Some(composer::Status::Saved));
+    assert!(shows(&pli, "Brouillon enregistré"));
+    // Typing again: no longer "saved".
+    type_into(&runtime, &mut pli, composer::field::BODY, " Suite.", None);
+    assert_eq!(status(&pli, id), Some(composer::Status::Editing));
+    // Escape leaves the composer; the draft is saved again (same draft, one copy).
+    let task = pli.update(Message::Shortcut(Shortcut::Escape));
+    runtime.run(task);
+    assert_eq!(pli.screen, Screen::Mail);
+    assert_eq!(
+        pli.store()
+            .expect("store")
+            .drafts(&name)
+            .expect("drafts")
+            .len(),
+        1
+    );
+    // A restart brings it back among the messages in progress.
+    let again = Pli::new(
+        Profile::at(folder.path()),
+        Arc::new(I18n::new(Language::Fr)),
+        false,
+    );
+    assert!(again
+        .composers
+        .iter()
+        .any(|composer| composer.subject == subject && composer.draft_id.is_some()));
+    drop(again);
+    // The worker replays the save: the server's Drafts holds one copy, then the window's store.
+    runtime.until(&mut pli, Duration::from_secs(40), |pli| {
+        let Some(folder) = drafts_folder(pli) else {
+            return false;
+        };
+        pli.store()
+            .and_then(|store| store.page(folder.id, 0, 10).ok())
+            .is_some_and(|page| page.iter().any(|envelope| envelope.subject == subject))
+    });
+    assert_eq!(wait_for_subject(&runtime, &user, "Drafts", &subject, 1), 1);
+
+    // Opening it from the Drafts folder opens the composer on it.
+    let folder = drafts_folder(&pli).expect("Drafts");
+    pli.composers.clear();
+    let task = pli.update(Message::Mailbox(pli::ui::mailbox::Message::SelectFolder {
+        account: name.clone(),
+        folder: folder.id,
+    }));
+    runtime.run(task);
+    if !matches!(pli.screen, Screen::Composer(_)) {
+        let task = pli.update(Message::Mailbox(pli::ui::mailbox::Message::Select(0)));
+        runtime.run(task);
+    }
+    runtime.until(&mut pli, Duration::from_secs(20), |pli| {
+        matches!(pli.screen, Screen::Composer(_))
+    });
+    let composer = pli.active_composer().expect("the composer");
+    assert_eq!(composer.subject, subject);
+    assert!(composer
+        .body_text()
+        .contains("À compléter après la réunion."));
+    assert!(composer.draft_id.is_some(), "tied to its local draft");
+}
+
+#[test]
+fn eco_4_1_1_the_settings_export_the_trace_as_csv() {
+    let user = dedicated_user("ui-trace");
+    let (folder, mut pli, _accounts) = window(&[&user]);
+    {
+        let store = pli.store().expect("store");
+        // Older than the retention (6 months): never exported.
+        store
+            .trace_at(
+                chrono::Utc::now() - chrono::Months::new(7),
+                "someone",
+                "ui-trace",
+                pli_core::mail::store::TraceAction::Read,
+                "UID STORE 1 +FLAGS (\\Seen)",
+                "OK",
+                true,
+            )
+            .expect("traced");
+        store
+            .trace(
+                "ui-trace",
+                pli_core::mail::store::TraceAction::Login,
+                "LOGIN ui-trace@ehpad-test.mssante.fr on imap",
+                "OK",
+                true,
+            )
+            .expect("traced");
+        store
+            .trace(
+                "ui-trace",
+                pli_core::mail::store::TraceAction::Send,
+                "MAIL FROM:<ui-trace@ehpad-test.mssante.fr> RCPT TO: 1 recipient(s) <x@pli>",
+                "250 2.0.0 Ok",
+                true,
+            )
+            .expect("traced");
+    }
+    let runtime = Runtime::new();
+    let task = pli.update(Message::Shortcut(Shortcut::Settings));
+    runtime.run(task);
+    assert_eq!(pli.screen, Screen::Settings);
+    let destination = folder.path().join("traces.csv");
+    pli.settings.export_to = Some(destination.clone());
+
+    // The settings scroll; a tall screen shows them whole, down to the export.
+    let mut ui = iced_test::Simulator::with_size(
+        iced::Settings::default(),
+        iced::Size::new(1024.0, 2400.0),
+        pli.view(),
+    );
+    ui.click("Exporter les traces (CSV)")
+        .expect("the button is on screen");
+    let messages: Vec<Message> = ui.into_messages().collect();
+    assert!(messages
+        .iter()
+        .any(|m| matches!(m, Message::Settings(settings::Message::ExportTrace))));
+    runtime.deliver(&mut pli, messages);
+    runtime.until(&mut pli, Duration::from_secs(20), |pli| {
+        pli.settings.export_notice.is_some()
+    });
+    let notice = pli.settings.export_notice.clone().expect("a notice");
+    let sentence = notice.expect("the export succeeded");
+    assert!(sentence.contains("2 lignes"), "{sentence}");
+    assert!(
+        sentence.contains(&destination.display().to_string()),
+        "{sentence}"
+    );
+    assert!(shows(&pli, "Traces exportées"));
+
+    let csv = std::fs::read_to_string(&destination).expect("the file");
+    let mut lines = csv.lines();
+    assert_eq!(
+        lines.next(),
+        Some("date,workstation_user,box,action,request,answer,ok")
+    );
+    let rows: Vec<&str> = lines.collect();
+    assert_eq!(rows.len(), 2, "{csv}");
+    assert!(rows[0].contains(",ui-trace,login,"), "{csv}");
+    assert!(rows[1].contains(",ui-trace,send,"), "{csv}");
+    // No secret: the password of the box never shows.
+    assert!(!csv.contains(password().expose()), "{csv}");
+
+    // A file that cannot be written says so.
+    pli.settings.export_to = Some(folder.path().join("missing/folder/traces.csv"));
+    let task = pli.update(Message::Settings(settings::Message::ExportTrace));
+    runtime.run(task);
+    runtime.until(&mut pli, Duration::from_secs(20), |pli| {
+        matches!(pli.settings.export_notice, Some(Err(_)))
+    });
+}
+
+/// Opens a message of a folder of the window's box by clicking its subject in the list.
+fn open_message(runtime: &Runtime, pli: &mut Pli, account: &str, folder: i64, subject: &str) {
+    let task = pli.update(Message::Mailbox(pli::ui::mailbox::Message::SelectFolder {
+        account: account.to_string(),
+        folder,
+    }));
+    runtime.run(task);
+    let mut ui = simulator(pli.view());
+    ui.click(subject).expect("the message is in the list");
+    let messages = ui.into_messages().collect();
+    runtime.deliver(pli, messages);
+}
+
+/// A message from `asker` asking for a read receipt, synced into `reader`'s box by its worker
+/// and open in the window with the offer shown.
+struct ReceiptAsked {
+    _folder: tempfile::TempDir,
+    pli: Pli,
+    runtime: Runtime,
+    name: String,
+    inbox: i64,
+}
+
+const RECEIPT_ASKED: &str = "L'expéditeur demande un accusé de lecture.";
+
+fn receipt_asked(asker: &str, reader: &str, subject: &str, message_id: &str) -> ReceiptAsked {
+    empty_mailbox(asker);
+    empty_mailbox(reader);
+    inject_raw(
+        asker,
+        reader,
+        &format!(
+            "From: <{asker}>\r\nTo: <{reader}>\r\nSubject: {subject}\r\nMessage-ID: {message_id}\r\n\
+             Disposition-Notification-To: <{asker}>\r\nMIME-Version: 1.0\r\n\
+             Content-Type: text/plain; charset=utf-8\r\n\r\nBonjour, voici le document.\r\n"
+        ),
+    );
+    let (folder, mut pli, accounts) = window(&[reader]);
+    let runtime = Runtime::new();
+    runtime.start_worker(&folder, &accounts[0]);
+    let name = accounts[0].name.clone();
+    let inbox = |pli: &Pli| folder_of(pli, &name, Role::Inbox);
+    runtime.until(&mut pli, Duration::from_secs(30), |pli| {
+        inbox(pli)
+            .and_then(|inbox| pli.store().and_then(|store| store.count(inbox.id).ok()))
+            .is_some_and(|count| count == 1)
+            // and the box's folders are in the window (counted off its thread).
+            && shows(pli, "Réception")
+    });
+    let inbox = inbox(&pli).expect("INBOX").id;
+    open_message(&runtime, &mut pli, &name, inbox, subject);
+    runtime.until(&mut pli, Duration::from_secs(20), |pli| {
+        shows(pli, RECEIPT_ASKED)
+    });
+    ReceiptAsked {
+        _folder: folder,
+        pli,
+        runtime,
+        name,
+        inbox,
+    }
+}
+
+#[test]
+fn eco_3_1_6_the_read_receipt_sent_from_the_reader_reaches_the_sender_once() {
+    let asker = dedicated_user("ui-mdn-asker");
+    let reader = dedicated_user("ui-mdn-reader");
+    let original = format!("<ui-mdn-{}@ehpad-test.mssante.fr>", std::process::id());
+    let ReceiptAsked {
+        _folder,
+        mut pli,
+        runtime,
+        name,
+        inbox: inbox_id,
+    } = receipt_asked(&asker, &reader, "Résultats de biologie", &original);
+    let asked = RECEIPT_ASKED;
+
+    let mut ui = simulator(pli.view());
+    ui.click("Envoyer").expect("the receipt's button");
+    let messages = ui.into_messages().collect();
+    runtime.deliver(&mut pli, messages);
+    runtime.until(&mut pli, Duration::from_secs(30), |pli| {
+        pli.reader.notice.is_some()
+    });
+    assert_eq!(
+        pli.reader.notice,
+        Some(Ok("Accusé de lecture envoyé.".into()))
+    );
+    assert!(!shows(&pli, asked), "answered: the offer goes");
+
+    // The asker receives one disposition notification of the original.
+    let receipts = |runtime: &Runtime| {
+        runtime.tokio.block_on(async {
+            let mut session = server_session(&asker).await;
+            session.select("INBOX").await.expect("select");
+            let found: Vec<u32> = session
+                .uid_search("HEADER Content-Type \"disposition-notification\"")
+                .await
+                .expect("search")
+                .into_iter()
+                .collect();
+            let mut fields = Vec::new();
+            for uid in found {
+                let raw = pli_core::mail::sync::fetch_raw(&mut session, uid)
+                    .await
+                    .expect("fetched")
+                    .expect("body");
+                fields.push(pli_core::mail::send::disposition_fields(&raw).expect("an MDN"));
+            }
+            let _ = session.logout().await;
+            fields
+        })
+    };
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let mut found = receipts(&runtime);
+    while found.is_empty() && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(250));
+        found = receipts(&runtime);
+    }
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(
+        found[0].contains(&format!("Original-Message-ID: {original}")),
+        "{}",
+        found[0]
+    );
+
+    // Reopened, the message does not offer the receipt again.
+    pli.reader.close();
+    open_message(&runtime, &mut pli, &name, inbox_id, "Résultats de biologie");
+    assert!(pli
+        .reader
+        .opened
+        .as_ref()
+        .is_some_and(|o| o.receipt_answered));
+    assert!(!shows(&pli, asked));
+}
+
+#[test]
+fn eco_3_1_6_a_declined_read_receipt_is_not_asked_again_and_never_leaves() {
+    let asker = dedicated_user("ui-mdn-decline-asker");
+    let reader = dedicated_user("ui-mdn-decline-reader");
+    let original = format!("<ui-decline-{}@ehpad-test.mssante.fr>", std::process::id());
+    let ReceiptAsked {
+        _folder,
+        mut pli,
+        runtime,
+        name,
+        inbox: inbox_id,
+    } = receipt_asked(&asker, &reader, "Planning des gardes", &original);
+    let asked = RECEIPT_ASKED;
+
+    let mut ui = simulator(pli.view());
+    ui.click("Ignorer").expect("the receipt's other button");
+    let messages = ui.into_messages().collect();
+    runtime.deliver(&mut pli, messages);
+    assert!(!shows(&pli, asked), "answered: the offer goes");
+
+    // Reopened: the store remembers the answer.
+    pli.reader.close();
+    open_message(&runtime, &mut pli, &name, inbox_id, "Planning des gardes");
+    assert!(!shows(&pli, asked), "declined once is declined");
+    let store = pli.store().expect("the store");
+    assert!(
+        store.outbox(&name).expect("outbox").is_empty(),
+        "nothing queued"
+    );
+}
