@@ -6,5 +6,6 @@
 
 pub mod cli;
 pub mod i18n;
+pub mod logging;
 pub mod messages;
 pub mod ui;

@@ -5,13 +5,7 @@ use pli::cli::{self, Cli};
 use pli::i18n::{I18n, Language};
 
 fn main() -> ExitCode {
-    // Logs go to standard error and never carry health data or secrets; RUST_LOG=debug says more.
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "warn".into()),
-        )
-        .with_writer(std::io::stderr)
-        .init();
+    pli::logging::init();
     let arguments = Cli::parse();
     let i18n = I18n::new(Language::from_os());
     match arguments.command {

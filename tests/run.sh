@@ -97,6 +97,9 @@ MT_EXTRA_PKGS="dbus gnome-keyring libsecret-tools xvfb xauth gcc libc6-dev pkg-c
 dedicated=$(grep -rhoE --include='*.rs' 'dedicated_user\("[A-Za-z0-9._+-]+"\)' "$ROOT/tests" "$ROOT/src" "$ROOT/crates" 2>/dev/null |
   sed -E 's/.*\("(.*)"\)/\1/' | sort -u | sed "s/\$/@${PLI_TEST_DEDICATED_DOMAIN:-ehpad-test.mssante.fr}/" | tr '\n' ' ')
 export MT_EXTRA_USERS="$dedicated ${MT_EXTRA_USERS:-}"
+# The boxes' password: one no file or log can hold by chance, so the tests that search the logs and
+# the profile for it (tests/cli/logs.rs) find only a real leak.
+export MT_PASS=${MT_PASS:-Pli-test-pw-4e1d9b}
 MT_DIR=$(mktemp -d /tmp/pli-mailstack.XXXXXX)
 chmod 0755 "$MT_DIR"   # dovecot/postfix/vmail must traverse it
 SESSION_DIR=$(mktemp -d /tmp/pli-session.XXXXXX)

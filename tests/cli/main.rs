@@ -5,5 +5,6 @@ mod account;
 mod common;
 mod directory;
 mod directory_online;
+mod logs;
 mod psc_login;
 mod revocation;
