@@ -15,6 +15,7 @@ use iced::{keyboard, Alignment, Element, Length, Subscription, Task, Theme};
 use super::banners::{self, InactivityBanner, LastUse};
 use super::composer::{self, Composer, Known, Original, SendOutcome, SendRequest};
 use super::connectivity::{self, Connectivity, Place, WorkerEvent, WorkerHandle, WorkerSpec};
+use super::debounce::{after, Debouncer, Ticket};
 use super::directory::{self, DirectoryPane};
 use super::lock::{self, Lock};
 use super::mailbox::{self, Mailbox, MessageRef};
@@ -87,8 +88,8 @@ pub struct Pli {
     /// The profile's settings (`settings.toml`): language, theme, notifications, and what the
     /// MSSanté rules need.
     profile_settings: pli_core::settings::ProfileSettings,
-    /// Bumped at each change: only the last change of a burst is written.
-    preferences_generation: u64,
+    /// Only the last change of a burst is written.
+    saves: Debouncer,
     accounts: Vec<Account>,
     problems: Vec<ConfigProblem>,
     store: Option<Store>,
@@ -118,13 +119,14 @@ pub struct Pli {
     /// The known correspondents, the contacts, then the directory's hits: what the composer
     /// completes from.
     completion: Vec<Known>,
-    completion_generation: u64,
+    /// Only the directory's answer to the last letters typed completes.
+    completions: Debouncer,
     known: Vec<Known>,
     /// How to reach each box's worker, once it started.
     workers: HashMap<String, WorkerHandle>,
     /// Boxes with local actions the server has not heard of yet.
     to_replay: BTreeSet<String>,
-    replay_generation: u64,
+    replays: Debouncer,
     /// A recount of the folders is running; `recount_again` when the store changed meanwhile.
     counting: bool,
     recount_again: bool,
@@ -162,14 +164,14 @@ pub enum Message {
     Directory(directory::Message),
     OpenDirectory,
     /// The composer's address being typed has rested: look it up in the directory.
-    CompleteFromDirectory(u64, String),
-    DirectoryCompleted(u64, Vec<Known>),
+    CompleteFromDirectory(Ticket, String),
+    DirectoryCompleted(Ticket, Vec<Known>),
     Shortcut(Shortcut),
     PaneResized(pane_grid::ResizeEvent),
-    SavePreferences(u64),
+    SavePreferences(Ticket),
     PreferencesWritten(Result<(), String>),
     Worker(WorkerEvent),
-    ReplayDue(u64),
+    ReplayDue(Ticket),
     BodyFetched(MessageRef, Result<(), String>),
     Known(Vec<Known>),
     Counted(Result<Vec<(String, Vec<mailbox::FolderEntry>)>, String>),
@@ -262,7 +264,7 @@ impl Pli {
             demo,
             preferences,
             profile_settings,
-            preferences_generation: 0,
+            saves: Debouncer::default(),
             accounts,
             problems,
             store,
@@ -281,11 +283,11 @@ impl Pli {
             directory_known: Vec::new(),
             contacts,
             completion: Vec::new(),
-            completion_generation: 0,
+            completions: Debouncer::default(),
             known: Vec::new(),
             workers: HashMap::new(),
             to_replay: BTreeSet::new(),
-            replay_generation: 0,
+            replays: Debouncer::default(),
             counting: false,
             recount_again: false,
             settings: SettingsScreen::default(),
@@ -392,8 +394,9 @@ impl Pli {
     }
 
     /// The last address lookup asked of the directory for the composer, for the tests.
-    pub fn completion_generation(&self) -> u64 {
-        self.completion_generation
+    /// The ticket of the newest completion asked of the directory.
+    pub fn completion_ticket(&self) -> Ticket {
+        self.completions.current()
     }
 
     pub fn composer(&self, id: u64) -> Option<&Composer> {
@@ -507,8 +510,8 @@ impl Pli {
                 self.perform_directory(action)
             }
             Message::OpenDirectory => self.open_directory(),
-            Message::CompleteFromDirectory(generation, partial)
-                if generation == self.completion_generation =>
+            Message::CompleteFromDirectory(ticket, partial)
+                if self.completions.is_current(ticket) =>
             {
                 let path = directory::directory_path(&self.profile);
                 Task::perform(
@@ -519,14 +522,12 @@ impl Pli {
                             .into_iter()
                             .map(|entry| Known::new(entry.display_name(), entry.address))
                             .collect();
-                        Message::DirectoryCompleted(generation, known)
+                        Message::DirectoryCompleted(ticket, known)
                     },
                 )
             }
             Message::CompleteFromDirectory(..) => Task::none(),
-            Message::DirectoryCompleted(generation, known)
-                if generation == self.completion_generation =>
-            {
+            Message::DirectoryCompleted(ticket, known) if self.completions.is_current(ticket) => {
                 self.directory_known = known;
                 self.rebuild_completion();
                 Task::none()
@@ -538,7 +539,7 @@ impl Pli {
                 self.preferences.panes = ratios(&self.panes);
                 self.save_preferences_later()
             }
-            Message::SavePreferences(generation) if generation == self.preferences_generation => {
+            Message::SavePreferences(ticket) if self.saves.is_current(ticket) => {
                 let preferences_path = Preferences::path(&self.profile);
                 let preferences = self.preferences.clone();
                 let settings_path = self.profile.settings_file();
@@ -575,7 +576,7 @@ impl Pli {
                 let action = self.psc.observe(&event, &context);
                 Task::batch([self.perform_psc(action), self.worker_event(event)])
             }
-            Message::ReplayDue(generation) if generation == self.replay_generation => {
+            Message::ReplayDue(ticket) if self.replays.is_current(ticket) => {
                 for account in std::mem::take(&mut self.to_replay) {
                     if let Some(worker) = self.workers.get(&account) {
                         worker.sync_now();
@@ -777,18 +778,17 @@ impl Pli {
                 self.reader.close();
                 Task::none()
             }
-            mailbox::Action::Debounce(generation) => {
-                Task::perform(after(SEARCH_DELAY), move |()| {
-                    Message::Mailbox(mailbox::Message::SearchDue(generation))
-                })
-            }
+            mailbox::Action::Debounce(ticket) => after(
+                SEARCH_DELAY,
+                Message::Mailbox(mailbox::Message::SearchDue(ticket)),
+            ),
             mailbox::Action::Search {
-                generation,
+                ticket,
                 account,
                 query,
             } => Task::perform(
                 mailbox::search(self.store_path.clone(), account, query),
-                move |result| Message::Mailbox(mailbox::Message::Searched { generation, result }),
+                move |result| Message::Mailbox(mailbox::Message::Searched { ticket, result }),
             ),
             mailbox::Action::AddBox => {
                 self.screen = Screen::Welcome;
@@ -846,22 +846,19 @@ impl Pli {
     fn perform_directory(&mut self, action: directory::Action) -> Task<Message> {
         match action {
             directory::Action::None => Task::none(),
-            directory::Action::Debounce(generation) => {
-                Task::perform(after(DIRECTORY_DELAY), move |()| {
-                    Message::Directory(directory::Message::SearchDue(generation))
-                })
-            }
-            directory::Action::Search { generation, text } => Task::perform(
+            directory::Action::Debounce(ticket) => after(
+                DIRECTORY_DELAY,
+                Message::Directory(directory::Message::SearchDue(ticket)),
+            ),
+            directory::Action::Search { ticket, text } => Task::perform(
                 directory::search(
                     directory::directory_path(&self.profile),
                     text,
                     directory::RESULTS,
                 ),
-                move |result| {
-                    Message::Directory(directory::Message::Searched { generation, result })
-                },
+                move |result| Message::Directory(directory::Message::Searched { ticket, result }),
             ),
-            directory::Action::SearchOnline { generation, text } => Task::perform(
+            directory::Action::SearchOnline { ticket, text } => Task::perform(
                 directory::search_online(
                     directory::OnlineRequest {
                         directory: directory::directory_path(&self.profile),
@@ -873,7 +870,7 @@ impl Pli {
                     self.i18n.clone(),
                 ),
                 move |result| {
-                    Message::Directory(directory::Message::OnlineSearched { generation, result })
+                    Message::Directory(directory::Message::OnlineSearched { ticket, result })
                 },
             ),
             directory::Action::Write { name, address } => {
@@ -1028,13 +1025,13 @@ impl Pli {
         let action = composer.update(message, &self.accounts, &signatures, &self.completion);
         if let (Some(typed), composer::Action::None) = (typed, &action) {
             // The directory is asked once the typing rests, off the UI thread.
-            self.completion_generation += 1;
-            let generation = self.completion_generation;
+            let ticket = self.completions.take();
             let partial = composer::partial(&typed).to_string();
             if partial.trim().chars().count() >= 2 {
-                return Task::perform(after(DIRECTORY_DELAY), move |()| {
-                    Message::CompleteFromDirectory(generation, partial.clone())
-                });
+                return after(
+                    DIRECTORY_DELAY,
+                    Message::CompleteFromDirectory(ticket, partial),
+                );
             }
         }
         match action {
@@ -1288,11 +1285,7 @@ impl Pli {
             return Task::none();
         }
         self.to_replay.insert(account.to_string());
-        self.replay_generation += 1;
-        let generation = self.replay_generation;
-        Task::perform(after(REPLAY_DELAY), move |()| {
-            Message::ReplayDue(generation)
-        })
+        after(REPLAY_DELAY, Message::ReplayDue(self.replays.take()))
     }
 
     /// The message the actions apply to: the one in the reader, else the selected one.
@@ -1682,11 +1675,7 @@ impl Pli {
     }
 
     fn save_preferences_later(&mut self) -> Task<Message> {
-        self.preferences_generation += 1;
-        let generation = self.preferences_generation;
-        Task::perform(after(SAVE_DELAY), move |()| {
-            Message::SavePreferences(generation)
-        })
+        after(SAVE_DELAY, Message::SavePreferences(self.saves.take()))
     }
 
     pub fn subscription(&self) -> Subscription<Message> {
@@ -1978,12 +1967,6 @@ fn activity(event: iced::Event, _: iced::event::Status, _: iced::window::Id) -> 
         }
         _ => None,
     }
-}
-
-/// Waits `delay`. The timer is made when the task first runs, inside the runtime: `update`
-/// itself runs outside it (and in the tests, without one).
-async fn after(delay: Duration) {
-    tokio::time::sleep(delay).await;
 }
 
 /// The three panes at the remembered ratios.

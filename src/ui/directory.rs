@@ -11,6 +11,7 @@
 //! The directory is public data (the ANS publishes it), so its entries may show in a log; the
 //! contacts file is the profile's own.
 
+use super::debounce::{Debouncer, Ticket};
 use crate::messages::Localize;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -48,16 +49,16 @@ pub enum Holding {
 #[derive(Debug, Clone)]
 pub enum Message {
     Query(String),
-    SearchDue(u64),
+    SearchDue(Ticket),
     Searched {
-        generation: u64,
+        ticket: Ticket,
         result: Result<Vec<Entry>, String>,
     },
     /// "Chercher en ligne": ask the online Annuaire Santé for the current query too.
     SearchOnline,
     /// The local hits merged with the online answer, or why the lookup failed (a sentence).
     OnlineSearched {
-        generation: u64,
+        ticket: Ticket,
         result: Result<Vec<Row>, String>,
     },
     Holding(Holding),
@@ -82,15 +83,15 @@ pub enum Message {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Action {
     None,
-    /// Wait, then send `SearchDue(generation)`: only the last keystroke of a burst searches.
-    Debounce(u64),
+    /// Wait, then send `SearchDue(ticket)`: only the last keystroke of a burst searches.
+    Debounce(Ticket),
     Search {
-        generation: u64,
+        ticket: Ticket,
         text: String,
     },
     /// Look the text up online too, off the UI thread, and answer `OnlineSearched`.
     SearchOnline {
-        generation: u64,
+        ticket: Ticket,
         text: String,
     },
     Write {
@@ -108,8 +109,8 @@ pub enum Action {
 pub struct DirectoryPane {
     i18n: Arc<I18n>,
     pub query: String,
-    /// Bumped at each keystroke: only the newest search's answer is shown.
-    pub generation: u64,
+    /// A ticket per keystroke: only the newest search's answer is shown.
+    searches: Debouncer,
     /// The rows shown: the file's hits, merged with the online answer once asked.
     pub hits: Vec<Row>,
     pub selected: Option<usize>,
@@ -129,7 +130,7 @@ impl DirectoryPane {
         Self {
             i18n,
             query: String::new(),
-            generation: 0,
+            searches: Debouncer::default(),
             hits: Vec::new(),
             selected: None,
             online_allowed: false,
@@ -140,30 +141,35 @@ impl DirectoryPane {
         }
     }
 
+    /// The newest search's ticket: its answer is the one shown.
+    pub fn current_search(&self) -> Ticket {
+        self.searches.current()
+    }
+
     pub fn update(&mut self, message: Message) -> Action {
         match message {
             Message::Query(query) => {
                 self.query = query;
-                self.generation += 1;
+                let ticket = self.searches.take();
                 // An online answer for the previous letters will be dropped.
                 self.searching_online = false;
-                Action::Debounce(self.generation)
+                Action::Debounce(ticket)
             }
-            Message::SearchDue(generation) if generation == self.generation => {
+            Message::SearchDue(ticket) if self.searches.is_current(ticket) => {
                 if self.query.trim().is_empty() {
                     self.hits.clear();
                     self.selected = None;
                     return Action::None;
                 }
                 Action::Search {
-                    generation,
+                    ticket,
                     text: self.query.clone(),
                 }
             }
             Message::SearchDue(_) => Action::None,
-            Message::Searched { generation, result } => {
+            Message::Searched { ticket, result } => {
                 // A slower search for older letters must not replace the newer results.
-                if generation != self.generation {
+                if !self.searches.is_current(ticket) {
                     return Action::None;
                 }
                 match result {
@@ -191,12 +197,12 @@ impl DirectoryPane {
                 self.searching_online = true;
                 self.notice = Some(Ok(self.i18n.t("directory-online-searching")));
                 Action::SearchOnline {
-                    generation: self.generation,
+                    ticket: self.searches.current(),
                     text: self.query.clone(),
                 }
             }
-            Message::OnlineSearched { generation, result } => {
-                if generation != self.generation {
+            Message::OnlineSearched { ticket, result } => {
+                if !self.searches.is_current(ticket) {
                     return Action::None;
                 }
                 self.searching_online = false;

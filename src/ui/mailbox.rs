@@ -6,6 +6,7 @@
 //! messages costs the same as a box of 20. The store is local: reading a page on the UI thread
 //! takes well under a frame, and nothing here ever waits on the network.
 
+use super::debounce::{Debouncer, Ticket};
 use chrono::{DateTime, Local};
 use iced::mouse::ScrollDelta;
 use iced::widget::{
@@ -97,8 +98,8 @@ impl ListRow {
 #[derive(Debug, Clone, Default)]
 pub struct Search {
     pub query: String,
-    /// Bumped at each keystroke: a late answer to an older query is dropped.
-    pub generation: u64,
+    /// A ticket per keystroke: a late answer to an older query is dropped.
+    tickets: Debouncer,
     pub results: Option<Vec<ListRow>>,
     pub problem: Option<String>,
 }
@@ -106,6 +107,11 @@ pub struct Search {
 impl Search {
     pub fn is_active(&self) -> bool {
         self.results.is_some()
+    }
+
+    /// The newest search's ticket: its answer is the one shown.
+    pub fn current(&self) -> Ticket {
+        self.tickets.current()
     }
 }
 
@@ -146,9 +152,9 @@ pub enum Message {
     Wheel(ScrollDelta),
     ScrollTo(usize),
     Search(String),
-    SearchDue(u64),
+    SearchDue(Ticket),
     Searched {
-        generation: u64,
+        ticket: Ticket,
         result: Result<Vec<(String, Envelope)>, String>,
     },
     ClearSearch,
@@ -165,11 +171,11 @@ pub enum Action {
     Open(MessageRef),
     /// Nothing is selected any more.
     Close,
-    /// Wait a little, then send `SearchDue(generation)`: typing fast searches once.
-    Debounce(u64),
+    /// Wait a little, then send `SearchDue(ticket)`: typing fast searches once.
+    Debounce(Ticket),
     /// Run the search off the UI thread and send `Searched`.
     Search {
-        generation: u64,
+        ticket: Ticket,
         account: String,
         query: String,
     },
@@ -555,16 +561,16 @@ impl Mailbox {
             }
             Message::Search(query) => {
                 self.search.query = query;
-                self.search.generation += 1;
+                let ticket = self.search.tickets.take();
                 if self.search.query.trim().is_empty() {
                     return self.clear_search(store);
                 }
-                Action::Debounce(self.search.generation)
+                Action::Debounce(ticket)
             }
-            Message::SearchDue(generation) if generation == self.search.generation => {
+            Message::SearchDue(ticket) if self.search.tickets.is_current(ticket) => {
                 match self.current_account() {
                     Some(account) => Action::Search {
-                        generation,
+                        ticket,
                         account: account.name.clone(),
                         query: self.search.query.clone(),
                     },
@@ -572,7 +578,7 @@ impl Mailbox {
                 }
             }
             Message::SearchDue(_) => Action::None,
-            Message::Searched { generation, result } if generation == self.search.generation => {
+            Message::Searched { ticket, result } if self.search.tickets.is_current(ticket) => {
                 match result {
                     Ok(found) => self.show_results(found, store),
                     Err(problem) => {
@@ -617,7 +623,7 @@ impl Mailbox {
     fn clear_search(&mut self, store: Option<&Store>) -> Action {
         let was_active = self.search.is_active();
         self.search.query.clear();
-        self.search.generation += 1;
+        self.search.tickets.take();
         self.search.results = None;
         self.search.problem = None;
         if !was_active {

@@ -17,6 +17,7 @@ pub mod banners;
 pub mod composer;
 pub mod connectivity;
 pub mod correspondent;
+pub mod debounce;
 pub mod demo;
 pub mod directory;
 pub mod directory_key;

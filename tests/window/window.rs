@@ -156,6 +156,7 @@ fn search_narrows_the_list_as_you_type() {
     let (_folder, mut pli) = window();
     let everything = pli.mailbox.window.total;
     assert!(everything > 200, "{everything}");
+    let before_typing = pli.mailbox.search.current();
 
     let mut ui = simulator(pli.view());
     ui.click(iced::widget::Id::new(SEARCH_FIELD))
@@ -172,9 +173,9 @@ fn search_narrows_the_list_as_you_type() {
         demo::DOCTOR.into(),
         pli.mailbox.search.query.clone(),
     ));
-    let generation = pli.mailbox.search.generation;
+    let ticket = pli.mailbox.search.current();
     let _ = pli.update(Message::Mailbox(mailbox::Message::Searched {
-        generation,
+        ticket,
         result,
     }));
     assert_eq!(pli.mailbox.window.total, 1, "the body mentions it once");
@@ -183,7 +184,7 @@ fn search_narrows_the_list_as_you_type() {
 
     // An answer to an older query is dropped.
     let _ = pli.update(Message::Mailbox(mailbox::Message::Searched {
-        generation: generation - 1,
+        ticket: before_typing,
         result: Ok(Vec::new()),
     }));
     assert_eq!(pli.mailbox.window.total, 1);

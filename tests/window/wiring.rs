@@ -131,9 +131,9 @@ fn run_directory_search(pli: &mut Pli, folder: &std::path::Path) {
         pli.directory.query.clone(),
         directory::RESULTS,
     ));
-    let generation = pli.directory.generation;
+    let ticket = pli.directory.current_search();
     let _ = pli.update(Message::Directory(directory::Message::Searched {
-        generation,
+        ticket,
         result,
     }));
 }
@@ -237,8 +237,8 @@ fn the_composer_completes_from_the_directory_after_the_correspondents() {
         .into_iter()
         .map(|entry| pli::ui::composer::Known::new(entry.display_name(), entry.address))
         .collect();
-    let generation = pli.completion_generation();
-    let _ = pli.update(Message::DirectoryCompleted(generation, known));
+    let ticket = pli.completion_ticket();
+    let _ = pli.update(Message::DirectoryCompleted(ticket, known));
     assert!(
         shows(&pli, &first.address),
         "the directory's hit is proposed"
