@@ -4,6 +4,8 @@
 
 use std::sync::Arc;
 
+use iced::keyboard::{self, key::Named, Key, Modifiers};
+
 use pli::i18n::{I18n, Language};
 pub use pli_testkit::*;
 
@@ -61,4 +63,35 @@ pub fn shows(window: &pli::ui::Pli, part: &str) -> bool {
         _ => None,
     })
     .is_ok()
+}
+
+/// A key as the keyboard hands it to the window: the same key unmodified and modified, no text.
+pub fn key_press(key: Key, modifiers: Modifiers) -> keyboard::Event {
+    keyboard::Event::KeyPressed {
+        modified_key: key.clone(),
+        key,
+        physical_key: keyboard::key::Physical::Unidentified(
+            keyboard::key::NativeCode::Unidentified,
+        ),
+        location: keyboard::Location::Standard,
+        modifiers,
+        text: None,
+        repeat: false,
+    }
+}
+
+/// A letter; without Ctrl it also types its text, as on a real keyboard.
+pub fn letter(letter: &str, modifiers: Modifiers) -> keyboard::Event {
+    let mut event = key_press(Key::Character(letter.into()), modifiers);
+    if let keyboard::Event::KeyPressed { text, .. } = &mut event {
+        if !modifiers.command() {
+            *text = Some(letter.into());
+        }
+    }
+    event
+}
+
+/// A named key (Enter, Escape, arrows) without modifiers.
+pub fn named(key: Named) -> keyboard::Event {
+    key_press(Key::Named(key), Modifiers::empty())
 }

@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use crate::common::*;
 use futures::StreamExt;
-use iced::keyboard::{self, key::Named, Key, Modifiers};
+use iced::keyboard::{key::Named, Key, Modifiers};
 use iced::Task;
 use iced_test::simulator;
 use pli::i18n::{I18n, Language};
@@ -118,20 +118,6 @@ impl Runtime {
     }
 }
 
-fn key_press(key: Key, modifiers: Modifiers) -> iced::Event {
-    iced::Event::Keyboard(keyboard::Event::KeyPressed {
-        modified_key: key.clone(),
-        key,
-        physical_key: keyboard::key::Physical::Unidentified(
-            keyboard::key::NativeCode::Unidentified,
-        ),
-        location: keyboard::Location::Standard,
-        modifiers,
-        text: None,
-        repeat: false,
-    })
-}
-
 /// Types into a field of the window, then maybe presses a key there; the messages go back.
 fn type_into(
     runtime: &Runtime,
@@ -215,7 +201,7 @@ fn issue_4_a_message_written_in_the_window_reaches_the_other_box() {
     type_into(&runtime, &mut pli, composer::field::TO, &recipient, None);
     type_into(&runtime, &mut pli, composer::field::SUBJECT, &subject, None);
     // Ctrl+Enter in the body sends.
-    let enter = key_press(Key::Named(Named::Enter), Modifiers::CTRL);
+    let enter = iced::Event::Keyboard(key_press(Key::Named(Named::Enter), Modifiers::CTRL));
     type_into(
         &runtime,
         &mut pli,
@@ -264,7 +250,7 @@ fn issue_4_a_draft_saved_in_the_window_is_in_drafts_and_opens_again() {
     let subject = format!("Brouillon {}", std::process::id());
     type_into(&runtime, &mut pli, composer::field::SUBJECT, &subject, None);
     // Ctrl+S in the body saves.
-    let save = key_press(Key::Character("s".into()), Modifiers::CTRL);
+    let save = iced::Event::Keyboard(letter("s", Modifiers::CTRL));
     type_into(
         &runtime,
         &mut pli,

@@ -2,7 +2,7 @@
 //! network, no keyring. Each test clicks, types or presses keys the way a person would, lets
 //! the messages through `Pli::update`, and checks what the screen shows and what the store holds.
 
-use crate::common::shows;
+use crate::common::{key_press, letter, named, shows};
 
 use crate::common::demo_window as window;
 
@@ -51,39 +51,6 @@ fn nth_text(wanted: &'static str, n: usize) -> impl FnMut(Candidate<'_>) -> Opti
         }
         _ => None,
     }
-}
-
-fn key_press(key: Key, modified: Key, modifiers: Modifiers) -> keyboard::Event {
-    keyboard::Event::KeyPressed {
-        key,
-        modified_key: modified,
-        physical_key: keyboard::key::Physical::Unidentified(
-            keyboard::key::NativeCode::Unidentified,
-        ),
-        location: keyboard::Location::Standard,
-        modifiers,
-        text: None,
-        repeat: false,
-    }
-}
-
-fn letter(letter: &str, modifiers: Modifiers) -> keyboard::Event {
-    let mut event = key_press(
-        Key::Character(letter.into()),
-        Key::Character(letter.into()),
-        modifiers,
-    );
-    // A letter typed without Ctrl produces text, as on a real keyboard.
-    if let keyboard::Event::KeyPressed { text, .. } = &mut event {
-        if !modifiers.command() {
-            *text = Some(letter.into());
-        }
-    }
-    event
-}
-
-fn named(key: Named) -> keyboard::Event {
-    key_press(Key::Named(key), Key::Named(key), Modifiers::empty())
 }
 
 /// Presses a key the way the window gets it: the widgets see it first, and only a key none of
@@ -464,7 +431,6 @@ fn ctrl_enter_in_the_body_sends_and_the_outbox_keeps_the_message() {
     ui.typewrite("Bonjour");
     ui.simulate([iced::Event::Keyboard(key_press(
         Key::Named(Named::Enter),
-        Key::Named(Named::Enter),
         Modifiers::CTRL,
     ))]);
     let messages: Vec<Message> = ui.into_messages().collect();
@@ -513,11 +479,7 @@ fn a_message_without_recipient_is_not_sent() {
     press(&mut pli, letter("n", Modifiers::CTRL));
     press(
         &mut pli,
-        key_press(
-            Key::Named(Named::Enter),
-            Key::Named(Named::Enter),
-            Modifiers::CTRL,
-        ),
+        key_press(Key::Named(Named::Enter), Modifiers::CTRL),
     );
     let composer = pli.active_composer().unwrap();
     assert_eq!(composer.status, composer::Status::NoRecipient);

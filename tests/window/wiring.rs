@@ -6,7 +6,7 @@ use crate::common::shows;
 
 use crate::common::demo_window as window;
 
-use iced::keyboard::{self, Key, Modifiers};
+use iced::keyboard::{self, Modifiers};
 use iced::widget::Id;
 use iced_test::selector::Candidate;
 use iced_test::simulator;
@@ -44,17 +44,7 @@ fn control(pli: &mut Pli, letter: &str, shift: bool) {
     } else {
         Modifiers::CTRL
     };
-    let event = keyboard::Event::KeyPressed {
-        key: Key::Character(letter.into()),
-        modified_key: Key::Character(letter.into()),
-        physical_key: keyboard::key::Physical::Unidentified(
-            keyboard::key::NativeCode::Unidentified,
-        ),
-        location: keyboard::Location::Standard,
-        modifiers,
-        text: None,
-        repeat: false,
-    };
+    let event = crate::common::letter(letter, modifiers);
     let shortcut = shortcut_for(&event).expect("the keys are a shortcut");
     let _ = pli.update(Message::Shortcut(shortcut));
 }
@@ -173,17 +163,9 @@ fn the_directory_finds_a_name_typed_without_accents_and_enter_writes_to_it() {
     let mut ui = simulator(pli.view());
     ui.click(Id::new(directory::SEARCH_FIELD))
         .expect("the field is on screen");
-    let _ = ui.simulate([iced::Event::Keyboard(keyboard::Event::KeyPressed {
-        key: Key::Named(keyboard::key::Named::Enter),
-        modified_key: Key::Named(keyboard::key::Named::Enter),
-        physical_key: keyboard::key::Physical::Unidentified(
-            keyboard::key::NativeCode::Unidentified,
-        ),
-        location: keyboard::Location::Standard,
-        modifiers: Modifiers::empty(),
-        text: None,
-        repeat: false,
-    })]);
+    let _ = ui.simulate([iced::Event::Keyboard(crate::common::named(
+        keyboard::key::Named::Enter,
+    ))]);
     let messages = ui.into_messages().collect();
     deliver(&mut pli, messages);
     let composer = pli.active_composer().expect("the composer opened");
