@@ -39,12 +39,10 @@ use std::time::{Duration, Instant};
 use futures::TryStreamExt;
 use pli_core::mail::account::Account;
 use pli_core::mail::connect::{trust_for, Credentials};
-use pli_core::mail::imap;
+use pli_core::mail::imap::{self, uid_set};
 use pli_core::mail::secrets::Secret;
 use pli_core::mail::store::{Envelope, Flags, Role, Store};
-use pli_core::mail::sync::{
-    envelope_from_header, sync_account, uid_set, Progress, BATCH, FIRST_BATCH,
-};
+use pli_core::mail::sync::{envelope_from_header, sync_account, Progress, BATCH, FIRST_BATCH};
 use serde_json::json;
 
 /// What `sync_folder` asks for (`ENVELOPE_QUERY` in src/mail/sync.rs, private there).

@@ -29,6 +29,8 @@
 //!   rules are written in [`mssante`], with no I/O, and applied on the paths the front ends call.
 
 pub mod directory;
+mod error_chain;
+pub mod igc_sante;
 pub mod mail;
 pub mod memory;
 pub mod mssante;

@@ -26,10 +26,7 @@ pub fn https_agent(with_igc_sante: bool) -> ureq::Agent {
         .map(|der| ureq::tls::Certificate::from_der(der.as_ref()).to_owned())
         .collect();
     if with_igc_sante {
-        for der in crate::mail::tls::Trust::for_domain("mssante.fr", None)
-            .map(|t| t.anchors().to_vec())
-            .unwrap_or_default()
-        {
+        for der in crate::igc_sante::roots().unwrap_or_default() {
             roots.push(ureq::tls::Certificate::from_der(der.as_ref()).to_owned());
         }
     }

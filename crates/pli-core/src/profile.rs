@@ -118,6 +118,20 @@ fn make_private(path: &Path) -> std::io::Result<()> {
     Ok(())
 }
 
+/// A problem found while reading one of the profile's files (`accounts.toml`, a box's sign-in
+/// settings), with the line it is on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigProblem {
+    pub line: usize,
+    pub message: String,
+}
+
+impl std::fmt::Display for ConfigProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "line {}: {}", self.line, self.message)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

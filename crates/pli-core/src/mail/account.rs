@@ -267,18 +267,7 @@ impl Account {
     }
 }
 
-/// A problem found while reading `accounts.toml`, with where it is.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ConfigProblem {
-    pub line: usize,
-    pub message: String,
-}
-
-impl fmt::Display for ConfigProblem {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "line {}: {}", self.line, self.message)
-    }
-}
+pub use crate::profile::ConfigProblem;
 
 /// What could be read from the file, and what could not.
 #[derive(Debug, Default)]

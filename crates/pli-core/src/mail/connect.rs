@@ -7,6 +7,7 @@ use std::time::Duration;
 use super::account::{Account, AuthKind, Endpoint};
 use super::secrets::{Secret, SecretError, SecretKind, Secrets};
 use super::tls::{CertificateProblem, ClientIdentity, TlsError, Trust};
+use crate::error_chain::causes;
 
 /// How long one step of a connection (TCP, TLS, greeting, login) may take before Pli gives up
 /// and says so; a nursing home's network drops, a frozen window is worse than an error.
@@ -206,27 +207,12 @@ impl ConnectError {
     }
 }
 
-/// An error and its sources, looking inside `io::Error`s, which hide their cause from `source`.
-pub(crate) fn causes<'a>(
-    error: &'a (dyn std::error::Error + 'static),
-) -> impl Iterator<Item = &'a (dyn std::error::Error + 'static)> {
-    let mut next = Some(error);
-    std::iter::from_fn(move || {
-        let current = next?;
-        next = match current
-            .downcast_ref::<std::io::Error>()
-            .and_then(|io| io.get_ref())
-        {
-            Some(inner) => Some(inner as &(dyn std::error::Error + 'static)),
-            None => current.source(),
-        };
-        Some(current)
-    })
-}
-
 /// Loads the trust of a box; kept here so IMAP and SMTP apply the same rule.
 pub fn trust_for(account: &Account) -> Result<Trust, ConnectError> {
-    Ok(Trust::for_account(account)?)
+    Ok(Trust::for_domain(
+        &account.domain(),
+        account.ca_file.as_deref(),
+    )?)
 }
 
 pub(crate) async fn with_timeout<T>(

@@ -107,7 +107,7 @@ pub async fn replay(
         if uids.is_empty() {
             continue;
         }
-        let set = super::sync::uid_set(&uids);
+        let set = super::imap::uid_set(&uids);
         session
             .uid_store(&set, "+FLAGS.SILENT (\\Deleted)")
             .await?

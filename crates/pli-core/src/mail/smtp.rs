@@ -17,11 +17,10 @@ use lettre::transport::smtp::extension::ClientId;
 use lettre::transport::smtp::response::Response;
 
 use super::account::{Account, Endpoint, Security};
-use super::connect::{
-    causes, trust_for, with_timeout, ConnectError, Credentials, Protocol, STEP_TIMEOUT,
-};
+use super::connect::{trust_for, with_timeout, ConnectError, Credentials, Protocol, STEP_TIMEOUT};
 use super::oidc::{oauthbearer_initial_response, TokenMechanism};
 use super::tls::{check_chain, smtp_parameters, CertificateProblem, CheckedChain, Trust};
+use crate::error_chain::causes;
 
 /// A signed-in submission session and the extensions the server announced.
 pub struct SmtpConnection {

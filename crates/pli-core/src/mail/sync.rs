@@ -14,6 +14,7 @@ use mail_parser::{MessageParser, MimeHeaders};
 
 use super::account::Account;
 use super::connect::{ConnectError, Credentials};
+use super::imap::uid_set;
 use super::imap::{self, ImapConnection, ImapSession};
 use super::store::{
     ActionKind, Envelope, Flags, Folder, PatientKind, Role, Store, StoreError, TraceAction,
@@ -569,38 +570,6 @@ fn chunks_of_growing_size<'a>(uids: &'a [u32], first: &mut usize) -> Vec<&'a [u3
     chunks
 }
 
-/// Compresses UIDs into an IMAP sequence set (`1:5,7,9:12`).
-pub fn uid_set(uids: &[u32]) -> String {
-    let mut sorted = uids.to_vec();
-    sorted.sort_unstable();
-    sorted.dedup();
-    let mut parts = Vec::new();
-    let mut iter = sorted.into_iter();
-    let Some(mut start) = iter.next() else {
-        return String::new();
-    };
-    let mut end = start;
-    for uid in iter {
-        if uid == end + 1 {
-            end = uid;
-            continue;
-        }
-        parts.push(if start == end {
-            start.to_string()
-        } else {
-            format!("{start}:{end}")
-        });
-        start = uid;
-        end = uid;
-    }
-    parts.push(if start == end {
-        start.to_string()
-    } else {
-        format!("{start}:{end}")
-    });
-    parts.join(",")
-}
-
 fn flags_of(fetch: &Fetch) -> Flags {
     let mut flags = Flags::default();
     for flag in fetch.flags() {
@@ -943,13 +912,6 @@ pub async fn fetch_one(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn uid_sets_are_compressed() {
-        assert_eq!(uid_set(&[5, 1, 2, 3, 7, 9, 10, 11]), "1:3,5,7,9:11");
-        assert_eq!(uid_set(&[4]), "4");
-        assert_eq!(uid_set(&[]), "");
-    }
 
     #[test]
     fn the_first_batch_is_small_then_large() {

@@ -14,16 +14,13 @@ use rustls::RootCertStore;
 use rustls_pki_types::pem::PemObject;
 use rustls_pki_types::{CertificateDer, PrivateKeyDer};
 
-use super::account::Account;
+use crate::error_chain::causes;
+use crate::igc_sante;
 
-/// The root "AC RACINE IGC-SANTE ELEMENTAIRE", valid 2013-06-25 → 2033-06-25.
-pub const IGC_SANTE_ROOT_PEM: &[u8] =
-    include_bytes!("../../../../assets/certs/ac-racine-igc-sante-elementaire.pem");
-
-/// True for `mssante.fr` and its subdomains (not for `evilmssante.fr`).
+/// True for a server name on `mssante.fr` or its subdomains (not `evilmssante.fr`), written
+/// with or without the root's dot.
 pub fn is_mssante_domain(domain: &str) -> bool {
-    let domain = domain.trim_end_matches('.').to_ascii_lowercase();
-    domain == "mssante.fr" || domain.ends_with(".mssante.fr")
+    crate::mssante::address::is_mssante_domain(domain.trim_end_matches('.'))
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -99,7 +96,7 @@ impl CertificateProblem {
 
     /// Looks through an error and its sources for a refused certificate.
     pub fn find_in(error: &(dyn std::error::Error + 'static)) -> Option<Self> {
-        super::connect::causes(error)
+        causes(error)
             .find_map(|cause| cause.downcast_ref::<rustls::Error>())
             .and_then(Self::from_rustls)
     }
@@ -122,20 +119,12 @@ impl fmt::Debug for Trust {
 }
 
 impl Trust {
-    /// The rule of ECO.1.1.10 for the given box.
-    pub fn for_account(account: &Account) -> Result<Self, TlsError> {
-        Self::for_domain(&account.domain(), account.ca_file.as_deref())
-    }
-
+    /// The rule of ECO.1.1.10 for a box on `domain`, with the administrator's extra authority.
     pub fn for_domain(domain: &str, extra_ca: Option<&Path>) -> Result<Self, TlsError> {
         let mssante = is_mssante_domain(domain);
         let mut anchors = Vec::new();
         if mssante {
-            anchors.extend(
-                pem_certificates(IGC_SANTE_ROOT_PEM, Path::new("IGC-Santé")).map_err(|error| {
-                    TlsError::Setup(format!("the bundled IGC-Santé root is damaged: {error}"))
-                })?,
-            );
+            anchors.extend(igc_sante::roots().map_err(TlsError::Setup)?);
         }
         if let Some(path) = extra_ca {
             let bytes = read_file(path)?;

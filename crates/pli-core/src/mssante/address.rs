@@ -159,8 +159,9 @@ impl SendCheck {
     }
 }
 
-/// `mssante.fr` itself or a subdomain of it; `evilmssante.fr` is neither.
-fn is_mssante_domain(domain: &str) -> bool {
+/// `mssante.fr` itself or a subdomain of it; `evilmssante.fr` is neither. The one rule both the
+/// addresses (SEED) and the servers' trust (ECO.1.1.10) follow.
+pub fn is_mssante_domain(domain: &str) -> bool {
     let domain = domain.to_ascii_lowercase();
     match domain.strip_suffix(MSSANTE_DOMAIN) {
         Some("") => true,

@@ -506,7 +506,7 @@ fn dovecot_accepts_the_token_with_oauthbearer_and_refuses_another_users() {
     runtime.block_on(async {
         for (login, accepted) in [(doctor(), true), (nurse(), false)] {
             let endpoint = &account.imap;
-            let trust = pli_core::mail::tls::Trust::for_account(&account).unwrap();
+            let trust = pli_core::mail::connect::trust_for(&account).unwrap();
             let config = pli_core::mail::tls::client_config(&trust, None).unwrap();
             let tcp = tokio::net::TcpStream::connect((endpoint.host.as_str(), endpoint.port))
                 .await

@@ -15,7 +15,7 @@ use openidconnect::{ClientId, IssuerUrl};
 use serde::{Deserialize, Serialize};
 
 use super::{IssuerProblem, OidcError};
-use crate::mail::account::ConfigProblem;
+use crate::profile::ConfigProblem;
 
 /// The scopes Pro Santé Connect gives a mail client (`scope_all`: the professional's identity).
 pub const PSC_SCOPES: [&str; 2] = ["openid", "scope_all"];
