@@ -7,3 +7,4 @@ mod directory;
 mod directory_online;
 mod psc_login;
 mod revocation;
+mod send;
