@@ -8,7 +8,9 @@ use pli_core::mail::account::Endpoint;
 use pli_core::mail::connect::ConnectError;
 use pli_core::mail::oidc::{IssuerProblem, OidcError};
 use pli_core::mail::secrets::SecretError;
+use pli_core::mail::send::SendError;
 use pli_core::mail::tls::CertificateProblem;
+use pli_core::mssante::address::SendIssue;
 use pli_core::mssante::ins::{BirthPlace, Ins, InsError, InsWarning, Sex};
 
 /// The sentence a person reads for an error of the core, in the interface language: the core
@@ -204,6 +206,64 @@ impl Localize for FhirError {
                 i18n.t_args("directory-online-status", args!["status" => *status])
             }
             FhirError::NotABundle(_) => i18n.t("directory-online-not-fhir"),
+        }
+    }
+}
+
+impl Localize for SendError {
+    /// Why a message was not queued or has not left yet, in the interface language.
+    fn localize(&self, i18n: &I18n) -> String {
+        match self {
+            SendError::BadAddress(address) => i18n.t_args(
+                "send-error-bad-address",
+                args!["address" => address.clone()],
+            ),
+            SendError::NoRecipient => i18n.t("composer-no-recipient"),
+            SendError::Build(detail) => {
+                i18n.t_args("send-error-build", args!["detail" => detail.clone()])
+            }
+            SendError::Connect(error) => error.localize(i18n),
+            SendError::Refused(detail) => {
+                i18n.t_args("send-error-refused", args!["detail" => detail.clone()])
+            }
+            SendError::TimedOut => i18n.t("send-error-timeout"),
+            SendError::SentCopy(detail) => {
+                i18n.t_args("send-error-sent-copy", args!["detail" => detail.clone()])
+            }
+            SendError::Store(error) => {
+                i18n.t_args("send-error-store", args!["detail" => error.to_string()])
+            }
+            SendError::Blocked(check) => check
+                .issues()
+                .iter()
+                .map(|issue| issue.localize(i18n))
+                .collect::<Vec<_>>()
+                .join(" "),
+        }
+    }
+}
+
+impl Localize for SendIssue {
+    /// What a rule of the trust space says about a message, in the interface language.
+    fn localize(&self, i18n: &I18n) -> String {
+        match self {
+            SendIssue::OutsideTrustSpace { address } => {
+                i18n.t_args("send-issue-outside", args!["address" => address.clone()])
+            }
+            SendIssue::InvalidPatientAddress { address, .. } => i18n.t_args(
+                "send-issue-invalid-patient",
+                args!["address" => address.clone()],
+            ),
+            SendIssue::TooLargeForPatient { size, limit } => i18n.t_args(
+                "send-issue-too-large",
+                args![
+                    "size" => crate::ui::format::size(*size, i18n),
+                    "limit" => crate::ui::format::size(*limit, i18n)
+                ],
+            ),
+            SendIssue::UnlistedDomain { address } => {
+                i18n.t_args("send-issue-unlisted", args!["address" => address.clone()])
+            }
         }
     }
 }

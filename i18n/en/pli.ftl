@@ -94,6 +94,16 @@ error-sync = The synchronisation failed: { $detail }
 error-store = The local message store is a problem: { $detail }
 error-unknown-folder = The folder “{ $folder }” does not exist in this mailbox (run “pli sync” first).
 error-unknown-message = No message has the number { $uid } in this folder.
+sync-outbox-sent = { $count ->
+    [one] One message of the outbox left.
+   *[other] { $count } messages of the outbox left.
+}
+sync-outbox-waiting = The outbox could not leave; its messages wait for the next pass: { $reason }
+send-queued = Message put in the outbox of “{ $name }”; it leaves with the box's next pass (Pli's window or “pli sync { $name }”).
+send-refused = The message was not put in the outbox: { $reason }
+send-refused-outside-hint = From the command line nothing leaves the trust space: send this message from Pli's window, which asks for your consent.
+send-file-unreadable = “{ $path }” cannot be read: { $detail }
+send-body-not-text = “{ $path }” is not text (UTF-8): the body of a message must be; attach this file with --attach.
 
 ## Matricule INS
 ins-error-empty = The matricule INS is empty: type the 15 characters of the patient's matricule.

@@ -94,6 +94,16 @@ error-sync = La synchronisation a échoué : { $detail }
 error-store = Le stockage local des messages pose problème : { $detail }
 error-unknown-folder = Le dossier « { $folder } » n'existe pas dans cette boîte (lancez « pli sync » d'abord).
 error-unknown-message = Aucun message ne porte le numéro { $uid } dans ce dossier.
+sync-outbox-sent = { $count ->
+    [one] Un message de la boîte d'envoi est parti.
+   *[other] { $count } messages de la boîte d'envoi sont partis.
+}
+sync-outbox-waiting = La boîte d'envoi n'a pas pu partir ; ses messages attendent le prochain passage : { $reason }
+send-queued = Message placé dans la boîte d'envoi de « { $name } » ; il part au prochain passage de la boîte (la fenêtre de Pli ou « pli sync { $name } »).
+send-refused = Le message n'a pas été mis dans la boîte d'envoi : { $reason }
+send-refused-outside-hint = Depuis la ligne de commande, rien ne part hors de l'espace de confiance : envoyez ce message depuis la fenêtre de Pli, qui vous demande votre accord.
+send-file-unreadable = « { $path } » ne peut pas être lu : { $detail }
+send-body-not-text = « { $path } » n'est pas un texte (UTF-8) : le corps du message doit en être un ; joignez ce fichier avec --attach.
 
 ## Matricule INS
 ins-error-empty = Le matricule INS est vide : saisissez les 15 caractères du matricule du patient.

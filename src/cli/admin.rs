@@ -9,7 +9,7 @@ use super::Failure;
 use crate::args;
 use crate::i18n::I18n;
 use crate::messages::{ins_error, ins_reading, ins_warning};
-use pli_core::mail::store::Store;
+use pli_core::mail::trace_export::TraceExportError;
 use pli_core::mail::trust_list;
 use pli_core::mssante::ins::Ins;
 use pli_core::profile::Profile;
@@ -127,16 +127,13 @@ pub(super) fn trace_export(
                 .and_then(|start| Utc.from_local_datetime(&start).single())
         }
     };
-    let store = Store::open(&profile.store_file()).map_err(|error| {
-        Failure(i18n.t_args("error-store", args!["detail" => error.to_string()]))
-    })?;
-    let (settings, _) = ProfileSettings::load(&profile.settings_file());
-    pli_core::mail::trace_export::export_csv(
-        &store,
-        since,
-        settings.trace_retention_months,
-        std::io::stdout(),
-    )
-    .map_err(|error| Failure(error.to_string()))?;
+    pli_core::mail::trace_export::export_profile(profile, since, std::io::stdout()).map_err(
+        |error| match error {
+            TraceExportError::Store(error) => {
+                Failure(i18n.t_args("error-store", args!["detail" => error.to_string()]))
+            }
+            other => Failure(other.to_string()),
+        },
+    )?;
     Ok(())
 }

@@ -9,8 +9,10 @@ use crate::args;
 use crate::i18n::I18n;
 use pli_core::mail::account::Account;
 use pli_core::mail::connect::Credentials;
+use pli_core::mail::send::{OutboxReport, SendError};
 use pli_core::mail::store::{Envelope, Flags, Store};
 use pli_core::mail::sync::{sync_account, Progress};
+use pli_core::outbox;
 use pli_core::profile::Profile;
 
 fn open_store(profile: &Profile, i18n: &I18n) -> Result<Store, Failure> {
@@ -53,6 +55,10 @@ pub(super) fn sync(profile: &Profile, name: &str, json: bool, i18n: &I18n) -> Re
     let (_, account) = find_account(profile, name, i18n)?;
     let credentials = credentials(profile, &account, i18n)?;
     let mut store = open_store(profile, i18n)?;
+    let runtime = runtime()?;
+    // The outbox first, as the window's worker does: what `pli send` queued leaves with this
+    // pass, and its copy in Sent comes back with the synchronisation.
+    let delivered = runtime.block_on(outbox::deliver(profile, &account, &credentials));
     let mut last_folder = String::new();
     let mut progress = |progress: Progress| {
         if json {
@@ -75,7 +81,7 @@ pub(super) fn sync(profile: &Profile, name: &str, json: bool, i18n: &I18n) -> Re
             }
         }
     };
-    let report = runtime()?
+    let report = runtime
         .block_on(sync_account(
             &account,
             &credentials,
@@ -85,11 +91,27 @@ pub(super) fn sync(profile: &Profile, name: &str, json: bool, i18n: &I18n) -> Re
         .map_err(|error| Failure(describe_sync_error(&error, i18n)))?;
     let _ = last_folder;
     if json {
+        let mut document =
+            serde_json::to_value(&report).map_err(|error| Failure(error.to_string()))?;
+        if let Some(fields) = document.as_object_mut() {
+            let outbox = delivered.as_ref().ok();
+            let outbox =
+                serde_json::to_value(outbox).map_err(|error| Failure(error.to_string()))?;
+            fields.insert("outbox".into(), outbox);
+        }
         println!(
             "{}",
-            serde_json::to_string_pretty(&report).map_err(|error| Failure(error.to_string()))?
+            serde_json::to_string_pretty(&document).map_err(|error| Failure(error.to_string()))?
         );
     } else {
+        if let Ok(sent) = &delivered {
+            if sent.submitted > 0 {
+                println!(
+                    "{}",
+                    i18n.t_args("sync-outbox-sent", args!["count" => sent.submitted])
+                );
+            }
+        }
         println!(
             "{}",
             i18n.t_args(
@@ -103,7 +125,23 @@ pub(super) fn sync(profile: &Profile, name: &str, json: bool, i18n: &I18n) -> Re
             )
         );
     }
-    Ok(())
+    outbox_failure(&delivered, i18n)
+}
+
+/// What the outbox's pass leaves to say: a message still waiting is a failure of the command (a
+/// script must know it has not left); a copy in Sent still to be made is only said.
+fn outbox_failure(delivered: &Result<OutboxReport, SendError>, i18n: &I18n) -> Result<(), Failure> {
+    let waiting =
+        |reason: String| Failure(i18n.t_args("sync-outbox-waiting", args!["reason" => reason]));
+    match delivered {
+        Ok(report) if report.failed > 0 => Err(waiting(i18n.t("send-error-refused-some"))),
+        Ok(_) => Ok(()),
+        Err(copy @ SendError::SentCopy(_)) => {
+            eprintln!("{}", copy.localize(i18n));
+            Ok(())
+        }
+        Err(error) => Err(waiting(error.localize(i18n))),
+    }
 }
 
 fn describe_sync_error(error: &pli_core::mail::sync::SyncError, i18n: &I18n) -> String {

@@ -39,7 +39,8 @@ pub enum Command {
     /// Manage the mailboxes (BAL).
     #[command(subcommand)]
     Account(AccountCommand),
-    /// One synchronisation pass of a box: prints progress and counts (exit status 1 on failure).
+    /// One pass of a box: what waits in its outbox leaves, then the synchronisation; prints
+    /// progress and counts (exit status 1 on failure, or when a message is still waiting).
     Sync {
         name: String,
         #[arg(long)]
@@ -89,6 +90,10 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Put a message in a box's outbox under the MSSanté rules, as the window's "Envoyer" does;
+    /// prints its Message-ID (exit status 1, nothing queued, when a rule stops it). It leaves
+    /// with the box's next pass (`pli sync BOX`).
+    Send(send::SendArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -254,6 +259,7 @@ pub struct AddArgs {
 mod admin;
 mod directory;
 mod mail;
+mod send;
 
 /// A failure of a command, already put into words for the user.
 struct Failure(String);
@@ -349,6 +355,7 @@ pub fn run(cli_profile: Option<&PathBuf>, command: Command, i18n: &I18n) -> Exit
                 limit,
                 json,
             } => mail::search(&profile, &name, &query, limit, json, i18n),
+            Command::Send(request) => send::send(&profile, request, i18n),
         });
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -31,7 +31,7 @@ use super::{dropped_files, theme, welcome};
 use crate::args;
 use crate::i18n::{I18n, Language};
 use pli_core::mail::account::{load_accounts, Account, ConfigProblem};
-use pli_core::mail::store::{Flags, Role, Store};
+use pli_core::mail::store::{open_profile_store, Flags, Role, Store};
 use pli_core::mail::worker::Event;
 use pli_core::profile::Profile;
 
@@ -211,7 +211,7 @@ impl Pli {
             tracing::warn!(%problem, "ignored a setting");
         }
         let store_path = profile.store_file();
-        let (store, banner) = match Store::open(&store_path) {
+        let (store, banner) = match open_profile_store(&profile) {
             Ok(store) => (Some(store), None),
             Err(error) => (
                 None,

@@ -3,9 +3,10 @@
 //! MSSanté users ask for (delivery and read). Reply, reply-all and forward fill the fields the
 //! way RFC 5322 asks (In-Reply-To, References).
 //!
-//! Sending goes through the outbox: the message is put in the store first (`send::queue`), then
-//! handed to the server (`send::flush_outbox`) in a `Task`. Once queued, a message is never
-//! lost: if the server is away it waits in the outbox and leaves at the next attempt.
+//! Sending is the core's use case (`pli_core::outbox::send`, the same as `pli send`): the
+//! message is put in the outbox first, then handed to the server (`outbox::deliver`) in a `Task`.
+//! Once queued, a message is never lost: if the server is away it waits in the outbox and leaves
+//! at the next attempt.
 
 use crate::messages::Localize;
 use std::path::PathBuf;
@@ -25,13 +26,11 @@ use super::{markers, theme};
 use crate::args;
 use crate::i18n::I18n;
 use pli_core::mail::account::Account;
-use pli_core::mail::send::{self, Draft, SendError, SendPolicy};
-use pli_core::mail::store::Store;
-use pli_core::mail::trust_list;
-use pli_core::mssante::address::SendIssue;
-use pli_core::mssante::headers::{subject_for_display, ProductReference};
+use pli_core::mail::send::{Draft, ReadReceipt, SendError};
+use pli_core::mail::store::read_apart;
+use pli_core::mssante::headers::subject_for_display;
+use pli_core::outbox::{self, SendChoices};
 use pli_core::profile::Profile;
-use pli_core::settings::{ProfileSettings, DEFAULT_PRODUCT_REFERENCE};
 
 /// Ids of the fields, for focus and the tests.
 pub mod field {
@@ -548,8 +547,6 @@ impl Composer {
     /// The message as the mail core takes it.
     pub fn draft(&self, account: &Account) -> Draft {
         Draft {
-            from_name: account.display_name.clone(),
-            from: account.address.clone(),
             to: addresses(&self.to),
             cc: addresses(&self.cc),
             subject: self.subject.trim().to_string(),
@@ -559,7 +556,7 @@ impl Composer {
             references: self.references.clone(),
             delivery_notification: self.delivery_notification,
             read_notification: self.read_notification,
-            extra_headers: Vec::new(),
+            ..Draft::from_box(account)
         }
     }
 
@@ -1043,36 +1040,47 @@ pub enum NotQueued {
     },
 }
 
-/// Checks the message against the MSSanté rules, queues it, then hands the outbox to the
-/// server. `Err` means the message was not queued (the form must change); once queued, the
-/// outcome is `Ok`, sent or waiting.
+/// Sends the message through the core's use case (the MSSanté rules, the outbox, the trace),
+/// then hands the outbox to the server. `Err` means the message was not queued (the form must
+/// change); once queued, the outcome is `Ok`, sent or waiting.
 pub async fn send(request: SendRequest, i18n: Arc<I18n>) -> Result<SendOutcome, NotQueued> {
-    let store = {
+    let queued = {
         let request = request.clone();
-        let i18n = i18n.clone();
-        tokio::task::spawn_blocking(move || queue(&request, &i18n))
-            .await
-            .unwrap_or_else(|error| Err(NotQueued::Problem(error.to_string())))?
+        tokio::task::spawn_blocking(move || {
+            let choices = SendChoices {
+                outside_confirmed: request.outside_confirmed,
+                closes_conversation: request.closes_conversation,
+            };
+            outbox::send(&request.profile, &request.account, &request.draft, choices)
+        })
+        .await
     };
-    Ok(deliver(
-        &request.account,
-        &request.profile,
-        store,
-        request.demo,
-        &i18n,
-    )
-    .await)
+    match queued {
+        Ok(Ok(_)) => {}
+        Ok(Err(refused)) => return Err(not_queued(&refused, &i18n)),
+        Err(stopped) => return Err(NotQueued::Problem(stopped.to_string())),
+    }
+    Ok(deliver(&request.account, &request.profile, request.demo, &i18n).await)
+}
+
+/// Why the core did not queue a message, as the composer shows it.
+fn not_queued(refused: &SendError, i18n: &I18n) -> NotQueued {
+    match refused {
+        SendError::Blocked(check) => NotQueued::Blocked {
+            issues: check
+                .issues()
+                .iter()
+                .map(|issue| issue.localize(i18n))
+                .collect(),
+            may_confirm: check.needs_confirmation(),
+        },
+        other => NotQueued::Problem(other.localize(i18n)),
+    }
 }
 
 /// Hands the outbox of a box to its server now: the message just queued leaves, or waits there
 /// for the box's worker.
-async fn deliver(
-    account: &Account,
-    profile: &Profile,
-    mut store: Store,
-    demo: bool,
-    i18n: &I18n,
-) -> SendOutcome {
+async fn deliver(account: &Account, profile: &Profile, demo: bool, i18n: &I18n) -> SendOutcome {
     if demo {
         return SendOutcome::Waiting(i18n.t("send-demo"));
     }
@@ -1081,63 +1089,12 @@ async fn deliver(
         Ok(credentials) => credentials,
         Err(error) => return SendOutcome::Waiting(error.localize(i18n)),
     };
-    match send::flush_outbox(account, &credentials, &mut store).await {
+    match outbox::deliver(profile, account, &credentials).await {
         Ok(report) if report.failed == 0 => SendOutcome::Sent,
         Ok(_) => SendOutcome::Waiting(i18n.t("send-error-refused-some")),
         // Sent, but the copy in Sent is still to be made: for the user, it has left.
         Err(SendError::SentCopy(_)) => SendOutcome::Sent,
-        Err(error) => SendOutcome::Waiting(describe(&error, i18n)),
-    }
-}
-
-/// The blocking half of a send: the profile's settings and trust list, the rules, the outbox.
-fn queue(request: &SendRequest, i18n: &I18n) -> Result<Store, NotQueued> {
-    let (store, _) = under_policy(
-        &request.profile,
-        request.outside_confirmed,
-        request.closes_conversation,
-        i18n,
-        |store, policy| send::queue(store, &request.account, &request.draft, policy),
-    )?;
-    Ok(store)
-}
-
-/// Opens the profile's store and runs `queue` under the rules the profile's settings and
-/// trust list make; a refusal becomes what the window says.
-fn under_policy<T>(
-    profile: &Profile,
-    outside_confirmed: bool,
-    closes_conversation: bool,
-    i18n: &I18n,
-    queue: impl FnOnce(&Store, &SendPolicy<'_>) -> Result<T, SendError>,
-) -> Result<(Store, T), NotQueued> {
-    let store_problem = |error: String| {
-        NotQueued::Problem(i18n.t_args("send-error-store", args!["detail" => error]))
-    };
-    let store =
-        Store::open(&profile.store_file()).map_err(|error| store_problem(error.to_string()))?;
-    let (settings, _) = ProfileSettings::load(&profile.settings_file());
-    let product_reference = ProductReference::new(&settings.product_reference)
-        .or_else(|_| ProductReference::new(DEFAULT_PRODUCT_REFERENCE))
-        .map_err(|error| NotQueued::Problem(error.to_string()))?;
-    let (trust_list, _) = trust_list::load(profile);
-    let policy = SendPolicy {
-        product_reference: &product_reference,
-        trust_list: &trust_list,
-        outside_confirmed,
-        closes_conversation,
-    };
-    match queue(&store, &policy) {
-        Ok(queued) => Ok((store, queued)),
-        Err(SendError::Blocked(check)) => Err(NotQueued::Blocked {
-            issues: check
-                .issues()
-                .iter()
-                .map(|issue| describe_issue(issue, i18n))
-                .collect(),
-            may_confirm: check.needs_confirmation(),
-        }),
-        Err(error) => Err(NotQueued::Problem(describe(&error, i18n))),
+        Err(error) => SendOutcome::Waiting(error.localize(i18n)),
     }
 }
 
@@ -1162,48 +1119,42 @@ impl std::fmt::Debug for ReceiptRequest {
     }
 }
 
-/// Queues the read receipt through the outbox (the rules of the trust space apply) and hands
-/// it to the server; the sentence the reader shows, a success or a problem.
+/// Queues the read receipt through the core's use case (the rules of the trust space apply)
+/// and hands it to the server; the sentence the reader shows, a success or a problem.
 pub async fn send_read_receipt(request: ReceiptRequest, i18n: Arc<I18n>) -> Result<String, String> {
     let queued = {
         let request = request.clone();
-        let i18n = i18n.clone();
         tokio::task::spawn_blocking(move || {
-            let receipt = send::ReadReceipt {
+            let receipt = ReadReceipt {
                 original: &request.original,
                 original_message_id: request.original_message_id.as_deref(),
                 original_subject: &request.original_subject,
                 to: &request.to,
             };
-            under_policy(&request.profile, false, false, &i18n, |store, policy| {
-                send::read_receipt(store, &request.account, &receipt, policy)
-            })
+            outbox::acknowledge(&request.profile, &request.account, &receipt)
         })
         .await
-        .unwrap_or_else(|error| Err(NotQueued::Problem(error.to_string())))
+        .map_err(|stopped| stopped.to_string())?
     };
     match queued {
-        Ok((store, Some(_))) => Ok(
-            match deliver(
-                &request.account,
-                &request.profile,
-                store,
-                request.demo,
-                &i18n,
-            )
-            .await
-            {
+        Ok(Some(_)) => Ok(
+            match deliver(&request.account, &request.profile, request.demo, &i18n).await {
                 SendOutcome::Sent => i18n.t("read-receipt-sent"),
                 SendOutcome::Waiting(reason) => {
                     i18n.t_args("read-receipt-waiting", args!["reason" => reason])
                 }
             },
         ),
-        Ok((_, None)) => Ok(i18n.t("read-receipt-already-sent")),
-        Err(NotQueued::Problem(problem)) => Err(problem),
-        Err(NotQueued::Blocked { issues, .. }) => {
+        Ok(None) => Ok(i18n.t("read-receipt-already-sent")),
+        Err(SendError::Blocked(check)) => {
+            let issues: Vec<String> = check
+                .issues()
+                .iter()
+                .map(|issue| issue.localize(&i18n))
+                .collect();
             Err(i18n.t_args("read-receipt-blocked", args!["issues" => issues.join(" ")]))
         }
+        Err(problem) => Err(problem.localize(&i18n)),
     }
 }
 
@@ -1212,88 +1163,19 @@ pub fn send_task(request: SendRequest, i18n: Arc<I18n>) -> Task<Result<SendOutco
     Task::perform(send(request, i18n), |result| result)
 }
 
-fn describe_issue(issue: &SendIssue, i18n: &I18n) -> String {
-    match issue {
-        SendIssue::OutsideTrustSpace { address } => {
-            i18n.t_args("send-issue-outside", args!["address" => address.clone()])
-        }
-        SendIssue::InvalidPatientAddress { address, .. } => i18n.t_args(
-            "send-issue-invalid-patient",
-            args!["address" => address.clone()],
-        ),
-        SendIssue::TooLargeForPatient { size, limit } => i18n.t_args(
-            "send-issue-too-large",
-            args![
-                "size" => super::format::size(*size, i18n),
-                "limit" => super::format::size(*limit, i18n)
-            ],
-        ),
-        SendIssue::UnlistedDomain { address } => {
-            i18n.t_args("send-issue-unlisted", args!["address" => address.clone()])
-        }
-    }
-}
-
-fn describe(error: &SendError, i18n: &I18n) -> String {
-    match error {
-        SendError::BadAddress(address) => i18n.t_args(
-            "send-error-bad-address",
-            args!["address" => address.clone()],
-        ),
-        SendError::NoRecipient => i18n.t("composer-no-recipient"),
-        SendError::Build(detail) => {
-            i18n.t_args("send-error-build", args!["detail" => detail.clone()])
-        }
-        SendError::Connect(error) => error.localize(i18n),
-        SendError::Refused(detail) => {
-            i18n.t_args("send-error-refused", args!["detail" => detail.clone()])
-        }
-        SendError::TimedOut => i18n.t("send-error-timeout"),
-        SendError::SentCopy(detail) => {
-            i18n.t_args("send-error-sent-copy", args!["detail" => detail.clone()])
-        }
-        SendError::Store(error) => {
-            i18n.t_args("send-error-store", args!["detail" => error.to_string()])
-        }
-        SendError::Blocked(check) => check
-            .issues()
-            .iter()
-            .map(|issue| describe_issue(issue, i18n))
-            .collect::<Vec<_>>()
-            .join(" "),
-    }
-}
-
-/// The correspondents the store knows, newest first, for completion.
-///
-/// TODO(lead): belongs in `Store` (`recent_correspondents(limit)`); read here on a read-only
-/// connection of our own until it exists.
+/// The correspondents the store knows, the most recently heard from first, for completion; none
+/// when the store cannot be read (completion is a help, not a need).
 pub async fn known_correspondents(store_path: PathBuf, limit: usize) -> Vec<Known> {
-    let read = move || -> rusqlite::Result<Vec<Known>> {
-        let connection = rusqlite::Connection::open_with_flags(
-            &store_path,
-            rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
-        )?;
-        let mut statement = connection.prepare(
-            "SELECT from_name, from_address FROM message
-             WHERE from_address != ''
-             GROUP BY lower(from_address)
-             ORDER BY max(date) DESC
-             LIMIT ?1",
-        )?;
-        let rows = statement.query_map([limit as i64], |row| {
-            Ok(Known::new(
-                row.get::<_, String>(0)?,
-                row.get::<_, String>(1)?,
-            ))
-        })?;
-        rows.collect()
-    };
-    tokio::task::spawn_blocking(read)
-        .await
-        .ok()
-        .and_then(Result::ok)
-        .unwrap_or_default()
+    match read_apart(store_path, move |store| store.recent_correspondents(limit)).await {
+        Ok(known) => known
+            .into_iter()
+            .map(|known| Known::new(known.name, known.address))
+            .collect(),
+        Err(error) => {
+            tracing::warn!(%error, "the known correspondents could not be read");
+            Vec::new()
+        }
+    }
 }
 
 /// Asks for files with the system's dialog (the XDG portal on Linux) and reads them, off the UI
@@ -1311,40 +1193,12 @@ pub async fn read_attachments(
 ) -> Result<Vec<(String, String, Vec<u8>)>, String> {
     tokio::task::spawn_blocking(move || {
         paths
-            .into_iter()
-            .map(|path| {
-                let bytes = std::fs::read(&path).map_err(|error| error.to_string())?;
-                let name = path
-                    .file_name()
-                    .map(|name| name.to_string_lossy().into_owned())
-                    .unwrap_or_default();
-                Ok((name.clone(), content_type_of(&name).to_string(), bytes))
-            })
+            .iter()
+            .map(|path| outbox::attachment_from_file(path).map_err(|error| error.to_string()))
             .collect()
     })
     .await
     .map_err(|error| error.to_string())?
-}
-
-/// The content type of the documents a practice attaches, from the extension; anything else
-/// travels as bytes.
-pub fn content_type_of(name: &str) -> &'static str {
-    let extension = name
-        .rsplit_once('.')
-        .map(|(_, extension)| extension.to_ascii_lowercase())
-        .unwrap_or_default();
-    match extension.as_str() {
-        "pdf" => "application/pdf",
-        "jpg" | "jpeg" => "image/jpeg",
-        "png" => "image/png",
-        "txt" => "text/plain",
-        "xml" => "application/xml",
-        "zip" => "application/zip",
-        "hl7" | "hpr" => "text/plain",
-        "doc" => "application/msword",
-        "docx" => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        _ => "application/octet-stream",
-    }
 }
 
 #[cfg(test)]
@@ -1364,16 +1218,6 @@ X-Pli-Delivery-Notification: yes\r\n\r\nBonjour\r\n";
         assert!(reopened.read_notification);
         let plain = Composer::from_draft(8, &doctor, b"From: a@b.fr\r\nSubject: x\r\n\r\ny\r\n");
         assert!(!plain.delivery_notification && !plain.read_notification);
-    }
-
-    #[test]
-    fn attached_files_get_the_type_of_their_extension() {
-        assert_eq!(content_type_of("CR_consultation.PDF"), "application/pdf");
-        assert_eq!(content_type_of("plaie.jpeg"), "image/jpeg");
-        assert_eq!(
-            content_type_of("sans-extension"),
-            "application/octet-stream"
-        );
     }
 
     #[test]

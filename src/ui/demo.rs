@@ -7,7 +7,7 @@ use chrono::{DateTime, Duration, Local, TimeZone};
 
 use crate::ui::preferences::Preferences;
 use pli_core::mail::account::{save_accounts, Account, AuthKind, BoxKind, Endpoint, Security};
-use pli_core::mail::store::{Flags, PatientKind, Role, Store, StoreError};
+use pli_core::mail::store::{open_profile_store, Flags, PatientKind, Role, Store, StoreError};
 use pli_core::mail::sync::envelope_from_header;
 use pli_core::profile::Profile;
 
@@ -97,7 +97,7 @@ pub fn prepare(profile: &Profile, now: DateTime<Local>) -> Result<(), String> {
     preferences
         .save(&Preferences::path(profile))
         .map_err(|error| error.to_string())?;
-    let mut store = Store::open(&profile.store_file()).map_err(|error| error.to_string())?;
+    let mut store = open_profile_store(profile).map_err(|error| error.to_string())?;
     fill(&mut store, now).map_err(|error| error.to_string())
 }
 

@@ -22,7 +22,9 @@ use super::{format, theme};
 use crate::args;
 use crate::i18n::I18n;
 use pli_core::mail::account::{Account, BoxKind};
-use pli_core::mail::store::{Envelope, Flags, Folder, PatientKind, Role, Store, StoreError};
+use pli_core::mail::store::{
+    read_apart, Envelope, Flags, Folder, PatientKind, Role, Store, StoreError,
+};
 use pli_core::mssante::headers::subject_for_display;
 
 /// The height of one row of the list; fixed, so the window is arithmetic.
@@ -982,12 +984,9 @@ pub async fn count_folders_apart(
     store_path: std::path::PathBuf,
     accounts: Vec<String>,
 ) -> Result<Vec<(String, Vec<FolderEntry>)>, String> {
-    tokio::task::spawn_blocking(move || {
-        let store = Store::open(&store_path).map_err(|error| error.to_string())?;
-        count_folders(&store, &accounts).map_err(|error| error.to_string())
-    })
-    .await
-    .unwrap_or_else(|error| Err(error.to_string()))
+    read_apart(store_path, move |store| count_folders(store, &accounts))
+        .await
+        .map_err(|error| error.to_string())
 }
 
 /// The folder's name in the interface language when it has a known use.
@@ -1057,12 +1056,9 @@ pub async fn search(
     account: String,
     query: String,
 ) -> Result<Vec<(String, Envelope)>, String> {
-    tokio::task::spawn_blocking(move || {
-        let store = Store::open(&store_path).map_err(|error| error.to_string())?;
-        store
-            .search(&account, &query, SEARCH_LIMIT)
-            .map_err(|error| error.to_string())
+    read_apart(store_path, move |store| {
+        store.search(&account, &query, SEARCH_LIMIT)
     })
     .await
-    .unwrap_or_else(|error| Err(error.to_string()))
+    .map_err(|error| error.to_string())
 }

@@ -361,17 +361,9 @@ pub async fn export_trace(
     };
     let written = path.clone();
     let export = move || -> Result<usize, String> {
-        let store = pli_core::mail::store::Store::open(&profile.store_file())
-            .map_err(|error| error.to_string())?;
-        let (settings, _) = ProfileSettings::load(&profile.settings_file());
         let file = std::fs::File::create(&written).map_err(|error| error.to_string())?;
-        pli_core::mail::trace_export::export_csv(
-            &store,
-            None,
-            settings.trace_retention_months,
-            std::io::BufWriter::new(file),
-        )
-        .map_err(|error| error.to_string())
+        pli_core::mail::trace_export::export_profile(&profile, None, std::io::BufWriter::new(file))
+            .map_err(|error| error.to_string())
     };
     let outcome = tokio::task::spawn_blocking(export)
         .await

@@ -8,3 +8,4 @@ mod directory_online;
 mod logs;
 mod psc_login;
 mod revocation;
+mod send;

@@ -25,6 +25,9 @@
 //!   ([`mssante::whitelist::TrustList`]); sending outside it needs the person's explicit choice.
 //! - **INS**: the patient's national health identifier; a patient's box is `<INS>@patient.mssante.fr`.
 //! - **directory** (*Annuaire Santé*): the national list of professionals and their boxes.
+//! - **use case**: one thing a person does, as both faces call it (e.g. [`outbox::send`]): it
+//!   opens what it needs from the profile and applies the rules, so the faces only gather input
+//!   and show the result.
 //! - **rule**: a numbered requirement of the MSSanté referentials (`ECO.x.y.z`, `ANN.*`, SEED);
 //!   rules are written in [`mssante`], with no I/O, and applied on the paths the front ends call.
 
@@ -35,5 +38,6 @@ pub mod mail;
 pub mod memory;
 pub mod mssante;
 pub mod net;
+pub mod outbox;
 pub mod profile;
 pub mod settings;

@@ -41,6 +41,17 @@ pub struct Draft {
     pub extra_headers: Vec<(String, String)>,
 }
 
+impl Draft {
+    /// An empty message from a box: its address, and its display name when it has one.
+    pub fn from_box(account: &Account) -> Self {
+        Self {
+            from_name: account.display_name.clone(),
+            from: account.address.clone(),
+            ..Self::default()
+        }
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum SendError {
     #[error("'{0}' is not a valid address")]
@@ -455,7 +466,7 @@ pub fn build_read_receipt(
 }
 
 /// What one pass over the outbox did.
-#[derive(Debug, Default, Clone, PartialEq, Eq)]
+#[derive(Debug, Default, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct OutboxReport {
     pub submitted: usize,
     pub copied_to_sent: usize,

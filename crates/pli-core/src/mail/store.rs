@@ -131,8 +131,10 @@ CREATE TABLE draft (
 
 mod drafts;
 mod journal;
+mod reads;
 pub use drafts::StoredDraft;
 pub use journal::{PatientKind, TraceAction, TraceEntry};
+pub use reads::{open_profile_store, read_apart, KnownCorrespondent};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -147,6 +149,9 @@ pub enum StoreError {
     Sqlite(#[from] rusqlite::Error),
     #[error("there is no folder '{0}' in the local store")]
     UnknownFolder(String),
+    /// A read on a connection of its own stopped before its end (see [`read_apart`]).
+    #[error("a read of the local mail store stopped before its end: {0}")]
+    Interrupted(String),
 }
 
 pub type Result<T> = std::result::Result<T, StoreError>;

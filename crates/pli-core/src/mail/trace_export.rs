@@ -6,7 +6,9 @@ use std::io::Write;
 
 use chrono::{DateTime, Utc};
 
-use super::store::{Store, StoreError};
+use super::store::{open_profile_store, Store, StoreError};
+use crate::profile::Profile;
+use crate::settings::ProfileSettings;
 
 /// The columns, in order.
 pub const HEADER: [&str; 7] = [
@@ -56,6 +58,17 @@ pub fn export_csv(
     }
     writer.flush()?;
     Ok(count)
+}
+
+/// The trace of a profile's store since `since`, under the retention its settings set.
+pub fn export_profile(
+    profile: &Profile,
+    since: Option<DateTime<Utc>>,
+    out: impl Write,
+) -> Result<usize, TraceExportError> {
+    let store = open_profile_store(profile)?;
+    let (settings, _) = ProfileSettings::load(&profile.settings_file());
+    export_csv(&store, since, settings.trace_retention_months, out)
 }
 
 #[cfg(test)]

@@ -1,0 +1,205 @@
+use crate::common::*;
+use pli_core::mail::store::open_profile_store;
+use pli_core::profile::Profile;
+
+/// A profile holding one box of the stack for `user` (TLS, the password piped in).
+fn profile_with_box(user: &str, name: &str) -> tempfile::TempDir {
+    let profile = tempfile::tempdir().expect("a profile folder");
+    let imap = endpoint("PLI_TEST_IMAPS").to_string();
+    let smtp = endpoint("PLI_TEST_SMTP_SUBMISSIONS").to_string();
+    let ca = ca();
+    let added = pli(
+        profile.path(),
+        &[
+            "account",
+            "add",
+            name,
+            "--address",
+            user,
+            "--type",
+            "app",
+            "--imap",
+            &imap,
+            "--smtp",
+            &smtp,
+            "--security",
+            "tls",
+            "--ca-file",
+            ca.to_str().expect("utf-8"),
+        ],
+        &format!("{}\n", password().expose()),
+    );
+    assert!(added.status.success(), "{}", text(&added));
+    profile
+}
+
+fn outbox_of(profile: &tempfile::TempDir, name: &str) -> usize {
+    open_profile_store(&Profile::at(profile.path()))
+        .expect("the profile's store")
+        .outbox(name)
+        .expect("the outbox")
+        .len()
+}
+
+#[test]
+fn a_message_sent_with_pli_send_leaves_with_pli_sync_and_reaches_the_other_box() {
+    let sender = dedicated_user("cli-send-from");
+    let recipient = dedicated_user("cli-send-to");
+    empty_mailbox(&sender);
+    empty_mailbox(&recipient);
+    let profile = profile_with_box(&sender, "labo");
+    let body = profile.path().join("resultats.txt");
+    std::fs::write(&body, "Bonjour,\nles résultats sont joints.\n").expect("body written");
+    let report = profile.path().join("CR_biologie.pdf");
+    std::fs::write(&report, b"%PDF-1.4\n%%EOF\n").expect("attachment written");
+    let subject = format!("Résultats de biologie {}", std::process::id());
+
+    let sent = pli(
+        profile.path(),
+        &[
+            "send",
+            "labo",
+            "--to",
+            &recipient,
+            "--subject",
+            &subject,
+            "--body-file",
+            body.to_str().expect("utf-8"),
+            "--attach",
+            report.to_str().expect("utf-8"),
+        ],
+        "",
+    );
+    assert!(sent.status.success(), "{}", text(&sent));
+    let message_id = String::from_utf8_lossy(&sent.stdout).trim().to_string();
+    assert!(
+        message_id.starts_with('<') && message_id.ends_with('>'),
+        "the Message-ID alone on standard output: {message_id:?}"
+    );
+    assert_eq!(outbox_of(&profile, "labo"), 1, "queued, not sent yet");
+
+    let synced = pli(profile.path(), &["sync", "labo"], "");
+    assert!(synced.status.success(), "{}", text(&synced));
+    assert!(
+        text(&synced).contains("One message of the outbox left."),
+        "{}",
+        text(&synced)
+    );
+    assert_eq!(outbox_of(&profile, "labo"), 0, "nothing waits any more");
+
+    let runtime = runtime();
+    assert_eq!(
+        runtime.block_on(wait_for_copies(&recipient, &message_id, 1)),
+        1,
+        "the other box received it once"
+    );
+    let raw = runtime.block_on(async {
+        let mut session = server_session(&recipient).await;
+        session.select("INBOX").await.expect("select");
+        let id = message_id.trim_matches(|c| c == '<' || c == '>');
+        let uids = session
+            .uid_search(format!("HEADER Message-ID \"{id}\""))
+            .await
+            .expect("search");
+        let uid = uids.into_iter().next().expect("the message");
+        let fetched: Vec<_> = futures::TryStreamExt::try_collect(
+            session
+                .uid_fetch(uid.to_string(), "BODY.PEEK[]")
+                .await
+                .expect("fetch"),
+        )
+        .await
+        .expect("fetched");
+        let _ = session.logout().await;
+        fetched[0].body().expect("the message").to_vec()
+    });
+    let read = mail_parser::MessageParser::default()
+        .parse(&raw)
+        .expect("a message");
+    assert_eq!(read.subject(), Some(subject.as_str()));
+    let body = read.body_text(0).expect("a text");
+    assert!(body.contains("les résultats sont joints"), "{body}");
+    assert_eq!(read.attachment_count(), 1);
+    assert!(
+        read.header("X-MSS-NIL").is_some(),
+        "the MSSanté header is on it"
+    );
+    assert_eq!(
+        runtime.block_on(copies_of(&sender, "Sent", &message_id)),
+        1,
+        "the copy in Sent is made"
+    );
+}
+
+#[test]
+fn pli_send_refuses_what_the_rules_stop_and_queues_nothing() {
+    let sender = dedicated_user("cli-send-refused");
+    let profile = profile_with_box(&sender, "labo");
+
+    let outside = pli(
+        profile.path(),
+        &[
+            "send",
+            "labo",
+            "--to",
+            "cousin.dupont@gmail.com",
+            "--subject",
+            "Résultats",
+        ],
+        "",
+    );
+    assert_eq!(outside.status.code(), Some(1), "{}", text(&outside));
+    assert!(outside.stdout.is_empty(), "no Message-ID for a refusal");
+    let said = text(&outside);
+    assert!(
+        said.contains("“cousin.dupont@gmail.com” is outside the MSSanté trust space"),
+        "{said}"
+    );
+    assert!(
+        said.contains("send this message from Pli's window"),
+        "{said}"
+    );
+
+    let wrong_key = pli(
+        profile.path(),
+        &[
+            "send",
+            "labo",
+            "--to",
+            "279035121518988@patient.mssante.fr",
+            "--subject",
+            "Résultats",
+        ],
+        "",
+    );
+    assert_eq!(wrong_key.status.code(), Some(1), "{}", text(&wrong_key));
+    assert!(
+        text(&wrong_key).contains("is not a valid patient address"),
+        "{}",
+        text(&wrong_key)
+    );
+
+    let missing = profile.path().join("absent.pdf");
+    let unreadable = pli(
+        profile.path(),
+        &[
+            "send",
+            "labo",
+            "--to",
+            "helene.noel@medecin.mssante.fr",
+            "--subject",
+            "Résultats",
+            "--attach",
+            missing.to_str().expect("utf-8"),
+        ],
+        "",
+    );
+    assert_eq!(unreadable.status.code(), Some(1), "{}", text(&unreadable));
+    assert!(
+        text(&unreadable).contains("absent.pdf” cannot be read"),
+        "{}",
+        text(&unreadable)
+    );
+
+    assert_eq!(outbox_of(&profile, "labo"), 0, "nothing was queued");
+}
