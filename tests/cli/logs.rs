@@ -2,9 +2,11 @@
 //! (RULES.md §4: health data stays in the trust space; secrets only in the keyring).
 //!
 //! A support request asks for `RUST_LOG=trace`: the whole session runs that way — a box signed
-//! in with a password and one with a token, the sync of a patient's message, its body read — and
-//! everything the commands wrote to standard error, and every file of the profile, is searched
-//! for the password, the token, their SASL forms and the patient's address and words.
+//! in with a password and one with a token, the sync of a patient's message, its body read, a
+//! message about the patient sent to a colleague, one refused by the rules, one the server
+//! refuses — and everything the commands wrote to standard error, the exported trace
+//! (ECO.4.1.1) and every file of the profile are searched for the password, the token, their
+//! SASL forms and the patient's address and words.
 
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
@@ -145,9 +147,50 @@ fn eco_4_a_session_at_rust_log_trace_logs_no_secret_and_no_health_data() {
         text(&shown)
     );
     outputs.push(shown);
+
+    // About the patient, to a colleague: queued, then delivered by `pli sync`.
+    let colleague = dedicated_user("logsafety-colleague");
+    let note = profile.path().join("note.txt");
+    std::fs::write(
+        &note,
+        format!("Pour avis : {BODY_WORD}, patient {PATIENT}.\n"),
+    )
+    .expect("the body file");
+    let subject = format!("Avis {SUBJECT_WORD}");
+    let send = |to: &str| {
+        pli_traced(
+            profile.path(),
+            &[
+                "send",
+                "secretariat",
+                "--to",
+                to,
+                "--subject",
+                &subject,
+                "--body-file",
+                note.to_str().expect("utf-8 path"),
+            ],
+            "",
+        )
+    };
+    outputs.push(send(&colleague));
+    // Refused by the rules (outside the trust space): nothing queued.
+    let refused = send("dr.dupont@example.com");
+    assert_eq!(refused.status.code(), Some(1), "{}", text(&refused));
+    // Refused by the server: a box the stack does not know, on the stack's domain.
+    let unknown = dedicated_user("logsafety-nobody-here").replace("nobody-here", "unknown-box");
+    let undeliverable = send(&unknown);
     for (step, output) in outputs.iter().enumerate() {
         assert!(output.status.success(), "step {step}: {}", text(output));
     }
+    let delivered = pli_traced(profile.path(), &["sync", "secretariat"], "");
+    let traced = pli_traced(profile.path(), &["trace", "export"], "");
+    assert!(traced.status.success(), "{}", text(&traced));
+    assert!(
+        !traced.stdout.is_empty(),
+        "the trace holds the session's actions"
+    );
+    outputs.extend([refused, undeliverable, delivered]);
 
     let engine = base64::engine::general_purpose::STANDARD;
     let secrets = [
@@ -163,6 +206,20 @@ fn eco_4_a_session_at_rust_log_trace_logs_no_secret_and_no_health_data() {
         )),
     ];
     let health = [PATIENT, SUBJECT_WORD, BODY_WORD];
+    // The trace says what happened, never who received it nor the server's free text, which
+    // quotes the refused address (a patient's carries the INS).
+    for needle in secrets
+        .iter()
+        .map(String::as_str)
+        .chain(health)
+        .chain([unknown.as_str()])
+    {
+        assert!(
+            !contains(&traced.stdout, needle),
+            "the trace holds {needle:?}:\n{}",
+            String::from_utf8_lossy(&traced.stdout)
+        );
+    }
     for (step, output) in outputs.iter().enumerate() {
         for needle in secrets.iter().map(String::as_str).chain(health) {
             assert!(

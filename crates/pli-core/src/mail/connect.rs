@@ -207,6 +207,29 @@ impl ConnectError {
     }
 }
 
+impl ConnectError {
+    /// What the ECO.4.1 trace keeps of a failed sign-in: its kind, never a server's or a TLS
+    /// library's free text.
+    pub fn trace_answer(&self) -> &'static str {
+        match self {
+            ConnectError::Unreachable { .. } => "unreachable",
+            ConnectError::TimedOut { .. } => "timed out",
+            ConnectError::StartTlsMissing { .. } => "STARTTLS missing",
+            ConnectError::Certificate { .. } => "certificate refused",
+            ConnectError::Tls { .. } => "TLS failure",
+            ConnectError::NotTheProtocol { .. } => "not the expected protocol",
+            ConnectError::WrongPassword { .. } => "password refused",
+            ConnectError::TokenRefused { .. } => "token refused",
+            ConnectError::CertificateRefused { .. } => "client certificate refused",
+            ConnectError::Server { .. } => "refused by the server",
+            ConnectError::Config(_) => "configuration problem",
+            ConnectError::TlsSetup(_) => "authority file problem",
+            ConnectError::Secret(_) => "keyring problem",
+            ConnectError::Psc(_) => "Pro Santé Connect session problem",
+        }
+    }
+}
+
 /// Loads the trust of a box; kept here so IMAP and SMTP apply the same rule.
 pub fn trust_for(account: &Account) -> Result<Trust, ConnectError> {
     Ok(Trust::for_domain(

@@ -75,6 +75,48 @@ pub enum SendError {
     Blocked(SendCheck),
 }
 
+impl SendError {
+    /// What the ECO.4.1 trace keeps of a failed send: its kind and the server's reply codes,
+    /// never the server's free text, which quotes the refused addresses (a patient's carries the
+    /// INS).
+    pub fn trace_answer(&self) -> String {
+        match self {
+            SendError::BadAddress(_) => "bad address".into(),
+            SendError::NoRecipient => "no recipient".into(),
+            SendError::Build(_) => "cannot be built".into(),
+            SendError::Connect(error) => error.trace_answer().into(),
+            SendError::Refused(answer) => format!("refused {}", reply_codes(answer)),
+            SendError::TimedOut => "timed out".into(),
+            SendError::SentCopy(_) => "copy in Sent failed".into(),
+            SendError::Store(_) => "store failure".into(),
+            SendError::Blocked(_) => "stopped by the trust-space rules".into(),
+        }
+    }
+}
+
+/// The SMTP reply code and enhanced status code of a server's answer (`550 5.1.1`), without the
+/// text around them.
+pub fn reply_codes(answer: &str) -> String {
+    let words: Vec<&str> = answer
+        .split(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .filter(|word| !word.is_empty())
+        .collect();
+    let reply = words.iter().find(|word| {
+        word.len() == 3 && matches!(word.as_bytes()[0], b'2'..=b'5') && !word.contains('.')
+    });
+    let enhanced = words.iter().find(|word| {
+        let parts: Vec<&str> = word.split('.').collect();
+        parts.len() == 3
+            && matches!(parts[0], "2" | "4" | "5")
+            && parts[1..].iter().all(|part| (1..=3).contains(&part.len()))
+    });
+    match (reply, enhanced) {
+        (Some(reply), Some(enhanced)) => format!("{reply} {enhanced}"),
+        (Some(code), None) | (None, Some(code)) => code.to_string(),
+        (None, None) => "(no reply code)".into(),
+    }
+}
+
 fn describe_issues(check: &SendCheck) -> String {
     check
         .issues()
@@ -515,7 +557,13 @@ pub async fn submit_queued(
         match tokio::time::timeout(SEND_TIMEOUT, submit(&mut connection, message)).await {
             Ok(Ok(answer)) => {
                 store.set_outbox_state(message.id, OutboxState::Accepted)?;
-                store.trace(&account.name, TraceAction::Send, &request, &answer, true)?;
+                store.trace(
+                    &account.name,
+                    TraceAction::Send,
+                    &request,
+                    &reply_codes(&answer),
+                    true,
+                )?;
                 report.submitted += 1;
             }
             Ok(Err(error)) => {
@@ -523,7 +571,7 @@ pub async fn submit_queued(
                     &account.name,
                     TraceAction::Send,
                     &request,
-                    &error.to_string(),
+                    &error.trace_answer(),
                     false,
                 )?;
                 store.outbox_failed(message.id, &error.to_string())?;
@@ -632,7 +680,7 @@ async fn copy_to_sent(
                 &account.name,
                 TraceAction::Login,
                 &request,
-                &error.to_string(),
+                error.trace_answer(),
                 false,
             )?;
             return Err(error.into());
@@ -666,6 +714,20 @@ async fn copy_to_sent(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn eco_4_1_2_the_trace_keeps_the_reply_codes_not_the_servers_text() {
+        let refused = SendError::Refused(
+            "permanent error (550): 5.1.1 <279035121518989@patient.mssante.fr>: Recipient address rejected"
+                .into(),
+        );
+        assert_eq!(refused.trace_answer(), "refused 550 5.1.1");
+        assert_eq!(
+            reply_codes("250 2.0.0 Ok: queued as C6DF0990311"),
+            "250 2.0.0"
+        );
+        assert_eq!(reply_codes("queued"), "(no reply code)");
+    }
     use mail_parser::{MessageParser, MimeHeaders};
 
     fn doctor() -> Account {

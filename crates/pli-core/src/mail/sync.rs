@@ -107,7 +107,7 @@ pub async fn sync_account_using(
                 &account.name,
                 TraceAction::Login,
                 &login_request(account, credentials),
-                &error.to_string(),
+                error.trace_answer(),
                 false,
             )?;
             return Err(error.into());
@@ -750,12 +750,14 @@ pub async fn replay_actions(
                 replayed += 1;
                 store.trace(account, trace_action, &request, "OK", true)?;
             }
-            Err(async_imap::error::Error::No(answer)) => {
+            Err(async_imap::error::Error::No(_)) => {
                 store.trace(
                     account,
                     trace_action,
                     &request,
-                    &format!("NO {answer}"),
+                    // The server's words after NO may quote the message; the trace keeps the
+                    // refusal only.
+                    "NO",
                     false,
                 )?;
             }
@@ -776,12 +778,12 @@ async fn replay_draft(
 ) -> Result<(), SyncError> {
     match super::drafts::replay(session, store, account, id).await {
         Ok(()) => Ok(()),
-        Err(super::drafts::DraftError::Imap(async_imap::error::Error::No(answer))) => {
+        Err(super::drafts::DraftError::Imap(async_imap::error::Error::No(_))) => {
             store.trace(
                 account,
                 TraceAction::Draft,
                 &format!("draft {id}"),
-                &format!("NO {answer}"),
+                "NO",
                 false,
             )?;
             Ok(())
