@@ -1,0 +1,96 @@
+//! The national directory as a screen and as the composer's completion: the pane's actions, and the candidates the composer completes from (known correspondents, kept contacts, directory hits).
+
+use super::*;
+
+impl Pli {
+    pub(super) fn perform_directory(&mut self, action: directory::Action) -> Task<Message> {
+        match action {
+            directory::Action::None => Task::none(),
+            directory::Action::Debounce(ticket) => after(
+                DIRECTORY_DELAY,
+                Message::Directory(directory::Message::SearchDue(ticket)),
+            ),
+            directory::Action::Search { ticket, text } => Task::perform(
+                directory::search(
+                    directory::directory_path(&self.profile),
+                    text,
+                    directory::RESULTS,
+                ),
+                move |result| Message::Directory(directory::Message::Searched { ticket, result }),
+            ),
+            directory::Action::SearchOnline { ticket, text } => Task::perform(
+                directory::search_online(
+                    directory::OnlineRequest {
+                        directory: directory::directory_path(&self.profile),
+                        base: self.profile_settings.directory_fhir_url.clone(),
+                        keyring_service: self.profile.keyring_service().to_string(),
+                        text,
+                        demo: self.demo,
+                    },
+                    self.i18n.clone(),
+                ),
+                move |result| {
+                    Message::Directory(directory::Message::OnlineSearched { ticket, result })
+                },
+            ),
+            directory::Action::Write { name, address } => {
+                let to = reader::Person { name, address }.mailbox();
+                self.new_message_to(to)
+            }
+            directory::Action::Copy(address) => iced::clipboard::write(address),
+            directory::Action::AddContact(contact) => {
+                let path = directory::contacts_path(&self.profile);
+                Task::perform(
+                    async move {
+                        tokio::task::spawn_blocking(move || directory::add_contact(&path, contact))
+                            .await
+                            .map_err(|error| error.to_string())?
+                    },
+                    |result| Message::Directory(directory::Message::ContactAdded(result)),
+                )
+            }
+            directory::Action::Import => Task::perform(
+                directory::import(directory::directory_path(&self.profile)),
+                |result| Message::Directory(directory::Message::Imported(result)),
+            ),
+            directory::Action::Close => {
+                self.screen = Screen::Mail;
+                Task::none()
+            }
+        }
+    }
+
+    pub(super) fn open_directory(&mut self) -> Task<Message> {
+        self.screen = Screen::Directory;
+        self.directory.online_allowed = self.profile_settings.directory_online;
+        let path = directory::directory_path(&self.profile);
+        Task::batch([
+            Task::perform(directory::holding(path), |holding| {
+                Message::Directory(directory::Message::Holding(holding))
+            }),
+            iced::widget::operation::focus(directory::SEARCH_FIELD),
+        ])
+    }
+
+    /// The known correspondents first (the people one already writes to), then the
+    /// directory's hits not already among them.
+    pub(super) fn rebuild_completion(&mut self) {
+        let mut completion = self.known.clone();
+        for candidate in self.contacts.iter().chain(&self.directory_known) {
+            if !completion
+                .iter()
+                .any(|known| known.address.eq_ignore_ascii_case(&candidate.address))
+            {
+                completion.push(candidate.clone());
+            }
+        }
+        self.completion = completion;
+    }
+
+    pub(super) fn load_known(&self) -> Task<Message> {
+        Task::perform(
+            composer::known_correspondents(self.store_path.clone(), KNOWN_CORRESPONDENTS),
+            Message::Known,
+        )
+    }
+}

@@ -1,0 +1,215 @@
+//! What a person does to messages in the list and the reader: flags, delete (with the replay to the server), attachments opened or saved.
+
+use super::*;
+
+impl Pli {
+    /// Sets a flag in the store (queued for the server) and everywhere it shows.
+    pub(super) fn set_flag(&mut self, reference: &MessageRef, flag: u8, on: bool) -> Task<Message> {
+        let Some(store) = self.store.as_mut() else {
+            return Task::none();
+        };
+        let was_unread = store
+            .envelope(reference.folder.id, reference.uid)
+            .ok()
+            .flatten()
+            .is_some_and(|envelope| !envelope.flags.has(Flags::SEEN));
+        if let Err(error) = store.set_flag(
+            &reference.account,
+            &reference.folder,
+            reference.uid,
+            flag,
+            on,
+        ) {
+            self.banner = Some(Banner::Problem(error.to_string()));
+            return Task::none();
+        }
+        let Ok(Some(envelope)) = store.envelope(reference.folder.id, reference.uid) else {
+            return Task::none();
+        };
+        self.mailbox.set_flags(reference, envelope.flags);
+        if let Some(opened) = self.reader.opened.as_mut() {
+            if &opened.reference == reference {
+                opened.envelope.flags = envelope.flags;
+            }
+        }
+        let is_unread = !envelope.flags.has(Flags::SEEN);
+        self.mailbox.adjust_unread(
+            reference.folder.id,
+            isize::from(is_unread) - isize::from(was_unread),
+        );
+        self.replay_later(&reference.account)
+    }
+
+    /// Asks the box's worker to tell the server, once the user pauses.
+    pub(super) fn replay_later(&mut self, account: &str) -> Task<Message> {
+        if self.demo {
+            return Task::none();
+        }
+        self.to_replay.insert(account.to_string());
+        after(REPLAY_DELAY, Message::ReplayDue(self.replays.take()))
+    }
+
+    /// The message the actions apply to: the one in the reader, else the selected one.
+    pub(super) fn target(&self) -> Option<MessageRef> {
+        self.reader
+            .opened
+            .as_ref()
+            .map(|opened| opened.reference.clone())
+            .or_else(|| self.mailbox.selected_ref())
+    }
+
+    pub(super) fn toggle_read(&mut self) -> Task<Message> {
+        let Some(reference) = self.target() else {
+            return Task::none();
+        };
+        let seen = self
+            .store
+            .as_ref()
+            .and_then(|store| {
+                store
+                    .envelope(reference.folder.id, reference.uid)
+                    .ok()
+                    .flatten()
+            })
+            .is_some_and(|envelope| envelope.flags.has(Flags::SEEN));
+        self.set_flag(&reference, Flags::SEEN, !seen)
+    }
+
+    /// Moves the message to the box's trash and opens the next one.
+    pub(super) fn delete(&mut self) -> Task<Message> {
+        let Some(reference) = self.target() else {
+            return Task::none();
+        };
+        let Some(store) = self.store.as_mut() else {
+            return Task::none();
+        };
+        let trash = match store.folder_with_role(&reference.account, Role::Trash) {
+            Ok(Some(trash)) if trash.id != reference.folder.id => trash,
+            Ok(_) => {
+                self.banner = Some(Banner::Problem(self.i18n.t("delete-no-trash")));
+                return Task::none();
+            }
+            Err(error) => {
+                self.banner = Some(Banner::Problem(error.to_string()));
+                return Task::none();
+            }
+        };
+        let was_unread = store
+            .envelope(reference.folder.id, reference.uid)
+            .ok()
+            .flatten()
+            .is_some_and(|envelope| !envelope.flags.has(Flags::SEEN));
+        if let Err(error) = store.move_message(
+            &reference.account,
+            &reference.folder,
+            reference.uid,
+            &trash.name,
+        ) {
+            self.banner = Some(Banner::Problem(error.to_string()));
+            return Task::none();
+        }
+        self.mailbox.forget(&reference);
+        if was_unread {
+            self.mailbox.adjust_unread(reference.folder.id, -1);
+        }
+        self.mailbox.refresh(store);
+        self.reader.close();
+        let replay = self.replay_later(&reference.account);
+        match self.mailbox.selected_ref() {
+            Some(next) if next != reference => Task::batch([replay, self.open(next)]),
+            _ => replay,
+        }
+    }
+
+    /// Saves an attachment in the Downloads folder, or opens it with the system's program
+    /// from a private folder of the profile.
+    pub(super) fn attachment(&mut self, index: usize, open: bool) -> Task<Message> {
+        let Some(opened) = self.reader.opened.as_ref() else {
+            return Task::none();
+        };
+        let raw = self
+            .store
+            .as_ref()
+            .and_then(|store| {
+                store
+                    .raw(opened.reference.folder.id, opened.reference.uid)
+                    .ok()
+            })
+            .flatten();
+        let Some((name, _, bytes)) = raw.and_then(|raw| reader::attachment(&raw, index)) else {
+            return Task::none();
+        };
+        if !open {
+            return self.save_attachment_as(name, bytes);
+        }
+        let folder = if open {
+            Some(self.profile.data_dir().join("opened"))
+        } else {
+            directories::UserDirs::new()
+                .and_then(|dirs| dirs.download_dir().map(PathBuf::from))
+                .or_else(|| directories::UserDirs::new().map(|dirs| dirs.home_dir().to_path_buf()))
+        };
+        let Some(folder) = folder else {
+            self.reader.notice = Some(Err(self.i18n.t("attachment-no-folder")));
+            return Task::none();
+        };
+        let i18n = self.i18n.clone();
+        Task::perform(
+            async move {
+                let path = reader::write_attachment(folder, name, bytes).await;
+                match path {
+                    Ok(path) if open => reader::open_with_system(&path)
+                        .map(|()| {
+                            i18n.t_args(
+                                "attachment-opened",
+                                args!["path" => path.display().to_string()],
+                            )
+                        })
+                        .map_err(|detail| {
+                            i18n.t_args("attachment-failed", args!["detail" => detail])
+                        }),
+                    Ok(path) => Ok(i18n.t_args(
+                        "attachment-saved",
+                        args!["path" => path.display().to_string()],
+                    )),
+                    Err(detail) => Err(i18n.t_args("attachment-failed", args!["detail" => detail])),
+                }
+            },
+            |result| Message::Reader(reader::Message::AttachmentDone(result)),
+        )
+    }
+
+    /// "Enregistrer sous…": the system's dialog (the XDG portal on Linux) proposes the
+    /// Downloads folder and the attachment's name; nothing is written if the person cancels.
+    pub(super) fn save_attachment_as(&mut self, name: String, bytes: Vec<u8>) -> Task<Message> {
+        let i18n = self.i18n.clone();
+        let downloads =
+            directories::UserDirs::new().and_then(|dirs| dirs.download_dir().map(PathBuf::from));
+        Task::perform(
+            async move {
+                let mut dialog = rfd::AsyncFileDialog::new()
+                    .set_file_name(pli_core::mail::mime::safe_file_name(&name));
+                if let Some(folder) = downloads {
+                    dialog = dialog.set_directory(folder);
+                }
+                let Some(handle) = dialog.save_file().await else {
+                    return Ok(i18n.t("attachment-not-saved"));
+                };
+                let path = handle.path().to_path_buf();
+                let written = path.clone();
+                tokio::task::spawn_blocking(move || std::fs::write(&written, bytes))
+                    .await
+                    .map_err(|error| error.to_string())
+                    .and_then(|result| result.map_err(|error| error.to_string()))
+                    .map(|()| {
+                        i18n.t_args(
+                            "attachment-saved",
+                            args!["path" => path.display().to_string()],
+                        )
+                    })
+                    .map_err(|detail| i18n.t_args("attachment-failed", args!["detail" => detail]))
+            },
+            |result| Message::Reader(reader::Message::AttachmentDone(result)),
+        )
+    }
+}

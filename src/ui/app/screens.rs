@@ -1,0 +1,296 @@
+//! The screens' actions turned into work: the lock, Pro Santé Connect, dropped files, the first-frame probe, the list, the reader, the patient composer, the settings, and keeping a box alive.
+
+use super::*;
+
+impl Pli {
+    pub(super) fn perform_lock(&mut self, action: lock::Action) -> Task<Message> {
+        match action {
+            lock::Action::None => Task::none(),
+            lock::Action::Locked => iced::widget::operation::focus(lock::field::PIN),
+            keyring => {
+                if self.demo {
+                    // No keyring behind the demo: the tests answer in its place.
+                    return Task::none();
+                }
+                let service = self.profile.keyring_service().to_string();
+                let i18n = self.i18n.clone();
+                let interrupted = self.i18n.t("lock-keyring-interrupted");
+                Task::perform(
+                    async move {
+                        tokio::task::spawn_blocking(move || {
+                            match pli_core::mail::secrets::Secrets::os(&service) {
+                                Ok(secrets) => lock::run_keyring(&keyring, &secrets, &i18n),
+                                Err(error) => Some(lock::Message::KeyringFailed(
+                                    pli_core::mail::connect::ConnectError::Secret(error)
+                                        .localize(&i18n),
+                                )),
+                            }
+                        })
+                        .await
+                        .unwrap_or(Some(lock::Message::KeyringFailed(interrupted)))
+                    },
+                    |answer| match answer {
+                        Some(message) => Message::Lock(message),
+                        // Only for the actions that need no keyring, which never come here.
+                        None => Message::Lock(lock::Message::Tick(chrono::Utc::now())),
+                    },
+                )
+            }
+        }
+    }
+
+    pub(super) fn perform_psc(&mut self, action: psc::Action) -> Task<Message> {
+        match action {
+            psc::Action::None => Task::none(),
+            psc::Action::Run(task) => task.map(Message::Psc),
+            psc::Action::SyncNow(account) => {
+                if let Some(worker) = self.workers.get(&account) {
+                    worker.sync_now();
+                }
+                Task::none()
+            }
+        }
+    }
+
+    pub(super) fn files_dropped(&mut self, message: dropped_files::Message) -> Task<Message> {
+        let path = match message {
+            dropped_files::Message::Hovered => {
+                self.dropping = true;
+                return Task::none();
+            }
+            dropped_files::Message::Left => {
+                self.dropping = false;
+                return Task::none();
+            }
+            dropped_files::Message::Dropped(path) => path,
+        };
+        self.dropping = false;
+        if self.lock.as_ref().is_some_and(Lock::is_covering) {
+            // Nothing of the mail shows behind the lock, and nothing is added to it.
+            return Task::none();
+        }
+        let (opened, id) = match self.active_composer().map(|composer| composer.id) {
+            Some(id) => (Task::none(), id),
+            None => {
+                let opened = self.new_message();
+                match self.active_composer().map(|composer| composer.id) {
+                    Some(id) => (opened, id),
+                    // No box to write from yet.
+                    None => return opened,
+                }
+            }
+        };
+        let i18n = self.i18n.clone();
+        let attached = Task::perform(composer::read_attachments(vec![path]), move |result| {
+            let result = result
+                .map_err(|detail| i18n.t_args("composer-attach-failed", args!["detail" => detail]));
+            Message::Composer(id, composer::Message::Attached(result))
+        });
+        Task::batch([opened, attached])
+    }
+
+    /// Listens for frames on behalf of the first-frame benchmark, when it asked.
+    pub fn probe_first_frame(&mut self) {
+        self.frame_probe = Some(FrameProbe::default());
+    }
+
+    /// The benchmark's probe: says when the first frame was drawn, then when the first frame
+    /// the person can act on was (the keyring answered: the PIN is asked, or the mail shows),
+    /// and closes the window.
+    pub(super) fn frame_drawn(&mut self) -> Task<Message> {
+        let Some(probe) = self.frame_probe.as_mut() else {
+            return Task::none();
+        };
+        if !probe.first_drawn {
+            probe.first_drawn = true;
+            println!("first-frame");
+        }
+        let waiting = self
+            .lock
+            .as_ref()
+            .is_some_and(|lock| lock.phase() == lock::Phase::Starting && lock.problem().is_none());
+        if waiting {
+            return Task::none();
+        }
+        let shown = match self.lock.as_ref().map(Lock::phase) {
+            Some(lock::Phase::Locked) => "pin-asked",
+            Some(lock::Phase::ChoosingPin) => "pin-chosen",
+            Some(lock::Phase::Starting) => "keyring-failed",
+            Some(lock::Phase::Unlocked) | None => "mail",
+        };
+        // Linux only; elsewhere the benchmark reads "?".
+        let peak =
+            pli_core::memory::peak_resident_kib().map_or_else(|| "?".into(), |kib| kib.to_string());
+        println!(
+            "ready-frame {shown} rows={} vmhwm_kib={peak}",
+            self.mailbox.visible_rows().len()
+        );
+        self.frame_probe = None;
+        iced::exit()
+    }
+
+    pub(super) fn perform_mailbox(&mut self, action: mailbox::Action) -> Task<Message> {
+        match action {
+            mailbox::Action::None => Task::none(),
+            mailbox::Action::Open(reference) => self.open(reference),
+            mailbox::Action::Close => {
+                self.reader.close();
+                Task::none()
+            }
+            mailbox::Action::Debounce(ticket) => after(
+                SEARCH_DELAY,
+                Message::Mailbox(mailbox::Message::SearchDue(ticket)),
+            ),
+            mailbox::Action::Search {
+                ticket,
+                account,
+                query,
+            } => Task::perform(
+                mailbox::search(self.store_path.clone(), account, query),
+                move |result| Message::Mailbox(mailbox::Message::Searched { ticket, result }),
+            ),
+            mailbox::Action::AddBox => {
+                self.screen = Screen::Welcome;
+                Task::none()
+            }
+            mailbox::Action::OpenSettings => self.open_settings(),
+            mailbox::Action::ShowPrescriptions(account) => {
+                self.update(Message::ShowPrescriptions(account))
+            }
+        }
+    }
+
+    pub(super) fn perform_reader(&mut self, action: reader::Action) -> Task<Message> {
+        match action {
+            reader::Action::None => Task::none(),
+            reader::Action::Reply { all } => self.reply(all),
+            reader::Action::Forward => self.forward(),
+            reader::Action::ToggleRead => self.toggle_read(),
+            reader::Action::Delete => self.delete(),
+            reader::Action::SendReadReceipt(to) => self.send_read_receipt(to),
+            reader::Action::DeclineReadReceipt => self.decline_read_receipt(),
+            reader::Action::OpenAttachment(index) => self.attachment(index, true),
+            reader::Action::SaveAttachment(index) => self.attachment(index, false),
+            reader::Action::Retry => match self.reader.opened.as_ref() {
+                Some(opened) => self.fetch_body(opened.reference.clone()),
+                None => Task::none(),
+            },
+        }
+    }
+
+    pub(super) fn perform_patient(&mut self, action: patient::Action) -> Task<Message> {
+        match action {
+            patient::Action::None => Task::none(),
+            patient::Action::Close => {
+                self.screen = Screen::Mail;
+                Task::none()
+            }
+            patient::Action::Write {
+                address,
+                display_name,
+                ..
+            } => {
+                // The name goes with the address so the composer shows the patient by name
+                // and INS, never by the raw address alone (ECO.3.1.2).
+                let to = reader::Person {
+                    name: display_name,
+                    address,
+                }
+                .mailbox();
+                self.new_message_to(to)
+            }
+        }
+    }
+
+    pub(super) fn perform_settings(&mut self, action: settings::Action) -> Task<Message> {
+        match action {
+            settings::Action::None => Task::none(),
+            settings::Action::Save => self.save_preferences_later(),
+            settings::Action::Language => {
+                let language = self
+                    .profile_settings
+                    .language
+                    .unwrap_or_else(Language::from_os);
+                self.i18n = Arc::new(I18n::new(language));
+                // The form holds translated choices: a fresh one speaks the new language.
+                self.welcome = welcome::Welcome::new(self.i18n.clone());
+                self.save_preferences_later()
+            }
+            settings::Action::AddBox => {
+                self.screen = Screen::Welcome;
+                Task::none()
+            }
+            settings::Action::DirectoryKey(action) => crate::ui::directory_key::task(
+                action,
+                self.profile.keyring_service(),
+                &self.i18n,
+                self.demo,
+            )
+            .map(|message| Message::Settings(settings::Message::DirectoryKey(message))),
+            settings::Action::Back => {
+                self.screen = Screen::Mail;
+                Task::none()
+            }
+            settings::Action::ExportTrace(destination) => Task::perform(
+                settings::export_trace(self.profile.clone(), destination, self.i18n.clone()),
+                |result| Message::Settings(settings::Message::TraceExported(result)),
+            ),
+        }
+    }
+
+    /// "Keep this box": the worker signs in now; the use is recorded once its pass is done
+    /// (see `worker_event`). The demo has no server: the use is recorded at once.
+    pub(super) fn keep_alive(&mut self, name: String) -> Task<Message> {
+        if self.demo {
+            return self.record_use(&name);
+        }
+        match self.workers.get(&name) {
+            Some(worker) => {
+                worker.sync_now();
+                self.keeping_alive.insert(name);
+                Task::none()
+            }
+            None => {
+                let reason = self.i18n.t("banner-keep-alive-offline");
+                self.update(Message::Inactivity(
+                    name,
+                    banners::Message::KeepAliveFailed(reason),
+                ))
+            }
+        }
+    }
+
+    /// Records a use of the box by the person at the keyboard, and tells its banner.
+    pub(super) fn record_use(&mut self, name: &str) -> Task<Message> {
+        let now = chrono::Utc::now();
+        let person = workstation_user();
+        let message = match self
+            .store
+            .as_ref()
+            .map(|store| store.record_use(name, &person, now))
+        {
+            Some(Ok(())) => banners::Message::Used(LastUse { person, at: now }),
+            Some(Err(error)) => banners::Message::KeepAliveFailed(self.i18n.t_args(
+                "banner-keep-alive-unrecorded",
+                args!["detail" => error.to_string()],
+            )),
+            None => banners::Message::KeepAliveFailed(self.i18n.t("banner-keep-alive-offline")),
+        };
+        self.update(Message::Inactivity(name.to_string(), message))
+    }
+
+    pub(super) fn open_patient(&mut self) -> Task<Message> {
+        if self.accounts.is_empty() {
+            return Task::none();
+        }
+        self.screen = Screen::Patient;
+        iced::widget::operation::focus(patient::field::MATRICULE)
+    }
+
+    pub(super) fn open_settings(&mut self) -> Task<Message> {
+        self.settings.open(&self.mailbox.boxes, &self.preferences);
+        self.screen = Screen::Settings;
+        let check = self.settings.directory_key.open();
+        self.perform_settings(settings::Action::DirectoryKey(check))
+    }
+}
