@@ -156,39 +156,71 @@ pub enum Message {
     Composer(u64, composer::Message),
     Settings(settings::Message),
     Patient(patient::Message),
-    /// Open "Écrire à un patient".
-    WriteToPatient,
     Lock(lock::Message),
-    /// The hourly clock the inactivity banners measure from.
-    Clock(chrono::DateTime<chrono::Utc>),
-    Inactivity(String, banners::Message),
-    /// Show the "Ordonnances" of this pharmacy box in place of the list.
-    ShowPrescriptions(String),
+    Inactivity(Inactivity),
     Prescriptions(prescriptions::Message),
     /// The desktop notification was handed over (or could not be: no notification daemon).
     NotificationShown,
     Directory(directory::Message),
-    OpenDirectory,
-    /// The composer's address being typed has rested: look it up in the directory.
-    CompleteFromDirectory(Ticket, String),
-    DirectoryCompleted(Ticket, Vec<Known>),
+    Completion(Completion),
     Shortcut(Shortcut),
-    PaneResized(pane_grid::ResizeEvent),
-    SavePreferences(Ticket),
-    PreferencesWritten(Result<(), String>),
+    Layout(Layout),
     Worker(WorkerEvent),
     ReplayDue(Ticket),
     BodyFetched(MessageRef, Result<(), String>),
-    Known(Vec<Known>),
     Counted(Result<Vec<(String, Vec<mailbox::FolderEntry>)>, String>),
-    NewMessage,
-    ResumeDraft(u64),
-    ShowMail,
+    /// The person goes to another screen or view.
+    Go(Destination),
     DismissBanner,
     Psc(psc::Message),
     DroppedFiles(dropped_files::Message),
     /// A frame was drawn (only while the benchmark's probe listens).
     Frame,
+}
+
+/// Where the person asks to go, from a button, a shortcut or a link.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Destination {
+    /// The three panes (or the add-a-box form when no box is configured).
+    Mail,
+    /// A new, empty message.
+    NewMessage,
+    /// Back to a message being written.
+    Draft(u64),
+    /// "Écrire à un patient".
+    Patient,
+    /// The national directory.
+    Directory,
+    /// The "Ordonnances" of this pharmacy box in place of the list.
+    Prescriptions(String),
+}
+
+/// The inactivity banners (SEED: a box unused for a year is deleted).
+#[derive(Debug, Clone)]
+pub enum Inactivity {
+    /// The hourly clock the banners measure from.
+    Clock(chrono::DateTime<chrono::Utc>),
+    /// What a box's banner says.
+    Banner(String, banners::Message),
+}
+
+/// The composer's completion: the correspondents it offers as an address is typed.
+#[derive(Debug, Clone)]
+pub enum Completion {
+    /// The address being typed has rested: look it up in the directory.
+    Lookup(Ticket, String),
+    /// What the directory found for it.
+    Found(Ticket, Vec<Known>),
+    /// The known correspondents, read from the store.
+    Known(Vec<Known>),
+}
+
+/// The panes' layout and the preferences, written once a burst of changes rests.
+#[derive(Debug, Clone)]
+pub enum Layout {
+    Resized(pane_grid::ResizeEvent),
+    SaveDue(Ticket),
+    Written(Result<(), String>),
 }
 
 /// What the first-frame benchmark has seen so far.
@@ -417,20 +449,6 @@ impl Pli {
                 let action = self.patient.update(message);
                 self.perform_patient(action)
             }
-            Message::WriteToPatient => self.open_patient(),
-            Message::ShowPrescriptions(account) => {
-                let Some(store) = self.store.as_ref() else {
-                    return Task::none();
-                };
-                match Prescriptions::read(store, &account) {
-                    Ok(found) => {
-                        self.prescriptions = Some(found);
-                        self.mailbox.prescriptions_of = Some(account);
-                    }
-                    Err(detail) => self.mailbox.problem = Some(detail),
-                }
-                Task::none()
-            }
             Message::Prescriptions(prescriptions::Message::Close) => {
                 self.prescriptions = None;
                 self.mailbox.prescriptions_of = None;
@@ -448,22 +466,7 @@ impl Pli {
                 }
             }
             Message::NotificationShown => Task::none(),
-            Message::Clock(now) => {
-                for banner in &mut self.inactivity {
-                    let _ = banner.update(banners::Message::Clock(now));
-                }
-                Task::none()
-            }
-            Message::Inactivity(name, message) => {
-                let action = match self.inactivity.iter_mut().find(|b| b.mailbox() == name) {
-                    Some(banner) => banner.update(message),
-                    None => return Task::none(),
-                };
-                match action {
-                    banners::Action::None => Task::none(),
-                    banners::Action::KeepAlive(name) => self.keep_alive(name),
-                }
-            }
+            Message::Inactivity(message) => self.inactivity(message),
             Message::Lock(message) => match self.lock.as_mut() {
                 Some(lock) => {
                     let action = lock.update(message);
@@ -479,63 +482,9 @@ impl Pli {
                 let action = self.directory.update(message);
                 self.perform_directory(action)
             }
-            Message::OpenDirectory => self.open_directory(),
-            Message::CompleteFromDirectory(ticket, partial)
-                if self.completions.is_current(ticket) =>
-            {
-                let path = directory::directory_path(&self.profile);
-                Task::perform(
-                    directory::search(path, partial, COMPLETION_HITS),
-                    move |result| {
-                        let known = result
-                            .unwrap_or_default()
-                            .into_iter()
-                            .map(|entry| Known::new(entry.display_name(), entry.address))
-                            .collect();
-                        Message::DirectoryCompleted(ticket, known)
-                    },
-                )
-            }
-            Message::CompleteFromDirectory(..) => Task::none(),
-            Message::DirectoryCompleted(ticket, known) if self.completions.is_current(ticket) => {
-                self.directory_known = known;
-                self.rebuild_completion();
-                Task::none()
-            }
-            Message::DirectoryCompleted(..) => Task::none(),
+            Message::Completion(message) => self.complete(message),
             Message::Shortcut(shortcut) => self.shortcut(shortcut),
-            Message::PaneResized(pane_grid::ResizeEvent { split, ratio }) => {
-                self.panes.resize(split, ratio);
-                self.preferences.panes = ratios(&self.panes);
-                self.save_preferences_later()
-            }
-            Message::SavePreferences(ticket) if self.saves.is_current(ticket) => {
-                let preferences_path = Preferences::path(&self.profile);
-                let preferences = self.preferences.clone();
-                let settings_path = self.profile.settings_file();
-                let settings = self.profile_settings.clone();
-                Task::perform(
-                    async move {
-                        tokio::task::spawn_blocking(move || {
-                            preferences.save(&preferences_path)?;
-                            settings.save(&settings_path)
-                        })
-                        .await
-                        .map_err(|error| error.to_string())?
-                        .map_err(|error| error.to_string())
-                    },
-                    Message::PreferencesWritten,
-                )
-            }
-            Message::SavePreferences(_) => Task::none(),
-            Message::PreferencesWritten(Ok(())) => Task::none(),
-            Message::PreferencesWritten(Err(detail)) => {
-                self.banner = Some(Banner::Problem(
-                    self.i18n
-                        .t_args("preferences-unwritable", args!["detail" => detail]),
-                ));
-                Task::none()
-            }
+            Message::Layout(message) => self.layout(message),
             Message::Worker(WorkerEvent::Started(account, handle)) => {
                 self.workers.insert(account, handle);
                 Task::none()
@@ -570,11 +519,6 @@ impl Pli {
                 }
                 Task::none()
             }
-            Message::Known(known) => {
-                self.known = known;
-                self.rebuild_completion();
-                Task::none()
-            }
             Message::Counted(result) => {
                 self.counting = false;
                 match result {
@@ -586,22 +530,7 @@ impl Pli {
                 }
                 Task::none()
             }
-            Message::NewMessage => self.new_message(),
-            Message::ResumeDraft(id) => {
-                if self.composer(id).is_some() {
-                    self.screen = Screen::Composer(id);
-                    return iced::widget::operation::focus(composer::field::TO);
-                }
-                Task::none()
-            }
-            Message::ShowMail => {
-                self.screen = if self.accounts.is_empty() {
-                    Screen::Welcome
-                } else {
-                    Screen::Mail
-                };
-                Task::none()
-            }
+            Message::Go(destination) => self.go(destination),
             Message::DismissBanner => {
                 self.banner = None;
                 Task::none()
@@ -744,7 +673,7 @@ impl Pli {
                         .flatten()
                         .map(LastUse::from);
                     match last {
-                        Some(last) => self.update(Message::Inactivity(
+                        Some(last) => self.inactivity(Inactivity::Banner(
                             account.clone(),
                             banners::Message::Used(last),
                         )),
@@ -815,7 +744,10 @@ impl Pli {
     }
 
     fn save_preferences_later(&mut self) -> Task<Message> {
-        after(SAVE_DELAY, Message::SavePreferences(self.saves.take()))
+        after(
+            SAVE_DELAY,
+            Message::Layout(Layout::SaveDue(self.saves.take())),
+        )
     }
 
     pub fn subscription(&self) -> Subscription<Message> {
@@ -831,7 +763,7 @@ impl Pli {
             Subscription::none()
         };
         let clock = iced::time::every(Duration::from_secs(3600))
-            .map(|_| Message::Clock(chrono::Utc::now()));
+            .map(|_| Message::Inactivity(Inactivity::Clock(chrono::Utc::now())));
         let probe = if self.frame_probe.is_some() {
             iced::window::frames().map(|_| Message::Frame)
         } else {

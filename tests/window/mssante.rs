@@ -2,7 +2,7 @@
 //! inactivity banners, the lock, the trust-space confirmation and the patient-message markers.
 //! Each test is named after the rule it proves; the clock and the keyring answers are injected.
 //!
-//! Screenshots for a person to look at: `cargo test --test ui_mssante -- --ignored` writes
+//! Screenshots for a person to look at: `cargo test --test window mssante -- --ignored` writes
 //! PNGs in light and dark themes under `$TMPDIR/pli-mssante-screens/`.
 
 use std::sync::Arc;

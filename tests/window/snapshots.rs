@@ -18,7 +18,7 @@ use iced_test::Simulator;
 use pli::i18n::{I18n, Language};
 use pli::ui::patient::{self, field};
 use pli::ui::shortcuts::Shortcut;
-use pli::ui::{lock, Message, Pli, FONT, INTER_REGULAR, INTER_SEMIBOLD};
+use pli::ui::{lock, Destination, Message, Pli, FONT, INTER_REGULAR, INTER_SEMIBOLD};
 use pli_core::mssante::ins::{IdentityStatus, Sex};
 use pli_core::profile::Profile;
 
@@ -93,21 +93,21 @@ fn snapshot_the_welcome_form_of_a_workstation_without_boxes() {
 #[test]
 fn snapshot_a_new_message_from_the_doctors_box() {
     let (_folder, mut pli) = demo_window();
-    let _ = pli.update(Message::NewMessage);
+    let _ = pli.update(Message::Go(Destination::NewMessage));
     assert_snapshot(&pli, Theme::Light, "composer");
 }
 
 #[test]
 fn snapshot_a_new_message_in_the_dark_theme() {
     let (_folder, mut pli) = demo_window();
-    let _ = pli.update(Message::NewMessage);
+    let _ = pli.update(Message::Go(Destination::NewMessage));
     assert_snapshot(&pli, Theme::Dark, "composer-dark");
 }
 
 #[test]
 fn snapshot_writing_to_a_qualified_patient() {
     let (_folder, mut pli) = demo_window();
-    let _ = pli.update(Message::WriteToPatient);
+    let _ = pli.update(Message::Go(Destination::Patient));
     type_into(&mut pli, field::MATRICULE, "2 79 03 51 215 189 89");
     type_into(&mut pli, field::BIRTH_NAME, "Dupont");
     type_into(&mut pli, field::FIRST_NAMES, "Hélène Marie");

@@ -15,7 +15,7 @@ use pli::i18n::{I18n, Language};
 use pli::ui::composer::{self, SendOutcome, SendRequest};
 use pli::ui::mailbox::{self, SEARCH_FIELD};
 use pli::ui::shortcuts::{shortcut_for, Shortcut};
-use pli::ui::{demo, Message, Pli, Screen};
+use pli::ui::{demo, Destination, Layout, Message, Pli, Screen};
 use pli_core::mail::store::{Flags, Role};
 use pli_core::profile::Profile;
 
@@ -592,10 +592,9 @@ fn the_pane_layout_is_remembered() {
         .splits()
         .next()
         .expect("the panes are split");
-    let _ = pli.update(Message::PaneResized(iced::widget::pane_grid::ResizeEvent {
-        split,
-        ratio: 0.3,
-    }));
+    let _ = pli.update(Message::Layout(Layout::Resized(
+        iced::widget::pane_grid::ResizeEvent { split, ratio: 0.3 },
+    )));
     let remembered = pli.preferences().panes;
     assert!(
         (remembered.boxes - 0.3).abs() < 1e-6 || (remembered.list - 0.3).abs() < 1e-6,
@@ -838,7 +837,7 @@ fn a_file_dropped_on_the_mail_opens_a_new_message_with_it_attached() {
 fn files_held_over_the_window_and_taken_away_leave_no_hint() {
     use pli::ui::dropped_files;
     let (_folder, mut pli) = window();
-    let _ = pli.update(Message::NewMessage);
+    let _ = pli.update(Message::Go(Destination::NewMessage));
     let _ = pli.update(Message::DroppedFiles(dropped_files::Message::Hovered));
     assert!(shows(
         &pli,

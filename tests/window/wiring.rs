@@ -11,7 +11,9 @@ use iced::widget::Id;
 use iced_test::selector::Candidate;
 use iced_test::simulator;
 use pli::ui::shortcuts::shortcut_for;
-use pli::ui::{demo, directory, patient, Message, Pli, Screen};
+use pli::ui::{
+    demo, directory, patient, Completion, Destination, Inactivity, Message, Pli, Screen,
+};
 use pli_core::mssante::ins::{IdentityStatus, Sex};
 use pli_core::profile::Profile;
 
@@ -198,7 +200,7 @@ fn an_empty_directory_says_how_to_import() {
 fn the_composer_completes_from_the_directory_after_the_correspondents() {
     let (folder, mut pli) = window();
     let _index = import_directory(folder.path());
-    let _ = pli.update(Message::NewMessage);
+    let _ = pli.update(Message::Go(Destination::NewMessage));
     let Screen::Composer(id) = pli.screen else {
         panic!("no composer");
     };
@@ -220,7 +222,7 @@ fn the_composer_completes_from_the_directory_after_the_correspondents() {
         .map(|entry| pli::ui::composer::Known::new(entry.display_name(), entry.address))
         .collect();
     let ticket = pli.completion_ticket();
-    let _ = pli.update(Message::DirectoryCompleted(ticket, known));
+    let _ = pli.update(Message::Completion(Completion::Found(ticket, known)));
     assert!(
         shows(&pli, &first.address),
         "the directory's hit is proposed"
@@ -308,9 +310,9 @@ fn the_unused_nursing_home_box_warns_above_its_list_and_keeping_it_clears_the_wa
 
     // An injected clock two months on: the box is probably deleted, and cannot be kept.
     let later = chrono::Utc::now() + chrono::TimeDelta::days(60);
-    let _ = pli.update(Message::Clock(later));
+    let _ = pli.update(Message::Inactivity(Inactivity::Clock(later)));
     assert!(shows(&pli, "a probablement été supprimée"));
-    let _ = pli.update(Message::Clock(chrono::Utc::now()));
+    let _ = pli.update(Message::Inactivity(Inactivity::Clock(chrono::Utc::now())));
 
     click_text(&mut pli, "Garder cette boîte");
     assert!(
@@ -365,12 +367,12 @@ fn the_pharmacy_has_its_prescriptions_folder_and_a_prescription_opens_from_it() 
     let opened = pli.reader.opened.as_ref().expect("the reader shows it");
     assert_eq!(opened.envelope.subject, "Ordonnance à préparer");
     // A new message from here leaves from the pharmacy.
-    let _ = pli.update(Message::NewMessage);
+    let _ = pli.update(Message::Go(Destination::NewMessage));
     assert_eq!(
         pli.active_composer().expect("the composer").from,
         demo::PHARMACY
     );
-    let _ = pli.update(Message::ShowMail);
+    let _ = pli.update(Message::Go(Destination::Mail));
     click_text(&mut pli, "Revenir aux dossiers");
     assert!(pli.prescriptions.is_none());
 }
@@ -387,7 +389,7 @@ fn an_unsolicited_patient_message_in_the_doctors_box_is_flagged() {
 #[test]
 fn joindre_un_fichier_asks_the_root_and_the_chosen_files_are_attached() {
     let (_folder, mut pli) = window();
-    let _ = pli.update(Message::NewMessage);
+    let _ = pli.update(Message::Go(Destination::NewMessage));
     let Screen::Composer(id) = pli.screen else {
         panic!("no composer");
     };
@@ -410,7 +412,7 @@ fn joindre_un_fichier_asks_the_root_and_the_chosen_files_are_attached() {
 fn a_contact_added_from_the_directory_is_offered_by_the_composer() {
     let (folder, mut pli) = window();
     let _index = import_directory(folder.path());
-    let _ = pli.update(Message::OpenDirectory);
+    let _ = pli.update(Message::Go(Destination::Directory));
     type_into(&mut pli, directory::SEARCH_FIELD, "helene");
     run_directory_search(&mut pli, folder.path());
     let first = pli.directory.hits[0].entry.clone();
@@ -424,7 +426,7 @@ fn a_contact_added_from_the_directory_is_offered_by_the_composer() {
     let _ = pli.update(Message::Directory(directory::Message::ContactAdded(added)));
     assert!(shows(&pli, "est dans vos contacts"));
 
-    let _ = pli.update(Message::NewMessage);
+    let _ = pli.update(Message::Go(Destination::NewMessage));
     let Screen::Composer(id) = pli.screen else {
         panic!("no composer");
     };

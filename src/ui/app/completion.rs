@@ -90,7 +90,39 @@ impl Pli {
     pub(super) fn load_known(&self) -> Task<Message> {
         Task::perform(
             composer::known_correspondents(self.store_path.clone(), KNOWN_CORRESPONDENTS),
-            Message::Known,
+            |known| Message::Completion(Completion::Known(known)),
         )
+    }
+
+    /// The composer's completion: a lookup when typing rests, and what the directory and the
+    /// store answer (an answer to older letters is dropped).
+    pub(super) fn complete(&mut self, message: Completion) -> Task<Message> {
+        match message {
+            Completion::Lookup(ticket, partial) if self.completions.is_current(ticket) => {
+                let path = directory::directory_path(&self.profile);
+                Task::perform(
+                    directory::search(path, partial, COMPLETION_HITS),
+                    move |result| {
+                        let known = result
+                            .unwrap_or_default()
+                            .into_iter()
+                            .map(|entry| Known::new(entry.display_name(), entry.address))
+                            .collect();
+                        Message::Completion(Completion::Found(ticket, known))
+                    },
+                )
+            }
+            Completion::Found(ticket, known) if self.completions.is_current(ticket) => {
+                self.directory_known = known;
+                self.rebuild_completion();
+                Task::none()
+            }
+            Completion::Lookup(..) | Completion::Found(..) => Task::none(),
+            Completion::Known(known) => {
+                self.known = known;
+                self.rebuild_completion();
+                Task::none()
+            }
+        }
     }
 }

@@ -21,7 +21,7 @@ impl Pli {
             if partial.trim().chars().count() >= 2 {
                 return after(
                     DIRECTORY_DELAY,
-                    Message::CompleteFromDirectory(ticket, partial),
+                    Message::Completion(Completion::Lookup(ticket, partial)),
                 );
             }
         }

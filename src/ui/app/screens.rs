@@ -155,7 +155,7 @@ impl Pli {
             }
             mailbox::Action::OpenSettings => self.open_settings(),
             mailbox::Action::ShowPrescriptions(account) => {
-                self.update(Message::ShowPrescriptions(account))
+                self.go(Destination::Prescriptions(account))
             }
         }
     }
@@ -252,7 +252,7 @@ impl Pli {
             }
             None => {
                 let reason = self.i18n.t("banner-keep-alive-offline");
-                self.update(Message::Inactivity(
+                self.inactivity(Inactivity::Banner(
                     name,
                     banners::Message::KeepAliveFailed(reason),
                 ))
@@ -276,7 +276,7 @@ impl Pli {
             )),
             None => banners::Message::KeepAliveFailed(self.i18n.t("banner-keep-alive-offline")),
         };
-        self.update(Message::Inactivity(name.to_string(), message))
+        self.inactivity(Inactivity::Banner(name.to_string(), message))
     }
 
     pub(super) fn open_patient(&mut self) -> Task<Message> {
@@ -292,5 +292,102 @@ impl Pli {
         self.screen = Screen::Settings;
         let check = self.settings.directory_key.open();
         self.perform_settings(settings::Action::DirectoryKey(check))
+    }
+
+    /// Another screen or view, as the person asked.
+    pub(super) fn go(&mut self, destination: Destination) -> Task<Message> {
+        match destination {
+            Destination::Mail => {
+                self.screen = if self.accounts.is_empty() {
+                    Screen::Welcome
+                } else {
+                    Screen::Mail
+                };
+                Task::none()
+            }
+            Destination::NewMessage => self.new_message(),
+            Destination::Draft(id) => {
+                if self.composer(id).is_some() {
+                    self.screen = Screen::Composer(id);
+                    return iced::widget::operation::focus(composer::field::TO);
+                }
+                Task::none()
+            }
+            Destination::Patient => self.open_patient(),
+            Destination::Directory => self.open_directory(),
+            Destination::Prescriptions(account) => {
+                let Some(store) = self.store.as_ref() else {
+                    return Task::none();
+                };
+                match Prescriptions::read(store, &account) {
+                    Ok(found) => {
+                        self.prescriptions = Some(found);
+                        self.mailbox.prescriptions_of = Some(account);
+                    }
+                    Err(detail) => self.mailbox.problem = Some(detail),
+                }
+                Task::none()
+            }
+        }
+    }
+
+    /// The inactivity banners: the clock they count from, and "Garder cette boîte".
+    pub(super) fn inactivity(&mut self, message: Inactivity) -> Task<Message> {
+        match message {
+            Inactivity::Clock(now) => {
+                for banner in &mut self.inactivity {
+                    let _ = banner.update(banners::Message::Clock(now));
+                }
+                Task::none()
+            }
+            Inactivity::Banner(name, message) => {
+                let action = match self.inactivity.iter_mut().find(|b| b.mailbox() == name) {
+                    Some(banner) => banner.update(message),
+                    None => return Task::none(),
+                };
+                match action {
+                    banners::Action::None => Task::none(),
+                    banners::Action::KeepAlive(name) => self.keep_alive(name),
+                }
+            }
+        }
+    }
+
+    /// The panes' layout as the person drags it, and the preferences written once the dragging
+    /// rests (with the profile's settings, which the settings screen changes in place).
+    pub(super) fn layout(&mut self, message: Layout) -> Task<Message> {
+        match message {
+            Layout::Resized(pane_grid::ResizeEvent { split, ratio }) => {
+                self.panes.resize(split, ratio);
+                self.preferences.panes = ratios(&self.panes);
+                self.save_preferences_later()
+            }
+            Layout::SaveDue(ticket) if self.saves.is_current(ticket) => {
+                let preferences_path = Preferences::path(&self.profile);
+                let preferences = self.preferences.clone();
+                let settings_path = self.profile.settings_file();
+                let settings = self.profile_settings.clone();
+                Task::perform(
+                    async move {
+                        tokio::task::spawn_blocking(move || {
+                            preferences.save(&preferences_path)?;
+                            settings.save(&settings_path)
+                        })
+                        .await
+                        .map_err(|error| error.to_string())?
+                        .map_err(|error| error.to_string())
+                    },
+                    |written| Message::Layout(Layout::Written(written)),
+                )
+            }
+            Layout::SaveDue(_) | Layout::Written(Ok(())) => Task::none(),
+            Layout::Written(Err(detail)) => {
+                self.banner = Some(Banner::Problem(
+                    self.i18n
+                        .t_args("preferences-unwritable", args!["detail" => detail]),
+                ));
+                Task::none()
+            }
+        }
     }
 }

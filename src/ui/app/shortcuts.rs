@@ -43,7 +43,7 @@ impl Pli {
                 _ => Task::none(),
             },
             Screen::Settings | Screen::Welcome => match shortcut {
-                Shortcut::Escape => self.update(Message::ShowMail),
+                Shortcut::Escape => self.go(Destination::Mail),
                 _ => Task::none(),
             },
         }

@@ -51,7 +51,7 @@ impl Pli {
                         container(
                             button(text(i18n.t("back-to-mail")).size(theme::SMALL_SIZE))
                                 .style(button::text)
-                                .on_press(Message::ShowMail)
+                                .on_press(Message::Go(Destination::Mail))
                         )
                         .padding([8, 16]),
                         form
@@ -83,13 +83,13 @@ impl Pli {
                 .font(theme::SEMIBOLD),
             button(text(i18n.t("action-new-message")).size(theme::SMALL_SIZE))
                 .style(button::primary)
-                .on_press(Message::NewMessage),
+                .on_press(Message::Go(Destination::NewMessage)),
             button(text(i18n.t("action-write-to-patient")).size(theme::SMALL_SIZE))
                 .style(theme::action)
-                .on_press(Message::WriteToPatient),
+                .on_press(Message::Go(Destination::Patient)),
             button(text(i18n.t("action-directory")).size(theme::SMALL_SIZE))
                 .style(theme::action)
-                .on_press(Message::OpenDirectory),
+                .on_press(Message::Go(Destination::Directory)),
         ]
         .spacing(16)
         .align_y(Alignment::Center);
@@ -146,7 +146,7 @@ impl Pli {
         })
         .spacing(2)
         .min_size(160)
-        .on_resize(8, Message::PaneResized)
+        .on_resize(8, |resized| Message::Layout(Layout::Resized(resized)))
         .style(|theme: &Theme| {
             let palette = theme.extended_palette();
             pane_grid::Style {
@@ -184,9 +184,9 @@ impl Pli {
             Some(banner) => {
                 let name = banner.mailbox().to_string();
                 column![
-                    banner
-                        .view()
-                        .map(move |message| Message::Inactivity(name.clone(), message)),
+                    banner.view().map(move |message| {
+                        Message::Inactivity(Inactivity::Banner(name.clone(), message))
+                    }),
                     list
                 ]
                 .into()
@@ -209,7 +209,7 @@ impl Pli {
                         .width(Length::Fill)
                         .padding([4, 8])
                         .style(button::text)
-                        .on_press(Message::ResumeDraft(composer.id)),
+                        .on_press(Message::Go(Destination::Draft(composer.id))),
                 );
             }
             side = side.push(container(drafts).padding([6, 10]));
