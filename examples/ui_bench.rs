@@ -20,7 +20,7 @@ use std::time::{Duration, Instant};
 use iced::Size;
 use pli::i18n::{I18n, Language};
 use pli::ui::connectivity::Connectivity;
-use pli::ui::mailbox::{self, Mailbox, ROW_HEIGHT};
+use pli::ui::message_list::{self, MessageList, ROW_HEIGHT};
 use pli_core::mail::account::{save_accounts, Account, AuthKind, BoxKind, Endpoint, Security};
 use pli_core::mail::store::{Envelope, Flags, Role, Store};
 use pli_core::profile::Profile;
@@ -80,10 +80,10 @@ fn run(profile: &Profile) -> Result<Account, Box<dyn std::error::Error>> {
     );
 
     let i18n = I18n::new(Language::Fr);
-    let mut mailbox = Mailbox::new(std::slice::from_ref(&account), Connectivity::Local);
+    let mut mailbox = MessageList::new(std::slice::from_ref(&account), Connectivity::Local);
     mailbox.reload_boxes(&store);
     let _ = mailbox.update(
-        mailbox::Message::Resized(Size::new(480.0, ROWS as f32 * ROW_HEIGHT)),
+        message_list::Message::Resized(Size::new(480.0, ROWS as f32 * ROW_HEIGHT)),
         Some(&store),
     );
     mailbox.refresh(&store);
@@ -113,10 +113,10 @@ fn run(profile: &Profile) -> Result<Account, Box<dyn std::error::Error>> {
     ] {
         let mut times = Vec::new();
         for run in 0..RUNS / 4 {
-            let _ = mailbox.update(mailbox::Message::ScrollTo(start_at), Some(&store));
+            let _ = mailbox.update(message_list::Message::ScrollTo(start_at), Some(&store));
             let start = Instant::now();
             let _ = mailbox.update(
-                mailbox::Message::ScrollTo(start_at + mailbox.window.page() + run % 2),
+                message_list::Message::ScrollTo(start_at + mailbox.window.page() + run % 2),
                 Some(&store),
             );
             let element = mailbox.list_view(&i18n);
@@ -141,7 +141,7 @@ fn run(profile: &Profile) -> Result<Account, Box<dyn std::error::Error>> {
     let mut read_times = Vec::new();
     for run in 0..RUNS / 4 {
         let uid = MESSAGES - run as u32;
-        let reference = mailbox::MessageRef {
+        let reference = message_list::MessageRef {
             account: account.name.clone(),
             folder: inbox.clone(),
             uid,
@@ -168,12 +168,12 @@ fn run(profile: &Profile) -> Result<Account, Box<dyn std::error::Error>> {
         mailbox.refresh_with_total(&store, total);
         refresh_times.push(start.elapsed());
         let start = Instant::now();
-        let _ = mailbox::count_folders(&store, std::slice::from_ref(&account.name))?;
+        let _ = message_list::count_folders(&store, std::slice::from_ref(&account.name))?;
         recount_times.push(start.elapsed());
     }
 
     // A frame's layout of the list pane, headless.
-    let _ = mailbox.update(mailbox::Message::ScrollTo(0), Some(&store));
+    let _ = mailbox.update(message_list::Message::ScrollTo(0), Some(&store));
     let mut layout_times = Vec::new();
     for _ in 0..20 {
         let start = Instant::now();

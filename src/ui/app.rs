@@ -18,7 +18,7 @@ use super::connectivity::{self, Connectivity, Place, WorkerEvent, WorkerHandle, 
 use super::debounce::{after, Debouncer, Ticket};
 use super::directory::{self, DirectoryPane};
 use super::lock::{self, Lock};
-use super::mailbox::{self, Mailbox, MessageRef};
+use super::message_list::{self, MessageList, MessageRef};
 use super::patient::{self, PatientComposer};
 use super::preferences::{PaneRatios, Preferences};
 use super::prescriptions::{self, Prescriptions};
@@ -102,7 +102,7 @@ pub struct Pli {
     store_path: PathBuf,
     pub screen: Screen,
     panes: pane_grid::State<Pane>,
-    pub mailbox: Mailbox,
+    pub message_list: MessageList,
     pub reader: Reader,
     pub composers: Vec<Composer>,
     next_composer: u64,
@@ -151,7 +151,7 @@ pub struct Pli {
 #[derive(Debug, Clone)]
 pub enum Message {
     Welcome(welcome::Message),
-    Mailbox(mailbox::Message),
+    List(message_list::Message),
     Reader(reader::Message),
     Composer(u64, composer::Message),
     Settings(settings::Message),
@@ -168,7 +168,7 @@ pub enum Message {
     Worker(WorkerEvent),
     ReplayDue(Ticket),
     BodyFetched(MessageRef, Result<(), String>),
-    Counted(Result<Vec<(String, Vec<mailbox::FolderEntry>)>, String>),
+    Counted(Result<Vec<(String, Vec<message_list::FolderEntry>)>, String>),
     /// The person goes to another screen or view.
     Go(Destination),
     DismissBanner,
@@ -264,10 +264,10 @@ impl Pli {
         } else {
             Connectivity::Connecting
         };
-        let mut mailbox = Mailbox::new(&accounts, connectivity);
+        let mut message_list = MessageList::new(&accounts, connectivity);
         if let Some(store) = &store {
-            mailbox.reload_boxes(store);
-            mailbox.refresh(store);
+            message_list.reload_boxes(store);
+            message_list.refresh(store);
         }
         let now = chrono::Utc::now();
         let inactivity = accounts
@@ -308,7 +308,7 @@ impl Pli {
             store,
             store_path,
             screen,
-            mailbox,
+            message_list,
             reader: Reader::default(),
             composers: Vec::new(),
             next_composer: 1,
@@ -423,14 +423,14 @@ impl Pli {
                 let action = self.welcome.update(message);
                 self.perform_welcome(action)
             }
-            Message::Mailbox(message) => {
-                if matches!(message, mailbox::Message::SelectFolder { .. }) {
+            Message::List(message) => {
+                if matches!(message, message_list::Message::SelectFolder { .. }) {
                     // Choosing a real folder leaves the virtual one.
                     self.prescriptions = None;
-                    self.mailbox.prescriptions_of = None;
+                    self.message_list.prescriptions_of = None;
                 }
-                let action = self.mailbox.update(message, self.store.as_ref());
-                self.perform_mailbox(action)
+                let action = self.message_list.update(message, self.store.as_ref());
+                self.perform_list(action)
             }
             Message::Reader(message) => {
                 let action = self.reader.update(message);
@@ -451,7 +451,7 @@ impl Pli {
             }
             Message::Prescriptions(prescriptions::Message::Close) => {
                 self.prescriptions = None;
-                self.mailbox.prescriptions_of = None;
+                self.message_list.prescriptions_of = None;
                 Task::none()
             }
             Message::Prescriptions(prescriptions::Message::Open(index)) => {
@@ -522,8 +522,8 @@ impl Pli {
             Message::Counted(result) => {
                 self.counting = false;
                 match result {
-                    Ok(counted) => self.mailbox.set_folders(counted, self.store.as_ref()),
-                    Err(detail) => self.mailbox.problem = Some(detail),
+                    Ok(counted) => self.message_list.set_folders(counted, self.store.as_ref()),
+                    Err(detail) => self.message_list.problem = Some(detail),
                 }
                 if std::mem::take(&mut self.recount_again) {
                     return self.recount();
@@ -572,7 +572,8 @@ impl Pli {
             welcome::Action::Saved(account) => {
                 // Its worker starts with the next subscription.
                 self.accounts.push((*account).clone());
-                self.mailbox.add_box(*account, Connectivity::Connecting);
+                self.message_list
+                    .add_box(*account, Connectivity::Connecting);
                 self.screen = Screen::Mail;
                 Task::none()
             }
@@ -647,7 +648,7 @@ impl Pli {
     fn worker_event(&mut self, event: Event) -> Task<Message> {
         match event {
             Event::Connectivity { account, state } => {
-                let Some(entry) = self.mailbox.entry_mut(&account) else {
+                let Some(entry) = self.message_list.entry_mut(&account) else {
                     return Task::none();
                 };
                 let first = match &entry.connectivity {
@@ -722,8 +723,8 @@ impl Pli {
         if let Some(store) = &self.store {
             // The window's page at once (new mail shows on top); the folder's new size comes
             // with the counts, off the UI thread.
-            let total = self.mailbox.window.total;
-            self.mailbox.refresh_with_total(store, total);
+            let total = self.message_list.window.total;
+            self.message_list.refresh_with_total(store, total);
         }
         self.recount()
     }
@@ -738,7 +739,7 @@ impl Pli {
         self.counting = true;
         let accounts = self.accounts.iter().map(|a| a.name.clone()).collect();
         Task::perform(
-            mailbox::count_folders_apart(self.store_path.clone(), accounts),
+            message_list::count_folders_apart(self.store_path.clone(), accounts),
             Message::Counted,
         )
     }

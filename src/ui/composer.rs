@@ -20,7 +20,7 @@ use iced::{Alignment, Element, Length, Task};
 use unicode_normalization::UnicodeNormalization;
 
 use super::correspondent::Correspondent;
-use super::mailbox::MessageRef;
+use super::message_list::MessageRef;
 use super::reader::{Opened, Person};
 use super::{markers, theme};
 use crate::args;

@@ -7,7 +7,7 @@ use iced::widget::{button, column, container, row, scrollable, text, Space};
 use iced::{Alignment, Element, Length};
 
 use super::correspondent::{display_name, Correspondent};
-use super::mailbox::MessageRef;
+use super::message_list::MessageRef;
 use super::{format, markers, theme};
 use crate::i18n::I18n;
 use pli_core::mail::store::{Envelope, PatientKind, Store};

@@ -16,7 +16,7 @@ use iced::widget::{button, column, container, text, Space};
 use iced::{Element, Length, Task};
 
 use super::connectivity::Place;
-use super::mailbox::BoxEntry;
+use super::message_list::BoxEntry;
 use super::theme;
 use crate::args;
 use crate::i18n::I18n;

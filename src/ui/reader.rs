@@ -9,7 +9,7 @@ use iced::widget::{button, column, container, row, rule, scrollable, text, text_
 use iced::{Alignment, Element, Length, Theme};
 
 use super::correspondent::{display_name, Correspondent};
-use super::mailbox::MessageRef;
+use super::message_list::MessageRef;
 use super::{format, markers, theme};
 use crate::args;
 use crate::i18n::I18n;

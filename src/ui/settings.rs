@@ -12,7 +12,7 @@ use iced::widget::{
 use iced::{Alignment, Element, Length};
 
 use super::directory_key::{self, DirectoryKey};
-use super::mailbox::BoxEntry;
+use super::message_list::BoxEntry;
 use super::preferences::Preferences;
 use super::theme::{self, ThemeChoice};
 use crate::args;

@@ -158,7 +158,7 @@ impl Window {
     /// The connectivity of the box followed, as the box list shows it.
     fn connectivity(&self) -> Option<Connectivity> {
         self.pli
-            .mailbox
+            .message_list
             .entry(&self.name)
             .map(|entry| entry.connectivity.clone())
     }

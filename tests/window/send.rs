@@ -300,13 +300,15 @@ fn issue_4_a_draft_saved_in_the_window_is_in_drafts_and_opens_again() {
     // Opening it from the Drafts folder opens the composer on it.
     let folder = drafts_folder(&pli).expect("Drafts");
     pli.composers.clear();
-    let task = pli.update(Message::Mailbox(pli::ui::mailbox::Message::SelectFolder {
-        account: name.clone(),
-        folder: folder.id,
-    }));
+    let task = pli.update(Message::List(
+        pli::ui::message_list::Message::SelectFolder {
+            account: name.clone(),
+            folder: folder.id,
+        },
+    ));
     runtime.run(task);
     if !matches!(pli.screen, Screen::Composer(_)) {
-        let task = pli.update(Message::Mailbox(pli::ui::mailbox::Message::Select(0)));
+        let task = pli.update(Message::List(pli::ui::message_list::Message::Select(0)));
         runtime.run(task);
     }
     runtime.until(&mut pli, Duration::from_secs(20), |pli| {
@@ -413,10 +415,12 @@ fn eco_4_1_1_the_settings_export_the_trace_as_csv() {
 
 /// Opens a message of a folder of the window's box by clicking its subject in the list.
 fn open_message(runtime: &Runtime, pli: &mut Pli, account: &str, folder: i64, subject: &str) {
-    let task = pli.update(Message::Mailbox(pli::ui::mailbox::Message::SelectFolder {
-        account: account.to_string(),
-        folder,
-    }));
+    let task = pli.update(Message::List(
+        pli::ui::message_list::Message::SelectFolder {
+            account: account.to_string(),
+            folder,
+        },
+    ));
     runtime.run(task);
     let mut ui = simulator(pli.view());
     ui.click(subject).expect("the message is in the list");

@@ -13,7 +13,7 @@ use iced_test::selector::{Candidate, Target};
 use iced_test::simulator;
 use pli::i18n::{I18n, Language};
 use pli::ui::composer::{self, SendOutcome, SendRequest};
-use pli::ui::mailbox::{self, SEARCH_FIELD};
+use pli::ui::message_list::{self, SEARCH_FIELD};
 use pli::ui::shortcuts::{shortcut_for, Shortcut};
 use pli::ui::{demo, Destination, Layout, Message, Pli, Screen};
 use pli_core::mail::store::{Flags, Role};
@@ -121,9 +121,9 @@ fn selecting_a_box_and_a_message_shows_its_body() {
 #[test]
 fn search_narrows_the_list_as_you_type() {
     let (_folder, mut pli) = window();
-    let everything = pli.mailbox.window.total;
+    let everything = pli.message_list.window.total;
     assert!(everything > 200, "{everything}");
-    let before_typing = pli.mailbox.search.current();
+    let before_typing = pli.message_list.search.current();
 
     let mut ui = simulator(pli.view());
     ui.click(iced::widget::Id::new(SEARCH_FIELD))
@@ -131,50 +131,53 @@ fn search_narrows_the_list_as_you_type() {
     ui.typewrite("glycémie");
     let messages = ui.into_messages().collect();
     deliver(&mut pli, messages);
-    assert_eq!(pli.mailbox.search.query, "glycémie");
+    assert_eq!(pli.message_list.search.query, "glycémie");
 
     // What the debounced task runs, off the UI thread, on its own store connection.
     let runtime = tokio::runtime::Runtime::new().unwrap();
-    let result = runtime.block_on(mailbox::search(
+    let result = runtime.block_on(message_list::search(
         pli.store_path().to_path_buf(),
         demo::DOCTOR.into(),
-        pli.mailbox.search.query.clone(),
+        pli.message_list.search.query.clone(),
     ));
-    let ticket = pli.mailbox.search.current();
-    let _ = pli.update(Message::Mailbox(mailbox::Message::Searched {
+    let ticket = pli.message_list.search.current();
+    let _ = pli.update(Message::List(message_list::Message::Searched {
         ticket,
         result,
     }));
-    assert_eq!(pli.mailbox.window.total, 1, "the body mentions it once");
+    assert_eq!(
+        pli.message_list.window.total, 1,
+        "the body mentions it once"
+    );
     assert!(shows(&pli, "Résultats d'analyses – M. Paul Garnier"));
     assert!(!shows(&pli, "Question sur mon traitement"));
 
     // An answer to an older query is dropped.
-    let _ = pli.update(Message::Mailbox(mailbox::Message::Searched {
+    let _ = pli.update(Message::List(message_list::Message::Searched {
         ticket: before_typing,
         result: Ok(Vec::new()),
     }));
-    assert_eq!(pli.mailbox.window.total, 1);
+    assert_eq!(pli.message_list.window.total, 1);
 
     press(&mut pli, named(Named::Escape));
-    assert!(!pli.mailbox.search.is_active());
-    assert_eq!(pli.mailbox.window.total, everything);
+    assert!(!pli.message_list.search.is_active());
+    assert_eq!(pli.message_list.window.total, everything);
 }
 
 #[test]
 fn j_and_k_move_the_selection_and_open_the_message() {
     let (_folder, mut pli) = window();
     press(&mut pli, letter("j", Modifiers::empty()));
-    assert_eq!(pli.mailbox.selected.map(|s| s.index), Some(0));
+    assert_eq!(pli.message_list.selected.map(|s| s.index), Some(0));
     assert_eq!(
         pli.reader.opened.as_ref().unwrap().envelope.from_address,
         demo::PATIENT_ADDRESS
     );
     press(&mut pli, named(Named::ArrowDown));
     press(&mut pli, letter("j", Modifiers::empty()));
-    assert_eq!(pli.mailbox.selected.map(|s| s.index), Some(2));
+    assert_eq!(pli.message_list.selected.map(|s| s.index), Some(2));
     press(&mut pli, letter("k", Modifiers::empty()));
-    assert_eq!(pli.mailbox.selected.map(|s| s.index), Some(1));
+    assert_eq!(pli.message_list.selected.map(|s| s.index), Some(1));
     assert_eq!(
         pli.reader.opened.as_ref().unwrap().subject(),
         "Demande de rendez-vous"
@@ -184,18 +187,18 @@ fn j_and_k_move_the_selection_and_open_the_message() {
 #[test]
 fn page_down_past_the_window_scrolls_the_list() {
     let (_folder, mut pli) = window();
-    let rows = pli.mailbox.window.rows;
+    let rows = pli.message_list.window.rows;
     press(&mut pli, named(Named::End));
-    let last = pli.mailbox.window.total - 1;
-    assert_eq!(pli.mailbox.selected.map(|s| s.index), Some(last));
-    assert_eq!(pli.mailbox.window.offset, last + 1 - rows);
-    assert_eq!(pli.mailbox.visible_rows().len(), rows);
+    let last = pli.message_list.window.total - 1;
+    assert_eq!(pli.message_list.selected.map(|s| s.index), Some(last));
+    assert_eq!(pli.message_list.window.offset, last + 1 - rows);
+    assert_eq!(pli.message_list.visible_rows().len(), rows);
     press(&mut pli, named(Named::Home));
-    assert_eq!(pli.mailbox.window.offset, 0);
+    assert_eq!(pli.message_list.window.offset, 0);
     press(&mut pli, named(Named::PageDown));
     assert_eq!(
-        pli.mailbox.selected.map(|s| s.index),
-        Some(pli.mailbox.window.page())
+        pli.message_list.selected.map(|s| s.index),
+        Some(pli.message_list.window.page())
     );
 }
 
@@ -217,7 +220,7 @@ fn delete_moves_the_message_to_the_trash_and_opens_the_next() {
     let inbox = inbox_of(&pli, demo::DOCTOR);
     let before = pli.store().unwrap().count(inbox.id).unwrap();
     press(&mut pli, named(Named::ArrowDown));
-    let deleted = pli.mailbox.selected.unwrap().uid;
+    let deleted = pli.message_list.selected.unwrap().uid;
     press(&mut pli, named(Named::Delete));
 
     let store = pli.store().unwrap();
@@ -242,7 +245,7 @@ fn delete_moves_the_message_to_the_trash_and_opens_the_next() {
         .as_ref()
         .expect("the next message is open");
     assert_ne!(next.reference.uid, deleted);
-    assert_eq!(pli.mailbox.selected.map(|s| s.index), Some(0));
+    assert_eq!(pli.message_list.selected.map(|s| s.index), Some(0));
 }
 
 #[test]
@@ -507,18 +510,18 @@ fn the_welcome_form_shows_only_without_boxes_and_from_the_add_button() {
 #[test]
 fn the_wheel_scrolls_the_window_not_the_selection() {
     let (_folder, mut pli) = window();
-    let first = pli.mailbox.visible_rows()[0].envelope.uid;
-    let _ = pli.update(Message::Mailbox(mailbox::Message::Wheel(
+    let first = pli.message_list.visible_rows()[0].envelope.uid;
+    let _ = pli.update(Message::List(message_list::Message::Wheel(
         iced::mouse::ScrollDelta::Lines { x: 0.0, y: -2.0 },
     )));
-    assert_eq!(pli.mailbox.window.offset, 6, "three rows a notch");
-    assert_ne!(pli.mailbox.visible_rows()[0].envelope.uid, first);
-    assert!(pli.mailbox.selected.is_none());
-    let _ = pli.update(Message::Mailbox(mailbox::Message::Resized(
-        iced::Size::new(400.0, 10.0 * mailbox::ROW_HEIGHT),
+    assert_eq!(pli.message_list.window.offset, 6, "three rows a notch");
+    assert_ne!(pli.message_list.visible_rows()[0].envelope.uid, first);
+    assert!(pli.message_list.selected.is_none());
+    let _ = pli.update(Message::List(message_list::Message::Resized(
+        iced::Size::new(400.0, 10.0 * message_list::ROW_HEIGHT),
     )));
-    assert_eq!(pli.mailbox.window.rows, 10);
-    assert_eq!(pli.mailbox.visible_rows().len(), 10);
+    assert_eq!(pli.message_list.window.rows, 10);
+    assert_eq!(pli.message_list.visible_rows().len(), 10);
 }
 
 #[test]
@@ -540,13 +543,13 @@ fn new_mail_above_the_selection_keeps_it_on_the_same_message() {
     for _ in 0..3 {
         press(&mut pli, named(Named::ArrowDown));
     }
-    let selected = pli.mailbox.selected.expect("a selection");
+    let selected = pli.message_list.selected.expect("a selection");
     assert_eq!(selected.index, 2);
 
     // A worker writes 30 newer messages through its own connection, then says so.
     let inbox = inbox_of(&pli, demo::DOCTOR);
     let mut worker_store = pli_core::mail::store::Store::open(pli.store_path()).unwrap();
-    let newest = pli.mailbox.visible_rows()[0].envelope.date;
+    let newest = pli.message_list.visible_rows()[0].envelope.date;
     let arrivals: Vec<_> = (0..30)
         .map(|n| pli_core::mail::store::Envelope {
             uid: 10_000 + n,
@@ -569,15 +572,15 @@ fn new_mail_above_the_selection_keeps_it_on_the_same_message() {
         "new mail shows on top at once"
     );
     // The folders' counts arrive from their background task.
-    let counted = mailbox::count_folders(&worker_store, &[demo::DOCTOR.to_string()]);
+    let counted = message_list::count_folders(&worker_store, &[demo::DOCTOR.to_string()]);
     let _ = pli.update(Message::Counted(counted.map_err(|e| e.to_string())));
 
-    let after = pli.mailbox.selected.expect("still selected");
+    let after = pli.message_list.selected.expect("still selected");
     assert_eq!(after.uid, selected.uid);
     assert_eq!(after.index, 32);
     press(&mut pli, letter("k", Modifiers::empty()));
     assert_eq!(
-        pli.mailbox.selected.map(|s| s.index),
+        pli.message_list.selected.map(|s| s.index),
         Some(31),
         "J and K go on from where the message is now"
     );
@@ -768,7 +771,7 @@ fn j_still_moves_on_while_the_body_has_the_focus() {
     let mut messages: Vec<Message> = ui.into_messages().collect();
     messages.extend(shortcut_for(&event).map(Message::Shortcut));
     deliver(&mut pli, messages);
-    assert_eq!(pli.mailbox.selected.map(|s| s.index), Some(1));
+    assert_eq!(pli.message_list.selected.map(|s| s.index), Some(1));
 }
 
 #[test]

@@ -124,7 +124,7 @@ impl Pli {
                 .find(|account| account.name == found.account)
         });
         let Some(account) = in_prescriptions
-            .or(self.mailbox.current_account())
+            .or(self.message_list.current_account())
             .or(self.accounts.first())
             .cloned()
         else {

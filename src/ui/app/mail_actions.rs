@@ -26,14 +26,14 @@ impl Pli {
         let Ok(Some(envelope)) = store.envelope(reference.folder.id, reference.uid) else {
             return Task::none();
         };
-        self.mailbox.set_flags(reference, envelope.flags);
+        self.message_list.set_flags(reference, envelope.flags);
         if let Some(opened) = self.reader.opened.as_mut() {
             if &opened.reference == reference {
                 opened.envelope.flags = envelope.flags;
             }
         }
         let is_unread = !envelope.flags.has(Flags::SEEN);
-        self.mailbox.adjust_unread(
+        self.message_list.adjust_unread(
             reference.folder.id,
             isize::from(is_unread) - isize::from(was_unread),
         );
@@ -55,7 +55,7 @@ impl Pli {
             .opened
             .as_ref()
             .map(|opened| opened.reference.clone())
-            .or_else(|| self.mailbox.selected_ref())
+            .or_else(|| self.message_list.selected_ref())
     }
 
     pub(super) fn toggle_read(&mut self) -> Task<Message> {
@@ -108,14 +108,14 @@ impl Pli {
             self.banner = Some(Banner::Problem(error.to_string()));
             return Task::none();
         }
-        self.mailbox.forget(&reference);
+        self.message_list.forget(&reference);
         if was_unread {
-            self.mailbox.adjust_unread(reference.folder.id, -1);
+            self.message_list.adjust_unread(reference.folder.id, -1);
         }
-        self.mailbox.refresh(store);
+        self.message_list.refresh(store);
         self.reader.close();
         let replay = self.replay_later(&reference.account);
-        match self.mailbox.selected_ref() {
+        match self.message_list.selected_ref() {
             Some(next) if next != reference => Task::batch([replay, self.open(next)]),
             _ => replay,
         }

@@ -123,38 +123,38 @@ impl Pli {
             pli_core::memory::peak_resident_kib().map_or_else(|| "?".into(), |kib| kib.to_string());
         println!(
             "ready-frame {shown} rows={} vmhwm_kib={peak}",
-            self.mailbox.visible_rows().len()
+            self.message_list.visible_rows().len()
         );
         self.frame_probe = None;
         iced::exit()
     }
 
-    pub(super) fn perform_mailbox(&mut self, action: mailbox::Action) -> Task<Message> {
+    pub(super) fn perform_list(&mut self, action: message_list::Action) -> Task<Message> {
         match action {
-            mailbox::Action::None => Task::none(),
-            mailbox::Action::Open(reference) => self.open(reference),
-            mailbox::Action::Close => {
+            message_list::Action::None => Task::none(),
+            message_list::Action::Open(reference) => self.open(reference),
+            message_list::Action::Close => {
                 self.reader.close();
                 Task::none()
             }
-            mailbox::Action::Debounce(ticket) => after(
+            message_list::Action::Debounce(ticket) => after(
                 SEARCH_DELAY,
-                Message::Mailbox(mailbox::Message::SearchDue(ticket)),
+                Message::List(message_list::Message::SearchDue(ticket)),
             ),
-            mailbox::Action::Search {
+            message_list::Action::Search {
                 ticket,
                 account,
                 query,
             } => Task::perform(
-                mailbox::search(self.store_path.clone(), account, query),
-                move |result| Message::Mailbox(mailbox::Message::Searched { ticket, result }),
+                message_list::search(self.store_path.clone(), account, query),
+                move |result| Message::List(message_list::Message::Searched { ticket, result }),
             ),
-            mailbox::Action::AddBox => {
+            message_list::Action::AddBox => {
                 self.screen = Screen::Welcome;
                 Task::none()
             }
-            mailbox::Action::OpenSettings => self.open_settings(),
-            mailbox::Action::ShowPrescriptions(account) => {
+            message_list::Action::OpenSettings => self.open_settings(),
+            message_list::Action::ShowPrescriptions(account) => {
                 self.go(Destination::Prescriptions(account))
             }
         }
@@ -288,7 +288,8 @@ impl Pli {
     }
 
     pub(super) fn open_settings(&mut self) -> Task<Message> {
-        self.settings.open(&self.mailbox.boxes, &self.preferences);
+        self.settings
+            .open(&self.message_list.boxes, &self.preferences);
         self.screen = Screen::Settings;
         let check = self.settings.directory_key.open();
         self.perform_settings(settings::Action::DirectoryKey(check))
@@ -322,9 +323,9 @@ impl Pli {
                 match Prescriptions::read(store, &account) {
                     Ok(found) => {
                         self.prescriptions = Some(found);
-                        self.mailbox.prescriptions_of = Some(account);
+                        self.message_list.prescriptions_of = Some(account);
                     }
-                    Err(detail) => self.mailbox.problem = Some(detail),
+                    Err(detail) => self.message_list.problem = Some(detail),
                 }
                 Task::none()
             }

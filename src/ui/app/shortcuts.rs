@@ -53,14 +53,14 @@ impl Pli {
         let Some(store) = self.store.as_ref() else {
             return Task::none();
         };
-        let page = self.mailbox.page_rows();
+        let page = self.message_list.page_rows();
         let action = match shortcut {
-            Shortcut::Next => self.mailbox.move_selection(1, store),
-            Shortcut::Previous => self.mailbox.move_selection(-1, store),
-            Shortcut::PageDown => self.mailbox.move_selection(page, store),
-            Shortcut::PageUp => self.mailbox.move_selection(-page, store),
-            Shortcut::First => self.mailbox.select_first(store),
-            Shortcut::Last => self.mailbox.select_last(store),
+            Shortcut::Next => self.message_list.move_selection(1, store),
+            Shortcut::Previous => self.message_list.move_selection(-1, store),
+            Shortcut::PageDown => self.message_list.move_selection(page, store),
+            Shortcut::PageUp => self.message_list.move_selection(-page, store),
+            Shortcut::First => self.message_list.select_first(store),
+            Shortcut::Last => self.message_list.select_last(store),
             Shortcut::Reply => return self.reply(false),
             Shortcut::ReplyAll => return self.reply(true),
             Shortcut::Forward => return self.forward(),
@@ -68,15 +68,15 @@ impl Pli {
             Shortcut::ToggleRead => return self.toggle_read(),
             Shortcut::Search => {
                 return Task::batch([
-                    iced::widget::operation::focus(mailbox::SEARCH_FIELD),
-                    iced::widget::operation::select_all(mailbox::SEARCH_FIELD),
+                    iced::widget::operation::focus(message_list::SEARCH_FIELD),
+                    iced::widget::operation::select_all(message_list::SEARCH_FIELD),
                 ])
             }
             Shortcut::Escape => self
-                .mailbox
-                .update(mailbox::Message::ClearSearch, Some(store)),
-            _ => mailbox::Action::None,
+                .message_list
+                .update(message_list::Message::ClearSearch, Some(store)),
+            _ => message_list::Action::None,
         };
-        self.perform_mailbox(action)
+        self.perform_list(action)
     }
 }

@@ -61,7 +61,7 @@ impl Pli {
             }
             Screen::Settings => self
                 .settings
-                .view(&self.mailbox.boxes, &self.profile_settings, i18n)
+                .view(&self.message_list.boxes, &self.profile_settings, i18n)
                 .map(Message::Settings),
             Screen::Composer(id) => match self.composer(id) {
                 Some(composer) => composer
@@ -128,7 +128,7 @@ impl Pli {
         top = top.push(
             button(text(i18n.t("action-settings")).size(theme::SMALL_SIZE))
                 .style(theme::action)
-                .on_press(Message::Mailbox(mailbox::Message::OpenSettings)),
+                .on_press(Message::List(message_list::Message::OpenSettings)),
         );
         let top = container(top.padding([8, 14])).style(theme::bar);
 
@@ -174,8 +174,8 @@ impl Pli {
             let opened = self.reader.opened.as_ref().map(|opened| &opened.reference);
             return found.view(i18n, opened).map(Message::Prescriptions);
         }
-        let list = self.mailbox.list_view(i18n).map(Message::Mailbox);
-        let banner = self.mailbox.current_account().and_then(|account| {
+        let list = self.message_list.list_view(i18n).map(Message::List);
+        let banner = self.message_list.current_account().and_then(|account| {
             self.inactivity
                 .iter()
                 .find(|banner| banner.mailbox() == account.name && banner.is_visible())
@@ -197,7 +197,7 @@ impl Pli {
 
     pub(super) fn sidebar(&self) -> Element<'_, Message> {
         let i18n = self.i18n.as_ref();
-        let mut side = column![self.mailbox.boxes_view(i18n).map(Message::Mailbox)];
+        let mut side = column![self.message_list.boxes_view(i18n).map(Message::List)];
         if !self.composers.is_empty() {
             let mut drafts = column![text(i18n.t("drafts-in-progress"))
                 .size(theme::SMALL_SIZE)
@@ -215,13 +215,17 @@ impl Pli {
             side = side.push(container(drafts).padding([6, 10]));
         }
         // Pro Santé Connect (issue 7): each PSC box's session and its sign-in.
-        side = side.push(self.psc.view(&self.mailbox.boxes, i18n).map(Message::Psc));
+        side = side.push(
+            self.psc
+                .view(&self.message_list.boxes, i18n)
+                .map(Message::Psc),
+        );
         side = side.push(
             container(
                 button(text(i18n.t("action-add-box")).size(theme::SMALL_SIZE))
                     .width(Length::Fill)
                     .style(theme::action)
-                    .on_press(Message::Mailbox(mailbox::Message::AddBox)),
+                    .on_press(Message::List(message_list::Message::AddBox)),
             )
             .padding(10),
         );

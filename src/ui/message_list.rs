@@ -125,7 +125,7 @@ pub struct Selected {
     pub uid: u32,
 }
 
-pub struct Mailbox {
+pub struct MessageList {
     pub boxes: Vec<BoxEntry>,
     /// The box and folder whose list is shown.
     pub current: Option<(String, i64)>,
@@ -187,7 +187,7 @@ pub enum Action {
     ShowPrescriptions(String),
 }
 
-impl Mailbox {
+impl MessageList {
     pub fn new(accounts: &[Account], connectivity: Connectivity) -> Self {
         Self {
             boxes: accounts
