@@ -87,7 +87,7 @@ fn run(profile: &Profile) -> Result<Account, Box<dyn std::error::Error>> {
         Some(&store),
     );
     mailbox.refresh(&store);
-    assert_eq!(mailbox.window.total, MESSAGES as usize);
+    assert_eq!(mailbox.window().total, MESSAGES as usize);
     assert_eq!(mailbox.visible_rows().len(), ROWS);
 
     // (a) the visible rows from the store, then the Element.
@@ -116,7 +116,7 @@ fn run(profile: &Profile) -> Result<Account, Box<dyn std::error::Error>> {
             let _ = mailbox.update(message_list::Message::ScrollTo(start_at), Some(&store));
             let start = Instant::now();
             let _ = mailbox.update(
-                message_list::Message::ScrollTo(start_at + mailbox.window.page() + run % 2),
+                message_list::Message::ScrollTo(start_at + mailbox.window().page() + run % 2),
                 Some(&store),
             );
             let element = mailbox.list_view(&i18n);
@@ -164,7 +164,7 @@ fn run(profile: &Profile) -> Result<Account, Box<dyn std::error::Error>> {
     let mut recount_times = Vec::new();
     for _ in 0..RUNS / 8 {
         let start = Instant::now();
-        let total = mailbox.window.total;
+        let total = mailbox.window().total;
         mailbox.refresh_with_total(&store, total);
         refresh_times.push(start.elapsed());
         let start = Instant::now();

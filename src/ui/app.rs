@@ -427,7 +427,9 @@ impl Pli {
                 if matches!(message, message_list::Message::SelectFolder { .. }) {
                     // Choosing a real folder leaves the virtual one.
                     self.prescriptions = None;
-                    self.message_list.prescriptions_of = None;
+                    let _ = self
+                        .message_list
+                        .update(message_list::Message::PrescriptionsShown(None), None);
                 }
                 let action = self.message_list.update(message, self.store.as_ref());
                 self.perform_list(action)
@@ -451,7 +453,9 @@ impl Pli {
             }
             Message::Prescriptions(prescriptions::Message::Close) => {
                 self.prescriptions = None;
-                self.message_list.prescriptions_of = None;
+                let _ = self
+                    .message_list
+                    .update(message_list::Message::PrescriptionsShown(None), None);
                 Task::none()
             }
             Message::Prescriptions(prescriptions::Message::Open(index)) => {
@@ -523,7 +527,11 @@ impl Pli {
                 self.counting = false;
                 match result {
                     Ok(counted) => self.message_list.set_folders(counted, self.store.as_ref()),
-                    Err(detail) => self.message_list.problem = Some(detail),
+                    Err(detail) => {
+                        let _ = self
+                            .message_list
+                            .update(message_list::Message::Problem(detail), None);
+                    }
                 }
                 if std::mem::take(&mut self.recount_again) {
                     return self.recount();
@@ -723,7 +731,7 @@ impl Pli {
         if let Some(store) = &self.store {
             // The window's page at once (new mail shows on top); the folder's new size comes
             // with the counts, off the UI thread.
-            let total = self.message_list.window.total;
+            let total = self.message_list.window().total;
             self.message_list.refresh_with_total(store, total);
         }
         self.recount()

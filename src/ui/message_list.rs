@@ -126,21 +126,21 @@ pub struct Selected {
 }
 
 pub struct MessageList {
-    pub boxes: Vec<BoxEntry>,
+    boxes: Vec<BoxEntry>,
     /// The box and folder whose list is shown.
-    pub current: Option<(String, i64)>,
+    current: Option<(String, i64)>,
     /// The pharmacy box whose "Ordonnances" the root shows in place of the list, if any.
-    pub prescriptions_of: Option<String>,
-    pub window: ListWindow,
+    prescriptions_of: Option<String>,
+    window: ListWindow,
     wheel: WheelRows,
     /// The rows of the window, read from the store (folder) or from the results (search).
     rows: Vec<ListRow>,
-    pub selected: Option<Selected>,
-    pub search: Search,
+    selected: Option<Selected>,
+    search: Search,
     /// When the list was last read, for "today" in the date column.
     now: DateTime<Local>,
     /// Why the store could not be read, if it could not.
-    pub problem: Option<String>,
+    problem: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -163,6 +163,11 @@ pub enum Message {
     AddBox,
     OpenSettings,
     ShowPrescriptions(String),
+    /// The root shows this pharmacy box's "Ordonnances" in place of the list (`None`: the list
+    /// again).
+    PrescriptionsShown(Option<String>),
+    /// The store could not be read for what the list asked: the sentence to show.
+    Problem(String),
 }
 
 /// What the list asks the root to do.
@@ -529,6 +534,29 @@ impl MessageList {
         }
     }
 
+    /// The boxes in the order the list shows them.
+    pub fn boxes(&self) -> &[BoxEntry] {
+        &self.boxes
+    }
+
+    /// The rows on screen over the whole list.
+    pub fn window(&self) -> &ListWindow {
+        &self.window
+    }
+
+    pub fn selected(&self) -> Option<Selected> {
+        self.selected
+    }
+
+    pub fn search(&self) -> &Search {
+        &self.search
+    }
+
+    /// Why the store could not be read, if it could not.
+    pub fn problem(&self) -> Option<&str> {
+        self.problem.as_deref()
+    }
+
     pub fn update(&mut self, message: Message, store: Option<&Store>) -> Action {
         match message {
             Message::SelectFolder { account, folder } => match store {
@@ -594,6 +622,14 @@ impl MessageList {
             Message::AddBox => Action::AddBox,
             Message::OpenSettings => Action::OpenSettings,
             Message::ShowPrescriptions(account) => Action::ShowPrescriptions(account),
+            Message::PrescriptionsShown(account) => {
+                self.prescriptions_of = account;
+                Action::None
+            }
+            Message::Problem(problem) => {
+                self.problem = Some(problem);
+                Action::None
+            }
         }
     }
 

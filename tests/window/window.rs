@@ -121,9 +121,9 @@ fn selecting_a_box_and_a_message_shows_its_body() {
 #[test]
 fn search_narrows_the_list_as_you_type() {
     let (_folder, mut pli) = window();
-    let everything = pli.message_list.window.total;
+    let everything = pli.message_list.window().total;
     assert!(everything > 200, "{everything}");
-    let before_typing = pli.message_list.search.current();
+    let before_typing = pli.message_list.search().current();
 
     let mut ui = simulator(pli.view());
     ui.click(iced::widget::Id::new(SEARCH_FIELD))
@@ -131,22 +131,23 @@ fn search_narrows_the_list_as_you_type() {
     ui.typewrite("glycémie");
     let messages = ui.into_messages().collect();
     deliver(&mut pli, messages);
-    assert_eq!(pli.message_list.search.query, "glycémie");
+    assert_eq!(pli.message_list.search().query, "glycémie");
 
     // What the debounced task runs, off the UI thread, on its own store connection.
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let result = runtime.block_on(message_list::search(
         pli.store_path().to_path_buf(),
         demo::DOCTOR.into(),
-        pli.message_list.search.query.clone(),
+        pli.message_list.search().query.clone(),
     ));
-    let ticket = pli.message_list.search.current();
+    let ticket = pli.message_list.search().current();
     let _ = pli.update(Message::List(message_list::Message::Searched {
         ticket,
         result,
     }));
     assert_eq!(
-        pli.message_list.window.total, 1,
+        pli.message_list.window().total,
+        1,
         "the body mentions it once"
     );
     assert!(shows(&pli, "Résultats d'analyses – M. Paul Garnier"));
@@ -157,27 +158,27 @@ fn search_narrows_the_list_as_you_type() {
         ticket: before_typing,
         result: Ok(Vec::new()),
     }));
-    assert_eq!(pli.message_list.window.total, 1);
+    assert_eq!(pli.message_list.window().total, 1);
 
     press(&mut pli, named(Named::Escape));
-    assert!(!pli.message_list.search.is_active());
-    assert_eq!(pli.message_list.window.total, everything);
+    assert!(!pli.message_list.search().is_active());
+    assert_eq!(pli.message_list.window().total, everything);
 }
 
 #[test]
 fn j_and_k_move_the_selection_and_open_the_message() {
     let (_folder, mut pli) = window();
     press(&mut pli, letter("j", Modifiers::empty()));
-    assert_eq!(pli.message_list.selected.map(|s| s.index), Some(0));
+    assert_eq!(pli.message_list.selected().map(|s| s.index), Some(0));
     assert_eq!(
         pli.reader.opened.as_ref().unwrap().envelope.from_address,
         demo::PATIENT_ADDRESS
     );
     press(&mut pli, named(Named::ArrowDown));
     press(&mut pli, letter("j", Modifiers::empty()));
-    assert_eq!(pli.message_list.selected.map(|s| s.index), Some(2));
+    assert_eq!(pli.message_list.selected().map(|s| s.index), Some(2));
     press(&mut pli, letter("k", Modifiers::empty()));
-    assert_eq!(pli.message_list.selected.map(|s| s.index), Some(1));
+    assert_eq!(pli.message_list.selected().map(|s| s.index), Some(1));
     assert_eq!(
         pli.reader.opened.as_ref().unwrap().subject(),
         "Demande de rendez-vous"
@@ -187,18 +188,18 @@ fn j_and_k_move_the_selection_and_open_the_message() {
 #[test]
 fn page_down_past_the_window_scrolls_the_list() {
     let (_folder, mut pli) = window();
-    let rows = pli.message_list.window.rows;
+    let rows = pli.message_list.window().rows;
     press(&mut pli, named(Named::End));
-    let last = pli.message_list.window.total - 1;
-    assert_eq!(pli.message_list.selected.map(|s| s.index), Some(last));
-    assert_eq!(pli.message_list.window.offset, last + 1 - rows);
+    let last = pli.message_list.window().total - 1;
+    assert_eq!(pli.message_list.selected().map(|s| s.index), Some(last));
+    assert_eq!(pli.message_list.window().offset, last + 1 - rows);
     assert_eq!(pli.message_list.visible_rows().len(), rows);
     press(&mut pli, named(Named::Home));
-    assert_eq!(pli.message_list.window.offset, 0);
+    assert_eq!(pli.message_list.window().offset, 0);
     press(&mut pli, named(Named::PageDown));
     assert_eq!(
-        pli.message_list.selected.map(|s| s.index),
-        Some(pli.message_list.window.page())
+        pli.message_list.selected().map(|s| s.index),
+        Some(pli.message_list.window().page())
     );
 }
 
@@ -220,7 +221,7 @@ fn delete_moves_the_message_to_the_trash_and_opens_the_next() {
     let inbox = inbox_of(&pli, demo::DOCTOR);
     let before = pli.store().unwrap().count(inbox.id).unwrap();
     press(&mut pli, named(Named::ArrowDown));
-    let deleted = pli.message_list.selected.unwrap().uid;
+    let deleted = pli.message_list.selected().unwrap().uid;
     press(&mut pli, named(Named::Delete));
 
     let store = pli.store().unwrap();
@@ -245,7 +246,7 @@ fn delete_moves_the_message_to_the_trash_and_opens_the_next() {
         .as_ref()
         .expect("the next message is open");
     assert_ne!(next.reference.uid, deleted);
-    assert_eq!(pli.message_list.selected.map(|s| s.index), Some(0));
+    assert_eq!(pli.message_list.selected().map(|s| s.index), Some(0));
 }
 
 #[test]
@@ -514,13 +515,13 @@ fn the_wheel_scrolls_the_window_not_the_selection() {
     let _ = pli.update(Message::List(message_list::Message::Wheel(
         iced::mouse::ScrollDelta::Lines { x: 0.0, y: -2.0 },
     )));
-    assert_eq!(pli.message_list.window.offset, 6, "three rows a notch");
+    assert_eq!(pli.message_list.window().offset, 6, "three rows a notch");
     assert_ne!(pli.message_list.visible_rows()[0].envelope.uid, first);
-    assert!(pli.message_list.selected.is_none());
+    assert!(pli.message_list.selected().is_none());
     let _ = pli.update(Message::List(message_list::Message::Resized(
         iced::Size::new(400.0, 10.0 * message_list::ROW_HEIGHT),
     )));
-    assert_eq!(pli.message_list.window.rows, 10);
+    assert_eq!(pli.message_list.window().rows, 10);
     assert_eq!(pli.message_list.visible_rows().len(), 10);
 }
 
@@ -543,7 +544,7 @@ fn new_mail_above_the_selection_keeps_it_on_the_same_message() {
     for _ in 0..3 {
         press(&mut pli, named(Named::ArrowDown));
     }
-    let selected = pli.message_list.selected.expect("a selection");
+    let selected = pli.message_list.selected().expect("a selection");
     assert_eq!(selected.index, 2);
 
     // A worker writes 30 newer messages through its own connection, then says so.
@@ -575,12 +576,12 @@ fn new_mail_above_the_selection_keeps_it_on_the_same_message() {
     let counted = message_list::count_folders(&worker_store, &[demo::DOCTOR.to_string()]);
     let _ = pli.update(Message::Counted(counted.map_err(|e| e.to_string())));
 
-    let after = pli.message_list.selected.expect("still selected");
+    let after = pli.message_list.selected().expect("still selected");
     assert_eq!(after.uid, selected.uid);
     assert_eq!(after.index, 32);
     press(&mut pli, letter("k", Modifiers::empty()));
     assert_eq!(
-        pli.message_list.selected.map(|s| s.index),
+        pli.message_list.selected().map(|s| s.index),
         Some(31),
         "J and K go on from where the message is now"
     );
@@ -771,7 +772,7 @@ fn j_still_moves_on_while_the_body_has_the_focus() {
     let mut messages: Vec<Message> = ui.into_messages().collect();
     messages.extend(shortcut_for(&event).map(Message::Shortcut));
     deliver(&mut pli, messages);
-    assert_eq!(pli.message_list.selected.map(|s| s.index), Some(1));
+    assert_eq!(pli.message_list.selected().map(|s| s.index), Some(1));
 }
 
 #[test]

@@ -289,7 +289,7 @@ impl Pli {
 
     pub(super) fn open_settings(&mut self) -> Task<Message> {
         self.settings
-            .open(&self.message_list.boxes, &self.preferences);
+            .open(self.message_list.boxes(), &self.preferences);
         self.screen = Screen::Settings;
         let check = self.settings.directory_key.open();
         self.perform_settings(settings::Action::DirectoryKey(check))
@@ -323,9 +323,16 @@ impl Pli {
                 match Prescriptions::read(store, &account) {
                     Ok(found) => {
                         self.prescriptions = Some(found);
-                        self.message_list.prescriptions_of = Some(account);
+                        let _ = self.message_list.update(
+                            message_list::Message::PrescriptionsShown(Some(account)),
+                            None,
+                        );
                     }
-                    Err(detail) => self.message_list.problem = Some(detail),
+                    Err(detail) => {
+                        let _ = self
+                            .message_list
+                            .update(message_list::Message::Problem(detail), None);
+                    }
                 }
                 Task::none()
             }

@@ -61,7 +61,7 @@ impl Pli {
             }
             Screen::Settings => self
                 .settings
-                .view(&self.message_list.boxes, &self.profile_settings, i18n)
+                .view(self.message_list.boxes(), &self.profile_settings, i18n)
                 .map(Message::Settings),
             Screen::Composer(id) => match self.composer(id) {
                 Some(composer) => composer
@@ -217,7 +217,7 @@ impl Pli {
         // Pro Santé Connect (issue 7): each PSC box's session and its sign-in.
         side = side.push(
             self.psc
-                .view(&self.message_list.boxes, i18n)
+                .view(self.message_list.boxes(), i18n)
                 .map(Message::Psc),
         );
         side = side.push(
