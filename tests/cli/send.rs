@@ -203,3 +203,96 @@ fn pli_send_refuses_what_the_rules_stop_and_queues_nothing() {
 
     assert_eq!(outbox_of(&profile, "labo"), 0, "nothing was queued");
 }
+
+/// An extraction of the national directory listing one PER box.
+fn extraction_listing(address: &str) -> String {
+    use pli_core::directory::fixture::COLUMNS;
+    let mut fields = vec![String::new(); COLUMNS.len()];
+    let mut set = |column: &str, value: &str| {
+        let index = COLUMNS
+            .iter()
+            .position(|name| *name == column)
+            .expect("a column");
+        fields[index] = value.to_string();
+    };
+    set("Type de BAL", "PER");
+    set("Adresse BAL", address);
+    set("Civilité d'exercice", "DR");
+    set("Nom d'exercice", "Martin");
+    set("Prénom d'exercice", "Jean");
+    set("Code Profession", "10");
+    set("Libellé Profession", "Médecin");
+    set("Raison Sociale structure BAL", "CH de Lens");
+    set("L6LIGNEACHEMINEMENT structure BAL", "62300 LENS");
+    format!("{}\n{}\n", COLUMNS.join("|"), fields.join("|"))
+}
+
+/// ECO.2.2.7: the From name of a box the national directory lists is built from its entry
+/// (`<Titre>_<Prénom>_<NOM>_<Entité>`), not from the free text of the box's settings.
+#[test]
+fn eco_2_2_7_the_from_name_is_the_directory_entry_of_the_box_in_the_rule_s_format() {
+    let sender = dedicated_user("cli-send-named");
+    let recipient = dedicated_user("cli-send-to");
+    empty_mailbox(&sender);
+    let profile = profile_with_box(&sender, "cabinet");
+    let extraction = profile.path().join("Extraction_Correspondance_MSSante.txt");
+    std::fs::write(&extraction, extraction_listing(&sender)).expect("the extraction");
+    let imported = pli(
+        profile.path(),
+        &["directory", "import", extraction.to_str().expect("utf-8")],
+        "",
+    );
+    assert!(imported.status.success(), "{}", text(&imported));
+    let body = profile.path().join("avis.txt");
+    std::fs::write(&body, "Bonjour,\n").expect("body written");
+    let sent = pli(
+        profile.path(),
+        &[
+            "send",
+            "cabinet",
+            "--to",
+            &recipient,
+            "--subject",
+            &format!("Avis {}", std::process::id()),
+            "--body-file",
+            body.to_str().expect("utf-8"),
+        ],
+        "",
+    );
+    assert!(sent.status.success(), "{}", text(&sent));
+    let message_id = String::from_utf8_lossy(&sent.stdout).trim().to_string();
+    let synced = pli(profile.path(), &["sync", "cabinet"], "");
+    assert!(synced.status.success(), "{}", text(&synced));
+
+    let runtime = runtime();
+    assert_eq!(
+        runtime.block_on(wait_for_copies(&recipient, &message_id, 1)),
+        1
+    );
+    let raw = runtime.block_on(async {
+        let mut session = server_session(&recipient).await;
+        session.select("INBOX").await.expect("select");
+        let id = message_id.trim_matches(|c| c == '<' || c == '>');
+        let uids = session
+            .uid_search(format!("HEADER Message-ID \"{id}\""))
+            .await
+            .expect("search");
+        let uid = uids.into_iter().next().expect("the message");
+        let fetched: Vec<_> = futures::TryStreamExt::try_collect(
+            session
+                .uid_fetch(uid.to_string(), "BODY.PEEK[HEADER.FIELDS (FROM)]")
+                .await
+                .expect("fetch"),
+        )
+        .await
+        .expect("fetched");
+        let _ = session.logout().await;
+        String::from_utf8_lossy(fetched[0].header().expect("the From line")).into_owned()
+    });
+    let read = mail_parser::MessageParser::default()
+        .parse(raw.as_bytes())
+        .expect("a header");
+    let from = read.from().and_then(|from| from.first()).expect("a From");
+    assert_eq!(from.name(), Some("Dr_Jean_MARTIN_CH de Lens"), "{raw}");
+    assert_eq!(from.address(), Some(sender.as_str()));
+}

@@ -10,12 +10,13 @@
 
 use std::path::Path;
 
+use crate::directory::Entry;
 use crate::mail::account::Account;
 use crate::mail::connect::Credentials;
 use crate::mail::send::{self, Draft, OutboxReport, ReadReceipt, SendError, SendPolicy};
 use crate::mail::store::{open_profile_store, Store, StoreError};
 use crate::mail::trust_list;
-use crate::mssante::headers::ProductReference;
+use crate::mssante::headers::{sender_display_name, ProductReference, Sender};
 use crate::profile::Profile;
 use crate::settings::{ProfileSettings, DEFAULT_PRODUCT_REFERENCE};
 
@@ -49,6 +50,17 @@ pub fn send(
     draft: &Draft,
     choices: SendChoices,
 ) -> Result<Queued, SendError> {
+    let named;
+    let draft = match sender_name(profile, account) {
+        Some(name) if draft.from_name.as_deref() != Some(name.as_str()) => {
+            named = Draft {
+                from_name: Some(name),
+                ..draft.clone()
+            };
+            &named
+        }
+        _ => draft,
+    };
     under_rules(profile, choices, |store, policy| {
         send::queue(store, account, draft, policy)
     })
@@ -73,6 +85,45 @@ pub fn acknowledge(
         outbox_id,
         message_id,
     }))
+}
+
+/// The sender's display name (ECO.2.2.7): when this workstation holds the national directory
+/// and it lists the box's own address, the name it gives, written as the rule asks —
+/// `<Titre>_<Prénom>_<NOM>_<Entité>` for a person, `<Entité>` for a structure; otherwise the
+/// name set for the box, as the person wrote it. The composer shows it as the From line.
+pub fn sender_name(profile: &Profile, account: &Account) -> Option<String> {
+    let path = crate::directory::refresh::directory_file(profile.data_dir());
+    // Opening a directory that was never imported would create an empty one in the profile.
+    let listed = path
+        .exists()
+        .then(|| crate::directory::Directory::open(&path).ok())
+        .flatten()
+        .and_then(|directory| directory.lookup(&account.address).ok().flatten());
+    match listed {
+        Some(hit) => Some(sender_display_name(&sender_of(&hit.entry))),
+        None => account.display_name.clone(),
+    }
+}
+
+/// The directory's entry as the display name format reads it: the civility as a title (`DR` →
+/// `Dr`, `PR` → `Pr`; `M`/`MME` are no title), the structure as the entity.
+fn sender_of(entry: &Entry) -> Sender<'_> {
+    if !entry.names_a_person() {
+        return Sender::Structure {
+            entity: &entry.structure,
+        };
+    }
+    let title = match entry.civility.to_ascii_uppercase().as_str() {
+        "DR" => "Dr",
+        "PR" => "Pr",
+        _ => "",
+    };
+    Sender::Person {
+        title,
+        first_name: &entry.first_name,
+        last_name: &entry.last_name,
+        entity: &entry.structure,
+    }
 }
 
 /// Hands what waits in the outbox of `account` to its server now, then copies it to Sent.

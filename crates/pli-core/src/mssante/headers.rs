@@ -7,7 +7,6 @@
 
 use std::borrow::Cow;
 
-use chrono::NaiveDate;
 use thiserror::Error;
 
 pub const X_MSS_NIL: &str = "X-MSS-NIL";
@@ -158,23 +157,6 @@ pub fn sender_display_name(sender: &Sender<'_>) -> String {
         .filter(|part| !part.is_empty())
         .collect::<Vec<_>>()
         .join("_")
-}
-
-/// The subject of a message carrying health documents about one patient (ECO.2.1.x):
-/// `XDM/1.0/DDM+<label> <NOM> <prénom> <JJ/MM/AAAA>`.
-pub fn xdm_subject(
-    label: &str,
-    birth_name: &str,
-    first_name: &str,
-    birth_date: NaiveDate,
-) -> String {
-    format!(
-        "{XDM_SUBJECT_PREFIX}{} {} {} {}",
-        tidy_part(label),
-        tidy_part(birth_name).to_uppercase(),
-        tidy_part(first_name),
-        birth_date.format("%d/%m/%Y")
-    )
 }
 
 /// The subject as the reader shows it: the technical `XDM/1.0/DDM+` prefix hidden (ECO.3.1.3),
@@ -426,15 +408,6 @@ mod tests {
     }
 
     #[test]
-    fn eco_2_1_xdm_subject_format() {
-        let birth = NaiveDate::from_ymd_opt(1979, 3, 4).unwrap_or_default();
-        assert_eq!(
-            xdm_subject("Compte rendu de consultation", "Martin", "Claire", birth),
-            "XDM/1.0/DDM+Compte rendu de consultation MARTIN Claire 04/03/1979"
-        );
-    }
-
-    #[test]
     fn eco_3_1_3_xdm_prefix_hidden_when_reading() {
         assert_eq!(
             subject_for_display(
@@ -495,11 +468,9 @@ mod tests {
     }
 
     #[test]
-    fn eco_3_1_3_round_trip_with_the_builder() {
-        let birth = NaiveDate::from_ymd_opt(2001, 12, 25).unwrap_or_default();
-        let subject = xdm_subject("Ordonnance", "Durand", "Léa", birth);
+    fn eco_3_1_3_a_health_document_subject_reads_without_its_prefix() {
         assert_eq!(
-            subject_for_display(&subject),
+            subject_for_display("XDM/1.0/DDM+Ordonnance DURAND Léa 25/12/2001"),
             "Ordonnance DURAND Léa 25/12/2001"
         );
     }

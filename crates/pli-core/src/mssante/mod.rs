@@ -14,7 +14,7 @@
 //! - [`conversation`]: who may start, answer and close a patient conversation, the pharmacy
 //!   exception, and the reasons Mon espace santé gives when it bounces a message.
 //! - [`inactivity`]: when a mailbox is about to be deleted for inactivity.
-//! - [`headers`]: the `X-MSS-*` headers, the sender display name and the XDM subject.
+//! - [`headers`]: the `X-MSS-*` headers, the sender display name, and the health-document subject prefix hidden when reading.
 
 pub mod address;
 pub mod conversation;

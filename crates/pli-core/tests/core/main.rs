@@ -2,6 +2,7 @@
 //! The servers (Dovecot, Postfix, the OpenID Connect provider, the Secret Service) are those
 //! `tests/run.sh` starts; `outages.rs`, which stops them, is a binary of its own and runs alone.
 
+mod conformance;
 mod discovery;
 mod engine;
 mod fhir;
