@@ -535,10 +535,26 @@ fn account_from_fields(
     }
 
     // The parses below succeeded above; the fallbacks only keep the compiler honest.
+    let kind = kind.parse().unwrap_or(BoxKind::Personal);
+    // The pharmacy exception (SEED) is for a pharmacy's organisational box: on another box it
+    // would let patients start conversations the rules forbid.
+    let pharmacy = if pharmacy && kind != BoxKind::Organisational {
+        problems.push(ConfigProblem {
+            line: fields
+                .get("pharmacy")
+                .map(|value| line_of(value.span().start))
+                .unwrap_or(0),
+            message: "pharmacy: only an organisational (ORG) box can be a pharmacy's; ignored"
+                .into(),
+        });
+        false
+    } else {
+        pharmacy
+    };
     let account = Account {
         name,
         address,
-        kind: kind.parse().unwrap_or(BoxKind::Personal),
+        kind,
         display_name,
         imap: imap.parse().unwrap_or_else(|_| Endpoint::new("", 0)),
         smtp: smtp.parse().unwrap_or_else(|_| Endpoint::new("", 0)),
@@ -612,6 +628,32 @@ pub fn example_doctor() -> Account {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn seed_the_pharmacy_exception_is_refused_on_a_box_that_is_not_organisational() {
+        let text = |kind: &str| {
+            format!(
+                "[[account]]\nname = \"officine\"\naddress = \"officine@pharmacie-test.mssante.fr\"\ntype = \"{kind}\"\nimap = \"imap.example.fr:143\"\nsmtp = \"smtp.example.fr:587\"\npharmacy = true\n"
+            )
+        };
+        let personal = parse_accounts(&text("PER"));
+        assert!(!personal.accounts[0].pharmacy);
+        assert!(
+            personal
+                .problems
+                .iter()
+                .any(|problem| problem.line == 7 && problem.message.contains("organisational")),
+            "{:?}",
+            personal.problems
+        );
+        let organisational = parse_accounts(&text("ORG"));
+        assert!(organisational.accounts[0].pharmacy);
+        assert!(
+            organisational.problems.is_empty(),
+            "{:?}",
+            organisational.problems
+        );
+    }
 
     fn doctor() -> Account {
         example_doctor()
