@@ -402,7 +402,7 @@ impl Pli {
     }
 
     pub fn composer(&self, id: u64) -> Option<&Composer> {
-        self.composers.iter().find(|composer| composer.id == id)
+        self.composers.iter().find(|composer| composer.id() == id)
     }
 
     /// The composer on screen, if the composer is.

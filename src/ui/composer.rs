@@ -212,30 +212,30 @@ impl Sender {
 }
 
 pub struct Composer {
-    pub id: u64,
+    id: u64,
     /// The short name of the box the message leaves from.
-    pub from: String,
-    pub to: String,
-    pub cc: String,
-    pub subject: String,
+    from: String,
+    to: String,
+    cc: String,
+    subject: String,
     body: text_editor::Content,
-    pub delivery_notification: bool,
-    pub read_notification: bool,
-    pub in_reply_to: Option<String>,
-    pub references: Option<String>,
+    delivery_notification: bool,
+    read_notification: bool,
+    in_reply_to: Option<String>,
+    references: Option<String>,
     /// (file name, content type, bytes), e.g. the attachments of a forwarded message.
-    pub attachments: Vec<(String, String, Vec<u8>)>,
+    attachments: Vec<(String, String, Vec<u8>)>,
     /// The message answered, flagged \Answered once the reply has left.
-    pub answers: Option<MessageRef>,
-    pub status: Status,
+    answers: Option<MessageRef>,
+    status: Status,
     /// The address field typed in last: its suggestions show.
     completing: Option<AddressField>,
     /// The signature block in the body, swapped when the sender changes.
     signature: String,
     /// Close the patient conversation with this message (`X-MSS-MES: FIN`).
-    pub closes_conversation: bool,
+    closes_conversation: bool,
     /// The draft in the store this message was saved as (Ctrl+S, or on leaving with content).
-    pub draft_id: Option<i64>,
+    draft_id: Option<i64>,
 }
 
 #[derive(Debug, Clone)]
@@ -362,7 +362,7 @@ impl Composer {
 
     /// A draft read back from its message (the server's Drafts folder or the store): the
     /// fields, the text as it was (signature included), the attachments.
-    pub fn from_draft(id: u64, account: &Account, raw: &[u8]) -> Self {
+    pub fn from_draft(id: u64, account: &Account, raw: &[u8], draft_id: Option<i64>) -> Self {
         let content = super::reader::read(raw);
         let join = |people: &[Person]| {
             people
@@ -388,7 +388,78 @@ impl Composer {
             .iter()
             .filter_map(|attachment| super::reader::attachment(raw, attachment.index))
             .collect();
+        composer.draft_id = draft_id;
         composer
+    }
+
+    /// The same new message, addressed to `to` (a directory hit, a contact, a patient).
+    pub fn addressed_to(mut self, to: &str) -> Self {
+        self.to = format!("{to}, ");
+        self
+    }
+
+    /// The draft is kept in the store under `draft_id`.
+    pub fn draft_saved(&mut self, draft_id: i64) {
+        self.draft_id = Some(draft_id);
+        self.status = Status::Saved;
+    }
+
+    /// The draft could not be kept: the sentence that says why.
+    pub fn draft_not_saved(&mut self, sentence: String) {
+        self.status = Status::Problem(sentence);
+    }
+
+    pub fn id(&self) -> u64 {
+        self.id
+    }
+
+    /// The name of the box the message leaves from.
+    pub fn from(&self) -> &str {
+        &self.from
+    }
+
+    pub fn to(&self) -> &str {
+        &self.to
+    }
+
+    pub fn cc(&self) -> &str {
+        &self.cc
+    }
+
+    pub fn subject(&self) -> &str {
+        &self.subject
+    }
+
+    pub fn status(&self) -> &Status {
+        &self.status
+    }
+
+    /// (file name, content type, bytes) of each attachment.
+    pub fn attachments(&self) -> &[(String, String, Vec<u8>)] {
+        &self.attachments
+    }
+
+    /// The draft in the store this message is kept as, once saved.
+    pub fn draft_id(&self) -> Option<i64> {
+        self.draft_id
+    }
+
+    pub fn in_reply_to(&self) -> Option<&str> {
+        self.in_reply_to.as_deref()
+    }
+
+    pub fn references(&self) -> Option<&str> {
+        self.references.as_deref()
+    }
+
+    /// Whether the message closes the patient conversation (`X-MSS-MES: FIN`).
+    pub fn closes_conversation(&self) -> bool {
+        self.closes_conversation
+    }
+
+    /// The message this one answers, if it answers one.
+    pub fn answers(&self) -> Option<&MessageRef> {
+        self.answers.as_ref()
     }
 
     /// A reply to the sender (or to everyone, less our own boxes), quoting the original.
@@ -1213,10 +1284,11 @@ To: helene.noel@ch-test.mssante.fr\r\n\
 Subject: Compte rendu\r\n\
 Disposition-Notification-To: dr.martin@ch-test.mssante.fr\r\n\
 X-Pli-Delivery-Notification: yes\r\n\r\nBonjour\r\n";
-        let reopened = Composer::from_draft(7, &doctor, raw);
+        let reopened = Composer::from_draft(7, &doctor, raw, None);
         assert!(reopened.delivery_notification);
         assert!(reopened.read_notification);
-        let plain = Composer::from_draft(8, &doctor, b"From: a@b.fr\r\nSubject: x\r\n\r\ny\r\n");
+        let plain =
+            Composer::from_draft(8, &doctor, b"From: a@b.fr\r\nSubject: x\r\n\r\ny\r\n", None);
         assert!(!plain.delivery_notification && !plain.read_notification);
     }
 

@@ -144,7 +144,7 @@ fn folder_of(pli: &Pli, account: &str, role: Role) -> Option<pli_core::mail::sto
 }
 
 fn status(pli: &Pli, id: u64) -> Option<composer::Status> {
-    pli.composer(id).map(|composer| composer.status.clone())
+    pli.composer(id).map(|composer| composer.status().clone())
 }
 
 /// Ctrl+N: the composer's id.
@@ -284,7 +284,7 @@ fn issue_4_a_draft_saved_in_the_window_is_in_drafts_and_opens_again() {
     assert!(again
         .composers
         .iter()
-        .any(|composer| composer.subject == subject && composer.draft_id.is_some()));
+        .any(|composer| composer.subject() == subject && composer.draft_id().is_some()));
     drop(again);
     // The worker replays the save: the server's Drafts holds one copy, then the window's store.
     runtime.until(&mut pli, Duration::from_secs(40), |pli| {
@@ -315,11 +315,11 @@ fn issue_4_a_draft_saved_in_the_window_is_in_drafts_and_opens_again() {
         matches!(pli.screen, Screen::Composer(_))
     });
     let composer = pli.active_composer().expect("the composer");
-    assert_eq!(composer.subject, subject);
+    assert_eq!(composer.subject(), subject);
     assert!(composer
         .body_text()
         .contains("À compléter après la réunion."));
-    assert!(composer.draft_id.is_some(), "tied to its local draft");
+    assert!(composer.draft_id().is_some(), "tied to its local draft");
 }
 
 #[test]

@@ -337,7 +337,10 @@ fn ctrl_n_opens_the_composer_and_escape_keeps_the_draft() {
     );
     click_text(&mut pli, "Planning de jeudi");
     assert_eq!(pli.screen, Screen::Composer(id));
-    assert_eq!(pli.active_composer().unwrap().subject, "Planning de jeudi");
+    assert_eq!(
+        pli.active_composer().unwrap().subject(),
+        "Planning de jeudi"
+    );
 }
 
 #[test]
@@ -357,17 +360,18 @@ fn reply_fills_to_subject_in_reply_to_and_references() {
     press(&mut pli, letter("r", Modifiers::CTRL));
     let composer = pli.active_composer().expect("the composer is open");
     assert_eq!(
-        composer.to,
+        composer.to(),
         "CHU de Reims – Cardiologie <cardiologie@chu-reims.mssante.fr>"
     );
     assert_eq!(
-        composer.subject, "Re: Compte rendu d'hospitalisation LEFEVRE Jeanne 12/03/1979",
+        composer.subject(),
+        "Re: Compte rendu d'hospitalisation LEFEVRE Jeanne 12/03/1979",
         "one marker, no XDM prefix"
     );
-    assert_eq!(composer.in_reply_to.as_deref(), Some(message_id.as_str()));
-    assert_eq!(composer.references.as_deref(), Some(message_id.as_str()));
+    assert_eq!(composer.in_reply_to(), Some(message_id.as_str()));
+    assert_eq!(composer.references(), Some(message_id.as_str()));
     assert!(composer.body_text().contains("> Chère consœur,"));
-    assert!(composer.cc.is_empty());
+    assert!(composer.cc().is_empty());
 }
 
 #[test]
@@ -384,15 +388,16 @@ fn reply_all_keeps_the_thread_and_leaves_our_own_box_out() {
     press(&mut pli, letter("R", Modifiers::CTRL | Modifiers::SHIFT));
     let composer = pli.active_composer().expect("the composer is open");
     assert_eq!(
-        composer.to,
+        composer.to(),
         "Dr Hélène Noël <helene.noel@ch-epernay.mssante.fr>"
     );
     assert_eq!(
-        composer.cc, "Secrétariat EHPAD Les Tilleuls <secretariat@ehpad-lestilleuls.mssante.fr>",
+        composer.cc(),
+        "Secrétariat EHPAD Les Tilleuls <secretariat@ehpad-lestilleuls.mssante.fr>",
         "the doctor's own address is not copied"
     );
     assert_eq!(
-        composer.references.as_deref(),
+        composer.references(),
         Some(format!("{} {message_id}", demo::THREAD_START).as_str())
     );
 }
@@ -404,14 +409,14 @@ fn forward_takes_the_attachments_along() {
     press(&mut pli, letter("l", Modifiers::CTRL));
     let composer = pli.active_composer().expect("the composer is open");
     assert_eq!(
-        composer.subject,
+        composer.subject(),
         "Tr : Résultats d'analyses – M. Paul Garnier"
     );
-    assert_eq!(composer.attachments.len(), 1);
-    assert_eq!(composer.attachments[0].0, "Resultats_GARNIER_Paul.pdf");
-    assert!(composer.attachments[0].2.starts_with(b"%PDF"));
+    assert_eq!(composer.attachments().len(), 1);
+    assert_eq!(composer.attachments()[0].0, "Resultats_GARNIER_Paul.pdf");
+    assert!(composer.attachments()[0].2.starts_with(b"%PDF"));
     assert!(composer.body_text().contains("glycémie à jeun"));
-    assert!(composer.to.is_empty());
+    assert!(composer.to().is_empty());
 }
 
 #[test]
@@ -446,7 +451,7 @@ fn ctrl_enter_in_the_body_sends_and_the_outbox_keeps_the_message() {
     );
     deliver(&mut pli, messages);
     let composer = pli.composer(id).unwrap();
-    assert_eq!(composer.status, composer::Status::Sending);
+    assert_eq!(composer.status(), &composer::Status::Sending);
     assert!(composer.body_text().contains("Bonjour"));
 
     // What the send task runs: queued in the outbox; a demo box never connects.
@@ -486,7 +491,7 @@ fn a_message_without_recipient_is_not_sent() {
         key_press(Key::Named(Named::Enter), Modifiers::CTRL),
     );
     let composer = pli.active_composer().unwrap();
-    assert_eq!(composer.status, composer::Status::NoRecipient);
+    assert_eq!(composer.status(), &composer::Status::NoRecipient);
     assert!(shows(&pli, "Indiquez au moins un destinataire."));
 }
 
@@ -663,7 +668,7 @@ fn a_new_message_is_signed_and_changing_the_box_changes_the_signature() {
         composer::Message::From(composer::Sender::of(&nursing_home)),
     ));
     let composer = pli.composer(id).unwrap();
-    assert_eq!(composer.from, demo::NURSING_HOME);
+    assert_eq!(composer.from(), demo::NURSING_HOME);
     let body = composer.body_text();
     assert!(
         body.contains("Le secrétariat de l'EHPAD Les Tilleuls"),
@@ -705,14 +710,14 @@ fn outside_the_trust_space_the_user_must_confirm() {
     let _ = pli.update(Message::Composer(id, composer::Message::Sent(refused)));
     assert!(
         matches!(
-            pli.composer(id).unwrap().status,
+            pli.composer(id).unwrap().status(),
             composer::Status::Blocked {
                 may_confirm: true,
                 ..
             }
         ),
         "{:?}",
-        pli.composer(id).unwrap().status
+        pli.composer(id).unwrap().status()
     );
     assert!(
         shows(&pli, "cousin.dupont@gmail.com"),
@@ -726,7 +731,10 @@ fn outside_the_trust_space_the_user_must_confirm() {
         .is_empty());
 
     click_text(&mut pli, "Envoyer quand même");
-    assert_eq!(pli.composer(id).unwrap().status, composer::Status::Sending);
+    assert_eq!(
+        pli.composer(id).unwrap().status(),
+        &composer::Status::Sending
+    );
     let confirmed = send(&pli, true);
     assert!(
         matches!(confirmed, Ok(SendOutcome::Waiting(_))),
@@ -752,7 +760,7 @@ fn a_patient_recipient_is_named_and_the_conversation_may_be_closed() {
         id,
         composer::Message::CloseConversation(true),
     ));
-    assert!(pli.composer(id).unwrap().closes_conversation);
+    assert!(pli.composer(id).unwrap().closes_conversation());
 }
 
 #[test]
@@ -816,7 +824,7 @@ fn a_file_dropped_on_the_mail_opens_a_new_message_with_it_attached() {
     for message in run_task(task) {
         let _ = pli.update(message);
     }
-    let attached = &pli.composer(id).expect("the draft").attachments;
+    let attached = &pli.composer(id).expect("the draft").attachments();
     assert_eq!(attached.len(), 1);
     assert_eq!(attached[0].0, "compte-rendu opératoire.pdf");
     assert_eq!(attached[0].1, "application/pdf");
@@ -833,7 +841,7 @@ fn a_file_dropped_on_the_mail_opens_a_new_message_with_it_attached() {
         }
     }
     assert_eq!(pli.screen, Screen::Composer(id), "still the same message");
-    assert_eq!(pli.composer(id).expect("the draft").attachments.len(), 2);
+    assert_eq!(pli.composer(id).expect("the draft").attachments().len(), 2);
     assert!(shows(&pli, "n'a pas pu être joint"));
 }
 

@@ -82,11 +82,13 @@ fn a_confirmed_patient_is_in_the_composers_to() {
     click_text(&mut pli, "Confirmer et écrire");
     let composer = pli.active_composer().expect("the composer is on screen");
     assert!(
-        composer.to.contains("<279035121518989@patient.mssante.fr>"),
+        composer
+            .to()
+            .contains("<279035121518989@patient.mssante.fr>"),
         "{}",
-        composer.to
+        composer.to()
     );
-    assert!(composer.to.contains("Hélène DUPONT"));
+    assert!(composer.to().contains("Hélène DUPONT"));
     assert!(shows(&pli, "INS 2 79 03 51 215 189 89"), "named by INS");
     assert!(
         pli.patient.form().matricule.is_empty(),
@@ -172,9 +174,9 @@ fn the_directory_finds_a_name_typed_without_accents_and_enter_writes_to_it() {
     deliver(&mut pli, messages);
     let composer = pli.active_composer().expect("the composer opened");
     assert!(
-        composer.to.contains(&format!("<{}>", first.address)),
+        composer.to().contains(&format!("<{}>", first.address)),
         "{}",
-        composer.to
+        composer.to()
     );
 }
 
@@ -369,7 +371,7 @@ fn the_pharmacy_has_its_prescriptions_folder_and_a_prescription_opens_from_it() 
     // A new message from here leaves from the pharmacy.
     let _ = pli.update(Message::Go(Destination::NewMessage));
     assert_eq!(
-        pli.active_composer().expect("the composer").from,
+        pli.active_composer().expect("the composer").from(),
         demo::PHARMACY
     );
     let _ = pli.update(Message::Go(Destination::Mail));
@@ -404,7 +406,7 @@ fn joindre_un_fichier_asks_the_root_and_the_chosen_files_are_attached() {
             b"%PDF-1.4".to_vec(),
         )])),
     ));
-    assert_eq!(pli.composer(id).expect("the draft").attachments.len(), 1);
+    assert_eq!(pli.composer(id).expect("the draft").attachments().len(), 1);
     assert!(shows(&pli, "CR.pdf"));
 }
 

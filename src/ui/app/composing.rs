@@ -6,7 +6,7 @@ impl Pli {
     pub(super) fn update_composer(&mut self, id: u64, message: composer::Message) -> Task<Message> {
         let preferences = &self.preferences;
         let signatures = |account: &str| preferences.signature(account).to_string();
-        let Some(composer) = self.composers.iter_mut().find(|c| c.id == id) else {
+        let Some(composer) = self.composers.iter_mut().find(|c| c.id() == id) else {
             return Task::none();
         };
         let typed = match &message {
@@ -28,7 +28,7 @@ impl Pli {
         match action {
             composer::Action::None => Task::none(),
             composer::Action::Send(outgoing) => {
-                let Some(account) = self.accounts.iter().find(|a| a.name == composer.from) else {
+                let Some(account) = self.accounts.iter().find(|a| a.name == composer.from()) else {
                     return Task::none();
                 };
                 let request = SendRequest {
@@ -53,7 +53,7 @@ impl Pli {
             }
             composer::Action::Discard => {
                 let removed = self.remove_draft(id);
-                self.composers.retain(|c| c.id != id);
+                self.composers.retain(|c| c.id() != id);
                 self.screen = Screen::Mail;
                 removed
             }
@@ -66,11 +66,11 @@ impl Pli {
             }
             composer::Action::Save => self.save_draft(id),
             composer::Action::Done(outcome) => {
-                let answers = composer.answers.clone();
-                let from = composer.from.clone();
+                let answers = composer.answers().cloned();
+                let from = composer.from().to_string();
                 // Sent: its draft leaves the Drafts folder with the worker's next pass.
                 let _ = self.remove_draft(id);
-                self.composers.retain(|c| c.id != id);
+                self.composers.retain(|c| c.id() != id);
                 // The copy in Sent shows after the box's next pass.
                 if let Some(worker) = self.workers.get(&from) {
                     worker.sync_now();
@@ -105,7 +105,7 @@ impl Pli {
         composer: Composer,
         focus: &'static str,
     ) -> Task<Message> {
-        let id = composer.id;
+        let id = composer.id();
         self.composers.push(composer);
         self.screen = Screen::Composer(id);
         iced::widget::operation::focus(focus)
@@ -132,12 +132,11 @@ impl Pli {
         };
         let id = self.next_id();
         let signature = self.preferences.signature(&account.name).to_string();
-        let mut composer = Composer::new(id, &account, &signature);
+        let composer = Composer::new(id, &account, &signature);
         if to.is_empty() {
             return self.show_composer(composer, composer::field::TO);
         }
-        composer.to = format!("{to}, ");
-        self.show_composer(composer, composer::field::SUBJECT)
+        self.show_composer(composer.addressed_to(&to), composer::field::SUBJECT)
     }
 
     /// The message being read, as the original of an answer, and the box it belongs to.

@@ -27,9 +27,12 @@ impl Pli {
             .collect();
         for (account, draft) in saved {
             let id = self.next_id();
-            let mut composer = Composer::from_draft(id, &account, &draft.raw);
-            composer.draft_id = Some(draft.id);
-            self.composers.push(composer);
+            self.composers.push(Composer::from_draft(
+                id,
+                &account,
+                &draft.raw,
+                Some(draft.id),
+            ));
         }
     }
 
@@ -37,21 +40,23 @@ impl Pli {
     /// folder (issue 4).
     pub(super) fn save_draft(&mut self, id: u64) -> Task<Message> {
         let (Some(composer), Some(store)) = (
-            self.composers.iter_mut().find(|c| c.id == id),
+            self.composers.iter_mut().find(|c| c.id() == id),
             self.store.as_ref(),
         ) else {
             return Task::none();
         };
-        let Some(account) = self.accounts.iter().find(|a| a.name == composer.from) else {
+        let Some(account) = self.accounts.iter().find(|a| a.name == composer.from()) else {
             return Task::none();
         };
-        match drafts::save(store, account, &composer.draft(account), composer.draft_id) {
-            Ok((draft_id, _)) => {
-                composer.draft_id = Some(draft_id);
-                composer.status = composer::Status::Saved;
-            }
+        match drafts::save(
+            store,
+            account,
+            &composer.draft(account),
+            composer.draft_id(),
+        ) {
+            Ok((draft_id, _)) => composer.draft_saved(draft_id),
             Err(error) => {
-                composer.status = composer::Status::Problem(
+                composer.draft_not_saved(
                     self.i18n
                         .t_args("draft-save-failed", args!["detail" => error.to_string()]),
                 );
@@ -66,7 +71,7 @@ impl Pli {
     pub(super) fn remove_draft(&mut self, id: u64) -> Task<Message> {
         let Some((draft_id, account)) = self
             .composer(id)
-            .and_then(|c| c.draft_id.map(|draft| (draft, c.from.clone())))
+            .and_then(|c| c.draft_id().map(|draft| (draft, c.from().to_string())))
         else {
             return Task::none();
         };
@@ -105,15 +110,14 @@ impl Pli {
         if let Some(open) = self
             .composers
             .iter()
-            .find(|c| draft_id.is_some() && c.draft_id == draft_id)
+            .find(|c| draft_id.is_some() && c.draft_id() == draft_id)
         {
-            self.screen = Screen::Composer(open.id);
+            self.screen = Screen::Composer(open.id());
             return Task::none();
         }
         let account = account.clone();
         let id = self.next_id();
-        let mut composer = Composer::from_draft(id, &account, raw);
-        composer.draft_id = draft_id;
+        let composer = Composer::from_draft(id, &account, raw, draft_id);
         self.reader.close();
         self.show_composer(composer, composer::field::BODY)
     }

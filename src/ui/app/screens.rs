@@ -69,11 +69,11 @@ impl Pli {
             // Nothing of the mail shows behind the lock, and nothing is added to it.
             return Task::none();
         }
-        let (opened, id) = match self.active_composer().map(|composer| composer.id) {
+        let (opened, id) = match self.active_composer().map(|composer| composer.id()) {
             Some(id) => (Task::none(), id),
             None => {
                 let opened = self.new_message();
-                match self.active_composer().map(|composer| composer.id) {
+                match self.active_composer().map(|composer| composer.id()) {
                     Some(id) => (opened, id),
                     // No box to write from yet.
                     None => return opened,

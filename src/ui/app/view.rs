@@ -209,7 +209,7 @@ impl Pli {
                         .width(Length::Fill)
                         .padding([4, 8])
                         .style(button::text)
-                        .on_press(Message::Go(Destination::Draft(composer.id))),
+                        .on_press(Message::Go(Destination::Draft(composer.id()))),
                 );
             }
             side = side.push(container(drafts).padding([6, 10]));
