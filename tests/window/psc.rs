@@ -286,7 +286,7 @@ fn eco_1_2_6_refused_refresh_offers_sign_in_again() {
             .unwrap(),
     );
     PscSessions::shared().token_refused(&account);
-    mailstack(&["doveadm", "kick", &user]);
+    kick(&user);
     window.until("the session to end", |window| {
         refused_with(window, Session::Ended)
     });

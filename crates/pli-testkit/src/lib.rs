@@ -135,6 +135,29 @@ pub fn mailstack(arguments: &[&str]) -> String {
     String::from_utf8_lossy(&output.stdout).into_owned()
 }
 
+/// Drops `user`'s IMAP connections, as a server restart or a network cut would. A worker between
+/// two connections has none for a moment (on a loaded machine, long enough to be seen): the kick
+/// is tried again until one connection drops, for ten seconds at most.
+pub fn kick(user: &str) {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let output = std::process::Command::new(env("PLI_TEST_MAILSTACK_SH"))
+            .args(["doveadm", "kick", user])
+            .output()
+            .expect("mailstack.sh runs");
+        if output.status.success() {
+            return;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "no connection of {user} to kick: {}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
 /// A user of the stack reserved for one test (created by tests/run.sh through MT_EXTRA_USERS),
 /// so tests running in parallel never share a mailbox.
 pub fn dedicated_user(local: &str) -> String {
