@@ -27,6 +27,8 @@
 //! - **directory** (*Annuaire Santé*): the national list of professionals and their boxes.
 //! - **rule**: a numbered requirement of the MSSanté referentials (`ECO.x.y.z`, `ANN.*`, SEED);
 //!   rules are written in [`mssante`], with no I/O, and applied on the paths the front ends call.
+//! - **use case**: one thing a person does (add a box, test it, read a message), written once in
+//!   [`usecase`] for both front ends.
 
 pub mod directory;
 pub mod mail;
@@ -35,3 +37,4 @@ pub mod mssante;
 pub mod net;
 pub mod profile;
 pub mod settings;
+pub mod usecase;
