@@ -60,9 +60,9 @@ pub fn run(profile_folder: Option<&PathBuf>, demo: bool, i18n: I18n) -> ExitCode
             Ok(profile) => profile,
             Err(message) => return fail(message),
         },
-        (false, folder) => match crate::cli::profile_from(folder) {
+        (false, folder) => match Profile::chosen(folder.map(PathBuf::as_path)) {
             Ok(profile) => profile,
-            Err(message) => return fail(message),
+            Err(error) => return fail(error.to_string()),
         },
     };
     for problem in pli_core::mail::revocation::install_from(&profile) {
