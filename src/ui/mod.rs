@@ -6,7 +6,8 @@
 //! - [`mailbox`]: the boxes and the message list (drawing only the visible rows);
 //! - [`reader`], [`composer`], [`settings`], [`welcome`]: one screen each;
 //! - [`psc`]: each Pro Santé Connect box's session, its sign-in and sign-out;
-//! - [`connectivity`]: each box's connection state and the work that talks to the servers;
+//! - [`connectivity`]: each box's connection state and its worker (sync, IDLE, the bodies the
+//!   reader asks for);
 //! - [`shortcuts`], [`preferences`] (`ui.toml`), [`demo`] (`pli --demo`);
 //! - [`correspondent`]: a patient correspondent told apart and named by INS (ECO.3.1.1-2);
 //! - the MSSanté screens: [`patient`] ("Écrire à un patient"), [`lock`], [`banners`],
