@@ -9,9 +9,12 @@ use pli_core::mail::connect::ConnectError;
 use pli_core::mail::oidc::{IssuerProblem, OidcError};
 use pli_core::mail::secrets::SecretError;
 use pli_core::mail::send::SendError;
+use pli_core::mail::sync::SyncError;
 use pli_core::mail::tls::CertificateProblem;
+use pli_core::mail::worker::BodyError;
 use pli_core::mssante::address::SendIssue;
 use pli_core::mssante::ins::{BirthPlace, Ins, InsError, InsWarning, Sex};
+use pli_core::usecase::accounts::{AccountsError, TestReport};
 
 /// The sentence a person reads for an error of the core, in the interface language: the core
 /// says what went wrong (its error kinds), the front ends say it in words.
@@ -85,6 +88,70 @@ impl Localize for ConnectError {
             },
             ConnectError::Psc(error) => error.localize(i18n),
         }
+    }
+}
+
+impl Localize for AccountsError {
+    fn localize(&self, i18n: &I18n) -> String {
+        use pli_core::mail::account::AccountError;
+        match self {
+            AccountsError::Invalid(AccountError::Unknown(name)) => {
+                i18n.t_args("error-unknown-box", args!["name" => name.clone()])
+            }
+            AccountsError::Invalid(AccountError::Duplicate(name)) => {
+                i18n.t_args("error-duplicate-box", args!["name" => name.clone()])
+            }
+            AccountsError::Invalid(other) => {
+                i18n.t_args("form-invalid", args!["reason" => other.to_string()])
+            }
+            AccountsError::SecretMissing => i18n.t("form-secret-empty"),
+            AccountsError::File(error) => {
+                i18n.t_args("error-accounts-file", args!["detail" => error.to_string()])
+            }
+            AccountsError::Connect(error) => error.localize(i18n),
+        }
+    }
+}
+
+impl Localize for BodyError {
+    fn localize(&self, i18n: &I18n) -> String {
+        match self {
+            BodyError::NotConnected | BodyError::Stopped => i18n.t("reader-body-offline"),
+            BodyError::Gone => i18n.t("reader-body-gone"),
+            BodyError::Sync(SyncError::Connect(error)) => error.localize(i18n),
+            BodyError::Sync(SyncError::Imap(detail)) => {
+                i18n.t_args("sync-error-server", args!["detail" => detail.clone()])
+            }
+            BodyError::Sync(SyncError::Store(error)) => {
+                i18n.t_args("sync-error-store", args!["detail" => error.to_string()])
+            }
+        }
+    }
+}
+
+/// A connection test as a person reads it: each server's capabilities, or the sentence that says
+/// why it failed. The command line prints it (and writes it as JSON); the window shows it.
+#[derive(Debug, serde::Serialize)]
+pub struct LocalizedTestReport {
+    pub imap: Result<Vec<String>, String>,
+    pub smtp: Result<Vec<String>, String>,
+}
+
+impl LocalizedTestReport {
+    pub fn of(report: &TestReport, i18n: &I18n) -> Self {
+        let say = |result: &Result<Vec<String>, ConnectError>| match result {
+            Ok(capabilities) => Ok(capabilities.clone()),
+            Err(error) => Err(error.localize(i18n)),
+        };
+        Self {
+            imap: say(&report.imap),
+            smtp: say(&report.smtp),
+        }
+    }
+
+    /// Both servers took the sign-in.
+    pub fn succeeded(&self) -> bool {
+        self.imap.is_ok() && self.smtp.is_ok()
     }
 }
 

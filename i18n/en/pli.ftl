@@ -46,6 +46,7 @@ form-test-imap-ok = IMAP: connected ({ $count } capabilities).
 form-test-smtp-ok = SMTP: connected ({ $count } extensions).
 form-test-failed = The connection failed.
 form-invalid = Check the form: { $reason }
+form-secret-empty = Type the password or the token of the mailbox: it is not saved.
 
 ## Mailboxes
 box-kind-per = nominative
@@ -311,6 +312,7 @@ reader-loading = Downloading the message…
 reader-retry = Try again
 reader-body-missing = The content of this message is not available offline.
 reader-body-gone = This message is no longer on the server.
+reader-body-offline = The mailbox is offline: try again once it is connected.
 reader-from = From:
 reader-to = To:
 reader-cc = Cc:

@@ -46,6 +46,7 @@ form-test-imap-ok = IMAP : connecté ({ $count } capacités).
 form-test-smtp-ok = SMTP : connecté ({ $count } extensions).
 form-test-failed = Échec de la connexion.
 form-invalid = Vérifiez le formulaire : { $reason }
+form-secret-empty = Saisissez le mot de passe ou le jeton de la boîte : elle n'est pas enregistrée.
 
 ## Boîtes
 box-kind-per = nominative
@@ -314,6 +315,7 @@ reader-loading = Téléchargement du message…
 reader-retry = Réessayer
 reader-body-missing = Le contenu de ce message n'est pas disponible hors connexion.
 reader-body-gone = Ce message n'est plus sur le serveur.
+reader-body-offline = La boîte est hors connexion : réessayez une fois qu'elle sera reconnectée.
 reader-from = De :
 reader-to = À :
 reader-cc = Cc :

@@ -4,7 +4,7 @@
 use crate::messages::Localize;
 use chrono::{Local, TimeZone};
 
-use super::{find_account, secrets, Failure};
+use super::{find_account, Failure};
 use crate::args;
 use crate::i18n::I18n;
 use pli_core::mail::account::Account;
@@ -47,8 +47,8 @@ fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
 }
 
 fn credentials(profile: &Profile, account: &Account, i18n: &I18n) -> Result<Credentials, Failure> {
-    let store = secrets(profile, i18n)?;
-    Credentials::load(account, &store).map_err(|error| Failure(error.localize(i18n)))
+    pli_core::usecase::credentials::load_blocking(account, profile.keyring_service())
+        .map_err(|error| Failure(error.localize(i18n)))
 }
 
 pub(super) fn sync(profile: &Profile, name: &str, json: bool, i18n: &I18n) -> Result<(), Failure> {

@@ -10,15 +10,15 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::args;
 use crate::i18n::I18n;
+use crate::messages::LocalizedTestReport;
 use pli_core::mail::account::{
-    load_accounts, save_accounts, Account, AccountError, AuthKind, BoxKind, Endpoint,
-    LoadedAccounts, Security,
+    load_accounts, Account, AuthKind, BoxKind, Endpoint, LoadedAccounts, Security,
 };
-use pli_core::mail::connect::{ConnectError, Credentials};
-use pli_core::mail::secrets::{Secret, SecretKind, Secrets};
-use pli_core::mail::tls::ClientIdentity;
-use pli_core::mail::{imap, smtp};
+use pli_core::mail::connect::ConnectError;
+use pli_core::mail::secrets::{Secret, Secrets};
 use pli_core::profile::Profile;
+use pli_core::usecase::accounts::{self, AccountsError};
+use pli_core::usecase::credentials;
 
 #[derive(Debug, Parser)]
 #[command(name = "pli", version, about = "Pli — client de messagerie MSSanté")]
@@ -264,17 +264,12 @@ mod send;
 /// A failure of a command, already put into words for the user.
 struct Failure(String);
 
-pub fn profile_from(cli_profile: Option<&PathBuf>) -> Result<Profile, String> {
-    match cli_profile {
-        Some(folder) => Ok(Profile::at(folder)),
-        None => Profile::for_current_user().map_err(|error| error.to_string()),
-    }
-}
-
 /// Runs a subcommand and returns the process exit status.
 pub fn run(cli_profile: Option<&PathBuf>, command: Command, i18n: &I18n) -> ExitCode {
-    let result = profile_from(cli_profile)
-        .map_err(|detail| Failure(i18n.t_args("error-profile", args!["detail" => detail])))
+    let result = Profile::chosen(cli_profile.map(PathBuf::as_path))
+        .map_err(|error| {
+            Failure(i18n.t_args("error-profile", args!["detail" => error.to_string()]))
+        })
         .inspect(|profile| {
             for problem in pli_core::mail::revocation::install_from(profile) {
                 eprintln!(
@@ -399,16 +394,7 @@ fn run_account(profile: &Profile, command: AccountCommand, i18n: &I18n) -> Resul
 }
 
 fn add_account(profile: &Profile, add: AddArgs, i18n: &I18n) -> Result<(), Failure> {
-    let mut loaded = load_boxes(profile, i18n)?;
-    if loaded
-        .accounts
-        .iter()
-        .any(|account| account.name == add.name)
-    {
-        return Err(Failure(
-            i18n.t_args("error-duplicate-box", args!["name" => add.name.clone()]),
-        ));
-    }
+    let loaded = load_boxes(profile, i18n)?;
     let account = Account {
         name: add.name,
         address: add.address,
@@ -433,53 +419,17 @@ fn add_account(profile: &Profile, add: AddArgs, i18n: &I18n) -> Result<(), Failu
             (None, None) => None,
         },
     };
-    account
-        .validate()
-        .map_err(|error| Failure(describe_account_error(&error, i18n)))?;
-
-    let mut account = account;
-    if account.oidc.is_some() {
-        account.auth = AuthKind::Xoauth2;
-    }
+    // Refused before the secret is asked for: nobody types a password for a box that cannot be.
+    let account = accounts::check(account, &loaded.accounts)
+        .map_err(|error| Failure(describe_accounts_error(&error, i18n)))?;
     // A Pro Santé Connect box has no secret to type: its tokens come from the sign-in.
-    let secret = if account.oidc.is_some() {
+    let secret = if account.signs_in_with_psc() {
         None
     } else {
         read_secret(&account, i18n)?
     };
-    let kind = match account.auth {
-        AuthKind::Password => SecretKind::Password,
-        AuthKind::Xoauth2 => SecretKind::AccessToken,
-        AuthKind::Certificate => SecretKind::CertificatePassphrase,
-    };
-    if account.auth == AuthKind::Certificate {
-        // Open the certificate now: a wrong passphrase is better said at once than at 3 a.m.
-        if let Some(path) = &account.certificate {
-            ClientIdentity::load(
-                path,
-                account.certificate_key.as_deref(),
-                secret.as_ref().map(Secret::expose),
-            )
-            .map_err(|error| Failure(ConnectError::from(error).localize(i18n)))?;
-        }
-    } else if secret.is_none() && account.oidc.is_none() {
-        return Err(Failure(i18n.t("account-secret-empty")));
-    }
-
-    let store = secrets(profile, i18n)?;
-    if let Some(secret) = &secret {
-        store
-            .set(&account.name, kind, secret)
-            .map_err(|error| Failure(ConnectError::from(error).localize(i18n)))?;
-    }
-    loaded.accounts.push(account.clone());
-    if let Err(error) = save_accounts(&profile.accounts_file(), &loaded.accounts) {
-        let _ = store.delete_all(&account.name);
-        return Err(Failure(i18n.t_args(
-            "error-accounts-file",
-            args!["detail" => error.to_string()],
-        )));
-    }
+    let account = accounts::add(profile, account, secret.as_ref())
+        .map_err(|error| Failure(describe_accounts_error(&error, i18n)))?;
     println!(
         "{}",
         i18n.t_args(
@@ -517,15 +467,11 @@ fn read_hidden(prompt: &str) -> Result<Option<Secret>, Failure> {
     Ok((!text.is_empty()).then(|| Secret::new(text)))
 }
 
-fn describe_account_error(error: &AccountError, i18n: &I18n) -> String {
+/// The window's sentence, but a missing secret is one that did not come on standard input.
+fn describe_accounts_error(error: &AccountsError, i18n: &I18n) -> String {
     match error {
-        AccountError::Unknown(name) => {
-            i18n.t_args("error-unknown-box", args!["name" => name.clone()])
-        }
-        AccountError::Duplicate(name) => {
-            i18n.t_args("error-duplicate-box", args!["name" => name.clone()])
-        }
-        other => i18n.t_args("form-invalid", args!["reason" => other.to_string()]),
+        AccountsError::SecretMissing => i18n.t("account-secret-empty"),
+        other => other.localize(i18n),
     }
 }
 
@@ -643,48 +589,19 @@ fn find_account(
     Ok((loaded.accounts, account))
 }
 
-/// What `pli account test` found on both servers.
-#[derive(Debug, serde::Serialize)]
-pub struct TestReport {
-    pub imap: Result<Vec<String>, String>,
-    pub smtp: Result<Vec<String>, String>,
-}
-
-/// Connects to both servers of a box (both are tried, whatever the first answers).
-pub async fn test_connection(
-    account: &Account,
-    credentials: &Credentials,
-    i18n: &I18n,
-) -> TestReport {
-    let imap = match imap::connect(account, credentials).await {
-        Ok(mut connection) => {
-            let _ = connection.session.logout().await;
-            Ok(connection.capabilities)
-        }
-        Err(error) => Err(error.localize(i18n)),
-    };
-    let smtp = match smtp::connect(account, credentials).await {
-        Ok(connection) => {
-            let capabilities = connection.capabilities.clone();
-            connection.quit().await;
-            Ok(capabilities)
-        }
-        Err(error) => Err(error.localize(i18n)),
-    };
-    TestReport { imap, smtp }
-}
-
 fn test_account(profile: &Profile, name: &str, json: bool, i18n: &I18n) -> Result<(), Failure> {
     let (_, account) = find_account(profile, name, i18n)?;
-    let store = secrets(profile, i18n)?;
-    let credentials =
-        Credentials::load(&account, &store).map_err(|error| Failure(error.localize(i18n)))?;
+    let credentials = credentials::load_blocking(&account, profile.keyring_service())
+        .map_err(|error| Failure(error.localize(i18n)))?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()
         .map_err(|error| Failure(error.to_string()))?;
-    let report = runtime.block_on(test_connection(&account, &credentials, i18n));
+    let report = LocalizedTestReport::of(
+        &runtime.block_on(accounts::test(&account, &credentials)),
+        i18n,
+    );
     if json {
         let text =
             serde_json::to_string_pretty(&report).map_err(|error| Failure(error.to_string()))?;
@@ -711,7 +628,7 @@ fn test_account(profile: &Profile, name: &str, json: bool, i18n: &I18n) -> Resul
             Err(message) => eprintln!("SMTP: {message}"),
         }
     }
-    if report.imap.is_ok() && report.smtp.is_ok() {
+    if report.succeeded() {
         Ok(())
     } else {
         Err(Failure(i18n.t("form-test-failed")))
@@ -719,14 +636,8 @@ fn test_account(profile: &Profile, name: &str, json: bool, i18n: &I18n) -> Resul
 }
 
 fn remove_account(profile: &Profile, name: &str, i18n: &I18n) -> Result<(), Failure> {
-    let (mut accounts, account) = find_account(profile, name, i18n)?;
-    secrets(profile, i18n)?
-        .delete_all(&account.name)
-        .map_err(|error| Failure(ConnectError::from(error).localize(i18n)))?;
-    accounts.retain(|known| known.name != account.name);
-    save_accounts(&profile.accounts_file(), &accounts).map_err(|error| {
-        Failure(i18n.t_args("error-accounts-file", args!["detail" => error.to_string()]))
-    })?;
+    let account = accounts::remove(profile, name)
+        .map_err(|error| Failure(describe_accounts_error(&error, i18n)))?;
     println!(
         "{}",
         i18n.t_args("account-removed", args!["name" => account.name.clone()])

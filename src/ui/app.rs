@@ -636,18 +636,22 @@ impl Pli {
                 .body_arrived(&reference, Err(self.i18n.t("reader-body-missing")));
             return Task::none();
         }
-        let Some(account) = self.accounts.iter().find(|a| a.name == reference.account) else {
+        if !self.accounts.iter().any(|a| a.name == reference.account) {
+            return Task::none();
+        }
+        let i18n = self.i18n.clone();
+        let Some(worker) = self.workers.get(&reference.account) else {
+            // Its worker has not started yet: the box is not connected.
+            let offline = pli_core::mail::worker::BodyError::NotConnected.localize(&i18n);
+            self.reader.body_arrived(&reference, Err(offline));
             return Task::none();
         };
         Task::perform(
-            connectivity::fetch_body(
-                account.clone(),
-                self.place(),
-                reference.folder.clone(),
-                reference.uid,
-                self.i18n.clone(),
-            ),
-            move |result| Message::BodyFetched(reference.clone(), result),
+            worker.fetch_body(reference.folder.clone(), reference.uid),
+            move |result| {
+                let result = result.map_err(|error| error.localize(&i18n));
+                Message::BodyFetched(reference.clone(), result)
+            },
         )
     }
 

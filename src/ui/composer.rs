@@ -1156,10 +1156,11 @@ async fn deliver(account: &Account, profile: &Profile, demo: bool, i18n: &I18n) 
         return SendOutcome::Waiting(i18n.t("send-demo"));
     }
     let place = super::connectivity::Place::of(profile);
-    let credentials = match super::connectivity::credentials(account, &place).await {
-        Ok(credentials) => credentials,
-        Err(error) => return SendOutcome::Waiting(error.localize(i18n)),
-    };
+    let credentials =
+        match pli_core::usecase::credentials::load(account, &place.keyring_service).await {
+            Ok(credentials) => credentials,
+            Err(error) => return SendOutcome::Waiting(error.localize(i18n)),
+        };
     match outbox::deliver(profile, account, &credentials).await {
         Ok(report) if report.failed == 0 => SendOutcome::Sent,
         Ok(_) => SendOutcome::Waiting(i18n.t("send-error-refused-some")),

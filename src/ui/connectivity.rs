@@ -1,12 +1,12 @@
 //! Each box's connection state as the window shows it, and the bridge to the mail core's
 //! workers: one `Subscription` per box runs `mail::worker::run` (connect → send → sync → IDLE,
 //! with backoff) and turns its events into messages, so the window never waits on the network
-//! and a broken box never freezes another (ECO.1.2.3).
+//! and a broken box never freezes another (ECO.1.2.3). The window reaches the servers through
+//! these workers only: a body the reader needs is asked of its box's worker.
 
-use crate::messages::Localize;
+use std::future::Future;
 use std::hash::{Hash, Hasher};
 use std::path::PathBuf;
-use std::sync::Arc;
 
 use futures::channel::mpsc as iced_mpsc;
 use futures::{SinkExt, Stream};
@@ -16,13 +16,9 @@ use tokio::sync::mpsc;
 use crate::args;
 use crate::i18n::I18n;
 use pli_core::mail::account::Account;
-use pli_core::mail::connect::{ConnectError, Credentials};
-use pli_core::mail::imap;
-use pli_core::mail::mime;
-use pli_core::mail::secrets::Secrets;
-use pli_core::mail::store::{Folder, Store};
-use pli_core::mail::sync::{self, SyncError};
-use pli_core::mail::worker::{self, Command, Event};
+use pli_core::mail::store::Folder;
+use pli_core::mail::worker::{self, BodyError, Command, Event};
+use pli_core::usecase::{bodies, credentials};
 
 /// What the box list says about a box.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -154,6 +150,16 @@ impl WorkerHandle {
     pub fn sync_now(&self) {
         let _ = self.0.try_send(Command::SyncNow);
     }
+
+    /// Asks the worker for the whole message `uid` of `folder`; on `Ok` the store holds it.
+    pub fn fetch_body(
+        &self,
+        folder: Folder,
+        uid: u32,
+    ) -> impl Future<Output = Result<(), BodyError>> + use<> {
+        let worker = self.0.clone();
+        async move { bodies::fetch(&worker, folder, uid).await }
+    }
 }
 
 /// What a box's subscription reports to the window.
@@ -184,10 +190,7 @@ fn run_worker(spec: &WorkerSpec) -> impl Stream<Item = WorkerEvent> + use<> {
                 return;
             }
             let service = spec.place.keyring_service.clone();
-            let load = move |account: &Account| {
-                let secrets = Secrets::os(&service)?;
-                Credentials::load(account, &secrets)
-            };
+            let load = move |account: &Account| credentials::load_blocking(account, &service);
             let running = tokio::spawn(worker::run(
                 spec.account.clone(),
                 spec.place.store.clone(),
@@ -204,82 +207,6 @@ fn run_worker(spec: &WorkerSpec) -> impl Stream<Item = WorkerEvent> + use<> {
             running.abort();
         },
     )
-}
-
-/// Reads the box's credentials from the keyring, off the async threads (the keyring blocks).
-pub(super) async fn credentials(
-    account: &Account,
-    place: &Place,
-) -> Result<Credentials, ConnectError> {
-    let account = account.clone();
-    let service = place.keyring_service.clone();
-    tokio::task::spawn_blocking(move || {
-        let secrets = Secrets::os(&service)?;
-        Credentials::load(&account, &secrets)
-    })
-    .await
-    .unwrap_or_else(|error| Err(ConnectError::Config(error.to_string())))
-}
-
-/// Signs in to the box's IMAP server; a Pro Santé Connect token the server refuses is refreshed
-/// and tried once more (ECO.1.2.7), as the worker does.
-async fn connect_imap(
-    account: &Account,
-    place: &Place,
-) -> Result<imap::ImapConnection, ConnectError> {
-    let first = credentials(account, place).await?;
-    match imap::connect(account, &first).await {
-        Err(error) if Credentials::forget_refused_token(account, &error) => {
-            let fresh = credentials(account, place).await?;
-            imap::connect(account, &fresh).await
-        }
-        connected => connected,
-    }
-}
-
-/// Downloads the whole message of one UID into the store (in pieces when it is large), with
-/// its text indexed for search.
-pub async fn fetch_body(
-    account: Account,
-    place: Place,
-    folder: Folder,
-    uid: u32,
-    i18n: Arc<I18n>,
-) -> Result<(), String> {
-    let failed = |error: SyncError| match error {
-        SyncError::Connect(error) => error.localize(&i18n),
-        SyncError::Imap(detail) => i18n.t_args("sync-error-server", args!["detail" => detail]),
-        SyncError::Store(error) => {
-            i18n.t_args("sync-error-store", args!["detail" => error.to_string()])
-        }
-    };
-    let mut store = Store::open(&place.store).map_err(|error| failed(SyncError::Store(error)))?;
-    let size = store
-        .envelope(folder.id, uid)
-        .map_err(|error| failed(SyncError::Store(error)))?
-        .map_or(0, |envelope| envelope.size);
-    let mut connection = connect_imap(&account, &place)
-        .await
-        .map_err(|error| error.localize(&i18n))?;
-    let session = &mut connection.session;
-    let fetched: Result<usize, SyncError> = async {
-        session.examine(&folder.name).await?;
-        sync::fetch_body(
-            session,
-            &mut store,
-            &folder,
-            uid,
-            size,
-            &mime::body_text_for_index,
-        )
-        .await
-    }
-    .await;
-    let _ = session.logout().await;
-    match fetched.map_err(failed)? {
-        0 => Err(i18n.t("reader-body-gone")),
-        _ => Ok(()),
-    }
 }
 
 #[cfg(test)]

@@ -6,7 +6,8 @@
 //! - [`mailbox`]: the boxes and the message list (drawing only the visible rows);
 //! - [`reader`], [`composer`], [`settings`], [`welcome`]: one screen each;
 //! - [`psc`]: each Pro Santé Connect box's session, its sign-in and sign-out;
-//! - [`connectivity`]: each box's connection state and the work that talks to the servers;
+//! - [`connectivity`]: each box's connection state and its worker (sync, IDLE, the bodies the
+//!   reader asks for);
 //! - [`shortcuts`], [`preferences`] (`ui.toml`), [`demo`] (`pli --demo`);
 //! - [`correspondent`]: a patient correspondent told apart and named by INS (ECO.3.1.1-2);
 //! - the MSSanté screens: [`patient`] ("Écrire à un patient"), [`lock`], [`banners`],
@@ -61,9 +62,9 @@ pub fn run(profile_folder: Option<&PathBuf>, demo: bool, i18n: I18n) -> ExitCode
             Ok(profile) => profile,
             Err(message) => return fail(message),
         },
-        (false, folder) => match crate::cli::profile_from(folder) {
+        (false, folder) => match Profile::chosen(folder.map(PathBuf::as_path)) {
             Ok(profile) => profile,
-            Err(message) => return fail(message),
+            Err(error) => return fail(error.to_string()),
         },
     };
     for problem in pli_core::mail::revocation::install_from(&profile) {

@@ -13,17 +13,15 @@ use iced::{Alignment, Element, Length};
 
 use super::theme;
 use crate::args;
-use crate::cli::{test_connection, TestReport};
 use crate::i18n::I18n;
-use pli_core::mail::account::{
-    load_accounts, save_accounts, Account, AuthKind, BoxKind, ConfigProblem, Endpoint, Security,
-};
-use pli_core::mail::connect::{ConnectError, Credentials};
+use crate::messages::LocalizedTestReport;
+use pli_core::mail::account::{Account, AuthKind, BoxKind, ConfigProblem, Endpoint, Security};
+use pli_core::mail::connect::Credentials;
 use pli_core::mail::discover::Discovered;
 use pli_core::mail::oidc::Preset;
-use pli_core::mail::secrets::{Secret, SecretKind, Secrets};
-use pli_core::mail::tls::ClientIdentity;
+use pli_core::mail::secrets::Secret;
 use pli_core::profile::Profile;
+use pli_core::usecase::accounts;
 
 /// The ids of the form's fields, so tests and keyboard focus can reach them.
 pub mod field {
@@ -122,7 +120,7 @@ pub enum Status {
     Discovering,
     Discovered(String),
     Testing,
-    Tested(Arc<TestReport>),
+    Tested(Arc<LocalizedTestReport>),
     Saved(String),
     Problem(String),
 }
@@ -144,7 +142,7 @@ pub enum Message {
     Discover,
     Discovered(Result<Discovered, String>),
     Test,
-    Tested(Arc<TestReport>),
+    Tested(Arc<LocalizedTestReport>),
     Save,
     Saved(Result<Account, String>),
 }
@@ -573,7 +571,7 @@ impl Welcome {
                             Err(message) => text(message.clone()).color(theme::DANGER).into(),
                         }
                     };
-                let verdict = if report.imap.is_ok() && report.smtp.is_ok() {
+                let verdict = if report.succeeded() {
                     text(t("form-test-ok")).color(theme::SUCCESS)
                 } else {
                     text(t("form-test-failed")).color(theme::DANGER)
@@ -597,42 +595,16 @@ pub async fn discover(address: String) -> Result<Discovered, String> {
         .map_err(|error| error.to_string())
 }
 
-/// The credentials typed in the form, without touching the keyring (nothing is saved by a test).
-fn credentials_of(request: &Request) -> Result<Credentials, ConnectError> {
-    let login = request.account.login_name().to_string();
-    let secret = || request.secret.clone().unwrap_or_else(|| Secret::new(""));
-    Ok(match request.account.auth {
-        AuthKind::Password => Credentials::Password {
-            login,
-            password: secret(),
-        },
-        AuthKind::Xoauth2 => Credentials::Token {
-            login,
-            token: secret(),
-        },
-        AuthKind::Certificate => {
-            let path = request
-                .account
-                .certificate
-                .as_deref()
-                .ok_or_else(|| ConnectError::Config("no certificate file".into()))?;
-            let identity = ClientIdentity::load(
-                path,
-                request.account.certificate_key.as_deref(),
-                request.secret.as_ref().map(Secret::expose),
-            )?;
-            Credentials::Certificate { login, identity }
+/// Tests both servers with what the form holds; nothing is kept (the keyring is not touched).
+pub async fn run_test(request: Request, i18n: Arc<I18n>) -> Arc<LocalizedTestReport> {
+    let report = match Credentials::with_secret(&request.account, request.secret.as_ref()) {
+        Ok(credentials) => {
+            LocalizedTestReport::of(&accounts::test(&request.account, &credentials).await, &i18n)
         }
-    })
-}
-
-/// Tests both servers with what the form holds.
-pub async fn run_test(request: Request, i18n: Arc<I18n>) -> Arc<TestReport> {
-    let report = match credentials_of(&request) {
-        Ok(credentials) => test_connection(&request.account, &credentials, &i18n).await,
+        // Neither server can be tried (a certificate that does not open): both say why.
         Err(error) => {
             let message = error.localize(&i18n);
-            TestReport {
+            LocalizedTestReport {
                 imap: Err(message.clone()),
                 smtp: Err(message),
             }
@@ -641,34 +613,11 @@ pub async fn run_test(request: Request, i18n: Arc<I18n>) -> Arc<TestReport> {
     Arc::new(report)
 }
 
-/// Saves the secret in the keyring and the account in the profile's file.
+/// Adds the box to the profile: its secret in the keyring, its settings in the profile's file.
 pub async fn save(request: Request, profile: Profile, i18n: Arc<I18n>) -> Result<Account, String> {
-    let work = move || -> Result<Account, String> {
-        let Request { account, secret } = request;
-        let mut loaded =
-            load_accounts(&profile.accounts_file()).map_err(|error| error.to_string())?;
-        if loaded
-            .accounts
-            .iter()
-            .any(|known| known.name == account.name)
-        {
-            return Err(i18n.t_args("error-duplicate-box", args!["name" => account.name.clone()]));
-        }
-        if let Some(secret) = &secret {
-            let kind = match account.auth {
-                AuthKind::Password => SecretKind::Password,
-                AuthKind::Xoauth2 => SecretKind::AccessToken,
-                AuthKind::Certificate => SecretKind::CertificatePassphrase,
-            };
-            Secrets::os(profile.keyring_service())
-                .and_then(|secrets| secrets.set(&account.name, kind, secret))
-                .map_err(|error| ConnectError::from(error).localize(&i18n))?;
-        }
-        loaded.accounts.push(account.clone());
-        save_accounts(&profile.accounts_file(), &loaded.accounts).map_err(|error| {
-            i18n.t_args("error-accounts-file", args!["detail" => error.to_string()])
-        })?;
-        Ok(account)
+    let work = move || {
+        accounts::add(&profile, request.account, request.secret.as_ref())
+            .map_err(|error| error.localize(&i18n))
     };
     tokio::task::spawn_blocking(work)
         .await

@@ -1,6 +1,7 @@
 //! The window against the real stack, driven headless (iced_test on tiny-skia): a message
 //! written and sent with Ctrl+Enter reaches the other box; a draft saved with Ctrl+S reaches the
-//! server's Drafts folder and opens again in the composer; the settings export the trace. The
+//! server's Drafts folder and opens again in the composer; the settings export the trace; a
+//! message opened before its body was fetched gets it from the box's worker. The
 //! tasks the window returns run on a tokio runtime and their messages go back to the window, and
 //! each box's worker runs as the window's subscription runs it.
 
@@ -581,4 +582,80 @@ fn eco_3_1_6_a_declined_read_receipt_is_not_asked_again_and_never_leaves() {
         store.outbox(&name).expect("outbox").is_empty(),
         "nothing queued"
     );
+}
+
+/// A message whose body is not in the store (in Archives, whose bodies the worker does not fetch
+/// ahead) opened in the reader: before the box's worker runs, the reader says the box is offline;
+/// once it runs, "retry" brings the body through the worker's connection.
+#[test]
+fn the_reader_gets_a_body_from_the_worker_of_its_box_and_says_so_when_offline() {
+    let user = dedicated_user("ui-body");
+    empty_mailbox(&user);
+    save_raw(
+        &user,
+        format!(
+            "From: <labo@ch-test.mssante.fr>\r\nTo: <{user}>\r\nSubject: Bilan sanguin\r\n\
+             Message-ID: <ui-body.{}@test>\r\nMIME-Version: 1.0\r\n\
+             Content-Type: text/plain; charset=utf-8\r\n\r\nHémoglobine dans les normes.\r\n",
+            std::process::id()
+        )
+        .as_bytes(),
+    );
+    mailstack(&[
+        "doveadm", "move", "-u", &user, "Archives", "mailbox", "INBOX", "all",
+    ]);
+    let folder = tempfile::tempdir().expect("a temporary folder");
+    let profile = Profile::at(folder.path());
+    let (account, credentials) = box_of(&user);
+    save_accounts(&profile.accounts_file(), std::slice::from_ref(&account))
+        .expect("accounts written");
+    Secrets::os(profile.keyring_service())
+        .expect("keyring")
+        .set(&account.name, SecretKind::Password, &password())
+        .expect("password in the keyring");
+    let runtime = Runtime::new();
+    // The envelopes a pass of an earlier day left in the store, without the body.
+    {
+        let mut store = pli_core::mail::store::Store::open(&profile.store_file()).expect("store");
+        runtime
+            .tokio
+            .block_on(pli_core::mail::sync::sync_account(
+                &account,
+                &credentials,
+                &mut store,
+                &mut |_| {},
+            ))
+            .expect("synced");
+    }
+    let mut pli = Pli::new(profile, Arc::new(I18n::new(Language::Fr)), false);
+    let archives = pli
+        .store()
+        .and_then(|store| store.folder(&account.name, "Archives").ok().flatten())
+        .expect("Archives")
+        .id;
+
+    open_message(&runtime, &mut pli, &account.name, archives, "Bilan sanguin");
+    assert!(
+        shows(&pli, "La boîte est hors connexion"),
+        "no worker yet: the reader says the box is offline"
+    );
+
+    runtime.start_worker(&folder, &account);
+    runtime.until(&mut pli, Duration::from_secs(30), |pli| {
+        pli.message_list.boxes().iter().any(|entry| {
+            entry.account.name == account.name
+                && entry.connectivity == connectivity::Connectivity::UpToDate
+        })
+    });
+    let mut ui = simulator(pli.view());
+    ui.click("Réessayer").expect("the reader's retry");
+    let messages = ui.into_messages().collect();
+    runtime.deliver(&mut pli, messages);
+    runtime.until(&mut pli, Duration::from_secs(20), |pli| {
+        pli.reader
+            .opened
+            .as_ref()
+            .is_some_and(|opened| opened.body_text().contains("Hémoglobine dans les normes"))
+    });
+    assert!(!shows(&pli, "La boîte est hors connexion"));
 }

@@ -30,6 +30,8 @@
 //!   and show the result.
 //! - **rule**: a numbered requirement of the MSSanté referentials (`ECO.x.y.z`, `ANN.*`, SEED);
 //!   rules are written in [`mssante`], with no I/O, and applied on the paths the front ends call.
+//! - **use case**: one thing a person does (add a box, test it, read a message), written once in
+//!   [`usecase`] for both front ends.
 
 pub mod directory;
 mod error_chain;
@@ -41,3 +43,4 @@ pub mod net;
 pub mod outbox;
 pub mod profile;
 pub mod settings;
+pub mod usecase;

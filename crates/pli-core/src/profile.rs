@@ -48,6 +48,14 @@ impl Profile {
         }
     }
 
+    /// The profile a front end runs on: the folder given with `--profile`, else the user's own.
+    pub fn chosen(folder: Option<&Path>) -> Result<Self, ProfileError> {
+        match folder {
+            Some(folder) => Ok(Self::at(folder)),
+            None => Self::for_current_user(),
+        }
+    }
+
     pub fn config_dir(&self) -> &Path {
         &self.config_dir
     }

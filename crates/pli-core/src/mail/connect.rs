@@ -44,29 +44,42 @@ impl fmt::Debug for Credentials {
 impl Credentials {
     /// Reads what the box needs from the keyring (blocking: call from a blocking thread).
     pub fn load(account: &Account, secrets: &Secrets) -> Result<Self, ConnectError> {
+        // A Pro Santé Connect box: the session's token, refreshed when about to expire.
+        if account.signs_in_with_psc() {
+            return Ok(super::oidc::PscSessions::shared().fresh_credentials(account, secrets)?);
+        }
+        let kind = SecretKind::typed_for(account.auth);
+        let secret = match account.auth {
+            // An unencrypted key has no passphrase: none kept is not an error.
+            AuthKind::Certificate => secrets.find(&account.name, kind)?,
+            AuthKind::Password | AuthKind::Xoauth2 => Some(secrets.get(&account.name, kind)?),
+        };
+        Self::with_secret(account, secret.as_ref())
+    }
+
+    /// The credentials of a box with the secret a person just typed, before anything is kept
+    /// (the add-a-box form tests the connection without touching the keyring). No secret reads
+    /// as an empty one, which the server refuses in its own words.
+    pub fn with_secret(account: &Account, secret: Option<&Secret>) -> Result<Self, ConnectError> {
         let login = account.login_name().to_string();
+        let typed = || secret.cloned().unwrap_or_else(|| Secret::new(""));
         Ok(match account.auth {
             AuthKind::Password => Credentials::Password {
                 login,
-                password: secrets.get(&account.name, SecretKind::Password)?,
+                password: typed(),
             },
-            // A Pro Santé Connect box: the session's token, refreshed when about to expire.
-            AuthKind::Xoauth2 if account.signs_in_with_psc() => {
-                super::oidc::PscSessions::shared().fresh_credentials(account, secrets)?
-            }
             AuthKind::Xoauth2 => Credentials::Token {
                 login,
-                token: secrets.get(&account.name, SecretKind::AccessToken)?,
+                token: typed(),
             },
             AuthKind::Certificate => {
                 let path = account.certificate.as_deref().ok_or_else(|| {
                     ConnectError::Config("the box has no certificate file".into())
                 })?;
-                let passphrase = secrets.find(&account.name, SecretKind::CertificatePassphrase)?;
                 let identity = ClientIdentity::load(
                     path,
                     account.certificate_key.as_deref(),
-                    passphrase.as_ref().map(Secret::expose),
+                    secret.map(Secret::expose),
                 )?;
                 Credentials::Certificate { login, identity }
             }
@@ -75,7 +88,7 @@ impl Credentials {
 
     /// A server refused the Pro Santé Connect token of the box: the session forgets it, so the
     /// next credentials come from a refresh. True when trying once more may work (ECO.1.2.7).
-    pub fn forget_refused_token(account: &Account, error: &ConnectError) -> bool {
+    fn forget_refused_token(account: &Account, error: &ConnectError) -> bool {
         let refused = matches!(error, ConnectError::TokenRefused { .. });
         if refused && account.signs_in_with_psc() {
             super::oidc::PscSessions::shared().token_refused(account);
@@ -89,6 +102,27 @@ impl Credentials {
             Credentials::Certificate { identity, .. } => Some(identity),
             _ => None,
         }
+    }
+}
+
+/// "Token refused → refresh → try once more" (ECO.1.2.7), for whatever connects a box again and
+/// again. A Pro Santé Connect token can be refused before its expiry (revoked upstream, a clock
+/// that disagrees): the session then forgets it, so the next credentials come from a refresh and
+/// reconnecting stays silent while the session holds. Once only: a token refused again right
+/// after a refresh reaches the person instead of looping.
+#[derive(Debug, Default)]
+pub struct RefusedTokenRetry {
+    retried: bool,
+}
+
+impl RefusedTokenRetry {
+    /// After an attempt, with the connection error it ended on (`None` when it did not end on
+    /// one): whether to load the credentials again and try once more.
+    pub fn retry_after(&mut self, account: &Account, error: Option<&ConnectError>) -> bool {
+        let retry = !self.retried
+            && error.is_some_and(|error| Credentials::forget_refused_token(account, error));
+        self.retried = retry;
+        retry
     }
 }
 
@@ -249,4 +283,63 @@ pub(crate) async fn with_timeout<T>(
                 endpoint: endpoint.clone(),
             })
         })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::mail::account::example_doctor;
+
+    fn token_refused() -> ConnectError {
+        ConnectError::TokenRefused {
+            endpoint: Endpoint::new("imap.ch-test.mssante.fr", 993),
+        }
+    }
+
+    fn psc_box() -> Account {
+        Account {
+            name: "retry-unit".into(),
+            auth: AuthKind::Xoauth2,
+            oidc: Some(Box::new(
+                crate::mail::oidc::Preset::PscSandbox.settings("pli-test"),
+            )),
+            ..example_doctor()
+        }
+    }
+
+    #[test]
+    fn a_refused_psc_token_is_retried_once_then_reported_then_retried_again_later() {
+        let account = psc_box();
+        let refused = token_refused();
+        let mut retry = RefusedTokenRetry::default();
+        assert!(retry.retry_after(&account, Some(&refused)), "first refusal");
+        assert!(
+            !retry.retry_after(&account, Some(&refused)),
+            "refused again right after the refresh: the person is told"
+        );
+        assert!(
+            retry.retry_after(&account, Some(&refused)),
+            "a later refusal (after the person acted) gets its one retry again"
+        );
+        assert!(!retry.retry_after(&account, None), "no failure, no retry");
+        assert!(retry.retry_after(&account, Some(&refused)));
+    }
+
+    #[test]
+    fn only_a_refused_psc_token_is_retried() {
+        let mut retry = RefusedTokenRetry::default();
+        let typed_token = Account {
+            auth: AuthKind::Xoauth2,
+            ..example_doctor()
+        };
+        assert!(
+            !retry.retry_after(&typed_token, Some(&token_refused())),
+            "a token typed by hand has no session to refresh it"
+        );
+        let wrong_password = ConnectError::WrongPassword {
+            endpoint: Endpoint::new("imap.ch-test.mssante.fr", 993),
+            login: "dr.martin".into(),
+        };
+        assert!(!retry.retry_after(&psc_box(), Some(&wrong_password)));
+    }
 }

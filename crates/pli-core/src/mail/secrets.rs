@@ -29,6 +29,17 @@ impl SecretKind {
         SecretKind::RefreshToken,
     ];
 
+    /// The secret a person types for a box that signs in with `auth`: what the keyring keeps
+    /// for it, and what a connection reads back.
+    pub fn typed_for(auth: super::account::AuthKind) -> Self {
+        use super::account::AuthKind;
+        match auth {
+            AuthKind::Password => SecretKind::Password,
+            AuthKind::Xoauth2 => SecretKind::AccessToken,
+            AuthKind::Certificate => SecretKind::CertificatePassphrase,
+        }
+    }
+
     fn slug(self) -> &'static str {
         match self {
             SecretKind::Password => "password",

@@ -1,22 +1,24 @@
 //! One worker per account: connect → send what waits → sync → IDLE → repeat, with a randomised
 //! backoff from 2 s to 80 s when the network or the server fails, and a connectivity state the
 //! window shows. Each account has its own worker, so a broken account never blocks another
-//! (ECO.1.2.3).
+//! (ECO.1.2.3). The window asks a worker for the body of a message the reader opens
+//! ([`Command::FetchBody`]): the box's connection fetches it, so the window never talks IMAP.
 
 use std::path::PathBuf;
 use std::time::Duration;
 
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, oneshot};
 
 use super::account::Account;
-use super::connect::{ConnectError, Credentials};
+use super::connect::{ConnectError, Credentials, RefusedTokenRetry};
 use super::imap::{self, ImapSession};
 use super::mime::body_text_for_index;
 use super::revocation;
 use super::send::{flush_outbox, SendError};
-use super::store::{Role, Store};
+use super::store::{Folder, Role, Store};
 use super::sync::{
-    fetch_missing_bodies, sync_account, sync_folder, Extensions, Progress, SyncError, SyncReport,
+    fetch_body, fetch_missing_bodies, sync_account, sync_folder, Extensions, Progress, SyncError,
+    SyncReport,
 };
 
 /// How long one IDLE may last before DONE is sent and the connection checked (RFC 2177 asks
@@ -74,11 +76,64 @@ pub enum Event {
 }
 
 /// Orders the window gives a running worker.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub enum Command {
     /// Sync now (after a local action, or a "refresh" click); also sends the outbox.
     SyncNow,
+    /// Fetch the whole message the reader opened into the store, and say how it went.
+    FetchBody(BodyRequest),
     Stop,
+}
+
+/// The reader's request for the whole message of one UID, and where the worker answers it.
+#[derive(Debug)]
+pub struct BodyRequest {
+    folder: Folder,
+    uid: u32,
+    answer: oneshot::Sender<Result<(), BodyError>>,
+}
+
+impl BodyRequest {
+    /// A request, and the answer to wait for.
+    pub fn new(folder: Folder, uid: u32) -> (Self, oneshot::Receiver<Result<(), BodyError>>) {
+        let (answer, answered) = oneshot::channel();
+        (
+            Self {
+                folder,
+                uid,
+                answer,
+            },
+            answered,
+        )
+    }
+
+    fn answer(self, result: Result<(), BodyError>) {
+        // A reader that moved on to another message no longer listens: nothing to tell.
+        let _ = self.answer.send(result);
+    }
+}
+
+/// Why a body the reader asked for did not come.
+#[derive(Debug, thiserror::Error)]
+pub enum BodyError {
+    /// The box is offline or waits for the person (a refused password, a sign-in): the body
+    /// comes once it is connected again.
+    #[error("the box is not connected")]
+    NotConnected,
+    /// The box's worker has ended (the box was removed, the window is closing).
+    #[error("the box's worker has stopped")]
+    Stopped,
+    /// The server no longer has the message (deleted or moved from another computer).
+    #[error("the server no longer has this message")]
+    Gone,
+    #[error(transparent)]
+    Sync(#[from] SyncError),
+}
+
+impl From<super::store::StoreError> for BodyError {
+    fn from(error: super::store::StoreError) -> Self {
+        BodyError::Sync(SyncError::Store(error))
+    }
 }
 
 /// The next wait after `previous`: doubled, capped, and randomised so that the workstations of
@@ -124,9 +179,7 @@ pub async fn run<F>(
         }
     };
     let mut backoff: Option<Duration> = None;
-    // A Pro Santé Connect token the server refused is refreshed and tried once more before the
-    // window is told (ECO.1.2.7): reconnecting is automatic while the PSC session holds.
-    let mut token_retried = false;
+    let mut refused_token = RefusedTokenRetry::default();
     loop {
         if !say(Connectivity::Connecting).await {
             return;
@@ -139,19 +192,14 @@ pub async fn run<F>(
             &mut commands,
         )
         .await;
-        let retry = match &outcome {
-            // The session forgets the token: the next credentials come from a refresh.
-            Err(WorkerError::Connect(error)) if !token_retried => {
-                Credentials::forget_refused_token(&account, error)
-            }
-            _ => false,
+        let connect_error = match &outcome {
+            Err(WorkerError::Connect(error)) => Some(error),
+            _ => None,
         };
-        if retry {
-            token_retried = true;
+        if refused_token.retry_after(&account, connect_error) {
             tracing::info!(account = %name, "token refused by the server; refreshed and tried once more");
             continue;
         }
-        token_retried = false;
         let wait = match outcome {
             Ok(SessionEnd::Stop) => return,
             Ok(SessionEnd::Reconnect) => {
@@ -191,12 +239,21 @@ pub async fn run<F>(
                 None => std::future::pending().await,
             }
         };
-        tokio::select! {
-            _ = sleep => {}
-            command = commands.recv() => match command {
-                Some(Command::SyncNow) => backoff = None,
-                Some(Command::Stop) | None => return,
-            },
+        tokio::pin!(sleep);
+        loop {
+            tokio::select! {
+                _ = &mut sleep => break,
+                command = commands.recv() => match command {
+                    Some(Command::SyncNow) => {
+                        backoff = None;
+                        break;
+                    }
+                    // Said at once, so the reader does not wait for a reconnection that may
+                    // take minutes; its "retry" asks again.
+                    Some(Command::FetchBody(request)) => request.answer(Err(BodyError::NotConnected)),
+                    Some(Command::Stop) | None => return,
+                },
+            }
         }
     }
 }
@@ -257,41 +314,44 @@ where
     let mut store =
         Store::open(store_path).map_err(|error| WorkerError::Other(error.to_string()))?;
 
-    flush_outbox(account, &credentials, &mut store).await?;
-    let report = full_sync(account, &credentials, &mut store, events).await?;
-    let _ = events
-        .send(Event::Synced {
-            account: account.name.clone(),
-            report,
-        })
-        .await;
-    let _ = events
-        .send(Event::Connectivity {
-            account: account.name.clone(),
-            state: Connectivity::UpToDate,
-        })
-        .await;
-
-    let mut connection = imap::connect(account, &credentials)
-        .await
-        .map_err(WorkerError::Connect)?;
-    keep_revocation_lists_fresh(&connection.server_chain);
-    let can_idle = connection.has_capability("IDLE");
-    let extensions = Extensions::ALL.enable(&mut connection).await;
-    let mut session = connection.session;
-    // Recent mail readable at once, even if the network drops later.
-    if let Some(inbox) = store
-        .folder_with_role(&account.name, Role::Inbox)
-        .map_err(|error| WorkerError::Other(error.to_string()))?
-    {
-        fetch_missing_bodies(
-            &mut session,
-            &mut store,
-            &inbox,
-            BACKGROUND_BODIES,
-            &body_text_for_index,
-        )
-        .await?;
+    // The pass (outbox, every folder, recent bodies) can take minutes on a large box; the
+    // reader's bodies do not wait for it but come on a connection of their own, and the other
+    // orders are kept for when it ends.
+    let mut sync_again = false;
+    let mut stop = false;
+    let caught_up = {
+        let pass = catch_up(account, &credentials, &mut store, events);
+        tokio::pin!(pass);
+        loop {
+            tokio::select! {
+                caught_up = &mut pass => break caught_up,
+                command = commands.recv(), if !stop => match command {
+                    Some(Command::FetchBody(request)) => {
+                        tokio::spawn(fetch_aside(
+                            account.clone(),
+                            credentials.clone(),
+                            store_path.to_path_buf(),
+                            request,
+                        ));
+                    }
+                    Some(Command::SyncNow) => sync_again = true,
+                    Some(Command::Stop) | None => stop = true,
+                },
+            }
+        }
+    };
+    let CaughtUp {
+        mut session,
+        can_idle,
+        extensions,
+    } = caught_up?;
+    if stop || sync_again {
+        let _ = session.logout().await;
+        return Ok(if stop {
+            SessionEnd::Stop
+        } else {
+            SessionEnd::Reconnect
+        });
     }
     loop {
         let Some(inbox) = store
@@ -313,40 +373,143 @@ where
                 let _ = session.logout().await;
                 return Ok(SessionEnd::Reconnect);
             }
-            Wake::ServerNews | Wake::Timeout => {
-                let mut report = SyncReport::default();
-                let inbox = store
-                    .folder_with_role(&account.name, Role::Inbox)
-                    .map_err(|error| WorkerError::Other(error.to_string()))?
-                    .unwrap_or(inbox);
-                sync_folder(
-                    &mut session,
-                    &mut store,
-                    account,
-                    &inbox,
-                    extensions,
-                    &mut report,
-                    &mut |_| {},
-                )
-                .await?;
-                let after = store.count(inbox.id).unwrap_or(0);
-                if after > before {
-                    let _ = events
-                        .send(Event::NewMail {
-                            account: account.name.clone(),
-                            count: after - before,
-                        })
-                        .await;
-                }
-                let _ = events
-                    .send(Event::Synced {
-                        account: account.name.clone(),
-                        report,
-                    })
-                    .await;
+            Wake::FetchBody(request) => {
+                let fetched = fetch_requested(&mut session, &mut store, &request).await;
+                request.answer(fetched);
+                // INBOX was left for the fetch, so what arrived meanwhile raised no IDLE news:
+                // it is looked for now rather than at the next time box.
             }
+            Wake::ServerNews | Wake::Timeout => {}
         }
+        let mut report = SyncReport::default();
+        let inbox = store
+            .folder_with_role(&account.name, Role::Inbox)
+            .map_err(|error| WorkerError::Other(error.to_string()))?
+            .unwrap_or(inbox);
+        sync_folder(
+            &mut session,
+            &mut store,
+            account,
+            &inbox,
+            extensions,
+            &mut report,
+            &mut |_| {},
+        )
+        .await?;
+        let after = store.count(inbox.id).unwrap_or(0);
+        if after > before {
+            let _ = events
+                .send(Event::NewMail {
+                    account: account.name.clone(),
+                    count: after - before,
+                })
+                .await;
+        }
+        let _ = events
+            .send(Event::Synced {
+                account: account.name.clone(),
+                report,
+            })
+            .await;
     }
+}
+
+/// The connection a worker keeps open once its pass is over, and what it can do.
+struct CaughtUp {
+    session: ImapSession,
+    can_idle: bool,
+    extensions: Extensions,
+}
+
+/// One pass: the outbox sent, every folder synced, then the connection that stays open, with
+/// the recent bodies of INBOX fetched on it so they read offline later.
+async fn catch_up(
+    account: &Account,
+    credentials: &Credentials,
+    store: &mut Store,
+    events: &mpsc::Sender<Event>,
+) -> Result<CaughtUp, WorkerError> {
+    flush_outbox(account, credentials, store).await?;
+    let report = full_sync(account, credentials, store, events).await?;
+    let _ = events
+        .send(Event::Synced {
+            account: account.name.clone(),
+            report,
+        })
+        .await;
+    let _ = events
+        .send(Event::Connectivity {
+            account: account.name.clone(),
+            state: Connectivity::UpToDate,
+        })
+        .await;
+
+    let mut connection = imap::connect(account, credentials)
+        .await
+        .map_err(WorkerError::Connect)?;
+    keep_revocation_lists_fresh(&connection.server_chain);
+    let can_idle = connection.has_capability("IDLE");
+    let extensions = Extensions::ALL.enable(&mut connection).await;
+    let mut session = connection.session;
+    if let Some(inbox) = store
+        .folder_with_role(&account.name, Role::Inbox)
+        .map_err(|error| WorkerError::Other(error.to_string()))?
+    {
+        fetch_missing_bodies(
+            &mut session,
+            store,
+            &inbox,
+            BACKGROUND_BODIES,
+            &body_text_for_index,
+        )
+        .await?;
+    }
+    Ok(CaughtUp {
+        session,
+        can_idle,
+        extensions,
+    })
+}
+
+/// Fetches the body a request names on `session`, into `store`.
+async fn fetch_requested(
+    session: &mut ImapSession,
+    store: &mut Store,
+    request: &BodyRequest,
+) -> Result<(), BodyError> {
+    let BodyRequest { folder, uid, .. } = request;
+    let size = store
+        .envelope(folder.id, *uid)?
+        .map_or(0, |envelope| envelope.size);
+    session
+        .examine(&folder.name)
+        .await
+        .map_err(SyncError::from)?;
+    match fetch_body(session, store, folder, *uid, size, &body_text_for_index).await? {
+        0 => Err(BodyError::Gone),
+        _ => Ok(()),
+    }
+}
+
+/// A body asked for while the worker's connection is busy with its pass, fetched on a
+/// connection (and a store handle) of its own.
+async fn fetch_aside(
+    account: Account,
+    credentials: Credentials,
+    store_path: PathBuf,
+    request: BodyRequest,
+) {
+    let fetched = async {
+        let mut store = Store::open(&store_path)?;
+        let mut connection = imap::connect(&account, &credentials)
+            .await
+            .map_err(SyncError::from)?;
+        let fetched = fetch_requested(&mut connection.session, &mut store, &request).await;
+        let _ = connection.session.logout().await;
+        fetched
+    }
+    .await;
+    request.answer(fetched);
 }
 
 /// Downloads, off the async threads and without waiting for it, the revocation lists the
@@ -387,7 +550,18 @@ enum Wake {
     ServerNews,
     Timeout,
     SyncNow,
+    FetchBody(BodyRequest),
     Stop,
+}
+
+impl Wake {
+    fn on(command: Option<Command>) -> Self {
+        match command {
+            Some(Command::SyncNow) => Wake::SyncNow,
+            Some(Command::FetchBody(request)) => Wake::FetchBody(request),
+            Some(Command::Stop) | None => Wake::Stop,
+        }
+    }
 }
 
 /// Waits in IDLE on the selected INBOX (or sleeps where IDLE is missing) until the server says
@@ -404,10 +578,7 @@ async fn wait_for_news(
     if !can_idle {
         let wake = tokio::select! {
             _ = tokio::time::sleep(POLL_INTERVAL) => Wake::Timeout,
-            command = commands.recv() => match command {
-                Some(Command::SyncNow) => Wake::SyncNow,
-                Some(Command::Stop) | None => Wake::Stop,
-            },
+            command = commands.recv() => Wake::on(command),
         };
         return Ok((session, wake));
     }
@@ -424,10 +595,7 @@ async fn wait_for_news(
         },
         command = commands.recv() => {
             drop(interrupt);
-            match command {
-                Some(Command::SyncNow) => Wake::SyncNow,
-                Some(Command::Stop) | None => Wake::Stop,
-            }
+            Wake::on(command)
         },
     };
     // DONE is time-boxed: a server that never answers it must not hang the worker.

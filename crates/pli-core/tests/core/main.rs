@@ -11,3 +11,4 @@ mod mdn_drafts;
 mod mssante;
 mod oidc;
 mod reading_model;
+mod usecases;

@@ -1,0 +1,16 @@
+//! What a person does with Pli, one function each, for both faces: the window and the command
+//! line parse what the person gave, call one of these, and show the result in their own words.
+//! A workflow lives here once, so the two faces cannot drift apart (one rolls back a failure,
+//! the other forgets to).
+//!
+//! - [`accounts`]: add a box (its secret in the keyring, its settings in `accounts.toml`, undone
+//!   together when either fails), test its connection, remove it;
+//! - [`credentials`]: what a connection of a box signs in with, from the profile's keyring;
+//! - [`bodies`]: the whole of a message the reader opens, fetched by the box's worker.
+//!
+//! The functions that touch the keyring or the files block (call them from a blocking thread in
+//! an async context); those that talk to a server are `async`.
+
+pub mod accounts;
+pub mod bodies;
+pub mod credentials;
