@@ -19,7 +19,7 @@ use std::time::{Duration, Instant};
 
 use iced::Size;
 use pli::i18n::{I18n, Language};
-use pli::ui::connectivity::Connectivity;
+use pli::ui::connectivity::BoxStatus;
 use pli::ui::message_list::{self, MessageList, ROW_HEIGHT};
 use pli_core::mail::account::{save_accounts, Account, AuthKind, BoxKind, Endpoint, Security};
 use pli_core::mail::store::{Envelope, Flags, Role, Store};
@@ -80,7 +80,7 @@ fn run(profile: &Profile) -> Result<Account, Box<dyn std::error::Error>> {
     );
 
     let i18n = I18n::new(Language::Fr);
-    let mut mailbox = MessageList::new(std::slice::from_ref(&account), Connectivity::Local);
+    let mut mailbox = MessageList::new(std::slice::from_ref(&account), BoxStatus::Local);
     mailbox.reload_boxes(&store);
     let _ = mailbox.update(
         message_list::Message::Resized(Size::new(480.0, ROWS as f32 * ROW_HEIGHT)),

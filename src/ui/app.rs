@@ -14,7 +14,7 @@ use iced::{keyboard, Alignment, Element, Length, Subscription, Task, Theme};
 
 use super::banners::{self, InactivityBanner, LastUse};
 use super::composer::{self, Composer, Known, Original, SendOutcome, SendRequest};
-use super::connectivity::{self, Connectivity, Place, WorkerEvent, WorkerHandle, WorkerSpec};
+use super::connectivity::{self, BoxStatus, Place, WorkerEvent, WorkerHandle, WorkerSpec};
 use super::debounce::{after, Debouncer, Ticket};
 use super::directory::{self, DirectoryPane};
 use super::lock::{self, Lock};
@@ -260,9 +260,9 @@ impl Pli {
             ),
         };
         let connectivity = if demo {
-            Connectivity::Local
+            BoxStatus::Local
         } else {
-            Connectivity::Connecting
+            BoxStatus::Connecting
         };
         let mut message_list = MessageList::new(&accounts, connectivity);
         if let Some(store) = &store {
@@ -580,8 +580,7 @@ impl Pli {
             welcome::Action::Saved(account) => {
                 // Its worker starts with the next subscription.
                 self.accounts.push((*account).clone());
-                self.message_list
-                    .add_box(*account, Connectivity::Connecting);
+                self.message_list.add_box(*account, BoxStatus::Connecting);
                 self.screen = Screen::Mail;
                 Task::none()
             }
@@ -664,11 +663,11 @@ impl Pli {
                     return Task::none();
                 };
                 let first = match &entry.connectivity {
-                    Connectivity::Syncing { first, .. } => *first,
+                    BoxStatus::Syncing { first, .. } => *first,
                     _ => entry.folders.is_empty(),
                 };
-                entry.connectivity = Connectivity::from_worker(state, first);
-                if matches!(entry.connectivity, Connectivity::Syncing { .. }) {
+                entry.connectivity = BoxStatus::from_worker(state, first);
+                if matches!(entry.connectivity, BoxStatus::Syncing { .. }) {
                     // Show the newest messages as soon as the first batch is in.
                     return self.reload();
                 }

@@ -22,7 +22,7 @@ use pli_core::usecase::{bodies, credentials};
 
 /// What the box list says about a box.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Connectivity {
+pub enum BoxStatus {
     /// A demonstration box: nothing is ever connected.
     Local,
     Connecting,
@@ -41,63 +41,61 @@ pub enum Connectivity {
     CertificateRefused(String),
 }
 
-impl Connectivity {
+impl BoxStatus {
     /// The state the worker reports, as the window keeps it; `first` says whether the box had
     /// no folder yet when the synchronisation started.
     pub fn from_worker(state: worker::Connectivity, first: bool) -> Self {
         // TODO(lead): the worker gives reasons as English `to_string()`s; with the
         // `ConnectError` itself (or a kind) the window could show `localize(i18n)` instead.
         match state {
-            worker::Connectivity::Connecting => Connectivity::Connecting,
+            worker::Connectivity::Connecting => BoxStatus::Connecting,
             worker::Connectivity::Syncing { done, total } => {
-                Connectivity::Syncing { done, total, first }
+                BoxStatus::Syncing { done, total, first }
             }
-            worker::Connectivity::UpToDate => Connectivity::UpToDate,
-            worker::Connectivity::Offline { reason, .. } => Connectivity::Offline(reason),
+            worker::Connectivity::UpToDate => BoxStatus::UpToDate,
+            worker::Connectivity::Offline { reason, .. } => BoxStatus::Offline(reason),
             worker::Connectivity::AuthenticationRefused { reason } => {
-                Connectivity::AuthenticationRefused(reason)
+                BoxStatus::AuthenticationRefused(reason)
             }
             worker::Connectivity::CertificateRefused { reason } => {
-                Connectivity::CertificateRefused(reason)
+                BoxStatus::CertificateRefused(reason)
             }
         }
     }
 
     pub fn label(&self, i18n: &I18n) -> String {
         match self {
-            Connectivity::Local => i18n.t("connectivity-local"),
-            Connectivity::Connecting => i18n.t("connectivity-connecting"),
-            Connectivity::Syncing { done, total, .. } if *total > 0 => i18n.t_args(
+            BoxStatus::Local => i18n.t("connectivity-local"),
+            BoxStatus::Connecting => i18n.t("connectivity-connecting"),
+            BoxStatus::Syncing { done, total, .. } if *total > 0 => i18n.t_args(
                 "connectivity-syncing-count",
                 args!["done" => *done, "total" => *total],
             ),
-            Connectivity::Syncing { .. } => i18n.t("connectivity-syncing"),
-            Connectivity::UpToDate => i18n.t("connectivity-up-to-date"),
-            Connectivity::Offline(_) => i18n.t("connectivity-offline"),
-            Connectivity::AuthenticationRefused(_) => i18n.t("connectivity-auth-refused"),
-            Connectivity::CertificateRefused(_) => i18n.t("connectivity-certificate-refused"),
+            BoxStatus::Syncing { .. } => i18n.t("connectivity-syncing"),
+            BoxStatus::UpToDate => i18n.t("connectivity-up-to-date"),
+            BoxStatus::Offline(_) => i18n.t("connectivity-offline"),
+            BoxStatus::AuthenticationRefused(_) => i18n.t("connectivity-auth-refused"),
+            BoxStatus::CertificateRefused(_) => i18n.t("connectivity-certificate-refused"),
         }
     }
 
     /// What went wrong, for a tooltip and the settings.
     pub fn detail(&self) -> Option<&str> {
         match self {
-            Connectivity::Offline(detail)
-            | Connectivity::AuthenticationRefused(detail)
-            | Connectivity::CertificateRefused(detail) => Some(detail),
+            BoxStatus::Offline(detail)
+            | BoxStatus::AuthenticationRefused(detail)
+            | BoxStatus::CertificateRefused(detail) => Some(detail),
             _ => None,
         }
     }
 
     pub fn colour(&self) -> Color {
         match self {
-            Connectivity::Local => Color::from_rgb(0.55, 0.55, 0.6),
-            Connectivity::Connecting | Connectivity::Syncing { .. } => {
-                Color::from_rgb(0.2, 0.45, 0.85)
-            }
-            Connectivity::UpToDate => super::theme::SUCCESS,
-            Connectivity::Offline(_) => Color::from_rgb(0.85, 0.55, 0.1),
-            Connectivity::AuthenticationRefused(_) | Connectivity::CertificateRefused(_) => {
+            BoxStatus::Local => Color::from_rgb(0.55, 0.55, 0.6),
+            BoxStatus::Connecting | BoxStatus::Syncing { .. } => Color::from_rgb(0.2, 0.45, 0.85),
+            BoxStatus::UpToDate => super::theme::SUCCESS,
+            BoxStatus::Offline(_) => Color::from_rgb(0.85, 0.55, 0.1),
+            BoxStatus::AuthenticationRefused(_) | BoxStatus::CertificateRefused(_) => {
                 super::theme::DANGER
             }
         }

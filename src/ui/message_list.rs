@@ -14,7 +14,7 @@ use iced::widget::{
 };
 use iced::{Alignment, Element, Length, Size, Theme};
 
-use super::connectivity::Connectivity;
+use super::connectivity::BoxStatus;
 use super::correspondent::{display_name, Correspondent};
 use super::markers::{self, Tone};
 use super::widget::{windowed_list, ListWindow, WheelRows};
@@ -56,7 +56,7 @@ pub struct FolderEntry {
 #[derive(Debug, Clone)]
 pub struct BoxEntry {
     pub account: Account,
-    pub connectivity: Connectivity,
+    pub connectivity: BoxStatus,
     pub folders: Vec<FolderEntry>,
 }
 
@@ -193,7 +193,7 @@ pub enum Action {
 }
 
 impl MessageList {
-    pub fn new(accounts: &[Account], connectivity: Connectivity) -> Self {
+    pub fn new(accounts: &[Account], connectivity: BoxStatus) -> Self {
         Self {
             boxes: accounts
                 .iter()
@@ -215,7 +215,7 @@ impl MessageList {
         }
     }
 
-    pub fn add_box(&mut self, account: Account, connectivity: Connectivity) {
+    pub fn add_box(&mut self, account: Account, connectivity: BoxStatus) {
         self.boxes.push(BoxEntry {
             account,
             connectivity,
@@ -728,7 +728,7 @@ impl MessageList {
             state,
         ]
         .spacing(2);
-        if let Connectivity::Syncing {
+        if let BoxStatus::Syncing {
             done,
             total,
             first: true,

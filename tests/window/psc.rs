@@ -15,7 +15,7 @@ use iced_test::simulator;
 
 use crate::common::*;
 use pli::i18n::{I18n, Language};
-use pli::ui::connectivity::Connectivity;
+use pli::ui::connectivity::BoxStatus;
 use pli::ui::psc::{Message as PscMessage, Session};
 use pli::ui::{Message, Pli};
 use pli_core::mail::account::{save_accounts, Account, Security};
@@ -156,7 +156,7 @@ impl Window {
     }
 
     /// The connectivity of the box followed, as the box list shows it.
-    fn connectivity(&self) -> Option<Connectivity> {
+    fn connectivity(&self) -> Option<BoxStatus> {
         self.pli
             .message_list
             .entry(&self.name)
@@ -183,7 +183,7 @@ impl Window {
 fn refused_with(window: &Window, session: Session) -> bool {
     matches!(
         window.connectivity(),
-        Some(Connectivity::AuthenticationRefused(_))
+        Some(BoxStatus::AuthenticationRefused(_))
     ) && window.session() == session
 }
 
@@ -234,7 +234,7 @@ fn eco_1_2_1_signing_in_from_the_window_shows_who_and_the_box_connects_then_sign
     assert!(window.shows("Se déconnecter"));
     // Told to sync at once, the worker connects with the new session.
     window.until("the box to connect", |window| {
-        window.connectivity() == Some(Connectivity::UpToDate)
+        window.connectivity() == Some(BoxStatus::UpToDate)
     });
     let connected_time = started.elapsed();
     assert!(window
@@ -274,7 +274,7 @@ fn eco_1_2_6_refused_refresh_offers_sign_in_again() {
     });
     window.click(SIGN_IN);
     window.until("the box to connect", |window| {
-        window.connectivity() == Some(Connectivity::UpToDate) && signed_in(window)
+        window.connectivity() == Some(BoxStatus::UpToDate) && signed_in(window)
     });
 
     // The session is revoked at the provider (signed out elsewhere), the server refuses the
@@ -296,7 +296,7 @@ fn eco_1_2_6_refused_refresh_offers_sign_in_again() {
 
     window.click(SIGN_IN);
     window.until("the box to connect again", |window| {
-        window.connectivity() == Some(Connectivity::UpToDate) && signed_in(window)
+        window.connectivity() == Some(BoxStatus::UpToDate) && signed_in(window)
     });
     assert!(window.shows("Connecté à Pro Santé Connect : Jean MARTIN"));
 }

@@ -644,7 +644,7 @@ fn the_reader_gets_a_body_from_the_worker_of_its_box_and_says_so_when_offline() 
     runtime.until(&mut pli, Duration::from_secs(30), |pli| {
         pli.message_list.boxes().iter().any(|entry| {
             entry.account.name == account.name
-                && entry.connectivity == connectivity::Connectivity::UpToDate
+                && entry.connectivity == connectivity::BoxStatus::UpToDate
         })
     });
     let mut ui = simulator(pli.view());
