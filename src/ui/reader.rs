@@ -15,7 +15,7 @@ use crate::args;
 use crate::i18n::I18n;
 use pli_core::mail::mime::{self, Attachment};
 use pli_core::mail::store::{Envelope, Flags, PatientKind};
-use pli_core::mssante::conversation::{parse_delivery_status, Bounce};
+use pli_core::mssante::conversation::Bounce;
 use pli_core::mssante::headers::subject_for_display;
 
 /// The id of the body, for focus and the tests.
@@ -63,6 +63,8 @@ pub struct ReaderContent {
     pub closes_conversation: bool,
     /// Where the sender asks the read receipt to go (`Disposition-Notification-To`, ECO.3.1.6).
     pub read_receipt_to: Vec<Person>,
+    /// For a delivery status notification: the recipients it failed for, and why.
+    pub bounces: Vec<Bounce>,
 }
 
 /// Reads a raw message into what the reader shows. Never fails: a damaged message still shows
@@ -102,6 +104,11 @@ pub fn read(raw: &[u8]) -> ReaderContent {
         damaged: !model.problems.is_empty(),
         closes_conversation: model.headers.closes_conversation,
         read_receipt_to: people(&model.headers.disposition_notification_to),
+        bounces: model
+            .report
+            .as_ref()
+            .map(mime::Report::bounces)
+            .unwrap_or_default(),
     }
 }
 
@@ -136,8 +143,6 @@ pub struct Opened {
     /// For a patient's message: a reply, unsolicited, or a prescription (set by the sync).
     pub patient_kind: Option<PatientKind>,
     pub body: Body,
-    /// For a delivery status notification: the recipients it failed for, and why.
-    pub bounces: Vec<Bounce>,
     /// The read receipt asked for was sent or declined: its offer goes.
     pub receipt_answered: bool,
     /// The body in a read-only editor, so that it can be selected and copied.
@@ -246,12 +251,10 @@ impl Reader {
             correspondent,
             patient_kind,
             body: Body::Loading,
-            bounces: Vec::new(),
             receipt_answered: false,
             text: text_editor::Content::new(),
         };
         if let Some(raw) = raw {
-            opened.bounces = bounces_in(raw);
             opened.show(read(raw));
         }
         self.opened = Some(opened);
@@ -269,10 +272,7 @@ impl Reader {
             return;
         };
         match result {
-            Ok(raw) => {
-                opened.bounces = bounces_in(&raw);
-                opened.show(read(&raw));
-            }
+            Ok(raw) => opened.show(read(&raw)),
             Err(reason) => opened.body = Body::Missing(reason),
         }
     }
@@ -344,7 +344,10 @@ impl Reader {
         };
         let header = self.header(opened, i18n);
         let mut page = column![header].spacing(12);
-        for bounce in &opened.bounces {
+        let bounces = opened
+            .content()
+            .map_or(&[][..], |content| &content.bounces[..]);
+        for bounce in bounces {
             let sentence = markers::bounce_sentence(i18n, bounce.reason);
             let sentence = match &bounce.recipient {
                 Some(recipient) => i18n.t_args(
@@ -780,24 +783,6 @@ fn bounce_recipient(i18n: &I18n, address: &str) -> String {
     }
 }
 
-/// The failed recipients of a delivery status notification (RFC 3464): its
-/// `message/delivery-status` part, read by the MSSanté core. Any other message has none.
-///
-/// TODO(lead): belongs beside `parse_delivery_status` in the core, which takes the part's text
-/// but has no way to find it in a whole message.
-pub fn bounces_in(raw: &[u8]) -> Vec<Bounce> {
-    use mail_parser::MimeHeaders;
-    let Some(message) = mail_parser::MessageParser::default().parse(raw) else {
-        return Vec::new();
-    };
-    message
-        .parts
-        .iter()
-        .filter(|part| part.is_content_type("message", "delivery-status"))
-        .flat_map(|part| parse_delivery_status(&String::from_utf8_lossy(part.contents())))
-        .collect()
-}
-
 #[cfg(test)]
 mod bounce_tests {
     use super::*;
@@ -825,13 +810,15 @@ Status: 5.1.1\r\n\
 Diagnostic-Code: smtp; 550 5.1.1 conversation cloturee\r\n\
 \r\n\
 --b--\r\n";
-        let bounces = bounces_in(raw);
+        let bounces = read(raw).bounces;
         assert_eq!(bounces.len(), 1, "{bounces:?}");
         assert_eq!(
             bounces[0].recipient.as_deref(),
             Some("279035121518989@patient.mssante.fr")
         );
-        assert!(bounces_in(b"From: a@b\r\nSubject: hi\r\n\r\nhello\r\n").is_empty());
+        assert!(read(b"From: a@b\r\nSubject: hi\r\n\r\nhello\r\n")
+            .bounces
+            .is_empty());
     }
 
     #[test]

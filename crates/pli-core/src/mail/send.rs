@@ -392,37 +392,6 @@ pub fn read_receipt(
         .map(|id| (id, message_id)))
 }
 
-/// The fields of a read notification (the text of its `message/disposition-notification`
-/// part: `Original-Message-ID`, `Disposition`…), when `raw` is one.
-pub fn disposition_fields(raw: &[u8]) -> Option<String> {
-    use mail_parser::MimeHeaders;
-    let message = mail_parser::MessageParser::default().parse(raw)?;
-    let is_report = message.content_type().is_some_and(|ct| {
-        ct.ctype().eq_ignore_ascii_case("multipart")
-            && ct
-                .subtype()
-                .is_some_and(|s| s.eq_ignore_ascii_case("report"))
-            && ct
-                .attribute("report-type")
-                .is_some_and(|t| t.eq_ignore_ascii_case("disposition-notification"))
-    });
-    if !is_report {
-        return None;
-    }
-    message
-        .parts
-        .iter()
-        .find(|part| {
-            part.content_type().is_some_and(|ct| {
-                ct.ctype().eq_ignore_ascii_case("message")
-                    && ct
-                        .subtype()
-                        .is_some_and(|s| s.eq_ignore_ascii_case("disposition-notification"))
-            })
-        })
-        .map(|part| String::from_utf8_lossy(part.contents()).into_owned())
-}
-
 /// What the disposition notification's `Disposition` field says: the user chose to send it,
 /// after the message was displayed.
 pub const MDN_DISPOSITION: &str = "manual-action/MDN-sent-manually; displayed";
@@ -714,6 +683,7 @@ async fn copy_to_sent(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::mail::mime::Report;
 
     #[test]
     fn eco_4_1_2_the_trace_keeps_the_reply_codes_not_the_servers_text() {
@@ -768,23 +738,33 @@ mod tests {
         let human = message.body_text(0).unwrap();
         assert!(human.contains("Compte rendu d'échographie"), "{human}");
         assert!(human.contains("a été affiché"), "{human}");
-        let fields = disposition_fields(&raw).expect("a message/disposition-notification part");
-        assert_eq!(disposition_fields(b"Subject: x\r\n\r\nbody\r\n"), None);
-        assert!(
-            fields.contains("Original-Message-ID: <cr-42@ch-test.mssante.fr>"),
-            "{fields}"
+        // The receipt reads back, through the one reading path, as the notification it is.
+        let read_back = crate::mail::mime::read_message(&raw);
+        let Some(Report::Disposition(fields)) = &read_back.report else {
+            panic!("a message/disposition-notification part: {read_back:?}");
+        };
+        assert_eq!(
+            crate::mail::mime::read_message(b"Subject: x\r\n\r\nbody\r\n").report,
+            None
+        );
+        assert_eq!(
+            fields.original_message_id.as_deref(),
+            Some("cr-42@ch-test.mssante.fr")
+        );
+        assert_eq!(
+            fields.final_recipient.as_deref(),
+            Some("dr.martin@ch-test.mssante.fr")
+        );
+        assert_eq!(
+            fields.disposition.as_deref(),
+            Some("manual-action/MDN-sent-manually; displayed")
         );
         assert!(
-            fields.contains("Final-Recipient: rfc822;dr.martin@ch-test.mssante.fr"),
-            "{fields}"
-        );
-        assert!(
-            fields.contains("Disposition: manual-action/MDN-sent-manually; displayed"),
-            "{fields}"
-        );
-        assert!(
-            fields.contains("Reporting-UA: ch-test.mssante.fr; Pli "),
-            "{fields}"
+            fields
+                .reporting_ua
+                .as_deref()
+                .is_some_and(|ua| ua.starts_with("ch-test.mssante.fr; Pli ")),
+            "{fields:?}"
         );
     }
 

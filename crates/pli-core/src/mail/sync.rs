@@ -604,7 +604,8 @@ fn envelope_of(fetch: &Fetch) -> Option<Envelope> {
 
 /// Reads the list's fields from a header block (RFC 2047 words and charsets decoded).
 pub fn envelope_from_header(header: &[u8]) -> Envelope {
-    let Some(message) = MessageParser::default().parse_headers(header) else {
+    let header = crate::mail::mime::headers_as_utf8(header);
+    let Some(message) = MessageParser::default().parse_headers(header.as_ref()) else {
         return Envelope::default();
     };
     let (from_name, from_address) = message
@@ -940,5 +941,14 @@ mod tests {
         assert_eq!(envelope.in_reply_to.as_deref(), Some("<x@y>"));
         assert!(envelope.has_attachment);
         assert_eq!(envelope.date, 1_795_510_800, "2026-11-24 09:00 UTC");
+    }
+
+    #[test]
+    fn raw_windows_1252_header_bytes_are_read_as_thunderbird_reads_them() {
+        let header = b"From: Dr B\xe9atrice Lef\xe8vre <b.lefevre@labo-test.mssante.fr>\r\nSubject: R\xe9sultats d\x92analyses\r\nTo: dr.martin@cabinet.mssante.fr\r\n\r\n";
+        let envelope = envelope_from_header(header);
+        assert_eq!(envelope.from_name, "Dr Béatrice Lefèvre");
+        assert_eq!(envelope.subject, "Résultats d\u{2019}analyses");
+        assert_eq!(envelope.from_address, "b.lefevre@labo-test.mssante.fr");
     }
 }

@@ -252,36 +252,27 @@ pub struct Bounce {
     pub reason: BounceReason,
 }
 
-/// Reads the `message/delivery-status` part of a delivery status notification (RFC 3464) and
-/// returns the recipients it failed for. Delays and successes are not bounces and are skipped.
-pub fn parse_delivery_status(report: &str) -> Vec<Bounce> {
-    field_groups(report)
-        .into_iter()
-        .filter_map(|fields| {
-            let field = |name: &str| {
-                fields
-                    .iter()
-                    .find(|(field, _)| field.eq_ignore_ascii_case(name))
-                    .map(|(_, value)| value.as_str())
-            };
-            let recipient = field("Final-Recipient").or_else(|| field("Original-Recipient"))?;
-            let status = field("Status").map(str::trim);
-            let failed = match field("Action") {
-                Some(action) => action.trim().eq_ignore_ascii_case("failed"),
-                None => status.is_some_and(|status| status.starts_with('5')),
-            };
-            if !failed {
-                return None;
-            }
-            let diagnostic = field("Diagnostic-Code").map(without_type);
-            Some(Bounce {
-                recipient: Some(without_type(recipient)),
-                status: status.map(str::to_owned),
-                reason: bounce_reason(status, diagnostic.as_deref()),
-                diagnostic,
-            })
-        })
-        .collect()
+/// One recipient of a delivery status notification (RFC 3464) as a bounce, when the report
+/// says the message failed for it: `Action: failed` or, without an action, a permanent (5.x.x)
+/// status. Delays and successes are not bounces. `recipient` and `diagnostic` come without
+/// their type (`rfc822;`, `smtp;`); the report itself is read by `mail::mime`.
+pub fn failed_delivery(
+    recipient: &str,
+    action: Option<&str>,
+    status: Option<&str>,
+    diagnostic: Option<&str>,
+) -> Option<Bounce> {
+    let status = status.map(str::trim);
+    let failed = match action {
+        Some(action) => action.trim().eq_ignore_ascii_case("failed"),
+        None => status.is_some_and(|status| status.starts_with('5')),
+    };
+    failed.then(|| Bounce {
+        recipient: Some(recipient.to_owned()),
+        status: status.map(str::to_owned),
+        reason: bounce_reason(status, diagnostic),
+        diagnostic: diagnostic.map(str::to_owned),
+    })
 }
 
 // Words looked for in diagnostic texts, lowercase and without accents (see `folded`).
@@ -337,40 +328,6 @@ pub fn bounce_reason(status: Option<&str>, diagnostic: Option<&str>) -> BounceRe
         _ if mentions(UNKNOWN) => BounceReason::PatientUnknown,
         _ => BounceReason::Other,
     }
-}
-
-/// The groups of `Name: value` fields of a report, separated by blank lines, with folded
-/// lines joined.
-fn field_groups(report: &str) -> Vec<Vec<(String, String)>> {
-    let mut groups: Vec<Vec<(String, String)>> = vec![Vec::new()];
-    for line in report.lines() {
-        if line.trim().is_empty() {
-            groups.push(Vec::new());
-            continue;
-        }
-        let Some(group) = groups.last_mut() else {
-            continue;
-        };
-        if line.starts_with([' ', '\t']) {
-            if let Some((_, value)) = group.last_mut() {
-                value.push(' ');
-                value.push_str(line.trim());
-            }
-        } else if let Some((name, value)) = line.split_once(':') {
-            group.push((name.trim().to_owned(), value.trim().to_owned()));
-        }
-    }
-    groups.retain(|group| !group.is_empty());
-    groups
-}
-
-/// `rfc822; patient@…` → `patient@…`, `smtp; 550 …` → `550 …`.
-fn without_type(value: &str) -> String {
-    value
-        .split_once(';')
-        .map_or(value, |(_, rest)| rest)
-        .trim()
-        .to_owned()
 }
 
 /// The first `class.subject.detail` code (RFC 3463) in a text, e.g. `550 5.1.1 …` → `5.1.1`.
@@ -628,51 +585,6 @@ mod tests {
         assert!(message_ids("<>").is_empty());
     }
 
-    const POSTFIX_REPORT: &str = "Reporting-MTA: dns; mx1.medecin.mssante.fr\r\n\
-X-Postfix-Queue-ID: 4Q1b2C3d4\r\n\
-Arrival-Date: Tue, 4 Nov 2025 10:12:03 +0100 (CET)\r\n\
-\r\n\
-Final-Recipient: rfc822; 279035121518989@patient.mssante.fr\r\n\
-Original-Recipient: rfc822;279035121518989@patient.mssante.fr\r\n\
-Action: failed\r\n\
-Status: 5.1.1\r\n\
-Remote-MTA: dns; mx.patient.mssante.fr\r\n\
-Diagnostic-Code: smtp; 550 5.1.1 <279035121518989@patient.mssante.fr>:\r\n\
-\tRecipient address rejected: User unknown\r\n\
-\r\n\
-Final-Recipient: rfc822; accueil@ch-test.mssante.fr\r\n\
-Action: delayed\r\n\
-Status: 4.4.1\r\n\
-Diagnostic-Code: smtp; 421 4.4.1 connection timed out\r\n";
-
-    #[test]
-    fn rfc_3464_failed_recipients_only() {
-        let bounces = parse_delivery_status(POSTFIX_REPORT);
-        assert_eq!(
-            bounces,
-            vec![Bounce {
-                recipient: Some("279035121518989@patient.mssante.fr".into()),
-                status: Some("5.1.1".into()),
-                diagnostic: Some(
-                    "550 5.1.1 <279035121518989@patient.mssante.fr>: Recipient address \
-                     rejected: User unknown"
-                        .into()
-                ),
-                reason: BounceReason::PatientUnknown,
-            }]
-        );
-    }
-
-    #[test]
-    fn rfc_3464_without_action_a_permanent_status_is_a_failure() {
-        let report = "Reporting-MTA: dns; mx\n\nFinal-Recipient: rfc822; x@patient.mssante.fr\nStatus: 5.3.4\n";
-        let bounces = parse_delivery_status(report);
-        assert_eq!(bounces.len(), 1);
-        assert_eq!(bounces[0].reason, BounceReason::TooLarge);
-        assert!(parse_delivery_status("not a report at all").is_empty());
-        assert!(parse_delivery_status("").is_empty());
-    }
-
     #[test]
     fn reported_bounce_reasons_from_status_codes() {
         let cases = [
@@ -745,15 +657,6 @@ Diagnostic-Code: smtp; 421 4.4.1 connection timed out\r\n";
             ),
             BounceReason::MessagingClosed
         );
-    }
-
-    proptest::proptest! {
-        #[test]
-        fn rfc_3464_parse_never_panics(report in "(\\PC|\r?\n){0,300}") {
-            for bounce in parse_delivery_status(&report) {
-                proptest::prop_assert!(bounce.recipient.is_some());
-            }
-        }
     }
 
     #[test]

@@ -5,6 +5,7 @@
 
 use mail_parser::MessageParser;
 use pli_core::mail::drafts;
+use pli_core::mail::mime;
 use pli_core::mail::send::{self, ReadReceipt};
 use pli_core::mail::store::Store;
 use pli_core::mail::sync::sync_account;
@@ -110,19 +111,22 @@ fn eco_3_1_6_a_read_receipt_reaches_the_requester_as_an_rfc_8098_notification() 
     );
 
     let raw = runtime.block_on(raw_of(&asker, "INBOX", &receipt_id));
-    let fields = send::disposition_fields(&raw).expect("a disposition notification");
-    assert!(
-        fields.contains(&format!("Original-Message-ID: {original}")),
-        "{fields}"
+    let read_back = mime::read_message(&raw);
+    let Some(mime::Report::Disposition(fields)) = &read_back.report else {
+        panic!("a disposition notification: {read_back:?}");
+    };
+    assert_eq!(
+        fields
+            .original_message_id
+            .as_deref()
+            .map(|id| format!("<{id}>")),
+        Some(original.to_string())
     );
-    assert!(
-        fields.contains("Disposition: manual-action/MDN-sent-manually; displayed"),
-        "{fields}"
+    assert_eq!(
+        fields.disposition.as_deref(),
+        Some("manual-action/MDN-sent-manually; displayed")
     );
-    assert!(
-        fields.contains(&format!("Final-Recipient: rfc822;{reader}")),
-        "{fields}"
-    );
+    assert_eq!(fields.final_recipient.as_deref(), Some(reader.as_str()));
     let parsed = MessageParser::default().parse(&raw).expect("parsed");
     assert!(parsed.body_text(0).expect("a sentence").contains("affiché"));
     // The send is traced like any other, by Message-ID, without the text.

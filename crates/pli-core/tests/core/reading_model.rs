@@ -39,6 +39,8 @@ struct Expected {
     disposition_notification_to: Option<Vec<String>>,
     attachments: Vec<ExpectedAttachment>,
     embedded_messages: Option<Vec<ExpectedEmbedded>>,
+    /// The report as it serializes, compared whole.
+    report: Option<serde_json::Value>,
     problems: usize,
     #[serde(default)]
     problems_mention: Vec<String>,
@@ -210,6 +212,10 @@ impl Check<'_> {
             &expected.disposition_notification_to,
             &shown(&model.headers.disposition_notification_to),
         );
+        if let Some(report) = &expected.report {
+            let actual = serde_json::to_value(&model.report).expect("a report serializes");
+            self.same(&format!("{at}report"), report, &actual);
+        }
         self.same(
             &format!("{at}problems ({:?})", model.problems),
             &expected.problems,
@@ -545,10 +551,19 @@ fn a_million_empty_parts_are_cut_short() {
 }
 
 /// Reads a message the way the application does, and checks what must hold for any input:
-/// no panic, every attachment given back at the size shown, the model serializes.
+/// no panic, every attachment given back at the size shown, a report's bounces name a
+/// recipient, the model serializes.
 fn exercise(raw: &[u8]) -> Result<(), TestCaseError> {
     let model = read_message(raw);
     every_attachment_matches_its_size(raw, &model)?;
+    if let Some(report) = &model.report {
+        let _ = report.original_message_id();
+        for bounce in report.bounces() {
+            prop_assert!(bounce
+                .recipient
+                .is_some_and(|recipient| !recipient.is_empty()));
+        }
+    }
     let _ = mime::snippet(&model, 80);
     let _ = mime::body_text_for_index(raw);
     let _ = display_subject(&model.subject);
@@ -582,7 +597,7 @@ fn every_attachment_matches_its_size(
 }
 
 /// Fragments that steer random damage towards the parser's decisions.
-const TOKENS: [&str; 22] = [
+const TOKENS: [&str; 28] = [
     "--",
     "\n",
     "\r\n",
@@ -605,6 +620,12 @@ const TOKENS: [&str; 22] = [
     "filename*0*=utf-8''%C3",
     "\u{ff}\u{fe}",
     "<!--",
+    "Content-Type: multipart/report; report-type=delivery-status; boundary=b\n",
+    "Content-Type: message/delivery-status\n\n",
+    "Content-Type: message/disposition-notification\n\n",
+    "Content-Type: text/rfc822-headers\n\n",
+    "Final-Recipient: rfc822; x@patient.mssante.fr\nAction: failed\n",
+    "Original-Message-ID: <",
 ];
 
 #[derive(Debug, Clone)]
@@ -671,6 +692,22 @@ fn corpus() -> &'static [Vec<u8>] {
             })
             .collect()
     })
+}
+
+/// The random damage below is done to every corpus message, reports included: they are read by
+/// the same pass, and a damaged report must not break it either.
+#[test]
+fn the_damaged_corpus_holds_a_delivery_and_a_disposition_report() {
+    let kinds: Vec<&str> = corpus()
+        .iter()
+        .filter_map(|raw| match read_message(raw).report {
+            Some(mime::Report::DeliveryStatus(_)) => Some("delivery"),
+            Some(mime::Report::Disposition(_)) => Some("disposition"),
+            None => None,
+        })
+        .collect();
+    assert!(kinds.contains(&"delivery"), "{kinds:?}");
+    assert!(kinds.contains(&"disposition"), "{kinds:?}");
 }
 
 proptest! {
