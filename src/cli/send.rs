@@ -1,6 +1,6 @@
 //! `pli send`: a message put in a box's outbox from the command line, for scripts and
 //! application boxes, through the use case and the rules the window's "Envoyer" goes through
-//! (`pli_core::outbox::send`). It leaves with the box's next pass: the window's worker, or
+//! (`pli_core::usecase::outbox::send`). It leaves with the box's next pass: the window's worker, or
 //! `pli sync BOX`.
 
 use std::io::Read;
@@ -14,8 +14,8 @@ use crate::i18n::I18n;
 use crate::messages::Localize;
 use pli_core::mail::send::{Draft, SendError};
 use pli_core::mssante::address::Severity;
-use pli_core::outbox::{self, SendChoices};
 use pli_core::profile::Profile;
+use pli_core::usecase::outbox::{self, SendChoices};
 
 #[derive(Debug, Args)]
 pub struct SendArgs {

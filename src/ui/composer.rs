@@ -3,7 +3,7 @@
 //! MSSanté users ask for (delivery and read). Reply, reply-all and forward fill the fields the
 //! way RFC 5322 asks (In-Reply-To, References).
 //!
-//! Sending is the core's use case (`pli_core::outbox::send`, the same as `pli send`): the
+//! Sending is the core's use case (`pli_core::usecase::outbox::send`, the same as `pli send`): the
 //! message is put in the outbox first, then handed to the server (`outbox::deliver`) in a `Task`.
 //! Once queued, a message is never lost: if the server is away it waits in the outbox and leaves
 //! at the next attempt.
@@ -29,8 +29,8 @@ use pli_core::mail::account::Account;
 use pli_core::mail::send::{Draft, ReadReceipt, SendError};
 use pli_core::mail::store::read_apart;
 use pli_core::mssante::headers::subject_for_display;
-use pli_core::outbox::{self, SendChoices};
 use pli_core::profile::Profile;
+use pli_core::usecase::outbox::{self, SendChoices};
 
 /// Ids of the fields, for focus and the tests.
 pub mod field {

@@ -40,7 +40,6 @@ pub mod mail;
 pub mod memory;
 pub mod mssante;
 pub mod net;
-pub mod outbox;
 pub mod profile;
 pub mod settings;
 pub mod usecase;

@@ -6,7 +6,9 @@
 //! - [`accounts`]: add a box (its secret in the keyring, its settings in `accounts.toml`, undone
 //!   together when either fails), test its connection, remove it;
 //! - [`credentials`]: what a connection of a box signs in with, from the profile's keyring;
-//! - [`bodies`]: the whole of a message the reader opens, fetched by the box's worker.
+//! - [`bodies`]: the whole of a message the reader opens, fetched by the box's worker;
+//! - [`outbox`]: send a message (the rules, then the outbox), acknowledge one that was read, hand
+//!   the outbox to the server.
 //!
 //! The functions that touch the keyring or the files block (call them from a blocking thread in
 //! an async context); those that talk to a server are `async`.
@@ -14,3 +16,4 @@
 pub mod accounts;
 pub mod bodies;
 pub mod credentials;
+pub mod outbox;
