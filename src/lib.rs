@@ -8,3 +8,4 @@ pub mod cli;
 pub mod i18n;
 pub mod messages;
 pub mod ui;
+pub mod version;

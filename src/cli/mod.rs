@@ -21,7 +21,7 @@ use pli_core::mail::{imap, smtp};
 use pli_core::profile::Profile;
 
 #[derive(Debug, Parser)]
-#[command(name = "pli", version, about = "Pli — client de messagerie MSSanté")]
+#[command(name = "pli", version = crate::version::LONG, about = "Pli — client de messagerie MSSanté")]
 pub struct Cli {
     /// Keep settings and data in this folder instead of the user's own (a second person on a
     /// shared workstation, tests, demonstrations).
@@ -88,6 +88,12 @@ pub enum Command {
         limit: usize,
         #[arg(long)]
         json: bool,
+    },
+    /// Write the man pages and shell completions into DIR (the package's build runs it).
+    #[command(hide = true)]
+    PackageFiles {
+        #[arg(value_name = "DIR")]
+        out: PathBuf,
     },
 }
 
@@ -254,6 +260,7 @@ pub struct AddArgs {
 mod admin;
 mod directory;
 mod mail;
+mod package_files;
 
 /// A failure of a command, already put into words for the user.
 struct Failure(String);
@@ -267,6 +274,10 @@ pub fn profile_from(cli_profile: Option<&PathBuf>) -> Result<Profile, String> {
 
 /// Runs a subcommand and returns the process exit status.
 pub fn run(cli_profile: Option<&PathBuf>, command: Command, i18n: &I18n) -> ExitCode {
+    // The package's build runs this one: it must not make a profile in the builder's home.
+    if let Command::PackageFiles { out } = &command {
+        return exit_status(package_files::write(out, i18n));
+    }
     let result = profile_from(cli_profile)
         .map_err(|detail| Failure(i18n.t_args("error-profile", args!["detail" => detail])))
         .inspect(|profile| {
@@ -349,7 +360,13 @@ pub fn run(cli_profile: Option<&PathBuf>, command: Command, i18n: &I18n) -> Exit
                 limit,
                 json,
             } => mail::search(&profile, &name, &query, limit, json, i18n),
+            // Handled before the profile is opened; kept here so the match stays exhaustive.
+            Command::PackageFiles { out } => package_files::write(&out, i18n),
         });
+    exit_status(result)
+}
+
+fn exit_status(result: Result<(), Failure>) -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(Failure(message)) => {
