@@ -9,3 +9,4 @@ pub mod i18n;
 pub mod logging;
 pub mod messages;
 pub mod ui;
+pub mod version;

@@ -565,3 +565,6 @@ form-auth-psc-sandbox = Pro Santé Connect — the ANS sandbox
 form-psc-client-id = Pro Santé Connect client id
 form-psc-client-id-hint = client_id the ANS gave Pli's registration
 form-psc-test-after-sign-in = With Pro Santé Connect the connection is checked at the first sign-in: save the box, then "Sign in with Pro Santé Connect" under the list of boxes.
+
+## Package files (pli package-files, run by the package build)
+package-files-error = Cannot write { $path }: { $detail }

@@ -568,3 +568,6 @@ form-auth-psc-sandbox = Pro Santé Connect — bac à sable de l'ANS
 form-psc-client-id = Identifiant client Pro Santé Connect
 form-psc-client-id-hint = client_id donné par l'ANS à l'enregistrement de Pli
 form-psc-test-after-sign-in = Avec Pro Santé Connect, la connexion se vérifie à la première connexion : enregistrez la boîte, puis « Se connecter avec Pro Santé Connect » sous la liste des boîtes.
+
+## Fichiers du paquet (pli package-files, lancé par la construction du paquet)
+package-files-error = Impossible d'écrire { $path } : { $detail }

@@ -21,7 +21,7 @@ use pli_core::usecase::accounts::{self, AccountsError};
 use pli_core::usecase::credentials;
 
 #[derive(Debug, Parser)]
-#[command(name = "pli", version, about = "Pli — client de messagerie MSSanté")]
+#[command(name = "pli", version = crate::version::LONG, about = "Pli — client de messagerie MSSanté")]
 pub struct Cli {
     /// Keep settings and data in this folder instead of the user's own (a second person on a
     /// shared workstation, tests, demonstrations).
@@ -94,6 +94,12 @@ pub enum Command {
     /// prints its Message-ID (exit status 1, nothing queued, when a rule stops it). It leaves
     /// with the box's next pass (`pli sync BOX`).
     Send(send::SendArgs),
+    /// Write the man pages and shell completions into DIR (the package's build runs it).
+    #[command(hide = true)]
+    PackageFiles {
+        #[arg(value_name = "DIR")]
+        out: PathBuf,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -259,6 +265,7 @@ pub struct AddArgs {
 mod admin;
 mod directory;
 mod mail;
+mod package_files;
 mod send;
 
 /// A failure of a command, already put into words for the user.
@@ -266,6 +273,10 @@ struct Failure(String);
 
 /// Runs a subcommand and returns the process exit status.
 pub fn run(cli_profile: Option<&PathBuf>, command: Command, i18n: &I18n) -> ExitCode {
+    // The package's build runs this one: it must not make a profile in the builder's home.
+    if let Command::PackageFiles { out } = &command {
+        return exit_status(package_files::write(out, i18n));
+    }
     let result = Profile::chosen(cli_profile.map(PathBuf::as_path))
         .map_err(|error| {
             Failure(i18n.t_args("error-profile", args!["detail" => error.to_string()]))
@@ -351,7 +362,13 @@ pub fn run(cli_profile: Option<&PathBuf>, command: Command, i18n: &I18n) -> Exit
                 json,
             } => mail::search(&profile, &name, &query, limit, json, i18n),
             Command::Send(request) => send::send(&profile, request, i18n),
+            // Handled before the profile is opened; kept here so the match stays exhaustive.
+            Command::PackageFiles { out } => package_files::write(&out, i18n),
         });
+    exit_status(result)
+}
+
+fn exit_status(result: Result<(), Failure>) -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(Failure(message)) => {

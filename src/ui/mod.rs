@@ -94,6 +94,7 @@ pub fn run(profile_folder: Option<&PathBuf>, demo: bool, i18n: I18n) -> ExitCode
         .font(INTER_REGULAR)
         .font(INTER_SEMIBOLD)
         .default_font(FONT)
+        .window(desktop_identity())
         .window_size((1280.0, 800.0))
         .run();
     if demo {
@@ -102,6 +103,19 @@ pub fn run(profile_folder: Option<&PathBuf>, demo: bool, i18n: I18n) -> ExitCode
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => fail(error.to_string()),
+    }
+}
+
+/// The window names itself as the desktop entry does (`fr.pli.Pli`: the Wayland app id and the X11
+/// class, which winit leaves empty otherwise), so the desktop shows Pli's icon and name for it.
+fn desktop_identity() -> iced::window::Settings {
+    iced::window::Settings {
+        #[cfg(target_os = "linux")]
+        platform_specific: iced::window::settings::PlatformSpecific {
+            application_id: "fr.pli.Pli".to_string(),
+            ..Default::default()
+        },
+        ..Default::default()
     }
 }
 

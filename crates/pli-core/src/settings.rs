@@ -8,8 +8,20 @@ use serde::{Deserialize, Serialize};
 use crate::mssante::inactivity::Thresholds;
 
 /// The product reference Pli puts in `X-MSS-NIL` until the ANS declaration gives the real one;
-/// an operator sets it in `settings.toml` (`product_reference = "…"`).
+/// an operator sets it in `settings.toml` (`product_reference = "…"`). It names the version that
+/// sends, the one `pli --version` prints.
 pub const DEFAULT_PRODUCT_REFERENCE: &str = concat!("Pli/", env!("CARGO_PKG_VERSION"));
+
+/// Whether a product reference is the default of some version of Pli (`Pli/0.1.0`), as saving the
+/// settings writes it, rather than a reference an operator chose.
+fn is_a_versions_default(reference: &str) -> bool {
+    reference.strip_prefix("Pli/").is_some_and(|version| {
+        version.starts_with(|c: char| c.is_ascii_digit())
+            && version
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '+'))
+    })
+}
 
 /// The published address of the trust-space list.
 pub const TRUST_LIST_URL: &str = "https://espacedeconfiance.mssante.fr/listeblanchemssante.xml";
@@ -133,6 +145,11 @@ impl ProfileSettings {
         if let Ok(parsed) = toml::Value::Table(merged).try_into::<ProfileSettings>() {
             settings = parsed;
         }
+        // Saving the settings writes the default reference too, so a profile made by an earlier
+        // version holds that version ("Pli/0.1.0"): the header must name the version that sends.
+        if is_a_versions_default(&settings.product_reference) {
+            settings.product_reference = DEFAULT_PRODUCT_REFERENCE.to_string();
+        }
         if settings.auto_lock_minutes == 0 || settings.auto_lock_minutes > AUTO_LOCK_MAX_MINUTES {
             problems.push(format!(
                 "auto_lock_minutes must be between 1 and {AUTO_LOCK_MAX_MINUTES}; {AUTO_LOCK_MAX_MINUTES} is used"
@@ -177,6 +194,53 @@ mod tests {
         assert_eq!(settings.product_reference, "ANS-PLI-0042");
         assert_eq!(settings.trace_retention_months, 6);
         assert_eq!(problems.len(), 2, "{problems:?}");
+    }
+
+    #[test]
+    fn eco_2_4_3_a_profile_saved_by_an_earlier_version_sends_this_version() {
+        use crate::mail::send::{self, Draft, SendPolicy};
+        use crate::mail::store::Store;
+        use crate::mssante::headers::ProductReference;
+        use crate::mssante::whitelist::TrustList;
+
+        let folder = tempfile::tempdir().unwrap();
+        let path = folder.path().join("settings.toml");
+        std::fs::write(&path, "product_reference = \"Pli/0.0.1\"\n").unwrap();
+        let (settings, problems) = ProfileSettings::load(&path);
+        assert!(problems.is_empty(), "{problems:?}");
+
+        // The header as the composer builds it from the profile's settings, on the queued bytes.
+        let product = ProductReference::new(&settings.product_reference).unwrap();
+        let trust_list = TrustList::parse(
+            "<ListeBlanche><Domaine><Nom>ch-test.mssante.fr</Nom></Domaine></ListeBlanche>",
+        )
+        .unwrap();
+        let policy = SendPolicy {
+            product_reference: &product,
+            trust_list: &trust_list,
+            outside_confirmed: false,
+            closes_conversation: false,
+        };
+        let draft = Draft {
+            from: "dr.martin@ch-test.mssante.fr".into(),
+            to: vec!["helene.noel@ch-test.mssante.fr".into()],
+            subject: "Compte rendu".into(),
+            body: "Bonjour".into(),
+            ..Draft::default()
+        };
+        let store = Store::in_memory().unwrap();
+        let account = crate::mail::account::example_doctor();
+        let (_, _, raw) = send::queue(&store, &account, &draft, &policy).unwrap();
+        let raw = String::from_utf8_lossy(&raw);
+        let expected = format!("X-MSS-NIL: Pli/{}\r\n", env!("CARGO_PKG_VERSION"));
+        assert!(raw.contains(&expected), "{raw}");
+
+        // A reference the operator chose is kept, even one that looks like a product name.
+        for chosen in ["ANS-PLI-0042", "Pli/éditeur", "Pli/"] {
+            let (settings, _) =
+                ProfileSettings::parse(&format!("product_reference = \"{chosen}\"\n"));
+            assert_eq!(settings.product_reference, chosen);
+        }
     }
 
     #[test]
