@@ -1,5 +1,6 @@
 //! Arbitrary bytes as a received message: the reader must neither panic nor list an attachment
-//! it cannot give back at the size it showed.
+//! it cannot give back at the size it showed. Delivery and disposition reports are read by the
+//! same pass (`ReadingModel::report`), so they are fuzzed with it; the corpus holds one of each.
 //!
 //! Seed it with the reading-model corpus for a head start:
 //!
@@ -37,6 +38,14 @@ fn check(raw: &[u8], model: &ReadingModel) {
     }
     for embedded in &model.embedded_messages {
         check(raw, &embedded.message);
+    }
+    if let Some(report) = &model.report {
+        for bounce in report.bounces() {
+            assert!(
+                bounce.recipient.is_some_and(|recipient| !recipient.is_empty()),
+                "a bounce names no recipient"
+            );
+        }
     }
     let _ = mime::snippet(model, 120);
     let _ = mime::display_subject(&model.subject);

@@ -557,7 +557,6 @@ fn exercise(raw: &[u8]) -> Result<(), TestCaseError> {
     let model = read_message(raw);
     every_attachment_matches_its_size(raw, &model)?;
     if let Some(report) = &model.report {
-        let _ = report.original_message_id();
         for bounce in report.bounces() {
             prop_assert!(bounce
                 .recipient

@@ -64,14 +64,6 @@ pub struct DispositionReport {
 }
 
 impl Report {
-    /// The Message-ID of the message the report is about, without angle brackets.
-    pub fn original_message_id(&self) -> Option<&str> {
-        match self {
-            Report::DeliveryStatus(report) => report.original_message_id.as_deref(),
-            Report::Disposition(report) => report.original_message_id.as_deref(),
-        }
-    }
-
     /// The recipients a delivery status notification failed for, and why; none for anything
     /// else (a delay, a success, a read receipt).
     pub fn bounces(&self) -> Vec<Bounce> {
