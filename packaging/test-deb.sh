@@ -120,7 +120,7 @@ debootstrap --variant=minbase --cache-dir=/var/cache/apt/archives "$SUITE" "$CHR
 say "root made in $((SECONDS - t0)) s"
 mount -t proc proc "$CHROOT/proc"
 in_root() { chroot "$CHROOT" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin LANG=C.UTF-8 DEBIAN_FRONTEND=noninteractive "$@"; }
-as_user() { chroot --userspec="$USER_NAME:$USER_NAME" "$CHROOT" env -i PATH=/usr/bin:/bin LANG=fr_FR.UTF-8 \
+as_user() { chroot --userspec="$USER_NAME:$USER_NAME" "$CHROOT" env -i PATH=/usr/bin:/bin LANG=C.UTF-8 \
   HOME="/home/$USER_NAME" USER="$USER_NAME" "$@"; }
 
 cp "$deb" "$CHROOT/tmp/"
@@ -205,7 +205,7 @@ echo "completion of 'pli dir': $completion"
 # ------------------------------------------------------------------ 3. purge
 profile_sums() { (cd "$CHROOT/home/$USER_NAME" && find . -type f -print0 | sort -z | xargs -0 -r sha256sum); }
 profile_before=$(profile_sums)
-echo "$profile_before" | grep -q '/Pli/' || die "the window left no profile to check the purge against"
+echo "$profile_before" | grep -q '/pli/' || die "the window left no profile to check the purge against"
 # The package's own files (not the folders it shares with others), listed before they go.
 in_root dpkg-query -L pli | while IFS= read -r path; do
   [ -d "$CHROOT$path" ] || echo "$path"
