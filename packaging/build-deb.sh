@@ -46,13 +46,16 @@ if ! "$cargo_deb" --version 2>/dev/null | grep -qF "$CARGO_DEB_VERSION"; then
 fi
 
 # ------------------------------------------------------------------ the binary
-version=$(cargo metadata --no-deps --format-version 1 --locked |
-  grep -o '"name":"pli","version":"[^"]*"' | head -n 1 | sed 's/.*"version":"\([^"]*\)"/\1/')
+metadata=$(cargo metadata --no-deps --format-version 1 --locked)
+version=$(echo "$metadata" | grep -o '"name":"pli","version":"[^"]*"' | head -n 1 | sed 's/.*"version":"\([^"]*\)"/\1/')
 [ -n "$version" ] || die "cannot read pli's version from cargo metadata"
+# Where cargo builds (CARGO_TARGET_DIR may move it); the generated files stay under ./target.
+target_dir=$(echo "$metadata" | grep -o '"target_directory":"[^"]*"' | sed 's/.*:"\(.*\)"/\1/')
+[ -d "$target_dir" ] || mkdir -p "$target_dir"
 t0=$SECONDS
 cargo build --release --locked --bin pli
 say "release build: $((SECONDS - t0)) s"
-binary=target/release/pli
+binary=$target_dir/release/pli
 "$binary" --version | grep -qF "pli $version (commit " || die "$binary --version does not name $version and a commit"
 
 rm -rf "$OUT"
@@ -172,7 +175,7 @@ cargo tree --locked -p pli -e normal --prefix none -f '{p} {l}' |
 [ -s "$OUT/rust-crates.txt" ] || die "cargo tree listed no crate"
 
 # ------------------------------------------------------------------ the package
-rm -f target/debian/pli_*.deb
+rm -f "$target_dir"/debian/pli_*.deb
 # --strip: the release profile keeps the symbols (cargo run --release, the benchmarks); the package does not.
 "$cargo_deb" --no-build --locked --strip --quiet >"$OUT/cargo-deb.out"
 deb=$(tail -n 1 "$OUT/cargo-deb.out")

@@ -30,7 +30,6 @@ die() { say "FAILED: $*"; exit 1; }
 WORK=$ROOT/target/deb-test
 CHROOT=$WORK/root
 SUITE=bookworm
-DISPLAY_NUMBER=${PLI_DEB_DISPLAY:-87}
 USER_NAME=docteur
 t_start=$SECONDS
 
@@ -120,7 +119,7 @@ debootstrap --variant=minbase --cache-dir=/var/cache/apt/archives "$SUITE" "$CHR
 say "root made in $((SECONDS - t0)) s"
 mount -t proc proc "$CHROOT/proc"
 in_root() { chroot "$CHROOT" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin LANG=C.UTF-8 DEBIAN_FRONTEND=noninteractive "$@"; }
-as_user() { chroot --userspec="$USER_NAME:$USER_NAME" "$CHROOT" env -i PATH=/usr/bin:/bin LANG=fr_FR.UTF-8 \
+as_user() { chroot --userspec="$USER_NAME:$USER_NAME" "$CHROOT" env -i PATH=/usr/bin:/bin LANG=C.UTF-8 \
   HOME="/home/$USER_NAME" USER="$USER_NAME" "$@"; }
 
 cp "$deb" "$CHROOT/tmp/"
@@ -149,13 +148,16 @@ as_user pli ins check "2 79 03 51 215 189 89" --json | tee "$WORK/ins.json"
 grep -q '"valid": *true' "$WORK/ins.json" || die "pli ins check does not accept a valid matricule"
 if as_user pli ins check "2 79 03 51 215 189 88" >/dev/null 2>&1; then die "pli ins check accepts a wrong key"; fi
 
-say "the window, from the installed binary, under Xvfb :$DISPLAY_NUMBER"
+say "the window, from the installed binary, under Xvfb"
 # Xvfb listens on X's abstract socket too, which a chroot shares with this machine (same network
 # namespace): the root needs no X server and no socket folder of its own.
-Xvfb ":$DISPLAY_NUMBER" -screen 0 1280x800x24 -nolisten tcp >"$WORK/xvfb.log" 2>&1 &
+# -displayfd: Xvfb takes a free display number and writes it, so a display in use is no matter.
+Xvfb -displayfd 3 -screen 0 1280x800x24 -nolisten tcp 3>"$WORK/display" >"$WORK/xvfb.log" 2>&1 &
 xvfb_pid=$!
-for _ in $(seq 50); do xdpyinfo -display ":$DISPLAY_NUMBER" >/dev/null 2>&1 && break; sleep 0.1; done
-xdpyinfo -display ":$DISPLAY_NUMBER" >/dev/null 2>&1 || die "Xvfb did not start"
+for _ in $(seq 100); do [ -s "$WORK/display" ] && break; sleep 0.1; done
+DISPLAY_NUMBER=$(tr -dc 0-9 <"$WORK/display")
+[ -n "$DISPLAY_NUMBER" ] && xdpyinfo -display ":$DISPLAY_NUMBER" >/dev/null 2>&1 ||
+  { cat "$WORK/xvfb.log" >&2; die "Xvfb did not start"; }
 # chroot execs env, which execs pli: $! is the window's own process.
 chroot --userspec="$USER_NAME:$USER_NAME" "$CHROOT" env -i PATH=/usr/bin:/bin LANG=fr_FR.UTF-8 \
   HOME="/home/$USER_NAME" USER="$USER_NAME" DISPLAY=":$DISPLAY_NUMBER" pli >"$WORK/window.log" 2>&1 &
@@ -205,7 +207,7 @@ echo "completion of 'pli dir': $completion"
 # ------------------------------------------------------------------ 3. purge
 profile_sums() { (cd "$CHROOT/home/$USER_NAME" && find . -type f -print0 | sort -z | xargs -0 -r sha256sum); }
 profile_before=$(profile_sums)
-echo "$profile_before" | grep -q '/Pli/' || die "the window left no profile to check the purge against"
+echo "$profile_before" | grep -q '/pli/' || die "the window left no profile to check the purge against"
 # The package's own files (not the folders it shares with others), listed before they go.
 in_root dpkg-query -L pli | while IFS= read -r path; do
   [ -d "$CHROOT$path" ] || echo "$path"
@@ -222,7 +224,9 @@ done <"$WORK/package-files.txt"
 [ -d "$CHROOT/usr/share/doc/pli" ] && left="$left /usr/share/doc/pli/"
 [ -z "$left" ] || die "the purge left:$left"
 # The icon folders are shared with other packages: only pli's own files must be gone from them.
-if find "$CHROOT/usr/share/icons/hicolor" -name 'fr.pli.Pli*' | grep -q .; then die "the purge left an icon"; fi
+if [ -d "$CHROOT/usr/share/icons/hicolor" ] && find "$CHROOT/usr/share/icons/hicolor" -name 'fr.pli.Pli*' | grep -q .; then
+  die "the purge left an icon"
+fi
 [ "$(profile_sums)" = "$profile_before" ] || die "the purge changed the user's profile"
 say "purged: none of its $(wc -l <"$WORK/package-files.txt") paths left, the user's profile untouched"
 status=0

@@ -94,16 +94,12 @@ pub enum Command {
     /// prints its Message-ID (exit status 1, nothing queued, when a rule stops it). It leaves
     /// with the box's next pass (`pli sync BOX`).
     Send(send::SendArgs),
-    /// Write the man pages and shell completions into DIR (the package's build runs it).
-    #[command(hide = true)]
-    PackageFiles {
-        #[arg(value_name = "DIR")]
-        out: PathBuf,
-    },
 }
 
 #[derive(Debug, Subcommand)]
 pub enum InsCommand {
+    /// Check a matricule INS: its key, the patient's MSSanté address, the sex and birth month
+    /// and year it carries (exit status 1 when invalid).
     Check {
         matricule: String,
         #[arg(long)]
@@ -265,7 +261,7 @@ pub struct AddArgs {
 mod admin;
 mod directory;
 mod mail;
-mod package_files;
+pub mod package_files;
 mod send;
 
 /// A failure of a command, already put into words for the user.
@@ -273,10 +269,6 @@ struct Failure(String);
 
 /// Runs a subcommand and returns the process exit status.
 pub fn run(cli_profile: Option<&PathBuf>, command: Command, i18n: &I18n) -> ExitCode {
-    // The package's build runs this one: it must not make a profile in the builder's home.
-    if let Command::PackageFiles { out } = &command {
-        return exit_status(package_files::write(out, i18n));
-    }
     let result = Profile::chosen(cli_profile.map(PathBuf::as_path))
         .map_err(|error| {
             Failure(i18n.t_args("error-profile", args!["detail" => error.to_string()]))
@@ -362,13 +354,7 @@ pub fn run(cli_profile: Option<&PathBuf>, command: Command, i18n: &I18n) -> Exit
                 json,
             } => mail::search(&profile, &name, &query, limit, json, i18n),
             Command::Send(request) => send::send(&profile, request, i18n),
-            // Handled before the profile is opened; kept here so the match stays exhaustive.
-            Command::PackageFiles { out } => package_files::write(&out, i18n),
         });
-    exit_status(result)
-}
-
-fn exit_status(result: Result<(), Failure>) -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(Failure(message)) => {
