@@ -103,7 +103,7 @@ start() {
   ) &
   pid=$!
   echo "$pid" > "$DIR/pid"
-  for _ in $(seq 200); do
+  for _ in $(seq 600); do
     if issuer=$(cat "$DIR/issuer" 2>/dev/null) && discovery_ok "$issuer"; then
       install_key
       say "provider up: $issuer (log $DIR/provider.log)"
@@ -116,7 +116,7 @@ start() {
     fi
     sleep 0.1
   done
-  say "the provider did not answer within 20 s (log $DIR/provider.log)"; exit 1
+  say "the provider did not answer within 60 s (log $DIR/provider.log)"; exit 1
 }
 
 stop() {
