@@ -15,6 +15,7 @@ use pli_core::mail::worker::BodyError;
 use pli_core::mssante::address::SendIssue;
 use pli_core::mssante::ins::{BirthPlace, Ins, InsError, InsWarning, Sex};
 use pli_core::usecase::accounts::{AccountsError, TestReport};
+use pli_core::usecase::handling::HandlingError;
 
 /// The sentence a person reads for an error of the core, in the interface language: the core
 /// says what went wrong (its error kinds), the front ends say it in words.
@@ -306,6 +307,35 @@ impl Localize for SendError {
                 .map(|issue| issue.localize(i18n))
                 .collect::<Vec<_>>()
                 .join(" "),
+        }
+    }
+}
+
+impl Localize for HandlingError {
+    /// Why a take, a release, a "done" or a prescription step did not happen.
+    fn localize(&self, i18n: &I18n) -> String {
+        match self {
+            HandlingError::Connect(error) => error.localize(i18n),
+            HandlingError::Imap(detail) => {
+                i18n.t_args("handling-error-server", args!["detail" => detail.clone()])
+            }
+            HandlingError::Store(error) => {
+                i18n.t_args("error-store", args!["detail" => error.to_string()])
+            }
+            HandlingError::UnknownFolder(folder) => i18n.t_args(
+                "error-unknown-folder",
+                args!["folder" => folder.clone()],
+            ),
+            HandlingError::Gone => i18n.t("reader-body-gone"),
+            HandlingError::SharingLimited => i18n.t("handling-error-sharing-limited"),
+            HandlingError::TakenBy(name) => {
+                i18n.t_args("handling-error-taken-by", args!["name" => name.clone()])
+            }
+            HandlingError::DoneBy(name) => {
+                i18n.t_args("handling-error-done-by", args!["name" => name.clone()])
+            }
+            HandlingError::NotPharmacy => i18n.t("handling-error-not-pharmacy"),
+            HandlingError::NoName => i18n.t("handling-error-no-name"),
         }
     }
 }

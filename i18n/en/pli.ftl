@@ -568,3 +568,19 @@ form-psc-test-after-sign-in = With Pro Santé Connect the connection is checked 
 
 ## Package files (pli package-files, run by the package build)
 package-files-error = Cannot write { $path }: { $detail }
+
+## Shared boxes: who handles what (pli handle, pli prescription)
+handling-open = To handle: nobody has taken it.
+handling-taken = Taken by { $name }.
+handling-done = Handled by { $name }.
+handling-error-server = The server could not record the action: { $detail }
+handling-error-sharing-limited = This server does not keep shared keywords in this folder: sharing between workstations is limited for this box.
+handling-error-taken-by = { $name } is already handling this message.
+handling-error-done-by = { $name } has already handled this message.
+handling-error-not-pharmacy = Prescription steps only apply to a pharmacy's box.
+handling-error-no-name = No name for the person acting: give one with --as or in the settings (person_name).
+prescription-unknown-state = Unknown prescription state: “{ $state }” (received, preparing, ready or delivered).
+prescription-state-received = Prescription received.
+prescription-state-preparing = Prescription being prepared.
+prescription-state-ready = Order ready.
+prescription-state-delivered = Prescription delivered.

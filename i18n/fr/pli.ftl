@@ -571,3 +571,19 @@ form-psc-test-after-sign-in = Avec Pro Santé Connect, la connexion se vérifie 
 
 ## Fichiers du paquet (pli package-files, lancé par la construction du paquet)
 package-files-error = Impossible d'écrire { $path } : { $detail }
+
+## Boîtes partagées : qui traite quoi (pli handle, pli prescription)
+handling-open = À traiter : personne ne s'en occupe.
+handling-taken = Pris en charge par { $name }.
+handling-done = Traité par { $name }.
+handling-error-server = Le serveur n'a pas pu enregistrer l'action : { $detail }
+handling-error-sharing-limited = Ce serveur ne garde pas les mots-clés partagés dans ce dossier : le partage entre postes est limité pour cette boîte.
+handling-error-taken-by = { $name } s'occupe déjà de ce message.
+handling-error-done-by = { $name } a déjà traité ce message.
+handling-error-not-pharmacy = Les étapes d'ordonnance ne concernent que la boîte d'une officine.
+handling-error-no-name = Aucun nom pour la personne qui agit : indiquez-le avec --as ou dans les réglages (person_name).
+prescription-unknown-state = État d'ordonnance inconnu : « { $state } » (received, preparing, ready ou delivered).
+prescription-state-received = Ordonnance reçue.
+prescription-state-preparing = Ordonnance en préparation.
+prescription-state-ready = Commande prête.
+prescription-state-delivered = Ordonnance délivrée.

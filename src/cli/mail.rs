@@ -38,7 +38,7 @@ fn stored_folder(
         })
 }
 
-fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
+pub(super) fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
     tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -46,7 +46,11 @@ fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
         .map_err(|error| Failure(error.to_string()))
 }
 
-fn credentials(profile: &Profile, account: &Account, i18n: &I18n) -> Result<Credentials, Failure> {
+pub(super) fn credentials(
+    profile: &Profile,
+    account: &Account,
+    i18n: &I18n,
+) -> Result<Credentials, Failure> {
     pli_core::usecase::credentials::load_blocking(account, profile.keyring_service())
         .map_err(|error| Failure(error.localize(i18n)))
 }
@@ -200,6 +204,9 @@ struct Listed<'a> {
     folder: &'a str,
     #[serde(flatten)]
     envelope: &'a Envelope,
+    /// Keywords, patient kind, handler and state (shared boxes); in `pli list` only.
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    shared: Option<pli_core::usecase::handling::SharedView>,
 }
 
 pub(super) fn list(
@@ -217,9 +224,15 @@ pub(super) fn list(
         .page(folder_row.id, 0, limit)
         .map_err(|error| Failure(error.to_string()))?;
     if json {
+        let mut shared = pli_core::usecase::handling::shared_views(&store, &account, &folder_row)
+            .map_err(|error| Failure(error.to_string()))?;
         let listed: Vec<_> = page
             .iter()
-            .map(|envelope| Listed { folder, envelope })
+            .map(|envelope| Listed {
+                folder,
+                envelope,
+                shared: shared.remove(&envelope.uid),
+            })
             .collect();
         println!(
             "{}",
@@ -249,7 +262,11 @@ pub(super) fn search(
     if json {
         let listed: Vec<_> = found
             .iter()
-            .map(|(folder, envelope)| Listed { folder, envelope })
+            .map(|(folder, envelope)| Listed {
+                folder,
+                envelope,
+                shared: None,
+            })
             .collect();
         println!(
             "{}",

@@ -94,6 +94,13 @@ pub enum Command {
     /// prints its Message-ID (exit status 1, nothing queued, when a rule stops it). It leaves
     /// with the box's next pass (`pli sync BOX`).
     Send(send::SendArgs),
+    /// Who handles a message of a shared box: --take ("Je m'en occupe"), --release ("Rendre"),
+    /// --done ("Traité"); written on the server, seen by every workstation (exit status 1 when
+    /// a colleague holds it, with their name).
+    Handle(handling::HandleArgs),
+    /// A pharmacy's prescription step: received, preparing, ready, delivered (shared by every
+    /// workstation of the box).
+    Prescription(handling::PrescriptionArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -260,6 +267,7 @@ pub struct AddArgs {
 
 mod admin;
 mod directory;
+mod handling;
 mod mail;
 pub mod package_files;
 mod send;
@@ -354,6 +362,8 @@ pub fn run(cli_profile: Option<&PathBuf>, command: Command, i18n: &I18n) -> Exit
                 json,
             } => mail::search(&profile, &name, &query, limit, json, i18n),
             Command::Send(request) => send::send(&profile, request, i18n),
+            Command::Handle(request) => handling::handle(&profile, request, i18n),
+            Command::Prescription(request) => handling::prescription(&profile, request, i18n),
         });
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -613,10 +613,16 @@ impl Pli {
         self.reader
             .open(reference.clone(), envelope, patient_kind, raw.as_deref());
         if let Some(opened) = self.reader.opened.as_mut() {
-            // A receipt already sent, or declined, is not offered again.
-            opened.receipt_answered = store
-                .read_receipt_sent(&reference.account, &opened.receipt_key())
-                .unwrap_or(false);
+            // A receipt already sent, here or from another workstation ($MDNSent), or
+            // declined, is not offered again.
+            opened.receipt_answered = pli_core::usecase::handling::receipt_answered(
+                store,
+                &reference.account,
+                &reference.folder,
+                reference.uid,
+                &opened.receipt_key(),
+            )
+            .unwrap_or(false);
         }
         let seen = if unread {
             self.set_flag(&reference, Flags::SEEN, true)

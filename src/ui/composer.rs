@@ -1180,6 +1180,9 @@ pub struct ReceiptRequest {
     pub original_message_id: Option<String>,
     pub original_subject: String,
     pub to: Vec<String>,
+    /// Where the message is, so the server marks it `$MDNSent` for the other workstations.
+    pub folder: String,
+    pub uid: u32,
     pub demo: bool,
 }
 
@@ -1203,7 +1206,13 @@ pub async fn send_read_receipt(request: ReceiptRequest, i18n: Arc<I18n>) -> Resu
                 original_subject: &request.original_subject,
                 to: &request.to,
             };
-            outbox::acknowledge(&request.profile, &request.account, &receipt)
+            pli_core::usecase::handling::acknowledge(
+                &request.profile,
+                &request.account,
+                &request.folder,
+                request.uid,
+                &receipt,
+            )
         })
         .await
         .map_err(|stopped| stopped.to_string())?

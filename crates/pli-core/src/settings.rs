@@ -74,6 +74,9 @@ pub struct ProfileSettings {
     pub directory_online: bool,
     /// Where the Annuaire Santé FHIR API is (the ANS's by default; a test or a mirror elsewhere).
     pub directory_fhir_url: String,
+    /// The name colleagues see on a message this person took or handled in a shared box
+    /// (IMAP keywords, `mail::keywords`); the operating system's user when unset.
+    pub person_name: Option<String>,
 }
 
 impl Default for ProfileSettings {
@@ -89,6 +92,7 @@ impl Default for ProfileSettings {
             notifications: true,
             directory_online: false,
             directory_fhir_url: crate::directory::fhir::ANS_FHIR_BASE.to_string(),
+            person_name: None,
         }
     }
 }

@@ -7,6 +7,8 @@
 //!   together when either fails), test its connection, remove it;
 //! - [`credentials`]: what a connection of a box signs in with, from the profile's keyring;
 //! - [`bodies`]: the whole of a message the reader opens, fetched by the box's worker;
+//! - [`handling`]: who handles a message of a shared box, a prescription's step, a read receipt
+//!   marked `$MDNSent` — all as IMAP keywords on the server;
 //! - [`outbox`]: send a message (the rules, then the outbox), acknowledge one that was read, hand
 //!   the outbox to the server.
 //!
@@ -16,4 +18,5 @@
 pub mod accounts;
 pub mod bodies;
 pub mod credentials;
+pub mod handling;
 pub mod outbox;

@@ -142,6 +142,8 @@ impl Pli {
             original_message_id: opened.content().and_then(|c| c.message_id.clone()),
             original_subject: opened.subject(),
             to,
+            folder: opened.reference.folder.name.clone(),
+            uid: opened.reference.uid,
             demo: self.demo,
         };
         Task::perform(

@@ -127,13 +127,26 @@ CREATE TABLE draft (
     removed INTEGER NOT NULL DEFAULT 0
 ) STRICT;
 "#,
+    // Shared boxes (issue 13): the IMAP keywords of each message, whether a message of the box
+    // closed a patient conversation (`X-MSS-MES: FIN`), and whether a folder lets clients
+    // create keywords (PERMANENTFLAGS with `\*`). Flags are listed once more so the keywords
+    // of messages synced before come in, and Sent is read again for its X-MSS-MES.
+    r#"
+ALTER TABLE message ADD COLUMN keywords TEXT NOT NULL DEFAULT '';
+ALTER TABLE message ADD COLUMN closes_conversation INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE folder ADD COLUMN keywords_shared INTEGER;
+UPDATE folder SET highestmodseq = NULL;
+UPDATE folder SET uidvalidity = NULL WHERE role = 'sent';
+"#,
 ];
 
 mod drafts;
 mod journal;
+mod keywords;
 mod reads;
 pub use drafts::StoredDraft;
-pub use journal::{PatientKind, TraceAction, TraceEntry};
+pub use journal::{workstation_user, PatientKind, TraceAction, TraceEntry};
+pub use keywords::{SharedState, StoredExchange};
 pub use reads::{open_profile_store, read_apart, KnownCorrespondent};
 
 #[derive(Debug, thiserror::Error)]
@@ -156,7 +169,8 @@ pub enum StoreError {
 
 pub type Result<T> = std::result::Result<T, StoreError>;
 
-/// IMAP system flags as a bit set; keywords are not kept.
+/// IMAP system flags as a bit set; keywords are kept beside them (`Envelope::keywords`,
+/// `store::keywords`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
 pub struct Flags(pub u8);
 
@@ -262,6 +276,15 @@ pub struct Envelope {
     pub in_reply_to: Option<String>,
     pub references: Option<String>,
     pub has_attachment: bool,
+    /// The IMAP keywords (`$MDNSent`, `$PliTaken_…`, other clients' tags) as sync read them
+    /// from the server. Written with the envelope; the list's reads leave it empty and
+    /// `Store::keywords` reads it (see `mail::keywords`).
+    #[serde(skip)]
+    pub keywords: Vec<String>,
+    /// The message carries `X-MSS-MES: FIN` (ECO.2.2.8): read on the box's own messages to
+    /// rebuild patient conversations from the server (`mail::patients`).
+    #[serde(skip)]
+    pub closes_conversation: bool,
 }
 
 /// A message to send, as the outbox keeps it until the server has it and Sent has a copy.
@@ -328,6 +351,11 @@ pub enum ActionKind {
     /// Bring the server's Drafts folder in line with the local draft `id` (see `mail::drafts`).
     Draft {
         id: i64,
+    },
+    /// Add or remove an IMAP keyword (`$MDNSent` once a read receipt is queued).
+    Keyword {
+        keyword: String,
+        on: bool,
     },
 }
 
@@ -476,9 +504,11 @@ impl Store {
         {
             let mut insert = transaction.prepare_cached(
                 "INSERT INTO message (folder_id, uid, modseq, flags, date, size, subject, from_name,
-                    from_address, recipients, message_id, in_reply_to, refs, has_attachment)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)
-                 ON CONFLICT (folder_id, uid) DO UPDATE SET flags = excluded.flags, modseq = excluded.modseq",
+                    from_address, recipients, message_id, in_reply_to, refs, has_attachment,
+                    keywords, closes_conversation)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)
+                 ON CONFLICT (folder_id, uid) DO UPDATE SET flags = excluded.flags, modseq = excluded.modseq,
+                    keywords = excluded.keywords",
             )?;
             for envelope in envelopes {
                 insert.execute(params![
@@ -496,6 +526,8 @@ impl Store {
                     envelope.in_reply_to,
                     envelope.references,
                     envelope.has_attachment,
+                    crate::mail::keywords::join(&envelope.keywords),
+                    envelope.closes_conversation,
                 ])?;
             }
         }
@@ -820,6 +852,10 @@ impl Store {
                     "draft" => ActionKind::Draft {
                         id: target.and_then(|id| id.parse().ok()).unwrap_or_default(),
                     },
+                    "keyword+" | "keyword-" => ActionKind::Keyword {
+                        keyword: target.unwrap_or_default(),
+                        on: kind == "keyword+",
+                    },
                     other => {
                         let (flag, on) = other.split_once(':').unwrap_or(("0", "1"));
                         ActionKind::SetFlag {
@@ -1040,6 +1076,10 @@ fn queue_action(
         ActionKind::SetFlag { flag, on } => (format!("{flag}:{}", u8::from(*on)), None),
         ActionKind::Move { to } => ("move".to_string(), Some(to.clone())),
         ActionKind::Draft { id } => ("draft".to_string(), Some(id.to_string())),
+        ActionKind::Keyword { keyword, on } => (
+            if *on { "keyword+" } else { "keyword-" }.to_string(),
+            Some(keyword.clone()),
+        ),
     };
     transaction.execute(
         "INSERT INTO pending_action (account, folder, uid, kind, target, created) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
@@ -1103,6 +1143,7 @@ pub(crate) fn envelope_from_row_at(
         in_reply_to: row.get(at(10))?,
         references: row.get(at(11))?,
         has_attachment: row.get(at(12))?,
+        ..Envelope::default()
     })
 }
 

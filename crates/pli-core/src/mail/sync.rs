@@ -16,12 +16,7 @@ use super::account::Account;
 use super::connect::{ConnectError, Credentials};
 use super::imap::uid_set;
 use super::imap::{self, ImapConnection, ImapSession};
-use super::store::{
-    ActionKind, Envelope, Flags, Folder, PatientKind, Role, Store, StoreError, TraceAction,
-};
-use crate::mssante::address::{classify, AddressClass};
-use crate::mssante::conversation::{MailboxRole, PatientMessage, PatientMessageKind};
-use crate::mssante::whitelist::TrustList;
+use super::store::{ActionKind, Envelope, Flags, Folder, Role, Store, StoreError, TraceAction};
 
 /// The first batch is small so that the newest messages show at once; later batches are larger
 /// so that a 100,000-message box does not cost 2,000 round trips.
@@ -29,7 +24,7 @@ pub const FIRST_BATCH: usize = 50;
 pub const BATCH: usize = 1000;
 
 /// The header fields the list needs; the body comes later, on demand or in the background.
-const ENVELOPE_QUERY: &str = "(UID FLAGS INTERNALDATE RFC822.SIZE BODY.PEEK[HEADER.FIELDS (DATE FROM TO CC SUBJECT MESSAGE-ID IN-REPLY-TO REFERENCES CONTENT-TYPE)])";
+const ENVELOPE_QUERY: &str = "(UID FLAGS INTERNALDATE RFC822.SIZE BODY.PEEK[HEADER.FIELDS (DATE FROM TO CC SUBJECT MESSAGE-ID IN-REPLY-TO REFERENCES CONTENT-TYPE X-MSS-MES)])";
 
 #[derive(Debug, thiserror::Error)]
 pub enum SyncError {
@@ -151,55 +146,6 @@ fn login_request(account: &Account, credentials: &Credentials) -> String {
     format!("{method} {} on {}", account.login_name(), account.imap)
 }
 
-/// Sorts the new messages from patients (SEED: only the professional starts a conversation;
-/// a pharmacy box receives the prescriptions patients send first).
-fn classify_patient_messages(
-    store: &mut Store,
-    account: &Account,
-    folder: &Folder,
-    envelopes: &[Envelope],
-) -> Result<(), SyncError> {
-    let role = if account.pharmacy {
-        MailboxRole::Pharmacy
-    } else {
-        MailboxRole::Standard
-    };
-    for envelope in envelopes {
-        let Ok(AddressClass::Patient(patient)) = patient_of(&envelope.from_address) else {
-            continue;
-        };
-        let references: Vec<&str> = envelope
-            .references
-            .as_deref()
-            .map(|r| r.split_whitespace().collect())
-            .unwrap_or_default();
-        let message = PatientMessage {
-            message_id: envelope.message_id.as_deref(),
-            in_reply_to: envelope.in_reply_to.as_deref(),
-            references: &references,
-        };
-        let mut conversation = store.conversation(&account.name, &patient)?;
-        let kind = match conversation.patient_message(&message, role) {
-            PatientMessageKind::Reply => PatientKind::Reply,
-            PatientMessageKind::Unsolicited => PatientKind::Unsolicited,
-            PatientMessageKind::Prescription => PatientKind::Prescription,
-        };
-        store.save_conversation(&account.name, &patient, &conversation)?;
-        store.set_patient_kind(folder.id, envelope.uid, kind)?;
-    }
-    Ok(())
-}
-
-fn patient_of(address: &str) -> Result<AddressClass, ()> {
-    if !address
-        .to_ascii_lowercase()
-        .ends_with("@patient.mssante.fr")
-    {
-        return Err(());
-    }
-    Ok(classify(address, &TrustList::default()))
-}
-
 /// Lists the folders, records their special use, forgets those gone from the server.
 pub async fn list_folders(
     session: &mut ImapSession,
@@ -287,6 +233,7 @@ impl Extensions {
 struct Changes {
     gone: Vec<u32>,
     flags: Vec<(u32, Flags, Option<u64>)>,
+    keywords: Vec<(u32, Vec<String>)>,
     new: Vec<u32>,
 }
 
@@ -305,6 +252,11 @@ pub async fn sync_folder(
     } else {
         session.select(&folder.name).await?
     };
+    // Whether colleagues can share state here: without `\*` the server keeps only the
+    // keywords it lists, and the box's settings say so (nothing fails).
+    let keywords_shared = (!mailbox.permanent_flags.is_empty())
+        .then(|| mailbox.permanent_flags.contains(&Flag::MayCreate));
+    store.set_keywords_shared(folder.id, keywords_shared)?;
     let uidvalidity = mailbox.uid_validity.unwrap_or(0);
     let same_validity = folder.uidvalidity == Some(uidvalidity);
     if !same_validity {
@@ -370,6 +322,7 @@ pub async fn sync_folder(
     if !changes.flags.is_empty() {
         report.flag_changes += changes.flags.len();
         store.update_flags(folder.id, &changes.flags)?;
+        store.update_keywords(folder.id, &changes.keywords)?;
     }
 
     changes.new.sort_unstable_by(|a, b| b.cmp(a));
@@ -434,6 +387,7 @@ async fn changes_since(
         let Some(uid) = fetch.uid else { continue };
         if known.contains(&uid) {
             changes.flags.push((uid, flags_of(fetch), fetch.modseq));
+            changes.keywords.push((uid, keywords_of(fetch)));
         } else {
             changes.new.push(uid);
         }
@@ -474,6 +428,11 @@ async fn changes_by_listing(
         .iter()
         .filter_map(|fetch| Some((fetch.uid?, flags_of(fetch), fetch.modseq)))
         .filter(|(uid, _, _)| known.contains(uid))
+        .collect();
+    changes.keywords = fetches
+        .iter()
+        .filter_map(|fetch| Some((fetch.uid?, keywords_of(fetch))))
+        .filter(|(uid, _)| known.contains(uid))
         .collect();
     Ok(changes)
 }
@@ -549,9 +508,9 @@ fn commit_envelopes(
     report: &mut SyncReport,
 ) -> Result<(), SyncError> {
     store.insert_envelopes(folder.id, envelopes)?;
-    if folder.role == Some(Role::Inbox) {
-        classify_patient_messages(store, account, folder, envelopes)?;
-    }
+    // Any folder: a patient's message is classified, and the box's own to a patient (Sent, or
+    // written by the webmail) reclassifies that patient's messages.
+    super::patients::envelopes_stored(store, account, folder, envelopes)?;
     report.new_messages += envelopes.len();
     Ok(())
 }
@@ -585,12 +544,24 @@ fn flags_of(fetch: &Fetch) -> Flags {
     flags
 }
 
+/// The keywords of a fetch: every flag that is not a system flag, when it is a valid atom.
+fn keywords_of(fetch: &Fetch) -> Vec<String> {
+    fetch
+        .flags()
+        .filter_map(|flag| match flag {
+            Flag::Custom(name) if super::keywords::is_atom(&name) => Some(name.into_owned()),
+            _ => None,
+        })
+        .collect()
+}
+
 fn envelope_of(fetch: &Fetch) -> Option<Envelope> {
     let uid = fetch.uid?;
     let header = fetch.header().unwrap_or_default();
     let mut envelope = envelope_from_header(header);
     envelope.uid = uid;
     envelope.flags = flags_of(fetch);
+    envelope.keywords = keywords_of(fetch);
     envelope.modseq = fetch.modseq;
     envelope.size = fetch.size.unwrap_or(0);
     if envelope.date == 0 {
@@ -658,6 +629,9 @@ pub fn envelope_from_header(header: &[u8]) -> Envelope {
         in_reply_to: ids(message.in_reply_to()),
         references: ids(message.references()),
         has_attachment,
+        closes_conversation: message
+            .header_raw(crate::mssante::headers::X_MSS_MES)
+            .is_some_and(crate::mssante::headers::is_closing),
         ..Envelope::default()
     }
 }
@@ -694,6 +668,13 @@ pub async fn replay_actions(
             replayed += 1;
             continue;
         }
+        if let ActionKind::Keyword { keyword, .. } = &action.kind {
+            // Only an atom goes on the wire: a damaged row cannot inject a command.
+            if !super::keywords::is_atom(keyword) {
+                store.action_done(action.id)?;
+                continue;
+            }
+        }
         if selected.as_deref() != Some(action.folder.as_str()) {
             session.select(&action.folder).await?;
             selected = Some(action.folder.clone());
@@ -705,6 +686,16 @@ pub async fn replay_actions(
                 let name = flag_name(*flag);
                 match session
                     .uid_store(&uid, format!("{sign}FLAGS.SILENT ({name})"))
+                    .await
+                {
+                    Ok(stream) => stream.try_collect::<Vec<_>>().await.map(|_| ()),
+                    Err(error) => Err(error),
+                }
+            }
+            ActionKind::Keyword { keyword, on } => {
+                let sign = if *on { '+' } else { '-' };
+                match session
+                    .uid_store(&uid, format!("{sign}FLAGS.SILENT ({keyword})"))
                     .await
                 {
                     Ok(stream) => stream.try_collect::<Vec<_>>().await.map(|_| ()),
@@ -730,6 +721,13 @@ pub async fn replay_actions(
                     ),
                 )
             }
+            ActionKind::Keyword { keyword, on } => (
+                TraceAction::Flag,
+                format!(
+                    "UID STORE {uid} {}FLAGS ({keyword})",
+                    if *on { '+' } else { '-' }
+                ),
+            ),
             ActionKind::Draft { .. } => continue,
             ActionKind::Move { to } => {
                 let trash = store

@@ -386,6 +386,24 @@ where
             .folder_with_role(&account.name, Role::Inbox)
             .map_err(|error| WorkerError::Other(error.to_string()))?
             .unwrap_or(inbox);
+        // Sent first: a conversation opened or closed from another workstation or the webmail
+        // is known before the patient's new message is classified (`mail::patients`). INBOX
+        // last, so it is the folder IDLE watches.
+        if let Some(sent) = store
+            .folder_with_role(&account.name, Role::Sent)
+            .map_err(|error| WorkerError::Other(error.to_string()))?
+        {
+            sync_folder(
+                &mut session,
+                &mut store,
+                account,
+                &sent,
+                extensions,
+                &mut report,
+                &mut |_| {},
+            )
+            .await?;
+        }
         sync_folder(
             &mut session,
             &mut store,

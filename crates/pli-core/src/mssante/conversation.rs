@@ -181,6 +181,38 @@ impl Conversations {
     }
 }
 
+/// One message of a conversation as the box's folders show it, for [`replay`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Exchange<'a> {
+    /// The box wrote to the patient (found in Sent, or any folder holding the box's own
+    /// messages, whichever client wrote it); `closes` when it carried `X-MSS-MES: FIN`.
+    Sent { message_id: &'a str, closes: bool },
+    /// The patient wrote to the box.
+    Received(PatientMessage<'a>),
+}
+
+/// Rebuilds a conversation from every message the box holds with the patient, oldest first,
+/// and classifies each of the patient's messages as it stood when it arrived: the state comes
+/// from the server, so every workstation (and a fresh install) reaches the same answer, and a
+/// conversation opened or closed from another workstation or the webmail counts (SEED,
+/// ECO.2.2.8). Returns the conversation as it ends, and one kind per `Received`, in order.
+pub fn replay<'a>(
+    exchanges: impl IntoIterator<Item = Exchange<'a>>,
+    role: MailboxRole,
+) -> (Conversation, Vec<PatientMessageKind>) {
+    let mut conversation = Conversation::default();
+    let mut kinds = Vec::new();
+    for exchange in exchanges {
+        match exchange {
+            Exchange::Sent { message_id, closes } => {
+                conversation.professional_sent(message_id, closes)
+            }
+            Exchange::Received(message) => kinds.push(conversation.patient_message(&message, role)),
+        }
+    }
+    (conversation, kinds)
+}
+
 /// The ids in a header value: `<a@b> <c@d>`, or a bare id as some software writes it.
 fn message_ids(value: &str) -> Vec<String> {
     let bracketed: Vec<String> = value
@@ -550,6 +582,37 @@ mod tests {
             conversation.patient_message(&answer(FIRST, &[]), MailboxRole::Pharmacy),
             PatientMessageKind::Prescription
         );
+    }
+
+    #[test]
+    fn eco_2_2_8_replay_classifies_each_patient_message_as_it_stood_when_it_arrived() {
+        let early = answer(FIRST, &[]);
+        let late = PatientMessage {
+            message_id: Some("<p9@patient.mssante.fr>"),
+            ..answer("<a2@pli.example>", &[FIRST])
+        };
+        let (conversation, kinds) = replay(
+            [
+                Exchange::Sent {
+                    message_id: FIRST,
+                    closes: false,
+                },
+                Exchange::Received(early),
+                Exchange::Sent {
+                    message_id: "<a2@pli.example>",
+                    closes: true,
+                },
+                Exchange::Received(late),
+            ],
+            MailboxRole::Standard,
+        );
+        assert_eq!(
+            kinds,
+            [PatientMessageKind::Reply, PatientMessageKind::Unsolicited]
+        );
+        assert_eq!(conversation.state(), ConversationState::Closed);
+        let (_, pharmacy) = replay([Exchange::Received(late)], MailboxRole::Pharmacy);
+        assert_eq!(pharmacy, [PatientMessageKind::Prescription]);
     }
 
     #[test]

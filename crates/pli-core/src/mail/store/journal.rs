@@ -26,6 +26,8 @@ pub enum TraceAction {
     Flag,
     /// A draft copied to, or removed from, the server's Drafts folder.
     Draft,
+    /// Taken, given back, handled, or a prescription step, in a shared box (issue 13).
+    Handle,
 }
 
 impl TraceAction {
@@ -39,6 +41,7 @@ impl TraceAction {
             TraceAction::Override => "override",
             TraceAction::Flag => "flag",
             TraceAction::Draft => "draft",
+            TraceAction::Handle => "handle",
         }
     }
 
