@@ -322,10 +322,9 @@ impl Localize for HandlingError {
             HandlingError::Store(error) => {
                 i18n.t_args("error-store", args!["detail" => error.to_string()])
             }
-            HandlingError::UnknownFolder(folder) => i18n.t_args(
-                "error-unknown-folder",
-                args!["folder" => folder.clone()],
-            ),
+            HandlingError::UnknownFolder(folder) => {
+                i18n.t_args("error-unknown-folder", args!["folder" => folder.clone()])
+            }
             HandlingError::Gone => i18n.t("reader-body-gone"),
             HandlingError::SharingLimited => i18n.t("handling-error-sharing-limited"),
             HandlingError::TakenBy(name) => {

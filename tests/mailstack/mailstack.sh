@@ -325,6 +325,13 @@ first_valid_uid = 100
 mail_max_userip_connections = 200
 # tests do not need durability against power loss; faster deliveries
 mail_fsync = never
+# ACLs from a folder's dovecot-acl file (doveadm acl set); without one the owner has every
+# right. A test takes the right to write keywords away from one folder: its PERMANENTFLAGS then
+# lack the create-keywords flag, as on a server where sharing between clients is limited.
+mail_plugins = \$mail_plugins acl
+plugin {
+  acl = vfile
+}
 
 namespace inbox {
   inbox = yes

@@ -9,7 +9,7 @@
 //! classified as the conversation stood when it arrived. The `patient_conversation` row that
 //! `send::queue` writes is then a cache of that result, never the only truth.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use super::account::Account;
 use super::store::{Envelope, Folder, PatientKind, Result, Role, Store};
@@ -29,7 +29,8 @@ pub fn envelopes_stored(
 ) -> Result<()> {
     let mut patients = BTreeMap::new();
     let written_by_box = |envelope: &Envelope| {
-        folder.role == Some(Role::Sent) || envelope.from_address.eq_ignore_ascii_case(&account.address)
+        folder.role == Some(Role::Sent)
+            || envelope.from_address.eq_ignore_ascii_case(&account.address)
     };
     for envelope in envelopes {
         if let Some(patient) = patient_of(&envelope.from_address) {
@@ -70,6 +71,30 @@ pub fn rebuild(store: &Store, account: &Account, patient: &Ins) -> Result<()> {
             None => true,
         })
         .collect();
+    // Oldest first, a reply after what it answers even when the patient's clock is behind or
+    // both carry the same second: a message's place is its date, or the date of the box's
+    // message it names when that is later; at the same moment the box's message comes first.
+    let sent_dates: HashMap<String, i64> = stored
+        .iter()
+        .filter(|exchange| exchange.from_box)
+        .filter_map(|exchange| Some((bare_id(exchange.message_id.as_deref()?), exchange.date)))
+        .collect();
+    let mut stored = stored;
+    stored.sort_by_key(|exchange| {
+        let named = exchange
+            .in_reply_to
+            .iter()
+            .chain(exchange.references.iter())
+            .flat_map(|ids| ids.split_whitespace())
+            .filter_map(|id| sent_dates.get(&bare_id(id)).copied())
+            .max();
+        let place = if exchange.from_box {
+            exchange.date
+        } else {
+            named.map_or(exchange.date, |named| named.max(exchange.date))
+        };
+        (place, !exchange.from_box)
+    });
     let references: Vec<Vec<&str>> = stored
         .iter()
         .map(|exchange| {
@@ -108,6 +133,13 @@ pub fn rebuild(store: &Store, account: &Account, patient: &Ins) -> Result<()> {
         store.set_patient_kind(exchange.folder, exchange.uid, kind)?;
     }
     store.save_conversation(&account.name, patient, &conversation)
+}
+
+fn bare_id(id: &str) -> String {
+    id.trim()
+        .trim_start_matches('<')
+        .trim_end_matches('>')
+        .to_owned()
 }
 
 fn patient_of(address: &str) -> Option<Ins> {

@@ -216,7 +216,11 @@ pub async fn set_prescription_state(
         let old: Vec<String> = current
             .iter()
             .filter(|k| keywords::is_prescription_step(k))
-            .filter(|k| state.keyword().is_none_or(|new| !keywords::same_keyword(k, &new)))
+            .filter(|k| {
+                state
+                    .keyword()
+                    .is_none_or(|new| !keywords::same_keyword(k, &new))
+            })
             .cloned()
             .collect();
         store_keywords(session, uid, '-', &old, None).await?;
@@ -299,8 +303,7 @@ async fn select_for_keywords(
     } else {
         session.select(&folder.name).await?
     };
-    if !mailbox.permanent_flags.is_empty() && !mailbox.permanent_flags.contains(&Flag::MayCreate)
-    {
+    if !mailbox.permanent_flags.is_empty() && !mailbox.permanent_flags.contains(&Flag::MayCreate) {
         return Err(HandlingError::SharingLimited);
     }
     Ok(())

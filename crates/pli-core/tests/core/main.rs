@@ -11,4 +11,5 @@ mod mdn_drafts;
 mod mssante;
 mod oidc;
 mod reading_model;
+mod shared_boxes;
 mod usecases;

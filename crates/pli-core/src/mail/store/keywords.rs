@@ -212,7 +212,10 @@ mod tests {
             ..Envelope::default()
         };
         store.insert_envelopes(inbox.id, &[envelope]).unwrap();
-        assert_eq!(store.keywords(inbox.id, 7).unwrap(), ["$Label1", "$MDNSent"]);
+        assert_eq!(
+            store.keywords(inbox.id, 7).unwrap(),
+            ["$Label1", "$MDNSent"]
+        );
         store
             .update_keywords(inbox.id, &[(7, vec!["$Label1".into()])])
             .unwrap();
@@ -220,7 +223,10 @@ mod tests {
         store
             .queue_keyword("ehpad", &inbox, 7, "$MDNSent", true)
             .unwrap();
-        assert_eq!(store.keywords(inbox.id, 7).unwrap(), ["$Label1", "$MDNSent"]);
+        assert_eq!(
+            store.keywords(inbox.id, 7).unwrap(),
+            ["$Label1", "$MDNSent"]
+        );
         let pending = store.pending_actions("ehpad").unwrap();
         assert_eq!(
             pending[0].kind,
