@@ -584,3 +584,4 @@ prescription-state-received = Prescription received.
 prescription-state-preparing = Prescription being prepared.
 prescription-state-ready = Order ready.
 prescription-state-delivered = Prescription delivered.
+account-sharing-limited = Sharing limited: the server keeps no shared keywords in { $folders }; who handles what there is not seen by other workstations.

@@ -587,3 +587,4 @@ prescription-state-received = Ordonnance reçue.
 prescription-state-preparing = Ordonnance en préparation.
 prescription-state-ready = Commande prête.
 prescription-state-delivered = Ordonnance délivrée.
+account-sharing-limited = Partage limité : le serveur ne garde pas les mots-clés partagés dans { $folders } ; qui traite quoi n'y est pas visible des autres postes.

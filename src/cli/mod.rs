@@ -498,6 +498,8 @@ struct ListedBox<'a> {
     /// "active", "warning" (with the deletion date) or "probably-deleted".
     activity: &'static str,
     deletion_date: Option<String>,
+    /// Folders where the server keeps no shared keywords: who handles what is not shared there.
+    sharing_limited: Vec<String>,
 }
 
 fn list_accounts(profile: &Profile, json: bool, i18n: &I18n) -> Result<(), Failure> {
@@ -536,6 +538,13 @@ fn list_accounts(profile: &Profile, json: bool, i18n: &I18n) -> Result<(), Failu
                 last_user: last.map(|(person, _)| person),
                 activity,
                 deletion_date: deletion_date.map(|date| date.format("%Y-%m-%d").to_string()),
+                sharing_limited: store
+                    .as_ref()
+                    .and_then(|store| {
+                        pli_core::usecase::handling::sharing_limited_folders(store, &account.name)
+                            .ok()
+                    })
+                    .unwrap_or_default(),
             }
         })
         .collect();
@@ -580,6 +589,15 @@ fn list_accounts(profile: &Profile, json: bool, i18n: &I18n) -> Result<(), Failu
                 )
             }
             _ => {}
+        }
+        if !entry.sharing_limited.is_empty() {
+            println!(
+                "  ⚠ {}",
+                i18n.t_args(
+                    "account-sharing-limited",
+                    args!["folders" => entry.sharing_limited.join(", ")]
+                )
+            );
         }
     }
     Ok(())

@@ -10,7 +10,7 @@
 //! | `$PliDone_<name>`           | handled ("Traité") by `<name>`                            |
 //! | (none of the two)           | to handle ("À traiter"), e.g. after "Rendre"              |
 //! | `$PliRx_preparing`, `…_ready`, `…_delivered` | a prescription's step; none = received |
-//! | `$MDNSent`, `$Forwarded`    | the registered keywords (RFC 3503, IANA) other clients read |
+//! | `$MDNSent`                  | a read receipt left, from any workstation (RFC 3503)       |
 //!
 //! `<name>` is the person's name as UTF-8, encoded in unpadded base32 (RFC 4648 alphabet
 //! `A–Z2–7`): an IMAP atom cannot carry a space, an accent or most punctuation, and base32 is
@@ -36,8 +36,6 @@ pub const DONE_PREFIX: &str = "$PliDone_";
 pub const PRESCRIPTION_PREFIX: &str = "$PliRx_";
 /// RFC 3503: a disposition notification was sent for this message.
 pub const MDN_SENT: &str = "$MDNSent";
-/// RFC 5550 / IANA: the message was forwarded.
-pub const FORWARDED: &str = "$Forwarded";
 
 /// A name that fits whole: 25 bytes make 40 base32 characters, and `$PliTaken_` is 10.
 const WHOLE_NAME_BYTES: usize = 25;

@@ -140,6 +140,19 @@ pub fn shared_views(
         .collect())
 }
 
+/// The folders of a box where the server keeps no new keywords (PERMANENTFLAGS without `\*`,
+/// as the last sync saw them): there, who handles what cannot be shared, and the box's settings
+/// say so.
+pub fn sharing_limited_folders(store: &Store, account: &str) -> Result<Vec<String>, StoreError> {
+    let mut limited = Vec::new();
+    for folder in store.folders(account)? {
+        if store.keywords_shared(folder.id)? == Some(false) {
+            limited.push(folder.name);
+        }
+    }
+    Ok(limited)
+}
+
 /// The person acting, for the keywords and the trace: the name given (`--as`, the name chosen
 /// at unlock), else the profile's `person_name`, else the operating system's user.
 pub fn acting_person(profile: &Profile, given: Option<&str>) -> Result<String, HandlingError> {

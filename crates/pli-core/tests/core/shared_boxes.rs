@@ -492,6 +492,11 @@ fn a_folder_that_keeps_no_new_keywords_is_recorded_and_a_take_is_refused_with_a_
     );
     let inbox = inbox_of(&store, &a.account);
     assert_eq!(store.keywords_shared(inbox.id).expect("fact"), Some(true));
+    assert_eq!(
+        handling::sharing_limited_folders(&store, &a.account.name).expect("folders"),
+        ["Limited"],
+        "what `pli account list` and the box's settings show"
+    );
     let uid = store.page(limited.id, 0, 10).expect("page")[0].uid;
     let refused = runtime().block_on(handling::handle(
         &a.profile,
