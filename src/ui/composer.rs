@@ -227,6 +227,8 @@ pub struct Composer {
     attachments: Vec<(String, String, Vec<u8>)>,
     /// The message answered, flagged \Answered once the reply has left.
     answers: Option<MessageRef>,
+    /// The message forwarded, marked `$Forwarded` once the forward has left.
+    forwards: Option<MessageRef>,
     status: Status,
     /// The address field typed in last: its suggestions show.
     completing: Option<AddressField>,
@@ -352,6 +354,7 @@ impl Composer {
             references: None,
             attachments: Vec::new(),
             answers: None,
+            forwards: None,
             status: Status::Editing,
             completing: None,
             signature,
@@ -460,6 +463,11 @@ impl Composer {
     /// The message this one answers, if it answers one.
     pub fn answers(&self) -> Option<&MessageRef> {
         self.answers.as_ref()
+    }
+
+    /// The message this one forwards, if it forwards one.
+    pub fn forwards(&self) -> Option<&MessageRef> {
+        self.forwards.as_ref()
     }
 
     /// A reply to the sender (or to everyone, less our own boxes), quoting the original.
@@ -585,6 +593,7 @@ impl Composer {
         let mut composer = Self::new(id, account, signature);
         composer.subject = forward_subject(&content.subject);
         composer.attachments = attachments;
+        composer.forwards = Some(original.opened.reference.clone());
         composer.body = text_editor::Content::with_text(&format!(
             "{}\n\n{}\n\n{}",
             composer.signature,

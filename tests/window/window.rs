@@ -858,3 +858,34 @@ fn files_held_over_the_window_and_taken_away_leave_no_hint() {
     let _ = pli.update(Message::DroppedFiles(dropped_files::Message::Left));
     assert!(!shows(&pli, "Déposez les fichiers"));
 }
+
+#[test]
+fn a_forward_that_left_marks_the_original_forwarded_for_every_client() {
+    let (_folder, mut pli) = window();
+    click_text(&mut pli, "Résultats d'analyses – M. Paul Garnier");
+    let original = pli.reader.opened.as_ref().unwrap().reference.clone();
+    press(&mut pli, letter("l", Modifiers::CTRL));
+    let Screen::Composer(id) = pli.screen else {
+        panic!("no composer");
+    };
+    let _ = pli.update(Message::Composer(
+        id,
+        composer::Message::Sent(Ok(SendOutcome::Sent)),
+    ));
+    // The mark waits with the flags for the box's next pass, which takes it to the server.
+    let store = pli.store().unwrap();
+    let pending = store.pending_actions(&original.account).unwrap();
+    assert!(
+        pending.iter().any(|action| action.uid == original.uid
+            && action.kind
+                == pli_core::mail::store::ActionKind::Keyword {
+                    keyword: "$Forwarded".into(),
+                    on: true
+                }),
+        "{pending:?}"
+    );
+    assert!(store
+        .keywords(original.folder.id, original.uid)
+        .unwrap()
+        .contains(&"$Forwarded".to_string()));
+}

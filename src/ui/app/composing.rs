@@ -67,7 +67,19 @@ impl Pli {
             composer::Action::Save => self.save_draft(id),
             composer::Action::Done(outcome) => {
                 let answers = composer.answers().cloned();
+                let forwards = composer.forwards().cloned();
                 let from = composer.from().to_string();
+                // Marked before the pass below, which carries the mark to the server.
+                if let (Some(reference), Some(store)) = (forwards, self.store.as_mut()) {
+                    if let Err(error) = pli_core::usecase::handling::mark_forwarded(
+                        store,
+                        &reference.account,
+                        &reference.folder,
+                        reference.uid,
+                    ) {
+                        tracing::warn!(%error, "a forward could not be marked $Forwarded");
+                    }
+                }
                 // Sent: its draft leaves the Drafts folder with the worker's next pass.
                 let _ = self.remove_draft(id);
                 self.composers.retain(|c| c.id() != id);

@@ -11,6 +11,7 @@
 //! | (none of the two)           | to handle ("À traiter"), e.g. after "Rendre"              |
 //! | `$PliRx_preparing`, `…_ready`, `…_delivered` | a prescription's step; none = received |
 //! | `$MDNSent`                  | a read receipt left, from any workstation (RFC 3503)       |
+//! | `$Forwarded`                | the message was forwarded (IANA's registered keyword)      |
 //!
 //! `<name>` is the person's name as UTF-8, encoded in unpadded base32 (RFC 4648 alphabet
 //! `A–Z2–7`): an IMAP atom cannot carry a space, an accent or most punctuation, and base32 is
@@ -36,6 +37,8 @@ pub const DONE_PREFIX: &str = "$PliDone_";
 pub const PRESCRIPTION_PREFIX: &str = "$PliRx_";
 /// RFC 3503: a disposition notification was sent for this message.
 pub const MDN_SENT: &str = "$MDNSent";
+/// IANA's registered keyword: the message was forwarded (from any client).
+pub const FORWARDED: &str = "$Forwarded";
 
 /// A name that fits whole: 25 bytes make 40 base32 characters, and `$PliTaken_` is 10.
 const WHOLE_NAME_BYTES: usize = 25;

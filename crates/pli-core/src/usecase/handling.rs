@@ -279,6 +279,17 @@ pub fn acknowledge(
     Ok(queued)
 }
 
+/// Marks a message `$Forwarded` once its forward is in the outbox: the mark is queued like a
+/// flag and reaches the server with the box's next pass, so every client shows it.
+pub fn mark_forwarded(
+    store: &mut Store,
+    account: &str,
+    folder: &Folder,
+    uid: u32,
+) -> Result<(), StoreError> {
+    store.queue_keyword(account, folder, uid, keywords::FORWARDED, true)
+}
+
 /// Whether the read receipt of a message was answered: sent or declined on this workstation,
 /// or sent from anywhere (`$MDNSent` on the server). The reader then does not offer it.
 pub fn receipt_answered(

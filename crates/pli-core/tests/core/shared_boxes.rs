@@ -494,6 +494,17 @@ fn keywords_set_by_another_client_survive_pli_sync_and_pli_s_own_changes() {
         assert!(on_server.contains(keyword), "{keyword} in {on_server}");
     }
     assert!(!on_server.contains("$PliTaken"), "released: {on_server}");
+
+    // A forward that left marks the original for every client.
+    {
+        let mut store = a.store();
+        let inbox = inbox_of(&store, &a.account);
+        handling::mark_forwarded(&mut store, &a.account.name, &inbox, uid).expect("marked");
+    }
+    a.sync();
+    let on_server = webmail(&user, &format!("print(flags_of('INBOX', '{id}'))"), "");
+    assert!(on_server.contains("$Forwarded"), "{on_server}");
+    assert!(on_server.contains("$Label1"), "{on_server}");
     let kept = a.view(uid).keywords;
     assert!(kept.iter().any(|k| k == "$Label1"), "{kept:?}");
 
