@@ -37,6 +37,7 @@ use pli_core::profile::Profile;
 
 mod completion;
 mod composing;
+pub mod handling;
 mod mail_actions;
 mod outgoing;
 mod screens;
@@ -623,6 +624,24 @@ impl Pli {
                 &opened.receipt_key(),
             )
             .unwrap_or(false);
+            // The "Je m'en occupe" bar, on a shared box only.
+            let shared_box = self
+                .accounts
+                .iter()
+                .find(|account| account.name == reference.account)
+                .filter(|account| {
+                    account.pharmacy
+                        || account.kind == pli_core::mail::account::BoxKind::Organisational
+                });
+            opened.shared = shared_box.and_then(|account| {
+                pli_core::usecase::handling::shared_view(
+                    store,
+                    account,
+                    &reference.folder,
+                    reference.uid,
+                )
+                .ok()
+            });
         }
         let seen = if unread {
             self.set_flag(&reference, Flags::SEEN, true)

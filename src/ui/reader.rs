@@ -13,10 +13,12 @@ use super::message_list::MessageRef;
 use super::{format, markers, theme};
 use crate::args;
 use crate::i18n::I18n;
+use pli_core::mail::keywords::PrescriptionState;
 use pli_core::mail::mime::{self, Attachment};
 use pli_core::mail::store::{Envelope, Flags, PatientKind};
 use pli_core::mssante::conversation::Bounce;
 use pli_core::mssante::headers::subject_for_display;
+use pli_core::usecase::handling::{HandlingAction, SharedView};
 
 /// The id of the body, for focus and the tests.
 pub const BODY: &str = "reader-body";
@@ -145,6 +147,9 @@ pub struct Opened {
     pub body: Body,
     /// The read receipt asked for was sent or declined: its offer goes.
     pub receipt_answered: bool,
+    /// Who handles it and, for a pharmacy's prescription, its step — on a shared
+    /// (organisational) box only; `None` hides the bar.
+    pub shared: Option<SharedView>,
     /// The body in a read-only editor, so that it can be selected and copied.
     text: text_editor::Content,
 }
@@ -214,6 +219,12 @@ pub enum Message {
     /// The sender asked for a read receipt: send it, or not.
     SendReadReceipt,
     IgnoreReadReceipt,
+    /// "Je m'en occupe", "Rendre", "Traité" on a shared box.
+    Handle(HandlingAction),
+    /// A pharmacy prescription's next step.
+    PrescriptionStep(PrescriptionState),
+    /// What the server says now, or why the action did not happen.
+    Handled(MessageRef, Result<SharedView, String>),
 }
 
 /// What the reader asks the root to do.
@@ -233,6 +244,8 @@ pub enum Action {
     OpenAttachment(usize),
     SaveAttachment(usize),
     Retry,
+    Handle(HandlingAction),
+    PrescriptionStep(PrescriptionState),
 }
 
 impl Reader {
@@ -252,6 +265,7 @@ impl Reader {
             patient_kind,
             body: Body::Loading,
             receipt_answered: false,
+            shared: None,
             text: text_editor::Content::new(),
         };
         if let Some(raw) = raw {
@@ -329,6 +343,21 @@ impl Reader {
                 }
                 Action::Retry
             }
+            Message::Handle(action) => Action::Handle(action),
+            Message::PrescriptionStep(state) => Action::PrescriptionStep(state),
+            Message::Handled(reference, result) => {
+                let Some(opened) = self.opened.as_mut().filter(|o| o.reference == reference) else {
+                    return Action::None;
+                };
+                match result {
+                    Ok(shared) => {
+                        opened.shared = Some(shared);
+                        self.notice = None;
+                    }
+                    Err(problem) => self.notice = Some(Err(problem)),
+                }
+                Action::None
+            }
         }
     }
 
@@ -344,6 +373,9 @@ impl Reader {
         };
         let header = self.header(opened, i18n);
         let mut page = column![header].spacing(12);
+        if let Some(shared) = &opened.shared {
+            page = page.push(super::handling::bar(shared, i18n));
+        }
         let bounces = opened
             .content()
             .map_or(&[][..], |content| &content.bounces[..]);

@@ -667,3 +667,84 @@ fn the_reader_gets_a_body_from_the_worker_of_its_box_and_says_so_when_offline() 
     });
     assert!(!shows(&pli, "La boîte est hors connexion"));
 }
+
+/// Issue 13: on a shared (organisational) box the reader says who handles the message, and
+/// "Je m'en occupe" writes the take on the server, under the name of the profile's settings, so
+/// another workstation sees it after its sync and cannot take the message too.
+#[test]
+fn issue_13_je_m_en_occupe_in_the_reader_is_written_on_the_server_for_every_workstation() {
+    use pli_core::mail::account::BoxKind;
+    use pli_core::settings::ProfileSettings;
+    let user = dedicated_user("ui-take");
+    empty_mailbox(&user);
+    let subject = "Demande de la famille Garnier";
+    inject("famille@ch-test.mssante.fr", &user, subject, "Bonjour");
+
+    let folder = tempfile::tempdir().expect("a temporary folder");
+    let profile = Profile::at(folder.path());
+    let (mut account, credentials) = box_of(&user);
+    account.kind = BoxKind::Organisational;
+    save_accounts(&profile.accounts_file(), std::slice::from_ref(&account))
+        .expect("accounts written");
+    Secrets::os(profile.keyring_service())
+        .expect("keyring")
+        .set(&account.name, SecretKind::Password, &password())
+        .expect("password in the keyring");
+    ProfileSettings {
+        person_name: Some("Claire Dubois".into()),
+        ..ProfileSettings::default()
+    }
+    .save(&profile.settings_file())
+    .expect("settings written");
+    let mut pli = Pli::new(profile, Arc::new(I18n::new(Language::Fr)), false);
+    let runtime = Runtime::new();
+    runtime.start_worker(&folder, &account);
+    let name = account.name.clone();
+    runtime.until(&mut pli, Duration::from_secs(30), |pli| {
+        folder_of(pli, &name, Role::Inbox)
+            .and_then(|inbox| pli.store().and_then(|store| store.count(inbox.id).ok()))
+            .is_some_and(|count| count == 1)
+            && shows(pli, "Réception")
+    });
+    let inbox = folder_of(&pli, &name, Role::Inbox).expect("INBOX").id;
+    open_message(&runtime, &mut pli, &name, inbox, subject);
+    runtime.until(&mut pli, Duration::from_secs(10), |pli| {
+        shows(pli, "À traiter : personne ne s'en occupe.")
+    });
+
+    let mut ui = simulator(pli.view());
+    ui.click("Je m'en occupe").expect("the bar's button");
+    let messages = ui.into_messages().collect();
+    runtime.deliver(&mut pli, messages);
+    runtime.until(&mut pli, Duration::from_secs(20), |pli| {
+        shows(pli, "Pris en charge par Claire Dubois.")
+    });
+
+    // Another workstation reads it from the server.
+    let mut other = pli_core::mail::store::Store::in_memory().expect("store");
+    runtime
+        .tokio
+        .block_on(pli_core::mail::sync::sync_account(
+            &account,
+            &credentials,
+            &mut other,
+            &mut |_| {},
+        ))
+        .expect("the other workstation syncs");
+    let other_inbox = inbox_of(&other, &account);
+    let uid = other.page(other_inbox.id, 0, 10).expect("page")[0].uid;
+    assert_eq!(
+        pli_core::mail::keywords::handling(&other.keywords(other_inbox.id, uid).expect("keywords")),
+        pli_core::mail::keywords::Handling::Taken("Claire Dubois".into())
+    );
+
+    // "Traité", then the bar offers to reopen.
+    let mut ui = simulator(pli.view());
+    ui.click("Traité").expect("the bar's button");
+    let messages = ui.into_messages().collect();
+    runtime.deliver(&mut pli, messages);
+    runtime.until(&mut pli, Duration::from_secs(20), |pli| {
+        shows(pli, "Traité par Claire Dubois.")
+    });
+    assert!(shows(&pli, "Rouvrir"));
+}

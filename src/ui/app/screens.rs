@@ -171,6 +171,12 @@ impl Pli {
             reader::Action::DeclineReadReceipt => self.decline_read_receipt(),
             reader::Action::OpenAttachment(index) => self.attachment(index, true),
             reader::Action::SaveAttachment(index) => self.attachment(index, false),
+            reader::Action::Handle(action) => {
+                self.change_handling(super::handling::Change::Handle(action))
+            }
+            reader::Action::PrescriptionStep(state) => {
+                self.change_handling(super::handling::Change::Prescription(state))
+            }
             reader::Action::Retry => match self.reader.opened.as_ref() {
                 Some(opened) => self.fetch_body(opened.reference.clone()),
                 None => Task::none(),

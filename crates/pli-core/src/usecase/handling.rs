@@ -140,6 +140,20 @@ pub fn shared_views(
         .collect())
 }
 
+/// The shared state of one stored message (the reader's "Je m'en occupe" bar).
+pub fn shared_view(
+    store: &Store,
+    account: &Account,
+    folder: &Folder,
+    uid: u32,
+) -> Result<SharedView, StoreError> {
+    Ok(SharedView::of(
+        store.keywords(folder.id, uid)?,
+        store.patient_kind(folder.id, uid)?,
+        account.pharmacy,
+    ))
+}
+
 /// The folders of a box where the server keeps no new keywords (PERMANENTFLAGS without `\*`,
 /// as the last sync saw them): there, who handles what cannot be shared, and the box's settings
 /// say so.

@@ -1,0 +1,111 @@
+//! What the window does with the reader's "Je m'en occupe" bar: the action goes to the box's
+//! server through the core's use case (`pli_core::usecase::handling`, the same as `pli handle`
+//! and `pli prescription`), off the UI thread, and the reader shows what the server says now —
+//! or who was faster.
+
+use std::sync::Arc;
+
+use iced::Task;
+
+use super::{reader, Message, MessageRef, Pli};
+use crate::i18n::I18n;
+use crate::messages::Localize;
+use pli_core::mail::account::Account;
+use pli_core::mail::keywords::PrescriptionState;
+use pli_core::profile::Profile;
+use pli_core::usecase::handling::{self, HandlingAction, SharedView};
+
+/// One change asked of the server for the message in the reader.
+#[derive(Clone)]
+pub struct HandlingRequest {
+    pub account: Account,
+    pub profile: Profile,
+    pub reference: MessageRef,
+    pub change: Change,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Change {
+    Handle(HandlingAction),
+    Prescription(PrescriptionState),
+}
+
+impl Pli {
+    /// The bar's action on the message in the reader; nothing in the demonstration.
+    pub(super) fn change_handling(&mut self, change: Change) -> Task<Message> {
+        let Some(opened) = self.reader.opened.as_ref() else {
+            return Task::none();
+        };
+        let Some(account) = self
+            .accounts
+            .iter()
+            .find(|account| account.name == opened.reference.account)
+        else {
+            return Task::none();
+        };
+        if self.demo {
+            return Task::none();
+        }
+        let request = HandlingRequest {
+            account: account.clone(),
+            profile: self.profile.clone(),
+            reference: opened.reference.clone(),
+            change,
+        };
+        let reference = opened.reference.clone();
+        Task::perform(
+            change_on_server(request, self.i18n.clone()),
+            move |result| Message::Reader(reader::Message::Handled(reference.clone(), result)),
+        )
+    }
+}
+
+/// Runs the change on the box's server and reads back the message's shared state; the
+/// sentence to show when it did not happen.
+pub async fn change_on_server(
+    request: HandlingRequest,
+    i18n: Arc<I18n>,
+) -> Result<SharedView, String> {
+    let place = super::super::connectivity::Place::of(&request.profile);
+    let credentials =
+        pli_core::usecase::credentials::load(&request.account, &place.keyring_service)
+            .await
+            .map_err(|error| error.localize(&i18n))?;
+    let person = handling::acting_person(&request.profile, None).map_err(|e| e.localize(&i18n))?;
+    let folder = &request.reference.folder;
+    let done = match request.change {
+        Change::Handle(action) => handling::handle(
+            &request.profile,
+            &request.account,
+            &credentials,
+            &folder.name,
+            request.reference.uid,
+            action,
+            &person,
+        )
+        .await
+        .map(|_| ()),
+        Change::Prescription(state) => handling::set_prescription_state(
+            &request.profile,
+            &request.account,
+            &credentials,
+            &folder.name,
+            request.reference.uid,
+            state,
+            &person,
+        )
+        .await
+        .map(|_| ()),
+    };
+    done.map_err(|error| error.localize(&i18n))?;
+    let profile = request.profile.clone();
+    let account = request.account.clone();
+    let reference = request.reference.clone();
+    tokio::task::spawn_blocking(move || {
+        let store = pli_core::mail::store::open_profile_store(&profile)?;
+        handling::shared_view(&store, &account, &reference.folder, reference.uid)
+    })
+    .await
+    .map_err(|stopped| stopped.to_string())?
+    .map_err(|error| error.to_string())
+}
