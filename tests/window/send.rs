@@ -717,8 +717,13 @@ fn issue_13_je_m_en_occupe_in_the_reader_is_written_on_the_server_for_every_work
     let messages = ui.into_messages().collect();
     runtime.deliver(&mut pli, messages);
     runtime.until(&mut pli, Duration::from_secs(20), |pli| {
-        shows(pli, "Pris en charge par Claire Dubois.")
+        shows(pli, "Pris en charge par Claire Dubois.") || pli.reader.notice.is_some()
     });
+    assert!(
+        shows(&pli, "Pris en charge par Claire Dubois."),
+        "{:?}",
+        pli.reader.notice
+    );
 
     // Another workstation reads it from the server.
     let mut other = pli_core::mail::store::Store::in_memory().expect("store");

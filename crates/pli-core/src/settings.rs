@@ -136,8 +136,15 @@ impl ProfileSettings {
         for (key, value) in table {
             let mut candidate = merged.clone();
             candidate.insert(key.clone(), value);
+            // An optional setting left unset is absent from `merged`: it is known when giving it
+            // changes the settings (an unknown key changes nothing).
+            let before = toml::Value::Table(merged.clone())
+                .try_into::<ProfileSettings>()
+                .ok();
             match toml::Value::Table(candidate.clone()).try_into::<ProfileSettings>() {
-                Ok(_) if merged.contains_key(&key) => merged = candidate,
+                Ok(parsed) if merged.contains_key(&key) || Some(&parsed) != before.as_ref() => {
+                    merged = candidate
+                }
                 Ok(_) => {
                     problems.push(format!("'{key}' is not a setting Pli knows; it is ignored"))
                 }
@@ -251,6 +258,15 @@ mod tests {
     fn auto_lock_is_capped_at_two_hours() {
         let (settings, problems) = ProfileSettings::parse("auto_lock_minutes = 600\n");
         assert_eq!(settings.auto_lock_minutes, AUTO_LOCK_MAX_MINUTES);
+        assert_eq!(problems.len(), 1);
+    }
+
+    #[test]
+    fn an_optional_setting_is_read_back() {
+        let (settings, problems) = ProfileSettings::parse("person_name = \"Claire Dubois\"\n");
+        assert_eq!(settings.person_name.as_deref(), Some("Claire Dubois"));
+        assert!(problems.is_empty(), "{problems:?}");
+        let (_, problems) = ProfileSettings::parse("colour = 3\n");
         assert_eq!(problems.len(), 1);
     }
 
