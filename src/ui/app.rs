@@ -717,6 +717,22 @@ impl Pli {
                         None => Task::none(),
                     }
                 };
+                // Who handles the message in the reader may have changed on another
+                // workstation: the bar shows what the server says now.
+                if let (Some(store), Some(opened)) =
+                    (self.store.as_ref(), self.reader.opened.as_mut())
+                {
+                    let shown = opened.reference.account == account && opened.shared.is_some();
+                    if let Some(box_) = self.accounts.iter().find(|a| shown && a.name == account) {
+                        opened.shared = pli_core::usecase::handling::shared_view(
+                            store,
+                            box_,
+                            &opened.reference.folder,
+                            opened.reference.uid,
+                        )
+                        .ok();
+                    }
+                }
                 let reload = Task::batch([kept, self.reload()]);
                 if report.new_messages > 0 {
                     return Task::batch([reload, self.load_known()]);
