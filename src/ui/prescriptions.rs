@@ -10,6 +10,7 @@ use super::correspondent::{display_name, Correspondent};
 use super::message_list::MessageRef;
 use super::{format, markers, theme};
 use crate::i18n::I18n;
+use pli_core::mail::keywords::{prescription_state, PrescriptionState};
 use pli_core::mail::store::{Envelope, PatientKind, Store};
 
 /// The prescriptions of one box, as read from the store when the folder is opened.
@@ -17,6 +18,9 @@ use pli_core::mail::store::{Envelope, PatientKind, Store};
 pub struct Prescriptions {
     pub account: String,
     pub rows: Vec<(MessageRef, Envelope)>,
+    /// Each row's step at the counter (reçue → en préparation → prête → délivrée), as the
+    /// server's keywords say: the counter's workstations agree.
+    pub steps: Vec<PrescriptionState>,
 }
 
 #[derive(Debug, Clone)]
@@ -32,10 +36,14 @@ impl Prescriptions {
             .patient_messages(account, PatientKind::Prescription)
             .map_err(|error| error.to_string())?;
         let mut rows = Vec::with_capacity(found.len());
+        let mut steps = Vec::with_capacity(found.len());
         for (folder_name, envelope) in found {
             let Ok(Some(folder)) = store.folder(account, &folder_name) else {
                 continue;
             };
+            steps.push(prescription_state(
+                &store.keywords(folder.id, envelope.uid).unwrap_or_default(),
+            ));
             rows.push((
                 MessageRef {
                     account: account.to_string(),
@@ -48,6 +56,7 @@ impl Prescriptions {
         Ok(Self {
             account: account.to_string(),
             rows,
+            steps,
         })
     }
 
@@ -82,11 +91,19 @@ impl Prescriptions {
                 _ => display_name(&envelope.from_name, &envelope.from_address).to_string(),
             };
             let selected = opened == Some(reference);
+            let step = self
+                .steps
+                .get(index)
+                .copied()
+                .unwrap_or(PrescriptionState::Received);
             list = list.push(
                 button(
                     column![
                         row![
                             text(who).font(theme::SEMIBOLD).width(Length::Fill),
+                            text(i18n.t(&format!("prescription-state-{}", step.as_str())))
+                                .size(theme::SMALL_SIZE)
+                                .color(theme::SUCCESS),
                             text(format::list_date(envelope.date, now)).size(theme::SMALL_SIZE),
                         ]
                         .spacing(8),

@@ -365,9 +365,17 @@ fn the_pharmacy_has_its_prescriptions_folder_and_a_prescription_opens_from_it() 
     assert!(shows(&pli, "Ordonnance à préparer"));
     assert!(!shows(&pli, "Commande de la semaine"));
     assert!(shows(&pli, "Paul Garnier · INS 1 85 07 75 123 456 08"));
+    assert!(
+        shows(&pli, "Ordonnance reçue."),
+        "its step at the counter, from the server's keywords (none yet)"
+    );
     click_text(&mut pli, "Ordonnance à préparer");
     let opened = pli.reader.opened.as_ref().expect("the reader shows it");
     assert_eq!(opened.envelope.subject, "Ordonnance à préparer");
+    // The shared box's bar: nobody handles it yet, and the next step is offered.
+    assert!(shows(&pli, "À traiter : personne ne s'en occupe."));
+    assert!(shows(&pli, "Je m'en occupe"));
+    assert!(shows(&pli, "En préparation"));
     // A new message from here leaves from the pharmacy.
     let _ = pli.update(Message::Go(Destination::NewMessage));
     assert_eq!(
