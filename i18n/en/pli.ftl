@@ -85,6 +85,10 @@ error-keyring-other = The system keyring failed ({ $detail }).
 error-certificate-file = The certificate file is a problem: { $detail }
 error-unknown-box = No mailbox is called “{ $name }”.
 error-duplicate-box = A mailbox is already called “{ $name }”.
+error-box-name = The mailbox name “{ $name }” may only hold letters, digits, “-”, “_” and “.”, and must not be empty.
+error-box-address = “{ $address }” is not an e-mail address.
+error-box-certificate-missing = Signing in with a certificate needs a certificate file (--cert).
+error-box-pharmacy-not-organisational = Only an organisational (ORG) box can be a pharmacy's: patients may write first only to the pharmacy's box (--pharmacy needs --type org).
 error-accounts-file = The mailbox file cannot be read or written: { $detail }
 error-profile = The profile folder is a problem: { $detail }
 

@@ -85,6 +85,10 @@ error-keyring-other = Le trousseau du système a échoué ({ $detail }).
 error-certificate-file = Le fichier de certificat pose problème : { $detail }
 error-unknown-box = Aucune boîte ne s'appelle « { $name } ».
 error-duplicate-box = Une boîte s'appelle déjà « { $name } ».
+error-box-name = Le nom de boîte « { $name } » ne peut contenir que des lettres, des chiffres, « - », « _ » et « . », et ne peut pas être vide.
+error-box-address = « { $address } » n'est pas une adresse de messagerie.
+error-box-certificate-missing = La connexion par certificat demande un fichier de certificat (--cert).
+error-box-pharmacy-not-organisational = Seule une boîte organisationnelle (ORG) peut être celle d'une officine : les patients ne peuvent écrire les premiers qu'à la boîte de la pharmacie (--pharmacy demande --type org).
 error-accounts-file = Le fichier des boîtes ne peut pas être lu ou écrit : { $detail }
 error-profile = Le dossier de profil pose problème : { $detail }
 
