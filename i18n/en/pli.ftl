@@ -353,6 +353,7 @@ composer-send-hint = Ctrl+Enter sends. Esc keeps the draft and goes back to the 
 composer-sending = Sending…
 composer-no-recipient = Give at least one recipient.
 composer-from = From:
+composer-signs-as = Your correspondents will see: { $sender }
 composer-to = To:
 composer-cc = Cc:
 composer-subject = Subject:

@@ -356,6 +356,7 @@ composer-send-hint = Ctrl+Entrée pour envoyer. Échap garde le brouillon et rev
 composer-sending = Envoi en cours…
 composer-no-recipient = Indiquez au moins un destinataire.
 composer-from = De :
+composer-signs-as = Vos correspondants verront : { $sender }
 composer-to = À :
 composer-cc = Cc :
 composer-subject = Objet :

@@ -201,6 +201,8 @@ pub enum Completion {
     Found(Ticket, Vec<Known>),
     /// The known correspondents, read from the store.
     Known(Vec<Known>),
+    /// The name each box's messages carry (ECO.2.2.7), by box name.
+    SenderNames(Vec<(String, String)>),
 }
 
 /// The panes' layout and the preferences, written once a burst of changes rests.
@@ -321,9 +323,9 @@ impl Pli {
     pub fn start(&mut self) -> Task<Message> {
         if !self.demo {
             let armed = self.arm_lock(chrono::Utc::now());
-            return Task::batch([self.load_known(), armed]);
+            return Task::batch([self.load_known(), self.load_sender_names(), armed]);
         }
-        self.load_known()
+        Task::batch([self.load_known(), self.load_sender_names()])
     }
 
     /// Turns the lock on, as every real profile has it: the content hides until the keyring
@@ -556,7 +558,7 @@ impl Pli {
                 self.accounts.push((*account).clone());
                 self.message_list.add_box(*account, BoxStatus::Connecting);
                 self.screen = Screen::Mail;
-                Task::none()
+                self.load_sender_names()
             }
         }
     }

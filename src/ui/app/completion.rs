@@ -72,6 +72,28 @@ impl Pli {
         ])
     }
 
+    /// The names the boxes sign with, read off the UI thread (the directory is a file).
+    pub(super) fn load_sender_names(&self) -> Task<Message> {
+        let profile = self.profile.clone();
+        let accounts = self.accounts.clone();
+        Task::perform(
+            async move {
+                tokio::task::spawn_blocking(move || {
+                    accounts
+                        .iter()
+                        .filter_map(|account| {
+                            let name = pli_core::usecase::outbox::sender_name(&profile, account)?;
+                            Some((account.name.clone(), name))
+                        })
+                        .collect()
+                })
+                .await
+                .unwrap_or_default()
+            },
+            |names| Message::Completion(Completion::SenderNames(names)),
+        )
+    }
+
     pub(super) fn load_known(&self) -> Task<Message> {
         Task::perform(
             composer::known_correspondents(self.store_path.clone(), KNOWN_CORRESPONDENTS),
@@ -106,14 +128,21 @@ impl Pli {
                 self.candidates.set_known(known);
                 Task::none()
             }
+            Completion::SenderNames(names) => {
+                self.candidates.sender_names = names.into_iter().collect();
+                Task::none()
+            }
         }
     }
 }
 
-/// What the composer completes an address from: the known correspondents first (the people one
-/// already writes to), then the kept contacts, then the directory's hits, each address once.
+/// What the composer draws on: the addresses it completes from — the known correspondents first
+/// (the people one already writes to), then the kept contacts, then the directory's hits, each
+/// address once — and the name each box signs with.
 #[derive(Default)]
 pub(super) struct Candidates {
+    /// Box name → the name its messages carry (ECO.2.2.7).
+    sender_names: HashMap<String, String>,
     /// Correspondents of the store's messages.
     known: Vec<Known>,
     /// The contacts the person kept (`contacts.toml`).
@@ -130,6 +159,17 @@ impl Candidates {
         let mut candidates = Self::default();
         candidates.set_contacts(contacts);
         candidates
+    }
+
+    /// The From list of the composer.
+    pub(super) fn senders(&self, accounts: &[Account]) -> Vec<composer::Sender> {
+        accounts
+            .iter()
+            .map(|account| {
+                let signs_as = self.sender_names.get(&account.name).map(String::as_str);
+                composer::Sender::of(account, signs_as)
+            })
+            .collect()
     }
 
     pub(super) fn merged(&self) -> &[Known] {
