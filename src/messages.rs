@@ -102,8 +102,17 @@ impl Localize for AccountsError {
             AccountsError::Invalid(AccountError::Duplicate(name)) => {
                 i18n.t_args("error-duplicate-box", args!["name" => name.clone()])
             }
-            AccountsError::Invalid(other) => {
-                i18n.t_args("form-invalid", args!["reason" => other.to_string()])
+            AccountsError::Invalid(AccountError::BadName(name)) => {
+                i18n.t_args("error-box-name", args!["name" => name.clone()])
+            }
+            AccountsError::Invalid(AccountError::BadAddress(address)) => {
+                i18n.t_args("error-box-address", args!["address" => address.clone()])
+            }
+            AccountsError::Invalid(AccountError::CertificateMissing) => {
+                i18n.t("error-box-certificate-missing")
+            }
+            AccountsError::Invalid(AccountError::PharmacyNotOrganisational) => {
+                i18n.t("error-box-pharmacy-not-organisational")
             }
             AccountsError::SecretMissing => i18n.t("form-secret-empty"),
             AccountsError::File(error) => {

@@ -43,6 +43,9 @@ mod outgoing;
 mod screens;
 mod shortcuts;
 mod view;
+mod workers;
+use completion::Candidates;
+use workers::{Recount, Workers};
 
 /// How long typing must pause before the search runs.
 pub const SEARCH_DELAY: Duration = Duration::from_millis(250);
@@ -116,27 +119,12 @@ pub struct Pli {
     pub inactivity: Vec<InactivityBanner>,
     /// A pharmacy box's "Ordonnances" in place of the message list, when chosen.
     pub prescriptions: Option<Prescriptions>,
-    /// Boxes whose "keep this box" waits for the worker's sign-in.
-    keeping_alive: BTreeSet<String>,
     pub directory: DirectoryPane,
-    /// The composer's completion from the directory: what the address being typed finds.
-    directory_known: Vec<Known>,
-    /// The contacts the person kept (`contacts.toml`), offered before the directory.
-    contacts: Vec<Known>,
-    /// The known correspondents, the contacts, then the directory's hits: what the composer
-    /// completes from.
-    completion: Vec<Known>,
-    /// Only the directory's answer to the last letters typed completes.
-    completions: Debouncer,
-    known: Vec<Known>,
+    /// What the composer completes an address from.
+    candidates: Candidates,
     /// How to reach each box's worker, once it started.
-    workers: HashMap<String, WorkerHandle>,
-    /// Boxes with local actions the server has not heard of yet.
-    to_replay: BTreeSet<String>,
-    replays: Debouncer,
-    /// A recount of the folders is running; `recount_again` when the store changed meanwhile.
-    counting: bool,
-    recount_again: bool,
+    workers: Workers,
+    recount: Recount,
     pub settings: SettingsScreen,
     welcome: welcome::Welcome,
     /// Files are held above the window.
@@ -214,6 +202,8 @@ pub enum Completion {
     Found(Ticket, Vec<Known>),
     /// The known correspondents, read from the store.
     Known(Vec<Known>),
+    /// The name each box's messages carry (ECO.2.2.7), by box name.
+    SenderNames(Vec<(String, String)>),
 }
 
 /// The panes' layout and the preferences, written once a burst of changes rests.
@@ -317,18 +307,10 @@ impl Pli {
             lock: None,
             inactivity,
             prescriptions: None,
-            keeping_alive: BTreeSet::new(),
             directory: DirectoryPane::new(i18n.clone()),
-            directory_known: Vec::new(),
-            contacts,
-            completion: Vec::new(),
-            completions: Debouncer::default(),
-            known: Vec::new(),
-            workers: HashMap::new(),
-            to_replay: BTreeSet::new(),
-            replays: Debouncer::default(),
-            counting: false,
-            recount_again: false,
+            candidates: Candidates::with_contacts(contacts),
+            workers: Workers::default(),
+            recount: Recount::default(),
             settings: SettingsScreen::default(),
             banner,
             psc: Psc::default(),
@@ -342,9 +324,9 @@ impl Pli {
     pub fn start(&mut self) -> Task<Message> {
         if !self.demo {
             let armed = self.arm_lock(chrono::Utc::now());
-            return Task::batch([self.load_known(), armed]);
+            return Task::batch([self.load_known(), self.load_sender_names(), armed]);
         }
-        self.load_known()
+        Task::batch([self.load_known(), self.load_sender_names()])
     }
 
     /// Turns the lock on, as every real profile has it: the content hides until the keyring
@@ -399,7 +381,7 @@ impl Pli {
     /// The last address lookup asked of the directory for the composer, for the tests.
     /// The ticket of the newest completion asked of the directory.
     pub fn completion_ticket(&self) -> Ticket {
-        self.completions.current()
+        self.candidates.lookups.current()
     }
 
     pub fn composer(&self, id: u64) -> Option<&Composer> {
@@ -481,8 +463,7 @@ impl Pli {
             },
             Message::Directory(message) => {
                 if matches!(message, directory::Message::ContactAdded(Ok(_))) {
-                    self.contacts = load_contacts(&self.profile);
-                    self.rebuild_completion();
+                    self.candidates.set_contacts(load_contacts(&self.profile));
                 }
                 let action = self.directory.update(message);
                 self.perform_directory(action)
@@ -491,7 +472,7 @@ impl Pli {
             Message::Shortcut(shortcut) => self.shortcut(shortcut),
             Message::Layout(message) => self.layout(message),
             Message::Worker(WorkerEvent::Started(account, handle)) => {
-                self.workers.insert(account, handle);
+                self.workers.started(account, handle);
                 Task::none()
             }
             Message::Worker(WorkerEvent::Event(event)) => {
@@ -500,15 +481,10 @@ impl Pli {
                 let action = self.psc.observe(&event, &context);
                 Task::batch([self.perform_psc(action), self.worker_event(event)])
             }
-            Message::ReplayDue(ticket) if self.replays.is_current(ticket) => {
-                for account in std::mem::take(&mut self.to_replay) {
-                    if let Some(worker) = self.workers.get(&account) {
-                        worker.sync_now();
-                    }
-                }
+            Message::ReplayDue(ticket) => {
+                self.workers.replay_due(ticket);
                 Task::none()
             }
-            Message::ReplayDue(_) => Task::none(),
             Message::BodyFetched(reference, result) => {
                 let raw = result.and_then(|()| {
                     self.store
@@ -525,7 +501,7 @@ impl Pli {
                 Task::none()
             }
             Message::Counted(result) => {
-                self.counting = false;
+                let again = self.recount.finished();
                 match result {
                     Ok(counted) => self.message_list.set_folders(counted, self.store.as_ref()),
                     Err(detail) => {
@@ -534,7 +510,7 @@ impl Pli {
                             .update(message_list::Message::Problem(detail), None);
                     }
                 }
-                if std::mem::take(&mut self.recount_again) {
+                if again {
                     return self.recount();
                 }
                 Task::none()
@@ -583,7 +559,7 @@ impl Pli {
                 self.accounts.push((*account).clone());
                 self.message_list.add_box(*account, BoxStatus::Connecting);
                 self.screen = Screen::Mail;
-                Task::none()
+                self.load_sender_names()
             }
         }
     }
@@ -699,7 +675,7 @@ impl Pli {
                 Task::none()
             }
             Event::Synced { account, report } => {
-                let kept = if self.keeping_alive.remove(&account) {
+                let kept = if self.workers.kept_alive(&account) {
                     self.record_use(&account)
                 } else {
                     // A pass is a sign-in the store may have recorded: the banner reads it.
@@ -781,14 +757,11 @@ impl Pli {
         self.recount()
     }
 
-    /// Counts the folders on a connection of its own; one count at a time, and one more if
-    /// the store changed while it ran.
+    /// Counts the folders on a connection of its own (see [`Recount`]).
     fn recount(&mut self) -> Task<Message> {
-        if self.counting {
-            self.recount_again = true;
+        if !self.recount.start() {
             return Task::none();
         }
-        self.counting = true;
         let accounts = self.accounts.iter().map(|a| a.name.clone()).collect();
         Task::perform(
             message_list::count_folders_apart(self.store_path.clone(), accounts),

@@ -194,6 +194,8 @@ pub enum Status {
 pub struct Sender {
     pub name: String,
     label: String,
+    /// The name the box's messages carry (ECO.2.2.7), with its address.
+    signs_as: Option<String>,
 }
 
 impl std::fmt::Display for Sender {
@@ -203,10 +205,13 @@ impl std::fmt::Display for Sender {
 }
 
 impl Sender {
-    pub fn of(account: &Account) -> Self {
+    /// The box as the From list shows it, and the name its messages carry (ECO.2.2.7, see
+    /// `usecase::outbox::sender_name`) when known, so the person sees what the recipient will.
+    pub fn of(account: &Account, signs_as: Option<&str>) -> Self {
         Self {
             name: account.name.clone(),
             label: format!("{} — {}", account.name, account.address),
+            signs_as: signs_as.map(|name| format!("{name} <{}>", account.address)),
         }
     }
 }
@@ -792,13 +797,13 @@ impl Composer {
 
     pub fn view<'a>(
         &'a self,
-        accounts: &'a [Account],
+        senders: Vec<Sender>,
         known: &'a [Known],
         i18n: &'a I18n,
     ) -> Element<'a, Message> {
         let t = |id: &str| i18n.t(id);
-        let senders: Vec<Sender> = accounts.iter().map(Sender::of).collect();
         let selected = senders.iter().find(|s| s.name == self.from).cloned();
+        let signs_as = selected.as_ref().and_then(|sender| sender.signs_as.clone());
         let label = |label: String| {
             text(label)
                 .size(theme::SMALL_SIZE)
@@ -857,12 +862,21 @@ impl Composer {
                     .width(Length::Fill)
                     .into()
             ),
-            line(
-                t("composer-to"),
-                address_input(field::TO, &self.to, AddressField::To).into()
-            ),
         ]
         .spacing(8);
+        if let Some(signs_as) = signs_as {
+            form = form.push(line(
+                String::new(),
+                text(i18n.t_args("composer-signs-as", args!["sender" => signs_as]))
+                    .size(theme::SMALL_SIZE)
+                    .style(text::secondary)
+                    .into(),
+            ));
+        }
+        form = form.push(line(
+            t("composer-to"),
+            address_input(field::TO, &self.to, AddressField::To).into(),
+        ));
         if self.completing == Some(AddressField::To) {
             form = form.push(suggestion_list(&self.to, known, AddressField::To));
         }

@@ -508,3 +508,41 @@ fn pli_show_fetches_and_reads_a_message() {
     let missing = pli(profile.path(), &["show", "officine", "999999"], "");
     assert_eq!(missing.status.code(), Some(1));
 }
+
+/// The pharmacy exception (patients write first to send a prescription) belongs to a pharmacy's
+/// organisational box: `--pharmacy` on a nominative box is refused when the box is added, not
+/// silently dropped at the next start.
+#[test]
+fn seed_pharmacy_exception_is_refused_at_add_on_a_nominative_box() {
+    let profile = tempfile::tempdir().expect("a profile folder");
+    let imap = endpoint("PLI_TEST_IMAP_STARTTLS").to_string();
+    let smtp = endpoint("PLI_TEST_SMTP_SUBMISSION").to_string();
+    let output = pli(
+        profile.path(),
+        &[
+            "account",
+            "add",
+            "officine",
+            "--address",
+            &doctor(),
+            "--type",
+            "per",
+            "--pharmacy",
+            "--imap",
+            &imap,
+            "--smtp",
+            &smtp,
+        ],
+        "a-password\n",
+    );
+    assert_eq!(output.status.code(), Some(1), "{}", text(&output));
+    assert!(
+        text(&output).contains("Only an organisational (ORG) box can be a pharmacy's"),
+        "{}",
+        text(&output)
+    );
+    assert!(
+        !profile.path().join("config/accounts.toml").exists(),
+        "nothing saved"
+    );
+}

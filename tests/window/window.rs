@@ -665,7 +665,7 @@ fn a_new_message_is_signed_and_changing_the_box_changes_the_signature() {
     let nursing_home = pli.accounts()[1].clone();
     let _ = pli.update(Message::Composer(
         id,
-        composer::Message::From(composer::Sender::of(&nursing_home)),
+        composer::Message::From(composer::Sender::of(&nursing_home, None)),
     ));
     let composer = pli.composer(id).unwrap();
     assert_eq!(composer.from(), demo::NURSING_HOME);
@@ -675,6 +675,26 @@ fn a_new_message_is_signed_and_changing_the_box_changes_the_signature() {
         "{body:?}"
     );
     assert!(!body.contains("Dr Claire Martin"), "{body:?}");
+}
+
+/// Under the From list, the composer shows the name the recipients will read (ECO.2.2.7), as the send path writes
+/// it: the demo's boxes are not in its directory, so the box's own display name.
+#[test]
+fn eco_2_2_7_the_composer_s_from_shows_the_name_the_message_will_carry() {
+    let (_folder, mut pli) = window();
+    let started = pli.start();
+    deliver(&mut pli, run_task(started));
+    press(&mut pli, letter("n", Modifiers::CTRL));
+    assert!(
+        shows(
+            &pli,
+            &format!(
+                "Dr_Claire_MARTIN_Cabinet des Tilleuls <{}>",
+                demo::DOCTOR_ADDRESS
+            )
+        ),
+        "the From line names the doctor as her messages will"
+    );
 }
 
 #[test]

@@ -72,19 +72,26 @@ impl Pli {
         ])
     }
 
-    /// The known correspondents first (the people one already writes to), then the
-    /// directory's hits not already among them.
-    pub(super) fn rebuild_completion(&mut self) {
-        let mut completion = self.known.clone();
-        for candidate in self.contacts.iter().chain(&self.directory_known) {
-            if !completion
-                .iter()
-                .any(|known| known.address.eq_ignore_ascii_case(&candidate.address))
-            {
-                completion.push(candidate.clone());
-            }
-        }
-        self.completion = completion;
+    /// The names the boxes sign with, read off the UI thread (the directory is a file).
+    pub(super) fn load_sender_names(&self) -> Task<Message> {
+        let profile = self.profile.clone();
+        let accounts = self.accounts.clone();
+        Task::perform(
+            async move {
+                tokio::task::spawn_blocking(move || {
+                    accounts
+                        .iter()
+                        .filter_map(|account| {
+                            let name = pli_core::usecase::outbox::sender_name(&profile, account)?;
+                            Some((account.name.clone(), name))
+                        })
+                        .collect()
+                })
+                .await
+                .unwrap_or_default()
+            },
+            |names| Message::Completion(Completion::SenderNames(names)),
+        )
     }
 
     pub(super) fn load_known(&self) -> Task<Message> {
@@ -98,7 +105,7 @@ impl Pli {
     /// store answer (an answer to older letters is dropped).
     pub(super) fn complete(&mut self, message: Completion) -> Task<Message> {
         match message {
-            Completion::Lookup(ticket, partial) if self.completions.is_current(ticket) => {
+            Completion::Lookup(ticket, partial) if self.candidates.lookups.is_current(ticket) => {
                 let path = directory::directory_path(&self.profile);
                 Task::perform(
                     directory::search(path, partial, COMPLETION_HITS),
@@ -112,17 +119,88 @@ impl Pli {
                     },
                 )
             }
-            Completion::Found(ticket, known) if self.completions.is_current(ticket) => {
-                self.directory_known = known;
-                self.rebuild_completion();
+            Completion::Found(ticket, known) if self.candidates.lookups.is_current(ticket) => {
+                self.candidates.set_directory(known);
                 Task::none()
             }
             Completion::Lookup(..) | Completion::Found(..) => Task::none(),
             Completion::Known(known) => {
-                self.known = known;
-                self.rebuild_completion();
+                self.candidates.set_known(known);
+                Task::none()
+            }
+            Completion::SenderNames(names) => {
+                self.candidates.sender_names = names.into_iter().collect();
                 Task::none()
             }
         }
+    }
+}
+
+/// What the composer draws on: the addresses it completes from — the known correspondents first
+/// (the people one already writes to), then the kept contacts, then the directory's hits, each
+/// address once — and the name each box signs with.
+#[derive(Default)]
+pub(super) struct Candidates {
+    /// Box name → the name its messages carry (ECO.2.2.7).
+    sender_names: HashMap<String, String>,
+    /// Correspondents of the store's messages.
+    known: Vec<Known>,
+    /// The contacts the person kept (`contacts.toml`).
+    contacts: Vec<Known>,
+    /// The directory's answer to the address being typed.
+    directory: Vec<Known>,
+    merged: Vec<Known>,
+    /// Only the directory's answer to the last letters typed completes.
+    pub(super) lookups: Debouncer,
+}
+
+impl Candidates {
+    pub(super) fn with_contacts(contacts: Vec<Known>) -> Self {
+        let mut candidates = Self::default();
+        candidates.set_contacts(contacts);
+        candidates
+    }
+
+    /// The From list of the composer.
+    pub(super) fn senders(&self, accounts: &[Account]) -> Vec<composer::Sender> {
+        accounts
+            .iter()
+            .map(|account| {
+                let signs_as = self.sender_names.get(&account.name).map(String::as_str);
+                composer::Sender::of(account, signs_as)
+            })
+            .collect()
+    }
+
+    pub(super) fn merged(&self) -> &[Known] {
+        &self.merged
+    }
+
+    pub(super) fn set_known(&mut self, known: Vec<Known>) {
+        self.known = known;
+        self.merge();
+    }
+
+    pub(super) fn set_contacts(&mut self, contacts: Vec<Known>) {
+        self.contacts = contacts;
+        self.merge();
+    }
+
+    pub(super) fn set_directory(&mut self, directory: Vec<Known>) {
+        self.directory = directory;
+        self.merge();
+    }
+
+    fn merge(&mut self) {
+        let mut merged = self.known.clone();
+        for candidate in self.contacts.iter().chain(&self.directory) {
+            if !merged
+                .iter()
+                .any(|known| known.address.eq_ignore_ascii_case(&candidate.address))
+            {
+                merged.push(candidate.clone());
+            }
+        }
+        self.merged = merged;
     }
 }

@@ -13,10 +13,15 @@ impl Pli {
             composer::Message::To(value) | composer::Message::Cc(value) => Some(value.clone()),
             _ => None,
         };
-        let action = composer.update(message, &self.accounts, &signatures, &self.completion);
+        let action = composer.update(
+            message,
+            &self.accounts,
+            &signatures,
+            self.candidates.merged(),
+        );
         if let (Some(typed), composer::Action::None) = (typed, &action) {
             // The directory is asked once the typing rests, off the UI thread.
-            let ticket = self.completions.take();
+            let ticket = self.candidates.lookups.take();
             let partial = composer::partial(&typed).to_string();
             if partial.trim().chars().count() >= 2 {
                 return after(

@@ -45,8 +45,8 @@ impl Pli {
         if self.demo {
             return Task::none();
         }
-        self.to_replay.insert(account.to_string());
-        after(REPLAY_DELAY, Message::ReplayDue(self.replays.take()))
+        let ticket = self.workers.replay_later(account);
+        after(REPLAY_DELAY, Message::ReplayDue(ticket))
     }
 
     /// The message the actions apply to: the one in the reader, else the selected one.

@@ -250,20 +250,14 @@ impl Pli {
         if self.demo {
             return self.record_use(&name);
         }
-        match self.workers.get(&name) {
-            Some(worker) => {
-                worker.sync_now();
-                self.keeping_alive.insert(name);
-                Task::none()
-            }
-            None => {
-                let reason = self.i18n.t("banner-keep-alive-offline");
-                self.inactivity(Inactivity::Banner(
-                    name,
-                    banners::Message::KeepAliveFailed(reason),
-                ))
-            }
+        if self.workers.keep_alive(name.clone()) {
+            return Task::none();
         }
+        let reason = self.i18n.t("banner-keep-alive-offline");
+        self.inactivity(Inactivity::Banner(
+            name,
+            banners::Message::KeepAliveFailed(reason),
+        ))
     }
 
     /// Records a use of the box by the person at the keyboard, and tells its banner.

@@ -65,7 +65,11 @@ impl Pli {
                 .map(Message::Settings),
             Screen::Composer(id) => match self.composer(id) {
                 Some(composer) => composer
-                    .view(&self.accounts, &self.completion, i18n)
+                    .view(
+                        self.candidates.senders(&self.accounts),
+                        self.candidates.merged(),
+                        i18n,
+                    )
                     .map(move |message| Message::Composer(id, message)),
                 None => self.mail_view(),
             },

@@ -240,6 +240,10 @@ pub enum AccountError {
     Unknown(String),
     #[error("the certificate method needs a certificate file (--cert)")]
     CertificateMissing,
+    /// Patients may write first only to a pharmacy's organisational box (SEED): a nominative
+    /// or application box marked as a pharmacy would accept what the rules refuse.
+    #[error("only an organisational (ORG) box can be a pharmacy's (--pharmacy needs --type org)")]
+    PharmacyNotOrganisational,
 }
 
 impl Account {
@@ -262,6 +266,9 @@ impl Account {
         }
         if self.auth == AuthKind::Certificate && self.certificate.is_none() {
             return Err(AccountError::CertificateMissing);
+        }
+        if self.pharmacy && self.kind != BoxKind::Organisational {
+            return Err(AccountError::PharmacyNotOrganisational);
         }
         Ok(())
     }
