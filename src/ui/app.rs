@@ -158,6 +158,8 @@ pub enum Message {
     ReplayDue(Ticket),
     BodyFetched(MessageRef, Result<(), String>),
     Counted(Result<Vec<(String, Vec<message_list::FolderEntry>)>, String>),
+    /// The shared boxes' handling counts, read off the UI thread.
+    HandlingCounted(Result<Vec<(String, pli_core::usecase::handling::HandlingCounts)>, String>),
     /// The person goes to another screen or view.
     Go(Destination),
     DismissBanner,
@@ -182,6 +184,8 @@ pub enum Destination {
     Directory,
     /// The "Ordonnances" of this pharmacy box in place of the list.
     Prescriptions(String),
+    /// "À traiter", "Pris en charge par moi" or "Traités" of a shared box.
+    Handling(String, pli_core::usecase::handling::HandlingView),
 }
 
 /// The inactivity banners (SEED: a box unused for a year is deleted).
@@ -418,8 +422,15 @@ impl Pli {
                 self.perform_list(action)
             }
             Message::Reader(message) => {
+                let handled = matches!(message, reader::Message::Handled(_, Ok(_)));
                 let action = self.reader.update(message);
-                self.perform_reader(action)
+                let task = self.perform_reader(action);
+                if !handled {
+                    return task;
+                }
+                // A take, a release or a step changed the lists and their counts.
+                self.refresh_handling_list();
+                Task::batch([task, self.recount()])
             }
             Message::Composer(id, message) => self.update_composer(id, message),
             Message::Settings(message) => {
@@ -497,6 +508,13 @@ impl Pli {
                 self.reader.body_arrived(&reference, raw);
                 if draft {
                     return self.open(reference);
+                }
+                Task::none()
+            }
+            Message::HandlingCounted(result) => {
+                match result {
+                    Ok(counted) => self.message_list.set_handling_counts(counted),
+                    Err(detail) => tracing::debug!(%detail, "handling counts not read"),
                 }
                 Task::none()
             }
@@ -709,6 +727,7 @@ impl Pli {
                         .ok();
                     }
                 }
+                self.refresh_handling_list();
                 let reload = Task::batch([kept, self.reload()]);
                 if report.new_messages > 0 {
                     return Task::batch([reload, self.load_known()]);
@@ -763,10 +782,51 @@ impl Pli {
             return Task::none();
         }
         let accounts = self.accounts.iter().map(|a| a.name.clone()).collect();
-        Task::perform(
+        let counted = Task::perform(
             message_list::count_folders_apart(self.store_path.clone(), accounts),
             Message::Counted,
-        )
+        );
+        let shared_boxes: Vec<String> = self
+            .accounts
+            .iter()
+            .filter(|account| account.kind == pli_core::mail::account::BoxKind::Organisational)
+            .map(|account| account.name.clone())
+            .collect();
+        let Ok(person) = self.acting_person() else {
+            return counted;
+        };
+        if shared_boxes.is_empty() {
+            return counted;
+        }
+        Task::batch([
+            counted,
+            Task::perform(
+                message_list::count_handling_apart(self.store_path.clone(), shared_boxes, person),
+                Message::HandlingCounted,
+            ),
+        ])
+    }
+
+    /// Reads again the handling list in view ("À traiter"…), if one is.
+    fn refresh_handling_list(&mut self) {
+        let Some((account, Some(view))) = self
+            .prescriptions
+            .as_ref()
+            .map(|shown| (shown.account.clone(), shown.handling))
+        else {
+            return;
+        };
+        let (Some(store), Ok(person)) = (self.store.as_ref(), self.acting_person()) else {
+            return;
+        };
+        if let Ok(found) = Prescriptions::handling(store, &account, view, &person) {
+            self.prescriptions = Some(found);
+        }
+    }
+
+    /// Who acts at this workstation: the profile's `person_name`, else the system user.
+    fn acting_person(&self) -> Result<String, pli_core::usecase::handling::HandlingError> {
+        pli_core::usecase::handling::person_named(self.profile_settings.person_name.as_deref())
     }
 
     fn save_preferences_later(&mut self) -> Task<Message> {

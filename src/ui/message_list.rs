@@ -26,6 +26,7 @@ use pli_core::mail::store::{
     read_apart, Envelope, Flags, Folder, PatientKind, Role, Store, StoreError,
 };
 use pli_core::mssante::headers::subject_for_display;
+use pli_core::usecase::handling::{HandlingCounts, HandlingView};
 
 /// The height of one row of the list; fixed, so the window is arithmetic.
 pub const ROW_HEIGHT: f32 = 56.0;
@@ -58,6 +59,8 @@ pub struct BoxEntry {
     pub account: Account,
     pub connectivity: BoxStatus,
     pub folders: Vec<FolderEntry>,
+    /// A shared box's "À traiter", "Pris en charge par moi", "Traités" counts (issue 13).
+    pub handling: Option<HandlingCounts>,
 }
 
 impl BoxEntry {
@@ -131,6 +134,8 @@ pub struct MessageList {
     current: Option<(String, i64)>,
     /// The pharmacy box whose "Ordonnances" the root shows in place of the list, if any.
     prescriptions_of: Option<String>,
+    /// The shared box and list ("À traiter"…) the root shows in place of the list, if any.
+    handling_of: Option<(String, HandlingView)>,
     window: ListWindow,
     wheel: WheelRows,
     /// The rows of the window, read from the store (folder) or from the results (search).
@@ -166,6 +171,10 @@ pub enum Message {
     /// The root shows this pharmacy box's "Ordonnances" in place of the list (`None`: the list
     /// again).
     PrescriptionsShown(Option<String>),
+    /// "À traiter", "Pris en charge par moi" or "Traités" of a shared box.
+    ShowHandling(String, HandlingView),
+    /// The root shows that list in place of the folder's.
+    HandlingShown(String, HandlingView),
     /// The store could not be read for what the list asked: the sentence to show.
     Problem(String),
 }
@@ -190,6 +199,7 @@ pub enum Action {
     OpenSettings,
     /// Show the pharmacy box's "Ordonnances" (a virtual folder the root draws).
     ShowPrescriptions(String),
+    ShowHandling(String, HandlingView),
 }
 
 impl MessageList {
@@ -201,10 +211,12 @@ impl MessageList {
                     account: account.clone(),
                     connectivity: connectivity.clone(),
                     folders: Vec::new(),
+                    handling: None,
                 })
                 .collect(),
             current: None,
             prescriptions_of: None,
+            handling_of: None,
             window: ListWindow::default(),
             wheel: WheelRows::default(),
             rows: Vec::new(),
@@ -220,6 +232,7 @@ impl MessageList {
             account,
             connectivity,
             folders: Vec::new(),
+            handling: None,
         });
     }
 
@@ -288,6 +301,15 @@ impl MessageList {
         match count_folders(store, &accounts) {
             Ok(counted) => self.set_folders(counted, Some(store)),
             Err(error) => self.problem = Some(error.to_string()),
+        }
+    }
+
+    /// The "À traiter" / "Pris en charge par moi" / "Traités" counts of the shared boxes.
+    pub fn set_handling_counts(&mut self, counted: Vec<(String, HandlingCounts)>) {
+        for (account, counts) in counted {
+            if let Some(entry) = self.entry_mut(&account) {
+                entry.handling = Some(counts);
+            }
         }
     }
 
@@ -624,6 +646,13 @@ impl MessageList {
             Message::ShowPrescriptions(account) => Action::ShowPrescriptions(account),
             Message::PrescriptionsShown(account) => {
                 self.prescriptions_of = account;
+                self.handling_of = None;
+                Action::None
+            }
+            Message::ShowHandling(account, view) => Action::ShowHandling(account, view),
+            Message::HandlingShown(account, view) => {
+                self.prescriptions_of = None;
+                self.handling_of = Some((account, view));
                 Action::None
             }
             Message::Problem(problem) => {
@@ -743,7 +772,8 @@ impl MessageList {
             let selected = self.current.as_ref()
                 == Some(&(entry.account.name.clone(), folder.folder.id))
                 && !self.search.is_active()
-                && self.prescriptions_of.is_none();
+                && self.prescriptions_of.is_none()
+                && self.handling_of.is_none();
             let name = folder_label(&folder.folder, i18n);
             let count: Element<'a, Message> = if folder.unread > 0 {
                 text(folder.unread.to_string())
@@ -769,6 +799,40 @@ impl MessageList {
                     folder: folder.folder.id,
                 }),
             );
+        }
+        if let Some(counts) = entry.handling {
+            // Who handles what in a shared box, from the server's keywords.
+            for (view, label, count) in [
+                (
+                    HandlingView::ToHandle,
+                    "handling-view-to-handle",
+                    counts.to_handle,
+                ),
+                (HandlingView::Mine, "handling-view-mine", counts.mine),
+                (
+                    HandlingView::Handled,
+                    "handling-view-handled",
+                    counts.handled,
+                ),
+            ] {
+                let selected =
+                    self.handling_of.as_ref() == Some(&(entry.account.name.clone(), view));
+                folders = folders.push(
+                    button(
+                        row![
+                            text(i18n.t(label))
+                                .size(theme::SMALL_SIZE)
+                                .width(Length::Fill),
+                            text(count.to_string()).size(theme::SMALL_SIZE)
+                        ]
+                        .align_y(Alignment::Center),
+                    )
+                    .width(Length::Fill)
+                    .padding([4, 8])
+                    .style(move |theme: &Theme, status| folder_button(theme, status, selected))
+                    .on_press(Message::ShowHandling(entry.account.name.clone(), view)),
+                );
+            }
         }
         if entry.account.pharmacy {
             // Every prescription patients sent, whatever folder holds it.
@@ -1013,6 +1077,28 @@ pub fn count_folders(
             Ok((account.clone(), folders))
         })
         .collect()
+}
+
+/// The handling counts of the shared boxes (organisational ones) for `person`, on a
+/// connection of its own, off the UI thread.
+pub async fn count_handling_apart(
+    store_path: std::path::PathBuf,
+    shared_boxes: Vec<String>,
+    person: String,
+) -> Result<Vec<(String, HandlingCounts)>, String> {
+    read_apart(store_path, move |store| {
+        shared_boxes
+            .iter()
+            .map(|account| {
+                Ok((
+                    account.clone(),
+                    pli_core::usecase::handling::handling_counts(store, account, &person)?,
+                ))
+            })
+            .collect::<Result<Vec<_>, StoreError>>()
+    })
+    .await
+    .map_err(|error| error.to_string())
 }
 
 /// `count_folders` on a connection of its own, off the UI thread.

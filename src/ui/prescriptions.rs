@@ -11,12 +11,18 @@ use super::message_list::MessageRef;
 use super::{format, markers, theme};
 use crate::i18n::I18n;
 use pli_core::mail::keywords::{prescription_state, PrescriptionState};
+use pli_core::usecase::handling::{handling_list, HandlingView};
+
+/// The most messages a handling list shows (the newest).
+const HANDLING_ROWS: usize = 500;
 use pli_core::mail::store::{Envelope, PatientKind, Store};
 
 /// The prescriptions of one box, as read from the store when the folder is opened.
 #[derive(Debug, Clone)]
 pub struct Prescriptions {
     pub account: String,
+    /// `None`: the pharmacy's "Ordonnances"; else a shared box's handling list.
+    pub handling: Option<HandlingView>,
     pub rows: Vec<(MessageRef, Envelope)>,
     /// Each row's step at the counter (reçue → en préparation → prête → délivrée), as the
     /// server's keywords say: the counter's workstations agree.
@@ -55,19 +61,53 @@ impl Prescriptions {
         }
         Ok(Self {
             account: account.to_string(),
+            handling: None,
             rows,
             steps,
         })
     }
 
+    /// "À traiter", "Pris en charge par moi" or "Traités" of a shared box, for `person`.
+    pub fn handling(
+        store: &Store,
+        account: &str,
+        view: HandlingView,
+        person: &str,
+    ) -> Result<Self, String> {
+        let found = handling_list(store, account, view, person, HANDLING_ROWS)
+            .map_err(|error| error.to_string())?;
+        let rows: Vec<_> = found
+            .into_iter()
+            .map(|(folder, envelope)| {
+                (
+                    MessageRef {
+                        account: account.to_string(),
+                        folder,
+                        uid: envelope.uid,
+                    },
+                    envelope,
+                )
+            })
+            .collect();
+        Ok(Self {
+            account: account.to_string(),
+            handling: Some(view),
+            steps: Vec::new(),
+            rows,
+        })
+    }
+
     pub fn view<'a>(&'a self, i18n: &'a I18n, opened: Option<&MessageRef>) -> Element<'a, Message> {
+        let title = match self.handling {
+            None => "prescriptions-folder",
+            Some(HandlingView::ToHandle) => "handling-view-to-handle-of",
+            Some(HandlingView::Mine) => "handling-view-mine-of",
+            Some(HandlingView::Handled) => "handling-view-handled-of",
+        };
         let header = row![
-            text(i18n.t_args(
-                "prescriptions-folder",
-                crate::args!["name" => self.account.clone()]
-            ))
-            .size(theme::HEADING_SIZE)
-            .font(theme::SEMIBOLD),
+            text(i18n.t_args(title, crate::args!["name" => self.account.clone()]))
+                .size(theme::HEADING_SIZE)
+                .font(theme::SEMIBOLD),
             Space::new().width(Length::Fill),
             button(text(i18n.t("prescriptions-close")).size(theme::SMALL_SIZE))
                 .style(theme::action)
@@ -76,7 +116,12 @@ impl Prescriptions {
         .align_y(Alignment::Center);
         let mut list = column![].spacing(2);
         if self.rows.is_empty() {
-            list = list.push(text(i18n.t("prescriptions-none")).style(text::secondary));
+            let none = if self.handling.is_some() {
+                "handling-view-none"
+            } else {
+                "prescriptions-none"
+            };
+            list = list.push(text(i18n.t(none)).style(text::secondary));
         }
         let now = Local::now();
         for (index, (reference, envelope)) in self.rows.iter().enumerate() {
@@ -91,19 +136,17 @@ impl Prescriptions {
                 _ => display_name(&envelope.from_name, &envelope.from_address).to_string(),
             };
             let selected = opened == Some(reference);
-            let step = self
-                .steps
-                .get(index)
-                .copied()
-                .unwrap_or(PrescriptionState::Received);
+            let step = self.steps.get(index).copied();
             list = list.push(
                 button(
                     column![
                         row![
                             text(who).font(theme::SEMIBOLD).width(Length::Fill),
-                            text(i18n.t(&format!("prescription-state-{}", step.as_str())))
-                                .size(theme::SMALL_SIZE)
-                                .color(theme::SUCCESS),
+                            text(step.map_or_else(String::new, |step| {
+                                i18n.t(&format!("prescription-state-{}", step.as_str()))
+                            }))
+                            .size(theme::SMALL_SIZE)
+                            .color(theme::SUCCESS),
                             text(format::list_date(envelope.date, now)).size(theme::SMALL_SIZE),
                         ]
                         .spacing(8),

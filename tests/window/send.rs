@@ -725,6 +725,27 @@ fn issue_13_je_m_en_occupe_in_the_reader_is_written_on_the_server_for_every_work
         pli.reader.notice
     );
 
+    // The box list counts it under "Pris en charge par moi", and that list shows it.
+    use pli_core::usecase::handling::{HandlingCounts, HandlingView};
+    let counts = |pli: &Pli| pli.message_list.boxes()[0].handling;
+    runtime.until(&mut pli, Duration::from_secs(10), |pli| {
+        counts(pli)
+            == Some(HandlingCounts {
+                to_handle: 0,
+                mine: 1,
+                handled: 0,
+            })
+    });
+    let mut ui = simulator(pli.view());
+    ui.click("Pris en charge par moi")
+        .expect("the box list's entry");
+    let messages = ui.into_messages().collect();
+    runtime.deliver(&mut pli, messages);
+    let shown = pli.prescriptions.as_ref().expect("the list is shown");
+    assert_eq!(shown.handling, Some(HandlingView::Mine));
+    assert_eq!(shown.rows.len(), 1);
+    assert!(shows(&pli, subject));
+
     // Another workstation reads it from the server.
     let colleague = tempfile::tempdir().expect("a temporary folder");
     let colleague_profile = Profile::at(colleague.path());
@@ -765,6 +786,18 @@ fn issue_13_je_m_en_occupe_in_the_reader_is_written_on_the_server_for_every_work
         shows(pli, "Traité par Sophie Martin.")
     });
     eprintln!("seen in the window after {:?}", started.elapsed());
+    runtime.until(&mut pli, Duration::from_secs(10), |pli| {
+        counts(pli)
+            == Some(HandlingCounts {
+                to_handle: 0,
+                mine: 0,
+                handled: 1,
+            })
+            && pli
+                .prescriptions
+                .as_ref()
+                .is_some_and(|shown| shown.rows.is_empty())
+    });
 
     // "Rouvrir": back to the messages to handle.
     let mut ui = simulator(pli.view());

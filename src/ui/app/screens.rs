@@ -157,6 +157,9 @@ impl Pli {
             message_list::Action::ShowPrescriptions(account) => {
                 self.go(Destination::Prescriptions(account))
             }
+            message_list::Action::ShowHandling(account, view) => {
+                self.go(Destination::Handling(account, view))
+            }
         }
     }
 
@@ -316,6 +319,25 @@ impl Pli {
             }
             Destination::Patient => self.open_patient(),
             Destination::Directory => self.open_directory(),
+            Destination::Handling(account, view) => {
+                let (Some(store), Ok(person)) = (self.store.as_ref(), self.acting_person()) else {
+                    return Task::none();
+                };
+                match Prescriptions::handling(store, &account, view, &person) {
+                    Ok(found) => {
+                        self.prescriptions = Some(found);
+                        let _ = self
+                            .message_list
+                            .update(message_list::Message::HandlingShown(account, view), None);
+                    }
+                    Err(detail) => {
+                        let _ = self
+                            .message_list
+                            .update(message_list::Message::Problem(detail), None);
+                    }
+                }
+                Task::none()
+            }
             Destination::Prescriptions(account) => {
                 let Some(store) = self.store.as_ref() else {
                     return Task::none();

@@ -170,21 +170,110 @@ pub fn sharing_limited_folders(store: &Store, account: &str) -> Result<Vec<Strin
 /// The person acting, for the keywords and the trace: the name given (`--as`, the name chosen
 /// at unlock), else the profile's `person_name`, else the operating system's user.
 pub fn acting_person(profile: &Profile, given: Option<&str>) -> Result<String, HandlingError> {
-    let clean = |name: &str| -> Option<String> {
-        let name: String = name.chars().filter(|c| !c.is_control()).collect();
-        let name = name.trim();
-        (!name.is_empty()).then(|| name.to_owned())
-    };
     if let Some(given) = given {
-        return clean(given).ok_or(HandlingError::NoName);
+        return clean_name(given).ok_or(HandlingError::NoName);
     }
     let (settings, _) = ProfileSettings::load(&profile.settings_file());
-    settings
-        .person_name
-        .as_deref()
-        .and_then(clean)
-        .or_else(|| clean(&crate::mail::store::workstation_user()))
+    person_named(settings.person_name.as_deref())
+}
+
+/// The person for a `person_name` setting already read (the window holds its settings): the
+/// setting, else the operating system's user.
+pub fn person_named(setting: Option<&str>) -> Result<String, HandlingError> {
+    setting
+        .and_then(clean_name)
+        .or_else(|| clean_name(&crate::mail::store::workstation_user()))
         .ok_or(HandlingError::NoName)
+}
+
+fn clean_name(name: &str) -> Option<String> {
+    let name: String = name.chars().filter(|c| !c.is_control()).collect();
+    let name = name.trim();
+    (!name.is_empty()).then(|| name.to_owned())
+}
+
+/// The three lists of a shared box: "À traiter", "Pris en charge par moi", "Traités".
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum HandlingView {
+    ToHandle,
+    Mine,
+    Handled,
+}
+
+impl HandlingView {
+    fn holds(self, keywords: &[String], mine: &str) -> bool {
+        match (self, keywords::handling(keywords)) {
+            (HandlingView::ToHandle, Handling::Open) => true,
+            (HandlingView::Mine, Handling::Taken(_)) => keywords::has_keyword(keywords, mine),
+            (HandlingView::Handled, Handling::Done(_)) => true,
+            _ => false,
+        }
+    }
+}
+
+/// How many messages of the box's INBOX each list holds, for the box list.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct HandlingCounts {
+    pub to_handle: usize,
+    pub mine: usize,
+    pub handled: usize,
+}
+
+/// The counts of the three lists for `person`, from the cached keywords of the box's INBOX.
+pub fn handling_counts(
+    store: &Store,
+    account: &str,
+    person: &str,
+) -> Result<HandlingCounts, StoreError> {
+    let mut counts = HandlingCounts::default();
+    let Some(inbox) = store.folder_with_role(account, crate::mail::store::Role::Inbox)? else {
+        return Ok(counts);
+    };
+    let mine = keywords::taken_keyword(person);
+    for state in store.shared_states(inbox.id)?.values() {
+        if HandlingView::ToHandle.holds(&state.keywords, &mine) {
+            counts.to_handle += 1;
+        } else if HandlingView::Mine.holds(&state.keywords, &mine) {
+            counts.mine += 1;
+        } else if HandlingView::Handled.holds(&state.keywords, &mine) {
+            counts.handled += 1;
+        }
+    }
+    Ok(counts)
+}
+
+/// The messages of one list, newest first, at most `limit`.
+pub fn handling_list(
+    store: &Store,
+    account: &str,
+    view: HandlingView,
+    person: &str,
+    limit: usize,
+) -> Result<Vec<(Folder, crate::mail::store::Envelope)>, StoreError> {
+    let Some(inbox) = store.folder_with_role(account, crate::mail::store::Role::Inbox)? else {
+        return Ok(Vec::new());
+    };
+    let mine = keywords::taken_keyword(person);
+    let states = store.shared_states(inbox.id)?;
+    let mut found = Vec::new();
+    let mut uids: Vec<u32> = states
+        .iter()
+        .filter(|(_, state)| view.holds(&state.keywords, &mine))
+        .map(|(uid, _)| *uid)
+        .collect();
+    // The newest arrivals (UIDs grow with arrival): a big box reads `limit` envelopes, not all.
+    uids.sort_unstable_by(|a, b| b.cmp(a));
+    uids.truncate(limit);
+    for uid in uids {
+        if let Some(envelope) = store.envelope(inbox.id, uid)? {
+            found.push(envelope);
+        }
+    }
+    found.sort_by(|a, b| b.date.cmp(&a.date).then(b.uid.cmp(&a.uid)));
+    Ok(found
+        .into_iter()
+        .map(|envelope| (inbox.clone(), envelope))
+        .collect())
 }
 
 /// Takes, gives back or closes a message for `person`, on the server, and returns who handles
