@@ -11,7 +11,7 @@
 #
 # Env written to $CY_DIR/env (source it, then run the tests with it):
 #   PLI_TEST_CYRUS_IMAPS_HOST PLI_TEST_CYRUS_IMAPS_PORT PLI_TEST_CYRUS_CA PLI_TEST_CYRUS_USERS
-# The tests that use it (`cyrus_…` in crates/pli-core/tests/core/shared_boxes.rs) print
+# The tests that use it (`cyrus_…` in crates/pli-core/tests/core/cyrus.rs) print
 # SKIPPED-NO-CYRUS and pass when the variables are absent.
 #
 # Variables: CY_DIR (default /tmp/pli-cyrus), CY_PORT (default 29993), CY_PASS (default: the

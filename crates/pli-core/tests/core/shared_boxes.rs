@@ -18,13 +18,13 @@ use pli_core::usecase::handling::{self, HandlingAction, HandlingError, SharedVie
 use pli_core::usecase::outbox::{self, SendChoices};
 use pli_testkit::*;
 
-const PATIENT: &str = "279035121518989@patient.mssante.fr";
+pub(crate) const PATIENT: &str = "279035121518989@patient.mssante.fr";
 
 /// One workstation: a profile of its own (its store, its settings) on the shared box.
-struct Workstation {
+pub(crate) struct Workstation {
     _folder: tempfile::TempDir,
     profile: Profile,
-    account: Account,
+    pub(crate) account: Account,
     credentials: Credentials,
 }
 
@@ -44,7 +44,7 @@ impl Workstation {
     }
 
     /// A workstation on a Cyrus box (`login` is the Cyrus user).
-    fn on_cyrus(server: &Server, login: &str, pharmacy: bool) -> Self {
+    pub(crate) fn on_cyrus(server: &Server, login: &str, pharmacy: bool) -> Self {
         let folder = tempfile::tempdir().expect("profile folder");
         let profile = Profile::at(folder.path());
         let endpoint = pli_core::mail::account::Endpoint::new(
@@ -69,11 +69,11 @@ impl Workstation {
         }
     }
 
-    fn store(&self) -> Store {
+    pub(crate) fn store(&self) -> Store {
         Store::open(&self.profile.store_file()).expect("store")
     }
 
-    fn sync(&self) {
+    pub(crate) fn sync(&self) {
         let mut store = self.store();
         runtime()
             .block_on(sync_account(
@@ -85,7 +85,7 @@ impl Workstation {
             .expect("sync");
     }
 
-    fn inbox_uid(&self, subject: &str) -> u32 {
+    pub(crate) fn inbox_uid(&self, subject: &str) -> u32 {
         let store = self.store();
         let inbox = inbox_of(&store, &self.account);
         store
@@ -116,7 +116,7 @@ impl Workstation {
         }
     }
 
-    fn kind(&self, subject: &str) -> Option<PatientKind> {
+    pub(crate) fn kind(&self, subject: &str) -> Option<PatientKind> {
         let uid = self.inbox_uid(subject);
         let store = self.store();
         store
@@ -125,7 +125,7 @@ impl Workstation {
     }
 
     /// What `pli list --json` and the window show of a message.
-    fn view(&self, uid: u32) -> SharedView {
+    pub(crate) fn view(&self, uid: u32) -> SharedView {
         let store = self.store();
         let inbox = inbox_of(&store, &self.account);
         handling::shared_views(&store, &self.account, &inbox)
@@ -134,7 +134,7 @@ impl Workstation {
             .expect("a stored message")
     }
 
-    fn handle(
+    pub(crate) fn handle(
         &self,
         uid: u32,
         action: HandlingAction,
@@ -143,7 +143,7 @@ impl Workstation {
         runtime().block_on(self.handle_async(uid, action, person))
     }
 
-    async fn handle_async(
+    pub(crate) async fn handle_async(
         &self,
         uid: u32,
         action: HandlingAction,
@@ -161,7 +161,7 @@ impl Workstation {
         .await
     }
 
-    fn prescription(
+    pub(crate) fn prescription(
         &self,
         uid: u32,
         state: PrescriptionState,
@@ -179,7 +179,7 @@ impl Workstation {
 }
 
 /// An IMAPS server of the tests: the stack's Dovecot, or Cyrus (`tests/cyrus/cyrus.sh`).
-struct Server {
+pub(crate) struct Server {
     host: String,
     port: String,
     ca: String,
@@ -197,7 +197,7 @@ impl Server {
     }
 
     /// Cyrus when `tests/cyrus/cyrus.sh start` ran and its env is loaded.
-    fn cyrus() -> Option<Self> {
+    pub(crate) fn cyrus() -> Option<Self> {
         let var = |name: &str| std::env::var(name).ok();
         Some(Self {
             host: var("PLI_TEST_CYRUS_IMAPS_HOST")?,
@@ -215,7 +215,7 @@ fn webmail(user: &str, code: &str, raw: &str) -> String {
     webmail_on(&Server::dovecot(), user, code, raw)
 }
 
-fn webmail_on(server: &Server, user: &str, code: &str, raw: &str) -> String {
+pub(crate) fn webmail_on(server: &Server, user: &str, code: &str, raw: &str) -> String {
     let prelude = r#"
 import imaplib, os, ssl
 context = ssl.create_default_context(cafile=os.environ['WEBMAIL_CA'])
@@ -251,11 +251,11 @@ def flags_of(folder, message_id):
     String::from_utf8_lossy(&output.stdout).into_owned()
 }
 
-fn rfc2822(offset_seconds: i64) -> String {
+pub(crate) fn rfc2822(offset_seconds: i64) -> String {
     (chrono::Utc::now() + chrono::Duration::seconds(offset_seconds)).to_rfc2822()
 }
 
-fn unique(label: &str) -> String {
+pub(crate) fn unique(label: &str) -> String {
     format!(
         "{label}-{}-{}",
         std::process::id(),
@@ -745,134 +745,4 @@ fn a_take_on_one_workstation_reaches_the_other_s_worker_through_idle_within_5_se
         commands.send(worker::Command::Stop).await.expect("stop");
         let _ = tokio::time::timeout(Duration::from_secs(10), running).await;
     });
-}
-
-/// The same scheme and rebuild on a second server, Cyrus IMAP 3.6 (which answers special uses in
-/// lower case, runs CONDSTORE/QRESYNC of its own, and turns raw 8-bit header bytes into `X`, hence
-/// the ASCII subjects): start it with `tests/cyrus/cyrus.sh start`
-/// and load its env; without it the test says SKIPPED-NO-CYRUS and passes.
-#[test]
-fn cyrus_seed_eco_2_2_8_keywords_takes_and_conversations_hold_on_a_second_imap_server() {
-    let Some(server) = Server::cyrus() else {
-        eprintln!("SKIPPED-NO-CYRUS: cyrus_seed_eco_2_2_8_keywords_takes_and_conversations_hold_on_a_second_imap_server");
-        return;
-    };
-    let empty = "for folder in ('INBOX', 'Sent'):\n    M.select(folder)\n    M.store('1:*', '+FLAGS.SILENT', '(\\\\Deleted)')\n    M.expunge()";
-    webmail_on(&server, "cyrus-a", empty, "");
-    let (a, b) = (
-        Workstation::on_cyrus(&server, "cyrus-a", false),
-        Workstation::on_cyrus(&server, "cyrus-a", false),
-    );
-    let address = a.account.address.clone();
-    let append = |folder: &str, flags: &str, raw: &str| {
-        webmail_on(
-            &server,
-            "cyrus-a",
-            &format!("print(M.append('{folder}', '{flags}', None, RAW))"),
-            raw,
-        );
-    };
-
-    let opening = format!("<{}@webmail.example>", unique("open"));
-    append("Sent", "(\\Seen)", &format!("From: <{address}>\r\nTo: <{PATIENT}>\r\nSubject: Vos resultats\r\nDate: {}\r\nMessage-ID: {opening}\r\n\r\nBonjour.\r\n", rfc2822(-600)));
-    let reply = unique("Re: Vos resultats");
-    append("INBOX", "()", &format!("From: <{PATIENT}>\r\nTo: <{address}>\r\nSubject: {reply}\r\nDate: {}\r\nMessage-ID: <{}@patient.mssante.fr>\r\nIn-Reply-To: {opening}\r\n\r\nMerci.\r\n", rfc2822(-300), unique("p")));
-    let family = unique("Demande de la famille");
-    let family_id = format!("{}@ch-test.mssante.fr", unique("f"));
-    append("INBOX", "($Label1)", &format!("From: <famille@ch-test.mssante.fr>\r\nTo: <{address}>\r\nSubject: {family}\r\nMessage-ID: <{family_id}>\r\n\r\nBonjour.\r\n"));
-
-    a.sync();
-    b.sync();
-    assert_eq!(
-        a.kind(&reply),
-        Some(PatientKind::Reply),
-        "Cyrus, workstation A"
-    );
-    assert_eq!(
-        b.kind(&reply),
-        Some(PatientKind::Reply),
-        "Cyrus, workstation B"
-    );
-
-    let uid = a.inbox_uid(&family);
-    assert!(a.view(uid).keywords.iter().any(|k| k == "$Label1"));
-    let long_name = "Marie-Christine Dupont-Lefebvre de la Tour";
-    assert_eq!(
-        a.handle(uid, HandlingAction::Take, long_name)
-            .expect("taken"),
-        Handling::Taken("Marie-Christin…".into())
-    );
-    b.sync();
-    assert_eq!(b.view(uid).state, "taken");
-    assert!(matches!(
-        b.handle(uid, HandlingAction::Take, "Sophie"),
-        Err(HandlingError::TakenBy(_))
-    ));
-    let on_server = webmail_on(
-        &server,
-        "cyrus-a",
-        &format!("print(flags_of('INBOX', '{family_id}'))"),
-        "",
-    );
-    assert!(on_server.contains("$Label1"), "{on_server}");
-    assert!(
-        on_server.contains(&keywords::taken_keyword(long_name)),
-        "{on_server}"
-    );
-
-    for round in 0..3 {
-        let subject = unique(&format!("Course {round}"));
-        append("INBOX", "()", &format!("From: <famille@ch-test.mssante.fr>\r\nTo: <{address}>\r\nSubject: {subject}\r\nMessage-ID: <{}@ch-test.mssante.fr>\r\n\r\nBonjour.\r\n", unique("c")));
-        a.sync();
-        b.sync();
-        let uid = a.inbox_uid(&subject);
-        let (first, second) = runtime().block_on(async {
-            tokio::join!(
-                a.handle_async(uid, HandlingAction::Take, "Claire"),
-                b.handle_async(uid, HandlingAction::Take, "Sophie")
-            )
-        });
-        assert!(
-            first.is_ok() != second.is_ok(),
-            "one take wins on Cyrus: {first:?} {second:?}"
-        );
-        a.sync();
-        b.sync();
-        assert_eq!(a.view(uid).handler, b.view(uid).handler);
-    }
-
-    let closing = format!("<{}@webmail.example>", unique("fin"));
-    append("Sent", "(\\Seen)", &format!("From: <{address}>\r\nTo: <{PATIENT}>\r\nSubject: Fin\r\nDate: {}\r\nMessage-ID: {closing}\r\nX-MSS-MES: FIN\r\n\r\nFin du suivi.\r\n", rfc2822(-100)));
-    let late = unique("Re: Fin");
-    append("INBOX", "()", &format!("From: <{PATIENT}>\r\nTo: <{address}>\r\nSubject: {late}\r\nDate: {}\r\nMessage-ID: <{}@patient.mssante.fr>\r\nIn-Reply-To: {closing}\r\n\r\nEncore une question.\r\n", rfc2822(0), unique("p")));
-    a.sync();
-    assert_eq!(a.kind(&late), Some(PatientKind::Unsolicited));
-    assert_eq!(a.kind(&reply), Some(PatientKind::Reply));
-
-    // A pharmacy's steps between two counters.
-    webmail_on(&server, "cyrus-pharmacy", empty, "");
-    let (first, second) = (
-        Workstation::on_cyrus(&server, "cyrus-pharmacy", true),
-        Workstation::on_cyrus(&server, "cyrus-pharmacy", true),
-    );
-    let order = unique("Mon ordonnance");
-    let pharmacy = first.account.address.clone();
-    webmail_on(&server, "cyrus-pharmacy", "print(M.append('INBOX', '()', None, RAW))", &format!("From: <{PATIENT}>\r\nTo: <{pharmacy}>\r\nSubject: {order}\r\nMessage-ID: <{}@patient.mssante.fr>\r\n\r\nVoici.\r\n", unique("rx")));
-    first.sync();
-    second.sync();
-    let uid = first.inbox_uid(&order);
-    assert_eq!(first.kind(&order), Some(PatientKind::Prescription));
-    for (writer, state, reader) in [
-        (&first, PrescriptionState::Preparing, &second),
-        (&second, PrescriptionState::Ready, &first),
-        (&first, PrescriptionState::Delivered, &second),
-    ] {
-        assert_eq!(writer.prescription(uid, state).expect("step"), state);
-        reader.sync();
-        assert_eq!(
-            reader.view(uid).prescription,
-            Some(state),
-            "Cyrus {state:?}"
-        );
-    }
 }
