@@ -604,3 +604,22 @@ handling-view-to-handle-of = To handle ({ $name })
 handling-view-mine-of = Taken by me ({ $name })
 handling-view-handled-of = Handled ({ $name })
 handling-view-none = No message here.
+template-answer = Reply: { $name }
+template-ready-name = Order ready
+template-ready-text = Hello,
+
+    Your order is ready: you may collect it at the pharmacy during opening hours, with your Carte Vitale.
+
+    Kind regards,
+template-preparing-name = Being prepared
+template-preparing-text = Hello,
+
+    We have received your prescription; it is being prepared. We will write to you as soon as it is ready.
+
+    Kind regards,
+template-missing-name = Prescription unreadable
+template-missing-text = Hello,
+
+    We cannot read your prescription. Could you send it again (a sharp, well-lit photo, or the PDF)?
+
+    Kind regards,

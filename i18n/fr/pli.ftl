@@ -607,3 +607,22 @@ handling-view-to-handle-of = À traiter ({ $name })
 handling-view-mine-of = Pris en charge par moi ({ $name })
 handling-view-handled-of = Traités ({ $name })
 handling-view-none = Aucun message ici.
+template-answer = Répondre : { $name }
+template-ready-name = Commande prête
+template-ready-text = Bonjour,
+
+    Votre commande est prête : vous pouvez venir la retirer à la pharmacie aux heures d'ouverture, avec votre carte Vitale.
+
+    Cordialement,
+template-preparing-name = En préparation
+template-preparing-text = Bonjour,
+
+    Nous avons bien reçu votre ordonnance ; elle est en préparation. Nous vous écrirons dès qu'elle sera prête.
+
+    Cordialement,
+template-missing-name = Ordonnance illisible
+template-missing-text = Bonjour,
+
+    Nous n'arrivons pas à lire votre ordonnance. Pourriez-vous nous la renvoyer (photo nette, bien éclairée, ou le PDF) ?
+
+    Cordialement,

@@ -618,6 +618,19 @@ impl Pli {
                 &opened.receipt_key(),
             )
             .unwrap_or(false);
+            // A pharmacy answers a prescription with its prepared texts.
+            if patient_kind == Some(pli_core::mail::store::PatientKind::Prescription)
+                && self
+                    .accounts
+                    .iter()
+                    .any(|account| account.name == reference.account && account.pharmacy)
+            {
+                opened.templates =
+                    crate::ui::handling::reply_templates(&self.profile_settings, &self.i18n)
+                        .into_iter()
+                        .map(|template| template.name)
+                        .collect();
+            }
             // The "Je m'en occupe" bar, on a shared box only.
             let shared_box = self
                 .accounts

@@ -470,6 +470,12 @@ impl Composer {
         self.answers.as_ref()
     }
 
+    /// Puts a prepared answer (a pharmacy's template) at the top of the body, above the
+    /// signature and the quoted message.
+    pub fn start_body_with(&mut self, text: &str) {
+        self.body = text_editor::Content::with_text(&format!("{text}\n{}", self.body.text()));
+    }
+
     /// The message this one forwards, if it forwards one.
     pub fn forwards(&self) -> Option<&MessageRef> {
         self.forwards.as_ref()

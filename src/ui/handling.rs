@@ -82,6 +82,40 @@ pub fn bar<'a>(shared: &SharedView, i18n: &I18n) -> Element<'a, Message> {
     bar.wrap().into()
 }
 
+/// A pharmacy's prepared answers to the patient, one button each.
+pub fn templates<'a>(names: &[String], i18n: &I18n) -> Element<'a, Message> {
+    let mut bar = row![].spacing(6).align_y(Alignment::Center);
+    for (index, name) in names.iter().enumerate() {
+        bar = bar.push(
+            button(
+                text(i18n.t_args("template-answer", args!["name" => name.clone()]))
+                    .size(theme::SMALL_SIZE),
+            )
+            .padding([4, 10])
+            .style(theme::action)
+            .on_press(Message::Template(index)),
+        );
+    }
+    bar.wrap().into()
+}
+
+/// The answers the profile's settings give, else the window's own in its language.
+pub fn reply_templates(
+    settings: &pli_core::settings::ProfileSettings,
+    i18n: &I18n,
+) -> Vec<pli_core::settings::ReplyTemplate> {
+    if !settings.reply_templates.is_empty() {
+        return settings.reply_templates.clone();
+    }
+    ["ready", "preparing", "missing"]
+        .iter()
+        .map(|key| pli_core::settings::ReplyTemplate {
+            name: i18n.t(&format!("template-{key}-name")),
+            text: i18n.t(&format!("template-{key}-text")),
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

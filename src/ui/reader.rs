@@ -150,6 +150,8 @@ pub struct Opened {
     /// Who handles it and, for a pharmacy's prescription, its step — on a shared
     /// (organisational) box only; `None` hides the bar.
     pub shared: Option<SharedView>,
+    /// The names of the answers a pharmacy may send to this prescription's patient.
+    pub templates: Vec<String>,
     /// The body in a read-only editor, so that it can be selected and copied.
     text: text_editor::Content,
 }
@@ -223,6 +225,8 @@ pub enum Message {
     Handle(HandlingAction),
     /// A pharmacy prescription's next step.
     PrescriptionStep(PrescriptionState),
+    /// Answer the patient with the prepared text of this rank.
+    Template(usize),
     /// What the server says now, or why the action did not happen.
     Handled(MessageRef, Result<SharedView, String>),
 }
@@ -246,6 +250,7 @@ pub enum Action {
     Retry,
     Handle(HandlingAction),
     PrescriptionStep(PrescriptionState),
+    ReplyWithTemplate(usize),
 }
 
 impl Reader {
@@ -266,6 +271,7 @@ impl Reader {
             body: Body::Loading,
             receipt_answered: false,
             shared: None,
+            templates: Vec::new(),
             text: text_editor::Content::new(),
         };
         if let Some(raw) = raw {
@@ -345,6 +351,7 @@ impl Reader {
             }
             Message::Handle(action) => Action::Handle(action),
             Message::PrescriptionStep(state) => Action::PrescriptionStep(state),
+            Message::Template(index) => Action::ReplyWithTemplate(index),
             Message::Handled(reference, result) => {
                 let Some(opened) = self.opened.as_mut().filter(|o| o.reference == reference) else {
                     return Action::None;
@@ -375,6 +382,9 @@ impl Reader {
         let mut page = column![header].spacing(12);
         if let Some(shared) = &opened.shared {
             page = page.push(super::handling::bar(shared, i18n));
+        }
+        if !opened.templates.is_empty() && opened.content().is_some() {
+            page = page.push(super::handling::templates(&opened.templates, i18n));
         }
         let bounces = opened
             .content()

@@ -376,6 +376,23 @@ fn the_pharmacy_has_its_prescriptions_folder_and_a_prescription_opens_from_it() 
     assert!(shows(&pli, "À traiter : personne ne s'en occupe."));
     assert!(shows(&pli, "Je m'en occupe"));
     assert!(shows(&pli, "En préparation"));
+    // The pharmacist answers the patient with a prepared text (issue 13; the patient started,
+    // the pharmacist may answer).
+    click_text(&mut pli, "Répondre : Commande prête");
+    let composer = pli.active_composer().expect("the reply is open");
+    assert!(
+        composer
+            .body_text()
+            .starts_with("Bonjour,\n\nVotre commande est prête"),
+        "{}",
+        composer.body_text()
+    );
+    assert!(
+        composer.to().contains("@patient.mssante.fr"),
+        "{}",
+        composer.to()
+    );
+    let _ = pli.update(Message::Go(Destination::Mail));
     // A new message from here leaves from the pharmacy.
     let _ = pli.update(Message::Go(Destination::NewMessage));
     assert_eq!(

@@ -77,6 +77,17 @@ pub struct ProfileSettings {
     /// The name colleagues see on a message this person took or handled in a shared box
     /// (IMAP keywords, `mail::keywords`); the operating system's user when unset.
     pub person_name: Option<String>,
+    /// A pharmacy's answers to patients ("Votre commande est prête…"), offered in the reader
+    /// of a prescription; empty: the window's own, in the interface language.
+    pub reply_templates: Vec<ReplyTemplate>,
+}
+
+/// An answer written once and sent often: its name on the button, its text at the top of the
+/// reply.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReplyTemplate {
+    pub name: String,
+    pub text: String,
 }
 
 impl Default for ProfileSettings {
@@ -93,6 +104,7 @@ impl Default for ProfileSettings {
             directory_online: false,
             directory_fhir_url: crate::directory::fhir::ANS_FHIR_BASE.to_string(),
             person_name: None,
+            reply_templates: Vec::new(),
         }
     }
 }
@@ -268,6 +280,21 @@ mod tests {
         assert!(problems.is_empty(), "{problems:?}");
         let (_, problems) = ProfileSettings::parse("colour = 3\n");
         assert_eq!(problems.len(), 1);
+    }
+
+    #[test]
+    fn a_pharmacy_writes_its_own_answers() {
+        let (settings, problems) = ProfileSettings::parse(
+            "[[reply_templates]]\nname = \"Prête\"\ntext = \"Bonjour,\\nc'est prêt.\"\n",
+        );
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(
+            settings.reply_templates,
+            [ReplyTemplate {
+                name: "Prête".into(),
+                text: "Bonjour,\nc'est prêt.".into()
+            }]
+        );
     }
 
     #[test]

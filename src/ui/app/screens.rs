@@ -180,6 +180,19 @@ impl Pli {
             reader::Action::PrescriptionStep(state) => {
                 self.change_handling(super::handling::Change::Prescription(state))
             }
+            reader::Action::ReplyWithTemplate(index) => {
+                let templates =
+                    crate::ui::handling::reply_templates(&self.profile_settings, &self.i18n);
+                let Some(template) = templates.get(index) else {
+                    return Task::none();
+                };
+                let id = self.next_composer;
+                let task = self.reply(false);
+                if let Some(composer) = self.composers.iter_mut().find(|c| c.id() == id) {
+                    composer.start_body_with(&template.text);
+                }
+                task
+            }
             reader::Action::Retry => match self.reader.opened.as_ref() {
                 Some(opened) => self.fetch_body(opened.reference.clone()),
                 None => Task::none(),
