@@ -264,7 +264,7 @@ fn declared_encoding(bytes: &[u8]) -> Option<&'static encoding_rs::Encoding> {
     let head = std::str::from_utf8(head).ok().or_else(|| {
         // A cut in the middle of a character: the declaration itself is ASCII.
         let end = head.iter().position(|&byte| byte == b'>')?;
-        std::str::from_utf8(head.get(..end)?).ok()
+        std::str::from_utf8(head.get(..=end)?).ok()
     })?;
     let declaration = head.strip_prefix("<?xml")?;
     let declaration = &declaration[..declaration.find("?>")?];
