@@ -718,6 +718,9 @@ impl Localize for pli_core::xdm::XdmProblem {
                 "xdm-problem-metadata-unreadable",
                 args!["file" => file.clone(), "reason" => reason.localize(i18n)],
             ),
+            P::TooManyDocuments { limit } => {
+                i18n.t_args("xdm-problem-too-many-documents", args!["limit" => *limit])
+            }
             P::NoDocumentEntry { file: name } => file("xdm-problem-no-document-entry", name),
             P::NoUri { file: name } => file("xdm-problem-no-uri", name),
             P::MissingFile { uri: name } => uri("xdm-problem-missing-file", name),

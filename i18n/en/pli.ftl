@@ -585,6 +585,7 @@ xdm-xml-entity = it holds an unknown XML entity, refused
 xdm-xml-too-large = it is nested too deeply or too long
 xdm-xml-malformed = it is not valid XML
 xdm-problem-metadata-unreadable = { $file } cannot be read: { $reason }.
+xdm-problem-too-many-documents = The metadata describe more than { $limit } documents: only the first { $limit } were read.
 xdm-problem-no-document-entry = { $file } describes no document.
 xdm-problem-no-uri = A document described in { $file } does not say which file holds it.
 xdm-problem-missing-file = The file { $uri } named in the metadata is missing from the archive.

@@ -588,6 +588,7 @@ xdm-xml-entity = il contient une entité XML inconnue, refusée
 xdm-xml-too-large = il est trop imbriqué ou trop long
 xdm-xml-malformed = ce n'est pas du XML valide
 xdm-problem-metadata-unreadable = { $file } ne peut pas être lu : { $reason }.
+xdm-problem-too-many-documents = Les métadonnées décrivent plus de { $limit } documents : seuls les { $limit } premiers ont été lus.
 xdm-problem-no-document-entry = { $file } ne décrit aucun document.
 xdm-problem-no-uri = Un document décrit dans { $file } ne dit pas quel fichier le contient.
 xdm-problem-missing-file = Le fichier { $uri } annoncé dans les métadonnées est absent de l'archive.

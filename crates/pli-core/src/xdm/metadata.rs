@@ -8,13 +8,15 @@
 //! folder or to `IHE_XDM/`, in another case than the file. So elements are found by local name at
 //! any depth, and files by name in any case.
 
+use std::collections::HashMap;
+
 use sha1::{Digest, Sha1};
 
 use super::archive::Entry;
 use super::xml::{self, Element};
 use super::{
-    cda, Author, Code, HealthDocument, Identifier, Integrity, MetadataEntry, PatientId, XdmError,
-    XdmProblem, XdmReading, OID_RPPS,
+    cda, Author, CdaDocument, Code, HealthDocument, Identifier, Integrity, MetadataEntry,
+    PatientId, XdmError, XdmProblem, XdmReading, XmlProblem, OID_RPPS,
 };
 
 const SCHEME_PATIENT_ID: &str = "urn:uuid:58a6f841-87b3-4a3e-92fd-a8ffeff98427";
@@ -37,7 +39,8 @@ pub(super) fn read_documents(entries: &[Entry]) -> Result<XdmReading, XdmError> 
         return Err(XdmError::NotXdm);
     }
     let mut reading = XdmReading::default();
-    for (metadata, subset) in metadata_files {
+    let mut cache = FileCache::default();
+    'sets: for (metadata, subset) in metadata_files {
         let root = match xml::parse(&metadata.bytes) {
             Ok(root) => root,
             Err(error) => {
@@ -54,13 +57,47 @@ pub(super) fn read_documents(entries: &[Entry]) -> Result<XdmReading, XdmError> 
                 file: metadata.name.clone(),
             });
         }
+        let links = Links {
+            classifications: root.descendants("Classification"),
+            identifiers: root.descendants("ExternalIdentifier"),
+        };
         for object in objects {
-            let entry = metadata_entry(&root, object);
-            let document = document_of(entry, &subset, &files, &metadata.name, &mut reading);
+            if reading.documents.len() >= MAX_DOCUMENTS {
+                reading.problems.push(XdmProblem::TooManyDocuments {
+                    limit: MAX_DOCUMENTS,
+                });
+                break 'sets;
+            }
+            let entry = metadata_entry(&links, object);
+            let document = document_of(
+                entry,
+                &subset,
+                &files,
+                &metadata.name,
+                &mut cache,
+                &mut reading,
+            );
             reading.documents.push(document);
         }
     }
     Ok(reading)
+}
+
+/// More document entries than any real message carries: the rest are not read, so that a
+/// METADATA.XML listing the same large file ten thousand times costs nothing.
+const MAX_DOCUMENTS: usize = 100;
+
+/// What was already computed for a file that several entries name.
+#[derive(Default)]
+struct FileCache {
+    sha1: HashMap<String, String>,
+    cda: HashMap<String, Result<Option<CdaDocument>, XmlProblem>>,
+}
+
+/// The classifications and identifiers of a METADATA.XML, gathered once.
+struct Links<'a> {
+    classifications: Vec<&'a Element>,
+    identifiers: Vec<&'a Element>,
 }
 
 /// Files an archiver adds beside the content (`__MACOSX/`, `._name` resource forks).
@@ -90,6 +127,7 @@ fn document_of(
     subset: &str,
     files: &[&Entry],
     metadata_file: &str,
+    cache: &mut FileCache,
     reading: &mut XdmReading,
 ) -> HealthDocument {
     let file = metadata
@@ -113,13 +151,22 @@ fn document_of(
         reading.problems.push(XdmProblem::MissingFile { uri });
         return document;
     };
-    document.integrity = check_integrity(&document.metadata, &file.bytes, &uri, reading);
+    let sha1 = cache
+        .sha1
+        .entry(file.name.clone())
+        .or_insert_with(|| hex::encode(Sha1::digest(&file.bytes)));
+    document.integrity = check_integrity(&document.metadata, file.bytes.len(), sha1, &uri, reading);
     if looks_like_xml(document.metadata.mime_type.as_deref(), &file.name) {
-        match cda::read(&file.bytes, &uri, &mut reading.problems) {
-            Ok(cda) => document.cda = cda,
-            Err(reason) => reading
-                .problems
-                .push(XdmProblem::CdaUnreadable { uri, reason }),
+        let cda = cache
+            .cda
+            .entry(file.name.clone())
+            .or_insert_with(|| cda::read(&file.bytes, &uri, &mut reading.problems));
+        match cda {
+            Ok(cda) => document.cda = cda.clone(),
+            Err(reason) => reading.problems.push(XdmProblem::CdaUnreadable {
+                uri,
+                reason: *reason,
+            }),
         }
     }
     document
@@ -153,13 +200,14 @@ fn locate<'a>(uri: &str, subset: &str, files: &[&'a Entry]) -> Option<&'a Entry>
 
 fn check_integrity(
     metadata: &MetadataEntry,
-    bytes: &[u8],
+    size: usize,
+    sha1: &str,
     uri: &str,
     reading: &mut XdmReading,
 ) -> Integrity {
     let mut integrity = Integrity::Verified;
     if let Some(declared) = metadata.size {
-        let actual = bytes.len() as u64;
+        let actual = size as u64;
         if declared != actual {
             reading.problems.push(XdmProblem::SizeMismatch {
                 uri: uri.to_owned(),
@@ -171,7 +219,7 @@ fn check_integrity(
     }
     match &metadata.hash {
         Some(declared) => {
-            if !hex::encode(Sha1::digest(bytes)).eq_ignore_ascii_case(declared) {
+            if !sha1.eq_ignore_ascii_case(declared) {
                 reading.problems.push(XdmProblem::HashMismatch {
                     uri: uri.to_owned(),
                 });
@@ -190,10 +238,22 @@ fn check_integrity(
     integrity
 }
 
-fn metadata_entry(root: &Element, object: &Element) -> MetadataEntry {
+fn metadata_entry(links: &Links<'_>, object: &Element) -> MetadataEntry {
     let id = object.attr("id").unwrap_or_default();
-    let classifications = related(root, object, "Classification", "classifiedObject", id);
-    let identifiers = related(root, object, "ExternalIdentifier", "registryObject", id);
+    let classifications = related(
+        &links.classifications,
+        object,
+        "Classification",
+        "classifiedObject",
+        id,
+    );
+    let identifiers = related(
+        &links.identifiers,
+        object,
+        "ExternalIdentifier",
+        "registryObject",
+        id,
+    );
     let identifier = |scheme: &str| {
         identifiers
             .iter()
@@ -257,7 +317,7 @@ fn uri_of(object: &Element) -> Option<String> {
 
 /// Elements tied to an object: inside it, or anywhere when they point at its id.
 fn related<'a>(
-    root: &'a Element,
+    everywhere: &[&'a Element],
     object: &'a Element,
     name: &'a str,
     pointer: &str,
@@ -265,8 +325,9 @@ fn related<'a>(
 ) -> Vec<&'a Element> {
     let mut found: Vec<&Element> = object.all(name).collect();
     if !id.is_empty() {
-        for element in root.descendants(name) {
-            if element.attr(pointer) == Some(id) && !found.iter().any(|f| std::ptr::eq(*f, element))
+        for element in everywhere {
+            if element.attr(pointer) == Some(id)
+                && !found.iter().any(|f| std::ptr::eq(*f, *element))
             {
                 found.push(element);
             }

@@ -94,6 +94,8 @@ impl From<xml::XmlError> for XmlProblem {
 pub enum XdmProblem {
     /// A METADATA.XML that is not readable XML, or holds no `SubmitObjectsRequest`.
     MetadataUnreadable { file: String, reason: XmlProblem },
+    /// More document entries than a message carries; the first `limit` were read.
+    TooManyDocuments { limit: usize },
     /// A submission set that lists no document.
     NoDocumentEntry { file: String },
     /// A document entry without a `URI` slot whose file could not be guessed.

@@ -632,11 +632,12 @@ fn a_cda_with_a_doctype_or_external_entity_is_refused_and_nothing_is_read() {
     );
 }
 
-#[test]
-fn a_cda_with_a_50_mb_base64_pdf_is_refused_quickly() {
-    // Random-looking bytes, so the ratio check does not catch it first: the size limit must.
+/// Base64 of `len` random-looking bytes: it compresses as badly as a real PDF, so the ratio
+/// check lets it through and the size limits must do their work.
+fn base64_noise(len: usize) -> String {
+    use base64::Engine;
     let mut state = 0x2545_f491_4f6c_dd1d_u64;
-    let pdf: Vec<u8> = (0..37 * 1024 * 1024)
+    let bytes: Vec<u8> = (0..len)
         .map(|_| {
             state ^= state << 13;
             state ^= state >> 7;
@@ -644,8 +645,12 @@ fn a_cda_with_a_50_mb_base64_pdf_is_refused_quickly() {
             state as u8
         })
         .collect();
-    use base64::Engine;
-    let encoded = base64::engine::general_purpose::STANDARD.encode(&pdf);
+    base64::engine::general_purpose::STANDARD.encode(&bytes)
+}
+
+#[test]
+fn a_cda_with_a_50_mb_base64_pdf_is_refused_quickly() {
+    let encoded = base64_noise(37 * 1024 * 1024);
     assert!(encoded.len() > 50_000_000);
     let cda = format!(
         "<ClinicalDocument xmlns=\"urn:hl7-org:v3\"><component><nonXMLBody><text mediaType=\"application/pdf\" representation=\"B64\">{encoded}</text></nonXMLBody></component></ClinicalDocument>"
@@ -814,4 +819,137 @@ fn a_hostile_archive_in_a_message_is_refused_and_the_message_stays_readable() {
     assert_eq!(model.text.trim(), "Compte rendu ci-joint.");
     assert_eq!(model.attachments.len(), 1);
     assert_eq!(model.documents[0].refused, Some(XdmError::Bomb));
+}
+
+/// A shared file put in an archive as the METADATA.XML of its only submission set.
+fn as_metadata(file: &str, test: &str) -> Option<XdmReading> {
+    let bytes = shared_bytes(&format!("xdm-cda/{file}"), test)?;
+    let archive = zip_of(&[("IHE_XDM/SUBSET01/METADATA.XML", &bytes)]);
+    Some(read_archive(&archive).expect("the archive itself is readable"))
+}
+
+#[test]
+fn eco_2_1_2_dmp_xds_metadata_with_french_codes_give_patient_and_type_without_uri_slots() {
+    let test =
+        "eco_2_1_2_dmp_xds_metadata_with_french_codes_give_patient_and_type_without_uri_slots";
+    // An ITI-41 MTOM body: its XML part (a SOAP envelope around the SubmitObjectsRequest, with
+    // no URI slots: XDS, not XDM) becomes the METADATA.XML.
+    let Some(body) = shared_bytes("xdm-cda/ans-drimbox-xds/publication.xml", test) else {
+        return;
+    };
+    let body = String::from_utf8(body).expect("UTF-8");
+    let start = body.find("<?xml").expect("the XML part");
+    let end = body.find("</soap:Envelope>").expect("the envelope's end") + "</soap:Envelope>".len();
+    let archive = zip_of(&[("IHE_XDM/SUBSET01/METADATA.XML", body[start..end].as_bytes())]);
+    let reading = read_archive(&archive).expect("readable");
+    assert_eq!(reading.documents.len(), 2, "{reading:#?}");
+    let kos = &reading.documents[0];
+    let patient = kos.metadata.patient_id.as_ref().expect("patientId");
+    assert_eq!(
+        (patient.id.as_str(), patient.kind),
+        ("162018885045327", PatientIdKind::InsTest)
+    );
+    let type_code = kos.metadata.type_code.as_ref().expect("typeCode");
+    assert_eq!(type_code.code, "IMG-KOS");
+    assert_eq!(type_code.system.as_deref(), Some("1.2.250.1.213.1.1.4.12"));
+    assert_eq!(kos.metadata.mime_type.as_deref(), Some("application/dicom"));
+    assert_eq!(kos.integrity, Integrity::Missing);
+    assert_eq!(
+        reading.problems,
+        vec![
+            XdmProblem::NoUri {
+                file: "IHE_XDM/SUBSET01/METADATA.XML".into()
+            },
+            XdmProblem::NoUri {
+                file: "IHE_XDM/SUBSET01/METADATA.XML".into()
+            }
+        ]
+    );
+}
+
+#[test]
+fn a_registry_response_or_an_hl7_v2_message_as_metadata_is_a_problem_not_a_crash() {
+    let test = "a_registry_response_or_an_hl7_v2_message_as_metadata_is_a_problem_not_a_crash";
+    let Some(response) = as_metadata("ans-drimbox-xds/response.xml", test) else {
+        return;
+    };
+    // Its MIME header `Content-ID: <root.message@cxf.apache.org>` opens an element that never
+    // closes: not XML, said as such.
+    assert_eq!(
+        response.problems,
+        vec![XdmProblem::MetadataUnreadable {
+            file: "IHE_XDM/SUBSET01/METADATA.XML".into(),
+            reason: XmlProblem::Malformed
+        }]
+    );
+    let bare = b"<rs:RegistryResponse xmlns:rs=\"urn:oasis:names:tc:ebxml-regrep:xsd:rs:3.0\" status=\"urn:oasis:names:tc:ebxml-regrep:ResponseStatusType:Success\"/>";
+    let reading =
+        read_archive(&zip_of(&[("IHE_XDM/SUBSET01/METADATA.XML", bare)])).expect("readable");
+    assert_eq!(
+        reading.problems,
+        vec![XdmProblem::NoDocumentEntry {
+            file: "IHE_XDM/SUBSET01/METADATA.XML".into()
+        }]
+    );
+    let Some(er7) = as_metadata(
+        "ans-mss-lps/message_MDM__LPS_MSS_CR_Radio_INIT_N1.er7",
+        test,
+    ) else {
+        return;
+    };
+    assert_eq!(
+        er7.problems,
+        vec![XdmProblem::MetadataUnreadable {
+            file: "IHE_XDM/SUBSET01/METADATA.XML".into(),
+            reason: XmlProblem::Malformed
+        }]
+    );
+    assert!(er7.documents.is_empty());
+}
+
+#[test]
+fn metadata_naming_one_large_file_thousands_of_times_is_read_once_and_capped() {
+    let big = format!(
+        "<ClinicalDocument><recordTarget><patientRole><id root=\"{TEST_INS_OID}\" extension=\"{TEST_INS}\"/></patientRole></recordTarget><component><nonXMLBody><text>{}</text></nonXMLBody></component></ClinicalDocument>",
+        base64_noise(12 * 1024 * 1024)
+    );
+    let one = metadata_for("DOC0001.XML", big.as_bytes(), &test_ins_cx(), "text/xml");
+    let object = &one[one.find("<rim:ExtrinsicObject").expect("entry")
+        ..one.find("</rim:RegistryObjectList>").expect("end")];
+    // 1,000 entries stay under the 1 MB below which the ratio is not checked.
+    let metadata = one.replace(object, &object.repeat(1000));
+    let bytes = zip_of(&[
+        ("IHE_XDM/SUBSET01/METADATA.XML", metadata.as_bytes()),
+        ("IHE_XDM/SUBSET01/DOC0001.XML", big.as_bytes()),
+    ]);
+    let (result, elapsed) = refused_quickly(&bytes);
+    let reading = result.expect("readable");
+    assert_eq!(reading.documents.len(), 100);
+    assert_eq!(
+        reading.problems,
+        vec![XdmProblem::TooManyDocuments { limit: 100 }]
+    );
+    eprintln!("1,000 entries naming one 16 MB CDA read in {elapsed:?}");
+}
+
+#[test]
+fn figures_time_to_read_the_largest_shared_sample() {
+    let test = "figures_time_to_read_the_largest_shared_sample";
+    let Some(cda) = shared_bytes(
+        "xdm-cda/ans-cda/BIO-CR-BIO_2021.01_CDA-R2-Niveau-1.xml",
+        test,
+    ) else {
+        return;
+    };
+    let archive = xdm_around(&cda, &test_ins_cx());
+    let start = Instant::now();
+    let reading = read_archive(&archive).expect("readable");
+    let elapsed = start.elapsed();
+    assert_eq!(reading.documents.len(), 1);
+    assert!(elapsed < Duration::from_secs(2), "{elapsed:?}");
+    eprintln!(
+        "BIO-CR-BIO N1 ({} bytes CDA, {} bytes zipped) read in {elapsed:?}",
+        cda.len(),
+        archive.len()
+    );
 }
