@@ -678,3 +678,98 @@ mod sign_in_sentences {
         }
     }
 }
+
+impl Localize for pli_core::xdm::XdmError {
+    fn localize(&self, i18n: &I18n) -> String {
+        use pli_core::xdm::XdmError as E;
+        match *self {
+            E::Damaged => i18n.t("xdm-refused-damaged"),
+            E::ArchiveTooLarge { limit_mb } => {
+                i18n.t_args("xdm-refused-archive-too-large", args!["limit" => limit_mb])
+            }
+            E::TooManyEntries { limit } => {
+                i18n.t_args("xdm-refused-too-many-entries", args!["limit" => limit])
+            }
+            E::EntryTooLarge { limit_mb } => {
+                i18n.t_args("xdm-refused-entry-too-large", args!["limit" => limit_mb])
+            }
+            E::TooLarge { limit_mb } => {
+                i18n.t_args("xdm-refused-too-large", args!["limit" => limit_mb])
+            }
+            E::Bomb => i18n.t("xdm-refused-bomb"),
+            E::UnsafeName => i18n.t("xdm-refused-unsafe-name"),
+            E::TooDeep => i18n.t("xdm-refused-too-deep"),
+            E::Unsupported => i18n.t("xdm-refused-unsupported"),
+            E::NotXdm => i18n.t("xdm-refused-not-xdm"),
+        }
+    }
+}
+
+impl Localize for pli_core::xdm::XmlProblem {
+    fn localize(&self, i18n: &I18n) -> String {
+        use pli_core::xdm::XmlProblem as X;
+        i18n.t(match self {
+            X::DocType => "xdm-xml-doctype",
+            X::Entity => "xdm-xml-entity",
+            X::TooLarge => "xdm-xml-too-large",
+            X::Malformed => "xdm-xml-malformed",
+        })
+    }
+}
+
+impl Localize for pli_core::xdm::XdmProblem {
+    fn localize(&self, i18n: &I18n) -> String {
+        use pli_core::xdm::XdmProblem as P;
+        let file = |id: &str, file: &str| i18n.t_args(id, args!["file" => file.to_owned()]);
+        let uri = |id: &str, uri: &str| i18n.t_args(id, args!["uri" => uri.to_owned()]);
+        match self {
+            P::MetadataUnreadable { file, reason } => i18n.t_args(
+                "xdm-problem-metadata-unreadable",
+                args!["file" => file.clone(), "reason" => reason.localize(i18n)],
+            ),
+            P::TooManyDocuments { limit } => {
+                i18n.t_args("xdm-problem-too-many-documents", args!["limit" => *limit])
+            }
+            P::NoDocumentEntry { file: name } => file("xdm-problem-no-document-entry", name),
+            P::NoUri { file: name } => file("xdm-problem-no-uri", name),
+            P::MissingFile { uri: name } => uri("xdm-problem-missing-file", name),
+            P::SizeMismatch {
+                uri,
+                declared,
+                actual,
+            } => i18n.t_args(
+                "xdm-problem-size-mismatch",
+                args!["uri" => uri.clone(), "declared" => *declared, "actual" => *actual],
+            ),
+            P::HashMismatch { uri: name } => uri("xdm-problem-hash-mismatch", name),
+            P::NotVerifiable { uri: name } => uri("xdm-problem-not-verifiable", name),
+            P::CdaUnreadable { uri, reason } => i18n.t_args(
+                "xdm-problem-cda-unreadable",
+                args!["uri" => uri.clone(), "reason" => reason.localize(i18n)],
+            ),
+            P::PdfDamaged { uri: name } => uri("xdm-problem-pdf-damaged", name),
+            P::PdfTooLarge { uri, limit_mb } => i18n.t_args(
+                "xdm-problem-pdf-too-large",
+                args!["uri" => uri.clone(), "limit" => *limit_mb],
+            ),
+            P::PatientDiffers { uri: name } => uri("xdm-problem-patient-differs", name),
+            P::SeveralPatients => i18n.t("xdm-problem-several-patients"),
+            P::NotTheMessagesPatient => i18n.t("xdm-problem-not-the-messages-patient"),
+            P::InsHeaderWithoutIns => i18n.t("xdm-problem-ins-header-without-ins"),
+            P::InsHeaderDeniesIns => i18n.t("xdm-problem-ins-header-denies-ins"),
+        }
+    }
+}
+
+/// The kind of a patient identifier as a person reads it: "INS de test" must never pass for a
+/// real one.
+pub fn patient_id_kind(kind: pli_core::xdm::PatientIdKind, i18n: &I18n) -> String {
+    use pli_core::xdm::PatientIdKind as K;
+    i18n.t(match kind {
+        K::InsNir => "xdm-ins-kind-nir",
+        K::InsNia => "xdm-ins-kind-nia",
+        K::InsTest => "xdm-ins-kind-test",
+        K::InsDemo => "xdm-ins-kind-demo",
+        K::Other => "xdm-ins-kind-other",
+    })
+}

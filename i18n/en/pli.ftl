@@ -573,3 +573,61 @@ form-psc-test-after-sign-in = With Pro Santé Connect the connection is checked 
 
 ## Package files (pli package-files, run by the package build)
 package-files-error = Cannot write { $path }: { $detail }
+
+## Health documents (IHE_XDM.ZIP, CDA R2): reading
+xdm-refused-damaged = The IHE_XDM.ZIP archive is damaged or truncated, or is not a zip archive: its documents cannot be read.
+xdm-refused-archive-too-large = The IHE_XDM.ZIP archive is larger than { $limit } MB: it was not opened.
+xdm-refused-too-many-entries = The IHE_XDM.ZIP archive holds more than { $limit } files: it was not opened.
+xdm-refused-entry-too-large = A file of the IHE_XDM.ZIP archive is larger than { $limit } MB once decompressed: the archive was not opened.
+xdm-refused-too-large = The IHE_XDM.ZIP archive is larger than { $limit } MB once decompressed: it was not opened.
+xdm-refused-bomb = A file of the IHE_XDM.ZIP archive decompresses far beyond its size (a zip bomb): the archive was not opened.
+xdm-refused-unsafe-name = The IHE_XDM.ZIP archive holds a dangerous file name ("..", an absolute path or a device name): it was not opened.
+xdm-refused-too-deep = The folders of the IHE_XDM.ZIP archive are nested too deeply: it was not opened.
+xdm-refused-unsupported = The IHE_XDM.ZIP archive is encrypted or compressed in a way Pli does not read.
+xdm-refused-not-xdm = This archive is not in the IHE XDM format (no IHE_XDM/…/METADATA.XML): its documents cannot be read.
+xdm-xml-doctype = it declares a DOCTYPE, refused so that nothing outside is loaded
+xdm-xml-entity = it holds an unknown XML entity, refused
+xdm-xml-too-large = it is nested too deeply or too long
+xdm-xml-malformed = it is not valid XML
+xdm-problem-metadata-unreadable = { $file } cannot be read: { $reason }.
+xdm-problem-too-many-documents = The metadata describe more than { $limit } documents: only the first { $limit } were read.
+xdm-problem-no-document-entry = { $file } describes no document.
+xdm-problem-no-uri = A document described in { $file } does not say which file holds it.
+xdm-problem-missing-file = The file { $uri } named in the metadata is missing from the archive.
+xdm-problem-size-mismatch = The file { $uri } is not the size announced ({ $actual } bytes instead of { $declared }): it may have been altered.
+xdm-problem-hash-mismatch = The hash of the file { $uri } does not match the metadata: it may have been altered.
+xdm-problem-not-verifiable = The metadata give no hash for { $uri }: its integrity cannot be checked.
+xdm-problem-cda-unreadable = The document { $uri } cannot be read: { $reason }.
+xdm-problem-pdf-damaged = The PDF inside { $uri } is damaged.
+xdm-problem-pdf-too-large = The PDF inside { $uri } is larger than { $limit } MB: it was not extracted.
+xdm-problem-patient-differs = The metadata and the document { $uri } do not name the same patient.
+xdm-problem-several-patients = The documents of this message are about several patients: a message must be about one patient.
+xdm-problem-not-the-messages-patient = The documents' INS is not the one of the patient this message is to or from.
+xdm-problem-ins-header-without-ins = The message announces a qualified INS (X-MSS-INS: O) but no document carries one.
+xdm-problem-ins-header-denies-ins = The message announces no qualified INS (X-MSS-INS: N) but a document carries one.
+xdm-ins-kind-nir = INS (NIR)
+xdm-ins-kind-nia = INS (NIA)
+xdm-ins-kind-test = test INS
+xdm-ins-kind-demo = demonstration INS
+xdm-ins-kind-other = local identifier
+xdm-cannot-read-file = Cannot read { $path }: { $detail }
+xdm-documents = { $count ->
+    [0] No health document
+    [one] 1 health document
+   *[other] { $count } health documents
+}
+xdm-document-type = Type
+xdm-document-title = Title
+xdm-document-date = Date
+xdm-document-patient = Patient
+xdm-document-author = Author
+xdm-document-custodian = Kept by
+xdm-document-replaces = Replaces document
+xdm-document-id = Identifier
+xdm-document-file = File
+xdm-document-pdf = PDF inside ({ $size })
+xdm-document-integrity-verified = hash checked
+xdm-document-integrity-mismatch = hash or size differs
+xdm-document-integrity-not-verifiable = no hash
+xdm-document-integrity-missing = file missing
+xdm-pdf-saved = PDF saved: { $path }

@@ -576,3 +576,61 @@ form-psc-test-after-sign-in = Avec Pro Santé Connect, la connexion se vérifie 
 
 ## Fichiers du paquet (pli package-files, lancé par la construction du paquet)
 package-files-error = Impossible d'écrire { $path } : { $detail }
+
+## Documents de santé (IHE_XDM.ZIP, CDA R2) : lecture
+xdm-refused-damaged = L'archive IHE_XDM.ZIP est endommagée ou tronquée, ou n'est pas une archive zip : ses documents ne peuvent pas être lus.
+xdm-refused-archive-too-large = L'archive IHE_XDM.ZIP dépasse { $limit } Mo : elle n'a pas été ouverte.
+xdm-refused-too-many-entries = L'archive IHE_XDM.ZIP contient plus de { $limit } fichiers : elle n'a pas été ouverte.
+xdm-refused-entry-too-large = Un fichier de l'archive IHE_XDM.ZIP dépasse { $limit } Mo une fois décompressé : l'archive n'a pas été ouverte.
+xdm-refused-too-large = L'archive IHE_XDM.ZIP dépasse { $limit } Mo une fois décompressée : elle n'a pas été ouverte.
+xdm-refused-bomb = Un fichier de l'archive IHE_XDM.ZIP se décompresse bien au-delà de sa taille (bombe zip) : l'archive n'a pas été ouverte.
+xdm-refused-unsafe-name = L'archive IHE_XDM.ZIP contient un nom de fichier dangereux (« .. », chemin absolu ou nom de périphérique) : elle n'a pas été ouverte.
+xdm-refused-too-deep = Les dossiers de l'archive IHE_XDM.ZIP sont trop imbriqués : elle n'a pas été ouverte.
+xdm-refused-unsupported = L'archive IHE_XDM.ZIP est chiffrée ou compressée d'une façon que Pli ne lit pas.
+xdm-refused-not-xdm = Cette archive n'est pas au format IHE XDM (pas de IHE_XDM/…/METADATA.XML) : ses documents ne peuvent pas être lus.
+xdm-xml-doctype = il déclare un DOCTYPE, refusé pour ne rien charger d'extérieur
+xdm-xml-entity = il contient une entité XML inconnue, refusée
+xdm-xml-too-large = il est trop imbriqué ou trop long
+xdm-xml-malformed = ce n'est pas du XML valide
+xdm-problem-metadata-unreadable = { $file } ne peut pas être lu : { $reason }.
+xdm-problem-too-many-documents = Les métadonnées décrivent plus de { $limit } documents : seuls les { $limit } premiers ont été lus.
+xdm-problem-no-document-entry = { $file } ne décrit aucun document.
+xdm-problem-no-uri = Un document décrit dans { $file } ne dit pas quel fichier le contient.
+xdm-problem-missing-file = Le fichier { $uri } annoncé dans les métadonnées est absent de l'archive.
+xdm-problem-size-mismatch = Le fichier { $uri } ne fait pas la taille annoncée ({ $actual } octets au lieu de { $declared }) : il a pu être modifié.
+xdm-problem-hash-mismatch = L'empreinte du fichier { $uri } ne correspond pas aux métadonnées : il a pu être modifié.
+xdm-problem-not-verifiable = Les métadonnées ne donnent pas d'empreinte pour { $uri } : son intégrité ne peut pas être vérifiée.
+xdm-problem-cda-unreadable = Le document { $uri } ne peut pas être lu : { $reason }.
+xdm-problem-pdf-damaged = Le PDF contenu dans { $uri } est endommagé.
+xdm-problem-pdf-too-large = Le PDF contenu dans { $uri } dépasse { $limit } Mo : il n'a pas été extrait.
+xdm-problem-patient-differs = Les métadonnées et le document { $uri } ne désignent pas le même patient.
+xdm-problem-several-patients = Les documents de ce message concernent plusieurs patients : un message ne doit concerner qu'un patient.
+xdm-problem-not-the-messages-patient = L'INS des documents n'est pas celui du patient à qui ou de qui est ce message.
+xdm-problem-ins-header-without-ins = Le message annonce un INS qualifié (X-MSS-INS: O) mais aucun document n'en porte.
+xdm-problem-ins-header-denies-ins = Le message annonce l'absence d'INS qualifié (X-MSS-INS: N) mais un document en porte un.
+xdm-ins-kind-nir = INS (NIR)
+xdm-ins-kind-nia = INS (NIA)
+xdm-ins-kind-test = INS de test
+xdm-ins-kind-demo = INS de démonstration
+xdm-ins-kind-other = identifiant local
+xdm-cannot-read-file = Impossible de lire { $path } : { $detail }
+xdm-documents = { $count ->
+    [0] Aucun document de santé
+    [one] 1 document de santé
+   *[other] { $count } documents de santé
+}
+xdm-document-type = Type
+xdm-document-title = Titre
+xdm-document-date = Date
+xdm-document-patient = Patient
+xdm-document-author = Auteur
+xdm-document-custodian = Conservé par
+xdm-document-replaces = Remplace le document
+xdm-document-id = Identifiant
+xdm-document-file = Fichier
+xdm-document-pdf = PDF joint ({ $size })
+xdm-document-integrity-verified = empreinte vérifiée
+xdm-document-integrity-mismatch = empreinte ou taille différente
+xdm-document-integrity-not-verifiable = sans empreinte
+xdm-document-integrity-missing = fichier absent
+xdm-pdf-saved = PDF enregistré : { $path }

@@ -94,6 +94,9 @@ pub enum Command {
     /// prints its Message-ID (exit status 1, nothing queued, when a rule stops it). It leaves
     /// with the box's next pass (`pli sync BOX`).
     Send(send::SendArgs),
+    /// Health documents: what an IHE_XDM.ZIP archive holds.
+    #[command(subcommand)]
+    Xdm(xdm::XdmCommand),
 }
 
 #[derive(Debug, Subcommand)]
@@ -263,6 +266,7 @@ mod directory;
 mod mail;
 pub mod package_files;
 mod send;
+mod xdm;
 
 /// A failure of a command, already put into words for the user.
 struct Failure(String);
@@ -354,6 +358,7 @@ pub fn run(cli_profile: Option<&PathBuf>, command: Command, i18n: &I18n) -> Exit
                 json,
             } => mail::search(&profile, &name, &query, limit, json, i18n),
             Command::Send(request) => send::send(&profile, request, i18n),
+            Command::Xdm(command) => xdm::run(command, i18n),
         });
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -9,3 +9,4 @@ mod logs;
 mod psc_login;
 mod revocation;
 mod send;
+mod xdm;

@@ -4,6 +4,7 @@
 
 pub mod fhir;
 pub mod psc;
+pub mod shared;
 
 use std::path::PathBuf;
 

@@ -1,0 +1,955 @@
+//! Health documents read from real, published archives and CDAs (`../shared/data/xdm-cda/`,
+//! sources in its SOURCES.md), with the expected values read from the files by hand, and from
+//! hostile archives the tests make. Everything goes through `pli_core::xdm::read_archive`, the
+//! function the reading model (`mail::mime::read_message`) and `pli xdm inspect` call.
+
+use std::io::Write;
+use std::time::{Duration, Instant};
+
+use pli_core::xdm::{
+    document_pdf, read_archive, CdaBody, HealthDocument, Integrity, PatientIdKind, XdmError,
+    XdmProblem, XdmReading, XmlProblem,
+};
+use pli_testkit::shared::{shared_bytes, shared_sample};
+use sha1::{Digest, Sha1};
+
+const TEST_INS: &str = "279035121518989";
+const TEST_INS_OID: &str = "1.2.250.1.213.1.4.10";
+
+/// A zip of these files, deflated, as any archiver writes one.
+pub fn zip_of(files: &[(&str, &[u8])]) -> Vec<u8> {
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    for (name, bytes) in files {
+        out.start_file(*name, options).expect("entry");
+        out.write_all(bytes).expect("written");
+    }
+    out.finish().expect("zip").into_inner()
+}
+
+/// The METADATA.XML (ebRIM 3.0) of one document, with its real size and SHA-1.
+pub fn metadata_for(uri: &str, document: &[u8], patient_cx: &str, mime: &str) -> String {
+    format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<lcm:SubmitObjectsRequest xmlns:lcm="urn:oasis:names:tc:ebxml-regrep:xsd:lcm:3.0" xmlns:rim="urn:oasis:names:tc:ebxml-regrep:xsd:rim:3.0">
+ <rim:RegistryObjectList>
+  <rim:ExtrinsicObject id="Doc01" mimeType="{mime}" objectType="urn:uuid:7edca82f-054d-47f2-a032-9b2a5b5186c1">
+   <rim:Slot name="URI"><rim:ValueList><rim:Value>{uri}</rim:Value></rim:ValueList></rim:Slot>
+   <rim:Slot name="size"><rim:ValueList><rim:Value>{size}</rim:Value></rim:ValueList></rim:Slot>
+   <rim:Slot name="hash"><rim:ValueList><rim:Value>{hash}</rim:Value></rim:ValueList></rim:Slot>
+   <rim:ExternalIdentifier id="ei1" identificationScheme="urn:uuid:58a6f841-87b3-4a3e-92fd-a8ffeff98427" registryObject="Doc01" value="{cx}"/>
+  </rim:ExtrinsicObject>
+ </rim:RegistryObjectList>
+</lcm:SubmitObjectsRequest>"#,
+        size = document.len(),
+        hash = hex::encode(Sha1::digest(document)),
+        cx = patient_cx.replace('&', "&amp;"),
+    )
+}
+
+/// An `IHE_XDM.ZIP` around one CDA, as the ITI-32 layout has it.
+pub fn xdm_around(cda: &[u8], patient_cx: &str) -> Vec<u8> {
+    let metadata = metadata_for("DOC0001.XML", cda, patient_cx, "text/xml");
+    zip_of(&[
+        ("README.TXT", b"Pli test".as_slice()),
+        ("INDEX.HTM", b"<html></html>".as_slice()),
+        ("IHE_XDM/SUBSET01/METADATA.XML", metadata.as_bytes()),
+        ("IHE_XDM/SUBSET01/DOC0001.XML", cda),
+    ])
+}
+
+fn test_ins_cx() -> String {
+    format!("{TEST_INS}^^^&{TEST_INS_OID}&ISO^NH")
+}
+
+fn one(reading: &XdmReading) -> &HealthDocument {
+    assert_eq!(reading.documents.len(), 1, "{reading:#?}");
+    &reading.documents[0]
+}
+
+/// Reads a shared ANS CDA wrapped in an archive the test makes; `None` without `../shared`.
+fn ans_cda(file: &str, test: &str) -> Option<(Vec<u8>, XdmReading)> {
+    let cda = shared_bytes(&format!("xdm-cda/{file}"), test)?;
+    let archive = xdm_around(&cda, &test_ins_cx());
+    let reading = read_archive(&archive).expect("readable");
+    Some((archive, reading))
+}
+
+#[test]
+fn eco_2_1_2_patient_id_read_from_metadata_of_the_ihe_connectathon_ebrim_3_0_archive() {
+    let test = "eco_2_1_2_patient_id_read_from_metadata_of_the_ihe_connectathon_ebrim_3_0_archive";
+    let Some(bytes) = shared_bytes("xdm-cda/ihe-nist-xdm/MIE.zip", test) else {
+        return;
+    };
+    let reading = read_archive(&bytes).expect("MIE.zip is readable");
+    assert_eq!(reading.problems, vec![], "__MACOSX junk is ignored");
+    let document = one(&reading);
+    let metadata = &document.metadata;
+    let patient = metadata.patient_id.as_ref().expect("patientId");
+    assert_eq!(patient.id, "1192011827");
+    assert_eq!(patient.oid, "1.3.6.1.4.1.21367.13.20.1000");
+    assert_eq!(patient.kind, PatientIdKind::Other);
+    assert_eq!(metadata.title.as_deref(), Some("Doctor Note"));
+    let type_code = metadata.type_code.as_ref().expect("typeCode");
+    assert_eq!(type_code.code, "11488-4");
+    assert_eq!(type_code.display_name.as_deref(), Some("Consultation Note"));
+    assert_eq!(metadata.creation_time.as_deref(), Some("20110119134439"));
+    assert_eq!(metadata.mime_type.as_deref(), Some("text/x-cda-r2+xml"));
+    assert_eq!(metadata.size, Some(4103));
+    assert_eq!(
+        metadata.hash.as_deref(),
+        Some("562238a00b39cc3d169d174021db5ec54b53afe6")
+    );
+    assert_eq!(
+        metadata.authors[0].organisation.as_deref(),
+        Some("MIE Office")
+    );
+    assert_eq!(document.integrity, Integrity::Verified);
+    assert_eq!(
+        document.path.as_deref(),
+        Some("IHE_XDM/SUBSET01/DOC00001.XML")
+    );
+    let cda = document.cda.as_ref().expect("a CDA");
+    assert_eq!(
+        cda.header.code.as_ref().map(|c| c.code.as_str()),
+        Some("34133-9")
+    );
+    assert_eq!(cda.header.custodian.as_deref(), Some("IHE 2011"));
+    assert_eq!(cda.header.patient.birth_name.as_deref(), Some("Ehr"));
+}
+
+#[test]
+fn eco_2_1_2_patient_id_read_from_an_ebrim_2_1_archive() {
+    let test = "eco_2_1_2_patient_id_read_from_an_ebrim_2_1_archive";
+    let Some(bytes) = shared_bytes("xdm-cda/ihe-nist-xdm/lynn-xdm.zip", test) else {
+        return;
+    };
+    let reading = read_archive(&bytes).expect("lynn-xdm.zip is readable");
+    assert_eq!(reading.problems, vec![]);
+    let document = one(&reading);
+    let patient = document.metadata.patient_id.as_ref().expect("patientId");
+    assert_eq!(
+        (patient.id.as_str(), patient.oid.as_str()),
+        ("XDM-test-1", "1.3.6.1.4.1.21367.2005.3.7")
+    );
+    assert_eq!(document.metadata.title.as_deref(), Some("Physical"));
+    assert_eq!(
+        document
+            .metadata
+            .type_code
+            .as_ref()
+            .map(|c| c.code.as_str()),
+        Some("34108-1")
+    );
+    assert_eq!(document.metadata.size, Some(49645));
+    assert_eq!(document.integrity, Integrity::Verified);
+    let Some(CdaBody::Level3 { sections }) = document.cda.as_ref().map(|cda| &cda.body) else {
+        panic!("a level 3 CCD: {document:#?}");
+    };
+    assert_eq!(sections[0].title.as_deref(), Some("PROBLEM LIST"));
+    assert!(
+        sections[0].text.starts_with(
+            "Problem | Date | Status | Comments\nEar Infection | 01-Oct-2006 | Active"
+        ),
+        "{}",
+        sections[0].text
+    );
+}
+
+#[test]
+fn eco_2_1_2_a_bom_and_missing_hash_slots_give_the_documents_with_a_problem() {
+    let test = "eco_2_1_2_a_bom_and_missing_hash_slots_give_the_documents_with_a_problem";
+    let Some(bytes) = shared_bytes("xdm-cda/ihe-nist-xdm/Medicity.zip", test) else {
+        return;
+    };
+    let reading = read_archive(&bytes).expect("Medicity.zip is readable");
+    let document = one(&reading);
+    assert_eq!(
+        reading.problems,
+        vec![XdmProblem::NotVerifiable {
+            uri: "DOC00001.xml".into()
+        }]
+    );
+    assert_eq!(document.integrity, Integrity::NotVerifiable);
+    assert_eq!(
+        document.path.as_deref(),
+        Some("IHE_XDM/SUBSET01/DOC00001.XML"),
+        "found in another case"
+    );
+    assert_eq!(
+        document.metadata.patient_id.as_ref().map(|p| p.id.as_str()),
+        Some("ABC123")
+    );
+    assert_eq!(
+        document.metadata.authors[0].person.as_deref(),
+        Some("Gerald Smitty")
+    );
+    assert_eq!(
+        document.metadata.authors[0].organisation.as_deref(),
+        Some("City Center")
+    );
+    assert_eq!(
+        document.title(),
+        Some("City Center Hospital Care Record Summary")
+    );
+}
+
+#[test]
+fn eco_2_1_2_two_submission_sets_give_two_documents() {
+    let test = "eco_2_1_2_two_submission_sets_give_two_documents";
+    let Some(bytes) = shared_bytes("xdm-cda/ihe-nist-xdm/Sage.zip", test) else {
+        return;
+    };
+    let reading = read_archive(&bytes).expect("Sage.zip is readable");
+    assert_eq!(reading.problems, vec![], "same patient in both sets");
+    let subsets: Vec<&str> = reading
+        .documents
+        .iter()
+        .map(|d| d.subset.as_str())
+        .collect();
+    assert_eq!(subsets, ["IHE_XDM/CCD1", "IHE_XDM/CCD2"]);
+    assert_eq!(
+        reading.documents[1].metadata.title.as_deref(),
+        Some("Madison Medical Center P. A. Emergency Department Referral")
+    );
+    assert_eq!(reading.documents[0].metadata.size, Some(38235));
+    assert_eq!(reading.documents[1].metadata.size, Some(45307));
+    assert!(reading
+        .documents
+        .iter()
+        .all(|d| d.integrity == Integrity::Verified));
+    let author = &reading.documents[0].metadata.authors[0];
+    assert_eq!(author.person.as_deref(), Some("David Ford"));
+    assert_eq!(
+        author.organisation.as_deref(),
+        Some("Madison Medical Center P. A.")
+    );
+}
+
+#[test]
+fn an_archive_without_ihe_xdm_is_refused_as_not_xdm() {
+    let test = "an_archive_without_ihe_xdm_is_refused_as_not_xdm";
+    let Some(bytes) = shared_bytes("xdm-cda/ihe-nist-xdm/Siemens.zip", test) else {
+        return;
+    };
+    assert_eq!(read_archive(&bytes).err(), Some(XdmError::NotXdm));
+}
+
+#[test]
+fn eco_2_1_2_ans_drimbox_archive_gives_the_test_ins_and_flags_the_wrong_signature_hash() {
+    let test =
+        "eco_2_1_2_ans_drimbox_archive_gives_the_test_ins_and_flags_the_wrong_signature_hash";
+    let Some(folder) = shared_sample("xdm-cda/ans-drimbox-xdm/KA202401", test) else {
+        return;
+    };
+    let mut files = Vec::new();
+    for name in [
+        "README.TXT",
+        "INDEX.HTM",
+        "IHE_XDM/SS000001/METADATA.XML",
+        "IHE_XDM/SS000001/KOS_1_1.DCM",
+        "IHE_XDM/SS000001/SIGN_1.XML",
+        "IHE_XDM/SS000001/CR.TXT",
+    ] {
+        files.push((name, std::fs::read(folder.join(name)).expect("sample file")));
+    }
+    let borrowed: Vec<(&str, &[u8])> = files.iter().map(|(n, b)| (*n, b.as_slice())).collect();
+    let reading = read_archive(&zip_of(&borrowed)).expect("readable");
+    assert_eq!(reading.documents.len(), 2, "{reading:#?}");
+    let kos = &reading.documents[0];
+    let patient = kos
+        .metadata
+        .patient_id
+        .as_ref()
+        .expect("patientId in the SOAP envelope");
+    assert_eq!(patient.id, "162018885045327");
+    assert_eq!(patient.oid, "1.2.250.1.213.1.4.10");
+    assert_eq!(patient.kind, PatientIdKind::InsTest);
+    assert_eq!(
+        kos.path.as_deref(),
+        Some("IHE_XDM/SS000001/KOS_1_1.DCM"),
+        "URI relative to IHE_XDM/"
+    );
+    assert_eq!(kos.integrity, Integrity::Verified);
+    assert_eq!(
+        kos.metadata.title.as_deref(),
+        Some("Reference d'Objets d'un Examen d'Imagerie")
+    );
+    assert_eq!(
+        kos.metadata.type_code.as_ref().map(|c| c.code.as_str()),
+        Some("IMG-KOS")
+    );
+    assert_eq!(
+        kos.metadata.creation_time.as_deref(),
+        Some("20240116151112")
+    );
+    let author = &kos.metadata.authors[0];
+    assert_eq!(author.rpps.as_deref(), Some("899700367909"));
+    assert_eq!(author.person.as_deref(), Some("KIT DOC0036790"));
+    assert_eq!(author.organisation.as_deref(), Some("BCOM"));
+    assert_eq!(reading.documents[1].integrity, Integrity::Mismatch);
+    assert!(
+        reading.problems.contains(&XdmProblem::SizeMismatch {
+            uri: "SS000001/SIGN_1.XML".into(),
+            declared: 6102,
+            actual: 3212
+        }),
+        "{:?}",
+        reading.problems
+    );
+    assert!(reading.problems.contains(&XdmProblem::HashMismatch {
+        uri: "SS000001/SIGN_1.XML".into()
+    }));
+}
+
+/// What every ANS CI-SIS example says of its patient (SOURCES.md, checked in each file).
+fn assert_pat_trois(document: &HealthDocument, birth_place: &str) {
+    let patient = &document.cda.as_ref().expect("a CDA").header.patient;
+    let ins = patient.ins().expect("an INS");
+    assert_eq!(
+        (ins.id.as_str(), ins.oid.as_str()),
+        (TEST_INS, TEST_INS_OID)
+    );
+    assert_eq!(ins.kind, PatientIdKind::InsTest);
+    assert_eq!(patient.birth_name.as_deref(), Some("PAT-TROIS"));
+    assert_eq!(patient.first_given_name.as_deref(), Some("DOMINIQUE"));
+    assert_eq!(patient.sex.as_deref(), Some("F"));
+    assert_eq!(patient.birth_date.as_deref(), Some("19790328"));
+    assert_eq!(patient.birth_place.as_deref(), Some(birth_place));
+}
+
+#[test]
+fn eco_2_1_5_ans_imaging_report_level_1_wraps_the_pdf_twin_and_replaces_a_document() {
+    let test = "eco_2_1_5_ans_imaging_report_level_1_wraps_the_pdf_twin_and_replaces_a_document";
+    let Some((archive, reading)) = ans_cda("ans-cda/IMG_CR_IMG_2024.01_CDA-R2-Niveau-1.xml", test)
+    else {
+        return;
+    };
+    let Some(twin) = shared_bytes(
+        "xdm-cda/ans-drimbox-cda/IMG_CR_IMG_2023.11_Doc_metier.pdf",
+        test,
+    ) else {
+        return;
+    };
+    assert_eq!(reading.problems, vec![]);
+    let document = one(&reading);
+    assert_pat_trois(document, "51215");
+    let header = &document.cda.as_ref().expect("CDA").header;
+    assert_eq!(
+        header.patient.given_names.as_deref(),
+        Some("DOMINIQUE MARIE-LOUISE")
+    );
+    let code = header.code.as_ref().expect("code");
+    assert_eq!(code.code, "18748-4");
+    assert_eq!(code.system.as_deref(), Some("2.16.840.1.113883.6.1"));
+    assert_eq!(code.display_name.as_deref(), Some("CR d’imagerie médicale"));
+    assert_eq!(
+        header.title.as_deref(),
+        Some("CR d’imagerie médicale - Scanner Tête + Cou + Thorax avec injection")
+    );
+    assert_eq!(
+        header.effective_time.as_deref(),
+        Some("20210108111700+0100")
+    );
+    assert_eq!(
+        header.id.as_ref().map(|id| id.root.as_str()),
+        Some("1.2.250.1.213.1.1.1.45.2024.2.1")
+    );
+    assert_eq!(
+        header.set_id.as_ref().map(|id| id.root.as_str()),
+        Some("1.2.250.1.213.1.1.1.45.2024.2")
+    );
+    assert_eq!(header.version.as_deref(), Some("2"));
+    assert_eq!(
+        header.replaces.as_ref().map(|id| id.root.as_str()),
+        Some("90E1C8EC-F951-4B26-A305-A34848818DD6")
+    );
+    let author = &header.authors[0];
+    assert_eq!(author.rpps.as_deref(), Some("801234560801"));
+    assert_eq!(author.person.as_deref(), Some("Jacques BIDEAULT"));
+    assert_eq!(
+        author.organisation.as_deref(),
+        Some("Centre de radiologie Ambroise")
+    );
+    assert_eq!(
+        header.custodian.as_deref(),
+        Some("Centre de radiologie Ambroise")
+    );
+    assert_eq!(
+        document.cda.as_ref().map(|cda| &cda.body),
+        Some(&CdaBody::Level1 {
+            media_type: Some("application/pdf".into()),
+            size: Some(61736)
+        })
+    );
+    let pdf = document_pdf(&archive, 0).expect("readable").expect("a PDF");
+    assert!(
+        pdf == twin,
+        "the embedded PDF is byte for byte the ANS PDF twin"
+    );
+}
+
+#[test]
+fn eco_2_1_1_ans_lab_report_level_1_gives_its_pdf_and_author() {
+    let test = "eco_2_1_1_ans_lab_report_level_1_gives_its_pdf_and_author";
+    let Some((archive, reading)) = ans_cda("ans-cda/BIO-CR-BIO_2021.01_CDA-R2-Niveau-1.xml", test)
+    else {
+        return;
+    };
+    let document = one(&reading);
+    assert_pat_trois(document, "51215");
+    let header = &document.cda.as_ref().expect("CDA").header;
+    assert_eq!(
+        header.code.as_ref().map(|c| c.code.as_str()),
+        Some("11502-2")
+    );
+    assert_eq!(
+        header.title.as_deref(),
+        Some("Compte rendu d'examens biologiques")
+    );
+    assert_eq!(header.authors[0].rpps.as_deref(), Some("801234534765"));
+    assert_eq!(
+        header.authors[0].person.as_deref(),
+        Some("Marcel CAMPARINI")
+    );
+    assert_eq!(header.custodian.as_deref(), Some("Laboratoire des charmes"));
+    assert_eq!(header.replaces, None);
+    let pdf = document_pdf(&archive, 0).expect("readable").expect("a PDF");
+    assert_eq!(pdf.len(), 326_650);
+    assert!(pdf.starts_with(b"%PDF-1.5"));
+}
+
+#[test]
+fn eco_2_1_1_ans_level_3_documents_give_their_sections_as_text() {
+    let test = "eco_2_1_1_ans_level_3_documents_give_their_sections_as_text";
+    // file, code, author's family name, organisation, first section title
+    let cases = [
+        (
+            "BIO-CR-BIO_2024.01_TSH_1.xml",
+            "11502-2",
+            "Marcel CAMPARINI",
+            "Laboratoire des charmes",
+            "BIOCHIMIE",
+        ),
+        (
+            "LDL-SES_2022.01.xml",
+            "11490-0",
+            "Charles DAVID",
+            "Hôpital Européen Georges Pompidou",
+            "Statut du document",
+        ),
+        (
+            "VAC_2023.01.xml",
+            "11369-6",
+            "Charles MULLER",
+            "Cabinet Médical du Dr MULLER",
+            "Historique des vaccinations",
+        ),
+        (
+            "DLU-EHPAD-FLUDT_2022.01.xml",
+            "74207-2",
+            "Charles BOILEAU",
+            "EHPAD DE BOULOGNE-BILLANCOURT",
+            "Transfert du patient de l'EHPAD vers le SU",
+        ),
+    ];
+    for (file, code, person, organisation, first_section) in cases {
+        let Some((_, reading)) = ans_cda(&format!("ans-cda/{file}"), test) else {
+            return;
+        };
+        assert_eq!(reading.problems, vec![], "{file}");
+        let document = one(&reading);
+        assert_pat_trois(document, "51215");
+        let cda = document.cda.as_ref().expect("CDA");
+        assert_eq!(
+            cda.header.code.as_ref().map(|c| c.code.as_str()),
+            Some(code),
+            "{file}"
+        );
+        assert_eq!(
+            cda.header.authors[0].person.as_deref(),
+            Some(person),
+            "{file}"
+        );
+        assert_eq!(
+            cda.header.authors[0]
+                .rpps
+                .as_deref()
+                .map(|r| r.starts_with("80123")),
+            Some(true),
+            "{file}"
+        );
+        assert_eq!(
+            cda.header.authors[0].organisation.as_deref(),
+            Some(organisation),
+            "{file}"
+        );
+        let CdaBody::Level3 { sections } = &cda.body else {
+            panic!("{file} is level 3");
+        };
+        assert_eq!(sections[0].title.as_deref(), Some(first_section), "{file}");
+        if file.starts_with("BIO") {
+            assert!(
+                sections.iter().any(|s| s.text.contains("BILAN THYROIDIEN | Résultats | Valeurs de référence\nThyréostimuline (TSH) (ECL Modular) | 1.950 mUI/l | (0.270 - 4.200)")),
+                "{sections:#?}"
+            );
+        }
+        if file.starts_with("VAC") {
+            assert!(
+                sections[0]
+                    .text
+                    .starts_with("- Vaccination Antituberculeuse : BCG\nDate | Vaccin | Lot n°"),
+                "{}",
+                sections[0].text
+            );
+        }
+    }
+}
+
+#[test]
+fn ans_mssante_replacement_pair_names_the_replaced_document() {
+    let test = "ans_mssante_replacement_pair_names_the_replaced_document";
+    let Some((archive, v1)) = ans_cda("ans-mss-lps/CR_Radio_CDAN1_v1.XML", test) else {
+        return;
+    };
+    let Some((_, v2)) = ans_cda("ans-mss-lps/CR_Radio_CDAN1_v2.XML", test) else {
+        return;
+    };
+    let (v1, v2) = (one(&v1), one(&v2));
+    assert_pat_trois(v1, "63220");
+    let h1 = &v1.cda.as_ref().expect("CDA").header;
+    let h2 = &v2.cda.as_ref().expect("CDA").header;
+    assert_eq!(h1.title.as_deref(), Some("Pelvis Masculin"));
+    assert_eq!(h2.title.as_deref(), Some("Radio de hanche"));
+    assert_eq!(
+        h1.id.as_ref().map(|id| id.root.as_str()),
+        Some("1.2.250.1.71.4.2.2.120456789.71024000081")
+    );
+    assert_eq!(h1.replaces, None);
+    assert_eq!(h2.replaces, h1.id, "v2 replaces v1");
+    assert_eq!(h1.authors[0].rpps.as_deref(), Some("801234564895"));
+    assert_eq!(h1.authors[0].person.as_deref(), Some("Thomas Eric"));
+    assert_eq!(
+        h1.authors[0].organisation.as_deref(),
+        Some("Organisation-Y")
+    );
+    assert_eq!(h1.patient.given_names.as_deref(), Some("DOMINIQUE"));
+    let pdf = document_pdf(&archive, 0).expect("readable").expect("a PDF");
+    assert_eq!(pdf.len(), 179_764);
+}
+
+// ----- hostile archives, made here -----
+
+/// Each refusal must come fast: the reader stays responsive.
+fn refused_quickly(bytes: &[u8]) -> (Result<XdmReading, XdmError>, Duration) {
+    let start = Instant::now();
+    let result = read_archive(bytes);
+    let elapsed = start.elapsed();
+    assert!(elapsed < Duration::from_secs(5), "took {elapsed:?}");
+    (result, elapsed)
+}
+
+#[test]
+fn a_zip_slip_archive_is_refused() {
+    for name in [
+        "../../.bashrc",
+        "IHE_XDM/../../../etc/x",
+        "/etc/passwd",
+        "C:\\x",
+        "IHE_XDM/SUBSET01/AUX.XML",
+    ] {
+        let bytes = zip_of(&[("IHE_XDM/SUBSET01/METADATA.XML", b"<r/>"), (name, b"x")]);
+        assert_eq!(
+            refused_quickly(&bytes).0.err(),
+            Some(XdmError::UnsafeName),
+            "{name}"
+        );
+    }
+}
+
+#[test]
+fn a_zip_bomb_is_refused_before_it_inflates() {
+    let zeros = vec![0u8; 30 * 1024 * 1024];
+    let bytes = zip_of(&[("IHE_XDM/SUBSET01/METADATA.XML", &zeros)]);
+    assert!(bytes.len() < 100_000, "{}", bytes.len());
+    let (result, elapsed) = refused_quickly(&bytes);
+    assert_eq!(result.err(), Some(XdmError::Bomb));
+    eprintln!("zip bomb ({} bytes) refused in {elapsed:?}", bytes.len());
+}
+
+#[test]
+fn ten_thousand_entries_are_refused() {
+    let names: Vec<String> = (0..10_000)
+        .map(|n| format!("IHE_XDM/SUBSET01/F{n}.TXT"))
+        .collect();
+    let files: Vec<(&str, &[u8])> = names
+        .iter()
+        .map(|n| (n.as_str(), b"x".as_slice()))
+        .collect();
+    let bytes = zip_of(&files);
+    let (result, elapsed) = refused_quickly(&bytes);
+    assert_eq!(result.err(), Some(XdmError::TooManyEntries { limit: 1000 }));
+    eprintln!("10,000 entries refused in {elapsed:?}");
+}
+
+#[test]
+fn a_truncated_archive_is_refused_as_damaged() {
+    let cda = b"<ClinicalDocument xmlns=\"urn:hl7-org:v3\"><title>t</title></ClinicalDocument>";
+    let whole = xdm_around(cda, &test_ins_cx());
+    for cut in [whole.len() / 2, whole.len() - 10, 30, 0] {
+        let (result, _) = refused_quickly(&whole[..cut]);
+        assert_eq!(result.err(), Some(XdmError::Damaged), "cut at {cut}");
+    }
+}
+
+#[test]
+fn a_cda_with_a_doctype_or_external_entity_is_refused_and_nothing_is_read() {
+    let cda = format!(
+        "<?xml version=\"1.0\"?><!DOCTYPE ClinicalDocument [<!ENTITY x SYSTEM \"file://{}\">]>\
+         <ClinicalDocument xmlns=\"urn:hl7-org:v3\"><title>&x;</title></ClinicalDocument>",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let (result, _) = refused_quickly(&xdm_around(cda.as_bytes(), &test_ins_cx()));
+    let reading = result.expect("the archive itself is readable");
+    assert_eq!(
+        reading.problems,
+        vec![XdmProblem::CdaUnreadable {
+            uri: "DOC0001.XML".into(),
+            reason: XmlProblem::DocType
+        }]
+    );
+    assert_eq!(one(&reading).cda, None);
+    // An entity with no DOCTYPE at all is refused too.
+    let bare = b"<ClinicalDocument><title>&x;</title></ClinicalDocument>";
+    let reading = read_archive(&xdm_around(bare, &test_ins_cx())).expect("readable");
+    assert_eq!(
+        reading.problems,
+        vec![XdmProblem::CdaUnreadable {
+            uri: "DOC0001.XML".into(),
+            reason: XmlProblem::Entity
+        }]
+    );
+}
+
+/// Base64 of `len` random-looking bytes: it compresses as badly as a real PDF, so the ratio
+/// check lets it through and the size limits must do their work.
+fn base64_noise(len: usize) -> String {
+    use base64::Engine;
+    let mut state = 0x2545_f491_4f6c_dd1d_u64;
+    let bytes: Vec<u8> = (0..len)
+        .map(|_| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state as u8
+        })
+        .collect();
+    base64::engine::general_purpose::STANDARD.encode(&bytes)
+}
+
+#[test]
+fn a_cda_with_a_50_mb_base64_pdf_is_refused_quickly() {
+    let encoded = base64_noise(37 * 1024 * 1024);
+    assert!(encoded.len() > 50_000_000);
+    let cda = format!(
+        "<ClinicalDocument xmlns=\"urn:hl7-org:v3\"><component><nonXMLBody><text mediaType=\"application/pdf\" representation=\"B64\">{encoded}</text></nonXMLBody></component></ClinicalDocument>"
+    );
+    let bytes = xdm_around(cda.as_bytes(), &test_ins_cx());
+    let (result, elapsed) = refused_quickly(&bytes);
+    assert_eq!(result.err(), Some(XdmError::EntryTooLarge { limit_mb: 32 }));
+    eprintln!(
+        "50 MB base64 PDF ({} bytes zipped) refused in {elapsed:?}",
+        bytes.len()
+    );
+}
+
+#[test]
+fn eco_2_1_1_two_documents_about_two_patients_are_flagged() {
+    let cda = |ins: &str| {
+        format!("<ClinicalDocument xmlns=\"urn:hl7-org:v3\"><recordTarget><patientRole><id root=\"{TEST_INS_OID}\" extension=\"{ins}\"/></patientRole></recordTarget></ClinicalDocument>")
+    };
+    let (a, b) = (cda(TEST_INS), cda("180012B01234578"));
+    let metadata = |uri: &str, doc: &str, ins: &str| {
+        metadata_for(
+            uri,
+            doc.as_bytes(),
+            &format!("{ins}^^^&{TEST_INS_OID}&ISO^NH"),
+            "text/xml",
+        )
+    };
+    let (ma, mb) = (
+        metadata("DOC0001.XML", &a, TEST_INS),
+        metadata("DOC0001.XML", &b, TEST_INS),
+    );
+    let bytes = zip_of(&[
+        ("IHE_XDM/SUBSET01/METADATA.XML", ma.as_bytes()),
+        ("IHE_XDM/SUBSET01/DOC0001.XML", a.as_bytes()),
+        ("IHE_XDM/SUBSET02/METADATA.XML", mb.as_bytes()),
+        ("IHE_XDM/SUBSET02/DOC0001.XML", b.as_bytes()),
+    ]);
+    let reading = read_archive(&bytes).expect("readable");
+    assert_eq!(reading.documents.len(), 2);
+    assert_eq!(
+        reading.problems,
+        vec![
+            XdmProblem::PatientDiffers {
+                uri: "DOC0001.XML".into()
+            },
+            XdmProblem::SeveralPatients
+        ],
+        "the second document's metadata name the first patient, its CDA another"
+    );
+}
+
+// ----- through the reading model, as the reader and `pli show` get them -----
+
+/// A message carrying an `IHE_XDM.ZIP` (base64), from `from`, with `extra` headers.
+pub fn message_with_archive(
+    from: &str,
+    extra: &str,
+    archive: &[u8],
+    content_type: &str,
+) -> Vec<u8> {
+    use base64::Engine;
+    let encoded = base64::engine::general_purpose::STANDARD.encode(archive);
+    let lines: Vec<&str> = encoded
+        .as_bytes()
+        .chunks(76)
+        .map(|chunk| std::str::from_utf8(chunk).expect("ascii"))
+        .collect();
+    format!(
+        "From: <{from}>\r\nTo: <dr.martin@ch-test.mssante.fr>\r\nSubject: XDM/1.0/DDM+CR d'imagerie PAT-TROIS DOMINIQUE 28/03/1979\r\n{extra}MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nCompte rendu ci-joint.\r\n--b\r\nContent-Type: {content_type}; name=\"ihe_xdm.zip\"\r\nContent-Disposition: attachment; filename=\"ihe_xdm.zip\"\r\nContent-Transfer-Encoding: base64\r\n\r\n{}\r\n--b--\r\n",
+        lines.join("\r\n")
+    )
+    .into_bytes()
+}
+
+fn cda_for(ins: &str) -> Vec<u8> {
+    format!("<ClinicalDocument xmlns=\"urn:hl7-org:v3\"><code code=\"11488-4\"/><title>Lettre</title><recordTarget><patientRole><id root=\"{TEST_INS_OID}\" extension=\"{ins}\"/></patientRole></recordTarget></ClinicalDocument>").into_bytes()
+}
+
+#[test]
+fn eco_2_1_2_the_reading_model_lists_the_documents_of_an_ihe_xdm_attachment() {
+    let archive = xdm_around(&cda_for(TEST_INS), &test_ins_cx());
+    for content_type in ["application/zip", "application/octet-stream"] {
+        let raw = message_with_archive(
+            "dr.x@ch-test.mssante.fr",
+            "X-MSS-INS: O\r\n",
+            &archive,
+            content_type,
+        );
+        let model = pli_core::mail::mime::read_message(&raw);
+        assert_eq!(model.text.trim(), "Compte rendu ci-joint.");
+        assert_eq!(model.documents.len(), 1, "{content_type}");
+        let documents = &model.documents[0];
+        assert_eq!(documents.attachment, 0);
+        assert_eq!(documents.refused, None);
+        assert_eq!(documents.problems, vec![]);
+        assert_eq!(
+            documents.documents[0].ins().map(|i| i.id.as_str()),
+            Some(TEST_INS)
+        );
+        assert_eq!(documents.documents[0].title(), Some("Lettre"));
+    }
+}
+
+#[test]
+fn eco_2_1_1_a_document_about_another_patient_than_the_message_s_is_flagged() {
+    let archive = xdm_around(&cda_for(TEST_INS), &test_ins_cx());
+    let raw = message_with_archive(
+        "180012B01234578@patient.mssante.fr",
+        "",
+        &archive,
+        "application/zip",
+    );
+    let model = pli_core::mail::mime::read_message(&raw);
+    assert_eq!(
+        model.documents[0].problems,
+        vec![XdmProblem::NotTheMessagesPatient]
+    );
+    let same = message_with_archive(
+        &format!("{TEST_INS}@patient.mssante.fr"),
+        "",
+        &archive,
+        "application/zip",
+    );
+    assert_eq!(
+        pli_core::mail::mime::read_message(&same).documents[0].problems,
+        vec![]
+    );
+}
+
+#[test]
+fn eco_2_4_2_an_x_mss_ins_header_that_contradicts_the_archive_is_flagged() {
+    let with_ins = xdm_around(&cda_for(TEST_INS), &test_ins_cx());
+    let raw = message_with_archive(
+        "dr.x@ch-test.mssante.fr",
+        "X-MSS-INS: N\r\n",
+        &with_ins,
+        "application/zip",
+    );
+    assert_eq!(
+        pli_core::mail::mime::read_message(&raw).documents[0].problems,
+        vec![XdmProblem::InsHeaderDeniesIns]
+    );
+    let local = "1234^^^&1.2.3.4.567.8.9.10&ISO^PI";
+    let cda = b"<ClinicalDocument><recordTarget><patientRole><id root=\"1.2.3.4.567.8.9.10\" extension=\"1234\"/></patientRole></recordTarget></ClinicalDocument>";
+    let without = xdm_around(cda, local);
+    let raw = message_with_archive(
+        "dr.x@ch-test.mssante.fr",
+        "X-MSS-INS: O\r\n",
+        &without,
+        "application/zip",
+    );
+    assert_eq!(
+        pli_core::mail::mime::read_message(&raw).documents[0].problems,
+        vec![XdmProblem::InsHeaderWithoutIns]
+    );
+}
+
+#[test]
+fn a_hostile_archive_in_a_message_is_refused_and_the_message_stays_readable() {
+    let zeros = vec![0u8; 30 * 1024 * 1024];
+    let bomb = zip_of(&[("IHE_XDM/SUBSET01/METADATA.XML", &zeros)]);
+    let raw = message_with_archive("dr.x@ch-test.mssante.fr", "", &bomb, "application/zip");
+    let start = Instant::now();
+    let model = pli_core::mail::mime::read_message(&raw);
+    assert!(start.elapsed() < Duration::from_secs(5));
+    assert_eq!(model.text.trim(), "Compte rendu ci-joint.");
+    assert_eq!(model.attachments.len(), 1);
+    assert_eq!(model.documents[0].refused, Some(XdmError::Bomb));
+}
+
+/// A shared file put in an archive as the METADATA.XML of its only submission set.
+fn as_metadata(file: &str, test: &str) -> Option<XdmReading> {
+    let bytes = shared_bytes(&format!("xdm-cda/{file}"), test)?;
+    let archive = zip_of(&[("IHE_XDM/SUBSET01/METADATA.XML", &bytes)]);
+    Some(read_archive(&archive).expect("the archive itself is readable"))
+}
+
+#[test]
+fn eco_2_1_2_dmp_xds_metadata_with_french_codes_give_patient_and_type_without_uri_slots() {
+    let test =
+        "eco_2_1_2_dmp_xds_metadata_with_french_codes_give_patient_and_type_without_uri_slots";
+    // An ITI-41 MTOM body: its XML part (a SOAP envelope around the SubmitObjectsRequest, with
+    // no URI slots: XDS, not XDM) becomes the METADATA.XML.
+    let Some(body) = shared_bytes("xdm-cda/ans-drimbox-xds/publication.xml", test) else {
+        return;
+    };
+    let body = String::from_utf8(body).expect("UTF-8");
+    let start = body.find("<?xml").expect("the XML part");
+    let end = body.find("</soap:Envelope>").expect("the envelope's end") + "</soap:Envelope>".len();
+    let archive = zip_of(&[("IHE_XDM/SUBSET01/METADATA.XML", body[start..end].as_bytes())]);
+    let reading = read_archive(&archive).expect("readable");
+    assert_eq!(reading.documents.len(), 2, "{reading:#?}");
+    let kos = &reading.documents[0];
+    let patient = kos.metadata.patient_id.as_ref().expect("patientId");
+    assert_eq!(
+        (patient.id.as_str(), patient.kind),
+        ("162018885045327", PatientIdKind::InsTest)
+    );
+    let type_code = kos.metadata.type_code.as_ref().expect("typeCode");
+    assert_eq!(type_code.code, "IMG-KOS");
+    assert_eq!(type_code.system.as_deref(), Some("1.2.250.1.213.1.1.4.12"));
+    assert_eq!(kos.metadata.mime_type.as_deref(), Some("application/dicom"));
+    assert_eq!(kos.integrity, Integrity::Missing);
+    assert_eq!(
+        reading.problems,
+        vec![
+            XdmProblem::NoUri {
+                file: "IHE_XDM/SUBSET01/METADATA.XML".into()
+            },
+            XdmProblem::NoUri {
+                file: "IHE_XDM/SUBSET01/METADATA.XML".into()
+            }
+        ]
+    );
+}
+
+#[test]
+fn a_registry_response_or_an_hl7_v2_message_as_metadata_is_a_problem_not_a_crash() {
+    let test = "a_registry_response_or_an_hl7_v2_message_as_metadata_is_a_problem_not_a_crash";
+    let Some(response) = as_metadata("ans-drimbox-xds/response.xml", test) else {
+        return;
+    };
+    // Its MIME header `Content-ID: <root.message@cxf.apache.org>` opens an element that never
+    // closes: not XML, said as such.
+    assert_eq!(
+        response.problems,
+        vec![XdmProblem::MetadataUnreadable {
+            file: "IHE_XDM/SUBSET01/METADATA.XML".into(),
+            reason: XmlProblem::Malformed
+        }]
+    );
+    let bare = b"<rs:RegistryResponse xmlns:rs=\"urn:oasis:names:tc:ebxml-regrep:xsd:rs:3.0\" status=\"urn:oasis:names:tc:ebxml-regrep:ResponseStatusType:Success\"/>";
+    let reading =
+        read_archive(&zip_of(&[("IHE_XDM/SUBSET01/METADATA.XML", bare)])).expect("readable");
+    assert_eq!(
+        reading.problems,
+        vec![XdmProblem::NoDocumentEntry {
+            file: "IHE_XDM/SUBSET01/METADATA.XML".into()
+        }]
+    );
+    let Some(er7) = as_metadata(
+        "ans-mss-lps/message_MDM__LPS_MSS_CR_Radio_INIT_N1.er7",
+        test,
+    ) else {
+        return;
+    };
+    assert_eq!(
+        er7.problems,
+        vec![XdmProblem::MetadataUnreadable {
+            file: "IHE_XDM/SUBSET01/METADATA.XML".into(),
+            reason: XmlProblem::Malformed
+        }]
+    );
+    assert!(er7.documents.is_empty());
+}
+
+#[test]
+fn metadata_naming_one_large_file_thousands_of_times_is_read_once_and_capped() {
+    let big = format!(
+        "<ClinicalDocument><recordTarget><patientRole><id root=\"{TEST_INS_OID}\" extension=\"{TEST_INS}\"/></patientRole></recordTarget><component><nonXMLBody><text>{}</text></nonXMLBody></component></ClinicalDocument>",
+        base64_noise(12 * 1024 * 1024)
+    );
+    let one = metadata_for("DOC0001.XML", big.as_bytes(), &test_ins_cx(), "text/xml");
+    let object = &one[one.find("<rim:ExtrinsicObject").expect("entry")
+        ..one.find("</rim:RegistryObjectList>").expect("end")];
+    // 1,000 entries stay under the 1 MB below which the ratio is not checked.
+    let metadata = one.replace(object, &object.repeat(1000));
+    let bytes = zip_of(&[
+        ("IHE_XDM/SUBSET01/METADATA.XML", metadata.as_bytes()),
+        ("IHE_XDM/SUBSET01/DOC0001.XML", big.as_bytes()),
+    ]);
+    let (result, elapsed) = refused_quickly(&bytes);
+    let reading = result.expect("readable");
+    assert_eq!(reading.documents.len(), 100);
+    assert_eq!(
+        reading.problems,
+        vec![XdmProblem::TooManyDocuments { limit: 100 }]
+    );
+    eprintln!("1,000 entries naming one 16 MB CDA read in {elapsed:?}");
+}
+
+#[test]
+fn figures_time_to_read_the_largest_shared_sample() {
+    let test = "figures_time_to_read_the_largest_shared_sample";
+    let Some(cda) = shared_bytes(
+        "xdm-cda/ans-cda/BIO-CR-BIO_2021.01_CDA-R2-Niveau-1.xml",
+        test,
+    ) else {
+        return;
+    };
+    let archive = xdm_around(&cda, &test_ins_cx());
+    let start = Instant::now();
+    let reading = read_archive(&archive).expect("readable");
+    let elapsed = start.elapsed();
+    assert_eq!(reading.documents.len(), 1);
+    assert!(elapsed < Duration::from_secs(2), "{elapsed:?}");
+    eprintln!(
+        "BIO-CR-BIO N1 ({} bytes CDA, {} bytes zipped) read in {elapsed:?}",
+        cda.len(),
+        archive.len()
+    );
+}
