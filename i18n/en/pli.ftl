@@ -631,3 +631,15 @@ xdm-document-integrity-mismatch = hash or size differs
 xdm-document-integrity-not-verifiable = no hash
 xdm-document-integrity-missing = file missing
 xdm-pdf-saved = PDF saved: { $path }
+
+## The health document card of the reader
+document-card-badge = Health document
+document-card-untyped = Type not given
+document-card-replaces = This document replaces an earlier version: it is the current one.
+document-card-integrity-mismatch = This file does not match the fingerprint the archive declares: it may have been altered on the way. Check with the sender before relying on it.
+document-card-file-missing = This document's file is missing from the archive.
+document-open-pdf = Open the PDF
+document-save-pdf = Save
+document-show = Show the document
+document-hide = Hide the document
+document-no-pdf = This document holds no PDF.

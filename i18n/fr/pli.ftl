@@ -634,3 +634,15 @@ xdm-document-integrity-mismatch = empreinte ou taille différente
 xdm-document-integrity-not-verifiable = sans empreinte
 xdm-document-integrity-missing = fichier absent
 xdm-pdf-saved = PDF enregistré : { $path }
+
+## The health document card of the reader
+document-card-badge = Document de santé
+document-card-untyped = Type non précisé
+document-card-replaces = Ce document remplace une version précédente : c'est la version à jour.
+document-card-integrity-mismatch = Ce fichier ne correspond pas à l'empreinte annoncée dans l'archive : il a pu être modifié en chemin. Vérifiez auprès de l'expéditeur avant de vous y fier.
+document-card-file-missing = Le fichier de ce document est absent de l'archive.
+document-open-pdf = Ouvrir le PDF
+document-save-pdf = Enregistrer
+document-show = Voir le document
+document-hide = Masquer le document
+document-no-pdf = Ce document ne contient pas de PDF.

@@ -24,6 +24,7 @@ pub mod directory;
 pub mod directory_key;
 pub mod dropped_files;
 pub mod format;
+pub mod health_document;
 pub mod lock;
 pub mod markers;
 pub mod message_list;

@@ -9,6 +9,7 @@ use iced::widget::{button, column, container, row, rule, scrollable, text, text_
 use iced::{Alignment, Element, Length, Theme};
 
 use super::correspondent::{display_name, Correspondent};
+use super::health_document::{self, DocumentRef};
 use super::message_list::MessageRef;
 use super::{format, markers, theme};
 use crate::args;
@@ -57,6 +58,8 @@ pub struct ReaderContent {
     pub body: String,
     /// The documents; inline pictures of an HTML layout are left out.
     pub attachments: Vec<Attachment>,
+    /// The health documents of each `IHE_XDM.ZIP` attachment, or why it was not opened.
+    pub documents: Vec<pli_core::xdm::MessageDocuments>,
     /// The message had to be repaired to be read (a cut transfer, a wrong charset…).
     pub damaged: bool,
     /// The sender closed the patient conversation (`X-MSS-MES: FIN`).
@@ -96,6 +99,7 @@ pub fn read(raw: &[u8]) -> ReaderContent {
         message_id: model.message_id.as_ref().map(bracketed),
         references: (!references.is_empty()).then(|| references.join(" ")),
         body: model.text,
+        documents: model.documents,
         attachments: model
             .attachments
             .into_iter()
@@ -147,6 +151,8 @@ pub struct Opened {
     pub receipt_answered: bool,
     /// The body in a read-only editor, so that it can be selected and copied.
     text: text_editor::Content,
+    /// The structured documents whose text is unfolded in their card.
+    narratives_shown: Vec<DocumentRef>,
 }
 
 impl Opened {
@@ -210,6 +216,11 @@ pub enum Message {
     OpenAttachment(usize),
     SaveAttachment(usize),
     AttachmentDone(Result<String, String>),
+    /// The PDF a level 1 health document wraps, opened or saved like an attachment.
+    OpenDocumentPdf(DocumentRef),
+    SaveDocumentPdf(DocumentRef),
+    /// Unfold or fold the text of a structured (level 3) health document.
+    ToggleNarrative(DocumentRef),
     Retry,
     /// The sender asked for a read receipt: send it, or not.
     SendReadReceipt,
@@ -232,6 +243,8 @@ pub enum Action {
     Delete,
     OpenAttachment(usize),
     SaveAttachment(usize),
+    OpenDocumentPdf(DocumentRef),
+    SaveDocumentPdf(DocumentRef),
     Retry,
 }
 
@@ -253,6 +266,7 @@ impl Reader {
             body: Body::Loading,
             receipt_answered: false,
             text: text_editor::Content::new(),
+            narratives_shown: Vec::new(),
         };
         if let Some(raw) = raw {
             opened.show(read(raw));
@@ -319,6 +333,19 @@ impl Reader {
             Message::Delete => Action::Delete,
             Message::OpenAttachment(index) => Action::OpenAttachment(index),
             Message::SaveAttachment(index) => Action::SaveAttachment(index),
+            Message::OpenDocumentPdf(document) => Action::OpenDocumentPdf(document),
+            Message::SaveDocumentPdf(document) => Action::SaveDocumentPdf(document),
+            Message::ToggleNarrative(document) => {
+                if let Some(opened) = self.opened.as_mut() {
+                    match opened.narratives_shown.iter().position(|d| *d == document) {
+                        Some(shown) => {
+                            opened.narratives_shown.remove(shown);
+                        }
+                        None => opened.narratives_shown.push(document),
+                    }
+                }
+                Action::None
+            }
             Message::AttachmentDone(result) => {
                 self.notice = Some(result);
                 Action::None
@@ -374,6 +401,13 @@ impl Reader {
                         .size(theme::SMALL_SIZE)
                         .style(text::warning),
                 );
+            }
+            for archive in &content.documents {
+                page = page.push(health_document::cards(
+                    archive,
+                    &opened.narratives_shown,
+                    i18n,
+                ));
             }
             if !content.attachments.is_empty() {
                 page = page.push(attachments(content, i18n));

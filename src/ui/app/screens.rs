@@ -171,6 +171,8 @@ impl Pli {
             reader::Action::DeclineReadReceipt => self.decline_read_receipt(),
             reader::Action::OpenAttachment(index) => self.attachment(index, true),
             reader::Action::SaveAttachment(index) => self.attachment(index, false),
+            reader::Action::OpenDocumentPdf(document) => self.document_pdf(document, true),
+            reader::Action::SaveDocumentPdf(document) => self.document_pdf(document, false),
             reader::Action::Retry => match self.reader.opened.as_ref() {
                 Some(opened) => self.fetch_body(opened.reference.clone()),
                 None => Task::none(),

@@ -1,0 +1,178 @@
+//! The "document de santé" card of the reader: one per document of an `IHE_XDM.ZIP`
+//! attachment — what it is, when, by whom, about which patient (the INS grouped, its kind said:
+//! a test INS is shown as one), whether it replaces an earlier version, what was wrong in the
+//! archive — with "Ouvrir le PDF", "Enregistrer" and, for a structured (level 3) document,
+//! "Voir le document". Nothing in the document is run or fetched: the narrative is text.
+
+use iced::widget::{button, column, container, row, text, Space};
+use iced::{Alignment, Element, Length};
+
+use super::markers::{self, Tone};
+use super::reader::Message;
+use super::theme;
+use crate::documents;
+use crate::i18n::I18n;
+use crate::messages::Localize;
+use pli_core::xdm::{CdaBody, HealthDocument, Integrity, MessageDocuments};
+
+/// Which document of which attachment: the attachment's part index, the document's rank in it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct DocumentRef {
+    pub attachment: usize,
+    pub document: usize,
+}
+
+/// The cards of one archive: its documents, or the sentence saying why it was not opened.
+pub fn cards<'a>(
+    archive: &'a MessageDocuments,
+    narratives_shown: &[DocumentRef],
+    i18n: &'a I18n,
+) -> Element<'a, Message> {
+    if let Some(refused) = &archive.refused {
+        return markers::note(Tone::Warning, refused.localize(i18n));
+    }
+    let mut cards = column![].spacing(8);
+    for (rank, document) in archive.documents.iter().enumerate() {
+        let reference = DocumentRef {
+            attachment: archive.attachment,
+            document: rank,
+        };
+        let shown = narratives_shown.contains(&reference);
+        cards = cards.push(card(document, reference, shown, i18n));
+    }
+    for problem in &archive.problems {
+        cards = cards.push(markers::note(Tone::Warning, problem.localize(i18n)));
+    }
+    cards.into()
+}
+
+fn card<'a>(
+    document: &'a HealthDocument,
+    reference: DocumentRef,
+    narrative_shown: bool,
+    i18n: &'a I18n,
+) -> Element<'a, Message> {
+    let small = |line: String| text(line).size(theme::SMALL_SIZE);
+    let label = |id: &str, value: String| {
+        row![
+            text(i18n.t(id))
+                .size(theme::SMALL_SIZE)
+                .style(text::secondary)
+                .width(Length::Fixed(110.0)),
+            text(value).size(theme::SMALL_SIZE),
+        ]
+        .spacing(8)
+    };
+
+    let kind = documents::type_line(document).unwrap_or_else(|| i18n.t("document-card-untyped"));
+    let mut heading = row![
+        text(i18n.t("document-card-badge"))
+            .size(theme::TINY_SIZE)
+            .font(theme::SEMIBOLD)
+            .style(markers::tone_text(Tone::Patient)),
+        text(kind).size(theme::SMALL_SIZE).font(theme::SEMIBOLD),
+    ]
+    .spacing(8)
+    .align_y(Alignment::Center);
+    if let Some(date) = documents::date_line(document) {
+        heading = heading.push(Space::new().width(Length::Fill));
+        heading = heading.push(small(date).style(text::secondary));
+    }
+
+    let mut content = column![heading].spacing(4);
+    if let Some(title) = document.title() {
+        content = content.push(text(title).size(theme::BODY_SIZE));
+    }
+    content = content.push(label(
+        "xdm-document-patient",
+        documents::patient_line(document, i18n),
+    ));
+    for author in documents::authors(document) {
+        content = content.push(label("xdm-document-author", documents::author_line(author)));
+    }
+    let cda = document.cda.as_ref();
+    if let Some(custodian) = cda.and_then(|cda| cda.header.custodian.clone()) {
+        content = content.push(label("xdm-document-custodian", custodian));
+    }
+    if cda.is_some_and(|cda| cda.header.replaces.is_some()) {
+        content = content.push(markers::note(
+            Tone::Notice,
+            i18n.t("document-card-replaces"),
+        ));
+    }
+    match document.integrity {
+        Integrity::Verified => {}
+        Integrity::Mismatch => {
+            content = content.push(markers::note(
+                Tone::Danger,
+                i18n.t("document-card-integrity-mismatch"),
+            ));
+        }
+        Integrity::NotVerifiable => {
+            content = content.push(
+                small(i18n.t("xdm-document-integrity-not-verifiable")).style(text::secondary),
+            );
+        }
+        Integrity::Missing => {
+            content = content.push(markers::note(
+                Tone::Warning,
+                i18n.t("document-card-file-missing"),
+            ));
+        }
+    }
+
+    let action = |id: &str, message: Message| {
+        button(text(i18n.t(id)).size(theme::SMALL_SIZE))
+            .padding([2, 8])
+            .style(theme::action)
+            .on_press(message)
+    };
+    let mut actions = row![].spacing(8);
+    let body = cda.map(|cda| &cda.body);
+    if let Some(CdaBody::Level1 { size: Some(_), .. }) = body {
+        actions = actions
+            .push(action(
+                "document-open-pdf",
+                Message::OpenDocumentPdf(reference),
+            ))
+            .push(action(
+                "document-save-pdf",
+                Message::SaveDocumentPdf(reference),
+            ));
+    }
+    let sections = match body {
+        Some(CdaBody::Level3 { sections }) => Some(sections),
+        _ => None,
+    };
+    if sections.is_some() {
+        let id = if narrative_shown {
+            "document-hide"
+        } else {
+            "document-show"
+        };
+        actions = actions.push(action(id, Message::ToggleNarrative(reference)));
+    }
+    content = content.push(actions);
+    if let (Some(sections), true) = (sections, narrative_shown) {
+        let mut narrative = column![].spacing(6);
+        for section in sections {
+            if let Some(title) = &section.title {
+                let size = if section.depth <= 1 {
+                    theme::BODY_SIZE
+                } else {
+                    theme::SMALL_SIZE
+                };
+                narrative = narrative.push(text(title.as_str()).size(size).font(theme::SEMIBOLD));
+            }
+            if !section.text.trim().is_empty() {
+                narrative = narrative.push(text(section.text.as_str()).size(theme::SMALL_SIZE));
+            }
+        }
+        content = content.push(container(narrative).padding([4, 8]));
+    }
+    container(content)
+        .padding(10)
+        .width(Length::Fill)
+        .style(markers::card)
+        .into()
+}
