@@ -12,3 +12,4 @@ mod mssante;
 mod oidc;
 mod reading_model;
 mod usecases;
+mod xdm_build;
