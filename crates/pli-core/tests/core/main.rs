@@ -7,6 +7,7 @@ mod discovery;
 mod engine;
 mod fhir;
 mod foundation;
+mod health_documents;
 mod mdn_drafts;
 mod mssante;
 mod oidc;
