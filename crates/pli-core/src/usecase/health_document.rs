@@ -159,11 +159,13 @@ fn one_patient(draft: &Draft, ins: &Ins) -> Result<(), HealthDocumentError> {
 }
 
 /// The author from the box: the national directory's entry for its address when this
-/// workstation holds it (name, civility, structure), else the box's own name as its structure.
+/// workstation holds it (name, civility, structure, and the RPPS-based national identifier of a
+/// person's box), else the box's own name as its structure.
 fn author_of(profile: &Profile, account: &Account) -> Author {
     match outbox::directory_entry(profile, account) {
         Some(entry) => Author {
-            national_id: None,
+            national_id: Some(entry.national_id.trim().to_owned())
+                .filter(|id| !id.is_empty() && entry.names_a_person()),
             title: entry.civility.clone(),
             given_name: entry.first_name.clone(),
             family_name: entry.last_name.clone(),
