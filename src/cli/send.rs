@@ -41,7 +41,7 @@ pub struct SendArgs {
     #[arg(long, value_name = "FILE")]
     pub attach: Vec<PathBuf>,
     #[command(flatten)]
-    pub document: DocumentArgs,
+    pub document: Box<DocumentArgs>,
 }
 
 /// A health document (ECO.2.1): a PDF sent wrapped in a CDA R2 inside an `IHE_XDM.ZIP`, about
