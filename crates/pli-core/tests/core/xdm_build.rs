@@ -182,7 +182,16 @@ fn the_document_types_pli_ships_are_those_of_the_ci_sis_value_set() {
 #[test]
 fn the_archive_has_the_ihe_layout_and_its_metadata_describe_each_file() {
     let archive = build(&doctor(), &[document("11490-0"), document("11502-2")]);
-    let files = unzip(&archive.zip);
+    let files: Vec<(String, Vec<u8>)> = unzip(&archive.zip)
+        .into_iter()
+        .filter(|(name, _)| !name.ends_with('/'))
+        .collect();
+    let folders: Vec<String> = unzip(&archive.zip)
+        .into_iter()
+        .map(|(name, _)| name)
+        .filter(|name| name.ends_with('/'))
+        .collect();
+    assert_eq!(folders, ["IHE_XDM/", "IHE_XDM/SUBSET01/"]);
     let names: Vec<&str> = files.iter().map(|(name, _)| name.as_str()).collect();
     assert_eq!(
         names,
@@ -237,8 +246,12 @@ fn the_archive_has_the_ihe_layout_and_its_metadata_describe_each_file() {
 fn the_cda_wraps_the_same_pdf_and_names_the_patient_as_the_ans_examples_do() {
     use base64::Engine;
     let archive = build(&doctor(), &[document("11502-2")]);
-    let files = unzip(&archive.zip);
-    let cda = String::from_utf8(files[3].1.clone()).expect("UTF-8");
+    let cda = unzip(&archive.zip)
+        .into_iter()
+        .find(|(name, _)| name == "IHE_XDM/SUBSET01/DOC0001.XML")
+        .expect("the CDA")
+        .1;
+    let cda = String::from_utf8(cda).expect("UTF-8");
     for expected in [
         "<realmCode code=\"FR\"/>",
         "<templateId root=\"1.3.6.1.4.1.19376.1.2.20\"/>",
@@ -267,4 +280,146 @@ fn the_cda_wraps_the_same_pdf_and_names_the_patient_as_the_ans_examples_do() {
         pdf(),
         "ECO.2.1.5: the embedded PDF is the PDF sent"
     );
+}
+
+/// Every element of an XML document as its path of local names from the root, with its
+/// attributes (values as written).
+fn elements(xml: &str) -> Vec<(String, Vec<(String, String)>)> {
+    use quick_xml::events::Event;
+    let mut reader = quick_xml::Reader::from_str(xml);
+    let mut path: Vec<String> = Vec::new();
+    let mut found = Vec::new();
+    loop {
+        let (element, empty) = match reader.read_event().expect("well-formed XML") {
+            Event::Start(element) => (element, false),
+            Event::Empty(element) => (element, true),
+            Event::End(_) => {
+                path.pop();
+                continue;
+            }
+            Event::Eof => break,
+            _ => continue,
+        };
+        let name = String::from_utf8_lossy(element.local_name().as_ref()).into_owned();
+        let attributes = element
+            .attributes()
+            .map(|attribute| {
+                let attribute = attribute.expect("an attribute");
+                (
+                    String::from_utf8_lossy(attribute.key.local_name().as_ref()).into_owned(),
+                    String::from_utf8_lossy(&attribute.value).into_owned(),
+                )
+            })
+            .collect();
+        path.push(name);
+        found.push((format!("/{}", path.join("/")), attributes));
+        if empty {
+            path.pop();
+        }
+    }
+    found
+}
+
+/// What the ANS schematron of the structuration minimale
+/// (`schematrons/profils/structurationMinimale/include/1.2.250.1.213.1.1.1.1-2017-12-13T103531.sch`
+/// of `ansforge/TestContenuCDA-3-0`) asserts on a level 1 header, checked on every CDA Pli writes:
+/// the schema alone does not catch a missing legal authenticator or INS trait.
+#[test]
+fn every_cda_pli_writes_has_what_the_structuration_minimale_requires() {
+    for author in [doctor(), structure()] {
+        let archive = build(&author, &[document("11490-0")]);
+        let cda = unzip(&archive.zip)
+            .into_iter()
+            .find(|(name, _)| name == "IHE_XDM/SUBSET01/DOC0001.XML")
+            .expect("the CDA")
+            .1;
+        let found = elements(&String::from_utf8(cda).expect("UTF-8"));
+        let at = |path: &str| -> Vec<&Vec<(String, String)>> {
+            found
+                .iter()
+                .filter(|(found, _)| found == path)
+                .map(|(_, attributes)| attributes)
+                .collect()
+        };
+        let attribute = |attributes: &Vec<(String, String)>, name: &str| {
+            attributes
+                .iter()
+                .find(|(found, _)| found == name)
+                .map(|(_, value)| value.clone())
+        };
+        let roots: Vec<String> = at("/ClinicalDocument/templateId")
+            .into_iter()
+            .filter_map(|attributes| attribute(attributes, "root"))
+            .collect();
+        assert_eq!(
+            roots,
+            [
+                "2.16.840.1.113883.2.8.2.1",
+                "1.2.250.1.213.1.1.1.1",
+                "1.3.6.1.4.1.19376.1.2.20"
+            ],
+            "a level 1 document has exactly these three templateIds"
+        );
+        for once in [
+            "realmCode",
+            "typeId",
+            "id",
+            "code",
+            "title",
+            "effectiveTime",
+            "confidentialityCode",
+            "languageCode",
+            "setId",
+            "versionNumber",
+            "recordTarget",
+            "custodian",
+            "legalAuthenticator",
+            "componentOf",
+            "component",
+        ] {
+            assert_eq!(at(&format!("/ClinicalDocument/{once}")).len(), 1, "{once}");
+        }
+        assert_eq!(
+            attribute(at("/ClinicalDocument/realmCode")[0], "code").as_deref(),
+            Some("FR")
+        );
+        let code = at("/ClinicalDocument/code")[0];
+        assert!(["code", "codeSystem", "displayName"]
+            .iter()
+            .all(|name| attribute(code, name).is_some()));
+        assert!(at("/ClinicalDocument/author/assignedAuthor").len() == 1);
+        assert_eq!(
+            attribute(
+                at("/ClinicalDocument/legalAuthenticator/signatureCode")[0],
+                "code"
+            )
+            .as_deref(),
+            Some("S")
+        );
+        let event = "/ClinicalDocument/documentationOf/serviceEvent";
+        assert_eq!(at(&format!("{event}/performer")).len(), 1);
+        assert_eq!(at(&format!("{event}/effectiveTime")).len(), 1);
+        // The INS traits, since the patient is named by an INS.
+        let patient = "/ClinicalDocument/recordTarget/patientRole/patient";
+        let qualifiers = |element: &str| -> Vec<Option<String>> {
+            at(&format!("{patient}/name/{element}"))
+                .into_iter()
+                .map(|attributes| attribute(attributes, "qualifier"))
+                .collect()
+        };
+        assert_eq!(qualifiers("family"), [Some("BR".to_string())]);
+        assert_eq!(qualifiers("given"), [None, Some("BR".to_string())]);
+        for trait_ in [
+            "birthTime",
+            "administrativeGenderCode",
+            "birthplace/place/addr/county",
+        ] {
+            assert_eq!(at(&format!("{patient}/{trait_}")).len(), 1, "{trait_}");
+        }
+        assert_eq!(
+            at("/ClinicalDocument/component/nonXMLBody/text").len(),
+            1,
+            "one PDF body"
+        );
+    }
 }

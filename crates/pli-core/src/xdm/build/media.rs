@@ -79,13 +79,20 @@ pub fn build(
     let names: Vec<&str> = files.iter().map(|(name, ..)| name.as_str()).collect();
 
     let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    let options = SimpleFileOptions::default()
+    let mut options = SimpleFileOptions::default()
         .compression_method(zip::CompressionMethod::Deflated)
         .unix_permissions(0o644);
+    if let Some(time) = zip_time(created) {
+        options = options.last_modified_time(time);
+    }
     zip.start_file("INDEX.HTM", options)?;
     zip.write_all(index_htm(author).as_bytes())?;
     zip.start_file("README.TXT", options)?;
     zip.write_all(readme_txt(author, application, &names).as_bytes())?;
+    // The folders have entries of their own, as in the IHE samples, for tools that extract
+    // them one by one.
+    zip.add_directory("IHE_XDM/", options.unix_permissions(0o755))?;
+    zip.add_directory(format!("{SUBSET}/"), options.unix_permissions(0o755))?;
     zip.start_file(format!("{SUBSET}/METADATA.XML"), options)?;
     zip.write_all(metadata.as_bytes())?;
     for (name, _, xml, _) in &files {
@@ -101,6 +108,21 @@ pub fn build(
             .collect(),
         document_ids: files.into_iter().map(|(_, id, ..)| id).collect(),
     })
+}
+
+/// The local time the media was made, as a ZIP entry stores it; `None` outside what the
+/// format can hold (before 1980), when the entries keep the format's default.
+fn zip_time(created: &DateTime<FixedOffset>) -> Option<zip::DateTime> {
+    use chrono::{Datelike, Timelike};
+    zip::DateTime::from_date_and_time(
+        u16::try_from(created.year()).ok()?,
+        u8::try_from(created.month()).ok()?,
+        u8::try_from(created.day()).ok()?,
+        u8::try_from(created.hour()).ok()?,
+        u8::try_from(created.minute()).ok()?,
+        u8::try_from(created.second()).ok()?,
+    )
+    .ok()
 }
 
 fn sender(author: &Author) -> String {
