@@ -15,6 +15,7 @@ use pli_core::mail::worker::BodyError;
 use pli_core::mssante::address::SendIssue;
 use pli_core::mssante::ins::{BirthPlace, Ins, InsError, InsWarning, Sex};
 use pli_core::usecase::accounts::{AccountsError, TestReport};
+use pli_core::usecase::health_document::HealthDocumentError;
 
 /// The sentence a person reads for an error of the core, in the interface language: the core
 /// says what went wrong (its error kinds), the front ends say it in words.
@@ -315,6 +316,34 @@ impl Localize for SendError {
                 .map(|issue| issue.localize(i18n))
                 .collect::<Vec<_>>()
                 .join(" "),
+        }
+    }
+}
+
+impl Localize for HealthDocumentError {
+    /// Why a health document was not queued (ECO.2.1), in the interface language.
+    fn localize(&self, i18n: &I18n) -> String {
+        match self {
+            HealthDocumentError::UnknownType { code } => {
+                let known = pli_core::xdm::build::document_types()
+                    .iter()
+                    .map(|kind| format!("{} ({})", kind.code, kind.display_name))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                i18n.t_args(
+                    "health-document-unknown-type",
+                    args!["code" => code.clone(), "known" => known],
+                )
+            }
+            HealthDocumentError::NotAPdf => i18n.t("health-document-not-pdf"),
+            HealthDocumentError::Identity(error) => crate::ui::patient::identity_error(error, i18n),
+            HealthDocumentError::SecondArchive => i18n.t("health-document-second-archive"),
+            HealthDocumentError::AnotherPatient => i18n.t("health-document-another-patient"),
+            HealthDocumentError::Archive(error) => i18n.t_args(
+                "health-document-archive",
+                args!["detail" => error.to_string()],
+            ),
+            HealthDocumentError::Send(error) => error.localize(i18n),
         }
     }
 }

@@ -88,7 +88,7 @@ fi
 # Connect provider; Debian's is used only where none is installed.
 command -v node >/dev/null || PLI_TEST_EXTRA_PKGS="${PLI_TEST_EXTRA_PKGS:-} nodejs npm"
 t0=$SECONDS
-MT_EXTRA_PKGS="dbus gnome-keyring libsecret-tools xvfb xauth gcc libc6-dev pkg-config fonts-dejavu-core dnsmasq-base ${PLI_TEST_EXTRA_PKGS:-}" \
+MT_EXTRA_PKGS="dbus gnome-keyring libsecret-tools xvfb xauth gcc libc6-dev pkg-config fonts-dejavu-core dnsmasq-base libxml2-utils ${PLI_TEST_EXTRA_PKGS:-}" \
   "$MS" install
 
 # 2. a fresh stack, stopped on exit whatever happens.

@@ -109,6 +109,17 @@ send-refused = The message was not put in the outbox: { $reason }
 send-refused-outside-hint = From the command line nothing leaves the trust space: send this message from Pli's window, which asks for your consent.
 send-file-unreadable = “{ $path }” cannot be read: { $detail }
 send-body-not-text = “{ $path }” is not text (UTF-8): the body of a message must be; attach this file with --attach.
+send-document-incomplete = To send a health document, also give { $missing }.
+send-document-without = --document is missing: { $options } only go with a health document.
+send-document-bad-date = “{ $date }” is not a birth date in the DD/MM/YYYY form.
+send-document-bad-sex = “{ $sex }” is not a civil-status sex: F or M.
+send-document-bad-kind = “{ $kind }” is not a kind of INS: nir, nia, test or demo.
+send-document-bad-status = “{ $status }” is not an identity status: PROV, RECUP, VALI or QUAL.
+health-document-unknown-type = “{ $code }” is not a document type Pli knows. Types offered: { $known }.
+health-document-not-pdf = The document is not a PDF: only a PDF is sent as a health document (CDA R2 level 1).
+health-document-second-archive = The message already carries an IHE_XDM.ZIP archive: a message with health documents concerns a single patient. Send this document in another message.
+health-document-another-patient = The message is addressed to another patient than the document's: a message with health documents concerns a single patient.
+health-document-archive = The IHE_XDM.ZIP archive could not be built: { $detail }
 
 ## Matricule INS
 ins-error-empty = The matricule INS is empty: type the 15 characters of the patient's matricule.

@@ -109,6 +109,17 @@ send-refused = Le message n'a pas été mis dans la boîte d'envoi : { $reason }
 send-refused-outside-hint = Depuis la ligne de commande, rien ne part hors de l'espace de confiance : envoyez ce message depuis la fenêtre de Pli, qui vous demande votre accord.
 send-file-unreadable = « { $path } » ne peut pas être lu : { $detail }
 send-body-not-text = « { $path } » n'est pas un texte (UTF-8) : le corps du message doit en être un ; joignez ce fichier avec --attach.
+send-document-incomplete = Pour envoyer un document de santé, donnez aussi { $missing }.
+send-document-without = --document manque : { $options } ne servent qu'avec un document de santé.
+send-document-bad-date = « { $date } » n'est pas une date de naissance au format JJ/MM/AAAA.
+send-document-bad-sex = « { $sex } » n'est pas un sexe de l'état civil : F ou M.
+send-document-bad-kind = « { $kind } » n'est pas un type d'INS : nir, nia, test ou demo.
+send-document-bad-status = « { $status } » n'est pas un statut d'identité : PROV, RECUP, VALI ou QUAL.
+health-document-unknown-type = « { $code } » n'est pas un type de document que Pli connaît. Types proposés : { $known }.
+health-document-not-pdf = Le document n'est pas un PDF : seul un PDF s'envoie comme document de santé (CDA R2 de niveau 1).
+health-document-second-archive = Le message porte déjà une archive IHE_XDM.ZIP : un message de documents de santé ne concerne qu'un seul patient. Envoyez ce document dans un autre message.
+health-document-another-patient = Le message est adressé à un autre patient que celui du document : un message de documents de santé ne concerne qu'un seul patient.
+health-document-archive = L'archive IHE_XDM.ZIP n'a pas pu être construite : { $detail }
 
 ## Matricule INS
 ins-error-empty = Le matricule INS est vide : saisissez les 15 caractères du matricule du patient.

@@ -5,6 +5,7 @@ mod account;
 mod common;
 mod directory;
 mod directory_online;
+mod health_documents;
 mod logs;
 mod psc_login;
 mod revocation;

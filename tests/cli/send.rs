@@ -3,7 +3,7 @@ use pli_core::mail::store::open_profile_store;
 use pli_core::profile::Profile;
 
 /// A profile holding one box of the stack for `user` (TLS, the password piped in).
-fn profile_with_box(user: &str, name: &str) -> tempfile::TempDir {
+pub(crate) fn profile_with_box(user: &str, name: &str) -> tempfile::TempDir {
     let profile = tempfile::tempdir().expect("a profile folder");
     let imap = endpoint("PLI_TEST_IMAPS").to_string();
     let smtp = endpoint("PLI_TEST_SMTP_SUBMISSIONS").to_string();
@@ -33,7 +33,7 @@ fn profile_with_box(user: &str, name: &str) -> tempfile::TempDir {
     profile
 }
 
-fn outbox_of(profile: &tempfile::TempDir, name: &str) -> usize {
+pub(crate) fn outbox_of(profile: &tempfile::TempDir, name: &str) -> usize {
     open_profile_store(&Profile::at(profile.path()))
         .expect("the profile's store")
         .outbox(name)

@@ -16,4 +16,5 @@
 pub mod accounts;
 pub mod bodies;
 pub mod credentials;
+pub mod health_document;
 pub mod outbox;

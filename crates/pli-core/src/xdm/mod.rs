@@ -16,6 +16,7 @@
 //! Nothing here logs: names, INS and document content are health data.
 
 mod archive;
+pub mod build;
 mod cda;
 mod metadata;
 mod patient;
