@@ -95,3 +95,19 @@ pub fn letter(letter: &str, modifiers: Modifiers) -> keyboard::Event {
 pub fn named(key: Named) -> keyboard::Event {
     key_press(Key::Named(key), Modifiers::empty())
 }
+
+/// Feeds the messages the interface produced back into the window, as iced does.
+pub fn deliver(pli: &mut pli::ui::Pli, messages: Vec<pli::ui::Message>) {
+    for message in messages {
+        let _ = pli.update(message);
+    }
+}
+
+/// Clicks the text `label` where the window shows it.
+pub fn click_text(pli: &mut pli::ui::Pli, label: &str) {
+    let mut ui = iced_test::simulator(pli.view());
+    ui.click(label)
+        .unwrap_or_else(|_| panic!("'{label}' is on screen"));
+    let messages = ui.into_messages().collect();
+    deliver(pli, messages);
+}
