@@ -802,3 +802,13 @@ pub fn patient_id_kind(kind: pli_core::xdm::PatientIdKind, i18n: &I18n) -> Strin
         K::Other => "xdm-ins-kind-other",
     })
 }
+
+impl Localize for pli_core::mail::store::StoreError {
+    fn localize(&self, i18n: &I18n) -> String {
+        use pli_core::mail::store::StoreError;
+        match self {
+            StoreError::TooNew { .. } => i18n.t("store-too-new"),
+            other => i18n.t_args("sync-error-store", args!["detail" => other.to_string()]),
+        }
+    }
+}

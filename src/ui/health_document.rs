@@ -10,10 +10,19 @@ use iced::{Alignment, Element, Length};
 use super::markers::{self, Tone};
 use super::reader::Message;
 use super::theme;
+use crate::args;
 use crate::documents;
 use crate::i18n::I18n;
 use crate::messages::Localize;
+use pli_core::usecase::patient_file::DocumentHistory;
 use pli_core::xdm::{CdaBody, HealthDocument, Integrity, MessageDocuments};
+
+/// The CDA `id` of a document (root^extension), what tells two copies of it apart from two
+/// documents.
+pub fn cda_id(document: &HealthDocument) -> Option<String> {
+    let id = document.cda.as_ref()?.header.id.as_ref()?;
+    Some(id.display())
+}
 
 /// Which document of which attachment: the attachment's part index, the document's rank in it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -26,6 +35,7 @@ pub struct DocumentRef {
 pub fn cards<'a>(
     archive: &'a MessageDocuments,
     narratives_shown: &[DocumentRef],
+    histories: &'a [(DocumentRef, DocumentHistory)],
     i18n: &'a I18n,
 ) -> Element<'a, Message> {
     if let Some(refused) = &archive.refused {
@@ -38,7 +48,11 @@ pub fn cards<'a>(
             document: rank,
         };
         let shown = narratives_shown.contains(&reference);
-        cards = cards.push(card(document, reference, shown, i18n));
+        let history = histories
+            .iter()
+            .find(|(of, _)| *of == reference)
+            .map(|(_, history)| history);
+        cards = cards.push(card(document, reference, shown, history, i18n));
     }
     for problem in &archive.problems {
         cards = cards.push(markers::note(Tone::Warning, problem.localize(i18n)));
@@ -50,6 +64,7 @@ fn card<'a>(
     document: &'a HealthDocument,
     reference: DocumentRef,
     narrative_shown: bool,
+    history: Option<&'a DocumentHistory>,
     i18n: &'a I18n,
 ) -> Element<'a, Message> {
     let small = |line: String| text(line).size(theme::SMALL_SIZE);
@@ -94,10 +109,46 @@ fn card<'a>(
     if let Some(custodian) = cda.and_then(|cda| cda.header.custodian.clone()) {
         content = content.push(label("xdm-document-custodian", custodian));
     }
-    if cda.is_some_and(|cda| cda.header.replaces.is_some()) {
+    if let Some(first) = history.and_then(|history| history.first_received) {
         content = content.push(markers::note(
-            Tone::Notice,
-            i18n.t("document-card-replaces"),
+            Tone::Warning,
+            i18n.t_args(
+                "document-card-already-received",
+                args!["date" => super::format::full_date(first)],
+            ),
+        ));
+    }
+    let replaced = history.and_then(|history| history.replaces.as_ref());
+    match (
+        replaced,
+        cda.is_some_and(|cda| cda.header.replaces.is_some()),
+    ) {
+        (Some(replaced), _) => {
+            let date = replaced
+                .written
+                .as_deref()
+                .map(documents::display_time)
+                .unwrap_or_else(|| super::format::full_date(replaced.received));
+            content = content.push(markers::note(
+                Tone::Notice,
+                i18n.t_args("document-card-replaces-dated", args!["date" => date]),
+            ));
+        }
+        (None, true) => {
+            content = content.push(markers::note(
+                Tone::Notice,
+                i18n.t("document-card-replaces"),
+            ));
+        }
+        (None, false) => {}
+    }
+    if let Some(newer) = history.and_then(|history| history.replaced_by.last()) {
+        content = content.push(markers::note(
+            Tone::Warning,
+            i18n.t_args(
+                "document-card-replaced-by",
+                args!["date" => super::format::full_date(newer.received)],
+            ),
         ));
     }
     match document.integrity {
@@ -152,7 +203,25 @@ fn card<'a>(
         };
         actions = actions.push(action(id, Message::ToggleNarrative(reference)));
     }
-    content = content.push(actions);
+    if let Some(ins) = document.ins() {
+        let filed = history.and_then(|history| history.filed_in.as_deref());
+        if filed == Some(ins.id.as_str()) {
+            actions = actions.push(
+                text(i18n.t("document-card-filed"))
+                    .size(theme::SMALL_SIZE)
+                    .style(markers::tone_text(Tone::Patient)),
+            );
+        } else if cda_id(document).is_some() && history.is_some() {
+            actions = actions.push(action("document-file", Message::FileDocument(reference)));
+        }
+        actions = actions.push(action(
+            "document-patient-file",
+            Message::OpenPatientFile(ins.id.clone()),
+        ));
+    } else {
+        content = content.push(small(i18n.t("document-card-no-ins")).style(text::secondary));
+    }
+    content = content.push(actions.align_y(Alignment::Center).wrap());
     if let (Some(sections), true) = (sections, narrative_shown) {
         let mut narrative = column![].spacing(6);
         for section in sections {

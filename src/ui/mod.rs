@@ -29,6 +29,7 @@ pub mod lock;
 pub mod markers;
 pub mod message_list;
 pub mod patient;
+pub mod patient_file;
 pub mod preferences;
 pub mod prescriptions;
 pub mod psc;

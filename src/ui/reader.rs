@@ -18,6 +18,7 @@ use pli_core::mail::mime::{self, Attachment};
 use pli_core::mail::store::{Envelope, Flags, PatientKind};
 use pli_core::mssante::conversation::Bounce;
 use pli_core::mssante::headers::subject_for_display;
+use pli_core::usecase::patient_file::DocumentHistory;
 
 /// The id of the body, for focus and the tests.
 pub const BODY: &str = "reader-body";
@@ -153,6 +154,9 @@ pub struct Opened {
     text: text_editor::Content,
     /// The structured documents whose text is unfolded in their card.
     narratives_shown: Vec<DocumentRef>,
+    /// What the store knows of each document beyond its archive (received before, replaced,
+    /// filed), once read.
+    pub histories: Vec<(DocumentRef, DocumentHistory)>,
 }
 
 impl Opened {
@@ -192,6 +196,40 @@ impl Opened {
         })
     }
 
+    /// A health document of the message, when its body is here.
+    pub fn document(&self, document: DocumentRef) -> Option<&pli_core::xdm::HealthDocument> {
+        self.content()?
+            .documents
+            .iter()
+            .find(|archive| archive.attachment == document.attachment)?
+            .documents
+            .get(document.document)
+    }
+
+    /// The documents of the message that have a CDA `id`, for their history in the store.
+    pub fn documents_with_ids(&self) -> Vec<(DocumentRef, String)> {
+        let Some(content) = self.content() else {
+            return Vec::new();
+        };
+        content
+            .documents
+            .iter()
+            .flat_map(|archive| {
+                archive
+                    .documents
+                    .iter()
+                    .enumerate()
+                    .filter_map(move |(rank, document)| {
+                        let reference = DocumentRef {
+                            attachment: archive.attachment,
+                            document: rank,
+                        };
+                        Some((reference, health_document::cda_id(document)?))
+                    })
+            })
+            .collect()
+    }
+
     /// The body as shown, for tests and for quoting in a reply.
     pub fn body_text(&self) -> String {
         self.text.text()
@@ -221,6 +259,12 @@ pub enum Message {
     SaveDocumentPdf(DocumentRef),
     /// Unfold or fold the text of a structured (level 3) health document.
     ToggleNarrative(DocumentRef),
+    /// What the store knows of the documents of the message on screen.
+    Histories(MessageRef, Vec<(DocumentRef, DocumentHistory)>),
+    /// "Classer": file the document in the file of the patient it names.
+    FileDocument(DocumentRef),
+    /// The patient's file of this INS: every message and document about them.
+    OpenPatientFile(String),
     Retry,
     /// The sender asked for a read receipt: send it, or not.
     SendReadReceipt,
@@ -245,6 +289,12 @@ pub enum Action {
     SaveAttachment(usize),
     OpenDocumentPdf(DocumentRef),
     SaveDocumentPdf(DocumentRef),
+    /// File the document with this CDA id in the file of the patient with this INS.
+    FileDocument {
+        cda_id: String,
+        ins: String,
+    },
+    OpenPatientFile(String),
     Retry,
 }
 
@@ -267,6 +317,7 @@ impl Reader {
             receipt_answered: false,
             text: text_editor::Content::new(),
             narratives_shown: Vec::new(),
+            histories: Vec::new(),
         };
         if let Some(raw) = raw {
             opened.show(read(raw));
@@ -335,6 +386,33 @@ impl Reader {
             Message::SaveAttachment(index) => Action::SaveAttachment(index),
             Message::OpenDocumentPdf(document) => Action::OpenDocumentPdf(document),
             Message::SaveDocumentPdf(document) => Action::SaveDocumentPdf(document),
+            Message::Histories(reference, histories) => {
+                if let Some(opened) = self
+                    .opened
+                    .as_mut()
+                    .filter(|opened| opened.reference == reference)
+                {
+                    opened.histories = histories;
+                }
+                Action::None
+            }
+            Message::FileDocument(document) => {
+                let Some(found) = self
+                    .opened
+                    .as_ref()
+                    .and_then(|opened| opened.document(document))
+                else {
+                    return Action::None;
+                };
+                match (health_document::cda_id(found), found.ins()) {
+                    (Some(cda_id), Some(ins)) => Action::FileDocument {
+                        cda_id,
+                        ins: ins.id.clone(),
+                    },
+                    _ => Action::None,
+                }
+            }
+            Message::OpenPatientFile(ins) => Action::OpenPatientFile(ins),
             Message::ToggleNarrative(document) => {
                 if let Some(opened) = self.opened.as_mut() {
                     match opened.narratives_shown.iter().position(|d| *d == document) {
@@ -406,6 +484,7 @@ impl Reader {
                 page = page.push(health_document::cards(
                     archive,
                     &opened.narratives_shown,
+                    &opened.histories,
                     i18n,
                 ));
             }
@@ -480,6 +559,12 @@ impl Reader {
                         markers = markers.push(marker);
                     }
                 }
+                markers = markers.push(
+                    button(text(i18n.t("document-patient-file")).size(theme::SMALL_SIZE))
+                        .padding([2, 8])
+                        .style(theme::action)
+                        .on_press(Message::OpenPatientFile(ins.as_str().to_owned())),
+                );
                 header = header.push(markers.wrap());
             }
             Correspondent::UnverifiedPatient => {

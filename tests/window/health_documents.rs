@@ -74,3 +74,110 @@ fn eco_2_1_5_the_card_opens_the_pdf_the_document_wraps() {
         "the person is told it was opened, or why not"
     );
 }
+
+/// "Classer" files the document in the file of the patient it names; the card then says it is
+/// filed, and the patient's file lists it as filed.
+#[test]
+fn a_document_with_a_qualified_ins_is_filed_in_one_click() {
+    let (_folder, mut pli) = window();
+    let runtime = tokio::runtime::Runtime::new().expect("a runtime");
+    let task = open_discharge_report(&mut pli);
+    deliver(&mut pli, task_messages(&runtime, task));
+    assert!(shows(&pli, "Classer"), "an unfiled document offers filing");
+    let task = pli.update(Message::Reader(reader::Message::FileDocument(
+        first_document(&pli),
+    )));
+    // Filing, then the card read again, as the runtime would chain them.
+    let mut messages = task_messages(&runtime, task);
+    while let Some(message) = messages.pop() {
+        let task = pli.update(message);
+        messages.extend(task_messages(&runtime, task));
+    }
+    assert!(shows(&pli, "Classé dans le dossier du patient"));
+    assert!(!shows(&pli, "Classer"));
+
+    let task = pli.update(Message::Reader(reader::Message::OpenPatientFile(
+        "279035121518989".into(),
+    )));
+    deliver(&mut pli, task_messages(&runtime, task));
+    assert!(
+        shows(&pli, "classé"),
+        "the file tells filed documents apart"
+    );
+}
+
+/// The patient's file, reached from the patient's chip in the reader: her messages and the
+/// documents about her, newest first, from the store; a line opens its message.
+#[test]
+fn the_patient_s_file_lists_her_messages_and_documents_and_opens_them() {
+    let (_folder, mut pli) = window();
+    let runtime = tokio::runtime::Runtime::new().expect("a runtime");
+    click_text(&mut pli, "Question sur mon traitement");
+    let mut ui = iced_test::simulator(pli.view());
+    ui.click("Dossier du patient")
+        .expect("the patient's chip offers her file");
+    let messages: Vec<Message> = ui.into_messages().collect();
+    for message in messages {
+        let task = pli.update(message);
+        deliver(&mut pli, task_messages(&runtime, task));
+    }
+    assert_eq!(pli.screen, pli::ui::Screen::PatientFile);
+    assert!(shows(
+        &pli,
+        "Dossier du patient — INS 2 79 03 51 215 189 89"
+    ));
+    let file = pli.patient_file.file().expect("the file is read");
+    let subjects: Vec<String> = file
+        .entries
+        .iter()
+        .map(|entry| match entry {
+            pli_core::usecase::patient_file::FileEntry::Document { document, .. } => {
+                document.title.clone().unwrap_or_default()
+            }
+            pli_core::usecase::patient_file::FileEntry::Message { envelope, .. } => {
+                envelope.subject.clone()
+            }
+        })
+        .collect();
+    assert!(
+        subjects.contains(&"Compte rendu d'hospitalisation – cardiologie".to_string()),
+        "the document about her, from a professional's message: {subjects:?}"
+    );
+    assert!(
+        subjects.contains(&"Question sur mon traitement".to_string()),
+        "her own message: {subjects:?}"
+    );
+    assert!(shows(
+        &pli,
+        "LEFEVRE Jeanne Marie 12/03/1979 · INS de démonstration"
+    ));
+
+    click_text(&mut pli, "Compte rendu d'hospitalisation – cardiologie");
+    assert_eq!(pli.screen, pli::ui::Screen::Mail);
+    assert!(
+        shows(&pli, DISCHARGE_SUBJECT),
+        "the line opened its message in the reader"
+    );
+}
+
+/// Opens the discharge report and returns the task that reads its documents' history.
+fn open_discharge_report(pli: &mut pli::ui::Pli) -> iced::Task<Message> {
+    let mut ui = iced_test::simulator(pli.view());
+    ui.click(DISCHARGE_SUBJECT).expect("the message is listed");
+    let messages: Vec<Message> = ui.into_messages().collect();
+    iced::Task::batch(messages.into_iter().map(|message| pli.update(message)))
+}
+
+fn first_document(pli: &pli::ui::Pli) -> DocumentRef {
+    let attachment = pli
+        .reader
+        .opened
+        .as_ref()
+        .and_then(|opened| opened.content())
+        .map(|content| content.documents[0].attachment)
+        .expect("the message has an archive");
+    DocumentRef {
+        attachment,
+        document: 0,
+    }
+}

@@ -7,6 +7,8 @@
 //!   together when either fails), test its connection, remove it;
 //! - [`credentials`]: what a connection of a box signs in with, from the profile's keyring;
 //! - [`bodies`]: the whole of a message the reader opens, fetched by the box's worker;
+//! - [`patient_file`]: every message and health document about one patient, and filing a
+//!   document in a patient's file;
 //! - [`outbox`]: send a message (the rules, then the outbox), acknowledge one that was read, hand
 //!   the outbox to the server.
 //!
@@ -18,3 +20,4 @@ pub mod bodies;
 pub mod credentials;
 pub mod health_document;
 pub mod outbox;
+pub mod patient_file;

@@ -171,6 +171,8 @@ impl Pli {
             reader::Action::DeclineReadReceipt => self.decline_read_receipt(),
             reader::Action::OpenAttachment(index) => self.attachment(index, true),
             reader::Action::SaveAttachment(index) => self.attachment(index, false),
+            reader::Action::FileDocument { cda_id, ins } => self.file_document(cda_id, ins),
+            reader::Action::OpenPatientFile(ins) => self.open_patient_file(&ins),
             reader::Action::OpenDocumentPdf(document) => self.document_pdf(document, true),
             reader::Action::SaveDocumentPdf(document) => self.document_pdf(document, false),
             reader::Action::Retry => match self.reader.opened.as_ref() {
@@ -312,6 +314,7 @@ impl Pli {
             }
             Destination::Patient => self.open_patient(),
             Destination::Directory => self.open_directory(),
+            Destination::PatientFile(ins) => self.open_patient_file(&ins),
             Destination::Prescriptions(account) => {
                 let Some(store) = self.store.as_ref() else {
                     return Task::none();
