@@ -669,3 +669,4 @@ patient-file-empty = No message or document about this patient in the boxes of t
 patient-file-filed = filed
 patient-file-not-filed = not filed
 patient-file-replaced = Replaced by the version received on { $date }
+patient-file-replaced-short = replaced by a newer version

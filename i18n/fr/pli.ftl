@@ -672,3 +672,4 @@ patient-file-empty = Aucun message ni document de ce patient dans les boîtes de
 patient-file-filed = classé
 patient-file-not-filed = non classé
 patient-file-replaced = Remplacé par la version reçue le { $date }
+patient-file-replaced-short = remplacé par une version plus récente

@@ -97,6 +97,13 @@ pub enum Command {
     /// Health documents: what an IHE_XDM.ZIP archive holds.
     #[command(subcommand)]
     Xdm(xdm::XdmCommand),
+    /// A patient's file: every stored message and health document about this INS, in every
+    /// box, newest first (from the local store; run `pli sync` first for what is new).
+    PatientFile {
+        ins: String,
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -265,6 +272,7 @@ mod admin;
 mod directory;
 mod mail;
 pub mod package_files;
+mod patient_file;
 mod send;
 mod xdm;
 
@@ -359,6 +367,7 @@ pub fn run(cli_profile: Option<&PathBuf>, command: Command, i18n: &I18n) -> Exit
             } => mail::search(&profile, &name, &query, limit, json, i18n),
             Command::Send(request) => send::send(&profile, request, i18n),
             Command::Xdm(command) => xdm::run(command, i18n),
+            Command::PatientFile { ins, json } => patient_file::run(&profile, &ins, json, i18n),
         });
     match result {
         Ok(()) => ExitCode::SUCCESS,

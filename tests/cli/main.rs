@@ -7,6 +7,7 @@ mod directory;
 mod directory_online;
 mod health_documents;
 mod logs;
+mod patient_file;
 mod psc_login;
 mod revocation;
 mod send;

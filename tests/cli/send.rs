@@ -5,31 +5,7 @@ use pli_core::profile::Profile;
 /// A profile holding one box of the stack for `user` (TLS, the password piped in).
 pub(crate) fn profile_with_box(user: &str, name: &str) -> tempfile::TempDir {
     let profile = tempfile::tempdir().expect("a profile folder");
-    let imap = endpoint("PLI_TEST_IMAPS").to_string();
-    let smtp = endpoint("PLI_TEST_SMTP_SUBMISSIONS").to_string();
-    let ca = ca();
-    let added = pli(
-        profile.path(),
-        &[
-            "account",
-            "add",
-            name,
-            "--address",
-            user,
-            "--type",
-            "app",
-            "--imap",
-            &imap,
-            "--smtp",
-            &smtp,
-            "--security",
-            "tls",
-            "--ca-file",
-            ca.to_str().expect("utf-8"),
-        ],
-        &format!("{}\n", password().expose()),
-    );
-    assert!(added.status.success(), "{}", text(&added));
+    add_box(profile.path(), user, name);
     profile
 }
 

@@ -77,7 +77,8 @@ fn gather(store: &Store, ins: &Ins) -> Result<PatientFile> {
     let mut entries = Vec::new();
     let mut seen_ids: Vec<String> = Vec::new();
     let mut messages_with_documents: Vec<(i64, u32)> = Vec::new();
-    for document in store.documents_about(ins.as_str())? {
+    // Oldest first, so that a document kept twice is listed at its first arrival.
+    for document in store.documents_about(ins.as_str())?.into_iter().rev() {
         messages_with_documents.push((document.folder.id, document.uid));
         // The same document kept twice (a copy in Archives, a second sending) is listed once,
         // at its first arrival; the card of each message says "déjà reçu".
