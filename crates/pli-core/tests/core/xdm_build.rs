@@ -423,3 +423,42 @@ fn every_cda_pli_writes_has_what_the_structuration_minimale_requires() {
         );
     }
 }
+
+/// The ANS's own PDF twin (`ans-drimbox-cda/IMG_CR_IMG_2023.11_Doc_metier.pdf`, the PDF inside
+/// their level 1 imaging example) wrapped by Pli as an imaging report: a valid CDA carrying the
+/// same bytes, as the ANS example does.
+#[test]
+fn the_ans_pdf_wrapped_by_pli_gives_a_valid_cda_carrying_the_same_bytes() {
+    use base64::Engine;
+    let test = "the_ans_pdf_wrapped_by_pli_gives_a_valid_cda_carrying_the_same_bytes";
+    let (Some(pdf), Some(schema)) = (
+        shared(
+            "xdm-cda/ans-drimbox-cda/IMG_CR_IMG_2023.11_Doc_metier.pdf",
+            test,
+        ),
+        shared("cda-schema/CDA_extended.xsd", test),
+    ) else {
+        return;
+    };
+    let pdf = std::fs::read(pdf).expect("the ANS PDF");
+    let imaging = DocumentInput {
+        pdf: pdf.clone(),
+        ..document("18748-4")
+    };
+    let archive = build(&doctor(), &[imaging]);
+    let cda = unzip(&archive.zip)
+        .into_iter()
+        .find(|(name, _)| name == "IHE_XDM/SUBSET01/DOC0001.XML")
+        .expect("the CDA")
+        .1;
+    validate_cda(&cda, &schema).expect("valid");
+    let text = String::from_utf8(cda).expect("UTF-8");
+    let start = text.find("representation=\"B64\">").expect("the body") + 21;
+    let end = text[start..].find("</text>").expect("its end") + start;
+    let embedded: String = text[start..end].split_whitespace().collect();
+    let decoded = base64::engine::general_purpose::STANDARD
+        .decode(embedded)
+        .expect("base64");
+    assert_eq!(decoded.len(), 61_736);
+    assert_eq!(decoded, pdf);
+}
