@@ -11,6 +11,7 @@ mod health_documents;
 mod mdn_drafts;
 mod mssante;
 mod oidc;
+mod patient_file;
 mod reading_model;
 mod usecases;
 mod xdm;
