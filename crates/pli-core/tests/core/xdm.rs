@@ -953,3 +953,21 @@ fn figures_time_to_read_the_largest_shared_sample() {
         archive.len()
     );
 }
+
+#[test]
+fn only_a_pdf_is_given_as_the_pdf_of_a_level_1_document() {
+    let test = "only_a_pdf_is_given_as_the_pdf_of_a_level_1_document";
+    // The connectathon's level 1 document wraps plain text, not a PDF.
+    let Some(bytes) = shared_bytes("xdm-cda/ihe-nist-xdm/MIE.zip", test) else {
+        return;
+    };
+    let reading = read_archive(&bytes).expect("readable");
+    assert_eq!(
+        one(&reading).cda.as_ref().map(|cda| &cda.body),
+        Some(&CdaBody::Level1 {
+            media_type: Some("text/plain".into()),
+            size: Some(30)
+        })
+    );
+    assert_eq!(document_pdf(&bytes, 0), Ok(None));
+}
