@@ -840,7 +840,10 @@ fn eco_2_1_2_dmp_xds_metadata_with_french_codes_give_patient_and_type_without_ur
     let body = String::from_utf8(body).expect("UTF-8");
     let start = body.find("<?xml").expect("the XML part");
     let end = body.find("</soap:Envelope>").expect("the envelope's end") + "</soap:Envelope>".len();
-    let archive = zip_of(&[("IHE_XDM/SUBSET01/METADATA.XML", body[start..end].as_bytes())]);
+    let archive = zip_of(&[(
+        "IHE_XDM/SUBSET01/METADATA.XML",
+        &body.as_bytes()[start..end],
+    )]);
     let reading = read_archive(&archive).expect("readable");
     assert_eq!(reading.documents.len(), 2, "{reading:#?}");
     let kos = &reading.documents[0];
