@@ -177,7 +177,8 @@ pub fn snippet(model: &ReadingModel, max_chars: usize) -> String {
 /// and text, embedded messages included.
 pub fn body_text_for_index(raw: &[u8]) -> String {
     let mut out = String::new();
-    index_text(&read_message(raw), &mut out);
+    // The walk alone: health documents are not indexed, so a sync never opens an archive.
+    index_text(&walk::read(raw), &mut out);
     out
 }
 
