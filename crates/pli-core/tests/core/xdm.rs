@@ -974,3 +974,69 @@ fn only_a_pdf_is_given_as_the_pdf_of_a_level_1_document() {
     );
     assert_eq!(document_pdf(&bytes, 0), Ok(None));
 }
+
+/// A readable archive with a level 1 and a level 3 document, for the damage tests.
+fn sound_archive() -> Vec<u8> {
+    let level1 = cda_for(TEST_INS);
+    let level3 = format!(
+        "<ClinicalDocument><recordTarget><patientRole><id root=\"{TEST_INS_OID}\" extension=\"{TEST_INS}\"/></patientRole></recordTarget>\
+         <component><structuredBody><component><section><title>T</title><text><paragraph>a<br/>b</paragraph>\
+         <list><item>c</item></list><table><tr><td>d</td></tr></table></text></section></component></structuredBody></component></ClinicalDocument>"
+    );
+    let m1 = metadata_for("DOC0001.XML", &level1, &test_ins_cx(), "text/xml");
+    let m2 = metadata_for("DOC0001.XML", level3.as_bytes(), &test_ins_cx(), "text/xml");
+    zip_of(&[
+        ("IHE_XDM/SUBSET01/METADATA.XML", m1.as_bytes()),
+        ("IHE_XDM/SUBSET01/DOC0001.XML", &level1),
+        ("IHE_XDM/SUBSET02/METADATA.XML", m2.as_bytes()),
+        ("IHE_XDM/SUBSET02/DOC0001.XML", level3.as_bytes()),
+    ])
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig { cases: 256, ..Default::default() })]
+
+    #[test]
+    fn damaged_archives_never_make_the_reader_panic(
+        flips in proptest::collection::vec((proptest::prelude::any::<usize>(), proptest::prelude::any::<u8>()), 1..16),
+        cut in proptest::prelude::any::<usize>(),
+    ) {
+        let mut bytes = sound_archive();
+        for (position, value) in flips {
+            let index = position % bytes.len();
+            bytes[index] = value;
+        }
+        if cut % 4 == 0 {
+            bytes.truncate(cut % bytes.len());
+        }
+        if let Ok(reading) = read_archive(&bytes) {
+            for index in 0..=reading.documents.len() {
+                let _ = document_pdf(&bytes, index);
+            }
+        }
+    }
+
+    #[test]
+    fn random_bytes_as_an_archive_are_refused_without_panic(
+        bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..4096),
+    ) {
+        proptest::prop_assert!(read_archive(&bytes).is_err());
+    }
+}
+
+#[test]
+fn the_sound_archive_of_the_damage_tests_is_read_whole() {
+    let reading = read_archive(&sound_archive()).expect("readable");
+    assert_eq!(reading.problems, vec![]);
+    assert_eq!(reading.documents.len(), 2);
+    assert_eq!(
+        reading.documents[1].cda.as_ref().map(|cda| &cda.body),
+        Some(&CdaBody::Level3 {
+            sections: vec![pli_core::xdm::Section {
+                title: Some("T".into()),
+                depth: 1,
+                text: "a\nb\n- c\nd".into()
+            }]
+        })
+    );
+}
