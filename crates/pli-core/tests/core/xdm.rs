@@ -1040,3 +1040,31 @@ fn the_sound_archive_of_the_damage_tests_is_read_whole() {
         })
     );
 }
+
+#[test]
+fn a_zip64_directory_claiming_billions_of_entries_is_refused_at_once() {
+    let mut bytes = Vec::new();
+    // Zip64 end of central directory record, at offset 0.
+    bytes.extend_from_slice(&0x0606_4b50_u32.to_le_bytes());
+    bytes.extend_from_slice(&44u64.to_le_bytes());
+    bytes.extend_from_slice(&45u16.to_le_bytes());
+    bytes.extend_from_slice(&45u16.to_le_bytes());
+    bytes.extend_from_slice(&0u32.to_le_bytes());
+    bytes.extend_from_slice(&0u32.to_le_bytes());
+    bytes.extend_from_slice(&(1u64 << 40).to_le_bytes());
+    bytes.extend_from_slice(&(1u64 << 40).to_le_bytes());
+    bytes.extend_from_slice(&(1u64 << 50).to_le_bytes());
+    bytes.extend_from_slice(&0u64.to_le_bytes());
+    // Its locator.
+    bytes.extend_from_slice(&0x0706_4b50_u32.to_le_bytes());
+    bytes.extend_from_slice(&0u32.to_le_bytes());
+    bytes.extend_from_slice(&0u64.to_le_bytes());
+    bytes.extend_from_slice(&1u32.to_le_bytes());
+    // The classic end record pointing to it.
+    bytes.extend_from_slice(&0x0605_4b50_u32.to_le_bytes());
+    bytes.extend_from_slice(&[0xff; 16]);
+    bytes.extend_from_slice(&0u16.to_le_bytes());
+    let (result, elapsed) = refused_quickly(&bytes);
+    assert!(result.is_err(), "{result:?}");
+    assert!(elapsed < Duration::from_secs(1), "{elapsed:?}");
+}
