@@ -1068,3 +1068,20 @@ fn a_zip64_directory_claiming_billions_of_entries_is_refused_at_once() {
     assert!(result.is_err(), "{result:?}");
     assert!(elapsed < Duration::from_secs(1), "{elapsed:?}");
 }
+
+#[test]
+fn eco_2_1_2_a_forwarded_message_keeps_the_documents_of_its_archive() {
+    let archive = xdm_around(&cda_for(TEST_INS), &test_ins_cx());
+    let inner = message_with_archive("dr.x@ch-test.mssante.fr", "", &archive, "application/zip");
+    let outer = format!(
+        "From: <dr.y@ch-test.mssante.fr>\r\nTo: <dr.z@ch-test.mssante.fr>\r\nSubject: TR: compte rendu\r\nMIME-Version: 1.0\r\n\
+         Content-Type: multipart/mixed; boundary=outer\r\n\r\n--outer\r\nContent-Type: text/plain\r\n\r\nPour avis.\r\n\
+         --outer\r\nContent-Type: message/rfc822\r\n\r\n{}\r\n--outer--\r\n",
+        String::from_utf8(inner).expect("ascii")
+    );
+    let model = pli_core::mail::mime::read_message(outer.as_bytes());
+    assert_eq!(model.documents, vec![]);
+    let embedded = &model.embedded_messages[0].message;
+    assert_eq!(embedded.documents.len(), 1, "{embedded:#?}");
+    assert_eq!(embedded.documents[0].documents[0].title(), Some("Lettre"));
+}

@@ -89,8 +89,17 @@ mod problem {
 /// whose text is the raw bytes, with a problem saying so.
 pub fn read_message(raw: &[u8]) -> ReadingModel {
     let mut model = walk::read(raw);
-    model.documents = health_documents(raw, &model);
+    add_health_documents(raw, &mut model);
     model
+}
+
+/// Fills `documents` for the message and each message attached to it (a forwarded report
+/// keeps its archive): their attachments' locators all start from the outer raw message.
+fn add_health_documents(raw: &[u8], model: &mut ReadingModel) {
+    model.documents = health_documents(raw, model);
+    for embedded in &mut model.embedded_messages {
+        add_health_documents(raw, &mut embedded.message);
+    }
 }
 
 /// The documents of each `IHE_XDM.ZIP` attachment, checked against the message's patient
