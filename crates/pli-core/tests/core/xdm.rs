@@ -1085,3 +1085,51 @@ fn eco_2_1_2_a_forwarded_message_keeps_the_documents_of_its_archive() {
     assert_eq!(embedded.documents.len(), 1, "{embedded:#?}");
     assert_eq!(embedded.documents[0].documents[0].title(), Some("Lettre"));
 }
+
+#[test]
+fn eco_2_1_3_the_patient_comes_from_the_document_never_from_the_subject_of_the_ans_mdm_example() {
+    let test = "eco_2_1_3_the_patient_comes_from_the_document_never_from_the_subject_of_the_ans_mdm_example";
+    let Some(er7) = shared_bytes(
+        "xdm-cda/ans-mss-lps/message_MDM__LPS_MSS_CR_Radio_INIT_N1.er7",
+        test,
+    ) else {
+        return;
+    };
+    let Some(cda) = shared_bytes("xdm-cda/ans-mss-lps/CR_Radio_CDAN1_v1.XML", test) else {
+        return;
+    };
+    // OBX-3.2 of the ANS's HL7 message carries the mail subject; its birth date (07/08/2010)
+    // is not the CDA's (19790328).
+    let er7 = String::from_utf8(er7).expect("UTF-8");
+    let start = er7.find("XDM/1.0/DDM+").expect("the subject");
+    let subject: String = er7[start..]
+        .chars()
+        .take_while(|c| !matches!(c, '^' | '|' | '\r' | '\n'))
+        .collect();
+    assert!(
+        subject.ends_with("PAT-TROIS DOMINIQUE 07/08/2010"),
+        "{subject}"
+    );
+    let archive = xdm_around(&cda, &test_ins_cx());
+    let raw = String::from_utf8(message_with_archive(
+        "radiologie@ch-test.mssante.fr",
+        "",
+        &archive,
+        "application/zip",
+    ))
+    .expect("ascii")
+    .replace(
+        "Subject: XDM/1.0/DDM+CR d'imagerie PAT-TROIS DOMINIQUE 28/03/1979",
+        &format!("Subject: {subject}"),
+    );
+    let model = pli_core::mail::mime::read_message(raw.as_bytes());
+    assert_eq!(
+        pli_core::mail::mime::display_subject(&model.subject),
+        "CR d’examens de radiologie PAT-TROIS DOMINIQUE 07/08/2010"
+    );
+    let document = &model.documents[0].documents[0];
+    let patient = &document.cda.as_ref().expect("CDA").header.patient;
+    assert_eq!(patient.birth_date.as_deref(), Some("19790328"));
+    assert_eq!(document.ins().map(|ins| ins.id.as_str()), Some(TEST_INS));
+    assert_eq!(model.documents[0].problems, vec![]);
+}
