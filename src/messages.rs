@@ -812,3 +812,84 @@ impl Localize for pli_core::mail::store::StoreError {
         }
     }
 }
+
+#[cfg(test)]
+mod xdm_tests {
+    use super::*;
+    use crate::i18n::Language;
+    use pli_core::xdm::{XdmError, XdmProblem, XmlProblem};
+
+    /// Every refusal and problem of a health-document archive is a sentence in both languages,
+    /// never a message id left bare.
+    #[test]
+    fn every_archive_refusal_and_problem_is_a_sentence_in_french_and_english() {
+        let errors = [
+            XdmError::Damaged,
+            XdmError::ArchiveTooLarge { limit_mb: 64 },
+            XdmError::TooManyEntries { limit: 1000 },
+            XdmError::EntryTooLarge { limit_mb: 32 },
+            XdmError::TooLarge { limit_mb: 96 },
+            XdmError::Bomb,
+            XdmError::UnsafeName,
+            XdmError::TooDeep,
+            XdmError::Unsupported,
+            XdmError::NotXdm,
+        ];
+        let uri = || "DOC0001.XML".to_owned();
+        let file = || "IHE_XDM/SUBSET01/METADATA.XML".to_owned();
+        let problems = [
+            XdmProblem::MetadataUnreadable {
+                file: file(),
+                reason: XmlProblem::DocType,
+            },
+            XdmProblem::TooManyDocuments { limit: 100 },
+            XdmProblem::NoDocumentEntry { file: file() },
+            XdmProblem::NoUri { file: file() },
+            XdmProblem::MissingFile { uri: uri() },
+            XdmProblem::SizeMismatch {
+                uri: uri(),
+                declared: 6102,
+                actual: 3212,
+            },
+            XdmProblem::HashMismatch { uri: uri() },
+            XdmProblem::NotVerifiable { uri: uri() },
+            XdmProblem::CdaUnreadable {
+                uri: uri(),
+                reason: XmlProblem::Entity,
+            },
+            XdmProblem::PdfDamaged { uri: uri() },
+            XdmProblem::PdfTooLarge {
+                uri: uri(),
+                limit_mb: 20,
+            },
+            XdmProblem::PatientDiffers { uri: uri() },
+            XdmProblem::SeveralPatients,
+            XdmProblem::NotTheMessagesPatient,
+            XdmProblem::InsHeaderWithoutIns,
+            XdmProblem::InsHeaderDeniesIns,
+        ];
+        for language in [Language::Fr, Language::En] {
+            let i18n = I18n::new(language);
+            let sentences = errors
+                .iter()
+                .map(|error| error.localize(&i18n))
+                .chain(problems.iter().map(|problem| problem.localize(&i18n)));
+            for sentence in sentences {
+                assert!(
+                    !sentence.contains("xdm-") && sentence.ends_with(['.', ')']),
+                    "{sentence}"
+                );
+            }
+        }
+        let french = XdmProblem::SizeMismatch {
+            uri: uri(),
+            declared: 6102,
+            actual: 3212,
+        }
+        .localize(&I18n::new(Language::Fr));
+        assert!(
+            french.contains("3212") && french.contains("6102"),
+            "{french}"
+        );
+    }
+}

@@ -281,3 +281,54 @@ fn eco_2_1_2_an_ans_archive_received_in_a_box_is_listed_by_pli_show_with_its_fie
     );
     assert!(out.contains("test INS 2 79 03 51 215 189 89"), "{out}");
 }
+
+#[test]
+fn a_zip_bomb_received_in_a_box_is_refused_in_words_and_the_store_stays_usable() {
+    use base64::Engine;
+    let user = dedicated_user("cli-xdm-bomb");
+    empty_mailbox(&user);
+    let zeros = vec![0u8; 40 * 1024 * 1024];
+    let bomb = zip_of(&[("IHE_XDM/SUBSET01/METADATA.XML", &zeros)]);
+    let encoded = base64::engine::general_purpose::STANDARD.encode(&bomb);
+    let lines: Vec<&str> = encoded
+        .as_bytes()
+        .chunks(76)
+        .map(|chunk| std::str::from_utf8(chunk).expect("ascii"))
+        .collect();
+    let raw = format!(
+        "From: <inconnu@ch-test.mssante.fr>\r\nTo: <{user}>\r\nSubject: Documents\r\nMessage-ID: <xdm-bomb.{}@test>\r\n\
+         MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nVoir la piece jointe.\r\n\
+         --b\r\nContent-Type: application/octet-stream; name=\"ihe_xdm.zip\"\r\nContent-Disposition: attachment; filename=\"ihe_xdm.zip\"\r\n\
+         Content-Transfer-Encoding: base64\r\n\r\n{}\r\n--b--\r\n",
+        std::process::id(),
+        lines.join("\r\n")
+    );
+    save_raw(&user, raw.as_bytes());
+
+    let profile = profile_with_box(&user, "cabinet");
+    let start = std::time::Instant::now();
+    let synced = pli(profile.path(), &["sync", "cabinet"], "");
+    assert!(synced.status.success(), "{}", text(&synced));
+    let listed = pli(profile.path(), &["list", "cabinet", "--json"], "");
+    let listed: serde_json::Value = serde_json::from_slice(&listed.stdout).expect("JSON");
+    let uid = listed[0]["uid"]
+        .as_u64()
+        .expect("the message is stored")
+        .to_string();
+    let shown = pli(profile.path(), &["show", "cabinet", &uid], "");
+    assert!(shown.status.success(), "{}", text(&shown));
+    let out = text(&shown);
+    assert!(out.contains("Voir la piece jointe."), "{out}");
+    assert!(out.contains("zip bomb"), "{out}");
+    let json = pli(profile.path(), &["show", "cabinet", &uid, "--json"], "");
+    let value: serde_json::Value = serde_json::from_slice(&json.stdout).expect("JSON");
+    assert_eq!(value["documents"].as_array().map(Vec::len), Some(0));
+    assert_eq!(value["document_problems"][0]["kind"], "bomb");
+    assert!(start.elapsed() < std::time::Duration::from_secs(30));
+    let searched = pli(profile.path(), &["search", "cabinet", "piece"], "");
+    assert!(
+        searched.status.success(),
+        "the store still answers: {}",
+        text(&searched)
+    );
+}

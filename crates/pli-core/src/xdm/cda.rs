@@ -35,6 +35,13 @@ pub(super) fn read(
 pub(super) fn pdf_of(bytes: &[u8]) -> Option<Vec<u8>> {
     let root = xml::parse(bytes).ok()?;
     let text = non_xml_text(&root)?;
+    // A level 1 document may wrap plain text or an image: only a PDF is given as one.
+    if !text
+        .attr("mediaType")
+        .is_some_and(|media| media.trim().eq_ignore_ascii_case("application/pdf"))
+    {
+        return None;
+    }
     decode_pdf(text).ok()
 }
 

@@ -315,7 +315,9 @@ fn uri_of(object: &Element) -> Option<String> {
     .or_else(|| object.attr_value("uri"))
 }
 
-/// Elements tied to an object: inside it, or anywhere when they point at its id.
+/// Elements tied to an object: inside it, or anywhere when they point at its id. Only the
+/// object's own children can be met twice, so only they are compared (a METADATA.XML whose
+/// thousands of entries share one id stays linear).
 fn related<'a>(
     everywhere: &[&'a Element],
     object: &'a Element,
@@ -324,10 +326,13 @@ fn related<'a>(
     id: &str,
 ) -> Vec<&'a Element> {
     let mut found: Vec<&Element> = object.all(name).collect();
+    let own = found.len();
     if !id.is_empty() {
         for element in everywhere {
             if element.attr(pointer) == Some(id)
-                && !found.iter().any(|f| std::ptr::eq(*f, *element))
+                && !found[..own]
+                    .iter()
+                    .any(|mine| std::ptr::eq(*mine, *element))
             {
                 found.push(element);
             }

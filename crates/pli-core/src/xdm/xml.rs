@@ -15,6 +15,8 @@ use quick_xml::Reader;
 const MAX_DEPTH: usize = 128;
 /// Elements and text nodes in one file: a 30 MB CDA of one-byte elements would stop here.
 const MAX_NODES: usize = 500_000;
+/// Attributes of one element: a CDA element has at most a dozen.
+const MAX_ATTRIBUTES: usize = 256;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum XmlError {
@@ -228,7 +230,12 @@ fn predefined(name: &str) -> Option<char> {
 fn element_of(start: &quick_xml::events::BytesStart<'_>) -> Result<Element, XmlError> {
     let name = String::from_utf8_lossy(start.local_name().as_ref()).into_owned();
     let mut attributes = Vec::new();
-    for attribute in start.attributes() {
+    // quick-xml compares each attribute with the previous ones to refuse duplicates: bounded
+    // here, a 30 MB element of attributes would take hours.
+    for (count, attribute) in start.attributes().enumerate() {
+        if count >= MAX_ATTRIBUTES {
+            return Err(XmlError::TooManyNodes);
+        }
         let attribute = attribute.map_err(|_| XmlError::Malformed)?;
         let key = String::from_utf8_lossy(attribute.key.local_name().as_ref()).into_owned();
         let value = attribute
@@ -313,6 +320,17 @@ mod tests {
         assert_eq!(parse(b"<a><b></a>").err(), Some(XmlError::Malformed));
         assert_eq!(parse(b"").err(), Some(XmlError::Malformed));
         assert_eq!(parse(b"<a/><b/>").err(), Some(XmlError::Malformed));
+    }
+
+    #[test]
+    fn an_element_with_a_flood_of_attributes_is_refused_at_once() {
+        let flood: String = (0..200_000).map(|n| format!(" a{n}=\"\"")).collect();
+        let start = std::time::Instant::now();
+        assert_eq!(
+            parse(format!("<r{flood}/>").as_bytes()).err(),
+            Some(XmlError::TooManyNodes)
+        );
+        assert!(start.elapsed() < std::time::Duration::from_secs(1));
     }
 
     #[test]

@@ -89,8 +89,17 @@ mod problem {
 /// whose text is the raw bytes, with a problem saying so.
 pub fn read_message(raw: &[u8]) -> ReadingModel {
     let mut model = walk::read(raw);
-    model.documents = health_documents(raw, &model);
+    add_health_documents(raw, &mut model);
     model
+}
+
+/// Fills `documents` for the message and each message attached to it (a forwarded report
+/// keeps its archive): their attachments' locators all start from the outer raw message.
+fn add_health_documents(raw: &[u8], model: &mut ReadingModel) {
+    model.documents = health_documents(raw, model);
+    for embedded in &mut model.embedded_messages {
+        add_health_documents(raw, &mut embedded.message);
+    }
 }
 
 /// The documents of each `IHE_XDM.ZIP` attachment, checked against the message's patient
@@ -177,7 +186,8 @@ pub fn snippet(model: &ReadingModel, max_chars: usize) -> String {
 /// and text, embedded messages included.
 pub fn body_text_for_index(raw: &[u8]) -> String {
     let mut out = String::new();
-    index_text(&read_message(raw), &mut out);
+    // The walk alone: health documents are not indexed, so a sync never opens an archive.
+    index_text(&walk::read(raw), &mut out);
     out
 }
 
