@@ -22,6 +22,7 @@ pub mod debounce;
 pub mod demo;
 pub mod directory;
 pub mod directory_key;
+pub mod document_form;
 pub mod dropped_files;
 pub mod format;
 pub mod health_document;

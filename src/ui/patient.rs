@@ -35,7 +35,7 @@ pub mod field {
 }
 
 /// The identity statuses in the order a professional meets them, the only usable one first.
-const STATUSES: [IdentityStatus; 4] = [
+pub(crate) const STATUSES: [IdentityStatus; 4] = [
     IdentityStatus::Qualified,
     IdentityStatus::Validated,
     IdentityStatus::Recovered,
@@ -842,7 +842,7 @@ fn status_line(tone: Tone, sentence: String) -> Element<'static, Message> {
         .into()
 }
 
-fn status_label(i18n: &I18n, status: IdentityStatus) -> String {
+pub(crate) fn status_label(i18n: &I18n, status: IdentityStatus) -> String {
     let id = match status {
         IdentityStatus::Qualified => "patient-status-qual",
         IdentityStatus::Validated => "patient-status-vali",
@@ -852,7 +852,7 @@ fn status_label(i18n: &I18n, status: IdentityStatus) -> String {
     i18n.t(id)
 }
 
-fn refusal_sentence(i18n: &I18n, refusal: &Refusal, form: &PatientForm) -> String {
+pub(crate) fn refusal_sentence(i18n: &I18n, refusal: &Refusal, form: &PatientForm) -> String {
     match refusal {
         Refusal::Matricule(error) => messages::ins_error(error, i18n),
         Refusal::BirthDate => i18n.t_args(

@@ -6,6 +6,7 @@ use crate::common::{click_text, deliver, demo_window as window, shows, task_mess
 
 use pli::ui::health_document::DocumentRef;
 use pli::ui::{reader, Message};
+use pli_core::mssante::ins::{IdentityStatus, Sex};
 
 const DISCHARGE_SUBJECT: &str = "CR hospitalier (séjour) LEFEVRE Jeanne 12/03/1979";
 
@@ -180,4 +181,112 @@ fn first_document(pli: &pli::ui::Pli) -> DocumentRef {
         attachment,
         document: 0,
     }
+}
+
+/// Opens a new message to a colleague with a PDF picked as a health document, its type and its
+/// patient typed; `status` is the identity status chosen.
+fn compose_with_document(pli: &mut pli::ui::Pli, status: IdentityStatus) -> u64 {
+    use pli::ui::composer::Message as C;
+    use pli::ui::document_form::{DocumentForm, Message as D};
+    let task = pli.update(Message::Go(pli::ui::Destination::NewMessage));
+    drop(task);
+    let pli::ui::Screen::Composer(id) = pli.screen else {
+        panic!("no composer");
+    };
+    let i18n = crate::common::i18n();
+    let mut send = |message: C| {
+        let _ = pli.update(Message::Composer(id, message));
+    };
+    send(C::To(
+        "Dr Hélène Noël <helene.noel@ch-epernay.mssante.fr>".into(),
+    ));
+    send(C::Subject("Pour avis".into()));
+    send(C::DocumentPicked(Ok(Some((
+        "consultation.pdf".into(),
+        b"%PDF-1.4\n% consultation\n%%EOF\n".to_vec(),
+    )))));
+    let kind = DocumentForm::type_choices()
+        .into_iter()
+        .find(|choice| choice.value.code == "11488-4")
+        .expect("the consultation report type");
+    let female = DocumentForm::sex_choices(&i18n)
+        .into_iter()
+        .find(|choice| choice.value == Sex::Female)
+        .expect("female");
+    let status = DocumentForm::status_choices(&i18n)
+        .into_iter()
+        .find(|choice| choice.value == status)
+        .expect("the status");
+    for message in [
+        D::Type(kind),
+        D::Matricule("279035121518989".into()),
+        D::BirthName("LEFEVRE".into()),
+        D::FirstNames("Jeanne".into()),
+        D::BirthDate("12/03/1979".into()),
+        D::Sex(female),
+        D::Status(status),
+    ] {
+        send(C::Document(message));
+    }
+    id
+}
+
+fn sent_by_the_doctor(folder: &tempfile::TempDir) -> Vec<String> {
+    let store =
+        pli_core::mail::store::open_profile_store(&pli_core::profile::Profile::at(folder.path()))
+            .expect("the store");
+    store
+        .outbox(pli::ui::demo::DOCTOR)
+        .expect("the outbox")
+        .into_iter()
+        .map(|queued| String::from_utf8_lossy(&queued.raw).into_owned())
+        .collect()
+}
+
+/// ECO.2.1.1 / ECO.2.1.3 / ECO.2.4.1 from the window: "Joindre un document de santé" sends the
+/// archive and the same PDF beside it, under the XDM subject and with the `X-MSS-*` headers,
+/// through the use case `pli send --document` uses.
+#[test]
+fn eco_2_1_1_the_composer_sends_a_health_document_with_its_archive_subject_and_headers() {
+    let (folder, mut pli) = window();
+    let id = compose_with_document(&mut pli, IdentityStatus::Qualified);
+    assert!(shows(&pli, "consultation.pdf"), "the document's form shows");
+    let before = sent_by_the_doctor(&folder).len();
+    let task = pli.update(Message::Composer(id, pli::ui::composer::Message::Send));
+    let runtime = tokio::runtime::Runtime::new().expect("a runtime");
+    deliver(&mut pli, task_messages(&runtime, task));
+    let queued = sent_by_the_doctor(&folder);
+    assert_eq!(queued.len(), before + 1, "one message queued");
+    // Long headers are folded: read them unfolded.
+    let raw = queued.last().expect("the message").replace("\r\n ", " ");
+    assert!(
+        raw.contains(
+            "Subject: XDM/1.0/DDM+CR ou fiche de consultation ou de visite LEFEVRE Jeanne 12/03/1979"
+        ),
+        "{}",
+        &raw[..raw.len().min(2000)]
+    );
+    assert!(raw.contains("X-MSS-CODECDA: 11488-4"));
+    assert!(raw.contains("X-MSS-INS: O"));
+    assert!(raw.contains("IHE_XDM.ZIP") && raw.contains("consultation.pdf"));
+}
+
+/// A document leaves only with a qualified identity: a validated one is refused with a sentence
+/// in the composer, and nothing is queued.
+#[test]
+fn eco_2_1_1_a_health_document_about_an_unqualified_identity_is_refused_in_the_composer() {
+    let (folder, mut pli) = window();
+    let id = compose_with_document(&mut pli, IdentityStatus::Validated);
+    let before = sent_by_the_doctor(&folder).len();
+    let task = pli.update(Message::Composer(id, pli::ui::composer::Message::Send));
+    let runtime = tokio::runtime::Runtime::new().expect("a runtime");
+    deliver(&mut pli, task_messages(&runtime, task));
+    assert_eq!(sent_by_the_doctor(&folder).len(), before, "nothing queued");
+    assert!(
+        matches!(
+            pli.composer(id).map(|composer| composer.status()),
+            Some(pli::ui::composer::Status::Blocked { issues, .. }) if !issues.is_empty()
+        ),
+        "the composer says why"
+    );
 }

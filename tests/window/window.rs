@@ -448,6 +448,7 @@ fn ctrl_enter_in_the_body_sends_and_the_outbox_keeps_the_message() {
         outside_confirmed: false,
         closes_conversation: false,
         demo: true,
+        document: None,
     };
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let outcome = runtime.block_on(composer::send(request, Arc::new(I18n::new(Language::Fr))));
@@ -705,6 +706,7 @@ fn outside_the_trust_space_the_user_must_confirm() {
             outside_confirmed,
             closes_conversation: false,
             demo: true,
+            document: None,
         };
         tokio::runtime::Runtime::new()
             .unwrap()
