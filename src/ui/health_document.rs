@@ -8,7 +8,7 @@ use iced::widget::{button, column, container, row, text, Space};
 use iced::{Alignment, Element, Length};
 
 use super::markers::{self, Tone};
-use super::reader::Message;
+use super::reader::{Matching, Message};
 use super::theme;
 use crate::args;
 use crate::documents;
@@ -36,6 +36,7 @@ pub fn cards<'a>(
     archive: &'a MessageDocuments,
     narratives_shown: &[DocumentRef],
     histories: &'a [(DocumentRef, DocumentHistory)],
+    matching: Option<&'a Matching>,
     i18n: &'a I18n,
 ) -> Element<'a, Message> {
     if let Some(refused) = &archive.refused {
@@ -53,6 +54,9 @@ pub fn cards<'a>(
             .find(|(of, _)| *of == reference)
             .map(|(_, history)| history);
         cards = cards.push(card(document, reference, shown, history, i18n));
+        if let Some(matching) = matching.filter(|matching| matching.document == reference) {
+            cards = cards.push(matching_panel(document, matching, i18n));
+        }
     }
     for problem in &archive.problems {
         cards = cards.push(markers::note(Tone::Warning, problem.localize(i18n)));
@@ -220,6 +224,25 @@ fn card<'a>(
         ));
     } else {
         content = content.push(small(i18n.t("document-card-no-ins")).style(text::secondary));
+        let filed = history.and_then(|history| history.filed_in.clone());
+        match filed {
+            Some(ins) => {
+                actions = actions
+                    .push(
+                        text(i18n.t("document-card-filed"))
+                            .size(theme::SMALL_SIZE)
+                            .style(markers::tone_text(Tone::Patient)),
+                    )
+                    .push(action(
+                        "document-patient-file",
+                        Message::OpenPatientFile(ins),
+                    ));
+            }
+            None if cda_id(document).is_some() && history.is_some() => {
+                actions = actions.push(action("document-match", Message::MatchDocument(reference)));
+            }
+            None => {}
+        }
     }
     content = content.push(actions.align_y(Alignment::Center).wrap());
     if let (Some(sections), true) = (sections, narrative_shown) {
@@ -243,5 +266,113 @@ fn card<'a>(
         .padding(10)
         .width(Length::Fill)
         .style(markers::card)
+        .into()
+}
+
+/// The INS field of the matching panel, for focus and the tests.
+pub const MATCH_FIELD: &str = "document-match-ins";
+
+/// Matching by sight: the document's identity beside the one the store knows under the INS
+/// typed, so the person files it only when both are the same patient.
+fn matching_panel<'a>(
+    document: &'a HealthDocument,
+    matching: &'a Matching,
+    i18n: &'a I18n,
+) -> Element<'a, Message> {
+    use pli_core::mssante::ins::{Ins, Sex};
+    let small = |value: String| text(value).size(theme::SMALL_SIZE);
+    let patient = document.cda.as_ref().map(|cda| &cda.header.patient);
+    let document_name = patient
+        .map(|patient| {
+            [patient.birth_name.clone(), patient.given_names.clone()]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .unwrap_or_default();
+    let document_birth = patient
+        .and_then(|patient| patient.birth_date.as_deref())
+        .map(documents::display_time)
+        .unwrap_or_default();
+    let document_sex = patient
+        .and_then(|patient| patient.sex.clone())
+        .unwrap_or_default();
+    let typed = Ins::parse(&matching.typed).ok();
+    let (known_name, known_birth) = match &matching.known {
+        Some(Ok(Some(known))) => (
+            known.name.clone(),
+            known
+                .birth_date
+                .as_deref()
+                .map(documents::display_time)
+                .unwrap_or_default(),
+        ),
+        _ => (String::new(), String::new()),
+    };
+    let known_sex = typed
+        .as_ref()
+        .and_then(Ins::sex)
+        .map(|sex| match sex {
+            Sex::Female => "F".to_owned(),
+            Sex::Male => "M".to_owned(),
+        })
+        .unwrap_or_default();
+    let line = |label: &str, left: String, right: String| {
+        row![
+            small(i18n.t(label))
+                .style(text::secondary)
+                .width(Length::FillPortion(1)),
+            small(left).width(Length::FillPortion(2)),
+            small(right).width(Length::FillPortion(2)),
+        ]
+        .spacing(8)
+    };
+    let mut panel = column![
+        small(i18n.t("document-match-explained")),
+        iced::widget::text_input(&i18n.t("patient-matricule-hint"), &matching.typed)
+            .id(MATCH_FIELD)
+            .on_input(Message::MatchIns)
+            .padding(4)
+            .size(theme::SMALL_SIZE),
+    ]
+    .spacing(6);
+    if typed.is_some() {
+        panel = panel
+            .push(line(
+                "document-match-heading",
+                i18n.t("document-match-document"),
+                i18n.t("document-match-patient"),
+            ))
+            .push(line("patient-birth-name", document_name, known_name))
+            .push(line("patient-birth-date", document_birth, known_birth))
+            .push(line("ins-label-sex", document_sex, known_sex));
+        match &matching.known {
+            Some(Ok(None)) => {
+                panel = panel.push(small(i18n.t("document-match-unknown")).style(text::secondary));
+            }
+            Some(Err(reason)) => {
+                panel = panel.push(markers::note(Tone::Danger, reason.clone()));
+            }
+            _ => {}
+        }
+    }
+    let confirm = typed.is_some() && matches!(matching.known, Some(Ok(_)));
+    let buttons = row![
+        button(text(i18n.t("document-match-cancel")).size(theme::SMALL_SIZE))
+            .padding([2, 8])
+            .style(button::text)
+            .on_press(Message::MatchCancel),
+        button(text(i18n.t("document-match-confirm")).size(theme::SMALL_SIZE))
+            .padding([2, 8])
+            .style(theme::action)
+            .on_press_maybe(confirm.then_some(Message::MatchConfirm)),
+    ]
+    .spacing(8);
+    panel = panel.push(buttons);
+    container(panel)
+        .padding(10)
+        .width(Length::Fill)
+        .style(markers::tinted(Tone::Warning))
         .into()
 }

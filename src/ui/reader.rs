@@ -18,7 +18,8 @@ use pli_core::mail::mime::{self, Attachment};
 use pli_core::mail::store::{Envelope, Flags, PatientKind};
 use pli_core::mssante::conversation::Bounce;
 use pli_core::mssante::headers::subject_for_display;
-use pli_core::usecase::patient_file::DocumentHistory;
+use pli_core::mssante::ins::Ins;
+use pli_core::usecase::patient_file::{DocumentHistory, KnownPatient};
 
 /// The id of the body, for focus and the tests.
 pub const BODY: &str = "reader-body";
@@ -157,6 +158,17 @@ pub struct Opened {
     /// What the store knows of each document beyond its archive (received before, replaced,
     /// filed), once read.
     pub histories: Vec<(DocumentRef, DocumentHistory)>,
+    /// A document without a qualified INS being matched to a patient by sight before filing.
+    pub matching: Option<Matching>,
+}
+
+/// Matching a document to a patient by sight: the INS typed, and who the store knows under it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Matching {
+    pub document: DocumentRef,
+    pub typed: String,
+    /// The answer for the INS typed (none yet; nobody known; or why the store could not say).
+    pub known: Option<Result<Option<KnownPatient>, String>>,
 }
 
 impl Opened {
@@ -265,6 +277,14 @@ pub enum Message {
     FileDocument(DocumentRef),
     /// The patient's file of this INS: every message and document about them.
     OpenPatientFile(String),
+    /// "Rapprocher d'un patient": match a document without a qualified INS by sight.
+    MatchDocument(DocumentRef),
+    MatchIns(String),
+    /// Who the store knows under the INS typed.
+    MatchFound(String, Result<Option<KnownPatient>, String>),
+    /// The person compared both identities and files the document with this patient.
+    MatchConfirm,
+    MatchCancel,
     Retry,
     /// The sender asked for a read receipt: send it, or not.
     SendReadReceipt,
@@ -295,6 +315,8 @@ pub enum Action {
         ins: String,
     },
     OpenPatientFile(String),
+    /// Read who the store knows under this INS (for matching by sight).
+    LookUpPatient(String),
     Retry,
 }
 
@@ -318,6 +340,7 @@ impl Reader {
             text: text_editor::Content::new(),
             narratives_shown: Vec::new(),
             histories: Vec::new(),
+            matching: None,
         };
         if let Some(raw) = raw {
             opened.show(read(raw));
@@ -413,6 +436,63 @@ impl Reader {
                 }
             }
             Message::OpenPatientFile(ins) => Action::OpenPatientFile(ins),
+            Message::MatchDocument(document) => {
+                if let Some(opened) = self.opened.as_mut() {
+                    opened.matching = Some(Matching {
+                        document,
+                        typed: String::new(),
+                        known: None,
+                    });
+                }
+                Action::None
+            }
+            Message::MatchIns(typed) => {
+                let Some(matching) = self.opened.as_mut().and_then(|o| o.matching.as_mut()) else {
+                    return Action::None;
+                };
+                matching.typed = typed;
+                matching.known = None;
+                match Ins::parse(&matching.typed) {
+                    Ok(ins) => Action::LookUpPatient(ins.as_str().to_owned()),
+                    Err(_) => Action::None,
+                }
+            }
+            Message::MatchFound(ins, known) => {
+                let matching = self.opened.as_mut().and_then(|o| o.matching.as_mut());
+                if let Some(matching) = matching.filter(|matching| {
+                    Ins::parse(&matching.typed).is_ok_and(|typed| typed.as_str() == ins)
+                }) {
+                    matching.known = Some(known);
+                }
+                Action::None
+            }
+            Message::MatchConfirm => {
+                let Some(opened) = self.opened.as_mut() else {
+                    return Action::None;
+                };
+                let Some(matching) = opened.matching.take() else {
+                    return Action::None;
+                };
+                let cda_id = opened
+                    .document(matching.document)
+                    .and_then(health_document::cda_id);
+                match (cda_id, Ins::parse(&matching.typed), &matching.known) {
+                    (Some(cda_id), Ok(ins), Some(Ok(_))) => Action::FileDocument {
+                        cda_id,
+                        ins: ins.as_str().to_owned(),
+                    },
+                    _ => {
+                        opened.matching = Some(matching);
+                        Action::None
+                    }
+                }
+            }
+            Message::MatchCancel => {
+                if let Some(opened) = self.opened.as_mut() {
+                    opened.matching = None;
+                }
+                Action::None
+            }
             Message::ToggleNarrative(document) => {
                 if let Some(opened) = self.opened.as_mut() {
                     match opened.narratives_shown.iter().position(|d| *d == document) {
@@ -485,6 +565,7 @@ impl Reader {
                     archive,
                     &opened.narratives_shown,
                     &opened.histories,
+                    opened.matching.as_ref(),
                     i18n,
                 ));
             }

@@ -2,23 +2,12 @@
 //! an ANS sample archive delivered to a box of the real stack, then read by `pli sync` and
 //! `pli show --json`.
 
-use std::io::Write;
-
 use crate::common::*;
+use crate::send::profile_with_box;
 use pli_testkit::shared::shared_bytes;
+use pli_testkit::xdm::zip_of;
 
 const TEST_INS: &str = "279035121518989";
-
-fn zip_of(files: &[(&str, &[u8])]) -> Vec<u8> {
-    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    let options = zip::write::SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Deflated);
-    for (name, bytes) in files {
-        out.start_file(*name, options).expect("entry");
-        out.write_all(bytes).expect("written");
-    }
-    out.finish().expect("zip").into_inner()
-}
 
 /// An `IHE_XDM.ZIP` around one CDA; its metadata give the size but no hash, as some real
 /// senders do (the reader says the file cannot be checked).
@@ -173,37 +162,6 @@ fn pli_xdm_inspect_reads_the_shared_connectathon_archive_with_two_submission_set
         value["documents"][0]["cda"]["header"]["patient"]["birth_name"],
         "FARNSWORTH"
     );
-}
-
-/// A profile holding one box of the stack for `user` (TLS, the password piped in).
-fn profile_with_box(user: &str, name: &str) -> tempfile::TempDir {
-    let profile = tempfile::tempdir().expect("a profile folder");
-    let imap = endpoint("PLI_TEST_IMAPS").to_string();
-    let smtp = endpoint("PLI_TEST_SMTP_SUBMISSIONS").to_string();
-    let ca = ca();
-    let added = pli(
-        profile.path(),
-        &[
-            "account",
-            "add",
-            name,
-            "--address",
-            user,
-            "--type",
-            "per",
-            "--imap",
-            &imap,
-            "--smtp",
-            &smtp,
-            "--security",
-            "tls",
-            "--ca-file",
-            ca.to_str().expect("utf-8"),
-        ],
-        &format!("{}\n", password().expose()),
-    );
-    assert!(added.status.success(), "{}", text(&added));
-    profile
 }
 
 #[test]

@@ -15,6 +15,13 @@ pub fn i18n() -> Arc<I18n> {
 
 // A window on a fresh demo profile, in French, at 15:00 today (the demo's dates count from it).
 pub fn demo_window() -> (tempfile::TempDir, pli::ui::Pli) {
+    demo_window_with(|_| {})
+}
+
+/// The demo window, with `add` run on its store before the window opens (a message more…).
+pub fn demo_window_with(
+    add: impl FnOnce(&mut pli_core::mail::store::Store),
+) -> (tempfile::TempDir, pli::ui::Pli) {
     use chrono::{Local, TimeZone};
     let folder = tempfile::tempdir().expect("a temporary folder");
     let profile = pli_core::profile::Profile::at(folder.path());
@@ -27,6 +34,10 @@ pub fn demo_window() -> (tempfile::TempDir, pli::ui::Pli) {
         .single()
         .expect("15:00 exists today");
     pli::ui::demo::prepare(&profile, now).expect("the demo profile");
+    let mut store =
+        pli_core::mail::store::open_profile_store(&profile).expect("the demo profile's store");
+    add(&mut store);
+    drop(store);
     let window = pli::ui::Pli::new(profile, Arc::new(I18n::new(Language::Fr)), true);
     (folder, window)
 }

@@ -290,3 +290,109 @@ fn eco_2_1_1_a_health_document_about_an_unqualified_identity_is_refused_in_the_c
         "the composer says why"
     );
 }
+
+/// A document naming its patient by a local identifier only, with a lab's IPP.
+fn document_without_ins() -> Vec<u8> {
+    let cda = "<ClinicalDocument xmlns=\"urn:hl7-org:v3\"><id root=\"1.2.250.1.999.1\" extension=\"IPP-77\"/>\
+        <code code=\"11502-2\" displayName=\"CR d'examens biologiques\" codeSystem=\"2.16.840.1.113883.6.1\"/>\
+        <title>Bilan sanguin</title><effectiveTime value=\"20261201101500+0100\"/>\
+        <recordTarget><patientRole><id root=\"1.2.250.1.999.2\" extension=\"IPP-4242\"/>\
+        <patient><name><family qualifier=\"BR\">LEFEVRE</family><given>Jeanne</given></name>\
+        <administrativeGenderCode code=\"F\"/><birthTime value=\"19790312\"/></patient></patientRole></recordTarget>\
+        <component><nonXMLBody><text mediaType=\"application/pdf\" representation=\"B64\">JVBERi0xLjQKJSVFT0YK</text></nonXMLBody></component>\
+        </ClinicalDocument>";
+    let archive =
+        pli_testkit::xdm::xdm_around(cda.as_bytes(), "IPP-4242^^^&1.2.250.1.999.2&ISO^PI");
+    pli_testkit::xdm::message_with_archive(
+        "resultats@labo-bioanalyse.mssante.fr",
+        &format!(
+            "Message-ID: <bilan-sans-ins@labo>\r\nDate: {}\r\n",
+            chrono::Local::now().to_rfc2822()
+        ),
+        &archive,
+        "application/zip",
+    )
+}
+
+/// Clicks `label` and runs what the window asks for, as the iced runtime would, to the end.
+fn click_and_run(pli: &mut pli::ui::Pli, runtime: &tokio::runtime::Runtime, label: &str) {
+    let mut ui = iced_test::simulator(pli.view());
+    ui.click(label)
+        .unwrap_or_else(|_| panic!("'{label}' is on screen"));
+    let mut messages: Vec<Message> = ui.into_messages().collect();
+    run_all(pli, runtime, &mut messages);
+}
+
+fn run_all(pli: &mut pli::ui::Pli, runtime: &tokio::runtime::Runtime, messages: &mut Vec<Message>) {
+    while !messages.is_empty() {
+        let message = messages.remove(0);
+        let task = pli.update(message);
+        messages.extend(task_messages(runtime, task));
+    }
+}
+
+/// A document whose patient has no qualified INS is matched by sight before it is filed: the
+/// INS typed, the document's identity beside the one the store knows under it, then filed; the
+/// patient's file then holds it.
+#[test]
+fn a_document_without_a_qualified_ins_is_matched_by_sight_then_filed() {
+    let raw = document_without_ins();
+    let (_folder, mut pli) = crate::common::demo_window_with(|store| {
+        let inbox = store
+            .folder(pli::ui::demo::DOCTOR, "INBOX")
+            .expect("the store")
+            .expect("the doctor's inbox");
+        let end = raw
+            .windows(4)
+            .position(|window| window == b"\r\n\r\n")
+            .map_or(raw.len(), |end| end + 4);
+        let mut envelope = pli_core::mail::sync::envelope_from_header(&raw[..end]);
+        envelope.uid = 9_001;
+        envelope.size = raw.len() as u32;
+        envelope.has_attachment = true;
+        store
+            .insert_envelopes(inbox.id, &[envelope])
+            .expect("the envelope");
+        store.set_raw(inbox.id, 9_001, &raw, "").expect("the body");
+    });
+    let runtime = tokio::runtime::Runtime::new().expect("a runtime");
+    click_and_run(
+        &mut pli,
+        &runtime,
+        "CR d'imagerie PAT-TROIS DOMINIQUE 28/03/1979",
+    );
+    assert!(
+        shows(&pli, "Sans INS"),
+        "the card says the document has no INS"
+    );
+    assert!(
+        !shows(&pli, "Classer"),
+        "no one-click filing without an INS"
+    );
+    click_and_run(&mut pli, &runtime, "Rapprocher d'un patient…");
+    let mut messages = vec![Message::Reader(reader::Message::MatchIns(
+        "279035121518989".into(),
+    ))];
+    run_all(&mut pli, &runtime, &mut messages);
+    assert!(
+        shows(&pli, "LEFEVRE Jeanne Marie"),
+        "the identity the store knows under the INS, beside the document's"
+    );
+    assert!(shows(&pli, "LEFEVRE Jeanne"), "the document's own identity");
+    click_and_run(&mut pli, &runtime, "Classer chez ce patient");
+    assert!(shows(&pli, "Classé dans le dossier du patient"));
+
+    let mut messages = vec![Message::Reader(reader::Message::OpenPatientFile(
+        "279035121518989".into(),
+    ))];
+    run_all(&mut pli, &runtime, &mut messages);
+    let file = pli.patient_file.file().expect("the file");
+    assert!(
+        file.entries.iter().any(|entry| matches!(
+            entry,
+            pli_core::usecase::patient_file::FileEntry::Document { document, .. }
+                if document.title.as_deref() == Some("Bilan sanguin") && document.filed_in.is_some()
+        )),
+        "the matched document is in her file, filed"
+    );
+}

@@ -5,6 +5,7 @@
 pub mod fhir;
 pub mod psc;
 pub mod shared;
+pub mod xdm;
 
 use std::path::PathBuf;
 

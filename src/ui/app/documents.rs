@@ -61,6 +61,26 @@ impl Pli {
         )
     }
 
+    /// Who the store knows under this INS, for matching a document by sight.
+    pub(super) fn look_up_patient(&self, ins: String) -> Task<Message> {
+        let Ok(parsed) = Ins::parse(&ins) else {
+            return Task::none();
+        };
+        let store_path = self.store_path.clone();
+        let i18n = self.i18n.clone();
+        Task::perform(
+            async move {
+                tokio::task::spawn_blocking(move || {
+                    patient_file::known_patient(&store_path, &parsed)
+                })
+                .await
+                .map_err(|error| error.to_string())
+                .and_then(|known| known.map_err(|error| error.localize(&i18n)))
+            },
+            move |known| Message::Reader(reader::Message::MatchFound(ins.clone(), known)),
+        )
+    }
+
     /// The patient's file of this INS, read off the UI thread.
     pub(super) fn open_patient_file(&mut self, ins: &str) -> Task<Message> {
         let Ok(ins) = Ins::parse(ins) else {

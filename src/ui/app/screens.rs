@@ -173,6 +173,7 @@ impl Pli {
             reader::Action::SaveAttachment(index) => self.attachment(index, false),
             reader::Action::FileDocument { cda_id, ins } => self.file_document(cda_id, ins),
             reader::Action::OpenPatientFile(ins) => self.open_patient_file(&ins),
+            reader::Action::LookUpPatient(ins) => self.look_up_patient(ins),
             reader::Action::OpenDocumentPdf(document) => self.document_pdf(document, true),
             reader::Action::SaveDocumentPdf(document) => self.document_pdf(document, false),
             reader::Action::Retry => match self.reader.opened.as_ref() {

@@ -140,6 +140,32 @@ pub fn history(store_path: &Path, cda_id: &str, folder: i64, uid: u32) -> Result
     })
 }
 
+/// A patient as the documents of the store name them, for matching a document without a
+/// qualified INS by sight before filing it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KnownPatient {
+    /// "LEFEVRE Jeanne Marie", as the most recent document about them writes it.
+    pub name: String,
+    /// HL7 date (YYYYMMDD).
+    pub birth_date: Option<String>,
+}
+
+/// Who the stored documents say the patient with this INS is, when any document names them.
+pub fn known_patient(store_path: &Path, ins: &Ins) -> Result<Option<KnownPatient>> {
+    let mut store = Store::open(store_path)?;
+    catch_up(&mut store)?;
+    Ok(store
+        .documents_about(ins.as_str())?
+        .into_iter()
+        .find(|document| {
+            !document.patient.is_empty() && document.ins.as_deref() == Some(ins.as_str())
+        })
+        .map(|document| KnownPatient {
+            name: document.patient,
+            birth_date: document.birth_date,
+        }))
+}
+
 /// Files a document in a patient's file ("Classer"). A document that replaces another is filed
 /// over it: the older version stays in the file, shown as replaced.
 pub fn file(store_path: &Path, cda_id: &str, ins: &Ins) -> Result<()> {
