@@ -101,7 +101,9 @@ pub fn prepare(profile: &Profile, now: DateTime<Local>) -> Result<(), String> {
         .save(&Preferences::path(profile))
         .map_err(|error| error.to_string())?;
     let mut store = open_profile_store(profile).map_err(|error| error.to_string())?;
-    fill(&mut store, now).map_err(|error| error.to_string())
+    fill(&mut store, now).map_err(|error| error.to_string())?;
+    // The health documents read as a worker reads them after a pass, so the list shows them.
+    pli_core::usecase::patient_file::catch_up(&mut store).map_err(|error| error.to_string())
 }
 
 /// A sample message before it is stored.

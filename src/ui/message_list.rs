@@ -84,6 +84,8 @@ pub struct ListRow {
     pub envelope: Envelope,
     /// For a patient's message: a reply, unsolicited, or a prescription (read with the page).
     pub patient_kind: Option<PatientKind>,
+    /// The type and the patient of its first health document, when it carries one.
+    pub document: Option<(String, String)>,
 }
 
 impl ListRow {
@@ -92,6 +94,7 @@ impl ListRow {
             folder,
             envelope,
             patient_kind: None,
+            document: None,
         }
     }
 }
@@ -436,6 +439,12 @@ impl MessageList {
         };
         // Only the patients' rows on screen: a handful of lookups by key at most.
         for row in &mut self.rows {
+            if row.envelope.has_attachment {
+                row.document = store
+                    .document_label(row.folder, row.envelope.uid)
+                    .ok()
+                    .flatten();
+            }
             if Correspondent::of(&row.envelope.from_address).is_patient() {
                 row.patient_kind = store
                     .patient_kind(row.folder, row.envelope.uid)
@@ -970,6 +979,20 @@ impl MessageList {
                     .font(theme::SEMIBOLD)
                     .wrapping(text::Wrapping::None)
                     .style(markers::tone_text(tone)),
+            );
+        }
+        if let Some((kind, patient)) = &row.document {
+            let label = [kind.as_str(), patient.as_str()]
+                .into_iter()
+                .filter(|part| !part.is_empty())
+                .collect::<Vec<_>>()
+                .join(" · ");
+            second_line = second_line.push(
+                text(label)
+                    .size(theme::TINY_SIZE)
+                    .font(theme::SEMIBOLD)
+                    .wrapping(text::Wrapping::None)
+                    .style(markers::tone_text(Tone::Patient)),
             );
         }
         let second_line = second_line.push(

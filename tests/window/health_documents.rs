@@ -396,3 +396,13 @@ fn a_document_without_a_qualified_ins_is_matched_by_sight_then_filed() {
         "the matched document is in her file, filed"
     );
 }
+
+/// The list shows a document's type and patient in its message's row, before it is opened.
+#[test]
+fn the_list_row_of_a_message_with_a_health_document_names_its_type_and_patient() {
+    let (_folder, pli) = window();
+    assert!(shows(
+        &pli,
+        "CR hospitalier (séjour) · LEFEVRE Jeanne Marie"
+    ));
+}
