@@ -406,3 +406,116 @@ fn the_list_row_of_a_message_with_a_health_document_names_its_type_and_patient()
         "CR hospitalier (séjour) · LEFEVRE Jeanne Marie"
     ));
 }
+
+/// Stores `raw` in the doctor's INBOX under `uid`, as a sync would.
+fn store_in_doctor_inbox(store: &mut pli_core::mail::store::Store, uid: u32, raw: &[u8]) {
+    let inbox = store
+        .folder(pli::ui::demo::DOCTOR, "INBOX")
+        .expect("the store")
+        .expect("the doctor's inbox");
+    let end = raw
+        .windows(4)
+        .position(|window| window == b"\r\n\r\n")
+        .map_or(raw.len(), |end| end + 4);
+    let mut envelope = pli_core::mail::sync::envelope_from_header(&raw[..end]);
+    envelope.uid = uid;
+    envelope.size = raw.len() as u32;
+    envelope.has_attachment = true;
+    store
+        .insert_envelopes(inbox.id, &[envelope])
+        .expect("the envelope");
+    store.set_raw(inbox.id, uid, raw, "").expect("the body");
+}
+
+/// An ANS sample CDA in an archive, in a message with this subject, received `minutes_ago`.
+fn ans_message(file: &str, test: &str, subject: &str, minutes_ago: i64) -> Option<Vec<u8>> {
+    let cda = pli_testkit::shared::shared_bytes(&format!("xdm-cda/{file}"), test)?;
+    let archive =
+        pli_testkit::xdm::xdm_around(&cda, "279035121518989^^^&1.2.250.1.213.1.4.10&ISO^NH");
+    let date = (chrono::Local::now() - chrono::Duration::minutes(minutes_ago)).to_rfc2822();
+    let raw = pli_testkit::xdm::message_with_archive(
+        "radiologie@ch-test.mssante.fr",
+        &format!("Message-ID: <{minutes_ago}.{subject}@test>\r\nDate: {date}\r\n"),
+        &archive,
+        "application/zip",
+    );
+    // The helper's subject is replaced by this one, so the test can find the message.
+    let text = String::from_utf8(raw).expect("ASCII message");
+    Some(
+        text.replacen(
+            "Subject: XDM/1.0/DDM+CR d'imagerie PAT-TROIS DOMINIQUE 28/03/1979",
+            &format!("Subject: {subject}"),
+            1,
+        )
+        .into_bytes(),
+    )
+}
+
+/// The ANS replacement pair: v2's card says which document it replaces and when; v1's card says
+/// a newer version arrived.
+#[test]
+fn the_card_of_a_replacement_names_the_document_it_replaces() {
+    let test = "the_card_of_a_replacement_names_the_document_it_replaces";
+    let (Some(v1), Some(v2)) = (
+        ans_message(
+            "ans-mss-lps/CR_Radio_CDAN1_v1.XML",
+            test,
+            "Radio version 1",
+            20,
+        ),
+        ans_message(
+            "ans-mss-lps/CR_Radio_CDAN1_v2.XML",
+            test,
+            "Radio version 2",
+            10,
+        ),
+    ) else {
+        return;
+    };
+    let (_folder, mut pli) = crate::common::demo_window_with(|store| {
+        store_in_doctor_inbox(store, 9_101, &v1);
+        store_in_doctor_inbox(store, 9_102, &v2);
+    });
+    let runtime = tokio::runtime::Runtime::new().expect("a runtime");
+    click_and_run(&mut pli, &runtime, "Radio version 2");
+    assert!(
+        shows(&pli, "Ce document remplace celui du 11/04/2005 10:33"),
+        "v2 names the version it replaces, by its date"
+    );
+    click_and_run(&mut pli, &runtime, "Radio version 1");
+    assert!(
+        shows(
+            &pli,
+            "Une version plus récente de ce document est arrivée le"
+        ),
+        "v1 says it was replaced"
+    );
+}
+
+/// A structured (level 3) document unfolds its sections as text in its card, headings and all.
+#[test]
+fn a_level_3_document_shows_its_sections_in_its_card() {
+    let test = "a_level_3_document_shows_its_sections_in_its_card";
+    let Some(letter) = ans_message("ans-cda/LDL-SES_2022.01.xml", test, "Lettre de sortie", 5)
+    else {
+        return;
+    };
+    let (_folder, mut pli) = crate::common::demo_window_with(|store| {
+        store_in_doctor_inbox(store, 9_201, &letter);
+    });
+    let runtime = tokio::runtime::Runtime::new().expect("a runtime");
+    click_and_run(&mut pli, &runtime, "Lettre de sortie");
+    assert!(
+        !shows(&pli, "Synthèse médicale du séjour"),
+        "folded at first"
+    );
+    assert!(
+        !shows(&pli, "Ouvrir le PDF"),
+        "a level 3 document wraps no PDF"
+    );
+    click_and_run(&mut pli, &runtime, "Voir le document");
+    assert!(shows(&pli, "Motif de l'hospitalisation"));
+    assert!(shows(&pli, "Synthèse médicale du séjour"));
+    click_and_run(&mut pli, &runtime, "Masquer le document");
+    assert!(!shows(&pli, "Synthèse médicale du séjour"));
+}
