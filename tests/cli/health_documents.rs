@@ -3,7 +3,6 @@
 //! exit 1, what a rule stops.
 
 use std::io::Read;
-use std::path::Path;
 
 use crate::common::*;
 use crate::send::{outbox_of, profile_with_box};
@@ -238,12 +237,10 @@ fn eco_2_1_a_document_sent_with_pli_send_arrives_with_its_subject_headers_archiv
 
 /// The CDA against the ANS schema with `xmllint`, when `../shared` is there.
 fn validated_if_shared(cda: &[u8], test: &str) {
-    let schema =
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/cda-schema/CDA_extended.xsd");
-    if !schema.exists() {
-        eprintln!("SKIPPED-NO-SHARED: {test} (schema part)");
+    let Some(schema) = pli_testkit::shared::shared_sample("cda-schema/CDA_extended.xsd", test)
+    else {
         return;
-    }
+    };
     let folder = tempfile::tempdir().expect("a folder");
     let file = folder.path().join("DOC0001.XML");
     std::fs::write(&file, cda).expect("written");

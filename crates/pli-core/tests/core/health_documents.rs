@@ -216,12 +216,8 @@ fn eco_2_1_1_the_archive_and_the_same_pdf_travel_together_and_the_metadata_descr
     );
     let test =
         "eco_2_1_1_the_archive_and_the_same_pdf_travel_together_and_the_metadata_describe_the_cda";
-    let schema = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/data/cda-schema/CDA_extended.xsd");
-    if schema.exists() {
+    if let Some(schema) = pli_testkit::shared::shared_sample("cda-schema/CDA_extended.xsd", test) {
         validate_cda(cda, &schema).expect("the CDA the use case wrote validates");
-    } else {
-        eprintln!("SKIPPED-NO-SHARED: {test} (schema part)");
     }
 }
 

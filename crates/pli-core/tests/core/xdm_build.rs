@@ -4,7 +4,7 @@
 //! the files beside them.
 
 use std::io::Read;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
 use chrono::{DateTime, NaiveDate};
@@ -14,21 +14,8 @@ use pli_core::xdm::build::{
     document_type, document_types, Author, DocumentInput, InsKind, Patient, CONFIDENTIALITY_NORMAL,
     FACILITY_PRACTICE, PRACTICE_SETTING_AMBULATORY,
 };
+use pli_testkit::shared::shared_sample as shared;
 use sha1::{Digest, Sha1};
-
-/// `../shared/data/<relative>` when this checkout has it; otherwise says which test could not
-/// run, in the form `tests/run.sh` lists at the end.
-fn shared(relative: &str, test: &str) -> Option<PathBuf> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/data")
-        .join(relative);
-    if path.exists() {
-        Some(path)
-    } else {
-        eprintln!("SKIPPED-NO-SHARED: {test}");
-        None
-    }
-}
 
 pub fn ans_test_patient() -> Patient {
     Patient {

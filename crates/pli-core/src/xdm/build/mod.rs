@@ -41,10 +41,10 @@ impl InsKind {
     /// The OIDs of RULES.md (ANN).
     pub fn oid(self) -> &'static str {
         match self {
-            Self::Nir => "1.2.250.1.213.1.4.8",
-            Self::Nia => "1.2.250.1.213.1.4.9",
-            Self::Test => "1.2.250.1.213.1.4.10",
-            Self::Demo => "1.2.250.1.213.1.4.11",
+            Self::Nir => super::OID_INS_NIR,
+            Self::Nia => super::OID_INS_NIA,
+            Self::Test => super::OID_INS_TEST,
+            Self::Demo => super::OID_INS_DEMO,
         }
     }
 
