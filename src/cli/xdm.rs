@@ -10,8 +10,9 @@ use serde_json::{json, Value};
 
 use super::Failure;
 use crate::args;
+use crate::documents;
 use crate::i18n::I18n;
-use crate::messages::{patient_id_kind, Localize};
+use crate::messages::Localize;
 use pli_core::xdm::{
     self, CdaBody, HealthDocument, Integrity, MessageDocuments, XdmError, XdmProblem,
 };
@@ -162,31 +163,15 @@ fn document_as_text(document: &HealthDocument, i18n: &I18n, out: &mut String) {
         }
     };
     let cda = document.cda.as_ref();
-    line(
-        "xdm-document-type",
-        document.type_code().map(|code| match &code.display_name {
-            Some(name) => format!("{name} ({})", code.code),
-            None => code.code.clone(),
-        }),
-    );
+    line("xdm-document-type", documents::type_line(document));
     line("xdm-document-title", document.title().map(str::to_owned));
+    line("xdm-document-date", documents::date_line(document));
     line(
-        "xdm-document-date",
-        cda.and_then(|cda| cda.header.effective_time.as_deref())
-            .or(document.metadata.creation_time.as_deref())
-            .map(display_time),
+        "xdm-document-patient",
+        Some(documents::patient_line(document, i18n)),
     );
-    line("xdm-document-patient", Some(patient_line(document, i18n)));
-    let authors = cda
-        .map(|cda| &cda.header.authors)
-        .filter(|authors| !authors.is_empty())
-        .unwrap_or(&document.metadata.authors);
-    for author in authors {
-        let mut parts: Vec<String> = Vec::new();
-        parts.extend(author.person.clone());
-        parts.extend(author.rpps.as_ref().map(|rpps| format!("RPPS {rpps}")));
-        parts.extend(author.organisation.clone());
-        line("xdm-document-author", Some(parts.join(", ")));
+    for author in documents::authors(document) {
+        line("xdm-document-author", Some(documents::author_line(author)));
     }
     line(
         "xdm-document-custodian",
@@ -241,61 +226,5 @@ fn document_as_text(document: &HealthDocument, i18n: &I18n, out: &mut String) {
             }
         }
         _ => {}
-    }
-}
-
-/// The patient as the document names them, the INS grouped and its kind said ("INS de test").
-fn patient_line(document: &HealthDocument, i18n: &I18n) -> String {
-    let patient = document.cda.as_ref().map(|cda| &cda.header.patient);
-    let mut parts: Vec<String> = Vec::new();
-    if let Some(patient) = patient {
-        let name = [patient.birth_name.clone(), patient.given_names.clone()]
-            .into_iter()
-            .flatten()
-            .collect::<Vec<_>>()
-            .join(" ");
-        if !name.is_empty() {
-            parts.push(name);
-        }
-        parts.extend(patient.sex.clone());
-        parts.extend(patient.birth_date.as_deref().map(display_time));
-    }
-    let id = document
-        .ins()
-        .or(document.metadata.patient_id.as_ref())
-        .or_else(|| patient.and_then(|patient| patient.ids.first()));
-    if let Some(id) = id {
-        parts.push(format!(
-            "{} {}",
-            patient_id_kind(id.kind, i18n),
-            group(&id.id)
-        ));
-    }
-    parts.join(", ")
-}
-
-/// A matricule INS in the groups a person reads it in (1 79 03 51 215 189 89); anything else
-/// as it is.
-fn group(id: &str) -> String {
-    match pli_core::mssante::ins::Ins::parse(id) {
-        Ok(ins) => ins.grouped(),
-        Err(_) => id.to_owned(),
-    }
-}
-
-/// An HL7 time (YYYYMMDD[hhmm[ss]][±zzzz]) as JJ/MM/AAAA [hh:mm].
-fn display_time(value: &str) -> String {
-    let digits: String = value.chars().take_while(char::is_ascii_digit).collect();
-    match digits.len() {
-        8.. if digits.len() >= 12 => format!(
-            "{}/{}/{} {}:{}",
-            &digits[6..8],
-            &digits[4..6],
-            &digits[0..4],
-            &digits[8..10],
-            &digits[10..12]
-        ),
-        8.. => format!("{}/{}/{}", &digits[6..8], &digits[4..6], &digits[0..4]),
-        _ => value.to_owned(),
     }
 }

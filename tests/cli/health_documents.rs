@@ -133,26 +133,7 @@ fn eco_2_1_a_document_sent_with_pli_send_arrives_with_its_subject_headers_archiv
         1,
         "the other box received it"
     );
-    let raw = runtime.block_on(async {
-        let mut session = server_session(&recipient).await;
-        session.select("INBOX").await.expect("select");
-        let id = message_id.trim_matches(|c| c == '<' || c == '>');
-        let uids = session
-            .uid_search(format!("HEADER Message-ID \"{id}\""))
-            .await
-            .expect("search");
-        let uid = uids.into_iter().next().expect("the message");
-        let fetched: Vec<_> = futures::TryStreamExt::try_collect(
-            session
-                .uid_fetch(uid.to_string(), "BODY.PEEK[]")
-                .await
-                .expect("fetch"),
-        )
-        .await
-        .expect("fetched");
-        let _ = session.logout().await;
-        fetched[0].body().expect("the message").to_vec()
-    });
+    let raw = runtime.block_on(fetch_by_message_id(&recipient, &message_id));
     let read = MessageParser::default().parse(&raw[..]).expect("a message");
     assert_eq!(
         read.subject(),

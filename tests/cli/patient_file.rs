@@ -42,24 +42,14 @@ fn archive() -> Vec<u8> {
         .zip
 }
 
+/// A message carrying `zip` to `to`, as the sender's system writes it.
 fn message_with(to: &str, message_id: &str, date: &str, zip: &[u8]) -> Vec<u8> {
-    use base64::Engine;
-    let encoded = base64::engine::general_purpose::STANDARD.encode(zip);
-    let lines: Vec<&str> = encoded
-        .as_bytes()
-        .chunks(76)
-        .map(|chunk| std::str::from_utf8(chunk).expect("ascii"))
-        .collect();
-    format!(
-        "From: <cardiologie@ch-test.mssante.fr>\r\nTo: <{to}>\r\nDate: {date}\r\n\
-         Subject: XDM/1.0/DDM+CR hospitalier (séjour) LEFEVRE Jeanne 12/03/1979\r\n\
-         Message-ID: <{message_id}>\r\nMIME-Version: 1.0\r\n\
-         Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nCompte rendu ci-joint.\r\n\
-         --b\r\nContent-Type: application/zip; name=\"IHE_XDM.ZIP\"\r\nContent-Disposition: attachment; filename=\"IHE_XDM.ZIP\"\r\n\
-         Content-Transfer-Encoding: base64\r\n\r\n{}\r\n--b--\r\n",
-        lines.join("\r\n")
+    pli_testkit::xdm::message_with_archive(
+        "cardiologie@ch-test.mssante.fr",
+        &format!("Message-ID: <{message_id}>\r\nDate: {date}\r\nX-Original-To: {to}\r\n"),
+        zip,
+        "application/zip",
     )
-    .into_bytes()
 }
 
 #[test]

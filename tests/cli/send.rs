@@ -69,26 +69,7 @@ fn a_message_sent_with_pli_send_leaves_with_pli_sync_and_reaches_the_other_box()
         1,
         "the other box received it once"
     );
-    let raw = runtime.block_on(async {
-        let mut session = server_session(&recipient).await;
-        session.select("INBOX").await.expect("select");
-        let id = message_id.trim_matches(|c| c == '<' || c == '>');
-        let uids = session
-            .uid_search(format!("HEADER Message-ID \"{id}\""))
-            .await
-            .expect("search");
-        let uid = uids.into_iter().next().expect("the message");
-        let fetched: Vec<_> = futures::TryStreamExt::try_collect(
-            session
-                .uid_fetch(uid.to_string(), "BODY.PEEK[]")
-                .await
-                .expect("fetch"),
-        )
-        .await
-        .expect("fetched");
-        let _ = session.logout().await;
-        fetched[0].body().expect("the message").to_vec()
-    });
+    let raw = runtime.block_on(fetch_by_message_id(&recipient, &message_id));
     let read = mail_parser::MessageParser::default()
         .parse(&raw)
         .expect("a message");

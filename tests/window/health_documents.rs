@@ -338,22 +338,7 @@ fn run_all(pli: &mut pli::ui::Pli, runtime: &tokio::runtime::Runtime, messages: 
 fn a_document_without_a_qualified_ins_is_matched_by_sight_then_filed() {
     let raw = document_without_ins();
     let (_folder, mut pli) = crate::common::demo_window_with(|store| {
-        let inbox = store
-            .folder(pli::ui::demo::DOCTOR, "INBOX")
-            .expect("the store")
-            .expect("the doctor's inbox");
-        let end = raw
-            .windows(4)
-            .position(|window| window == b"\r\n\r\n")
-            .map_or(raw.len(), |end| end + 4);
-        let mut envelope = pli_core::mail::sync::envelope_from_header(&raw[..end]);
-        envelope.uid = 9_001;
-        envelope.size = raw.len() as u32;
-        envelope.has_attachment = true;
-        store
-            .insert_envelopes(inbox.id, &[envelope])
-            .expect("the envelope");
-        store.set_raw(inbox.id, 9_001, &raw, "").expect("the body");
+        store_in_doctor_inbox(store, 9_001, &raw);
     });
     let runtime = tokio::runtime::Runtime::new().expect("a runtime");
     click_and_run(
