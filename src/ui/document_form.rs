@@ -13,6 +13,7 @@ use iced::{Alignment, Element, Length};
 use super::markers::{self, Tone};
 use super::patient::{refusal_sentence, status_label, PatientForm, Review, STATUSES};
 use super::theme;
+use super::widget::Choice;
 use crate::i18n::I18n;
 use pli_core::mssante::ins::{IdentityStatus, Sex};
 use pli_core::usecase::health_document::HealthDocument;
@@ -25,19 +26,6 @@ pub mod field {
     pub const BIRTH_NAME: &str = "document-birth-name";
     pub const FIRST_NAMES: &str = "document-first-names";
     pub const BIRTH_DATE: &str = "document-birth-date";
-}
-
-/// A choice of a drop-down list with the words it is shown with.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Choice<T> {
-    pub value: T,
-    label: String,
-}
-
-impl<T> fmt::Display for Choice<T> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.label)
-    }
 }
 
 #[derive(Debug, Clone)]
@@ -144,30 +132,21 @@ impl DocumentForm {
     pub fn type_choices() -> Vec<Choice<&'static DocumentType>> {
         build::document_types()
             .iter()
-            .map(|kind| Choice {
-                value: kind,
-                label: format!("{} ({})", kind.display_name, kind.code),
-            })
+            .map(|kind| Choice::new(kind, format!("{} ({})", kind.display_name, kind.code)))
             .collect()
     }
 
     pub fn sex_choices(i18n: &I18n) -> Vec<Choice<Sex>> {
         [(Sex::Female, "ins-sex-female"), (Sex::Male, "ins-sex-male")]
             .into_iter()
-            .map(|(value, id)| Choice {
-                value,
-                label: i18n.t(id),
-            })
+            .map(|(value, id)| Choice::new(value, i18n.t(id)))
             .collect()
     }
 
     pub fn status_choices(i18n: &I18n) -> Vec<Choice<IdentityStatus>> {
         STATUSES
             .into_iter()
-            .map(|value| Choice {
-                value,
-                label: status_label(i18n, value),
-            })
+            .map(|value| Choice::new(value, status_label(i18n, value)))
             .collect()
     }
 
@@ -177,10 +156,7 @@ impl DocumentForm {
             (InsKind::Nia, "document-form-ins-nia"),
         ]
         .into_iter()
-        .map(|(value, id)| Choice {
-            value,
-            label: i18n.t(id),
-        })
+        .map(|(value, id)| Choice::new(value, i18n.t(id)))
         .collect()
     }
 

@@ -617,8 +617,9 @@ fn the_pane_layout_is_remembered() {
 #[test]
 fn settings_switch_the_language_and_the_theme_at_once() {
     use pli::i18n::Language;
-    use pli::ui::settings::{self, Choice};
+    use pli::ui::settings;
     use pli::ui::theme::ThemeChoice;
+    use pli::ui::widget::Choice;
     let (_folder, mut pli) = window();
     click_text(&mut pli, "Paramètres");
     assert_eq!(pli.screen, Screen::Settings);
