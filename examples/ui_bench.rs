@@ -398,7 +398,7 @@ fn envelope(uid: u32) -> Envelope {
     ];
     const SUBJECTS: [&str; 4] = [
         "Résultats d'analyses – M. Garnier",
-        "XDM/1.0/DDM+Compte rendu d'hospitalisation LEFEVRE Jeanne 12/03/1979",
+        "XDM/1.0/DDM+CR hospitalier (séjour) LEFEVRE Jeanne 12/03/1979",
         "Demande d'avis – patiente commune",
         "Renouvellement d'ordonnance – Mme Rousseau",
     ];

@@ -5,6 +5,7 @@
 //! the `pli-core` crate (see its glossary): the faces parse input, call the core, show the result.
 
 pub mod cli;
+pub mod documents;
 pub mod i18n;
 pub mod logging;
 pub mod messages;

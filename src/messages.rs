@@ -16,6 +16,7 @@ use pli_core::mssante::address::SendIssue;
 use pli_core::mssante::ins::{BirthPlace, Ins, InsError, InsWarning, Sex};
 use pli_core::usecase::accounts::{AccountsError, TestReport};
 use pli_core::usecase::handling::HandlingError;
+use pli_core::usecase::health_document::HealthDocumentError;
 
 /// The sentence a person reads for an error of the core, in the interface language: the core
 /// says what went wrong (its error kinds), the front ends say it in words.
@@ -344,6 +345,34 @@ impl Localize for HandlingError {
             }
             HandlingError::NotPharmacy => i18n.t("handling-error-not-pharmacy"),
             HandlingError::NoName => i18n.t("handling-error-no-name"),
+        }
+    }
+}
+
+impl Localize for HealthDocumentError {
+    /// Why a health document was not queued (ECO.2.1), in the interface language.
+    fn localize(&self, i18n: &I18n) -> String {
+        match self {
+            HealthDocumentError::UnknownType { code } => {
+                let known = pli_core::xdm::build::document_types()
+                    .iter()
+                    .map(|kind| format!("{} ({})", kind.code, kind.display_name))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                i18n.t_args(
+                    "health-document-unknown-type",
+                    args!["code" => code.clone(), "known" => known],
+                )
+            }
+            HealthDocumentError::NotAPdf => i18n.t("health-document-not-pdf"),
+            HealthDocumentError::Identity(error) => crate::ui::patient::identity_error(error, i18n),
+            HealthDocumentError::SecondArchive => i18n.t("health-document-second-archive"),
+            HealthDocumentError::AnotherPatient => i18n.t("health-document-another-patient"),
+            HealthDocumentError::Archive(error) => i18n.t_args(
+                "health-document-archive",
+                args!["detail" => error.to_string()],
+            ),
+            HealthDocumentError::Send(error) => error.localize(i18n),
         }
     }
 }
@@ -705,5 +734,191 @@ mod sign_in_sentences {
                 assert!(sentence.contains(part), "{error:?}: {sentence}");
             }
         }
+    }
+}
+
+impl Localize for pli_core::xdm::XdmError {
+    fn localize(&self, i18n: &I18n) -> String {
+        use pli_core::xdm::XdmError as E;
+        match *self {
+            E::Damaged => i18n.t("xdm-refused-damaged"),
+            E::ArchiveTooLarge { limit_mb } => {
+                i18n.t_args("xdm-refused-archive-too-large", args!["limit" => limit_mb])
+            }
+            E::TooManyEntries { limit } => {
+                i18n.t_args("xdm-refused-too-many-entries", args!["limit" => limit])
+            }
+            E::EntryTooLarge { limit_mb } => {
+                i18n.t_args("xdm-refused-entry-too-large", args!["limit" => limit_mb])
+            }
+            E::TooLarge { limit_mb } => {
+                i18n.t_args("xdm-refused-too-large", args!["limit" => limit_mb])
+            }
+            E::Bomb => i18n.t("xdm-refused-bomb"),
+            E::UnsafeName => i18n.t("xdm-refused-unsafe-name"),
+            E::TooDeep => i18n.t("xdm-refused-too-deep"),
+            E::Unsupported => i18n.t("xdm-refused-unsupported"),
+            E::NotXdm => i18n.t("xdm-refused-not-xdm"),
+        }
+    }
+}
+
+impl Localize for pli_core::xdm::XmlProblem {
+    fn localize(&self, i18n: &I18n) -> String {
+        use pli_core::xdm::XmlProblem as X;
+        i18n.t(match self {
+            X::DocType => "xdm-xml-doctype",
+            X::Entity => "xdm-xml-entity",
+            X::TooLarge => "xdm-xml-too-large",
+            X::Malformed => "xdm-xml-malformed",
+        })
+    }
+}
+
+impl Localize for pli_core::xdm::XdmProblem {
+    fn localize(&self, i18n: &I18n) -> String {
+        use pli_core::xdm::XdmProblem as P;
+        let file = |id: &str, file: &str| i18n.t_args(id, args!["file" => file.to_owned()]);
+        let uri = |id: &str, uri: &str| i18n.t_args(id, args!["uri" => uri.to_owned()]);
+        match self {
+            P::MetadataUnreadable { file, reason } => i18n.t_args(
+                "xdm-problem-metadata-unreadable",
+                args!["file" => file.clone(), "reason" => reason.localize(i18n)],
+            ),
+            P::TooManyDocuments { limit } => {
+                i18n.t_args("xdm-problem-too-many-documents", args!["limit" => *limit])
+            }
+            P::NoDocumentEntry { file: name } => file("xdm-problem-no-document-entry", name),
+            P::NoUri { file: name } => file("xdm-problem-no-uri", name),
+            P::MissingFile { uri: name } => uri("xdm-problem-missing-file", name),
+            P::SizeMismatch {
+                uri,
+                declared,
+                actual,
+            } => i18n.t_args(
+                "xdm-problem-size-mismatch",
+                args!["uri" => uri.clone(), "declared" => *declared, "actual" => *actual],
+            ),
+            P::HashMismatch { uri: name } => uri("xdm-problem-hash-mismatch", name),
+            P::NotVerifiable { uri: name } => uri("xdm-problem-not-verifiable", name),
+            P::CdaUnreadable { uri, reason } => i18n.t_args(
+                "xdm-problem-cda-unreadable",
+                args!["uri" => uri.clone(), "reason" => reason.localize(i18n)],
+            ),
+            P::PdfDamaged { uri: name } => uri("xdm-problem-pdf-damaged", name),
+            P::PdfTooLarge { uri, limit_mb } => i18n.t_args(
+                "xdm-problem-pdf-too-large",
+                args!["uri" => uri.clone(), "limit" => *limit_mb],
+            ),
+            P::PatientDiffers { uri: name } => uri("xdm-problem-patient-differs", name),
+            P::SeveralPatients => i18n.t("xdm-problem-several-patients"),
+            P::NotTheMessagesPatient => i18n.t("xdm-problem-not-the-messages-patient"),
+            P::InsHeaderWithoutIns => i18n.t("xdm-problem-ins-header-without-ins"),
+            P::InsHeaderDeniesIns => i18n.t("xdm-problem-ins-header-denies-ins"),
+        }
+    }
+}
+
+/// The kind of a patient identifier as a person reads it: "INS de test" must never pass for a
+/// real one.
+pub fn patient_id_kind(kind: pli_core::xdm::PatientIdKind, i18n: &I18n) -> String {
+    use pli_core::xdm::PatientIdKind as K;
+    i18n.t(match kind {
+        K::InsNir => "xdm-ins-kind-nir",
+        K::InsNia => "xdm-ins-kind-nia",
+        K::InsTest => "xdm-ins-kind-test",
+        K::InsDemo => "xdm-ins-kind-demo",
+        K::Other => "xdm-ins-kind-other",
+    })
+}
+
+impl Localize for pli_core::mail::store::StoreError {
+    fn localize(&self, i18n: &I18n) -> String {
+        use pli_core::mail::store::StoreError;
+        match self {
+            StoreError::TooNew { .. } => i18n.t("store-too-new"),
+            other => i18n.t_args("sync-error-store", args!["detail" => other.to_string()]),
+        }
+    }
+}
+
+#[cfg(test)]
+mod xdm_tests {
+    use super::*;
+    use crate::i18n::Language;
+    use pli_core::xdm::{XdmError, XdmProblem, XmlProblem};
+
+    /// Every refusal and problem of a health-document archive is a sentence in both languages,
+    /// never a message id left bare.
+    #[test]
+    fn every_archive_refusal_and_problem_is_a_sentence_in_french_and_english() {
+        let errors = [
+            XdmError::Damaged,
+            XdmError::ArchiveTooLarge { limit_mb: 64 },
+            XdmError::TooManyEntries { limit: 1000 },
+            XdmError::EntryTooLarge { limit_mb: 32 },
+            XdmError::TooLarge { limit_mb: 96 },
+            XdmError::Bomb,
+            XdmError::UnsafeName,
+            XdmError::TooDeep,
+            XdmError::Unsupported,
+            XdmError::NotXdm,
+        ];
+        let uri = || "DOC0001.XML".to_owned();
+        let file = || "IHE_XDM/SUBSET01/METADATA.XML".to_owned();
+        let problems = [
+            XdmProblem::MetadataUnreadable {
+                file: file(),
+                reason: XmlProblem::DocType,
+            },
+            XdmProblem::TooManyDocuments { limit: 100 },
+            XdmProblem::NoDocumentEntry { file: file() },
+            XdmProblem::NoUri { file: file() },
+            XdmProblem::MissingFile { uri: uri() },
+            XdmProblem::SizeMismatch {
+                uri: uri(),
+                declared: 6102,
+                actual: 3212,
+            },
+            XdmProblem::HashMismatch { uri: uri() },
+            XdmProblem::NotVerifiable { uri: uri() },
+            XdmProblem::CdaUnreadable {
+                uri: uri(),
+                reason: XmlProblem::Entity,
+            },
+            XdmProblem::PdfDamaged { uri: uri() },
+            XdmProblem::PdfTooLarge {
+                uri: uri(),
+                limit_mb: 20,
+            },
+            XdmProblem::PatientDiffers { uri: uri() },
+            XdmProblem::SeveralPatients,
+            XdmProblem::NotTheMessagesPatient,
+            XdmProblem::InsHeaderWithoutIns,
+            XdmProblem::InsHeaderDeniesIns,
+        ];
+        for language in [Language::Fr, Language::En] {
+            let i18n = I18n::new(language);
+            let sentences = errors
+                .iter()
+                .map(|error| error.localize(&i18n))
+                .chain(problems.iter().map(|problem| problem.localize(&i18n)));
+            for sentence in sentences {
+                assert!(
+                    !sentence.contains("xdm-") && sentence.ends_with(['.', ')']),
+                    "{sentence}"
+                );
+            }
+        }
+        let french = XdmProblem::SizeMismatch {
+            uri: uri(),
+            declared: 6102,
+            actual: 3212,
+        }
+        .localize(&I18n::new(Language::Fr));
+        assert!(
+            french.contains("3212") && french.contains("6102"),
+            "{french}"
+        );
     }
 }

@@ -88,7 +88,7 @@ fi
 # Connect provider; Debian's is used only where none is installed.
 command -v node >/dev/null || PLI_TEST_EXTRA_PKGS="${PLI_TEST_EXTRA_PKGS:-} nodejs npm"
 t0=$SECONDS
-MT_EXTRA_PKGS="dbus gnome-keyring libsecret-tools xvfb xauth gcc libc6-dev pkg-config fonts-dejavu-core dnsmasq-base ${PLI_TEST_EXTRA_PKGS:-}" \
+MT_EXTRA_PKGS="dbus gnome-keyring libsecret-tools xvfb xauth gcc libc6-dev pkg-config fonts-dejavu-core dnsmasq-base libxml2-utils ${PLI_TEST_EXTRA_PKGS:-}" \
   "$MS" install
 
 # 2. a fresh stack, stopped on exit whatever happens.
@@ -147,6 +147,10 @@ export XDG_STATE_HOME=$SESSION_DIR/state
 export ICED_TEST_BACKEND=tiny-skia
 unset WAYLAND_DISPLAY DBUS_SESSION_BUS_ADDRESS GNOME_KEYRING_CONTROL
 if [ $mode = shell ]; then export PLI_TEST_CMD="${SHELL:-bash} -i"; fi
+# Tests that need ../shared/data and found none write their names here (pli-testkit `shared`);
+# nextest hides a passing test's stderr, so the list is printed at the end instead.
+export PLI_SKIPPED_NO_SHARED=$SESSION_DIR/skipped-no-shared
+: >"$PLI_SKIPPED_NO_SHARED"
 session=(dbus-run-session -- "$ROOT/tests/run.sh" --in-session "$@")
 if [ "${PLI_TEST_NO_XVFB:-0}" != 1 ]; then
   session=(xvfb-run -a -s "-screen 0 1920x1080x24 -nolisten tcp" "${session[@]}")
@@ -155,5 +159,9 @@ set +e
 "${session[@]}"
 status=$?
 set -e
+if [ -s "$PLI_SKIPPED_NO_SHARED" ]; then
+  say "skipped, ../shared/data absent ($(sort -u "$PLI_SKIPPED_NO_SHARED" | wc -l) tests):"
+  sort -u "$PLI_SKIPPED_NO_SHARED" | sed 's/^/  SKIPPED-NO-SHARED: /' >&2
+fi
 say "tests finished with status $status"
 exit "$status"

@@ -109,6 +109,17 @@ send-refused = The message was not put in the outbox: { $reason }
 send-refused-outside-hint = From the command line nothing leaves the trust space: send this message from Pli's window, which asks for your consent.
 send-file-unreadable = “{ $path }” cannot be read: { $detail }
 send-body-not-text = “{ $path }” is not text (UTF-8): the body of a message must be; attach this file with --attach.
+send-document-incomplete = To send a health document, also give { $missing }.
+send-document-without = --document is missing: { $options } only go with a health document.
+send-document-bad-date = “{ $date }” is not a birth date in the DD/MM/YYYY form.
+send-document-bad-sex = “{ $sex }” is not a civil-status sex: F or M.
+send-document-bad-kind = “{ $kind }” is not a kind of INS: nir, nia, test or demo.
+send-document-bad-status = “{ $status }” is not an identity status: PROV, RECUP, VALI or QUAL.
+health-document-unknown-type = “{ $code }” is not a document type Pli knows. Types offered: { $known }.
+health-document-not-pdf = The document is not a PDF: only a PDF is sent as a health document (CDA R2 level 1).
+health-document-second-archive = The message already carries an IHE_XDM.ZIP archive: a message with health documents concerns a single patient. Send this document in another message.
+health-document-another-patient = The message is addressed to another patient than the document's: a message with health documents concerns a single patient.
+health-document-archive = The IHE_XDM.ZIP archive could not be built: { $detail }
 
 ## Matricule INS
 ins-error-empty = The matricule INS is empty: type the 15 characters of the patient's matricule.
@@ -623,3 +634,105 @@ template-missing-text = Hello,
     We cannot read your prescription. Could you send it again (a sharp, well-lit photo, or the PDF)?
 
     Kind regards,
+## Health documents (IHE_XDM.ZIP, CDA R2): reading
+xdm-refused-damaged = The IHE_XDM.ZIP archive is damaged or truncated, or is not a zip archive: its documents cannot be read.
+xdm-refused-archive-too-large = The IHE_XDM.ZIP archive is larger than { $limit } MB: it was not opened.
+xdm-refused-too-many-entries = The IHE_XDM.ZIP archive holds more than { $limit } files: it was not opened.
+xdm-refused-entry-too-large = A file of the IHE_XDM.ZIP archive is larger than { $limit } MB once decompressed: the archive was not opened.
+xdm-refused-too-large = The IHE_XDM.ZIP archive is larger than { $limit } MB once decompressed: it was not opened.
+xdm-refused-bomb = A file of the IHE_XDM.ZIP archive decompresses far beyond its size (a zip bomb): the archive was not opened.
+xdm-refused-unsafe-name = The IHE_XDM.ZIP archive holds a dangerous file name ("..", an absolute path or a device name): it was not opened.
+xdm-refused-too-deep = The folders of the IHE_XDM.ZIP archive are nested too deeply: it was not opened.
+xdm-refused-unsupported = The IHE_XDM.ZIP archive is encrypted or compressed in a way Pli does not read.
+xdm-refused-not-xdm = This archive is not in the IHE XDM format (no IHE_XDM/…/METADATA.XML): its documents cannot be read.
+xdm-xml-doctype = it declares a DOCTYPE, refused so that nothing outside is loaded
+xdm-xml-entity = it holds an unknown XML entity, refused
+xdm-xml-too-large = it is nested too deeply or too long
+xdm-xml-malformed = it is not valid XML
+xdm-problem-metadata-unreadable = { $file } cannot be read: { $reason }.
+xdm-problem-too-many-documents = The metadata describe more than { $limit } documents: only the first { $limit } were read.
+xdm-problem-no-document-entry = { $file } describes no document.
+xdm-problem-no-uri = A document described in { $file } does not say which file holds it.
+xdm-problem-missing-file = The file { $uri } named in the metadata is missing from the archive.
+xdm-problem-size-mismatch = The file { $uri } is not the size announced ({ $actual } bytes instead of { $declared }): it may have been altered.
+xdm-problem-hash-mismatch = The hash of the file { $uri } does not match the metadata: it may have been altered.
+xdm-problem-not-verifiable = The metadata give no hash for { $uri }: its integrity cannot be checked.
+xdm-problem-cda-unreadable = The document { $uri } cannot be read: { $reason }.
+xdm-problem-pdf-damaged = The PDF inside { $uri } is damaged.
+xdm-problem-pdf-too-large = The PDF inside { $uri } is larger than { $limit } MB: it was not extracted.
+xdm-problem-patient-differs = The metadata and the document { $uri } do not name the same patient.
+xdm-problem-several-patients = The documents of this message are about several patients: a message must be about one patient.
+xdm-problem-not-the-messages-patient = The documents' INS is not the one of the patient this message is to or from.
+xdm-problem-ins-header-without-ins = The message announces a qualified INS (X-MSS-INS: O) but no document carries one.
+xdm-problem-ins-header-denies-ins = The message announces no qualified INS (X-MSS-INS: N) but a document carries one.
+xdm-ins-kind-nir = INS (NIR)
+xdm-ins-kind-nia = INS (NIA)
+xdm-ins-kind-test = test INS
+xdm-ins-kind-demo = demonstration INS
+xdm-ins-kind-other = local identifier
+xdm-cannot-read-file = Cannot read { $path }: { $detail }
+xdm-documents = { $count ->
+    [0] No health document
+    [one] 1 health document
+   *[other] { $count } health documents
+}
+xdm-document-type = Type
+xdm-document-title = Title
+xdm-document-date = Date
+xdm-document-patient = Patient
+xdm-document-author = Author
+xdm-document-custodian = Kept by
+xdm-document-replaces = Replaces document
+xdm-document-id = Identifier
+xdm-document-file = File
+xdm-document-pdf = PDF inside ({ $size })
+xdm-document-integrity-verified = hash checked
+xdm-document-integrity-mismatch = hash or size differs
+xdm-document-integrity-not-verifiable = no hash
+xdm-document-integrity-missing = file missing
+xdm-pdf-saved = PDF saved: { $path }
+
+## The health document card of the reader
+document-card-badge = Health document
+document-card-untyped = Type not given
+document-card-replaces = This document replaces an earlier version: it is the current one.
+document-card-integrity-mismatch = This file does not match the fingerprint the archive declares: it may have been altered on the way. Check with the sender before relying on it.
+document-card-file-missing = This document's file is missing from the archive.
+document-open-pdf = Open the PDF
+document-save-pdf = Save
+document-show = Show the document
+document-hide = Hide the document
+document-no-pdf = This document holds no PDF.
+document-card-already-received = Already received on { $date }: this is not a new document.
+document-card-replaces-dated = This document replaces the one of { $date }, which stays in the file as replaced.
+document-card-replaced-by = A newer version of this document arrived on { $date }: this one is replaced.
+document-card-filed = Filed in the patient's file
+document-card-no-ins = No INS: this document cannot be filed in a patient's file from Pli.
+document-file = File
+document-patient-file = Patient's file
+store-too-new = The local message store was written by a newer Pli: update Pli.
+patient-file-title = Patient's file — INS { $ins }
+patient-file-title-none = Patient's file
+patient-file-loading = Reading the file…
+patient-file-empty = No message or document about this patient in the boxes of this workstation.
+patient-file-filed = filed
+patient-file-not-filed = not filed
+patient-file-replaced = Replaced by the version received on { $date }
+patient-file-replaced-short = replaced by a newer version
+composer-attach-document = Attach a health document
+document-form-type = Document type
+document-form-title = Title (optional)
+document-form-ins-kind = Identifier
+document-form-ins-nir = INS-NIR
+document-form-ins-nia = INS-NIA
+document-form-no-type = Choose the type of the health document.
+document-form-remove = Remove
+document-form-explained = Pli attaches the PDF inside an IHE_XDM.ZIP archive (CDA R2 level 1) and beside it, and writes the XDM/1.0/DDM+ subject: one patient per message, with a qualified identity.
+document-match = Match with a patient…
+document-match-explained = This document carries no qualified INS. Type the patient's INS, compare both identities, and file it only if they are the same person.
+document-match-heading = Identity
+document-match-document = as the document says
+document-match-patient = as your files say
+document-match-unknown = No document about this patient on this workstation: compare with your practice software before filing.
+document-match-cancel = Cancel
+document-match-confirm = File with this patient

@@ -109,6 +109,17 @@ send-refused = Le message n'a pas été mis dans la boîte d'envoi : { $reason }
 send-refused-outside-hint = Depuis la ligne de commande, rien ne part hors de l'espace de confiance : envoyez ce message depuis la fenêtre de Pli, qui vous demande votre accord.
 send-file-unreadable = « { $path } » ne peut pas être lu : { $detail }
 send-body-not-text = « { $path } » n'est pas un texte (UTF-8) : le corps du message doit en être un ; joignez ce fichier avec --attach.
+send-document-incomplete = Pour envoyer un document de santé, donnez aussi { $missing }.
+send-document-without = --document manque : { $options } ne servent qu'avec un document de santé.
+send-document-bad-date = « { $date } » n'est pas une date de naissance au format JJ/MM/AAAA.
+send-document-bad-sex = « { $sex } » n'est pas un sexe de l'état civil : F ou M.
+send-document-bad-kind = « { $kind } » n'est pas un type d'INS : nir, nia, test ou demo.
+send-document-bad-status = « { $status } » n'est pas un statut d'identité : PROV, RECUP, VALI ou QUAL.
+health-document-unknown-type = « { $code } » n'est pas un type de document que Pli connaît. Types proposés : { $known }.
+health-document-not-pdf = Le document n'est pas un PDF : seul un PDF s'envoie comme document de santé (CDA R2 de niveau 1).
+health-document-second-archive = Le message porte déjà une archive IHE_XDM.ZIP : un message de documents de santé ne concerne qu'un seul patient. Envoyez ce document dans un autre message.
+health-document-another-patient = Le message est adressé à un autre patient que celui du document : un message de documents de santé ne concerne qu'un seul patient.
+health-document-archive = L'archive IHE_XDM.ZIP n'a pas pu être construite : { $detail }
 
 ## Matricule INS
 ins-error-empty = Le matricule INS est vide : saisissez les 15 caractères du matricule du patient.
@@ -626,3 +637,105 @@ template-missing-text = Bonjour,
     Nous n'arrivons pas à lire votre ordonnance. Pourriez-vous nous la renvoyer (photo nette, bien éclairée, ou le PDF) ?
 
     Cordialement,
+## Documents de santé (IHE_XDM.ZIP, CDA R2) : lecture
+xdm-refused-damaged = L'archive IHE_XDM.ZIP est endommagée ou tronquée, ou n'est pas une archive zip : ses documents ne peuvent pas être lus.
+xdm-refused-archive-too-large = L'archive IHE_XDM.ZIP dépasse { $limit } Mo : elle n'a pas été ouverte.
+xdm-refused-too-many-entries = L'archive IHE_XDM.ZIP contient plus de { $limit } fichiers : elle n'a pas été ouverte.
+xdm-refused-entry-too-large = Un fichier de l'archive IHE_XDM.ZIP dépasse { $limit } Mo une fois décompressé : l'archive n'a pas été ouverte.
+xdm-refused-too-large = L'archive IHE_XDM.ZIP dépasse { $limit } Mo une fois décompressée : elle n'a pas été ouverte.
+xdm-refused-bomb = Un fichier de l'archive IHE_XDM.ZIP se décompresse bien au-delà de sa taille (bombe zip) : l'archive n'a pas été ouverte.
+xdm-refused-unsafe-name = L'archive IHE_XDM.ZIP contient un nom de fichier dangereux (« .. », chemin absolu ou nom de périphérique) : elle n'a pas été ouverte.
+xdm-refused-too-deep = Les dossiers de l'archive IHE_XDM.ZIP sont trop imbriqués : elle n'a pas été ouverte.
+xdm-refused-unsupported = L'archive IHE_XDM.ZIP est chiffrée ou compressée d'une façon que Pli ne lit pas.
+xdm-refused-not-xdm = Cette archive n'est pas au format IHE XDM (pas de IHE_XDM/…/METADATA.XML) : ses documents ne peuvent pas être lus.
+xdm-xml-doctype = il déclare un DOCTYPE, refusé pour ne rien charger d'extérieur
+xdm-xml-entity = il contient une entité XML inconnue, refusée
+xdm-xml-too-large = il est trop imbriqué ou trop long
+xdm-xml-malformed = ce n'est pas du XML valide
+xdm-problem-metadata-unreadable = { $file } ne peut pas être lu : { $reason }.
+xdm-problem-too-many-documents = Les métadonnées décrivent plus de { $limit } documents : seuls les { $limit } premiers ont été lus.
+xdm-problem-no-document-entry = { $file } ne décrit aucun document.
+xdm-problem-no-uri = Un document décrit dans { $file } ne dit pas quel fichier le contient.
+xdm-problem-missing-file = Le fichier { $uri } annoncé dans les métadonnées est absent de l'archive.
+xdm-problem-size-mismatch = Le fichier { $uri } ne fait pas la taille annoncée ({ $actual } octets au lieu de { $declared }) : il a pu être modifié.
+xdm-problem-hash-mismatch = L'empreinte du fichier { $uri } ne correspond pas aux métadonnées : il a pu être modifié.
+xdm-problem-not-verifiable = Les métadonnées ne donnent pas d'empreinte pour { $uri } : son intégrité ne peut pas être vérifiée.
+xdm-problem-cda-unreadable = Le document { $uri } ne peut pas être lu : { $reason }.
+xdm-problem-pdf-damaged = Le PDF contenu dans { $uri } est endommagé.
+xdm-problem-pdf-too-large = Le PDF contenu dans { $uri } dépasse { $limit } Mo : il n'a pas été extrait.
+xdm-problem-patient-differs = Les métadonnées et le document { $uri } ne désignent pas le même patient.
+xdm-problem-several-patients = Les documents de ce message concernent plusieurs patients : un message ne doit concerner qu'un patient.
+xdm-problem-not-the-messages-patient = L'INS des documents n'est pas celui du patient à qui ou de qui est ce message.
+xdm-problem-ins-header-without-ins = Le message annonce un INS qualifié (X-MSS-INS: O) mais aucun document n'en porte.
+xdm-problem-ins-header-denies-ins = Le message annonce l'absence d'INS qualifié (X-MSS-INS: N) mais un document en porte un.
+xdm-ins-kind-nir = INS (NIR)
+xdm-ins-kind-nia = INS (NIA)
+xdm-ins-kind-test = INS de test
+xdm-ins-kind-demo = INS de démonstration
+xdm-ins-kind-other = identifiant local
+xdm-cannot-read-file = Impossible de lire { $path } : { $detail }
+xdm-documents = { $count ->
+    [0] Aucun document de santé
+    [one] 1 document de santé
+   *[other] { $count } documents de santé
+}
+xdm-document-type = Type
+xdm-document-title = Titre
+xdm-document-date = Date
+xdm-document-patient = Patient
+xdm-document-author = Auteur
+xdm-document-custodian = Conservé par
+xdm-document-replaces = Remplace le document
+xdm-document-id = Identifiant
+xdm-document-file = Fichier
+xdm-document-pdf = PDF joint ({ $size })
+xdm-document-integrity-verified = empreinte vérifiée
+xdm-document-integrity-mismatch = empreinte ou taille différente
+xdm-document-integrity-not-verifiable = sans empreinte
+xdm-document-integrity-missing = fichier absent
+xdm-pdf-saved = PDF enregistré : { $path }
+
+## The health document card of the reader
+document-card-badge = Document de santé
+document-card-untyped = Type non précisé
+document-card-replaces = Ce document remplace une version précédente : c'est la version à jour.
+document-card-integrity-mismatch = Ce fichier ne correspond pas à l'empreinte annoncée dans l'archive : il a pu être modifié en chemin. Vérifiez auprès de l'expéditeur avant de vous y fier.
+document-card-file-missing = Le fichier de ce document est absent de l'archive.
+document-open-pdf = Ouvrir le PDF
+document-save-pdf = Enregistrer
+document-show = Voir le document
+document-hide = Masquer le document
+document-no-pdf = Ce document ne contient pas de PDF.
+document-card-already-received = Déjà reçu le { $date } : ce n'est pas un nouveau document.
+document-card-replaces-dated = Ce document remplace celui du { $date }, qui reste dans le dossier comme remplacé.
+document-card-replaced-by = Une version plus récente de ce document est arrivée le { $date } : celle-ci est remplacée.
+document-card-filed = Classé dans le dossier du patient
+document-card-no-ins = Sans INS : ce document ne peut pas être classé dans un dossier patient depuis Pli.
+document-file = Classer
+document-patient-file = Dossier du patient
+store-too-new = La base locale des messages a été écrite par une version plus récente de Pli : mettez Pli à jour.
+patient-file-title = Dossier du patient — INS { $ins }
+patient-file-title-none = Dossier du patient
+patient-file-loading = Lecture du dossier…
+patient-file-empty = Aucun message ni document de ce patient dans les boîtes de ce poste.
+patient-file-filed = classé
+patient-file-not-filed = non classé
+patient-file-replaced = Remplacé par la version reçue le { $date }
+patient-file-replaced-short = remplacé par une version plus récente
+composer-attach-document = Joindre un document de santé
+document-form-type = Type de document
+document-form-title = Titre (facultatif)
+document-form-ins-kind = Identifiant
+document-form-ins-nir = INS-NIR
+document-form-ins-nia = INS-NIA
+document-form-no-type = Choisissez le type du document de santé.
+document-form-remove = Retirer
+document-form-explained = Pli joint le PDF dans une archive IHE_XDM.ZIP (CDA R2 niveau 1) et à côté, et écrit l'objet XDM/1.0/DDM+ : un seul patient par message, d'identité qualifiée.
+document-match = Rapprocher d'un patient…
+document-match-explained = Ce document ne porte pas d'INS qualifié. Tapez l'INS du patient, comparez les deux identités, et classez-le seulement s'il s'agit de la même personne.
+document-match-heading = Identité
+document-match-document = selon le document
+document-match-patient = selon vos dossiers
+document-match-unknown = Aucun document de ce patient sur ce poste : comparez avec votre logiciel métier avant de classer.
+document-match-cancel = Annuler
+document-match-confirm = Classer chez ce patient

@@ -327,9 +327,11 @@ pub(super) fn show(
     };
     let model = pli_core::mail::mime::read_message(&raw);
     if json {
+        let value =
+            with_documents_in_words(&model, i18n).map_err(|error| Failure(error.to_string()))?;
         println!(
             "{}",
-            serde_json::to_string_pretty(&model).map_err(|error| Failure(error.to_string()))?
+            serde_json::to_string_pretty(&value).map_err(|error| Failure(error.to_string()))?
         );
     } else {
         print!("{}", as_text(&model, i18n));
@@ -392,7 +394,49 @@ fn as_text(model: &pli_core::mail::mime::ReadingModel, i18n: &I18n) -> String {
     for problem in &model.problems {
         out.push_str(&format!("⚠ {problem}\n"));
     }
+    for archive in &model.documents {
+        out.push('\n');
+        out.push_str(&super::xdm::documents_as_text(archive, i18n));
+    }
     out
+}
+
+/// The reading model for scripts, with `documents` flat (each with the index of its archive's
+/// attachment) and `document_problems` holding each archive's problems and refusals with their
+/// sentences.
+fn with_documents_in_words(
+    model: &pli_core::mail::mime::ReadingModel,
+    i18n: &I18n,
+) -> Result<serde_json::Value, serde_json::Error> {
+    let mut value = serde_json::to_value(model)?;
+    let mut documents = Vec::new();
+    let mut problems = Vec::new();
+    for archive in &model.documents {
+        for document in &archive.documents {
+            let mut document = serde_json::to_value(document)?;
+            if let Some(object) = document.as_object_mut() {
+                object.insert("attachment".into(), archive.attachment.into());
+            }
+            documents.push(document);
+        }
+        let refusal = archive
+            .refused
+            .map(|error| super::xdm::refusal_json(error, i18n));
+        for mut problem in refusal
+            .into_iter()
+            .chain(super::xdm::problems_json(&archive.problems, i18n))
+        {
+            if let Some(object) = problem.as_object_mut() {
+                object.insert("attachment".into(), archive.attachment.into());
+            }
+            problems.push(problem);
+        }
+    }
+    if let Some(object) = value.as_object_mut() {
+        object.insert("documents".into(), documents.into());
+        object.insert("document_problems".into(), problems.into());
+    }
+    Ok(value)
 }
 
 fn human_size(bytes: u64) -> String {

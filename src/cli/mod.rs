@@ -101,6 +101,16 @@ pub enum Command {
     /// A pharmacy's prescription step: received, preparing, ready, delivered (shared by every
     /// workstation of the box).
     Prescription(handling::PrescriptionArgs),
+    /// Health documents: what an IHE_XDM.ZIP archive holds.
+    #[command(subcommand)]
+    Xdm(xdm::XdmCommand),
+    /// A patient's file: every stored message and health document about this INS, in every
+    /// box, newest first (from the local store; run `pli sync` first for what is new).
+    PatientFile {
+        ins: String,
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -270,7 +280,9 @@ mod directory;
 mod handling;
 mod mail;
 pub mod package_files;
+mod patient_file;
 mod send;
+mod xdm;
 
 /// A failure of a command, already put into words for the user.
 struct Failure(String);
@@ -364,6 +376,8 @@ pub fn run(cli_profile: Option<&PathBuf>, command: Command, i18n: &I18n) -> Exit
             Command::Send(request) => send::send(&profile, request, i18n),
             Command::Handle(request) => handling::handle(&profile, request, i18n),
             Command::Prescription(request) => handling::prescription(&profile, request, i18n),
+            Command::Xdm(command) => xdm::run(command, i18n),
+            Command::PatientFile { ins, json } => patient_file::run(&profile, &ins, json, i18n),
         });
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -1,11 +1,13 @@
 //! `pli send`: a message put in a box's outbox from the command line, for scripts and
 //! application boxes, through the use case and the rules the window's "Envoyer" goes through
 //! (`pli_core::usecase::outbox::send`). It leaves with the box's next pass: the window's worker, or
-//! `pli sync BOX`.
+//! `pli sync BOX`. With `--document` it sends a health document (ECO.2.1) through
+//! `pli_core::usecase::health_document::send`, as the composer's "Joindre un document de santé".
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
+use chrono::NaiveDate;
 use clap::Args;
 
 use super::{find_account, Failure};
@@ -14,8 +16,11 @@ use crate::i18n::I18n;
 use crate::messages::Localize;
 use pli_core::mail::send::{Draft, SendError};
 use pli_core::mssante::address::Severity;
+use pli_core::mssante::ins::{Identity, IdentityStatus, Ins, Sex};
 use pli_core::profile::Profile;
+use pli_core::usecase::health_document::{self, HealthDocument, HealthDocumentError};
 use pli_core::usecase::outbox::{self, SendChoices};
+use pli_core::xdm::build::{InsKind, Patient};
 
 #[derive(Debug, Args)]
 pub struct SendArgs {
@@ -35,6 +40,46 @@ pub struct SendArgs {
     /// A file to attach (--attach again for more).
     #[arg(long, value_name = "FILE")]
     pub attach: Vec<PathBuf>,
+    #[command(flatten)]
+    pub document: Box<DocumentArgs>,
+}
+
+/// A health document (ECO.2.1): a PDF sent wrapped in a CDA R2 inside an `IHE_XDM.ZIP`, about
+/// one patient whose qualified identity is given as in the patient dialog.
+#[derive(Debug, Default, Args)]
+pub struct DocumentArgs {
+    /// The PDF to send as a health document.
+    #[arg(long, value_name = "PDF")]
+    pub document: Option<PathBuf>,
+    /// The document type: a LOINC code of the CI-SIS value set (11490-0 lettre de liaison,
+    /// 11488-4 consultation, 11502-2 biologie, 18748-4 imagerie, 57833-6 prescription…).
+    #[arg(long = "type", value_name = "CODE")]
+    pub type_code: Option<String>,
+    /// The document's title; the type's name without it.
+    #[arg(long, value_name = "TITLE")]
+    pub title: Option<String>,
+    /// The patient's matricule INS (15 characters).
+    #[arg(long, value_name = "INS")]
+    pub patient_ins: Option<String>,
+    /// The kind of INS: nir (default), nia, test or demo.
+    #[arg(long, value_name = "KIND")]
+    pub patient_ins_kind: Option<String>,
+    /// The patient's birth name.
+    #[arg(long, value_name = "NAME")]
+    pub patient_birth_name: Option<String>,
+    /// The patient's birth given names, in civil-status order.
+    #[arg(long, value_name = "NAMES")]
+    pub patient_given_names: Option<String>,
+    /// The patient's birth date, JJ/MM/AAAA.
+    #[arg(long, value_name = "JJ/MM/AAAA")]
+    pub patient_birth_date: Option<String>,
+    /// The patient's sex, F or M.
+    #[arg(long, value_name = "F|M")]
+    pub patient_sex: Option<String>,
+    /// The identity's status (QUAL by default: giving the INS says it was checked with INSi);
+    /// only QUAL lets the document leave.
+    #[arg(long, value_name = "STATUS")]
+    pub patient_status: Option<String>,
 }
 
 /// Queues the message and prints its Message-ID; a rule that stops it, or a file that does not
@@ -52,6 +97,7 @@ pub(super) fn send(profile: &Profile, request: SendArgs, i18n: &I18n) -> Result<
             outbox::attachment_from_file(path).map_err(|error| unreadable(path, &error, i18n))
         })
         .collect::<Result<Vec<_>, _>>()?;
+    let health_document = health_document(&request.document, i18n)?;
     let draft = Draft {
         to: request.to,
         cc: request.cc,
@@ -61,14 +107,131 @@ pub(super) fn send(profile: &Profile, request: SendArgs, i18n: &I18n) -> Result<
         ..Draft::from_box(&account)
     };
     // No confirmation can be asked here: a recipient outside the trust space stops the message.
-    let queued = outbox::send(profile, &account, &draft, SendChoices::default())
-        .map_err(|refused| Failure(refusal(&refused, i18n)))?;
+    let queued = match &health_document {
+        None => outbox::send(profile, &account, &draft, SendChoices::default())
+            .map_err(|refused| Failure(refusal(&refused, i18n)))?,
+        Some(document) => {
+            health_document::send(profile, &account, &draft, document, SendChoices::default())
+                .map_err(|refused| match refused {
+                    HealthDocumentError::Send(refused) => Failure(refusal(&refused, i18n)),
+                    other => Failure(
+                        i18n.t_args("send-refused", args!["reason" => other.localize(i18n)]),
+                    ),
+                })?
+        }
+    };
     println!("{}", queued.message_id);
     eprintln!(
         "{}",
         i18n.t_args("send-queued", args!["name" => account.name.clone()])
     );
     Ok(())
+}
+
+/// The health document the options describe, read and checked as far as the command line can;
+/// `None` without `--document`. The use case applies the rules.
+fn health_document(options: &DocumentArgs, i18n: &I18n) -> Result<Option<HealthDocument>, Failure> {
+    let patient_options = [
+        ("--type", options.type_code.is_some()),
+        ("--title", options.title.is_some()),
+        ("--patient-ins", options.patient_ins.is_some()),
+        ("--patient-ins-kind", options.patient_ins_kind.is_some()),
+        ("--patient-birth-name", options.patient_birth_name.is_some()),
+        (
+            "--patient-given-names",
+            options.patient_given_names.is_some(),
+        ),
+        ("--patient-birth-date", options.patient_birth_date.is_some()),
+        ("--patient-sex", options.patient_sex.is_some()),
+        ("--patient-status", options.patient_status.is_some()),
+    ];
+    let Some(path) = &options.document else {
+        let given: Vec<&str> = patient_options
+            .iter()
+            .filter(|(_, given)| *given)
+            .map(|(name, _)| *name)
+            .collect();
+        if given.is_empty() {
+            return Ok(None);
+        }
+        return Err(Failure(i18n.t_args(
+            "send-document-without",
+            args!["options" => given.join(", ")],
+        )));
+    };
+    let required = [
+        ("--type", &options.type_code),
+        ("--patient-ins", &options.patient_ins),
+        ("--patient-birth-name", &options.patient_birth_name),
+        ("--patient-given-names", &options.patient_given_names),
+        ("--patient-birth-date", &options.patient_birth_date),
+        ("--patient-sex", &options.patient_sex),
+    ];
+    let missing: Vec<&str> = required
+        .iter()
+        .filter(|(_, value)| value.as_deref().is_none_or(|v| v.trim().is_empty()))
+        .map(|(name, _)| *name)
+        .collect();
+    if !missing.is_empty() {
+        return Err(Failure(i18n.t_args(
+            "send-document-incomplete",
+            args!["missing" => missing.join(", ")],
+        )));
+    }
+    let text = |value: &Option<String>| value.as_deref().unwrap_or_default().trim().to_owned();
+    let ins = Ins::parse(&text(&options.patient_ins))
+        .map_err(|error| Failure(crate::messages::ins_error(&error, i18n)))?;
+    let kind = match &options.patient_ins_kind {
+        None => InsKind::Nir,
+        Some(typed) => InsKind::parse(typed).ok_or_else(|| {
+            Failure(i18n.t_args("send-document-bad-kind", args!["kind" => typed.clone()]))
+        })?,
+    };
+    let typed_date = text(&options.patient_birth_date);
+    let birth_date = NaiveDate::parse_from_str(&typed_date, "%d/%m/%Y").map_err(|_| {
+        Failure(i18n.t_args(
+            "send-document-bad-date",
+            args!["date" => typed_date.clone()],
+        ))
+    })?;
+    let typed_sex = text(&options.patient_sex);
+    let sex = match typed_sex.to_ascii_uppercase().as_str() {
+        "F" => Sex::Female,
+        "M" => Sex::Male,
+        _ => {
+            return Err(Failure(
+                i18n.t_args("send-document-bad-sex", args!["sex" => typed_sex]),
+            ))
+        }
+    };
+    let status = match &options.patient_status {
+        None => IdentityStatus::Qualified,
+        Some(typed) => IdentityStatus::from_code(typed).ok_or_else(|| {
+            Failure(i18n.t_args("send-document-bad-status", args!["status" => typed.clone()]))
+        })?,
+    };
+    let (file_name, _, pdf) =
+        outbox::attachment_from_file(path).map_err(|error| unreadable(path, &error, i18n))?;
+    Ok(Some(HealthDocument {
+        file_name,
+        pdf,
+        type_code: text(&options.type_code),
+        title: options.title.clone(),
+        patient: Patient {
+            ins,
+            kind,
+            identity: Identity {
+                birth_name: text(&options.patient_birth_name),
+                first_names: text(&options.patient_given_names)
+                    .split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" "),
+                birth_date,
+                sex,
+                status,
+            },
+        },
+    }))
 }
 
 fn read_body(path: &Path, i18n: &I18n) -> Result<String, Failure> {

@@ -20,6 +20,7 @@ use super::directory::{self, DirectoryPane};
 use super::lock::{self, Lock};
 use super::message_list::{self, MessageList, MessageRef};
 use super::patient::{self, PatientComposer};
+use super::patient_file::{self, PatientFileScreen};
 use super::preferences::{PaneRatios, Preferences};
 use super::prescriptions::{self, Prescriptions};
 use super::psc::{self, Psc};
@@ -38,6 +39,7 @@ use pli_core::profile::Profile;
 mod completion;
 mod composing;
 pub mod handling;
+mod documents;
 mod mail_actions;
 mod outgoing;
 mod screens;
@@ -73,6 +75,8 @@ pub enum Screen {
     Patient,
     /// The national MSSanté directory.
     Directory,
+    /// "Dossier du patient": every message and document about one INS.
+    PatientFile,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -120,6 +124,7 @@ pub struct Pli {
     /// A pharmacy box's "Ordonnances" in place of the message list, when chosen.
     pub prescriptions: Option<Prescriptions>,
     pub directory: DirectoryPane,
+    pub patient_file: PatientFileScreen,
     /// What the composer completes an address from.
     candidates: Candidates,
     /// How to reach each box's worker, once it started.
@@ -151,6 +156,9 @@ pub enum Message {
     /// The desktop notification was handed over (or could not be: no notification daemon).
     NotificationShown,
     Directory(directory::Message),
+    PatientFile(patient_file::Message),
+    /// A document was filed in a patient's file: its card is read again.
+    DocumentFiled,
     Completion(Completion),
     Shortcut(Shortcut),
     Layout(Layout),
@@ -182,6 +190,8 @@ pub enum Destination {
     Patient,
     /// The national directory.
     Directory,
+    /// The file of the patient with this INS.
+    PatientFile(String),
     /// The "Ordonnances" of this pharmacy box in place of the list.
     Prescriptions(String),
     /// "À traiter", "Pris en charge par moi" or "Traités" of a shared box.
@@ -312,6 +322,7 @@ impl Pli {
             inactivity,
             prescriptions: None,
             directory: DirectoryPane::new(i18n.clone()),
+            patient_file: PatientFileScreen::default(),
             candidates: Candidates::with_contacts(contacts),
             workers: Workers::default(),
             recount: Recount::default(),
@@ -479,6 +490,15 @@ impl Pli {
                 let action = self.directory.update(message);
                 self.perform_directory(action)
             }
+            Message::PatientFile(message) => match self.patient_file.update(message) {
+                patient_file::Action::None => Task::none(),
+                patient_file::Action::Back => self.go(Destination::Mail),
+                patient_file::Action::Open(reference) => {
+                    self.screen = Screen::Mail;
+                    self.open(reference)
+                }
+            },
+            Message::DocumentFiled => self.load_document_histories(),
             Message::Completion(message) => self.complete(message),
             Message::Shortcut(shortcut) => self.shortcut(shortcut),
             Message::Layout(message) => self.layout(message),
@@ -509,7 +529,7 @@ impl Pli {
                 if draft {
                     return self.open(reference);
                 }
-                Task::none()
+                self.load_document_histories()
             }
             Message::HandlingCounted(result) => {
                 match result {
@@ -658,7 +678,7 @@ impl Pli {
         if raw.is_none() {
             return Task::batch([seen, self.fetch_body(reference)]);
         }
-        seen
+        Task::batch([seen, self.load_document_histories()])
     }
 
     fn fetch_body(&mut self, reference: MessageRef) -> Task<Message> {

@@ -20,6 +20,7 @@ use iced::{Alignment, Element, Length, Task};
 use unicode_normalization::UnicodeNormalization;
 
 use super::correspondent::Correspondent;
+use super::document_form::{self, DocumentForm};
 use super::message_list::MessageRef;
 use super::reader::{Opened, Person};
 use super::{markers, theme};
@@ -29,7 +30,9 @@ use pli_core::mail::account::Account;
 use pli_core::mail::send::{Draft, ReadReceipt, SendError};
 use pli_core::mail::store::read_apart;
 use pli_core::mssante::headers::subject_for_display;
+use pli_core::mssante::ins::Ins;
 use pli_core::profile::Profile;
+use pli_core::usecase::health_document::{self, HealthDocument, HealthDocumentError};
 use pli_core::usecase::outbox::{self, SendChoices};
 
 /// Ids of the fields, for focus and the tests.
@@ -243,6 +246,8 @@ pub struct Composer {
     closes_conversation: bool,
     /// The draft in the store this message was saved as (Ctrl+S, or on leaving with content).
     draft_id: Option<i64>,
+    /// "Joindre un document de santé": the PDF, its type and its patient.
+    document: Option<DocumentForm>,
 }
 
 #[derive(Debug, Clone)]
@@ -259,6 +264,11 @@ pub enum Message {
     RemoveAttachment(usize),
     /// "Joindre un fichier": the root opens the system's file dialog.
     Attach,
+    /// "Joindre un document de santé": the root asks for a PDF.
+    AttachDocument,
+    /// The PDF chosen (file name, bytes), none, or why it could not be read.
+    DocumentPicked(Result<Option<(String, Vec<u8>)>, String>),
+    Document(document_form::Message),
     /// The files chosen, read: (file name, content type, bytes), or why they could not be.
     Attached(Result<Vec<(String, String, Vec<u8>)>, String>),
     Send,
@@ -279,6 +289,8 @@ pub enum Action {
     Send(Box<Outgoing>),
     /// Ask the person for files to attach (a dialog, off the UI thread).
     PickAttachments,
+    /// Ask the person for the PDF of a health document.
+    PickDocument,
     /// Throw the draft away.
     Discard,
     /// Back to the mail, the draft kept.
@@ -306,6 +318,8 @@ pub struct Outgoing {
     pub draft: Draft,
     pub outside_confirmed: bool,
     pub closes_conversation: bool,
+    /// A health document goes with it (checked by the root, which has the words for it).
+    pub document: Option<DocumentForm>,
 }
 
 /// A message being answered or forwarded, as the reader has it.
@@ -365,6 +379,7 @@ impl Composer {
             signature,
             closes_conversation: false,
             draft_id: None,
+            document: None,
         }
     }
 
@@ -669,6 +684,8 @@ impl Composer {
             | Message::Complete(..)
             | Message::RemoveAttachment(_)
             | Message::Attached(_)
+            | Message::DocumentPicked(_)
+            | Message::Document(_)
             | Message::CloseConversation(_) => true,
             _ => false,
         };
@@ -729,6 +746,23 @@ impl Composer {
                 }
             }
             Message::Attach => return Action::PickAttachments,
+            Message::AttachDocument => return Action::PickDocument,
+            Message::DocumentPicked(Ok(Some((file_name, pdf)))) => {
+                let matricule = addresses(&self.to)
+                    .iter()
+                    .find_map(|address| Ins::from_patient_address(address).ok())
+                    .map(|ins| ins.as_str().to_owned());
+                self.document = Some(DocumentForm::new(file_name, pdf, matricule));
+            }
+            Message::DocumentPicked(Ok(None)) => {}
+            Message::DocumentPicked(Err(sentence)) => self.status = Status::Problem(sentence),
+            Message::Document(message) => {
+                if let Some(form) = self.document.as_mut() {
+                    if form.update(message) {
+                        self.document = None;
+                    }
+                }
+            }
             Message::Attached(Ok(files)) => self.attachments.extend(files),
             Message::Attached(Err(sentence)) => self.status = Status::Problem(sentence),
             Message::CloseConversation(on) => self.closes_conversation = on,
@@ -757,6 +791,7 @@ impl Composer {
                     draft,
                     outside_confirmed,
                     closes_conversation: self.closes_conversation && self.writes_to_a_patient(),
+                    document: self.document.clone(),
                 }));
             }
             Message::Discard => return Action::Discard,
@@ -780,6 +815,11 @@ impl Composer {
     }
 
     /// Whether a recipient is a patient: the conversation may then be closed.
+    /// The health document being attached, when there is one.
+    pub fn document(&self) -> Option<&DocumentForm> {
+        self.document.as_ref()
+    }
+
     pub fn writes_to_a_patient(&self) -> bool {
         addresses(&self.to)
             .iter()
@@ -947,12 +987,24 @@ impl Composer {
             }
             form = form.push(line(t("composer-attachments"), list.into()));
         }
+        let mut attach = row![button(text(t("composer-attach")).size(theme::SMALL_SIZE))
+            .style(theme::action)
+            .on_press(Message::Attach)]
+        .spacing(8);
+        if self.document.is_none() {
+            attach = attach.push(
+                button(text(t("composer-attach-document")).size(theme::SMALL_SIZE))
+                    .style(theme::action)
+                    .on_press(Message::AttachDocument),
+            );
+        }
         form = form.push(row![
             Space::new().width(Length::Fixed(FIELD_INDENT)),
-            button(text(t("composer-attach")).size(theme::SMALL_SIZE))
-                .style(theme::action)
-                .on_press(Message::Attach),
+            attach
         ]);
+        if let Some(document) = self.document() {
+            form = form.push(document.view(i18n).map(Message::Document));
+        }
 
         form = form.push(
             text_editor(&self.body)
@@ -1109,6 +1161,8 @@ pub struct SendRequest {
     pub closes_conversation: bool,
     /// A demonstration box: the message is queued, never sent.
     pub demo: bool,
+    /// A health document to send with it (the archive, the PDF, the subject and headers).
+    pub document: Option<HealthDocument>,
 }
 
 impl std::fmt::Debug for SendRequest {
@@ -1151,16 +1205,42 @@ pub async fn send(request: SendRequest, i18n: Arc<I18n>) -> Result<SendOutcome, 
                 outside_confirmed: request.outside_confirmed,
                 closes_conversation: request.closes_conversation,
             };
-            outbox::send(&request.profile, &request.account, &request.draft, choices)
+            match &request.document {
+                None => outbox::send(&request.profile, &request.account, &request.draft, choices)
+                    .map_err(DocumentOrSend::Send),
+                Some(document) => health_document::send(
+                    &request.profile,
+                    &request.account,
+                    &request.draft,
+                    document,
+                    choices,
+                )
+                .map_err(DocumentOrSend::Document),
+            }
         })
         .await
     };
     match queued {
         Ok(Ok(_)) => {}
-        Ok(Err(refused)) => return Err(not_queued(&refused, &i18n)),
+        Ok(Err(DocumentOrSend::Send(refused)))
+        | Ok(Err(DocumentOrSend::Document(HealthDocumentError::Send(refused)))) => {
+            return Err(not_queued(&refused, &i18n))
+        }
+        Ok(Err(DocumentOrSend::Document(refused))) => {
+            return Err(NotQueued::Blocked {
+                issues: vec![refused.localize(&i18n)],
+                may_confirm: false,
+            })
+        }
         Err(stopped) => return Err(NotQueued::Problem(stopped.to_string())),
     }
     Ok(deliver(&request.account, &request.profile, request.demo, &i18n).await)
+}
+
+/// Why a message with or without a health document was not queued.
+enum DocumentOrSend {
+    Send(SendError),
+    Document(HealthDocumentError),
 }
 
 /// Why the core did not queue a message, as the composer shows it.
@@ -1290,6 +1370,25 @@ pub async fn known_correspondents(store_path: PathBuf, limit: usize) -> Vec<Know
 
 /// Asks for files with the system's dialog (the XDG portal on Linux) and reads them, off the UI
 /// thread. Nothing chosen gives an empty list.
+/// The system's file dialog for the PDF of a health document; `None` when the person cancels.
+pub async fn pick_document() -> Result<Option<(String, Vec<u8>)>, String> {
+    let Some(handle) = rfd::AsyncFileDialog::new()
+        .add_filter("PDF", &["pdf", "PDF"])
+        .pick_file()
+        .await
+    else {
+        return Ok(None);
+    };
+    let path = handle.path().to_path_buf();
+    tokio::task::spawn_blocking(move || {
+        let (name, _, bytes) =
+            outbox::attachment_from_file(&path).map_err(|error| error.to_string())?;
+        Ok(Some((name, bytes)))
+    })
+    .await
+    .map_err(|error| error.to_string())?
+}
+
 pub async fn pick_attachments() -> Result<Vec<(String, String, Vec<u8>)>, String> {
     let Some(handles) = rfd::AsyncFileDialog::new().pick_files().await else {
         return Ok(Vec::new());

@@ -22,6 +22,9 @@ const PHARMACY_ADDRESS: &str = "pharmacie.centrale@pharmacien.mssante.fr";
 /// The patient who writes to the doctor, and her matricule INS (key checked).
 pub const PATIENT_NAME: &str = "Jeanne Lefèvre";
 pub const PATIENT_ADDRESS: &str = "279035121518989@patient.mssante.fr";
+const PATIENT_INS: &str = "279035121518989";
+/// "CR hospitalier (séjour)" in the CI-SIS document types.
+const DISCHARGE_REPORT_TYPE: &str = "34112-3";
 /// A patient who writes to the doctor without being asked (patients may not start a
 /// conversation with a professional; the message is flagged).
 const THIRD_PATIENT_ADDRESS: &str = "193127511804266@patient.mssante.fr";
@@ -98,7 +101,9 @@ pub fn prepare(profile: &Profile, now: DateTime<Local>) -> Result<(), String> {
         .save(&Preferences::path(profile))
         .map_err(|error| error.to_string())?;
     let mut store = open_profile_store(profile).map_err(|error| error.to_string())?;
-    fill(&mut store, now).map_err(|error| error.to_string())
+    fill(&mut store, now).map_err(|error| error.to_string())?;
+    // The health documents read as a worker reads them after a pass, so the list shows them.
+    pli_core::usecase::patient_file::catch_up(&mut store).map_err(|error| error.to_string())
 }
 
 /// A sample message before it is stored.
@@ -120,8 +125,58 @@ struct Sample<'a> {
 }
 
 const PDF: &[u8] = b"%PDF-1.4\n% Document de demonstration Pli\n%%EOF\n";
-const ZIP: &[u8] = b"PK\x05\x06\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0";
 const JPEG: &[u8] = b"\xff\xd8\xff\xe0\0\x10JFIF\0demo\xff\xd9";
+
+/// The cardiology department's discharge report about Mme Lefèvre, as a hospital sends it: a
+/// CDA level 1 wrapping the PDF, in an `IHE_XDM.ZIP` built by the same code `pli send
+/// --document` uses. Her INS is a demonstration one, and the card says so.
+fn discharge_report(written: DateTime<Local>) -> Vec<u8> {
+    use pli_core::mssante::ins::{Identity, IdentityStatus, Ins, Sex};
+    use pli_core::xdm::build::{self, media, Author, DocumentInput, InsKind, Patient};
+    let (Ok(ins), Some(birth_date), Some(kind)) = (
+        Ins::parse(PATIENT_INS),
+        chrono::NaiveDate::from_ymd_opt(1979, 3, 12),
+        build::document_type(DISCHARGE_REPORT_TYPE),
+    ) else {
+        return Vec::new();
+    };
+    let patient = Patient {
+        ins,
+        kind: InsKind::Demo,
+        identity: Identity {
+            birth_name: "LEFEVRE".into(),
+            first_names: "Jeanne Marie".into(),
+            birth_date,
+            sex: Sex::Female,
+            status: IdentityStatus::Qualified,
+        },
+    };
+    let author = Author {
+        national_id: None,
+        title: "Dr".into(),
+        given_name: "Antoine".into(),
+        family_name: "ROUX".into(),
+        organisation: "CHU de Reims – Service de cardiologie".into(),
+        address: "cardiologie@chu-reims.mssante.fr".into(),
+    };
+    let document = DocumentInput {
+        pdf: PDF.to_vec(),
+        document_type: kind.clone(),
+        title: "Compte rendu d'hospitalisation – cardiologie".into(),
+        confidentiality: build::CONFIDENTIALITY_NORMAL,
+        facility: build::FACILITY_PRACTICE,
+        practice_setting: build::PRACTICE_SETTING_AMBULATORY,
+    };
+    media::build(
+        &patient,
+        &author,
+        &[document],
+        &written.fixed_offset(),
+        "demo",
+    )
+    .map(|archive| archive.zip)
+    .unwrap_or_default()
+}
 
 /// Fills the store with the folders and messages of the three boxes.
 pub fn fill(store: &mut Store, now: DateTime<Local>) -> Result<(), StoreError> {
@@ -137,6 +192,8 @@ pub fn fill(store: &mut Store, now: DateTime<Local>) -> Result<(), StoreError> {
             })
     };
     let days_ago = |days: i64, hour: u32| today(hour, 0) - Duration::days(days);
+    // Written a little before the message that carries it.
+    let discharge_archive = discharge_report(today(8, 40) - Duration::minutes(25));
     let doctor = ("Dr Claire Martin", DOCTOR_ADDRESS);
     let nursing_home = ("Secrétariat EHPAD Les Tilleuls", NURSING_HOME_ADDRESS);
     let pharmacy = ("Pharmacie Centrale de Reims", PHARMACY_ADDRESS);
@@ -189,10 +246,10 @@ pub fn fill(store: &mut Store, now: DateTime<Local>) -> Result<(), StoreError> {
             from: cardiology,
             to: doctor,
             cc: None,
-            subject: "XDM/1.0/DDM+Compte rendu d'hospitalisation LEFEVRE Jeanne 12/03/1979",
+            subject: "XDM/1.0/DDM+CR hospitalier (séjour) LEFEVRE Jeanne 12/03/1979",
             body: "Chère consœur,\n\nVeuillez trouver ci-joint le compte rendu d'hospitalisation de votre patiente Mme Jeanne LEFEVRE, née le 12/03/1979, hospitalisée du 17 au 21 dans notre service pour une poussée hypertensive.\n\nLe traitement de sortie est détaillé dans le document. Un contrôle tensionnel est souhaitable sous huit jours.\n\nBien confraternellement,\nDr Antoine Roux\nService de cardiologie – CHU de Reims",
             attachments: &[
-                ("IHE_XDM.ZIP", "application/zip", ZIP),
+                ("IHE_XDM.ZIP", "application/zip", &discharge_archive),
                 ("CRH_LEFEVRE_Jeanne.pdf", "application/pdf", PDF),
             ],
             date: today(8, 40),

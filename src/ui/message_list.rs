@@ -87,6 +87,8 @@ pub struct ListRow {
     pub envelope: Envelope,
     /// For a patient's message: a reply, unsolicited, or a prescription (read with the page).
     pub patient_kind: Option<PatientKind>,
+    /// The type and the patient of its first health document, when it carries one.
+    pub document: Option<(String, String)>,
 }
 
 impl ListRow {
@@ -95,6 +97,7 @@ impl ListRow {
             folder,
             envelope,
             patient_kind: None,
+            document: None,
         }
     }
 }
@@ -458,6 +461,12 @@ impl MessageList {
         };
         // Only the patients' rows on screen: a handful of lookups by key at most.
         for row in &mut self.rows {
+            if row.envelope.has_attachment {
+                row.document = store
+                    .document_label(row.folder, row.envelope.uid)
+                    .ok()
+                    .flatten();
+            }
             if Correspondent::of(&row.envelope.from_address).is_patient() {
                 row.patient_kind = store
                     .patient_kind(row.folder, row.envelope.uid)
@@ -1034,6 +1043,20 @@ impl MessageList {
                     .font(theme::SEMIBOLD)
                     .wrapping(text::Wrapping::None)
                     .style(markers::tone_text(tone)),
+            );
+        }
+        if let Some((kind, patient)) = &row.document {
+            let label = [kind.as_str(), patient.as_str()]
+                .into_iter()
+                .filter(|part| !part.is_empty())
+                .collect::<Vec<_>>()
+                .join(" · ");
+            second_line = second_line.push(
+                text(label)
+                    .size(theme::TINY_SIZE)
+                    .font(theme::SEMIBOLD)
+                    .wrapping(text::Wrapping::None)
+                    .style(markers::tone_text(Tone::Patient)),
             );
         }
         let second_line = second_line.push(

@@ -18,6 +18,7 @@ use iced::{Alignment, Element, Length};
 
 use super::markers::{self, Tone};
 use super::theme;
+use super::widget::Choice;
 use crate::args;
 use crate::i18n::I18n;
 use crate::messages;
@@ -35,7 +36,7 @@ pub mod field {
 }
 
 /// The identity statuses in the order a professional meets them, the only usable one first.
-const STATUSES: [IdentityStatus; 4] = [
+pub(crate) const STATUSES: [IdentityStatus; 4] = [
     IdentityStatus::Qualified,
     IdentityStatus::Validated,
     IdentityStatus::Recovered,
@@ -370,19 +371,6 @@ enum Stage {
     Confirming(Box<Patient>),
 }
 
-/// A choice in a drop-down list, shown with its translated label.
-#[derive(Debug, Clone, PartialEq, Eq)]
-struct Choice<T> {
-    value: T,
-    label: String,
-}
-
-impl<T> fmt::Display for Choice<T> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.label)
-    }
-}
-
 /// The "Écrire à un patient" screen.
 pub struct PatientComposer {
     i18n: Arc<I18n>,
@@ -396,17 +384,11 @@ impl PatientComposer {
     pub fn new(i18n: Arc<I18n>) -> Self {
         let sexes = [(Sex::Female, "ins-sex-female"), (Sex::Male, "ins-sex-male")]
             .into_iter()
-            .map(|(value, id)| Choice {
-                value,
-                label: i18n.t(id),
-            })
+            .map(|(value, id)| Choice::new(value, i18n.t(id)))
             .collect();
         let statuses = STATUSES
             .into_iter()
-            .map(|value| Choice {
-                value,
-                label: status_label(&i18n, value),
-            })
+            .map(|value| Choice::new(value, status_label(&i18n, value)))
             .collect();
         Self {
             i18n,
@@ -842,7 +824,7 @@ fn status_line(tone: Tone, sentence: String) -> Element<'static, Message> {
         .into()
 }
 
-fn status_label(i18n: &I18n, status: IdentityStatus) -> String {
+pub(crate) fn status_label(i18n: &I18n, status: IdentityStatus) -> String {
     let id = match status {
         IdentityStatus::Qualified => "patient-status-qual",
         IdentityStatus::Validated => "patient-status-vali",
@@ -852,7 +834,7 @@ fn status_label(i18n: &I18n, status: IdentityStatus) -> String {
     i18n.t(id)
 }
 
-fn refusal_sentence(i18n: &I18n, refusal: &Refusal, form: &PatientForm) -> String {
+pub(crate) fn refusal_sentence(i18n: &I18n, refusal: &Refusal, form: &PatientForm) -> String {
     match refusal {
         Refusal::Matricule(error) => messages::ins_error(error, i18n),
         Refusal::BirthDate => i18n.t_args(

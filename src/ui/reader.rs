@@ -9,6 +9,7 @@ use iced::widget::{button, column, container, row, rule, scrollable, text, text_
 use iced::{Alignment, Element, Length, Theme};
 
 use super::correspondent::{display_name, Correspondent};
+use super::health_document::{self, DocumentRef};
 use super::message_list::MessageRef;
 use super::{format, markers, theme};
 use crate::args;
@@ -19,6 +20,8 @@ use pli_core::mail::store::{Envelope, Flags, PatientKind};
 use pli_core::mssante::conversation::Bounce;
 use pli_core::mssante::headers::subject_for_display;
 use pli_core::usecase::handling::{HandlingAction, SharedView};
+use pli_core::mssante::ins::Ins;
+use pli_core::usecase::patient_file::{DocumentHistory, KnownPatient};
 
 /// The id of the body, for focus and the tests.
 pub const BODY: &str = "reader-body";
@@ -59,6 +62,8 @@ pub struct ReaderContent {
     pub body: String,
     /// The documents; inline pictures of an HTML layout are left out.
     pub attachments: Vec<Attachment>,
+    /// The health documents of each `IHE_XDM.ZIP` attachment, or why it was not opened.
+    pub documents: Vec<pli_core::xdm::MessageDocuments>,
     /// The message had to be repaired to be read (a cut transfer, a wrong charset…).
     pub damaged: bool,
     /// The sender closed the patient conversation (`X-MSS-MES: FIN`).
@@ -98,6 +103,7 @@ pub fn read(raw: &[u8]) -> ReaderContent {
         message_id: model.message_id.as_ref().map(bracketed),
         references: (!references.is_empty()).then(|| references.join(" ")),
         body: model.text,
+        documents: model.documents,
         attachments: model
             .attachments
             .into_iter()
@@ -154,6 +160,22 @@ pub struct Opened {
     pub templates: Vec<String>,
     /// The body in a read-only editor, so that it can be selected and copied.
     text: text_editor::Content,
+    /// The structured documents whose text is unfolded in their card.
+    narratives_shown: Vec<DocumentRef>,
+    /// What the store knows of each document beyond its archive (received before, replaced,
+    /// filed), once read.
+    pub histories: Vec<(DocumentRef, DocumentHistory)>,
+    /// A document without a qualified INS being matched to a patient by sight before filing.
+    pub matching: Option<Matching>,
+}
+
+/// Matching a document to a patient by sight: the INS typed, and who the store knows under it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Matching {
+    pub document: DocumentRef,
+    pub typed: String,
+    /// The answer for the INS typed (none yet; nobody known; or why the store could not say).
+    pub known: Option<Result<Option<KnownPatient>, String>>,
 }
 
 impl Opened {
@@ -193,6 +215,40 @@ impl Opened {
         })
     }
 
+    /// A health document of the message, when its body is here.
+    pub fn document(&self, document: DocumentRef) -> Option<&pli_core::xdm::HealthDocument> {
+        self.content()?
+            .documents
+            .iter()
+            .find(|archive| archive.attachment == document.attachment)?
+            .documents
+            .get(document.document)
+    }
+
+    /// The documents of the message that have a CDA `id`, for their history in the store.
+    pub fn documents_with_ids(&self) -> Vec<(DocumentRef, String)> {
+        let Some(content) = self.content() else {
+            return Vec::new();
+        };
+        content
+            .documents
+            .iter()
+            .flat_map(|archive| {
+                archive
+                    .documents
+                    .iter()
+                    .enumerate()
+                    .filter_map(move |(rank, document)| {
+                        let reference = DocumentRef {
+                            attachment: archive.attachment,
+                            document: rank,
+                        };
+                        Some((reference, health_document::cda_id(document)?))
+                    })
+            })
+            .collect()
+    }
+
     /// The body as shown, for tests and for quoting in a reply.
     pub fn body_text(&self) -> String {
         self.text.text()
@@ -217,6 +273,25 @@ pub enum Message {
     OpenAttachment(usize),
     SaveAttachment(usize),
     AttachmentDone(Result<String, String>),
+    /// The PDF a level 1 health document wraps, opened or saved like an attachment.
+    OpenDocumentPdf(DocumentRef),
+    SaveDocumentPdf(DocumentRef),
+    /// Unfold or fold the text of a structured (level 3) health document.
+    ToggleNarrative(DocumentRef),
+    /// What the store knows of the documents of the message on screen.
+    Histories(MessageRef, Vec<(DocumentRef, DocumentHistory)>),
+    /// "Classer": file the document in the file of the patient it names.
+    FileDocument(DocumentRef),
+    /// The patient's file of this INS: every message and document about them.
+    OpenPatientFile(String),
+    /// "Rapprocher d'un patient": match a document without a qualified INS by sight.
+    MatchDocument(DocumentRef),
+    MatchIns(String),
+    /// Who the store knows under the INS typed.
+    MatchFound(String, Result<Option<KnownPatient>, String>),
+    /// The person compared both identities and files the document with this patient.
+    MatchConfirm,
+    MatchCancel,
     Retry,
     /// The sender asked for a read receipt: send it, or not.
     SendReadReceipt,
@@ -247,6 +322,16 @@ pub enum Action {
     Delete,
     OpenAttachment(usize),
     SaveAttachment(usize),
+    OpenDocumentPdf(DocumentRef),
+    SaveDocumentPdf(DocumentRef),
+    /// File the document with this CDA id in the file of the patient with this INS.
+    FileDocument {
+        cda_id: String,
+        ins: String,
+    },
+    OpenPatientFile(String),
+    /// Read who the store knows under this INS (for matching by sight).
+    LookUpPatient(String),
     Retry,
     Handle(HandlingAction),
     PrescriptionStep(PrescriptionState),
@@ -273,6 +358,9 @@ impl Reader {
             shared: None,
             templates: Vec::new(),
             text: text_editor::Content::new(),
+            narratives_shown: Vec::new(),
+            histories: Vec::new(),
+            matching: None,
         };
         if let Some(raw) = raw {
             opened.show(read(raw));
@@ -339,6 +427,103 @@ impl Reader {
             Message::Delete => Action::Delete,
             Message::OpenAttachment(index) => Action::OpenAttachment(index),
             Message::SaveAttachment(index) => Action::SaveAttachment(index),
+            Message::OpenDocumentPdf(document) => Action::OpenDocumentPdf(document),
+            Message::SaveDocumentPdf(document) => Action::SaveDocumentPdf(document),
+            Message::Histories(reference, histories) => {
+                if let Some(opened) = self
+                    .opened
+                    .as_mut()
+                    .filter(|opened| opened.reference == reference)
+                {
+                    opened.histories = histories;
+                }
+                Action::None
+            }
+            Message::FileDocument(document) => {
+                let Some(found) = self
+                    .opened
+                    .as_ref()
+                    .and_then(|opened| opened.document(document))
+                else {
+                    return Action::None;
+                };
+                match (health_document::cda_id(found), found.ins()) {
+                    (Some(cda_id), Some(ins)) => Action::FileDocument {
+                        cda_id,
+                        ins: ins.id.clone(),
+                    },
+                    _ => Action::None,
+                }
+            }
+            Message::OpenPatientFile(ins) => Action::OpenPatientFile(ins),
+            Message::MatchDocument(document) => {
+                if let Some(opened) = self.opened.as_mut() {
+                    opened.matching = Some(Matching {
+                        document,
+                        typed: String::new(),
+                        known: None,
+                    });
+                }
+                Action::None
+            }
+            Message::MatchIns(typed) => {
+                let Some(matching) = self.opened.as_mut().and_then(|o| o.matching.as_mut()) else {
+                    return Action::None;
+                };
+                matching.typed = typed;
+                matching.known = None;
+                match Ins::parse(&matching.typed) {
+                    Ok(ins) => Action::LookUpPatient(ins.as_str().to_owned()),
+                    Err(_) => Action::None,
+                }
+            }
+            Message::MatchFound(ins, known) => {
+                let matching = self.opened.as_mut().and_then(|o| o.matching.as_mut());
+                if let Some(matching) = matching.filter(|matching| {
+                    Ins::parse(&matching.typed).is_ok_and(|typed| typed.as_str() == ins)
+                }) {
+                    matching.known = Some(known);
+                }
+                Action::None
+            }
+            Message::MatchConfirm => {
+                let Some(opened) = self.opened.as_mut() else {
+                    return Action::None;
+                };
+                let Some(matching) = opened.matching.take() else {
+                    return Action::None;
+                };
+                let cda_id = opened
+                    .document(matching.document)
+                    .and_then(health_document::cda_id);
+                match (cda_id, Ins::parse(&matching.typed), &matching.known) {
+                    (Some(cda_id), Ok(ins), Some(Ok(_))) => Action::FileDocument {
+                        cda_id,
+                        ins: ins.as_str().to_owned(),
+                    },
+                    _ => {
+                        opened.matching = Some(matching);
+                        Action::None
+                    }
+                }
+            }
+            Message::MatchCancel => {
+                if let Some(opened) = self.opened.as_mut() {
+                    opened.matching = None;
+                }
+                Action::None
+            }
+            Message::ToggleNarrative(document) => {
+                if let Some(opened) = self.opened.as_mut() {
+                    match opened.narratives_shown.iter().position(|d| *d == document) {
+                        Some(shown) => {
+                            opened.narratives_shown.remove(shown);
+                        }
+                        None => opened.narratives_shown.push(document),
+                    }
+                }
+                Action::None
+            }
             Message::AttachmentDone(result) => {
                 self.notice = Some(result);
                 Action::None
@@ -417,6 +602,15 @@ impl Reader {
                         .style(text::warning),
                 );
             }
+            for archive in &content.documents {
+                page = page.push(health_document::cards(
+                    archive,
+                    &opened.narratives_shown,
+                    &opened.histories,
+                    opened.matching.as_ref(),
+                    i18n,
+                ));
+            }
             if !content.attachments.is_empty() {
                 page = page.push(attachments(content, i18n));
             }
@@ -488,6 +682,12 @@ impl Reader {
                         markers = markers.push(marker);
                     }
                 }
+                markers = markers.push(
+                    button(text(i18n.t("document-patient-file")).size(theme::SMALL_SIZE))
+                        .padding([2, 8])
+                        .style(theme::action)
+                        .on_press(Message::OpenPatientFile(ins.as_str().to_owned())),
+                );
                 header = header.push(markers.wrap());
             }
             Correspondent::UnverifiedPatient => {

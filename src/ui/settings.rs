@@ -15,33 +15,12 @@ use super::directory_key::{self, DirectoryKey};
 use super::message_list::BoxEntry;
 use super::preferences::Preferences;
 use super::theme::{self, ThemeChoice};
+use super::widget::Choice;
 use crate::args;
 use crate::i18n::{I18n, Language};
 use pli_core::mail::account::BoxKind;
 use pli_core::profile::Profile;
 use pli_core::settings::ProfileSettings;
-
-/// A choice in a drop-down list, shown with its translated label.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Choice<T> {
-    pub value: T,
-    label: String,
-}
-
-impl<T> Choice<T> {
-    pub fn new(value: T, label: impl Into<String>) -> Self {
-        Self {
-            value,
-            label: label.into(),
-        }
-    }
-}
-
-impl<T> std::fmt::Display for Choice<T> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.label)
-    }
-}
 
 #[derive(Default)]
 pub struct SettingsScreen {
@@ -171,32 +150,14 @@ impl SettingsScreen {
         };
 
         let languages = vec![
-            Choice {
-                value: None,
-                label: t("settings-language-system"),
-            },
-            Choice {
-                value: Some(Language::Fr),
-                label: "Français".into(),
-            },
-            Choice {
-                value: Some(Language::En),
-                label: "English".into(),
-            },
+            Choice::new(None, t("settings-language-system")),
+            Choice::new(Some(Language::Fr), "Français"),
+            Choice::new(Some(Language::En), "English"),
         ];
         let themes = vec![
-            Choice {
-                value: ThemeChoice::System,
-                label: t("settings-theme-system"),
-            },
-            Choice {
-                value: ThemeChoice::Light,
-                label: t("settings-theme-light"),
-            },
-            Choice {
-                value: ThemeChoice::Dark,
-                label: t("settings-theme-dark"),
-            },
+            Choice::new(ThemeChoice::System, t("settings-theme-system")),
+            Choice::new(ThemeChoice::Light, t("settings-theme-light")),
+            Choice::new(ThemeChoice::Dark, t("settings-theme-dark")),
         ];
         let language = languages
             .iter()

@@ -12,6 +12,7 @@ use iced::widget::{
 use iced::{Alignment, Element, Length};
 
 use super::theme;
+use super::widget::Choice;
 use crate::args;
 use crate::i18n::I18n;
 use crate::messages::LocalizedTestReport;
@@ -101,19 +102,6 @@ impl Form {
     }
 }
 
-/// A choice in a drop-down list, shown with its translated label.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Choice<T> {
-    pub value: T,
-    label: String,
-}
-
-impl<T> fmt::Display for Choice<T> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.label)
-    }
-}
-
 #[derive(Debug, Clone)]
 pub enum Status {
     Idle,
@@ -184,10 +172,7 @@ pub struct Welcome {
 impl Welcome {
     pub fn new(i18n: Arc<I18n>) -> Self {
         fn labelled<T>(i18n: &I18n, value: T, id: &str) -> Choice<T> {
-            Choice {
-                value,
-                label: i18n.t(id),
-            }
+            Choice::new(value, i18n.t(id))
         }
         let choice = |value, id: &str| labelled(&i18n, value, id);
         let kinds = vec![
@@ -196,14 +181,8 @@ impl Welcome {
             choice(BoxKind::Applicative, "form-type-app"),
         ];
         let securities = vec![
-            Choice {
-                value: Security::Starttls,
-                label: i18n.t("form-security-starttls"),
-            },
-            Choice {
-                value: Security::Tls,
-                label: i18n.t("form-security-tls"),
-            },
+            Choice::new(Security::Starttls, i18n.t("form-security-starttls")),
+            Choice::new(Security::Tls, i18n.t("form-security-tls")),
         ];
         let auths = vec![
             labelled(&i18n, SignIn::Password, "form-auth-password"),

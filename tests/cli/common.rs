@@ -68,3 +68,33 @@ pub fn add_doctor(profile: &std::path::Path, name: &str, password: &str) -> std:
         &format!("{password}\n"),
     )
 }
+
+/// Adds the box of the stack for `user` to a profile, named `name` (an application box over
+/// TLS, the password piped in, as an administrator's script adds it).
+pub fn add_box(profile: &std::path::Path, user: &str, name: &str) {
+    let imap = endpoint("PLI_TEST_IMAPS").to_string();
+    let smtp = endpoint("PLI_TEST_SMTP_SUBMISSIONS").to_string();
+    let ca = ca();
+    let added = pli(
+        profile,
+        &[
+            "account",
+            "add",
+            name,
+            "--address",
+            user,
+            "--type",
+            "app",
+            "--imap",
+            &imap,
+            "--smtp",
+            &smtp,
+            "--security",
+            "tls",
+            "--ca-file",
+            ca.to_str().expect("utf-8"),
+        ],
+        &format!("{}\n", password().expose()),
+    );
+    assert!(added.status.success(), "{}", text(&added));
+}

@@ -3,37 +3,13 @@ use pli_core::mail::store::open_profile_store;
 use pli_core::profile::Profile;
 
 /// A profile holding one box of the stack for `user` (TLS, the password piped in).
-fn profile_with_box(user: &str, name: &str) -> tempfile::TempDir {
+pub(crate) fn profile_with_box(user: &str, name: &str) -> tempfile::TempDir {
     let profile = tempfile::tempdir().expect("a profile folder");
-    let imap = endpoint("PLI_TEST_IMAPS").to_string();
-    let smtp = endpoint("PLI_TEST_SMTP_SUBMISSIONS").to_string();
-    let ca = ca();
-    let added = pli(
-        profile.path(),
-        &[
-            "account",
-            "add",
-            name,
-            "--address",
-            user,
-            "--type",
-            "app",
-            "--imap",
-            &imap,
-            "--smtp",
-            &smtp,
-            "--security",
-            "tls",
-            "--ca-file",
-            ca.to_str().expect("utf-8"),
-        ],
-        &format!("{}\n", password().expose()),
-    );
-    assert!(added.status.success(), "{}", text(&added));
+    add_box(profile.path(), user, name);
     profile
 }
 
-fn outbox_of(profile: &tempfile::TempDir, name: &str) -> usize {
+pub(crate) fn outbox_of(profile: &tempfile::TempDir, name: &str) -> usize {
     open_profile_store(&Profile::at(profile.path()))
         .expect("the profile's store")
         .outbox(name)
@@ -93,26 +69,7 @@ fn a_message_sent_with_pli_send_leaves_with_pli_sync_and_reaches_the_other_box()
         1,
         "the other box received it once"
     );
-    let raw = runtime.block_on(async {
-        let mut session = server_session(&recipient).await;
-        session.select("INBOX").await.expect("select");
-        let id = message_id.trim_matches(|c| c == '<' || c == '>');
-        let uids = session
-            .uid_search(format!("HEADER Message-ID \"{id}\""))
-            .await
-            .expect("search");
-        let uid = uids.into_iter().next().expect("the message");
-        let fetched: Vec<_> = futures::TryStreamExt::try_collect(
-            session
-                .uid_fetch(uid.to_string(), "BODY.PEEK[]")
-                .await
-                .expect("fetch"),
-        )
-        .await
-        .expect("fetched");
-        let _ = session.logout().await;
-        fetched[0].body().expect("the message").to_vec()
-    });
+    let raw = runtime.block_on(fetch_by_message_id(&recipient, &message_id));
     let read = mail_parser::MessageParser::default()
         .parse(&raw)
         .expect("a message");

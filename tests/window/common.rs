@@ -15,6 +15,13 @@ pub fn i18n() -> Arc<I18n> {
 
 // A window on a fresh demo profile, in French, at 15:00 today (the demo's dates count from it).
 pub fn demo_window() -> (tempfile::TempDir, pli::ui::Pli) {
+    demo_window_with(|_| {})
+}
+
+/// The demo window, with `add` run on its store before the window opens (a message more…).
+pub fn demo_window_with(
+    add: impl FnOnce(&mut pli_core::mail::store::Store),
+) -> (tempfile::TempDir, pli::ui::Pli) {
     use chrono::{Local, TimeZone};
     let folder = tempfile::tempdir().expect("a temporary folder");
     let profile = pli_core::profile::Profile::at(folder.path());
@@ -27,6 +34,10 @@ pub fn demo_window() -> (tempfile::TempDir, pli::ui::Pli) {
         .single()
         .expect("15:00 exists today");
     pli::ui::demo::prepare(&profile, now).expect("the demo profile");
+    let mut store =
+        pli_core::mail::store::open_profile_store(&profile).expect("the demo profile's store");
+    add(&mut store);
+    drop(store);
     let window = pli::ui::Pli::new(profile, Arc::new(I18n::new(Language::Fr)), true);
     (folder, window)
 }
@@ -94,4 +105,20 @@ pub fn letter(letter: &str, modifiers: Modifiers) -> keyboard::Event {
 /// A named key (Enter, Escape, arrows) without modifiers.
 pub fn named(key: Named) -> keyboard::Event {
     key_press(Key::Named(key), Modifiers::empty())
+}
+
+/// Feeds the messages the interface produced back into the window, as iced does.
+pub fn deliver(pli: &mut pli::ui::Pli, messages: Vec<pli::ui::Message>) {
+    for message in messages {
+        let _ = pli.update(message);
+    }
+}
+
+/// Clicks the text `label` where the window shows it.
+pub fn click_text(pli: &mut pli::ui::Pli, label: &str) {
+    let mut ui = iced_test::simulator(pli.view());
+    ui.click(label)
+        .unwrap_or_else(|_| panic!("'{label}' is on screen"));
+    let messages = ui.into_messages().collect();
+    deliver(pli, messages);
 }

@@ -3,6 +3,7 @@
 
 mod common;
 mod directory_online;
+mod health_documents;
 mod mssante;
 mod psc;
 mod send;

@@ -2,7 +2,7 @@
 //! network, no keyring. Each test clicks, types or presses keys the way a person would, lets
 //! the messages through `Pli::update`, and checks what the screen shows and what the store holds.
 
-use crate::common::{key_press, letter, named, shows};
+use crate::common::{click_text, deliver, key_press, letter, named, shows};
 
 use crate::common::demo_window as window;
 
@@ -19,24 +19,9 @@ use pli::ui::{demo, Destination, Layout, Message, Pli, Screen};
 use pli_core::mail::store::{Flags, Role};
 use pli_core::profile::Profile;
 
-/// Feeds the messages the interface produced back into the window, as iced does.
-fn deliver(pli: &mut Pli, messages: Vec<Message>) {
-    for message in messages {
-        let _ = pli.update(message);
-    }
-}
-
 fn click(pli: &mut Pli, selector: impl iced_test::Selector<Output = Target> + Send) {
     let mut ui = simulator(pli.view());
     ui.click(selector).expect("the target is on screen");
-    let messages = ui.into_messages().collect();
-    deliver(pli, messages);
-}
-
-fn click_text(pli: &mut Pli, label: &str) {
-    let mut ui = simulator(pli.view());
-    ui.click(label)
-        .unwrap_or_else(|_| panic!("'{label}' is on screen"));
     let messages = ui.into_messages().collect();
     deliver(pli, messages);
 }
@@ -303,12 +288,12 @@ fn eco_3_1_3_the_xdm_prefix_is_never_shown() {
     let (_folder, mut pli) = window();
     assert!(shows(
         &pli,
-        "Compte rendu d'hospitalisation LEFEVRE Jeanne 12/03/1979"
+        "CR hospitalier (séjour) LEFEVRE Jeanne 12/03/1979"
     ));
     assert!(!shows(&pli, "XDM/1.0/DDM+"), "not in the list");
     click_text(
         &mut pli,
-        "Compte rendu d'hospitalisation LEFEVRE Jeanne 12/03/1979",
+        "CR hospitalier (séjour) LEFEVRE Jeanne 12/03/1979",
     );
     assert!(pli.reader.opened.is_some());
     assert!(!shows(&pli, "XDM/1.0/DDM+"), "not in the reader");
@@ -348,7 +333,7 @@ fn reply_fills_to_subject_in_reply_to_and_references() {
     let (_folder, mut pli) = window();
     click_text(
         &mut pli,
-        "Compte rendu d'hospitalisation LEFEVRE Jeanne 12/03/1979",
+        "CR hospitalier (séjour) LEFEVRE Jeanne 12/03/1979",
     );
     let message_id = pli
         .reader
@@ -365,7 +350,7 @@ fn reply_fills_to_subject_in_reply_to_and_references() {
     );
     assert_eq!(
         composer.subject(),
-        "Re: Compte rendu d'hospitalisation LEFEVRE Jeanne 12/03/1979",
+        "Re: CR hospitalier (séjour) LEFEVRE Jeanne 12/03/1979",
         "one marker, no XDM prefix"
     );
     assert_eq!(composer.in_reply_to(), Some(message_id.as_str()));
@@ -463,6 +448,7 @@ fn ctrl_enter_in_the_body_sends_and_the_outbox_keeps_the_message() {
         outside_confirmed: false,
         closes_conversation: false,
         demo: true,
+        document: None,
     };
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let outcome = runtime.block_on(composer::send(request, Arc::new(I18n::new(Language::Fr))));
@@ -631,8 +617,9 @@ fn the_pane_layout_is_remembered() {
 #[test]
 fn settings_switch_the_language_and_the_theme_at_once() {
     use pli::i18n::Language;
-    use pli::ui::settings::{self, Choice};
+    use pli::ui::settings;
     use pli::ui::theme::ThemeChoice;
+    use pli::ui::widget::Choice;
     let (_folder, mut pli) = window();
     click_text(&mut pli, "Paramètres");
     assert_eq!(pli.screen, Screen::Settings);
@@ -720,6 +707,7 @@ fn outside_the_trust_space_the_user_must_confirm() {
             outside_confirmed,
             closes_conversation: false,
             demo: true,
+            document: None,
         };
         tokio::runtime::Runtime::new()
             .unwrap()

@@ -2,7 +2,7 @@
 //! demo store: "Écrire à un patient", the national directory, the lock and the inactivity
 //! banners, each reached the way a person reaches it.
 
-use crate::common::shows;
+use crate::common::{click_text, deliver, shows};
 
 use crate::common::demo_window as window;
 
@@ -16,20 +16,6 @@ use pli::ui::{
 };
 use pli_core::mssante::ins::{IdentityStatus, Sex};
 use pli_core::profile::Profile;
-
-fn deliver(pli: &mut Pli, messages: Vec<Message>) {
-    for message in messages {
-        let _ = pli.update(message);
-    }
-}
-
-fn click_text(pli: &mut Pli, label: &str) {
-    let mut ui = simulator(pli.view());
-    ui.click(label)
-        .unwrap_or_else(|_| panic!("'{label}' is on screen"));
-    let messages = ui.into_messages().collect();
-    deliver(pli, messages);
-}
 
 fn type_into(pli: &mut Pli, id: &'static str, value: &str) {
     let mut ui = simulator(pli.view());

@@ -43,3 +43,4 @@ pub mod net;
 pub mod profile;
 pub mod settings;
 pub mod usecase;
+pub mod xdm;

@@ -9,6 +9,8 @@
 //! - [`bodies`]: the whole of a message the reader opens, fetched by the box's worker;
 //! - [`handling`]: who handles a message of a shared box, a prescription's step, a read receipt
 //!   marked `$MDNSent` — all as IMAP keywords on the server;
+//! - [`patient_file`]: every message and health document about one patient, and filing a
+//!   document in a patient's file;
 //! - [`outbox`]: send a message (the rules, then the outbox), acknowledge one that was read, hand
 //!   the outbox to the server.
 //!
@@ -19,4 +21,6 @@ pub mod accounts;
 pub mod bodies;
 pub mod credentials;
 pub mod handling;
+pub mod health_document;
 pub mod outbox;
+pub mod patient_file;

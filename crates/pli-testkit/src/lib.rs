@@ -4,6 +4,8 @@
 
 pub mod fhir;
 pub mod psc;
+pub mod shared;
+pub mod xdm;
 
 use std::path::PathBuf;
 
@@ -310,6 +312,28 @@ pub async fn copies_of(user: &str, folder: &str, message_id: &str) -> usize {
         .expect("search");
     let _ = session.logout().await;
     found.len()
+}
+
+/// The whole of the message with this Message-ID in `user`'s INBOX, as the server keeps it.
+pub async fn fetch_by_message_id(user: &str, message_id: &str) -> Vec<u8> {
+    let mut session = server_session(user).await;
+    session.select("INBOX").await.expect("select");
+    let id = message_id.trim_matches(|c| c == '<' || c == '>');
+    let uids = session
+        .uid_search(format!("HEADER Message-ID \"{id}\""))
+        .await
+        .expect("search");
+    let uid = uids.into_iter().next().expect("the message");
+    let fetched: Vec<_> = futures::TryStreamExt::try_collect(
+        session
+            .uid_fetch(uid.to_string(), "BODY.PEEK[]")
+            .await
+            .expect("fetch"),
+    )
+    .await
+    .expect("fetched");
+    let _ = session.logout().await;
+    fetched[0].body().expect("the message").to_vec()
 }
 
 pub async fn wait_for_copies(user: &str, message_id: &str, expected: usize) -> usize {

@@ -36,6 +36,20 @@ impl Pli {
                 let Some(account) = self.accounts.iter().find(|a| a.name == composer.from()) else {
                     return Task::none();
                 };
+                let document = match outgoing.document.map(|form| form.document(&self.i18n)) {
+                    None => None,
+                    Some(Ok(document)) => Some(document),
+                    Some(Err(issues)) => {
+                        let refused = composer::NotQueued::Blocked {
+                            issues,
+                            may_confirm: false,
+                        };
+                        return Task::done(Message::Composer(
+                            id,
+                            composer::Message::Sent(Err(refused)),
+                        ));
+                    }
+                };
                 let request = SendRequest {
                     account: account.clone(),
                     draft: outgoing.draft,
@@ -43,9 +57,19 @@ impl Pli {
                     outside_confirmed: outgoing.outside_confirmed,
                     closes_conversation: outgoing.closes_conversation,
                     demo: self.demo,
+                    document,
                 };
                 composer::send_task(request, self.i18n.clone())
                     .map(move |result| Message::Composer(id, composer::Message::Sent(result)))
+            }
+            composer::Action::PickDocument => {
+                let i18n = self.i18n.clone();
+                Task::perform(composer::pick_document(), move |result| {
+                    let result = result.map_err(|detail| {
+                        i18n.t_args("composer-attach-failed", args!["detail" => detail])
+                    });
+                    Message::Composer(id, composer::Message::DocumentPicked(result))
+                })
             }
             composer::Action::PickAttachments => {
                 let i18n = self.i18n.clone();

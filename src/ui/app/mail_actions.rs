@@ -1,6 +1,7 @@
 //! What a person does to messages in the list and the reader: flags, delete (with the replay to the server), attachments opened or saved.
 
 use super::*;
+use crate::ui::health_document::DocumentRef;
 
 impl Pli {
     /// Sets a flag in the store (queued for the server) and everywhere it shows.
@@ -124,41 +125,77 @@ impl Pli {
     /// Saves an attachment in the Downloads folder, or opens it with the system's program
     /// from a private folder of the profile.
     pub(super) fn attachment(&mut self, index: usize, open: bool) -> Task<Message> {
-        let Some(opened) = self.reader.opened.as_ref() else {
+        let Some((name, _, bytes)) = self
+            .opened_raw()
+            .and_then(|raw| reader::attachment(&raw, index))
+        else {
             return Task::none();
         };
-        let raw = self
-            .store
+        self.hand_over(name, bytes, open)
+    }
+
+    /// The PDF a level 1 health document wraps, taken out of its archive only now, named after
+    /// the document's title.
+    pub(super) fn document_pdf(&mut self, document: DocumentRef, open: bool) -> Task<Message> {
+        let Some(archive) = self
+            .opened_raw()
+            .and_then(|raw| reader::attachment(&raw, document.attachment))
+        else {
+            return Task::none();
+        };
+        let title = self
+            .reader
+            .opened
             .as_ref()
-            .and_then(|store| {
-                store
-                    .raw(opened.reference.folder.id, opened.reference.uid)
-                    .ok()
+            .and_then(|opened| opened.content())
+            .and_then(|content| {
+                let archive = content
+                    .documents
+                    .iter()
+                    .find(|archive| archive.attachment == document.attachment)?;
+                archive
+                    .documents
+                    .get(document.document)?
+                    .title()
+                    .map(str::to_owned)
             })
-            .flatten();
-        let Some((name, _, bytes)) = raw.and_then(|raw| reader::attachment(&raw, index)) else {
-            return Task::none();
-        };
+            .unwrap_or_else(|| self.i18n.t("document-card-badge"));
+        match pli_core::xdm::document_pdf(&archive.2, document.document) {
+            Ok(Some(pdf)) => self.hand_over(format!("{title}.pdf"), pdf, open),
+            Ok(None) => {
+                self.reader.notice = Some(Err(self.i18n.t("document-no-pdf")));
+                Task::none()
+            }
+            Err(refused) => {
+                self.reader.notice = Some(Err(refused.localize(&self.i18n)));
+                Task::none()
+            }
+        }
+    }
+
+    /// The raw message on screen, from the store.
+    fn opened_raw(&self) -> Option<Vec<u8>> {
+        let opened = self.reader.opened.as_ref()?;
+        let store = self.store.as_ref()?;
+        store
+            .raw(opened.reference.folder.id, opened.reference.uid)
+            .ok()
+            .flatten()
+    }
+
+    /// Opens a file with the system's application (from the profile's `opened` folder), or
+    /// asks where to save it.
+    fn hand_over(&mut self, name: String, bytes: Vec<u8>, open: bool) -> Task<Message> {
         if !open {
             return self.save_attachment_as(name, bytes);
         }
-        let folder = if open {
-            Some(self.profile.data_dir().join("opened"))
-        } else {
-            directories::UserDirs::new()
-                .and_then(|dirs| dirs.download_dir().map(PathBuf::from))
-                .or_else(|| directories::UserDirs::new().map(|dirs| dirs.home_dir().to_path_buf()))
-        };
-        let Some(folder) = folder else {
-            self.reader.notice = Some(Err(self.i18n.t("attachment-no-folder")));
-            return Task::none();
-        };
+        let folder = self.profile.data_dir().join("opened");
         let i18n = self.i18n.clone();
         Task::perform(
             async move {
                 let path = reader::write_attachment(folder, name, bytes).await;
                 match path {
-                    Ok(path) if open => reader::open_with_system(&path)
+                    Ok(path) => reader::open_with_system(&path)
                         .map(|()| {
                             i18n.t_args(
                                 "attachment-opened",
@@ -168,10 +205,6 @@ impl Pli {
                         .map_err(|detail| {
                             i18n.t_args("attachment-failed", args!["detail" => detail])
                         }),
-                    Ok(path) => Ok(i18n.t_args(
-                        "attachment-saved",
-                        args!["path" => path.display().to_string()],
-                    )),
                     Err(detail) => Err(i18n.t_args("attachment-failed", args!["detail" => detail])),
                 }
             },

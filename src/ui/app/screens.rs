@@ -193,6 +193,11 @@ impl Pli {
                 }
                 task
             }
+            reader::Action::FileDocument { cda_id, ins } => self.file_document(cda_id, ins),
+            reader::Action::OpenPatientFile(ins) => self.open_patient_file(&ins),
+            reader::Action::LookUpPatient(ins) => self.look_up_patient(ins),
+            reader::Action::OpenDocumentPdf(document) => self.document_pdf(document, true),
+            reader::Action::SaveDocumentPdf(document) => self.document_pdf(document, false),
             reader::Action::Retry => match self.reader.opened.as_ref() {
                 Some(opened) => self.fetch_body(opened.reference.clone()),
                 None => Task::none(),
@@ -351,6 +356,7 @@ impl Pli {
                 }
                 Task::none()
             }
+            Destination::PatientFile(ins) => self.open_patient_file(&ins),
             Destination::Prescriptions(account) => {
                 let Some(store) = self.store.as_ref() else {
                     return Task::none();

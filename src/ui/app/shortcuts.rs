@@ -42,7 +42,7 @@ impl Pli {
                 Shortcut::Escape => self.update(Message::Patient(patient::Message::Close)),
                 _ => Task::none(),
             },
-            Screen::Settings | Screen::Welcome => match shortcut {
+            Screen::Settings | Screen::Welcome | Screen::PatientFile => match shortcut {
                 Shortcut::Escape => self.go(Destination::Mail),
                 _ => Task::none(),
             },

@@ -75,6 +75,7 @@ impl Pli {
             },
             Screen::Patient => self.patient.view().map(Message::Patient),
             Screen::Directory => self.directory.view().map(Message::Directory),
+            Screen::PatientFile => self.patient_file.view(i18n).map(Message::PatientFile),
             Screen::Mail => self.mail_view(),
         }
     }

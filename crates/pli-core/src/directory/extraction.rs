@@ -92,6 +92,9 @@ pub struct Entry {
     pub town: String,
     pub department: String,
     pub country: String,
+    /// Identification nationale PP: `8` followed by the RPPS number (or `0` + ADELI), the
+    /// professional's identifier in health documents; empty for a structure's box.
+    pub national_id: String,
 }
 
 impl Entry {
@@ -214,9 +217,10 @@ enum Column {
     Postcode,
     Department,
     Country,
+    NationalId,
 }
 
-const COLUMN_COUNT: usize = Column::Country as usize + 1;
+const COLUMN_COUNT: usize = Column::NationalId as usize + 1;
 
 /// The ANS names of the columns read, indexed by [`Column`].
 const COLUMN_NAMES: [(Column, &str); COLUMN_COUNT] = [
@@ -249,6 +253,7 @@ const COLUMN_NAMES: [(Column, &str); COLUMN_COUNT] = [
     (Column::Postcode, "Code postal structure BAL"),
     (Column::Department, "Département structure BAL"),
     (Column::Country, "Pays structure BAL"),
+    (Column::NationalId, "Identification nationale PP"),
 ];
 
 /// Where each column read sits in the file.
@@ -545,6 +550,7 @@ fn entry_from_fields(fields: &[&str; COLUMN_COUNT]) -> Option<Entry> {
         town: town_from_routing_line(routing_line),
         department,
         country: text(Column::Country),
+        national_id: text(Column::NationalId),
     })
 }
 
@@ -683,6 +689,7 @@ mod tests {
                 town: "LENS".into(),
                 department: "62".into(),
                 country: "99100".into(),
+                national_id: "810001234567".into(),
             }]
         );
         assert_eq!(entries[0].display_name(), "Hélène MARTIN");

@@ -43,7 +43,7 @@ mod build;
 
 /// Bumped when the layout of a generation changes; an older generation is then ignored and the
 /// user asked to import again, rather than misread.
-const LAYOUT_VERSION: i64 = 1;
+const LAYOUT_VERSION: i64 = 2;
 
 /// A leftover file older than this is no import in progress but the remains of a crash.
 const STALE_AFTER: Duration = Duration::from_secs(600);
@@ -627,15 +627,16 @@ fn hit_from_row_at(row: &Row<'_>, first: usize) -> rusqlite::Result<Hit> {
             town: text(14)?,
             department: text(15)?,
             country: text(16)?,
+            national_id: text(17)?,
         },
-        rows: row.get(first + 17)?,
+        rows: row.get(first + 18)?,
     })
 }
 
 /// The columns of `entry` a [`Hit`] is read from, in [`hit_from_row`]'s order.
 const HIT_COLUMNS: &str = "box_type, address, civility, last_name, first_name, \
     profession_code, profession, specialty_code, specialty, structure, trade_name, service, \
-    address_lines, postcode, town, department, country, rows";
+    address_lines, postcode, town, department, country, national_id, rows";
 
 #[cfg(test)]
 mod tests;

@@ -153,6 +153,7 @@ fn entry_of(mailbox: &OnlineMailbox) -> Entry {
         town: String::new(),
         department: String::new(),
         country: String::new(),
+        national_id: String::new(),
     }
 }
 
@@ -279,6 +280,7 @@ mod tests {
             town: "LENS".into(),
             department: "62".into(),
             country: "FR".into(),
+            national_id: String::new(),
         }
     }
 

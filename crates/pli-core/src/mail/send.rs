@@ -14,7 +14,9 @@ use super::connect::{ConnectError, Credentials};
 use super::smtp::{self, RawCommand};
 use super::store::{OutboxState, Outgoing, Role, Store, StoreError, TraceAction};
 use crate::mssante::address::{check_send, classify, AddressClass, SendCheck, SendIssue};
-use crate::mssante::headers::{outgoing_headers, ProductReference};
+use crate::mssante::headers::{
+    outgoing_headers, ProductReference, XdmContent, X_MSS_CODECDA, X_MSS_INS,
+};
 use crate::mssante::whitelist::TrustList;
 
 /// How long one submission may take before it is abandoned and retried later; lettre's own
@@ -39,6 +41,10 @@ pub struct Draft {
     pub read_notification: bool,
     /// Headers the MSSanté rules add (X-MSS-NIL, X-MSS-MES…).
     pub extra_headers: Vec<(String, String)>,
+    /// What the `IHE_XDM.ZIP` among the attachments holds, set by the use case that built it
+    /// (`usecase::health_document`): the message then carries `X-MSS-CODECDA` and `X-MSS-INS`
+    /// (ECO.2.4.1, ECO.2.4.2), and never otherwise.
+    pub health_documents: Option<XdmContent>,
 }
 
 impl Draft {
@@ -264,7 +270,16 @@ pub fn queue(
     policy: &SendPolicy<'_>,
 ) -> Result<(i64, String, Vec<u8>), SendError> {
     let mut draft = draft.clone();
-    with_mssante_headers(&mut draft.extra_headers, policy);
+    if draft.health_documents.is_some() && !carries_xdm_archive(&draft) {
+        return Err(SendError::Build(
+            "health documents declared without their IHE_XDM.ZIP".into(),
+        ));
+    }
+    with_mssante_headers(
+        &mut draft.extra_headers,
+        policy,
+        draft.health_documents.as_ref(),
+    );
     let (message_id, raw) = build(&draft)?;
     let recipients = recipients_of(&draft.to, &draft.cc);
     admit(store, account, &message_id, &raw, &recipients, policy)?;
@@ -287,15 +302,33 @@ pub fn queue(
     Ok((id, message_id, raw))
 }
 
-/// The headers the MSSanté rules put on every message (`X-MSS-NIL`, and `X-MSS-MES` when the
-/// conversation closes), replacing any the caller set.
-fn with_mssante_headers(headers: &mut Vec<(String, String)>, policy: &SendPolicy<'_>) {
-    for (name, value) in
-        outgoing_headers(policy.product_reference, policy.closes_conversation, None)
-    {
+/// The headers the MSSanté rules put on every message (`X-MSS-NIL`, `X-MSS-MES` when the
+/// conversation closes, the XDM pair when the message carries health documents), replacing any
+/// the caller set; a caller's `X-MSS-CODECDA` or `X-MSS-INS` without an archive goes.
+fn with_mssante_headers(
+    headers: &mut Vec<(String, String)>,
+    policy: &SendPolicy<'_>,
+    health_documents: Option<&XdmContent>,
+) {
+    headers.retain(|(known, _)| {
+        !known.eq_ignore_ascii_case(X_MSS_CODECDA) && !known.eq_ignore_ascii_case(X_MSS_INS)
+    });
+    for (name, value) in outgoing_headers(
+        policy.product_reference,
+        policy.closes_conversation,
+        health_documents,
+    ) {
         headers.retain(|(known, _)| !known.eq_ignore_ascii_case(name));
         headers.push((name.to_string(), value));
     }
+}
+
+/// Whether one of the attachments is the `IHE_XDM.ZIP` archive (its name in any case).
+fn carries_xdm_archive(draft: &Draft) -> bool {
+    draft
+        .attachments
+        .iter()
+        .any(|(name, _, _)| name.eq_ignore_ascii_case("IHE_XDM.ZIP"))
 }
 
 fn recipients_of(to: &[String], cc: &[String]) -> Vec<String> {
@@ -375,7 +408,7 @@ pub fn read_receipt(
         return Ok(None);
     }
     let mut headers = Vec::new();
-    with_mssante_headers(&mut headers, policy);
+    with_mssante_headers(&mut headers, policy, None);
     let (message_id, raw) = build_read_receipt(account, receipt, &headers)?;
     let recipients = recipients_of(receipt.to, &[]);
     admit(store, account, &message_id, &raw, &recipients, policy)?;

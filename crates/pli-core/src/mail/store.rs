@@ -138,12 +138,46 @@ ALTER TABLE folder ADD COLUMN keywords_shared INTEGER;
 UPDATE folder SET highestmodseq = NULL;
 UPDATE folder SET uidvalidity = NULL WHERE role = 'sent';
 "#,
+    // The health documents of the stored messages (`store/documents.rs`): read once per
+    // message, and the person's filings in a patient's file.
+    r#"
+ALTER TABLE message ADD COLUMN documents_read INTEGER NOT NULL DEFAULT 0;
+CREATE TABLE health_document (
+    id INTEGER PRIMARY KEY,
+    message_id INTEGER NOT NULL REFERENCES message(id) ON DELETE CASCADE,
+    attachment INTEGER NOT NULL,
+    rank INTEGER NOT NULL,
+    ins TEXT,
+    ins_kind TEXT,
+    patient TEXT NOT NULL DEFAULT '',
+    birth_date TEXT,
+    type_code TEXT,
+    type_name TEXT,
+    title TEXT,
+    written TEXT,
+    cda_id TEXT,
+    set_id TEXT,
+    replaces TEXT,
+    UNIQUE (message_id, attachment, rank)
+) STRICT;
+CREATE INDEX health_document_by_ins ON health_document (ins);
+CREATE INDEX health_document_by_cda_id ON health_document (cda_id);
+CREATE INDEX health_document_by_replaced ON health_document (replaces);
+CREATE INDEX message_documents_pending ON message (date DESC) WHERE documents_read = 0;
+CREATE TABLE filed_document (
+    cda_id TEXT PRIMARY KEY,
+    ins TEXT NOT NULL,
+    filed_at INTEGER NOT NULL
+) STRICT;
+"#,
 ];
 
+mod documents;
 mod drafts;
 mod journal;
 mod keywords;
 mod reads;
+pub use documents::StoredDocument;
 pub use drafts::StoredDraft;
 pub use journal::{workstation_user, PatientKind, TraceAction, TraceEntry};
 pub use keywords::{SharedState, StoredExchange};

@@ -169,6 +169,34 @@ pub fn subject_for_display(subject: &str) -> Cow<'_, str> {
     }
 }
 
+/// The subject of a message carrying health documents (ECO.2.1.3):
+/// `XDM/1.0/DDM+<libellé> <NOM> <prénom> <JJ/MM/AAAA>`, the label being the document type's, the
+/// patient named by their birth name in capitals, their first birth given name and their birth
+/// date; what the person wrote as a subject follows after ` - `, so the technical part stays
+/// first and intact for the receiving software.
+pub fn xdm_subject(
+    label: &str,
+    birth_name: &str,
+    first_name: &str,
+    birth_date: chrono::NaiveDate,
+    own_subject: &str,
+) -> String {
+    let tidy = |part: &str| part.split_whitespace().collect::<Vec<_>>().join(" ");
+    let mut subject = format!(
+        "{XDM_SUBJECT_PREFIX}{} {} {} {}",
+        tidy(label),
+        tidy(birth_name).to_uppercase(),
+        tidy(first_name),
+        birth_date.format("%d/%m/%Y")
+    );
+    let own = tidy(own_subject);
+    if !own.is_empty() {
+        subject.push_str(" - ");
+        subject.push_str(&own);
+    }
+    subject
+}
+
 /// Splits `Re: TR : …` into the markers (with their spacing) and what follows.
 fn split_reply_markers(subject: &str) -> (&str, &str) {
     const MARKERS: [&str; 6] = ["re", "tr", "fw", "fwd", "aw", "wg"];
@@ -418,6 +446,35 @@ mod tests {
         assert_eq!(
             subject_for_display("xdm/1.0/ddm+ Résultats MARTIN Claire 04/03/1979"),
             "Résultats MARTIN Claire 04/03/1979"
+        );
+    }
+
+    #[test]
+    fn eco_2_1_3_subject_is_xdm_prefix_label_name_first_name_birth_date() {
+        let born = chrono::NaiveDate::from_ymd_opt(1979, 3, 28).unwrap();
+        assert_eq!(
+            xdm_subject(
+                "CR d'examens biologiques",
+                "Pat-Trois",
+                "DOMINIQUE",
+                born,
+                ""
+            ),
+            "XDM/1.0/DDM+CR d'examens biologiques PAT-TROIS DOMINIQUE 28/03/1979"
+        );
+        assert_eq!(
+            xdm_subject(
+                "Lettre  de liaison",
+                "Le Gall",
+                "Anne\n",
+                born,
+                " Sortie du 3 "
+            ),
+            "XDM/1.0/DDM+Lettre de liaison LE GALL Anne 28/03/1979 - Sortie du 3"
+        );
+        assert_eq!(
+            subject_for_display(&xdm_subject("CR", "Noël", "Zoé", born, "")),
+            "CR NOËL Zoé 28/03/1979"
         );
     }
 

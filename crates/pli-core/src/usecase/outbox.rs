@@ -92,17 +92,22 @@ pub fn acknowledge(
 /// `<Titre>_<Prénom>_<NOM>_<Entité>` for a person, `<Entité>` for a structure; otherwise the
 /// name set for the box, as the person wrote it. The composer shows it as the From line.
 pub fn sender_name(profile: &Profile, account: &Account) -> Option<String> {
-    let path = crate::directory::refresh::directory_file(profile.data_dir());
-    // Opening a directory that was never imported would create an empty one in the profile.
-    let listed = path
-        .exists()
-        .then(|| crate::directory::Directory::open(&path).ok())
-        .flatten()
-        .and_then(|directory| directory.lookup(&account.address).ok().flatten());
-    match listed {
-        Some(hit) => Some(sender_display_name(&sender_of(&hit.entry))),
+    match directory_entry(profile, account) {
+        Some(entry) => Some(sender_display_name(&sender_of(&entry))),
         None => account.display_name.clone(),
     }
+}
+
+/// The national directory's entry for the box's own address, when this workstation holds the
+/// directory and it lists the box.
+pub(crate) fn directory_entry(profile: &Profile, account: &Account) -> Option<Entry> {
+    let path = crate::directory::refresh::directory_file(profile.data_dir());
+    // Opening a directory that was never imported would create an empty one in the profile.
+    path.exists()
+        .then(|| crate::directory::Directory::open(&path).ok())
+        .flatten()
+        .and_then(|directory| directory.lookup(&account.address).ok().flatten())
+        .map(|hit| hit.entry)
 }
 
 /// The directory's entry as the display name format reads it: the civility as a title (`DR` →

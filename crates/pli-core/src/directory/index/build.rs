@@ -83,6 +83,7 @@ const SCHEMA: &str = "
         town TEXT NOT NULL,
         department TEXT NOT NULL,
         country TEXT NOT NULL,
+        national_id TEXT NOT NULL,
         rows INTEGER NOT NULL
     ) STRICT;
     CREATE TABLE ranked (
@@ -104,7 +105,7 @@ const SCHEMA: &str = "
 ";
 
 /// The columns of `entry` written from an [`Entry`], in [`entry_values`]'s order.
-const ENTRY_COLUMNS: [&str; 17] = [
+const ENTRY_COLUMNS: [&str; 18] = [
     "box_type",
     "address",
     "civility",
@@ -122,6 +123,7 @@ const ENTRY_COLUMNS: [&str; 17] = [
     "town",
     "department",
     "country",
+    "national_id",
 ];
 
 /// Writes a complete generation at `path` from the extraction.
@@ -478,7 +480,7 @@ fn bind_entry(statement: &mut Statement<'_>, id: u32, row: &Row) -> rusqlite::Re
 }
 
 /// An entry's values in the order of [`ENTRY_COLUMNS`].
-fn entry_values<'a>(entry: &'a Entry, address_lines: &'a str) -> [&'a str; 17] {
+fn entry_values<'a>(entry: &'a Entry, address_lines: &'a str) -> [&'a str; 18] {
     [
         entry.box_type.code(),
         &entry.address,
@@ -497,6 +499,7 @@ fn entry_values<'a>(entry: &'a Entry, address_lines: &'a str) -> [&'a str; 17] {
         &entry.town,
         &entry.department,
         &entry.country,
+        &entry.national_id,
     ]
 }
 

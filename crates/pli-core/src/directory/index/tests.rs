@@ -688,3 +688,19 @@ fn a_directory_is_shared_between_the_ui_and_an_import_thread() {
     fn shareable<T: Send + Sync>() {}
     shareable::<Directory>();
 }
+
+#[test]
+fn the_national_identifier_of_a_person_is_kept_for_the_documents_they_write() {
+    let header = COLUMNS.join("|");
+    let doctor = with(
+        person("jean.martin@medecin.mssante.fr", "MARTIN", "Jean", DOCTOR),
+        &[("Identification nationale PP", "810001234567")],
+    );
+    let fixture = directory_with(&format!("{header}\n{doctor}\n"));
+    let hit = fixture
+        .directory
+        .lookup("jean.martin@medecin.mssante.fr")
+        .unwrap()
+        .unwrap();
+    assert_eq!(hit.entry.national_id, "810001234567");
+}

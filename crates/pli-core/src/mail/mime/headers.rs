@@ -64,6 +64,7 @@ pub(super) struct Envelope {
     pub(super) in_reply_to: Vec<String>,
     pub(super) references: Vec<String>,
     pub(super) x_mss_mes: Option<String>,
+    pub(super) x_mss_ins: Option<String>,
     pub(super) disposition_notification_to: Vec<Mailbox>,
 }
 
@@ -224,6 +225,11 @@ fn read_headers(headers: &[Header<'_>], default_type: &str) -> (Envelope, PartHe
                 if name.eq_ignore_ascii_case("X-MSS-MES") && envelope.x_mss_mes.is_none() =>
             {
                 envelope.x_mss_mes = Some(clean_line(&text_of(value)));
+            }
+            HeaderName::Other(name)
+                if name.eq_ignore_ascii_case("X-MSS-INS") && envelope.x_mss_ins.is_none() =>
+            {
+                envelope.x_mss_ins = Some(clean_line(&text_of(value)));
             }
             _ => {}
         }

@@ -88,7 +88,49 @@ mod problem {
 /// Never fails and never panics: a message that is not a message at all still gives a model
 /// whose text is the raw bytes, with a problem saying so.
 pub fn read_message(raw: &[u8]) -> ReadingModel {
-    walk::read(raw)
+    let mut model = walk::read(raw);
+    add_health_documents(raw, &mut model);
+    model
+}
+
+/// Fills `documents` for the message and each message attached to it (a forwarded report
+/// keeps its archive): their attachments' locators all start from the outer raw message.
+fn add_health_documents(raw: &[u8], model: &mut ReadingModel) {
+    model.documents = health_documents(raw, model);
+    for embedded in &mut model.embedded_messages {
+        add_health_documents(raw, &mut embedded.message);
+    }
+}
+
+/// The documents of each `IHE_XDM.ZIP` attachment, checked against the message's patient
+/// addresses and `X-MSS-INS`. A hostile archive is refused by `xdm` under its limits and the
+/// message stays readable.
+fn health_documents(raw: &[u8], model: &ReadingModel) -> Vec<crate::xdm::MessageDocuments> {
+    use crate::xdm::{check_against_message, is_xdm_attachment, read_archive, MessageDocuments};
+    let patient_matricules: Vec<String> = [&model.from, &model.to, &model.cc]
+        .into_iter()
+        .flatten()
+        .filter(|mailbox| is_patient_address(&mailbox.address))
+        .filter_map(|mailbox| mailbox.address.trim().split('@').next())
+        .map(str::to_owned)
+        .collect();
+    model
+        .attachments
+        .iter()
+        .filter(|attachment| {
+            is_xdm_attachment(attachment.file_name.as_deref(), &attachment.content_type)
+        })
+        .filter_map(|attachment| {
+            let bytes = attachment_bytes(raw, attachment).ok()?;
+            let mut documents = MessageDocuments::new(attachment.index, read_archive(&bytes));
+            check_against_message(
+                &mut documents,
+                &patient_matricules,
+                model.headers.x_mss_ins.as_deref(),
+            );
+            Some(documents)
+        })
+        .collect()
 }
 
 /// The subject as the reader shows it: the technical `XDM/1.0/DDM+` prefix hidden (ECO.3.1.3),
@@ -144,7 +186,8 @@ pub fn snippet(model: &ReadingModel, max_chars: usize) -> String {
 /// and text, embedded messages included.
 pub fn body_text_for_index(raw: &[u8]) -> String {
     let mut out = String::new();
-    index_text(&read_message(raw), &mut out);
+    // The walk alone: health documents are not indexed, so a sync never opens an archive.
+    index_text(&walk::read(raw), &mut out);
     out
 }
 

@@ -39,6 +39,8 @@ pub struct ReadingModel {
     pub report: Option<Report>,
     /// What was wrong with the message, in words that never quote it.
     pub problems: Vec<String>,
+    /// The health documents of each `IHE_XDM.ZIP` attachment, or why it could not be read.
+    pub documents: Vec<crate::xdm::MessageDocuments>,
 }
 
 /// A correspondent.
@@ -57,6 +59,9 @@ pub struct MssanteHeaders {
     pub x_mss_mes: Option<String>,
     /// `X-MSS-MES: FIN`: the professional closed the patient conversation (ECO.2.2.8).
     pub closes_conversation: bool,
+    /// `X-MSS-INS`, as received: `O` when the sender says a qualified INS is in the archive
+    /// (ECO.2.4.2).
+    pub x_mss_ins: Option<String>,
     /// `Disposition-Notification-To`: the sender asks for a read receipt, which the client
     /// offers to send (ECO.3.1.6).
     pub disposition_notification_to: Vec<Mailbox>,

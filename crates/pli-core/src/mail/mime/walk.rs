@@ -463,6 +463,7 @@ impl<'b> Reader<'b> {
             headers: MssanteHeaders {
                 x_mss_mes: envelope.x_mss_mes,
                 closes_conversation,
+                x_mss_ins: envelope.x_mss_ins,
                 disposition_notification_to: envelope.disposition_notification_to,
             },
             from_patient,
@@ -472,6 +473,7 @@ impl<'b> Reader<'b> {
             embedded_messages: self.embedded,
             report: self.report,
             problems: self.problems,
+            documents: Vec::new(),
         }
     }
 }

@@ -1,0 +1,193 @@
+//! Sending a health document, the same from the window and from the command line: a PDF about
+//! one patient leaves as MSSanté asks (ECO.2.1): wrapped in a CDA R2 level 1 inside an
+//! `IHE_XDM.ZIP`, with the same PDF beside it, the `XDM/1.0/DDM+` subject, and the
+//! `X-MSS-CODECDA` / `X-MSS-INS` headers; then through [`outbox::send`] and every rule a message
+//! goes through.
+
+use chrono::Local;
+
+use super::outbox::{self, Queued, SendChoices};
+use crate::mail::account::Account;
+use crate::mail::send::{Draft, SendError};
+use crate::mssante::headers::{xdm_subject, XdmContent};
+use crate::mssante::ins::{check_identity, IdentityError, Ins};
+use crate::profile::Profile;
+use crate::xdm::build::media::{self, ArchiveError, ARCHIVE_NAME};
+use crate::xdm::build::{
+    document_type, Author, DocumentInput, Patient, CONFIDENTIALITY_NORMAL, FACILITY_PRACTICE,
+    PRACTICE_SETTING_AMBULATORY,
+};
+
+/// A PDF to send as a health document about one patient.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HealthDocument {
+    /// The PDF's file name, kept for the copy attached beside the archive.
+    pub file_name: String,
+    pub pdf: Vec<u8>,
+    /// A code of the CI-SIS document types Pli ships (`11490-0`…).
+    pub type_code: String,
+    /// The CDA title; the type's name when `None`.
+    pub title: Option<String>,
+    pub patient: Patient,
+}
+
+/// Why a health document was not queued; nothing is then.
+#[derive(Debug, thiserror::Error)]
+pub enum HealthDocumentError {
+    #[error("{code} is not a document type Pli knows")]
+    UnknownType { code: String },
+    #[error("the document is not a PDF")]
+    NotAPdf,
+    /// The patient's identity may not be used (not qualified, or not the matricule's).
+    #[error(transparent)]
+    Identity(#[from] IdentityError),
+    /// The message already carries health documents: one patient per message (ECO.2.1.1).
+    #[error("the message already carries an IHE_XDM.ZIP archive")]
+    SecondArchive,
+    /// The message goes to another patient's address than the document's (ECO.2.1.1).
+    #[error("the message is addressed to another patient than the document's")]
+    AnotherPatient,
+    #[error(transparent)]
+    Archive(#[from] ArchiveError),
+    #[error(transparent)]
+    Send(#[from] SendError),
+}
+
+/// Builds the archive for `document`, attaches it and the PDF to `draft`, names the message as
+/// ECO.2.1.3 asks (the person's subject after it) and queues it through [`outbox::send`].
+pub fn send(
+    profile: &Profile,
+    account: &Account,
+    draft: &Draft,
+    document: &HealthDocument,
+    choices: SendChoices,
+) -> Result<Queued, HealthDocumentError> {
+    let draft = with_health_document(profile, account, draft, document)?;
+    Ok(outbox::send(profile, account, &draft, choices)?)
+}
+
+/// The draft as it leaves: the archive and the PDF attached, the subject and the XDM content
+/// set. Checks everything that does not need the store.
+fn with_health_document(
+    profile: &Profile,
+    account: &Account,
+    draft: &Draft,
+    document: &HealthDocument,
+) -> Result<Draft, HealthDocumentError> {
+    let kind =
+        document_type(&document.type_code).ok_or_else(|| HealthDocumentError::UnknownType {
+            code: document.type_code.trim().to_owned(),
+        })?;
+    if !document.pdf.starts_with(b"%PDF-") {
+        return Err(HealthDocumentError::NotAPdf);
+    }
+    let patient = &document.patient;
+    check_identity(&patient.ins, &patient.identity)?;
+    one_patient(draft, &patient.ins)?;
+
+    let input = DocumentInput {
+        pdf: document.pdf.clone(),
+        title: document
+            .title
+            .as_deref()
+            .map(str::trim)
+            .filter(|title| !title.is_empty())
+            .unwrap_or(&kind.display_name)
+            .to_owned(),
+        document_type: kind.clone(),
+        confidentiality: CONFIDENTIALITY_NORMAL,
+        facility: FACILITY_PRACTICE,
+        practice_setting: PRACTICE_SETTING_AMBULATORY,
+    };
+    let author = author_of(profile, account);
+    let created = Local::now().fixed_offset();
+    let archive = media::build(
+        patient,
+        &author,
+        std::slice::from_ref(&input),
+        &created,
+        env!("CARGO_PKG_VERSION"),
+    )?;
+    // Only a qualified identity reaches here, so the archive names the patient by a qualified
+    // INS (ECO.2.4.2).
+    let content = XdmContent::new(&archive.cda_codes, true)
+        .map_err(|error| SendError::Build(error.to_string()))?;
+
+    let mut prepared = draft.clone();
+    prepared.subject = xdm_subject(
+        &kind.display_name,
+        &patient.identity.birth_name,
+        patient.first_given_name(),
+        patient.identity.birth_date,
+        &draft.subject,
+    );
+    prepared.attachments.push((
+        ARCHIVE_NAME.to_owned(),
+        "application/zip".to_owned(),
+        archive.zip,
+    ));
+    prepared.attachments.push((
+        pdf_name(&document.file_name),
+        "application/pdf".to_owned(),
+        document.pdf.clone(),
+    ));
+    prepared.health_documents = Some(content);
+    Ok(prepared)
+}
+
+/// ECO.2.1.1: a message with health documents is about one patient. A second archive would be
+/// a second set of documents, possibly about someone else; a patient recipient must be the
+/// document's patient.
+fn one_patient(draft: &Draft, ins: &Ins) -> Result<(), HealthDocumentError> {
+    let has_archive = draft
+        .attachments
+        .iter()
+        .any(|(name, _, _)| name.eq_ignore_ascii_case(ARCHIVE_NAME));
+    if has_archive || draft.health_documents.is_some() {
+        return Err(HealthDocumentError::SecondArchive);
+    }
+    let another_patient = draft
+        .to
+        .iter()
+        .chain(&draft.cc)
+        .filter_map(|address| Ins::from_patient_address(address.trim()).ok())
+        .any(|recipient| recipient != *ins);
+    if another_patient {
+        return Err(HealthDocumentError::AnotherPatient);
+    }
+    Ok(())
+}
+
+/// The author from the box: the national directory's entry for its address when this
+/// workstation holds it (name, civility, structure, and the RPPS-based national identifier of a
+/// person's box), else the box's own name as its structure.
+fn author_of(profile: &Profile, account: &Account) -> Author {
+    match outbox::directory_entry(profile, account) {
+        Some(entry) => Author {
+            national_id: Some(entry.national_id.trim().to_owned())
+                .filter(|id| !id.is_empty() && entry.names_a_person()),
+            title: entry.civility.clone(),
+            given_name: entry.first_name.clone(),
+            family_name: entry.last_name.clone(),
+            organisation: entry.structure.clone(),
+            address: account.address.clone(),
+        },
+        None => Author {
+            organisation: account.display_name.clone().unwrap_or_default(),
+            address: account.address.clone(),
+            ..Author::default()
+        },
+    }
+}
+
+/// The PDF's name as attached: its own, with a `.pdf` ending so every reader opens it.
+fn pdf_name(file_name: &str) -> String {
+    let name = file_name.trim();
+    if name.is_empty() {
+        "document.pdf".to_owned()
+    } else if name.to_ascii_lowercase().ends_with(".pdf") {
+        name.to_owned()
+    } else {
+        format!("{name}.pdf")
+    }
+}
