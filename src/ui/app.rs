@@ -38,8 +38,8 @@ use pli_core::profile::Profile;
 
 mod completion;
 mod composing;
-pub mod handling;
 mod documents;
+pub mod handling;
 mod mail_actions;
 mod outgoing;
 mod screens;

@@ -19,8 +19,8 @@ use pli_core::mail::mime::{self, Attachment};
 use pli_core::mail::store::{Envelope, Flags, PatientKind};
 use pli_core::mssante::conversation::Bounce;
 use pli_core::mssante::headers::subject_for_display;
-use pli_core::usecase::handling::{HandlingAction, SharedView};
 use pli_core::mssante::ins::Ins;
+use pli_core::usecase::handling::{HandlingAction, SharedView};
 use pli_core::usecase::patient_file::{DocumentHistory, KnownPatient};
 
 /// The id of the body, for focus and the tests.
