@@ -339,9 +339,14 @@ impl Pli {
     pub fn start(&mut self) -> Task<Message> {
         if !self.demo {
             let armed = self.arm_lock(chrono::Utc::now());
-            return Task::batch([self.load_known(), self.load_sender_names(), armed]);
+            return Task::batch([
+                self.load_known(),
+                self.load_sender_names(),
+                self.recount(),
+                armed,
+            ]);
         }
-        Task::batch([self.load_known(), self.load_sender_names()])
+        Task::batch([self.load_known(), self.load_sender_names(), self.recount()])
     }
 
     /// Turns the lock on, as every real profile has it: the content hides until the keyring
