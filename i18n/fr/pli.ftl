@@ -91,6 +91,8 @@ error-profile = Le dossier de profil pose problème : { $detail }
 ## Synchronisation et messages (ligne de commande)
 sync-progress = { $folder } : { $done } / { $total } messages
 sync-done = Synchronisation terminée : { $folders } dossiers, { $new } nouveaux messages, { $changed } marques relues, { $removed } messages disparus du serveur.
+sync-offline-progress = Copie hors ligne : { $local } / { $wanted } messages
+sync-offline-done = Copie hors ligne : { $bodies } messages copiés, { $local } / { $total } sur cet ordinateur, { $dropped } plus anciens retirés, { $skipped } PDF non lus.
 error-sync = La synchronisation a échoué : { $detail }
 error-store = Le stockage local des messages pose problème : { $detail }
 error-unknown-folder = Le dossier « { $folder } » n'existe pas dans cette boîte (lancez « pli sync » d'abord).
@@ -272,6 +274,7 @@ connectivity-connecting = connexion…
 connectivity-syncing = synchronisation…
 connectivity-syncing-count = synchronisation { $done } / { $total }
 connectivity-up-to-date = à jour
+connectivity-offline-copy = copie hors ligne { $local } / { $wanted }
 connectivity-offline = hors connexion
 connectivity-auth-refused = identifiants refusés
 connectivity-certificate-refused = certificat refusé
@@ -304,6 +307,10 @@ list-search-results = { $count ->
 list-search-empty = Aucun message ne correspond à la recherche.
 search-hint = Rechercher dans la boîte (Ctrl+F)
 search-clear = Effacer
+search-on-server = sur le serveur : ce message n'est pas sur cet ordinateur
+search-server-unreachable = Le serveur n'a pas pu être interrogé : les messages qui ne sont que sur le serveur manquent peut-être aux résultats.
+search-index-note = Non indexé : { $note }
+search-bad-day = « { $day } » n'est pas une date : écrivez-la AAAA-MM-JJ, par exemple 2026-03-31.
 
 ## Patients
 patient-marker = Patient · INS { $ins }

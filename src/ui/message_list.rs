@@ -58,6 +58,8 @@ pub struct BoxEntry {
     pub account: Account,
     pub connectivity: BoxStatus,
     pub folders: Vec<FolderEntry>,
+    /// The offline copy of the bodies, while it is not complete (the worker's last word).
+    pub offline: Option<pli_core::mail::store::OfflineProgress>,
 }
 
 impl BoxEntry {
@@ -201,6 +203,7 @@ impl MessageList {
                     account: account.clone(),
                     connectivity: connectivity.clone(),
                     folders: Vec::new(),
+                    offline: None,
                 })
                 .collect(),
             current: None,
@@ -220,6 +223,7 @@ impl MessageList {
             account,
             connectivity,
             folders: Vec::new(),
+            offline: None,
         });
     }
 
@@ -698,9 +702,19 @@ impl MessageList {
             text("●")
                 .size(theme::TINY_SIZE)
                 .color(entry.connectivity.colour()),
-            text(format!("{kind} · {}", entry.connectivity.label(i18n)))
-                .size(theme::TINY_SIZE)
-                .style(text::secondary),
+            text(match entry.offline.filter(|copy| !copy.complete()) {
+                Some(copy) => format!(
+                    "{kind} · {} · {}",
+                    entry.connectivity.label(i18n),
+                    i18n.t_args(
+                        "connectivity-offline-copy",
+                        args!["local" => copy.local, "wanted" => copy.wanted]
+                    )
+                ),
+                None => format!("{kind} · {}", entry.connectivity.label(i18n)),
+            })
+            .size(theme::TINY_SIZE)
+            .style(text::secondary),
         ]
         .spacing(4)
         .align_y(Alignment::Center)

@@ -127,14 +127,24 @@ CREATE TABLE draft (
     removed INTEGER NOT NULL DEFAULT 0
 ) STRICT;
 "#,
+    // The offline copy (`mail::offline_copy`): what the index could not read in a message (a
+    // PDF skipped, with why), and the bodies still to fetch found without reading every row.
+    r#"
+ALTER TABLE message ADD COLUMN index_note TEXT;
+CREATE INDEX message_body_missing ON message (folder_id, date DESC, uid DESC) WHERE raw IS NULL;
+"#,
 ];
 
 mod drafts;
 mod journal;
+mod offline;
 mod reads;
+mod search;
 pub use drafts::StoredDraft;
 pub use journal::{PatientKind, TraceAction, TraceEntry};
+pub use offline::{BodyToCopy, CopiedBody, OfflineProgress};
 pub use reads::{open_profile_store, read_apart, KnownCorrespondent};
+pub use search::{Found, SearchFilter};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -590,18 +600,6 @@ impl Store {
             )
             .optional()?
             .flatten())
-    }
-
-    /// UIDs whose raw message is still to be fetched, newest first, under a size limit.
-    pub fn missing_bodies(&self, folder: i64, max_size: u32, limit: usize) -> Result<Vec<u32>> {
-        let mut statement = self.connection.prepare_cached(
-            "SELECT uid FROM message WHERE folder_id = ?1 AND raw IS NULL AND size <= ?2
-             ORDER BY uid DESC LIMIT ?3",
-        )?;
-        let uids = statement
-            .query_map(params![folder, max_size, limit as i64], |row| row.get(0))?
-            .collect::<rusqlite::Result<_>>()?;
-        Ok(uids)
     }
 
     pub fn uids(&self, folder: i64) -> Result<Vec<u32>> {

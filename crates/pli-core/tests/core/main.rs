@@ -9,6 +9,7 @@ mod fhir;
 mod foundation;
 mod mdn_drafts;
 mod mssante;
+mod offline;
 mod oidc;
 mod reading_model;
 mod usecases;

@@ -143,8 +143,13 @@ pub fn snippet(model: &ReadingModel, max_chars: usize) -> String {
 /// What the full-text index stores for a message: subject, correspondents, attachment names
 /// and text, embedded messages included.
 pub fn body_text_for_index(raw: &[u8]) -> String {
+    model_text_for_index(&read_message(raw))
+}
+
+/// [`body_text_for_index`] of a message already read.
+pub fn model_text_for_index(model: &ReadingModel) -> String {
     let mut out = String::new();
-    index_text(&read_message(raw), &mut out);
+    index_text(model, &mut out);
     out
 }
 
