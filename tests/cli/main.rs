@@ -6,6 +6,7 @@ mod common;
 mod directory;
 mod directory_online;
 mod logs;
+mod offline;
 mod psc_login;
 mod revocation;
 mod send;

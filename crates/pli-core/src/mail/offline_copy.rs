@@ -11,8 +11,6 @@
 //! The window's worker runs the copy on a connection of its own, beside the one that syncs
 //! and waits in IDLE; `pli sync` runs it after the envelopes and returns when it is done.
 
-use std::sync::Mutex;
-
 use async_imap::types::Fetch;
 use futures::TryStreamExt;
 
@@ -29,6 +27,9 @@ pub const BATCH_MESSAGES: usize = 500;
 /// Bytes (as announced) fetched by one `UID FETCH`, at most: two batches are in memory at once,
 /// one being written while the next arrives.
 pub const BATCH_BYTES: u64 = 16 << 20;
+/// Larger messages are stored but not indexed: reading one whole to index it costs its size in
+/// memory, twice.
+pub const LARGE_INDEX_LIMIT: usize = 48 << 20;
 
 /// What one copy did.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
@@ -177,30 +178,29 @@ pub async fn copy_folder(
     if let Some(bodies) = fetched {
         writer.write(bodies)?;
     }
-    // Large messages arrive in pieces, straight into the store, one at a time.
+    // Large messages arrive in pieces, straight into the store, one at a time, and are indexed
+    // from there: scanned reports are large, and their text is what people search.
     for body in large {
-        let pdfs = Mutex::new((&mut *writer.pdfs, None::<String>, 0usize));
-        let index = |raw: &[u8]| {
-            let mut guard = pdfs.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-            let (reader, note, skipped) = &mut *guard;
-            let (text, found_note, found_skipped) = index_text(raw, reader);
-            *note = found_note;
-            *skipped = found_skipped;
-            text
-        };
-        let stored = fetch_body(session, writer.store, folder, body.uid, body.size, &index).await?;
-        let (_, note, skipped) = pdfs
-            .into_inner()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        if stored > 0 {
-            writer
-                .store
-                .set_index_note(folder.id, body.uid, note.as_deref())?;
-            writer.report.bodies += 1;
-            writer.report.bytes += stored as u64;
-            writer.report.pdfs_skipped += skipped;
-            (writer.progress)(writer.store.offline_progress(&account.name, since)?);
+        let stored = fetch_body(session, writer.store, folder, body.uid, body.size, &|_| {
+            String::new()
+        })
+        .await?;
+        if stored == 0 {
+            continue;
         }
+        writer.report.bodies += 1;
+        writer.report.bytes += stored as u64;
+        if stored <= LARGE_INDEX_LIMIT {
+            if let Some(raw) = writer.store.raw(folder.id, body.uid)? {
+                let (text, note, skipped) = blocking(|| index_text(&raw, writer.pdfs));
+                writer.store.index_text(folder.id, body.uid, &text)?;
+                writer
+                    .store
+                    .set_index_note(folder.id, body.uid, note.as_deref())?;
+                writer.report.pdfs_skipped += skipped;
+            }
+        }
+        (writer.progress)(writer.store.offline_progress(&account.name, since)?);
     }
     Ok(())
 }
