@@ -120,30 +120,23 @@ fn compression_bomb(size: u64) -> Vec<u8> {
 
 /// A PDF protected by a user password (RC4, revision 2) that is not the empty one.
 fn encrypted_pdf() -> Vec<u8> {
-    let mut document = pdf_with_pages("secret", 1);
-    let at = document
-        .windows(7)
-        .rposition(|w| w == b"trailer")
-        .expect("trailer");
-    document.truncate(at);
-    let objects = 5; // catalog, pages, content, font, page
-    let encrypt = format!(
-        "{} 0 obj\n<< /Filter /Standard /V 1 /R 2 /P -4 /O <{}> /U <{}> >>\nendobj\n",
-        objects + 1,
-        "a5".repeat(32),
-        "5a".repeat(32)
-    );
-    document.extend_from_slice(encrypt.as_bytes());
-    document.extend_from_slice(
-        format!(
-            "trailer\n<< /Size {} /Root 1 0 R /Encrypt {} 0 R /ID [<{id}> <{id}>] >>\n%%EOF\n",
-            objects + 2,
-            objects + 1,
-            id = "0123456789abcdef0123456789abcdef"
-        )
-        .as_bytes(),
-    );
-    document
+    let content = "BT /F1 12 Tf 72 712 Td (secret) Tj ET";
+    pdf(
+        &[
+            b"<< /Type /Catalog /Pages 2 0 R >>".to_vec(),
+            b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_vec(),
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>".to_vec(),
+            stream("", content.as_bytes()),
+            FONT.as_bytes().to_vec(),
+            format!(
+                "<< /Filter /Standard /V 1 /R 2 /P -4 /O <{}> /U <{}> >>",
+                "a5".repeat(32),
+                "5a".repeat(32)
+            )
+            .into_bytes(),
+        ],
+        "/Encrypt 6 0 R /ID [<0123456789abcdef0123456789abcdef> <0123456789abcdef0123456789abcdef>]",
+    )
 }
 
 /// A message whose text says `body` and carries `pdf` as `name`.

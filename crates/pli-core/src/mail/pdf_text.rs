@@ -353,8 +353,12 @@ fn extract(pdf: &[u8], max_pages: usize, max_text: usize) -> Answer {
         read: read as u32,
         text,
     };
-    let Ok(mut document) = lopdf::Document::load_mem(pdf) else {
-        return answer(UNREADABLE, 0, 0, String::new());
+    let mut document = match lopdf::Document::load_mem(pdf) {
+        Ok(document) => document,
+        Err(lopdf::Error::Decryption(_) | lopdf::Error::InvalidPassword) => {
+            return answer(ENCRYPTED, 0, 0, String::new())
+        }
+        Err(_) => return answer(UNREADABLE, 0, 0, String::new()),
     };
     if document.is_encrypted() && document.decrypt("").is_err() {
         return answer(ENCRYPTED, 0, 0, String::new());

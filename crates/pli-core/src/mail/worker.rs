@@ -419,10 +419,6 @@ where
                 &mut |_| {},
             )
             .await?;
-            session
-                .select("INBOX")
-                .await
-                .map_err(|error| WorkerError::Sync(error.into()))?;
         }
         let after = store.count(inbox.id).unwrap_or(0);
         if after > before {

@@ -197,7 +197,14 @@ fn snippet_of(envelope: &Envelope, raw: Option<&[u8]>, words: &[String]) -> Stri
     if words.is_empty() {
         return text.chars().take(SNIPPET_CHARS).collect();
     }
-    envelope.subject.clone()
+    // Not in the text nor in a name: in a document's text (the index keeps the text of PDFs).
+    let document = model.attachments.iter().find_map(|attachment| {
+        let name = attachment.file_name.as_deref()?;
+        (attachment.content_type == "application/pdf"
+            || name.to_ascii_lowercase().ends_with(".pdf"))
+        .then(|| name.to_string())
+    });
+    document.unwrap_or_else(|| envelope.subject.clone())
 }
 
 fn around_first_match(text: &str, words: &[String]) -> Option<String> {
