@@ -71,7 +71,7 @@ pub async fn search_everywhere(
                 .uid_search(format!("CHARSET UTF-8 {criteria}"))
                 .await?;
             let mut uids: Vec<u32> = uids.into_iter().collect();
-            uids.sort_unstable_by(|a, b| b.cmp(a));
+            uids.sort_unstable_by_key(|uid| std::cmp::Reverse(*uid));
             results
                 .found
                 .extend(store.found_on_server(&account.name, &folder, &uids, filter)?);
@@ -80,7 +80,7 @@ pub async fn search_everywhere(
     }
     results
         .found
-        .sort_by(|a, b| b.envelope.date.cmp(&a.envelope.date));
+        .sort_by_key(|found| std::cmp::Reverse(found.envelope.date));
     results.found.truncate(filter.limit);
     Ok(results)
 }

@@ -262,7 +262,7 @@ mod tests {
                     date,
                     subject: format!("message {uid}"),
                     from_name: from.into(),
-                    has_attachment: uid % 2 == 0,
+                    has_attachment: uid.is_multiple_of(2),
                     ..Envelope::default()
                 }],
             )
