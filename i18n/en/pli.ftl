@@ -308,6 +308,15 @@ search-on-server = on the server: this message is not on this computer
 search-server-unreachable = The server could not be asked: messages that are only on the server may be missing from the results.
 search-index-note = Not indexed: { $note }
 search-bad-day = “{ $day }” is not a date: write it YYYY-MM-DD, for example 2026-03-31.
+pdf-skip = PDF { $position } of { $of }: { $why }
+pdf-skip-large = larger than { $megabytes } MiB
+pdf-skip-time = took more than { $seconds } s of computing
+pdf-skip-memory = needed more than { $megabytes } MiB of memory
+pdf-skip-encrypted = protected by a password
+pdf-skip-unreadable = not a readable PDF
+pdf-skip-crashed = the PDF reader stopped on it
+pdf-skip-pages = only the first { $read } of { $pages } pages were read
+pdf-skip-no-reader = no PDF reader is available
 
 ## Patients
 patient-marker = Patient · INS { $ins }

@@ -311,6 +311,15 @@ search-on-server = sur le serveur : ce message n'est pas sur cet ordinateur
 search-server-unreachable = Le serveur n'a pas pu être interrogé : les messages qui ne sont que sur le serveur manquent peut-être aux résultats.
 search-index-note = Non indexé : { $note }
 search-bad-day = « { $day } » n'est pas une date : écrivez-la AAAA-MM-JJ, par exemple 2026-03-31.
+pdf-skip = PDF { $position } sur { $of } : { $why }
+pdf-skip-large = plus de { $megabytes } Mio
+pdf-skip-time = plus de { $seconds } s de calcul
+pdf-skip-memory = plus de { $megabytes } Mio de mémoire nécessaires
+pdf-skip-encrypted = protégé par un mot de passe
+pdf-skip-unreadable = ce n'est pas un PDF lisible
+pdf-skip-crashed = le lecteur de PDF s'est arrêté dessus
+pdf-skip-pages = seules les { $read } premières pages sur { $pages } ont été lues
+pdf-skip-no-reader = aucun lecteur de PDF n'est disponible
 
 ## Patients
 patient-marker = Patient · INS { $ins }

@@ -9,6 +9,8 @@ use super::mail::{credentials, line, open_store, runtime};
 use super::{find_account, load_boxes, Failure};
 use crate::args;
 use crate::i18n::I18n;
+use crate::messages::Localize;
+use pli_core::mail::offline_copy::IndexNote;
 use pli_core::mail::server_search::search_everywhere;
 use pli_core::mail::store::SearchFilter;
 use pli_core::profile::Profile;
@@ -90,11 +92,26 @@ pub(super) fn run(profile: &Profile, request: SearchArgs, i18n: &I18n) -> Result
     if results.server_unreachable && !offline {
         eprintln!("{}", i18n.t("search-server-unreachable"));
     }
+    let note_of = |found: &pli_core::mail::store::Found| {
+        found.index_note.as_deref().map(|note| {
+            IndexNote::read_all(note)
+                .iter()
+                .map(|note| note.localize(i18n))
+                .collect::<Vec<_>>()
+                .join("; ")
+        })
+    };
     if request.json {
+        let mut listed = Vec::new();
+        for found in &results.found {
+            let mut value =
+                serde_json::to_value(found).map_err(|error| Failure(error.to_string()))?;
+            value["index_note"] = serde_json::json!(note_of(found));
+            listed.push(value);
+        }
         println!(
             "{}",
-            serde_json::to_string_pretty(&results.found)
-                .map_err(|error| Failure(error.to_string()))?
+            serde_json::to_string_pretty(&listed).map_err(|error| Failure(error.to_string()))?
         );
         return Ok(());
     }
@@ -111,10 +128,10 @@ pub(super) fn run(profile: &Profile, request: SearchArgs, i18n: &I18n) -> Result
         } else if !found.snippet.is_empty() {
             println!("           {}", found.snippet);
         }
-        if let Some(note) = &found.index_note {
+        if let Some(note) = note_of(found) {
             println!(
                 "           {}",
-                i18n.t_args("search-index-note", args!["note" => note.clone()])
+                i18n.t_args("search-index-note", args!["note" => note])
             );
         }
     }

@@ -18,7 +18,7 @@ use super::account::Account;
 use super::connect::Credentials;
 use super::imap::{self, uid_set, ImapSession};
 use super::mime::{attachment_bytes, model_text_for_index, read_message};
-use super::pdf_text::PdfReader;
+use super::pdf_text::{PdfReader, Skip};
 use super::store::{BodyToCopy, CopiedBody, Folder, OfflineProgress, Store};
 use super::sync::{fetch_body, SyncError, BODY_PIECE};
 
@@ -283,9 +283,41 @@ fn batches(bodies: &[BodyToCopy]) -> Vec<Vec<u32>> {
     batches
 }
 
+/// A PDF of a message whose text is not (or not all) in the index, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IndexNote {
+    /// Its place among the message's PDFs, from 1.
+    pub position: usize,
+    pub of: usize,
+    pub skip: Skip,
+}
+
+impl IndexNote {
+    fn code(&self) -> String {
+        format!("{}/{} {}", self.position, self.of, self.skip.code())
+    }
+
+    /// The notes the store keeps for a message (`Found::index_note`); what cannot be read is
+    /// left out.
+    pub fn read_all(note: &str) -> Vec<IndexNote> {
+        note.split(';')
+            .filter_map(|one| {
+                let (place, code) = one.trim().split_once(' ')?;
+                let (position, of) = place.split_once('/')?;
+                Some(IndexNote {
+                    position: position.parse().ok()?,
+                    of: of.parse().ok()?,
+                    skip: Skip::from_code(code)?,
+                })
+            })
+            .collect()
+    }
+}
+
 /// What the index takes from a message: its text (subject, correspondents, attachment names,
 /// text, HTML as text) and the text layer of its PDFs; with a note of the PDFs left out, and
-/// how many. The note names PDFs by position, never by name: it is shown and may be copied.
+/// how many. The note names PDFs by position, never by name, in the form [`IndexNote::read_all`]
+/// reads.
 pub fn index_text(raw: &[u8], pdfs: &mut PdfReader) -> (String, Option<String>, usize) {
     let model = read_message(raw);
     let mut text = model_text_for_index(&model);
@@ -311,11 +343,14 @@ pub fn index_text(raw: &[u8], pdfs: &mut PdfReader) -> (String, Option<String>, 
             text.push_str(&read.text);
         }
         if let Some(skip) = read.skip {
-            notes.push(format!(
-                "PDF {} of {}: {skip}",
-                position + 1,
-                documents.len()
-            ));
+            notes.push(
+                IndexNote {
+                    position: position + 1,
+                    of: documents.len(),
+                    skip,
+                }
+                .code(),
+            );
         }
     }
     let skipped = notes.len();
@@ -351,9 +386,24 @@ mod tests {
         assert!(text.contains("Glycémie normale"), "{text}");
         assert!(text.contains("cr.pdf"));
         assert_eq!(skipped, 1);
+        assert_eq!(note.as_deref(), Some("1/1 no-reader"));
         assert_eq!(
-            note.as_deref(),
-            Some("PDF 1 of 1: no PDF reader is available")
+            IndexNote::read_all("1/2 no-reader; 2/2 pages 500 10000; junk"),
+            [
+                IndexNote {
+                    position: 1,
+                    of: 2,
+                    skip: Skip::NoHelper
+                },
+                IndexNote {
+                    position: 2,
+                    of: 2,
+                    skip: Skip::TooManyPages {
+                        read: 500,
+                        pages: 10_000
+                    }
+                }
+            ]
         );
     }
 }

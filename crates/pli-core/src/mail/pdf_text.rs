@@ -18,17 +18,41 @@ use std::path::PathBuf;
 use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::mpsc;
 use std::sync::OnceLock;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// The first argument that makes the application's binary a PDF helper (see [`run_helper`]).
 pub const HELPER_FLAG: &str = "--pdf-text-helper";
+
+/// How many times the time limit a file may take on the wall clock while the computer is busy.
+const WALL_FACTOR: u32 = 6;
+
+/// The CPU time (user + system) a process has used, in seconds (Linux's `/proc`).
+fn cpu_seconds(pid: u32) -> Option<f64> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    let fields: Vec<&str> = stat.rsplit_once(") ")?.1.split_whitespace().collect();
+    let ticks = |index: usize| fields.get(index)?.parse::<f64>().ok();
+    // utime and stime are the 14th and 15th fields; the name and the state come before.
+    Some((ticks(11)? + ticks(12)?) / clock_ticks_per_second())
+}
+
+fn clock_ticks_per_second() -> f64 {
+    #[cfg(unix)]
+    {
+        // SAFETY: sysconf only reads a configuration value.
+        let ticks = unsafe { libc::sysconf(libc::_SC_CLK_TCK) };
+        if ticks > 0 {
+            return ticks as f64;
+        }
+    }
+    100.0
+}
 
 /// What one PDF may cost.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Limits {
     /// Larger files are not read.
     pub max_input: usize,
-    /// Wall-clock time for one file.
+    /// CPU time of the helper for one file (and at most six times as long on the wall clock).
     pub time: Duration,
     /// Heap of the helper process, in bytes.
     pub memory: u64,
@@ -56,7 +80,7 @@ impl Default for Limits {
 pub enum Skip {
     #[error("larger than {limit} bytes")]
     TooLarge { limit: usize },
-    #[error("took longer than {seconds} s")]
+    #[error("took more than {seconds} s of computing")]
     TimeLimit { seconds: u64 },
     #[error("needed more than {megabytes} MiB of memory")]
     MemoryLimit { megabytes: u64 },
@@ -70,6 +94,47 @@ pub enum Skip {
     TooManyPages { read: usize, pages: usize },
     #[error("no PDF reader is available")]
     NoHelper,
+}
+
+impl Skip {
+    /// The form the store keeps (see [`Skip::from_code`]): words and numbers, no sentence, so
+    /// each face says it in its language.
+    pub fn code(&self) -> String {
+        match self {
+            Skip::TooLarge { limit } => format!("large {limit}"),
+            Skip::TimeLimit { seconds } => format!("time {seconds}"),
+            Skip::MemoryLimit { megabytes } => format!("memory {megabytes}"),
+            Skip::Encrypted => "encrypted".into(),
+            Skip::Unreadable => "unreadable".into(),
+            Skip::Crashed => "crashed".into(),
+            Skip::TooManyPages { read, pages } => format!("pages {read} {pages}"),
+            Skip::NoHelper => "no-reader".into(),
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Self> {
+        let mut words = code.split_whitespace();
+        let kind = words.next()?;
+        let mut number = || words.next()?.parse::<u64>().ok();
+        Some(match kind {
+            "large" => Skip::TooLarge {
+                limit: number()? as usize,
+            },
+            "time" => Skip::TimeLimit { seconds: number()? },
+            "memory" => Skip::MemoryLimit {
+                megabytes: number()?,
+            },
+            "encrypted" => Skip::Encrypted,
+            "unreadable" => Skip::Unreadable,
+            "crashed" => Skip::Crashed,
+            "pages" => Skip::TooManyPages {
+                read: number()? as usize,
+                pages: number()? as usize,
+            },
+            "no-reader" => Skip::NoHelper,
+            _ => return None,
+        })
+    }
 }
 
 static HELPER_PROGRAM: OnceLock<PathBuf> = OnceLock::new();
@@ -156,15 +221,30 @@ impl PdfReader {
         if helper.requests.write_all(&request).is_err() || helper.requests.flush().is_err() {
             return skipped(self.helper_died());
         }
-        match helper.answers.recv_timeout(self.limits.time) {
-            Ok(Ok(answer)) => answer.into_text(),
-            Ok(Err(_)) | Err(mpsc::RecvTimeoutError::Disconnected) => skipped(self.helper_died()),
-            Err(mpsc::RecvTimeoutError::Timeout) => {
-                // Dropping the helper kills it: the next file gets a fresh one.
-                self.helper = None;
-                skipped(Skip::TimeLimit {
-                    seconds: self.limits.time.as_secs(),
-                })
+        let started = Instant::now();
+        let cpu_before = cpu_seconds(helper.child.id());
+        loop {
+            match helper.answers.recv_timeout(Duration::from_millis(250)) {
+                Ok(Ok(answer)) => return answer.into_text(),
+                Ok(Err(_)) | Err(mpsc::RecvTimeoutError::Disconnected) => {
+                    return skipped(self.helper_died())
+                }
+                Err(mpsc::RecvTimeoutError::Timeout) => {
+                    // The limit is the helper's CPU time, so a busy computer does not skip a
+                    // file it would read; the wall clock bounds the wait all the same.
+                    let wall = started.elapsed();
+                    let cpu = match (cpu_seconds(helper.child.id()), cpu_before) {
+                        (Some(now), Some(before)) => Duration::from_secs_f64(now - before),
+                        _ => wall,
+                    };
+                    if cpu >= self.limits.time || wall >= self.limits.time * WALL_FACTOR {
+                        // Dropping the helper kills it: the next file gets a fresh one.
+                        self.helper = None;
+                        return skipped(Skip::TimeLimit {
+                            seconds: self.limits.time.as_secs(),
+                        });
+                    }
+                }
             }
         }
     }
@@ -434,6 +514,26 @@ mod tests {
         let truncated = pdf_with_text("x");
         assert_eq!(extract(&truncated[..40], 10, 1000).status, UNREADABLE);
         assert_eq!(extract(b"not a pdf", 10, 1000).status, UNREADABLE);
+    }
+
+    #[test]
+    fn every_skip_survives_its_code() {
+        for skip in [
+            Skip::TooLarge { limit: 5 },
+            Skip::TimeLimit { seconds: 10 },
+            Skip::MemoryLimit { megabytes: 512 },
+            Skip::Encrypted,
+            Skip::Unreadable,
+            Skip::Crashed,
+            Skip::TooManyPages {
+                read: 500,
+                pages: 10_000,
+            },
+            Skip::NoHelper,
+        ] {
+            assert_eq!(Skip::from_code(&skip.code()), Some(skip));
+        }
+        assert_eq!(Skip::from_code("pages 5"), None);
     }
 
     #[test]
