@@ -443,26 +443,77 @@ fn extract(pdf: &[u8], max_pages: usize, max_text: usize) -> Answer {
     if document.is_encrypted() && document.decrypt("").is_err() {
         return answer(ENCRYPTED, 0, 0, String::new());
     }
-    let pages: Vec<u32> = document.get_pages().keys().copied().collect();
+    let pages: Vec<lopdf::ObjectId> = document.get_pages().values().copied().collect();
+    let read = pages.len().min(max_pages);
+    if pages.len() > max_pages && keep_first_pages(&mut document, &pages[..read]).is_err() {
+        return answer(UNREADABLE, pages.len(), 0, String::new());
+    }
     let mut text = String::new();
-    let mut read = 0;
-    for page in pages.iter().take(max_pages) {
-        let mut page_text = String::new();
-        let mut output = pdf_extract::PlainTextOutput::new(&mut page_text);
-        // A page that cannot be read leaves the others readable.
-        let _ = pdf_extract::output_doc_page(&document, &mut output, *page);
-        read += 1;
-        text.push_str(&page_text);
-        if text.len() >= max_text {
-            let mut end = max_text;
-            while !text.is_char_boundary(end) {
-                end -= 1;
-            }
-            text.truncate(end);
-            break;
+    // A page that cannot be read ends the reading; the text of the pages before it is kept.
+    let _ = pdf_extract::output_doc(&document, &mut pdf_extract::PlainTextOutput::new(&mut text));
+    if text.len() > max_text {
+        let mut end = max_text;
+        while !text.is_char_boundary(end) {
+            end -= 1;
         }
+        text.truncate(end);
     }
     answer(TEXT, pages.len(), read, text)
+}
+
+/// Makes the document's page tree hold `kept` only (each page keeping what it inherited from
+/// the tree), so the reader walks those pages and nothing more: pdf-extract's per-page entry
+/// lists every page at each call, which costs the square of the page count.
+fn keep_first_pages(
+    document: &mut lopdf::Document,
+    kept: &[lopdf::ObjectId],
+) -> Result<(), lopdf::Error> {
+    use lopdf::{Dictionary, Object};
+    const INHERITED: [&[u8]; 4] = [b"Resources", b"MediaBox", b"CropBox", b"Rotate"];
+    let mut pages_of = Vec::with_capacity(kept.len());
+    for page in kept {
+        let mut dictionary = document.get_dictionary(*page)?.clone();
+        for key in INHERITED {
+            if dictionary.has(key) {
+                continue;
+            }
+            // The tree is walked upwards a bounded number of steps: a cycle ends the walk.
+            let mut parent = dictionary
+                .get(b"Parent")
+                .and_then(Object::as_reference)
+                .ok();
+            for _ in 0..64 {
+                let Some(id) = parent else { break };
+                let Ok(node) = document.get_dictionary(id) else {
+                    break;
+                };
+                if let Ok(value) = node.get(key) {
+                    dictionary.set(key, value.clone());
+                    break;
+                }
+                parent = node.get(b"Parent").and_then(Object::as_reference).ok();
+            }
+        }
+        pages_of.push((*page, dictionary));
+    }
+    let mut tree = Dictionary::new();
+    tree.set("Type", Object::Name(b"Pages".to_vec()));
+    tree.set("Count", Object::Integer(kept.len() as i64));
+    tree.set(
+        "Kids",
+        Object::Array(kept.iter().map(|id| Object::Reference(*id)).collect()),
+    );
+    let tree = document.add_object(tree);
+    for (page, mut dictionary) in pages_of {
+        dictionary.set("Parent", Object::Reference(tree));
+        document
+            .objects
+            .insert(page, Object::Dictionary(dictionary));
+    }
+    document
+        .catalog_mut()?
+        .set("Pages", Object::Reference(tree));
+    Ok(())
 }
 
 #[cfg(test)]
