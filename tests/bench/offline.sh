@@ -92,8 +92,11 @@ RESULTS=$BENCH/results.tsv
 : > "$BENCH/machine.txt"
 record() { printf '%s\t%s\t%s\t%s\t%s\n' "$N" "$@" >> "$RESULTS"; }   # tool figure run value
 timed() { # CMD... -> WALL (s), RSS (MiB); stdout in $BENCH/.out
-  /usr/bin/time -f "%e %M" -o "$BENCH/.time" timeout 1800 "$@" > "$BENCH/.out" 2> "$BENCH/.err" < /dev/null ||
-    { tail -20 "$BENCH/.err" >&2; die "a measured command failed: $*"; }
+  local rc=0
+  /usr/bin/time -f "%e %M" -o "$BENCH/.time" timeout 1800 "$@" > "$BENCH/.out" 2> "$BENCH/.err" < /dev/null || rc=$?
+  if [ "$rc" != 0 ]; then
+    tail -20 "$BENCH/.err" >&2; cat "$BENCH/.time" >&2; die "a measured command failed (exit $rc): $*"
+  fi
   read -r WALL RSS_KB < <(tail -1 "$BENCH/.time")
   RSS=$(python3 -c "print(round($RSS_KB / 1024, 1))")
 }

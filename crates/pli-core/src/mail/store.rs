@@ -132,6 +132,9 @@ CREATE TABLE draft (
     r#"
 ALTER TABLE message ADD COLUMN index_note TEXT;
 CREATE INDEX message_body_missing ON message (folder_id, date DESC, uid DESC) WHERE raw IS NULL;
+-- What a search filters and sorts on, apart from the rows: a row holding a body spreads over
+-- many pages, and sorting thousands of matches by date must not read them.
+CREATE INDEX message_search_fields ON message (id, folder_id, date, has_attachment);
 "#,
 ];
 

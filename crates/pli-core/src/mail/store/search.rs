@@ -53,11 +53,12 @@ impl Store {
         let Some(expression) = filter_expression(filter) else {
             return Ok(Vec::new());
         };
-        let mut statement = self.connection.prepare_cached(
-            "SELECT f.account, f.name, m.uid, m.modseq, m.flags, m.date, m.size, m.subject,
-                    m.from_name, m.from_address, m.recipients, m.message_id, m.in_reply_to,
-                    m.refs, m.has_attachment, m.index_note, m.raw
-             FROM message_text t JOIN message m ON m.id = t.rowid JOIN folder f ON f.id = m.folder_id
+        // The matches are sorted on the compact index first; only the rows shown are read.
+        let mut matches = self.connection.prepare_cached(
+            "SELECT m.id
+             FROM message_text t
+             JOIN message m INDEXED BY message_search_fields ON m.id = t.rowid
+             JOIN folder f ON f.id = m.folder_id
              WHERE message_text MATCH ?1
                AND (?2 IS NULL OR f.account = ?2)
                AND (?3 IS NULL OR f.name = ?3)
@@ -66,8 +67,7 @@ impl Store {
                AND (?6 = 0 OR m.has_attachment = 1)
              ORDER BY m.date DESC LIMIT ?7",
         )?;
-        let words = words_of(&filter.words);
-        let rows = statement
+        let ids: Vec<i64> = matches
             .query_map(
                 params![
                     expression,
@@ -78,20 +78,31 @@ impl Store {
                     filter.has_attachment,
                     filter.limit as i64
                 ],
-                |row| {
-                    let envelope = envelope_from_row_at(row, 2)?;
-                    let raw: Option<Vec<u8>> = row.get(16)?;
-                    Ok(Found {
-                        account: row.get(0)?,
-                        folder: row.get(1)?,
-                        snippet: snippet_of(&envelope, raw.as_deref(), &words),
-                        envelope,
-                        index_note: row.get(15)?,
-                        on_server: false,
-                    })
-                },
+                |row| row.get(0),
             )?
             .collect::<rusqlite::Result<_>>()?;
+        let mut read = self.connection.prepare_cached(
+            "SELECT f.account, f.name, m.uid, m.modseq, m.flags, m.date, m.size, m.subject,
+                    m.from_name, m.from_address, m.recipients, m.message_id, m.in_reply_to,
+                    m.refs, m.has_attachment, m.index_note, m.raw
+             FROM message m JOIN folder f ON f.id = m.folder_id WHERE m.id = ?1",
+        )?;
+        let words = words_of(&filter.words);
+        let mut rows = Vec::with_capacity(ids.len());
+        for id in ids {
+            rows.push(read.query_row(params![id], |row| {
+                let envelope = envelope_from_row_at(row, 2)?;
+                let raw: Option<Vec<u8>> = row.get(16)?;
+                Ok(Found {
+                    account: row.get(0)?,
+                    folder: row.get(1)?,
+                    snippet: snippet_of(&envelope, raw.as_deref(), &words),
+                    envelope,
+                    index_note: row.get(15)?,
+                    on_server: false,
+                })
+            })?);
+        }
         Ok(rows)
     }
 
