@@ -63,6 +63,7 @@ fn run(profile: &Profile) -> Result<Account, Box<dyn std::error::Error>> {
         ca_file: None,
         pharmacy: false,
         oidc: None,
+        offline_months: None,
     };
 
     let started = Instant::now();

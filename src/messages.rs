@@ -922,3 +922,32 @@ mod xdm_tests {
         );
     }
 }
+
+impl Localize for pli_core::mail::offline_copy::IndexNote {
+    /// Why a PDF of a message is not (or not all) in the search index.
+    fn localize(&self, i18n: &I18n) -> String {
+        use pli_core::mail::pdf_text::Skip;
+        let why = match &self.skip {
+            Skip::TooLarge { limit } => {
+                i18n.t_args("pdf-skip-large", args!["megabytes" => limit >> 20])
+            }
+            Skip::TimeLimit { seconds } => {
+                i18n.t_args("pdf-skip-time", args!["seconds" => *seconds])
+            }
+            Skip::MemoryLimit { megabytes } => {
+                i18n.t_args("pdf-skip-memory", args!["megabytes" => *megabytes])
+            }
+            Skip::Encrypted => i18n.t("pdf-skip-encrypted"),
+            Skip::Unreadable => i18n.t("pdf-skip-unreadable"),
+            Skip::Crashed => i18n.t("pdf-skip-crashed"),
+            Skip::TooManyPages { read, pages } => {
+                i18n.t_args("pdf-skip-pages", args!["read" => *read, "pages" => *pages])
+            }
+            Skip::NoHelper => i18n.t("pdf-skip-no-reader"),
+        };
+        i18n.t_args(
+            "pdf-skip",
+            args!["position" => self.position, "of" => self.of, "why" => why],
+        )
+    }
+}

@@ -95,6 +95,8 @@ error-profile = The profile folder is a problem: { $detail }
 ## Synchronisation and messages (command line)
 sync-progress = { $folder }: { $done } / { $total } messages
 sync-done = Synchronisation finished: { $folders } folders, { $new } new messages, { $changed } flags read again, { $removed } messages gone from the server.
+sync-offline-progress = Offline copy: { $local } / { $wanted } messages
+sync-offline-done = Offline copy: { $bodies } messages copied, { $local } / { $total } on this computer, { $dropped } older ones removed, { $skipped } PDFs not read.
 error-sync = The synchronisation failed: { $detail }
 error-store = The local message store is a problem: { $detail }
 error-unknown-folder = The folder “{ $folder }” does not exist in this mailbox (run “pli sync” first).
@@ -284,6 +286,7 @@ connectivity-connecting = connecting…
 connectivity-syncing = synchronising…
 connectivity-syncing-count = synchronising { $done } / { $total }
 connectivity-up-to-date = up to date
+connectivity-offline-copy = offline copy { $local } / { $wanted }
 connectivity-offline = offline
 connectivity-auth-refused = sign-in refused
 connectivity-certificate-refused = certificate refused
@@ -316,6 +319,19 @@ list-search-results = { $count ->
 list-search-empty = No message matches the search.
 search-hint = Search this mailbox (Ctrl+F)
 search-clear = Clear
+search-on-server = on the server: this message is not on this computer
+search-server-unreachable = The server could not be asked: messages that are only on the server may be missing from the results.
+search-index-note = Not indexed: { $note }
+search-bad-day = “{ $day }” is not a date: write it YYYY-MM-DD, for example 2026-03-31.
+pdf-skip = PDF { $position } of { $of }: { $why }
+pdf-skip-large = larger than { $megabytes } MiB
+pdf-skip-time = took more than { $seconds } s of computing
+pdf-skip-memory = needed more than { $megabytes } MiB of memory
+pdf-skip-encrypted = protected by a password
+pdf-skip-unreadable = not a readable PDF
+pdf-skip-crashed = the PDF reader stopped on it
+pdf-skip-pages = only the first { $read } of { $pages } pages were read
+pdf-skip-no-reader = no PDF reader is available
 
 ## Patients
 patient-marker = Patient · INS { $ins }

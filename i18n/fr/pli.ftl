@@ -95,6 +95,8 @@ error-profile = Le dossier de profil pose problème : { $detail }
 ## Synchronisation et messages (ligne de commande)
 sync-progress = { $folder } : { $done } / { $total } messages
 sync-done = Synchronisation terminée : { $folders } dossiers, { $new } nouveaux messages, { $changed } marques relues, { $removed } messages disparus du serveur.
+sync-offline-progress = Copie hors ligne : { $local } / { $wanted } messages
+sync-offline-done = Copie hors ligne : { $bodies } messages copiés, { $local } / { $total } sur cet ordinateur, { $dropped } plus anciens retirés, { $skipped } PDF non lus.
 error-sync = La synchronisation a échoué : { $detail }
 error-store = Le stockage local des messages pose problème : { $detail }
 error-unknown-folder = Le dossier « { $folder } » n'existe pas dans cette boîte (lancez « pli sync » d'abord).
@@ -287,6 +289,7 @@ connectivity-connecting = connexion…
 connectivity-syncing = synchronisation…
 connectivity-syncing-count = synchronisation { $done } / { $total }
 connectivity-up-to-date = à jour
+connectivity-offline-copy = copie hors ligne { $local } / { $wanted }
 connectivity-offline = hors connexion
 connectivity-auth-refused = identifiants refusés
 connectivity-certificate-refused = certificat refusé
@@ -319,6 +322,19 @@ list-search-results = { $count ->
 list-search-empty = Aucun message ne correspond à la recherche.
 search-hint = Rechercher dans la boîte (Ctrl+F)
 search-clear = Effacer
+search-on-server = sur le serveur : ce message n'est pas sur cet ordinateur
+search-server-unreachable = Le serveur n'a pas pu être interrogé : les messages qui ne sont que sur le serveur manquent peut-être aux résultats.
+search-index-note = Non indexé : { $note }
+search-bad-day = « { $day } » n'est pas une date : écrivez-la AAAA-MM-JJ, par exemple 2026-03-31.
+pdf-skip = PDF { $position } sur { $of } : { $why }
+pdf-skip-large = plus de { $megabytes } Mio
+pdf-skip-time = plus de { $seconds } s de calcul
+pdf-skip-memory = plus de { $megabytes } Mio de mémoire nécessaires
+pdf-skip-encrypted = protégé par un mot de passe
+pdf-skip-unreadable = ce n'est pas un PDF lisible
+pdf-skip-crashed = le lecteur de PDF s'est arrêté dessus
+pdf-skip-pages = seules les { $read } premières pages sur { $pages } ont été lues
+pdf-skip-no-reader = aucun lecteur de PDF n'est disponible
 
 ## Patients
 patient-marker = Patient · INS { $ins }

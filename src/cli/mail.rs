@@ -15,7 +15,7 @@ use pli_core::mail::sync::{sync_account, Progress};
 use pli_core::profile::Profile;
 use pli_core::usecase::outbox;
 
-fn open_store(profile: &Profile, i18n: &I18n) -> Result<Store, Failure> {
+pub(super) fn open_store(profile: &Profile, i18n: &I18n) -> Result<Store, Failure> {
     Store::open(&profile.store_file())
         .map_err(|error| Failure(i18n.t_args("error-store", args!["detail" => error.to_string()])))
 }
@@ -94,6 +94,30 @@ pub(super) fn sync(profile: &Profile, name: &str, json: bool, i18n: &I18n) -> Re
         ))
         .map_err(|error| Failure(describe_sync_error(&error, i18n)))?;
     let _ = last_folder;
+    // The same whole pass as the window's worker: after the envelopes, the bodies the box keeps
+    // offline, indexed; the command returns when the copy is complete.
+    let mut said = std::time::Instant::now();
+    let mut copy_progress = |progress: pli_core::mail::store::OfflineProgress| {
+        if json || said.elapsed() < std::time::Duration::from_secs(1) {
+            return;
+        }
+        said = std::time::Instant::now();
+        eprintln!(
+            "{}",
+            i18n.t_args(
+                "sync-offline-progress",
+                args!["local" => progress.local, "wanted" => progress.wanted]
+            )
+        );
+    };
+    let copied = runtime
+        .block_on(pli_core::mail::offline_copy::copy_account(
+            &account,
+            &credentials,
+            &mut store,
+            &mut copy_progress,
+        ))
+        .map_err(|error| Failure(describe_sync_error(&error, i18n)))?;
     if json {
         let mut document =
             serde_json::to_value(&report).map_err(|error| Failure(error.to_string()))?;
@@ -102,6 +126,9 @@ pub(super) fn sync(profile: &Profile, name: &str, json: bool, i18n: &I18n) -> Re
             let outbox =
                 serde_json::to_value(outbox).map_err(|error| Failure(error.to_string()))?;
             fields.insert("outbox".into(), outbox);
+            let offline =
+                serde_json::to_value(&copied).map_err(|error| Failure(error.to_string()))?;
+            fields.insert("offline".into(), offline);
         }
         println!(
             "{}",
@@ -125,6 +152,19 @@ pub(super) fn sync(profile: &Profile, name: &str, json: bool, i18n: &I18n) -> Re
                     "new" => report.new_messages,
                     "changed" => report.flag_changes,
                     "removed" => report.removed
+                ]
+            )
+        );
+        println!(
+            "{}",
+            i18n.t_args(
+                "sync-offline-done",
+                args![
+                    "bodies" => copied.bodies,
+                    "local" => copied.progress.local,
+                    "total" => copied.progress.total,
+                    "dropped" => copied.dropped,
+                    "skipped" => copied.pdfs_skipped
                 ]
             )
         );
@@ -156,7 +196,7 @@ fn describe_sync_error(error: &pli_core::mail::sync::SyncError, i18n: &I18n) -> 
 }
 
 /// One line of `pli list`: date, correspondent, subject, flags.
-fn line(envelope: &Envelope) -> String {
+pub(super) fn line(envelope: &Envelope) -> String {
     let date = Local
         .timestamp_opt(envelope.date, 0)
         .single()
@@ -241,40 +281,6 @@ pub(super) fn list(
     } else {
         for envelope in &page {
             println!("{}", line(envelope));
-        }
-    }
-    Ok(())
-}
-
-pub(super) fn search(
-    profile: &Profile,
-    name: &str,
-    query: &str,
-    limit: usize,
-    json: bool,
-    i18n: &I18n,
-) -> Result<(), Failure> {
-    let (_, account) = find_account(profile, name, i18n)?;
-    let store = open_store(profile, i18n)?;
-    let found = store
-        .search(&account.name, query, limit)
-        .map_err(|error| Failure(error.to_string()))?;
-    if json {
-        let listed: Vec<_> = found
-            .iter()
-            .map(|(folder, envelope)| Listed {
-                folder,
-                envelope,
-                shared: None,
-            })
-            .collect();
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&listed).map_err(|error| Failure(error.to_string()))?
-        );
-    } else {
-        for (folder, envelope) in &found {
-            println!("{folder:<10} {}", line(envelope));
         }
     }
     Ok(())

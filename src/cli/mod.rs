@@ -81,15 +81,10 @@ pub enum Command {
     /// The certificate revocation lists the servers' certificates are checked against.
     #[command(subcommand)]
     Crl(CrlCommand),
-    /// Full-text search over the stored messages of a box (subject, correspondents, text).
-    Search {
-        name: String,
-        query: String,
-        #[arg(long, default_value_t = 50)]
-        limit: usize,
-        #[arg(long)]
-        json: bool,
-    },
+    /// Full-text search over the messages of a box, or of all (subject, correspondents, text,
+    /// attachment names, the text of PDFs), with a snippet; asks the server too for messages
+    /// whose body is not on this computer.
+    Search(search::SearchArgs),
     /// Put a message in a box's outbox under the MSSanté rules, as the window's "Envoyer" does;
     /// prints its Message-ID (exit status 1, nothing queued, when a rule stops it). It leaves
     /// with the box's next pass (`pli sync BOX`).
@@ -266,6 +261,10 @@ pub struct AddArgs {
     /// A pharmacy's organisational box: patients may write first to send a prescription.
     #[arg(long)]
     pub pharmacy: bool,
+    /// Keep only the bodies of the last N months on this computer (older ones stay on the
+    /// server, where `pli search` asks for them); every body is kept without it.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1200))]
+    pub offline_months: Option<u32>,
     /// Sign in with Pro Santé Connect (production), with the client id the ANS registered;
     /// implies --auth xoauth2 and no secret on standard input (`pli account login` signs in).
     #[arg(long, value_name = "CLIENT_ID", conflicts_with = "psc_sandbox")]
@@ -281,6 +280,7 @@ mod handling;
 mod mail;
 pub mod package_files;
 mod patient_file;
+mod search;
 mod send;
 mod xdm;
 
@@ -367,12 +367,7 @@ pub fn run(cli_profile: Option<&PathBuf>, command: Command, i18n: &I18n) -> Exit
                 json,
                 i18n,
             ),
-            Command::Search {
-                name,
-                query,
-                limit,
-                json,
-            } => mail::search(&profile, &name, &query, limit, json, i18n),
+            Command::Search(request) => search::run(&profile, request, i18n),
             Command::Send(request) => send::send(&profile, request, i18n),
             Command::Handle(request) => handling::handle(&profile, request, i18n),
             Command::Prescription(request) => handling::prescription(&profile, request, i18n),
@@ -445,6 +440,7 @@ fn add_account(profile: &Profile, add: AddArgs, i18n: &I18n) -> Result<(), Failu
             )),
             (None, None) => None,
         },
+        offline_months: add.offline_months,
     };
     // Refused before the secret is asked for: nobody types a password for a box that cannot be.
     let account = accounts::check(account, &loaded.accounts)

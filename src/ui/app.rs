@@ -772,6 +772,12 @@ impl Pli {
                 }
                 reload
             }
+            Event::OfflineCopy { account, progress } => {
+                if let Some(entry) = self.message_list.entry_mut(&account) {
+                    entry.offline = Some(progress);
+                }
+                Task::none()
+            }
             Event::NewMail { count, .. } => {
                 if !self.profile_settings.notifications || self.demo {
                     return Task::none();

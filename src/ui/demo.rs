@@ -56,6 +56,7 @@ fn account(name: &str, address: &str, kind: BoxKind, display_name: &str) -> Acco
         // Patients may write first to a pharmacy (the exception of RULES §2).
         pharmacy: name == PHARMACY,
         oidc: None,
+        offline_months: None,
     }
 }
 

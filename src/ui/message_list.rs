@@ -61,6 +61,8 @@ pub struct BoxEntry {
     pub folders: Vec<FolderEntry>,
     /// A shared box's "À traiter", "Pris en charge par moi", "Traités" counts (issue 13).
     pub handling: Option<HandlingCounts>,
+    /// The offline copy of the bodies, while it is not complete (the worker's last word).
+    pub offline: Option<pli_core::mail::store::OfflineProgress>,
 }
 
 impl BoxEntry {
@@ -215,6 +217,7 @@ impl MessageList {
                     connectivity: connectivity.clone(),
                     folders: Vec::new(),
                     handling: None,
+                    offline: None,
                 })
                 .collect(),
             current: None,
@@ -236,6 +239,7 @@ impl MessageList {
             connectivity,
             folders: Vec::new(),
             handling: None,
+            offline: None,
         });
     }
 
@@ -736,9 +740,19 @@ impl MessageList {
             text("●")
                 .size(theme::TINY_SIZE)
                 .color(entry.connectivity.colour()),
-            text(format!("{kind} · {}", entry.connectivity.label(i18n)))
-                .size(theme::TINY_SIZE)
-                .style(text::secondary),
+            text(match entry.offline.filter(|copy| !copy.complete()) {
+                Some(copy) => format!(
+                    "{kind} · {} · {}",
+                    entry.connectivity.label(i18n),
+                    i18n.t_args(
+                        "connectivity-offline-copy",
+                        args!["local" => copy.local, "wanted" => copy.wanted]
+                    )
+                ),
+                None => format!("{kind} · {}", entry.connectivity.label(i18n)),
+            })
+            .size(theme::TINY_SIZE)
+            .style(text::secondary),
         ]
         .spacing(4)
         .align_y(Alignment::Center)

@@ -96,6 +96,7 @@ impl Form {
             oidc: self
                 .psc
                 .map(|preset| Box::new(preset.settings(self.psc_client_id.trim()))),
+            offline_months: None,
         };
         account.validate().map_err(|error| error.to_string())?;
         Ok(account)

@@ -80,6 +80,7 @@ pub fn account(address: &str, security: Security) -> Account {
         ca_file: Some(ca()),
         pharmacy: false,
         oidc: None,
+        offline_months: None,
     }
 }
 

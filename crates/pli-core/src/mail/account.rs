@@ -197,6 +197,10 @@ pub struct Account {
     /// Boxed: most boxes have none, and accounts travel in the window's messages.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub oidc: Option<Box<super::oidc::OidcSettings>>,
+    /// Keep only the bodies of the last N months on this computer (older ones are dropped, their
+    /// envelopes kept, and a search asks the server for them); `None` keeps everything.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub offline_months: Option<u32>,
 }
 
 impl Account {
@@ -490,6 +494,28 @@ fn account_from_fields(
             false
         }
     };
+    let offline_months = match fields
+        .get("offline_months")
+        .map(|value| (value.get_ref(), line_of(value.span().start)))
+    {
+        None => None,
+        Some((toml::Value::Integer(months), _)) if (1..=1200).contains(months) => {
+            Some(*months as u32)
+        }
+        Some((other, line)) => {
+            problems.push(ConfigProblem {
+                line,
+                message: format!(
+                    "offline_months: expected a number of months from 1 to 1200, found {}; every body is kept",
+                    match other {
+                        toml::Value::Integer(months) => months.to_string(),
+                        other => other.type_str().to_string(),
+                    }
+                ),
+            });
+            None
+        }
+    };
     let oidc = fields
         .get("oidc")
         .and_then(|value| super::oidc::settings_from_toml(value, line_of, &mut problems))
@@ -531,6 +557,7 @@ fn account_from_fields(
         "ca_file",
         "pharmacy",
         "oidc",
+        "offline_months",
     ];
     for (key, value) in fields {
         if !KNOWN.contains(&key.as_str()) {
@@ -573,6 +600,7 @@ fn account_from_fields(
         ca_file,
         pharmacy,
         oidc,
+        offline_months,
     };
     Ok((account, problems))
 }
@@ -629,6 +657,7 @@ pub fn example_doctor() -> Account {
         ca_file: None,
         pharmacy: false,
         oidc: None,
+        offline_months: None,
     }
 }
 

@@ -170,18 +170,31 @@ CREATE TABLE filed_document (
     filed_at INTEGER NOT NULL
 ) STRICT;
 "#,
+    // The offline copy (`mail::offline_copy`): what the index could not read in a message (a
+    // PDF skipped, with why), and the bodies still to fetch found without reading every row.
+    r#"
+ALTER TABLE message ADD COLUMN index_note TEXT;
+CREATE INDEX message_body_missing ON message (folder_id, date DESC, uid DESC) WHERE raw IS NULL;
+-- What a search filters and sorts on, apart from the rows: a row holding a body spreads over
+-- many pages, and sorting thousands of matches by date must not read them.
+CREATE INDEX message_search_fields ON message (id, folder_id, date, has_attachment);
+"#,
 ];
 
 mod documents;
 mod drafts;
 mod journal;
 mod keywords;
+mod offline;
 mod reads;
+mod search;
 pub use documents::StoredDocument;
 pub use drafts::StoredDraft;
 pub use journal::{workstation_user, PatientKind, TraceAction, TraceEntry};
 pub use keywords::{SharedState, StoredExchange};
+pub use offline::{BodyToCopy, CopiedBody, OfflineProgress};
 pub use reads::{open_profile_store, read_apart, KnownCorrespondent};
+pub use search::{Found, SearchFilter};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -656,18 +669,6 @@ impl Store {
             )
             .optional()?
             .flatten())
-    }
-
-    /// UIDs whose raw message is still to be fetched, newest first, under a size limit.
-    pub fn missing_bodies(&self, folder: i64, max_size: u32, limit: usize) -> Result<Vec<u32>> {
-        let mut statement = self.connection.prepare_cached(
-            "SELECT uid FROM message WHERE folder_id = ?1 AND raw IS NULL AND size <= ?2
-             ORDER BY uid DESC LIMIT ?3",
-        )?;
-        let uids = statement
-            .query_map(params![folder, max_size, limit as i64], |row| row.get(0))?
-            .collect::<rusqlite::Result<_>>()?;
-        Ok(uids)
     }
 
     pub fn uids(&self, folder: i64) -> Result<Vec<u32>> {

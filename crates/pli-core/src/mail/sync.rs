@@ -805,8 +805,6 @@ fn flag_name(flag: u8) -> &'static str {
 /// Bodies above this size are fetched in pieces of this size, straight into the store, so a
 /// 20 MB scan attached to a message never sits whole in memory while it downloads.
 pub const BODY_PIECE: usize = 1 << 20;
-/// The background fetch takes bodies up to this size; larger ones are fetched when opened.
-pub const BACKGROUND_BODY_LIMIT: u32 = 2 << 20;
 /// Bodies larger than this are stored but their text is not indexed (reading them whole to
 /// index them would cost the memory the piecewise fetch saves).
 pub const INDEX_BODY_LIMIT: usize = 4 << 20;
@@ -867,33 +865,6 @@ pub async fn fetch_body(
         }
     }
     Ok(offset)
-}
-
-/// Fetches the bodies still missing in a folder, newest first, up to `limit` messages and
-/// `BACKGROUND_BODY_LIMIT` each: what the worker does after a sync so that the reader opens
-/// recent mail without waiting, even offline.
-pub async fn fetch_missing_bodies(
-    session: &mut ImapSession,
-    store: &mut Store,
-    folder: &Folder,
-    limit: usize,
-    index_text: &(dyn Fn(&[u8]) -> String + Sync),
-) -> Result<usize, SyncError> {
-    let missing = store.missing_bodies(folder.id, BACKGROUND_BODY_LIMIT, limit)?;
-    if missing.is_empty() {
-        return Ok(0);
-    }
-    session.examine(&folder.name).await?;
-    let mut fetched = 0;
-    for uid in missing {
-        let size = store
-            .envelope(folder.id, uid)?
-            .map(|envelope| envelope.size)
-            .unwrap_or(0);
-        fetch_body(session, store, folder, uid, size, index_text).await?;
-        fetched += 1;
-    }
-    Ok(fetched)
 }
 
 /// Connects and fetches one message (for the reader and `pli show`).

@@ -13,12 +13,14 @@ use super::account::Account;
 use super::connect::{ConnectError, Credentials, RefusedTokenRetry};
 use super::imap::{self, ImapSession};
 use super::mime::body_text_for_index;
+use super::offline_copy::{self, CopyReport};
+use super::pdf_text::PdfReader;
 use super::revocation;
 use super::send::{flush_outbox, SendError};
+use super::store::OfflineProgress;
 use super::store::{Folder, Role, Store};
 use super::sync::{
-    fetch_body, fetch_missing_bodies, sync_account, sync_folder, Extensions, Progress, SyncError,
-    SyncReport,
+    fetch_body, sync_account, sync_folder, Extensions, Progress, SyncError, SyncReport,
 };
 
 /// How long one IDLE may last before DONE is sent and the connection checked (RFC 2177 asks
@@ -26,9 +28,6 @@ use super::sync::{
 pub const IDLE_LIMIT: Duration = Duration::from_secs(9 * 60);
 /// Where IDLE is missing, the server is polled this often.
 pub const POLL_INTERVAL: Duration = Duration::from_secs(60);
-
-/// How many recent bodies the worker fetches ahead of the reader after each full sync.
-pub const BACKGROUND_BODIES: usize = 200;
 
 pub const BACKOFF_MIN: Duration = Duration::from_secs(2);
 pub const BACKOFF_MAX: Duration = Duration::from_secs(80);
@@ -72,6 +71,11 @@ pub enum Event {
     NewMail {
         account: String,
         count: usize,
+    },
+    /// The offline copy of the box's bodies went on (see `mail::offline_copy`).
+    OfflineCopy {
+        account: String,
+        progress: OfflineProgress,
     },
 }
 
@@ -180,6 +184,9 @@ pub async fn run<F>(
     };
     let mut backoff: Option<Duration> = None;
     let mut refused_token = RefusedTokenRetry::default();
+    // The offline copy outlives the sessions that start it (a "sync now" reconnects the worker
+    // without cutting the copy short); it ends with the worker.
+    let mut copy = BackgroundCopy::default();
     loop {
         if !say(Connectivity::Connecting).await {
             return;
@@ -190,6 +197,7 @@ pub async fn run<F>(
             load_credentials.clone(),
             &events,
             &mut commands,
+            &mut copy,
         )
         .await;
         let connect_error = match &outcome {
@@ -299,6 +307,7 @@ async fn one_session<F>(
     load_credentials: F,
     events: &mpsc::Sender<Event>,
     commands: &mut mpsc::Receiver<Command>,
+    copy: &mut BackgroundCopy,
 ) -> Result<SessionEnd, WorkerError>
 where
     F: Fn(&Account) -> Result<Credentials, ConnectError> + Send + Sync + Clone + 'static,
@@ -353,6 +362,7 @@ where
             SessionEnd::Reconnect
         });
     }
+    copy.start_unless_running(account, &credentials, store_path, events);
     loop {
         let Some(inbox) = store
             .folder_with_role(&account.name, Role::Inbox)
@@ -414,6 +424,20 @@ where
             &mut |_| {},
         )
         .await?;
+        // New mail's bodies come on this connection once the background copy is over (while
+        // it runs they would be fetched twice); during it, by its next pass.
+        if copy.is_over() {
+            offline_copy::copy_folder(
+                &mut session,
+                &mut store,
+                account,
+                &inbox,
+                &mut PdfReader::default(),
+                &mut CopyReport::default(),
+                &mut |_| {},
+            )
+            .await?;
+        }
         let after = store.count(inbox.id).unwrap_or(0);
         if after > before {
             let _ = events
@@ -439,8 +463,7 @@ struct CaughtUp {
     extensions: Extensions,
 }
 
-/// One pass: the outbox sent, every folder synced, then the connection that stays open, with
-/// the recent bodies of INBOX fetched on it so they read offline later.
+/// One pass: the outbox sent, every folder synced, then the connection that stays open.
 async fn catch_up(
     account: &Account,
     credentials: &Credentials,
@@ -468,25 +491,67 @@ async fn catch_up(
     keep_revocation_lists_fresh(&connection.server_chain);
     let can_idle = connection.has_capability("IDLE");
     let extensions = Extensions::ALL.enable(&mut connection).await;
-    let mut session = connection.session;
-    if let Some(inbox) = store
-        .folder_with_role(&account.name, Role::Inbox)
-        .map_err(|error| WorkerError::Other(error.to_string()))?
-    {
-        fetch_missing_bodies(
-            &mut session,
-            store,
-            &inbox,
-            BACKGROUND_BODIES,
-            &body_text_for_index,
-        )
-        .await?;
-    }
+    let session = connection.session;
     Ok(CaughtUp {
         session,
         can_idle,
         extensions,
     })
+}
+
+/// The offline copy of a box, on a connection and a store handle of its own, so the list and
+/// IDLE never wait for it. Stopped when the worker ends.
+#[derive(Default)]
+struct BackgroundCopy {
+    task: Option<tokio::task::JoinHandle<()>>,
+}
+
+impl Drop for BackgroundCopy {
+    fn drop(&mut self) {
+        if let Some(task) = self.task.take() {
+            task.abort();
+        }
+    }
+}
+
+impl BackgroundCopy {
+    fn is_over(&self) -> bool {
+        self.task.as_ref().is_none_or(|task| task.is_finished())
+    }
+
+    /// Starts a copy unless one runs: one that failed (the network) starts again with the
+    /// next session, where its last commit left it.
+    fn start_unless_running(
+        &mut self,
+        account: &Account,
+        credentials: &Credentials,
+        store_path: &std::path::Path,
+        events: &mpsc::Sender<Event>,
+    ) {
+        if !self.is_over() {
+            return;
+        }
+        let (account, credentials) = (account.clone(), credentials.clone());
+        let (store_path, events) = (store_path.to_path_buf(), events.clone());
+        self.task = Some(tokio::spawn(async move {
+            let Ok(mut store) = Store::open(&store_path) else {
+                return;
+            };
+            let name = account.name.clone();
+            let mut progress = |progress: OfflineProgress| {
+                let _ = events.try_send(Event::OfflineCopy {
+                    account: name.clone(),
+                    progress,
+                });
+            };
+            if offline_copy::copy_account(&account, &credentials, &mut store, &mut progress)
+                .await
+                .is_err()
+            {
+                tracing::info!(account = %account.name, "the offline copy stopped; it goes on with the next connection");
+            }
+        }));
+    }
 }
 
 /// Fetches the body a request names on `session`, into `store`.

@@ -589,18 +589,15 @@ fn malformed_messages_are_stored_and_read_without_a_crash() {
         corpus.len(),
         "every message stored"
     );
-    let fetched = runtime.block_on(async {
-        let mut session = server_session(&user).await;
-        pli_core::mail::sync::fetch_missing_bodies(
-            &mut session,
+    let fetched = runtime
+        .block_on(pli_core::mail::offline_copy::copy_account(
+            &account,
+            &credentials,
             &mut store,
-            &inbox,
-            1000,
-            &pli_core::mail::mime::body_text_for_index,
-        )
-        .await
+            &mut |_| {},
+        ))
         .expect("bodies")
-    });
+        .bodies;
     assert_eq!(fetched, corpus.len());
     for envelope in store.page(inbox.id, 0, 1000).expect("page") {
         let raw = store

@@ -11,6 +11,7 @@ mod foundation;
 mod health_documents;
 mod mdn_drafts;
 mod mssante;
+mod offline;
 mod oidc;
 mod patient_file;
 mod reading_model;

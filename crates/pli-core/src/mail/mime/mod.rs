@@ -185,9 +185,13 @@ pub fn snippet(model: &ReadingModel, max_chars: usize) -> String {
 /// What the full-text index stores for a message: subject, correspondents, attachment names
 /// and text, embedded messages included.
 pub fn body_text_for_index(raw: &[u8]) -> String {
+    model_text_for_index(&read_message(raw))
+}
+
+/// [`body_text_for_index`] of a message already read.
+pub fn model_text_for_index(model: &ReadingModel) -> String {
     let mut out = String::new();
-    // The walk alone: health documents are not indexed, so a sync never opens an archive.
-    index_text(&walk::read(raw), &mut out);
+    index_text(model, &mut out);
     out
 }
 
@@ -210,6 +214,35 @@ fn index_text(model: &ReadingModel, out: &mut String) {
         line(attachment.file_name.as_deref().unwrap_or_default());
     }
     line(&model.text);
+    // What people search health documents by: their title and type, the patient's name and
+    // INS, and a structured document's text.
+    for document in model
+        .documents
+        .iter()
+        .flat_map(|archive| &archive.documents)
+    {
+        line(document.title().unwrap_or_default());
+        if let Some(name) = document
+            .type_code()
+            .and_then(|code| code.display_name.as_deref())
+        {
+            line(name);
+        }
+        if let Some(cda) = &document.cda {
+            let patient = &cda.header.patient;
+            line(patient.birth_name.as_deref().unwrap_or_default());
+            line(patient.given_names.as_deref().unwrap_or_default());
+            if let crate::xdm::CdaBody::Level3 { sections } = &cda.body {
+                for section in sections {
+                    line(section.title.as_deref().unwrap_or_default());
+                    line(&section.text);
+                }
+            }
+        }
+        if let Some(ins) = document.ins() {
+            line(&ins.id);
+        }
+    }
     for embedded in &model.embedded_messages {
         index_text(&embedded.message, out);
     }

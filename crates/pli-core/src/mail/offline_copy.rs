@@ -1,0 +1,409 @@
+//! The full offline copy of a box: after the envelopes, every folder's bodies, newest first,
+//! fetched in large pipelined `UID FETCH` batches, indexed (text, HTML as text, attachment
+//! names, the text layer of PDFs) and written one batch per transaction.
+//!
+//! The store is the copy's memory (a body is fetched when its row has none), so a copy stopped
+//! anywhere resumes at its last commit and never fetches again what was committed; what was in
+//! flight when it stopped (at most two batches) is fetched again. A box may keep only its last
+//! months (`offline_months` in `accounts.toml`): older bodies are dropped from the store, their
+//! envelopes kept, and `pli search` asks the server for them.
+//!
+//! The window's worker runs the copy on a connection of its own, beside the one that syncs
+//! and waits in IDLE; `pli sync` runs it after the envelopes and returns when it is done.
+
+use async_imap::types::Fetch;
+use futures::TryStreamExt;
+
+use super::account::Account;
+use super::connect::Credentials;
+use super::imap::{self, uid_set, ImapSession};
+use super::mime::{attachment_bytes, model_text_for_index, read_message};
+use super::pdf_text::{PdfReader, Skip};
+use super::store::{BodyToCopy, CopiedBody, Folder, OfflineProgress, Store};
+use super::sync::{fetch_body, SyncError, BODY_PIECE};
+
+/// Bodies fetched by one `UID FETCH`, at most.
+pub const BATCH_MESSAGES: usize = 500;
+/// Bytes (as announced) fetched by one `UID FETCH`, at most: two batches are in memory at once,
+/// one being written while the next arrives.
+pub const BATCH_BYTES: u64 = 16 << 20;
+/// Larger messages are stored but not indexed: reading one whole to index it costs its size in
+/// memory, twice.
+pub const LARGE_INDEX_LIMIT: usize = 48 << 20;
+
+/// What one copy did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct CopyReport {
+    /// Bodies fetched and stored.
+    pub bodies: usize,
+    pub bytes: u64,
+    /// Bodies dropped because they are older than the box keeps.
+    pub dropped: usize,
+    /// PDFs whose text is not (or not all) in the index; the message's note says why.
+    pub pdfs_skipped: usize,
+    /// Where the copy stands when it ends.
+    pub progress: OfflineProgress,
+}
+
+/// The oldest date whose body a box keeps, in seconds since 1970 (`None`: every body).
+pub fn keep_since(account: &Account) -> Option<i64> {
+    let months = account.offline_months?;
+    let now = chrono::Utc::now();
+    Some(
+        now.checked_sub_months(chrono::Months::new(months))
+            .unwrap_or(chrono::DateTime::<chrono::Utc>::MIN_UTC)
+            .timestamp(),
+    )
+}
+
+/// Connects and copies every folder the store knows of the box (sync the envelopes first).
+pub async fn copy_account(
+    account: &Account,
+    credentials: &Credentials,
+    store: &mut Store,
+    progress: &mut (dyn FnMut(OfflineProgress) + Send),
+) -> Result<CopyReport, SyncError> {
+    // What the box no longer keeps goes first, and without a connection when nothing is
+    // missing: the worker calls this at every connection.
+    let since = keep_since(account);
+    let mut dropped = 0;
+    if let Some(since) = since {
+        for folder in store.folders(&account.name)? {
+            dropped += store.drop_bodies_before(folder.id, since)?;
+        }
+    }
+    let before = store.offline_progress(&account.name, since)?;
+    if before.complete() {
+        return Ok(CopyReport {
+            dropped,
+            progress: before,
+            ..CopyReport::default()
+        });
+    }
+    let mut connection = imap::connect(account, credentials).await?;
+    let report = copy_on(&mut connection.session, store, account, progress).await;
+    let _ = connection.session.logout().await;
+    report.map(|report| CopyReport {
+        dropped: report.dropped + dropped,
+        ..report
+    })
+}
+
+/// Copies every folder on an open session: INBOX first, then the others; in each, the bodies
+/// the box keeps, newest first, after dropping those it no longer keeps.
+pub async fn copy_on(
+    session: &mut ImapSession,
+    store: &mut Store,
+    account: &Account,
+    progress: &mut (dyn FnMut(OfflineProgress) + Send),
+) -> Result<CopyReport, SyncError> {
+    let since = keep_since(account);
+    let mut report = CopyReport::default();
+    let mut pdfs = PdfReader::default();
+    for folder in store.folders(&account.name)? {
+        if let Some(since) = since {
+            report.dropped += store.drop_bodies_before(folder.id, since)?;
+        }
+        copy_folder(
+            session,
+            store,
+            account,
+            &folder,
+            &mut pdfs,
+            &mut report,
+            progress,
+        )
+        .await?;
+    }
+    report.progress = store.offline_progress(&account.name, since)?;
+    Ok(report)
+}
+
+/// Copies the bodies of one folder still missing from the store.
+pub async fn copy_folder(
+    session: &mut ImapSession,
+    store: &mut Store,
+    account: &Account,
+    folder: &Folder,
+    pdfs: &mut PdfReader,
+    report: &mut CopyReport,
+    progress: &mut (dyn FnMut(OfflineProgress) + Send),
+) -> Result<(), SyncError> {
+    let since = keep_since(account);
+    let missing = store.bodies_to_copy(folder.id, since, usize::MAX >> 1)?;
+    if missing.is_empty() {
+        return Ok(());
+    }
+    let mailbox = session.examine(&folder.name).await?;
+    // The envelopes' sync owns UIDVALIDITY: a folder it has not seen yet, or whose UIDs changed
+    // meaning since, waits for its next pass.
+    let Some(uidvalidity) = mailbox.uid_validity else {
+        return Ok(());
+    };
+    if folder.uidvalidity != Some(uidvalidity) {
+        return Ok(());
+    }
+    let (small, large): (Vec<BodyToCopy>, Vec<BodyToCopy>) = missing
+        .into_iter()
+        .partition(|body| body.size as usize <= BODY_PIECE);
+
+    let mut writer = Writer {
+        store,
+        account,
+        folder,
+        uidvalidity,
+        since,
+        pdfs,
+        report,
+        progress,
+    };
+    let mut fetched: Option<Vec<(u32, Vec<u8>)>> = None;
+    for batch in batches(&small) {
+        let asked = session
+            .uid_fetch(uid_set(&batch), "(UID BODY.PEEK[])")
+            .await;
+        // The server streams this batch into the socket while the last one is indexed and
+        // written: the network and the index work at the same time.
+        if let Some(bodies) = fetched.take() {
+            writer.write(bodies)?;
+        }
+        let fetches: Vec<Fetch> = asked?.try_collect().await?;
+        fetched = Some(
+            fetches
+                .iter()
+                .filter_map(|fetch| Some((fetch.uid?, fetch.body()?.to_vec())))
+                .collect(),
+        );
+    }
+    if let Some(bodies) = fetched {
+        writer.write(bodies)?;
+    }
+    // Large messages arrive in pieces, straight into the store, one at a time, and are indexed
+    // from there: scanned reports are large, and their text is what people search.
+    for body in large {
+        let stored = fetch_body(session, writer.store, folder, body.uid, body.size, &|_| {
+            String::new()
+        })
+        .await?;
+        if stored == 0 {
+            continue;
+        }
+        writer.report.bodies += 1;
+        writer.report.bytes += stored as u64;
+        if stored <= LARGE_INDEX_LIMIT {
+            if let Some(raw) = writer.store.raw(folder.id, body.uid)? {
+                let (text, note, skipped) = blocking(|| index_text(&raw, writer.pdfs));
+                writer.store.index_text(folder.id, body.uid, &text)?;
+                writer
+                    .store
+                    .set_index_note(folder.id, body.uid, note.as_deref())?;
+                writer.report.pdfs_skipped += skipped;
+            }
+        }
+        (writer.progress)(writer.store.offline_progress(&account.name, since)?);
+    }
+    Ok(())
+}
+
+/// Where the fetched bodies go: indexed, written in one transaction, counted.
+struct Writer<'a> {
+    store: &'a mut Store,
+    account: &'a Account,
+    folder: &'a Folder,
+    uidvalidity: u32,
+    since: Option<i64>,
+    pdfs: &'a mut PdfReader,
+    report: &'a mut CopyReport,
+    progress: &'a mut (dyn FnMut(OfflineProgress) + Send),
+}
+
+impl Writer<'_> {
+    fn write(&mut self, bodies: Vec<(u32, Vec<u8>)>) -> Result<(), SyncError> {
+        let pdfs = &mut *self.pdfs;
+        let (copied, skipped) = blocking(|| {
+            let mut skipped = 0;
+            let copied: Vec<CopiedBody> = bodies
+                .into_iter()
+                .map(|(uid, raw)| {
+                    let (text, note, pdfs_skipped) = index_text(&raw, pdfs);
+                    skipped += pdfs_skipped;
+                    CopiedBody {
+                        uid,
+                        raw,
+                        text,
+                        note,
+                    }
+                })
+                .collect();
+            (copied, skipped)
+        });
+        let written = self
+            .store
+            .store_bodies(self.folder.id, self.uidvalidity, &copied)?;
+        self.report.bodies += written;
+        self.report.bytes += copied.iter().map(|body| body.raw.len() as u64).sum::<u64>();
+        self.report.pdfs_skipped += skipped;
+        (self.progress)(
+            self.store
+                .offline_progress(&self.account.name, self.since)?,
+        );
+        Ok(())
+    }
+}
+
+/// Runs CPU-bound work (parsing, PDFs) without stalling the other tasks of a multi-threaded
+/// runtime; on a single-threaded one it simply runs.
+fn blocking<T>(work: impl FnOnce() -> T) -> T {
+    match tokio::runtime::Handle::try_current() {
+        Ok(handle) if handle.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread => {
+            tokio::task::block_in_place(work)
+        }
+        _ => work(),
+    }
+}
+
+/// Groups the bodies to fetch, newest first, under the count and byte limits of a batch.
+fn batches(bodies: &[BodyToCopy]) -> Vec<Vec<u32>> {
+    let mut batches = Vec::new();
+    let mut current = Vec::new();
+    let mut bytes = 0u64;
+    for body in bodies {
+        if !current.is_empty()
+            && (current.len() >= BATCH_MESSAGES || bytes + u64::from(body.size) > BATCH_BYTES)
+        {
+            batches.push(std::mem::take(&mut current));
+            bytes = 0;
+        }
+        current.push(body.uid);
+        bytes += u64::from(body.size);
+    }
+    if !current.is_empty() {
+        batches.push(current);
+    }
+    batches
+}
+
+/// A PDF of a message whose text is not (or not all) in the index, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IndexNote {
+    /// Its place among the message's PDFs, from 1.
+    pub position: usize,
+    pub of: usize,
+    pub skip: Skip,
+}
+
+impl IndexNote {
+    fn code(&self) -> String {
+        format!("{}/{} {}", self.position, self.of, self.skip.code())
+    }
+
+    /// The notes the store keeps for a message (`Found::index_note`); what cannot be read is
+    /// left out.
+    pub fn read_all(note: &str) -> Vec<IndexNote> {
+        note.split(';')
+            .filter_map(|one| {
+                let (place, code) = one.trim().split_once(' ')?;
+                let (position, of) = place.split_once('/')?;
+                Some(IndexNote {
+                    position: position.parse().ok()?,
+                    of: of.parse().ok()?,
+                    skip: Skip::from_code(code)?,
+                })
+            })
+            .collect()
+    }
+}
+
+/// What the index takes from a message: its text (subject, correspondents, attachment names,
+/// text, HTML as text) and the text layer of its PDFs; with a note of the PDFs left out, and
+/// how many. The note names PDFs by position, never by name, in the form [`IndexNote::read_all`]
+/// reads.
+pub fn index_text(raw: &[u8], pdfs: &mut PdfReader) -> (String, Option<String>, usize) {
+    let model = read_message(raw);
+    let mut text = model_text_for_index(&model);
+    let documents: Vec<_> = model
+        .attachments
+        .iter()
+        .filter(|attachment| {
+            attachment.content_type == "application/pdf"
+                || attachment
+                    .file_name
+                    .as_deref()
+                    .is_some_and(|name| name.to_ascii_lowercase().ends_with(".pdf"))
+        })
+        .collect();
+    let mut notes = Vec::new();
+    for (position, attachment) in documents.iter().enumerate() {
+        let read = match attachment_bytes(raw, attachment) {
+            Ok(bytes) => pdfs.read(&bytes),
+            Err(_) => continue,
+        };
+        if !read.text.is_empty() {
+            text.push('\n');
+            text.push_str(&read.text);
+        }
+        if let Some(skip) = read.skip {
+            notes.push(
+                IndexNote {
+                    position: position + 1,
+                    of: documents.len(),
+                    skip,
+                }
+                .code(),
+            );
+        }
+    }
+    let skipped = notes.len();
+    let note = (!notes.is_empty()).then(|| notes.join("; "));
+    (text, note, skipped)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn batches_keep_to_their_count_and_bytes() {
+        let bodies: Vec<BodyToCopy> = (0..1200)
+            .rev()
+            .map(|uid| BodyToCopy {
+                uid,
+                size: if uid == 600 { 16 << 20 } else { 1000 },
+            })
+            .collect();
+        let sizes: Vec<usize> = batches(&bodies).iter().map(Vec::len).collect();
+        assert_eq!(sizes.iter().sum::<usize>(), 1200);
+        assert!(sizes.iter().all(|size| *size <= BATCH_MESSAGES));
+        assert_eq!(batches(&bodies)[0][0], 1199, "newest first");
+        // uid 600 (16 MiB) fits neither after the 99 before it nor before the ones after it.
+        assert_eq!(sizes, [500, 99, 1, 500, 100]);
+    }
+
+    #[test]
+    fn a_pdf_without_a_reader_is_noted_and_the_rest_is_indexed() {
+        let raw = "From: a@exemple.mssante.fr\nSubject: Bilan\nContent-Type: multipart/mixed; boundary=b\n\n--b\nContent-Type: text/html\n\n<p>Glyc&eacute;mie normale</p>\n--b\nContent-Type: application/pdf; name=\"cr.pdf\"\nContent-Transfer-Encoding: base64\n\nJVBERi0xLjQgZmF1eA==\n--b--\n";
+        let (text, note, skipped) = index_text(raw.as_bytes(), &mut PdfReader::default());
+        assert!(text.contains("Glycémie normale"), "{text}");
+        assert!(text.contains("cr.pdf"));
+        assert_eq!(skipped, 1);
+        assert_eq!(note.as_deref(), Some("1/1 no-reader"));
+        assert_eq!(
+            IndexNote::read_all("1/2 no-reader; 2/2 pages 500 10000; junk"),
+            [
+                IndexNote {
+                    position: 1,
+                    of: 2,
+                    skip: Skip::NoHelper
+                },
+                IndexNote {
+                    position: 2,
+                    of: 2,
+                    skip: Skip::TooManyPages {
+                        read: 500,
+                        pages: 10_000
+                    }
+                }
+            ]
+        );
+    }
+}

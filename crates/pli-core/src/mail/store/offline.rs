@@ -1,0 +1,322 @@
+//! The store's side of the offline copy (`mail::offline_copy`): which bodies are still to fetch,
+//! batches of bodies written and indexed in one transaction, bodies older than a box keeps
+//! dropped, and the copy's progress for the box list.
+//!
+//! The store is the copy's memory: a body is fetched when its row has none, so a copy stopped
+//! anywhere (a crash, a cut network, the window closed) resumes where its last commit left it.
+
+use rusqlite::{params, OptionalExtension};
+
+use super::{Result, Store};
+
+/// A message whose body the copy still has to fetch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BodyToCopy {
+    pub uid: u32,
+    /// The size the server announced (RFC822.SIZE).
+    pub size: u32,
+}
+
+/// A body fetched by the copy, with the text the index takes from it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CopiedBody {
+    pub uid: u32,
+    pub raw: Vec<u8>,
+    pub text: String,
+    /// What the index could not read (a PDF skipped, and why); never quotes the message.
+    pub note: Option<String>,
+}
+
+/// How far the offline copy of a box has gone, for the box list and `pli sync`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
+pub struct OfflineProgress {
+    /// Messages whose body is in the store.
+    pub local: usize,
+    /// Messages the store knows (envelopes).
+    pub total: usize,
+    /// Messages whose body the box's setting keeps offline (all of them by default).
+    pub wanted: usize,
+    /// Of those, the bodies still to fetch.
+    pub to_copy: usize,
+}
+
+impl OfflineProgress {
+    /// Every body the setting keeps is in the store.
+    pub fn complete(&self) -> bool {
+        self.to_copy == 0
+    }
+
+    /// Some messages are only on the server (not yet copied, or older than the box keeps).
+    pub fn partial(&self) -> bool {
+        self.local < self.total
+    }
+}
+
+impl Store {
+    /// The bodies still to fetch in a folder, newest first, at most `limit`, only those dated
+    /// from `since` on when the box keeps the last months only.
+    pub fn bodies_to_copy(
+        &self,
+        folder: i64,
+        since: Option<i64>,
+        limit: usize,
+    ) -> Result<Vec<BodyToCopy>> {
+        let mut statement = self.connection.prepare_cached(
+            "SELECT uid, size FROM message
+             WHERE folder_id = ?1 AND raw IS NULL AND date >= ?2
+             ORDER BY date DESC, uid DESC LIMIT ?3",
+        )?;
+        let rows = statement
+            .query_map(
+                params![folder, since.unwrap_or(i64::MIN), limit as i64],
+                |row| {
+                    Ok(BodyToCopy {
+                        uid: row.get(0)?,
+                        size: row.get(1)?,
+                    })
+                },
+            )?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(rows)
+    }
+
+    /// Writes a batch of bodies and their index text in one transaction, for the folder as it
+    /// was when they were fetched: when its UIDVALIDITY changed meanwhile (the UIDs now name
+    /// other messages) nothing is written. Returns how many bodies were written.
+    pub fn store_bodies(
+        &mut self,
+        folder: i64,
+        uidvalidity: u32,
+        bodies: &[CopiedBody],
+    ) -> Result<usize> {
+        let transaction = self.connection.transaction()?;
+        let current: Option<Option<u32>> = transaction
+            .query_row(
+                "SELECT uidvalidity FROM folder WHERE id = ?1",
+                params![folder],
+                |row| row.get(0),
+            )
+            .optional()?;
+        if current != Some(Some(uidvalidity)) {
+            return Ok(0);
+        }
+        let mut written = 0;
+        {
+            let mut find = transaction.prepare_cached(
+                "SELECT id, subject, from_name || ' ' || from_address || ' ' || recipients
+                 FROM message WHERE folder_id = ?1 AND uid = ?2",
+            )?;
+            let mut keep = transaction
+                .prepare_cached("UPDATE message SET raw = ?2, index_note = ?3 WHERE id = ?1")?;
+            let mut forget =
+                transaction.prepare_cached("DELETE FROM message_text WHERE rowid = ?1")?;
+            let mut index = transaction.prepare_cached(
+                "INSERT INTO message_text (rowid, subject, correspondents, body) VALUES (?1, ?2, ?3, ?4)",
+            )?;
+            for body in bodies {
+                let Some((id, subject, correspondents)) = find
+                    .query_row(params![folder, body.uid], |row| {
+                        Ok((
+                            row.get::<_, i64>(0)?,
+                            row.get::<_, String>(1)?,
+                            row.get::<_, String>(2)?,
+                        ))
+                    })
+                    .optional()?
+                else {
+                    // Expunged by the other connection while it was fetched.
+                    continue;
+                };
+                keep.execute(params![id, body.raw, body.note])?;
+                forget.execute(params![id])?;
+                index.execute(params![id, subject, correspondents, body.text])?;
+                written += 1;
+            }
+        }
+        transaction.commit()?;
+        Ok(written)
+    }
+
+    /// Notes what the index could not read in a message stored by another path (the reader's
+    /// fetch of a large message).
+    pub fn set_index_note(&self, folder: i64, uid: u32, note: Option<&str>) -> Result<()> {
+        self.connection.execute(
+            "UPDATE message SET index_note = ?3 WHERE folder_id = ?1 AND uid = ?2",
+            params![folder, uid, note],
+        )?;
+        Ok(())
+    }
+
+    /// Drops the bodies of the messages dated before `before` (the box keeps the last months
+    /// only): their envelopes stay, the index keeps their subject and correspondents, and the
+    /// freed pages are overwritten, since a body is health data. Returns how many were dropped.
+    pub fn drop_bodies_before(&mut self, folder: i64, before: i64) -> Result<usize> {
+        self.connection.pragma_update(None, "secure_delete", "ON")?;
+        let dropped = self.drop_bodies_in_transaction(folder, before);
+        self.connection
+            .pragma_update(None, "secure_delete", "OFF")?;
+        dropped
+    }
+
+    fn drop_bodies_in_transaction(&mut self, folder: i64, before: i64) -> Result<usize> {
+        let transaction = self.connection.transaction()?;
+        transaction.execute(
+            "DELETE FROM message_text WHERE rowid IN
+                 (SELECT id FROM message WHERE folder_id = ?1 AND date < ?2 AND raw IS NOT NULL)",
+            params![folder, before],
+        )?;
+        transaction.execute(
+            "INSERT INTO message_text (rowid, subject, correspondents, body)
+             SELECT id, subject, from_name || ' ' || from_address || ' ' || recipients, ''
+             FROM message WHERE folder_id = ?1 AND date < ?2 AND raw IS NOT NULL",
+            params![folder, before],
+        )?;
+        let dropped = transaction.execute(
+            "UPDATE message SET raw = NULL, index_note = NULL
+             WHERE folder_id = ?1 AND date < ?2 AND raw IS NOT NULL",
+            params![folder, before],
+        )?;
+        transaction.commit()?;
+        Ok(dropped)
+    }
+
+    /// How far the offline copy of a box has gone; `since` is the oldest date the box keeps
+    /// (`None`: everything).
+    pub fn offline_progress(&self, account: &str, since: Option<i64>) -> Result<OfflineProgress> {
+        let (total, missing, wanted, to_copy): (i64, i64, i64, i64) = self.connection.query_row(
+            "SELECT count(*),
+                    coalesce(sum(m.raw IS NULL), 0),
+                    coalesce(sum(m.date >= ?2), 0),
+                    coalesce(sum(m.raw IS NULL AND m.date >= ?2), 0)
+             FROM message m JOIN folder f ON f.id = m.folder_id WHERE f.account = ?1",
+            params![account, since.unwrap_or(i64::MIN)],
+            |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?)),
+        )?;
+        Ok(OfflineProgress {
+            local: (total - missing) as usize,
+            total: total as usize,
+            wanted: wanted as usize,
+            to_copy: to_copy as usize,
+        })
+    }
+
+    /// The folders of a box where some bodies are not in the store: a search there asks the
+    /// server too.
+    pub fn folders_not_all_local(&self, account: &str) -> Result<Vec<super::Folder>> {
+        let mut statement = self.connection.prepare_cached(
+            "SELECT id, account, name, role, uidvalidity, uidnext, highestmodseq FROM folder f
+             WHERE account = ?1
+               AND EXISTS (SELECT 1 FROM message m WHERE m.folder_id = f.id AND m.raw IS NULL)
+             ORDER BY name",
+        )?;
+        let folders = statement
+            .query_map(params![account], super::folder_from_row)?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(folders)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::mail::store::{Envelope, Role};
+
+    fn envelope(uid: u32, subject: &str, date: i64) -> Envelope {
+        Envelope {
+            uid,
+            date,
+            size: 100,
+            subject: subject.into(),
+            ..Envelope::default()
+        }
+    }
+
+    fn body(uid: u32, text: &str) -> CopiedBody {
+        CopiedBody {
+            uid,
+            raw: format!("Subject: x\r\n\r\n{text}").into_bytes(),
+            text: text.into(),
+            note: None,
+        }
+    }
+
+    fn folder_with_three(store: &mut Store) -> i64 {
+        let inbox = store
+            .upsert_folder("cabinet", "INBOX", Some(Role::Inbox))
+            .unwrap();
+        store.reset_folder(inbox.id, 7).unwrap();
+        store
+            .insert_envelopes(
+                inbox.id,
+                &[
+                    envelope(1, "ancien", 100),
+                    envelope(2, "moyen", 200),
+                    envelope(3, "récent", 300),
+                ],
+            )
+            .unwrap();
+        inbox.id
+    }
+
+    #[test]
+    fn bodies_come_newest_first_and_a_stored_one_is_never_asked_again() {
+        let mut store = Store::in_memory().unwrap();
+        let inbox = folder_with_three(&mut store);
+        let uids = |store: &Store, since| {
+            store
+                .bodies_to_copy(inbox, since, 10)
+                .unwrap()
+                .iter()
+                .map(|b| b.uid)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(uids(&store, None), [3, 2, 1]);
+        assert_eq!(uids(&store, Some(150)), [3, 2]);
+        assert_eq!(
+            store
+                .store_bodies(inbox, 7, &[body(3, "glycémie")])
+                .unwrap(),
+            1
+        );
+        assert_eq!(uids(&store, None), [2, 1]);
+        assert_eq!(store.search("cabinet", "glycemie", 5).unwrap().len(), 1);
+        let progress = store.offline_progress("cabinet", None).unwrap();
+        assert_eq!((progress.local, progress.total, progress.wanted), (1, 3, 3));
+        assert_eq!(progress.to_copy, 2);
+        assert!(!progress.complete());
+    }
+
+    #[test]
+    fn a_batch_fetched_before_a_new_uidvalidity_is_not_written() {
+        let mut store = Store::in_memory().unwrap();
+        let inbox = folder_with_three(&mut store);
+        assert_eq!(store.store_bodies(inbox, 8, &[body(1, "x")]).unwrap(), 0);
+        assert!(store.raw(inbox, 1).unwrap().is_none());
+    }
+
+    #[test]
+    fn old_bodies_are_dropped_with_their_text_and_the_envelopes_stay() {
+        let mut store = Store::in_memory().unwrap();
+        let inbox = folder_with_three(&mut store);
+        store
+            .store_bodies(inbox, 7, &[body(1, "tachycardie"), body(3, "bradycardie")])
+            .unwrap();
+        assert_eq!(store.drop_bodies_before(inbox, 150).unwrap(), 1);
+        assert!(store.raw(inbox, 1).unwrap().is_none());
+        assert!(store.raw(inbox, 3).unwrap().is_some());
+        assert!(store
+            .search("cabinet", "tachycardie", 5)
+            .unwrap()
+            .is_empty());
+        assert_eq!(store.search("cabinet", "ancien", 5).unwrap().len(), 1);
+        assert_eq!(store.count(inbox).unwrap(), 3);
+        let progress = store.offline_progress("cabinet", Some(150)).unwrap();
+        assert_eq!((progress.local, progress.total, progress.wanted), (1, 3, 2));
+        assert!(!progress.complete(), "the body of uid 2 is still to fetch");
+        assert_eq!(
+            store.folders_not_all_local("cabinet").unwrap().len(),
+            1,
+            "INBOX has bodies only on the server"
+        );
+    }
+}
