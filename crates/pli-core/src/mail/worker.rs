@@ -362,6 +362,7 @@ where
             SessionEnd::Reconnect
         });
     }
+    read_documents(&mut store);
     copy.start_unless_running(account, &credentials, store_path, events);
     loop {
         let Some(inbox) = store
@@ -438,6 +439,7 @@ where
             )
             .await?;
         }
+        read_documents(&mut store);
         let after = store.count(inbox.id).unwrap_or(0);
         if after > before {
             let _ = events
@@ -453,6 +455,14 @@ where
                 report,
             })
             .await;
+    }
+}
+
+/// Reads the health documents of the messages that arrived (one bounded pass: the rest waits for
+/// the next wake, or for a patient's file to be opened), so the list names them.
+fn read_documents(store: &mut Store) {
+    if let Err(error) = store.read_pending_documents() {
+        tracing::warn!(%error, "the health documents of new messages could not be read");
     }
 }
 
