@@ -284,7 +284,7 @@ impl Pli {
     /// Records a use of the box by the person at the keyboard, and tells its banner.
     pub(super) fn record_use(&mut self, name: &str) -> Task<Message> {
         let now = chrono::Utc::now();
-        let person = workstation_user();
+        let person = pli_core::mail::store::workstation_user();
         let message = match self
             .store
             .as_ref()

@@ -1,6 +1,191 @@
-//! The boxes' workers as the window reaches them, and what the window waits on them for.
+//! The boxes' workers as the window reaches them, what the window waits on them for, and what it
+//! does when they report: bodies fetched, passes done, the list and the counts read again.
 
 use super::*;
+
+impl Pli {
+    pub(super) fn fetch_body(&mut self, reference: MessageRef) -> Task<Message> {
+        if self.demo {
+            self.reader
+                .body_arrived(&reference, Err(self.i18n.t("reader-body-missing")));
+            return Task::none();
+        }
+        if !self.accounts.iter().any(|a| a.name == reference.account) {
+            return Task::none();
+        }
+        let i18n = self.i18n.clone();
+        let Some(worker) = self.workers.get(&reference.account) else {
+            // Its worker has not started yet: the box is not connected.
+            let offline = pli_core::mail::worker::BodyError::NotConnected.localize(&i18n);
+            self.reader.body_arrived(&reference, Err(offline));
+            return Task::none();
+        };
+        Task::perform(
+            worker.fetch_body(reference.folder.clone(), reference.uid),
+            move |result| {
+                let result = result.map_err(|error| error.localize(&i18n));
+                Message::BodyFetched(reference.clone(), result)
+            },
+        )
+    }
+
+    // ----- the workers -----
+
+    pub(super) fn worker_event(&mut self, event: Event) -> Task<Message> {
+        match event {
+            Event::Connectivity { account, state } => {
+                let Some(entry) = self.message_list.entry_mut(&account) else {
+                    return Task::none();
+                };
+                let first = match &entry.connectivity {
+                    BoxStatus::Syncing { first, .. } => *first,
+                    _ => entry.folders.is_empty(),
+                };
+                entry.connectivity = BoxStatus::from_worker(state, first);
+                if matches!(entry.connectivity, BoxStatus::Syncing { .. }) {
+                    // Show the newest messages as soon as the first batch is in.
+                    return self.reload();
+                }
+                Task::none()
+            }
+            Event::Synced { account, report } => {
+                let kept = if self.workers.kept_alive(&account) {
+                    self.record_use(&account)
+                } else {
+                    // A pass is a sign-in the store may have recorded: the banner reads it.
+                    let last = self
+                        .store
+                        .as_ref()
+                        .and_then(|store| store.last_use(&account).ok())
+                        .flatten()
+                        .map(LastUse::from);
+                    match last {
+                        Some(last) => self.inactivity(Inactivity::Banner(
+                            account.clone(),
+                            banners::Message::Used(last),
+                        )),
+                        None => Task::none(),
+                    }
+                };
+                // Who handles the message in the reader may have changed on another
+                // workstation: the bar shows what the server says now.
+                if let (Some(store), Some(opened)) =
+                    (self.store.as_ref(), self.reader.opened.as_mut())
+                {
+                    let shown = opened.reference.account == account && opened.shared.is_some();
+                    if let Some(box_) = self.accounts.iter().find(|a| shown && a.name == account) {
+                        opened.shared = pli_core::usecase::handling::shared_view(
+                            store,
+                            box_,
+                            &opened.reference.folder,
+                            opened.reference.uid,
+                        )
+                        .ok();
+                    }
+                }
+                self.refresh_handling_list();
+                let reload = Task::batch([kept, self.reload()]);
+                if report.new_messages > 0 {
+                    return Task::batch([reload, self.load_known()]);
+                }
+                reload
+            }
+            Event::OfflineCopy { account, progress } => {
+                if let Some(entry) = self.message_list.entry_mut(&account) {
+                    entry.offline = Some(progress);
+                }
+                Task::none()
+            }
+            Event::NewMail { count, .. } => {
+                if !self.profile_settings.notifications || self.demo {
+                    return Task::none();
+                }
+                // The count only, never a sender or a subject: a notification shows on a
+                // screen others may see, and stays in the desktop's history.
+                let body = self
+                    .i18n
+                    .t_args("notification-new-messages", args!["count" => count]);
+                let summary = self.i18n.t("app-name");
+                Task::perform(
+                    tokio::task::spawn_blocking(move || {
+                        notify_rust::Notification::new()
+                            .summary(&summary)
+                            .body(&body)
+                            .show()
+                            .map(|_| ())
+                            .map_err(|error| error.to_string())
+                    }),
+                    |result| {
+                        if let Ok(Err(error)) | Err(error) = result.map_err(|e| e.to_string()) {
+                            tracing::debug!(%error, "no desktop notification");
+                        }
+                        Message::NotificationShown
+                    },
+                )
+            }
+        }
+    }
+
+    /// Reads the list again after the store changed under the window, and recounts the
+    /// folders off the UI thread.
+    pub(super) fn reload(&mut self) -> Task<Message> {
+        if let Some(store) = &self.store {
+            // The window's page at once (new mail shows on top); the folder's new size comes
+            // with the counts, off the UI thread.
+            let total = self.message_list.window().total;
+            self.message_list.refresh_with_total(store, total);
+        }
+        self.recount()
+    }
+
+    /// Counts the folders on a connection of its own (see [`Recount`]).
+    pub(super) fn recount(&mut self) -> Task<Message> {
+        if !self.recount.start() {
+            return Task::none();
+        }
+        let accounts = self.accounts.iter().map(|a| a.name.clone()).collect();
+        let counted = Task::perform(
+            message_list::count_folders_apart(self.store_path.clone(), accounts),
+            Message::Counted,
+        );
+        let shared_boxes: Vec<String> = self
+            .accounts
+            .iter()
+            .filter(|account| account.kind == pli_core::mail::account::BoxKind::Organisational)
+            .map(|account| account.name.clone())
+            .collect();
+        let Ok(person) = self.acting_person() else {
+            return counted;
+        };
+        if shared_boxes.is_empty() {
+            return counted;
+        }
+        Task::batch([
+            counted,
+            Task::perform(
+                message_list::count_handling_apart(self.store_path.clone(), shared_boxes, person),
+                Message::HandlingCounted,
+            ),
+        ])
+    }
+
+    /// Reads again the handling list in view ("À traiter"…), if one is.
+    pub(super) fn refresh_handling_list(&mut self) {
+        let Some((account, Some(view))) = self
+            .prescriptions
+            .as_ref()
+            .map(|shown| (shown.account.clone(), shown.handling))
+        else {
+            return;
+        };
+        let (Some(store), Ok(person)) = (self.store.as_ref(), self.acting_person()) else {
+            return;
+        };
+        if let Ok(found) = Prescriptions::handling(store, &account, view, &person) {
+            self.prescriptions = Some(found);
+        }
+    }
+}
 
 #[derive(Default)]
 pub(super) struct Workers {
