@@ -16,6 +16,10 @@
 //!   `--rounds` times each: p50, p99, max in milliseconds.
 //! * `search-once`: one process that opens the store, runs `--query` and prints the results as
 //!   JSON: the work of `pli search --offline --json`, timed from outside.
+//! * `index-lab` (an experiment, after a `copy`): where the bodies' time goes without the
+//!   network: the bodies read back from the store, `index_text` over all of them (the parse
+//!   alone, then with the PDF helper), and `Store::store_bodies` in batches of 500 into a fresh
+//!   file (`lab.sqlite` beside the store) holding the same envelopes.
 
 use std::path::PathBuf;
 use std::time::Instant;
@@ -132,6 +136,7 @@ fn main() {
         "copy" => copy(&args, &store_path),
         "search" => search(&args, &store_path),
         "search-once" => search_once(&args, &store_path),
+        "index-lab" => index_lab(&store_path),
         other => fail(format!("unknown mode {other}")),
     };
     println!("{result}");
@@ -242,4 +247,80 @@ fn search_once(args: &Args, store_path: &std::path::Path) -> serde_json::Value {
         .search_filtered(&filter(&args.query))
         .unwrap_or_else(|error| fail(error.to_string()));
     serde_json::to_value(&found).unwrap_or_else(|error| fail(error.to_string()))
+}
+
+fn index_lab(store_path: &std::path::Path) -> serde_json::Value {
+    let store = Store::open(store_path).unwrap_or_else(|error| fail(error.to_string()));
+    let inbox = store
+        .folder("bench", "INBOX")
+        .ok()
+        .flatten()
+        .unwrap_or_else(|| fail("no INBOX".into()));
+    let uids = store.uids(inbox.id).unwrap_or_default();
+    let started = Instant::now();
+    let raws: Vec<Vec<u8>> = uids
+        .iter()
+        .filter_map(|uid| store.raw(inbox.id, *uid).ok().flatten())
+        .collect();
+    let read_s = started.elapsed().as_secs_f64();
+    let mut pdfs = pli_core::mail::pdf_text::PdfReader::default();
+    let started = Instant::now();
+    let mut chars = 0usize;
+    for raw in &raws {
+        let model = pli_core::mail::mime::read_message(raw);
+        chars += pli_core::mail::mime::model_text_for_index(&model).len();
+    }
+    let parse_s = started.elapsed().as_secs_f64();
+    let started = Instant::now();
+    for raw in &raws {
+        let _ = pli_core::mail::offline_copy::index_text(raw, &mut pdfs);
+    }
+    let index_s = started.elapsed().as_secs_f64();
+    let fresh_path = store_path.with_file_name("lab.sqlite");
+    let _ = std::fs::remove_file(&fresh_path);
+    let mut fresh = Store::open(&fresh_path).unwrap_or_else(|error| fail(error.to_string()));
+    let folder = fresh
+        .upsert_folder("bench", "INBOX", None)
+        .unwrap_or_else(|error| fail(error.to_string()));
+    fresh
+        .reset_folder(folder.id, 1)
+        .unwrap_or_else(|error| fail(error.to_string()));
+    let envelopes = store.page(inbox.id, 0, 1_000_000).unwrap_or_default();
+    for chunk in envelopes.chunks(1000) {
+        fresh
+            .insert_envelopes(folder.id, chunk)
+            .unwrap_or_else(|error| fail(error.to_string()));
+    }
+    let texts: Vec<String> = raws
+        .iter()
+        .map(|raw| pli_core::mail::mime::body_text_for_index(raw))
+        .collect();
+    let started = Instant::now();
+    let mut batch = Vec::new();
+    for ((uid, raw), text) in uids.iter().zip(&raws).zip(&texts) {
+        batch.push(pli_core::mail::store::CopiedBody {
+            uid: *uid,
+            raw: raw.clone(),
+            text: text.clone(),
+            note: None,
+        });
+        if batch.len() == 500 {
+            fresh
+                .store_bodies(folder.id, 1, &batch)
+                .unwrap_or_else(|error| fail(error.to_string()));
+            batch.clear();
+        }
+    }
+    fresh
+        .store_bodies(folder.id, 1, &batch)
+        .unwrap_or_else(|error| fail(error.to_string()));
+    let store_s = started.elapsed().as_secs_f64();
+    json!({
+        "messages": raws.len(),
+        "read_back_s": round3(read_s),
+        "parse_and_text_s": round3(parse_s),
+        "index_text_with_pdfs_s": round3(index_s),
+        "text_chars": chars,
+        "store_bodies_s": round3(store_s),
+    })
 }

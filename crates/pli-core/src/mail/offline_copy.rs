@@ -162,12 +162,12 @@ pub async fn copy_folder(
         let asked = session
             .uid_fetch(uid_set(&batch), "(UID BODY.PEEK[])")
             .await;
-        // The server streams this batch into the socket while the last one is indexed and
-        // written: the network and the index work at the same time.
-        if let Some(bodies) = fetched.take() {
-            writer.write(bodies)?;
-        }
-        let fetches: Vec<Fetch> = asked?.try_collect().await?;
+        // The last batch is indexed and written while this one is read from the socket: the
+        // network and the index work at the same time, on two threads.
+        let fetches = match fetched.take() {
+            Some(bodies) => write_while_reading(&mut writer, bodies, asked).await?,
+            None => asked?.try_collect().await?,
+        };
         fetched = Some(
             fetches
                 .iter()
@@ -176,7 +176,7 @@ pub async fn copy_folder(
         );
     }
     if let Some(bodies) = fetched {
-        writer.write(bodies)?;
+        blocking(|| writer.write(bodies))?;
     }
     // Large messages arrive in pieces, straight into the store, one at a time, and are indexed
     // from there: scanned reports are large, and their text is what people search.
@@ -218,25 +218,22 @@ struct Writer<'a> {
 }
 
 impl Writer<'_> {
+    /// Indexes and writes a batch; CPU and disk work, to run off the async threads.
     fn write(&mut self, bodies: Vec<(u32, Vec<u8>)>) -> Result<(), SyncError> {
-        let pdfs = &mut *self.pdfs;
-        let (copied, skipped) = blocking(|| {
-            let mut skipped = 0;
-            let copied: Vec<CopiedBody> = bodies
-                .into_iter()
-                .map(|(uid, raw)| {
-                    let (text, note, pdfs_skipped) = index_text(&raw, pdfs);
-                    skipped += pdfs_skipped;
-                    CopiedBody {
-                        uid,
-                        raw,
-                        text,
-                        note,
-                    }
-                })
-                .collect();
-            (copied, skipped)
-        });
+        let mut skipped = 0;
+        let copied: Vec<CopiedBody> = bodies
+            .into_iter()
+            .map(|(uid, raw)| {
+                let (text, note, pdfs_skipped) = index_text(&raw, self.pdfs);
+                skipped += pdfs_skipped;
+                CopiedBody {
+                    uid,
+                    raw,
+                    text,
+                    note,
+                }
+            })
+            .collect();
         let written = self
             .store
             .store_bodies(self.folder.id, self.uidvalidity, &copied)?;
@@ -249,6 +246,41 @@ impl Writer<'_> {
         );
         Ok(())
     }
+}
+
+/// Writes `bodies` on a thread of its own while this one reads the answer to the next
+/// `UID FETCH`; the batch is written whatever happens to the read, and a failed write wins over
+/// a failed read. On a single-threaded runtime, one after the other.
+async fn write_while_reading<S>(
+    writer: &mut Writer<'_>,
+    bodies: Vec<(u32, Vec<u8>)>,
+    asked: Result<S, async_imap::error::Error>,
+) -> Result<Vec<Fetch>, SyncError>
+where
+    S: futures::Stream<Item = Result<Fetch, async_imap::error::Error>>,
+{
+    let handle = tokio::runtime::Handle::try_current()
+        .ok()
+        .filter(|handle| handle.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread);
+    let Some(handle) = handle else {
+        writer.write(bodies)?;
+        return Ok(asked?.try_collect().await?);
+    };
+    let (written, read) = tokio::task::block_in_place(|| {
+        std::thread::scope(|scope| {
+            let writing = scope.spawn(|| writer.write(bodies));
+            let read = match asked {
+                Ok(stream) => handle.block_on(stream.try_collect::<Vec<Fetch>>()),
+                Err(error) => Err(error),
+            };
+            let written = writing
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            (written, read)
+        })
+    });
+    written?;
+    Ok(read?)
 }
 
 /// Runs CPU-bound work (parsing, PDFs) without stalling the other tasks of a multi-threaded

@@ -10,6 +10,7 @@ use pli_core::mail::offline_copy::{copy_account, CopyReport};
 use pli_core::mail::server_search::search_everywhere;
 use pli_core::mail::store::{SearchFilter, Store};
 use pli_core::mail::sync::sync_account;
+use pli_core::mail::worker;
 use pli_testkit::*;
 
 /// A message saved as the oldest of the box (by its Date), with `word` only in its body.
@@ -278,5 +279,61 @@ fn a_box_keeping_its_last_months_drops_older_bodies_and_the_server_search_finds_
     assert!(
         offline.server_unreachable,
         "the results say they may be incomplete"
+    );
+}
+
+#[test]
+fn the_worker_copies_every_folder_in_the_background_and_says_how_far() {
+    let user = dedicated_user("offline-worker");
+    empty_mailbox(&user);
+    mailstack(&["fill", &user, "1200"]);
+    mailstack(&["fill", &user, "300", "Archives"]);
+    let (account, credentials) = box_of(&user);
+    let folder = tempfile::tempdir().expect("a folder");
+    let store_path = folder.path().join("pli.sqlite");
+    let runtime = runtime();
+    let told = runtime.block_on(async {
+        let (events_tx, mut events) = tokio::sync::mpsc::channel(1024);
+        let (commands, orders) = tokio::sync::mpsc::channel(8);
+        let load = move |_: &Account| Ok(credentials.clone());
+        let running = tokio::spawn(worker::run(
+            account.clone(),
+            store_path.clone(),
+            load,
+            events_tx,
+            orders,
+        ));
+        let mut told = Vec::new();
+        let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(120);
+        while let Ok(Some(event)) = tokio::time::timeout_at(deadline, events.recv()).await {
+            if let worker::Event::OfflineCopy { progress, .. } = event {
+                told.push(progress);
+                if progress.complete() {
+                    break;
+                }
+            }
+        }
+        commands.send(worker::Command::Stop).await.expect("stopped");
+        let _ = tokio::time::timeout(std::time::Duration::from_secs(10), running).await;
+        told
+    });
+    let last = told.last().copied().unwrap_or_default();
+    assert!(last.complete(), "the copy ended: {told:?}");
+    assert_eq!((last.local, last.total), (1500, 1500));
+    assert!(
+        told.len() >= 3,
+        "progress is told as batches land: {told:?}"
+    );
+    let store = Store::open(&store_path).expect("store");
+    let archives = store
+        .folder(&account.name, "Archives")
+        .expect("store")
+        .expect("Archives");
+    assert!(
+        store
+            .bodies_to_copy(archives.id, None, 10)
+            .expect("read")
+            .is_empty(),
+        "every folder is copied, not only INBOX"
     );
 }

@@ -157,8 +157,8 @@ fn the_worker_fetches_the_bodies_the_reader_asks_for() {
         );
         save_raw(&user, message.as_bytes());
     }
-    // Out of INBOX: the worker fetches the recent bodies of INBOX on its own, not of Archives, so
-    // only the reader's requests bring these.
+    // Out of INBOX: the worker's offline copy takes INBOX first, so the reader's request during
+    // the pass is what brings the first of these.
     mailstack(&[
         "doveadm", "move", "-u", &user, "Archives", "mailbox", "INBOX", "all",
     ]);
