@@ -5,13 +5,12 @@
 
 use chrono::{NaiveDate, TimeZone};
 
-use super::mail::{credentials, line, open_store, runtime};
+use super::mail::{line, open_store, runtime};
 use super::{find_account, load_boxes, Failure};
 use crate::args;
 use crate::i18n::I18n;
 use crate::messages::Localize;
 use pli_core::mail::offline_copy::IndexNote;
-use pli_core::mail::server_search::search_everywhere;
 use pli_core::mail::store::SearchFilter;
 use pli_core::profile::Profile;
 
@@ -72,24 +71,18 @@ pub(super) fn run(profile: &Profile, request: SearchArgs, i18n: &I18n) -> Result
         limit: request.limit,
     };
     let store = open_store(profile, i18n)?;
-    let offline = request.offline;
-    let credentials_of = |account: &pli_core::mail::account::Account| {
-        if offline {
-            return None;
-        }
-        credentials(profile, account, i18n).ok()
-    };
+    let keyring_service = (!request.offline).then(|| profile.keyring_service());
     let results = runtime()?
-        .block_on(search_everywhere(
+        .block_on(pli_core::usecase::search::everywhere(
             &store,
             &accounts,
             &filter,
-            &credentials_of,
+            keyring_service,
         ))
         .map_err(|error| {
             Failure(i18n.t_args("error-sync", args!["detail" => error.to_string()]))
         })?;
-    if results.server_unreachable && !offline {
+    if results.server_unreachable && !request.offline {
         eprintln!("{}", i18n.t("search-server-unreachable"));
     }
     let note_of = |found: &pli_core::mail::store::Found| {

@@ -9,7 +9,7 @@
 #       mbsync  plain copy of every message to a Maildir (no index)
 #       notmuch new  on that Maildir (copy then index = mbsync + notmuch new)
 #   (f) search latency over the copied box: in process (Store::search_filtered with snippets, and
-#       the window's Store::search), p50/p99; end to end, one process per query (offline_bench
+#       the window's Store::search_matches), p50/p99; end to end, one process per query (offline_bench
 #       --mode search-once: open the store, search, print JSON, the work of `pli search --offline
 #       --json`) against `notmuch search --format=json --limit=50`
 #   (g) peak memory of the copy (VmHWM of the process; the PDF helper is a child of its own)

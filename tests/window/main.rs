@@ -4,8 +4,10 @@
 mod common;
 mod directory_online;
 mod health_documents;
+mod live;
 mod mssante;
 mod psc;
+mod search;
 mod send;
 mod snapshots;
 mod welcome;

@@ -122,8 +122,12 @@ fn search_narrows_the_list_as_you_type() {
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let result = runtime.block_on(message_list::search(
         pli.store_path().to_path_buf(),
-        demo::DOCTOR.into(),
-        pli.message_list.search().query.clone(),
+        pli_core::mail::store::SearchFilter {
+            words: pli.message_list.search().query.clone(),
+            account: Some(demo::DOCTOR.into()),
+            limit: message_list::SEARCH_LIMIT,
+            ..Default::default()
+        },
     ));
     let ticket = pli.message_list.search().current();
     let _ = pli.update(Message::List(message_list::Message::Searched {

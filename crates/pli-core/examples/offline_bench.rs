@@ -12,7 +12,7 @@
 //!   memory (`VmHWM`, this process; the PDF helper is a process of its own, `helper_vmhwm_mib`
 //!   is not measured) and the store's size.
 //! * `search`: the latency of `Store::search_filtered` (the search of `pli search`, snippets
-//!   included) and of `Store::search` (the window's, no snippet) over a fixed set of queries,
+//!   included) and of `Store::search_matches` (the window's, no snippet) over a fixed set of queries,
 //!   `--rounds` times each: p50, p99, max in milliseconds.
 //! * `search-once`: one process that opens the store, runs `--query` and prints the results as
 //!   JSON: the work of `pli search --offline --json`, timed from outside.
@@ -229,7 +229,7 @@ fn search(args: &Args, store_path: &std::path::Path) -> serde_json::Value {
             hits.insert((*query).into(), json!(found.len()));
             let started = Instant::now();
             store
-                .search("bench", query, 50)
+                .search_matches(&filter(query))
                 .unwrap_or_else(|error| fail(error.to_string()));
             index_only.push(started.elapsed().as_secs_f64() * 1000.0);
         }

@@ -288,7 +288,7 @@ fn mode_sync(args: &Args) {
         .collect();
     let store_bytes = file_size(&args.store) + file_size(&wal_of(&args.store));
     let search_hits = store
-        .search(&account.name, SEARCH_SAMPLE, 1_000_000)
+        .search_matches(&every_match(&account.name))
         .map(|hits| hits.len())
         .unwrap_or(0);
 
@@ -1078,7 +1078,7 @@ fn mode_whatif(args: &Args) {
     let uids = store.uids(inbox.id).unwrap_or_else(|error| fail(error));
     let highest: HashSet<u32> = uids.iter().rev().take(FIRST_BATCH).copied().collect();
     let searchable = store
-        .search(&account.name, SEARCH_SAMPLE, 1_000_000)
+        .search_matches(&every_match(&account.name))
         .map(|hits| hits.len())
         .unwrap_or(0);
     println!(
@@ -1108,5 +1108,15 @@ fn main() {
         "insert-lab" => mode_insert_lab(&args),
         "whatif" => mode_whatif(&args),
         _ => usage(),
+    }
+}
+
+/// Every match of the sample words in the box, as the window's search asks for them.
+fn every_match(account: &str) -> pli_core::mail::store::SearchFilter {
+    pli_core::mail::store::SearchFilter {
+        words: SEARCH_SAMPLE.into(),
+        account: Some(account.into()),
+        limit: 1_000_000,
+        ..Default::default()
     }
 }

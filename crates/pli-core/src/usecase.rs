@@ -11,6 +11,8 @@
 //!   marked `$MDNSent` — all as IMAP keywords on the server;
 //! - [`patient_file`]: every message and health document about one patient, and filing a
 //!   document in a patient's file;
+//! - [`search`]: find messages in the store's index and, for what is not copied, on the
+//!   servers;
 //! - [`outbox`]: send a message (the rules, then the outbox), acknowledge one that was read, hand
 //!   the outbox to the server.
 //!
@@ -24,3 +26,4 @@ pub mod handling;
 pub mod health_document;
 pub mod outbox;
 pub mod patient_file;
+pub mod search;

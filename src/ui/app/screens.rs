@@ -143,12 +143,29 @@ impl Pli {
             ),
             message_list::Action::Search {
                 ticket,
-                account,
-                query,
-            } => Task::perform(
-                message_list::search(self.store_path.clone(), account, query),
-                move |result| Message::List(message_list::Message::Searched { ticket, result }),
-            ),
+                accounts,
+                filter,
+            } => Task::batch([
+                Task::perform(
+                    message_list::search(self.store_path.clone(), filter.clone()),
+                    move |result| Message::List(message_list::Message::Searched { ticket, result }),
+                ),
+                Task::perform(
+                    message_list::search_servers(
+                        self.store_path.clone(),
+                        self.profile.keyring_service().to_string(),
+                        accounts,
+                        filter,
+                    ),
+                    move |(found, unreachable)| {
+                        Message::List(message_list::Message::ServerSearched {
+                            ticket,
+                            found,
+                            unreachable,
+                        })
+                    },
+                ),
+            ]),
             message_list::Action::AddBox => {
                 self.screen = Screen::Welcome;
                 Task::none()

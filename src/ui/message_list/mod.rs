@@ -20,7 +20,7 @@ use crate::args;
 use crate::i18n::I18n;
 use pli_core::mail::account::{Account, BoxKind};
 use pli_core::mail::store::{
-    read_apart, Envelope, Flags, Folder, PatientKind, Role, Store, StoreError,
+    read_apart, Envelope, Flags, Folder, Found, PatientKind, Role, SearchFilter, Store, StoreError,
 };
 use pli_core::mssante::headers::subject_for_display;
 use pli_core::usecase::handling::{HandlingCounts, HandlingView};
@@ -90,6 +90,10 @@ pub struct ListRow {
     pub patient_kind: Option<PatientKind>,
     /// The type and the patient of its first health document, when it carries one.
     pub document: Option<(String, String)>,
+    /// A search's result: where the words matched.
+    pub snippet: Option<String>,
+    /// A search's result found by the server: the message's body is not on this computer.
+    pub on_server: bool,
 }
 
 impl ListRow {
@@ -99,6 +103,8 @@ impl ListRow {
             envelope,
             patient_kind: None,
             document: None,
+            snippet: None,
+            on_server: false,
         }
     }
 }
@@ -111,6 +117,15 @@ pub struct Search {
     tickets: Debouncer,
     pub results: Option<Vec<ListRow>>,
     pub problem: Option<String>,
+    /// Every box, not only the one whose folder is shown.
+    pub every_box: bool,
+    pub with_attachment: bool,
+    /// The servers are being asked for the messages whose body is not on this computer.
+    pub asking_servers: bool,
+    /// A server that should have been asked could not be: results may be missing.
+    pub server_unreachable: bool,
+    /// The servers' matches when they answered before the store did.
+    early_from_servers: Vec<ListRow>,
 }
 
 impl Search {
@@ -166,8 +181,17 @@ pub enum Message {
     SearchDue(Ticket),
     Searched {
         ticket: Ticket,
-        result: Result<Vec<(String, Envelope)>, String>,
+        result: Result<Vec<Found>, String>,
     },
+    /// The servers' matches among the messages not on this computer, and whether every server
+    /// that should have been asked answered.
+    ServerSearched {
+        ticket: Ticket,
+        found: Vec<Found>,
+        unreachable: bool,
+    },
+    SearchEveryBox(bool),
+    SearchWithAttachment(bool),
     ClearSearch,
     AddBox,
     OpenSettings,
@@ -193,11 +217,12 @@ pub enum Action {
     Close,
     /// Wait a little, then send `SearchDue(ticket)`: typing fast searches once.
     Debounce(Ticket),
-    /// Run the search off the UI thread and send `Searched`.
+    /// Run the search off the UI thread and send `Searched`, then ask the servers and send
+    /// `ServerSearched`.
     Search {
         ticket: Ticket,
-        account: String,
-        query: String,
+        accounts: Vec<Account>,
+        filter: SearchFilter,
     },
     AddBox,
     OpenSettings,
@@ -447,7 +472,19 @@ impl MessageList {
     fn read_rows(&mut self, store: &Store) {
         let range = self.window.visible();
         self.rows = match (&self.search.results, &self.current) {
-            (Some(results), _) => results.get(range).map(<[_]>::to_vec).unwrap_or_default(),
+            (Some(_), _) => {
+                let query = &self.search.query;
+                let rows = self
+                    .search
+                    .results
+                    .as_mut()
+                    .and_then(|results| results.get_mut(range))
+                    .unwrap_or_default();
+                for row in rows.iter_mut().filter(|row| row.snippet.is_none()) {
+                    row.snippet = Some(snippet(store, row, query));
+                }
+                rows.to_vec()
+            }
             (None, Some((_, folder))) => {
                 match store.page(*folder, self.window.offset, self.window.rows) {
                     Ok(page) => page
@@ -632,14 +669,7 @@ impl MessageList {
                 Action::Debounce(ticket)
             }
             Message::SearchDue(ticket) if self.search.tickets.is_current(ticket) => {
-                match self.current_account() {
-                    Some(account) => Action::Search {
-                        ticket,
-                        account: account.name.clone(),
-                        query: self.search.query.clone(),
-                    },
-                    None => Action::None,
-                }
+                self.search_action(ticket)
             }
             Message::SearchDue(_) => Action::None,
             Message::Searched { ticket, result } if self.search.tickets.is_current(ticket) => {
@@ -652,6 +682,25 @@ impl MessageList {
                 }
             }
             Message::Searched { .. } => Action::None,
+            Message::ServerSearched {
+                ticket,
+                found,
+                unreachable,
+            } if self.search.tickets.is_current(ticket) => {
+                self.search.asking_servers = false;
+                self.search.server_unreachable = unreachable;
+                self.add_server_results(found, store);
+                Action::None
+            }
+            Message::ServerSearched { .. } => Action::None,
+            Message::SearchEveryBox(every_box) => {
+                self.search.every_box = every_box;
+                self.search_again()
+            }
+            Message::SearchWithAttachment(with_attachment) => {
+                self.search.with_attachment = with_attachment;
+                self.search_again()
+            }
             Message::ClearSearch => self.clear_search(store),
             Message::AddBox => Action::AddBox,
             Message::OpenSettings => Action::OpenSettings,
@@ -674,21 +723,68 @@ impl MessageList {
         }
     }
 
-    fn show_results(&mut self, found: Vec<(String, Envelope)>, store: Option<&Store>) -> Action {
-        let Some(account) = self.current_account().map(|a| a.name.clone()) else {
+    /// The search as the options say: this box or every box, with an attachment or not.
+    fn search_action(&mut self, ticket: Ticket) -> Action {
+        let Some(current) = self.current_account().map(|account| account.name.clone()) else {
             return Action::None;
         };
-        let folders: Vec<Folder> = self
-            .entry(&account)
-            .map(|entry| entry.folders.iter().map(|f| f.folder.clone()).collect())
-            .unwrap_or_default();
-        let results = found
-            .into_iter()
-            .filter_map(|(name, envelope)| {
-                let folder = folders.iter().find(|folder| folder.name == name)?;
-                Some(ListRow::new(folder.id, envelope))
-            })
+        let accounts: Vec<Account> = self
+            .boxes
+            .iter()
+            .map(|entry| &entry.account)
+            .filter(|account| self.search.every_box || account.name == current)
+            .cloned()
             .collect();
+        self.search.asking_servers = true;
+        self.search.server_unreachable = false;
+        self.search.early_from_servers.clear();
+        Action::Search {
+            ticket,
+            accounts,
+            filter: SearchFilter {
+                words: self.search.query.clone(),
+                account: (!self.search.every_box).then_some(current),
+                has_attachment: self.search.with_attachment,
+                limit: SEARCH_LIMIT,
+                ..SearchFilter::default()
+            },
+        }
+    }
+
+    /// An option changed: the same words again, at once.
+    fn search_again(&mut self) -> Action {
+        if self.search.query.trim().is_empty() {
+            return Action::None;
+        }
+        let ticket = self.search.tickets.take();
+        self.search_action(ticket)
+    }
+
+    /// The row of a message found, in the folder of the box it names (a box removed since is
+    /// left out).
+    fn found_row(&self, found: Found) -> Option<ListRow> {
+        let folder = self
+            .entry(&found.account)?
+            .folders
+            .iter()
+            .find(|entry| entry.folder.name == found.folder)?
+            .folder
+            .id;
+        Some(ListRow {
+            on_server: found.on_server,
+            ..ListRow::new(folder, found.envelope)
+        })
+    }
+
+    fn show_results(&mut self, found: Vec<Found>, store: Option<&Store>) -> Action {
+        let mut results: Vec<ListRow> = found
+            .into_iter()
+            .filter_map(|found| self.found_row(found))
+            .collect();
+        merge_rows(
+            &mut results,
+            std::mem::take(&mut self.search.early_from_servers),
+        );
         self.search.results = Some(results);
         self.search.problem = None;
         self.selected = None;
@@ -699,12 +795,40 @@ impl MessageList {
         Action::Close
     }
 
+    /// The servers' matches join the store's, newest first; the selected message stays
+    /// selected where it now stands.
+    fn add_server_results(&mut self, found: Vec<Found>, store: Option<&Store>) {
+        let rows: Vec<ListRow> = found
+            .into_iter()
+            .filter_map(|found| self.found_row(found))
+            .collect();
+        let Some(results) = self.search.results.as_mut() else {
+            self.search.early_from_servers = rows;
+            return;
+        };
+        if rows.is_empty() {
+            return;
+        }
+        merge_rows(results, rows);
+        if let Some(selected) = self.selected {
+            self.selected = results
+                .iter()
+                .position(|row| row.folder == selected.folder && row.envelope.uid == selected.uid)
+                .map(|index| Selected { index, ..selected });
+        }
+        if let Some(store) = store {
+            self.refresh(store);
+        }
+    }
+
     fn clear_search(&mut self, store: Option<&Store>) -> Action {
         let was_active = self.search.is_active();
         self.search.query.clear();
         self.search.tickets.take();
         self.search.results = None;
         self.search.problem = None;
+        self.search.asking_servers = false;
+        self.search.server_unreachable = false;
         if !was_active {
             return Action::None;
         }
@@ -717,6 +841,32 @@ impl MessageList {
     }
 
     // ----- views -----
+}
+
+/// Adds the rows not already there, newest first, at most a search's worth.
+fn merge_rows(results: &mut Vec<ListRow>, rows: Vec<ListRow>) {
+    for row in rows {
+        let known = results
+            .iter()
+            .any(|known| known.folder == row.folder && known.envelope.uid == row.envelope.uid);
+        if !known {
+            results.push(row);
+        }
+    }
+    results.sort_by_key(|row| std::cmp::Reverse(row.envelope.date));
+    results.truncate(SEARCH_LIMIT);
+}
+
+/// Where a search's words matched in a row's message. Read on the UI thread for the rows on
+/// screen only, once each; a message too long to read in a fraction of a frame keeps none.
+fn snippet(store: &Store, row: &ListRow, query: &str) -> String {
+    const READ_AT_ONCE: u32 = 256 * 1024;
+    if row.on_server || row.envelope.size > READ_AT_ONCE {
+        return String::new();
+    }
+    store
+        .snippet(row.folder, row.envelope.uid, query)
+        .unwrap_or_default()
 }
 
 /// The folders of each box with their unread counts, as the box list shows them.
@@ -790,15 +940,43 @@ pub fn folder_label(folder: &Folder, i18n: &I18n) -> String {
     }
 }
 
-/// Runs a search on its own store connection, off the UI thread.
+/// Runs a search over the store, on its own connection, off the UI thread.
 pub async fn search(
     store_path: std::path::PathBuf,
-    account: String,
-    query: String,
-) -> Result<Vec<(String, Envelope)>, String> {
-    read_apart(store_path, move |store| {
-        store.search(&account, &query, SEARCH_LIMIT)
+    filter: SearchFilter,
+) -> Result<Vec<Found>, String> {
+    read_apart(store_path, move |store| store.search_matches(&filter))
+        .await
+        .map_err(|error| error.to_string())
+}
+
+/// Asks the servers of `accounts` for the messages whose body is not on this computer, off the
+/// UI thread (the keyring and the store block): what they found, and whether one could not be
+/// asked.
+pub async fn search_servers(
+    store_path: std::path::PathBuf,
+    keyring_service: String,
+    accounts: Vec<Account>,
+    filter: SearchFilter,
+) -> (Vec<Found>, bool) {
+    let asked = tokio::task::spawn_blocking(move || {
+        let store = Store::open(&store_path).ok()?;
+        // The store's connection cannot cross threads: the search runs here, on this blocking
+        // thread, with the window's runtime driving its network.
+        tokio::runtime::Handle::current()
+            .block_on(pli_core::usecase::search::on_servers(
+                &store,
+                &accounts,
+                &filter,
+                &keyring_service,
+            ))
+            .ok()
     })
     .await
-    .map_err(|error| error.to_string())
+    .ok()
+    .flatten();
+    match asked {
+        Some(results) => (results.found, results.server_unreachable),
+        None => (Vec::new(), true),
+    }
 }

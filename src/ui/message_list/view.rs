@@ -3,7 +3,8 @@
 
 use super::*;
 use iced::widget::{
-    button, column, container, progress_bar, row, scrollable, text, text_input, tooltip, Space,
+    button, checkbox, column, container, progress_bar, row, scrollable, text, text_input, tooltip,
+    Space,
 };
 
 impl MessageList {
@@ -195,20 +196,24 @@ impl MessageList {
             .spacing(6)
             .into()
         };
-        let mut header = column![
-            search_row,
-            row![
-                text(title)
-                    .size(theme::BODY_SIZE)
-                    .font(theme::SEMIBOLD)
-                    .width(Length::Fill)
-                    .wrapping(text::Wrapping::None),
-                text(count).size(theme::SMALL_SIZE).style(text::secondary),
-            ]
-            .align_y(Alignment::Center),
-        ]
-        .spacing(8)
-        .padding([10, 12]);
+        let mut header = column![search_row];
+        if !self.search.query.is_empty() {
+            header = header.push(self.search_options(i18n));
+        }
+        let mut header = header
+            .push(
+                row![
+                    text(title)
+                        .size(theme::BODY_SIZE)
+                        .font(theme::SEMIBOLD)
+                        .width(Length::Fill)
+                        .wrapping(text::Wrapping::None),
+                    text(count).size(theme::SMALL_SIZE).style(text::secondary),
+                ]
+                .align_y(Alignment::Center),
+            )
+            .spacing(8)
+            .padding([10, 12]);
         if let Some(problem) = self.search.problem.as_ref().or(self.problem.as_ref()) {
             header = header.push(
                 text(problem.as_str())
@@ -239,6 +244,33 @@ impl MessageList {
             self.rows_view(i18n)
         };
         column![header, body].into()
+    }
+
+    /// Where the search looks, and whether the servers are being (or could not be) asked.
+    fn search_options<'a>(&'a self, i18n: &'a I18n) -> Element<'a, Message> {
+        let mut options = column![row![
+            checkbox(self.search.every_box)
+                .label(i18n.t("search-every-box"))
+                .text_size(theme::SMALL_SIZE)
+                .on_toggle(Message::SearchEveryBox),
+            checkbox(self.search.with_attachment)
+                .label(i18n.t("search-with-attachment"))
+                .text_size(theme::SMALL_SIZE)
+                .on_toggle(Message::SearchWithAttachment),
+        ]
+        .spacing(16)]
+        .spacing(6);
+        let status = if self.search.server_unreachable {
+            Some(i18n.t("search-server-unreachable"))
+        } else if self.search.asking_servers && self.search.is_active() {
+            Some(i18n.t("search-asking-servers"))
+        } else {
+            None
+        };
+        if let Some(status) = status {
+            options = options.push(text(status).size(theme::TINY_SIZE).style(text::secondary));
+        }
+        options.into()
     }
 
     /// Only the rows on screen: the cost of this view does not grow with the folder.
@@ -309,6 +341,9 @@ impl MessageList {
             );
         }
         first_line = first_line.push(Space::new().width(Length::Fill));
+        if self.search.is_active() {
+            first_line = first_line.push(self.found_where(row, i18n));
+        }
         if envelope.has_attachment {
             first_line = first_line.push(
                 text(i18n.t("list-attachment-marker"))
@@ -365,12 +400,21 @@ impl MessageList {
                     .style(markers::tone_text(Tone::Patient)),
             );
         }
-        let second_line = second_line.push(
+        let mut second_line = second_line.push(
             text(subject)
                 .size(theme::SMALL_SIZE)
                 .font(weight)
                 .wrapping(text::Wrapping::None),
         );
+        // A search's result says where the words matched, after its subject, as far as fits.
+        if let Some(snippet) = row.snippet.as_deref().filter(|s| !s.trim().is_empty()) {
+            second_line = second_line.push(
+                text(format!("— {snippet}"))
+                    .size(theme::SMALL_SIZE)
+                    .wrapping(text::Wrapping::None)
+                    .style(text::secondary),
+            );
+        }
 
         button(column![first_line, second_line].spacing(4).clip(true))
             .width(Length::Fill)
@@ -379,6 +423,40 @@ impl MessageList {
             .style(move |theme: &Theme, status| row_button(theme, status, selected, patient))
             .on_press(Message::Select(index))
             .into()
+    }
+}
+
+impl MessageList {
+    /// A search's result: its folder (and box, when every box is searched), and "on the
+    /// server" when its body is not on this computer.
+    fn found_where<'a>(&'a self, row: &'a ListRow, i18n: &'a I18n) -> Element<'a, Message> {
+        let place = self.folder_by_id(row.folder).map(|(account, folder)| {
+            let folder = folder_label(folder, i18n);
+            if self.search.every_box {
+                format!("{} · {folder}", account.name)
+            } else {
+                folder
+            }
+        });
+        let mut line = row![].spacing(ROW_SPACING).align_y(Alignment::Center);
+        if let Some(place) = place {
+            line = line.push(
+                text(place)
+                    .size(theme::TINY_SIZE)
+                    .wrapping(text::Wrapping::None)
+                    .style(text::secondary),
+            );
+        }
+        if row.on_server {
+            line = line.push(
+                text(i18n.t("search-on-server-marker"))
+                    .size(theme::TINY_SIZE)
+                    .font(theme::SEMIBOLD)
+                    .wrapping(text::Wrapping::None)
+                    .style(markers::tone_text(Tone::Warning)),
+            );
+        }
+        line.into()
     }
 }
 

@@ -16,20 +16,35 @@ pub struct SearchResults {
     pub server_unreachable: bool,
 }
 
-/// The store's results for `filter`, then, for each box searched whose bodies are not all
-/// local, the server's (`UID SEARCH CHARSET UTF-8 TEXT …`) for the messages the store only
-/// has envelopes of. `connect_to` gives each box's credentials, or `None` to search the store
-/// only. Newest first, at most `filter.limit`.
+/// The store's results for `filter`, then the server's ([`server_matches`]), merged: newest
+/// first, at most `filter.limit`.
 pub async fn search_everywhere(
     store: &Store,
     accounts: &[Account],
     filter: &SearchFilter,
     credentials_of: &(dyn Fn(&Account) -> Option<Credentials> + Sync),
 ) -> Result<SearchResults, SyncError> {
-    let mut results = SearchResults {
-        found: store.search_filtered(filter)?,
-        ..SearchResults::default()
-    };
+    let mut results = server_matches(store, accounts, filter, credentials_of).await?;
+    results.found.extend(store.search_filtered(filter)?);
+    results
+        .found
+        .sort_by_key(|found| std::cmp::Reverse(found.envelope.date));
+    results.found.truncate(filter.limit);
+    Ok(results)
+}
+
+/// For each box searched whose bodies are not all local, the server's search
+/// (`UID SEARCH CHARSET UTF-8 TEXT …`) over the messages the store only has envelopes of: the
+/// matches the store's index cannot give. `credentials_of` gives each box's credentials, or
+/// `None` to ask no server. Apart from [`search_everywhere`] so that the window shows the
+/// store's results at once and these when the server has answered.
+pub async fn server_matches(
+    store: &Store,
+    accounts: &[Account],
+    filter: &SearchFilter,
+    credentials_of: &(dyn Fn(&Account) -> Option<Credentials> + Sync),
+) -> Result<SearchResults, SyncError> {
+    let mut results = SearchResults::default();
     let words: Vec<&str> = filter.words.split_whitespace().collect();
     if words.is_empty() {
         return Ok(results);

@@ -786,33 +786,6 @@ impl Store {
             .optional()?)
     }
 
-    /// Full-text search over the folders of one account, newest first. Each word is a prefix;
-    /// accents and case do not matter.
-    pub fn search(
-        &self,
-        account: &str,
-        query: &str,
-        limit: usize,
-    ) -> Result<Vec<(String, Envelope)>> {
-        let Some(expression) = fts_expression(query) else {
-            return Ok(Vec::new());
-        };
-        let mut statement = self.connection.prepare_cached(
-            "SELECT f.name, m.uid, m.modseq, m.flags, m.date, m.size, m.subject, m.from_name, m.from_address,
-                    m.recipients, m.message_id, m.in_reply_to, m.refs, m.has_attachment
-             FROM message_text t JOIN message m ON m.id = t.rowid JOIN folder f ON f.id = m.folder_id
-             WHERE message_text MATCH ?1 AND f.account = ?2
-             ORDER BY m.date DESC LIMIT ?3",
-        )?;
-        let rows = statement
-            .query_map(params![expression, account, limit as i64], |row| {
-                let folder: String = row.get(0)?;
-                Ok((folder, envelope_from_row_at(row, 1)?))
-            })?
-            .collect::<rusqlite::Result<_>>()?;
-        Ok(rows)
-    }
-
     /// Sets a flag locally at once and queues it for the server.
     pub fn set_flag(
         &mut self,
@@ -1262,19 +1235,22 @@ mod tests {
         store
             .insert_envelopes(inbox.id, &[envelope(2, "Planning", "Benoît", 200)])
             .unwrap();
-        let found = store.search("cabinet", "resultat helene", 10).unwrap();
+        let found = store.matches_in("cabinet", "resultat helene", 10);
         assert_eq!(found.len(), 1);
-        assert_eq!(found[0].1.uid, 1);
+        assert_eq!(found[0].envelope.uid, 1);
         store
             .set_raw(inbox.id, 2, b"raw", "la glycémie est normale")
             .unwrap();
-        assert_eq!(store.search("cabinet", "GLYCEMIE", 10).unwrap()[0].1.uid, 2);
+        assert_eq!(
+            store.matches_in("cabinet", "GLYCEMIE", 10)[0].envelope.uid,
+            2
+        );
         assert!(
-            store.search("cabinet", "\"* OR", 10).unwrap().is_empty(),
+            store.matches_in("cabinet", "\"* OR", 10).is_empty(),
             "FTS syntax is plain text"
         );
         assert!(
-            store.search("ehpad", "planning", 10).unwrap().is_empty(),
+            store.matches_in("ehpad", "planning", 10).is_empty(),
             "another box is not searched"
         );
     }
@@ -1298,7 +1274,7 @@ mod tests {
                 .uidvalidity,
             Some(42)
         );
-        assert!(store.search("cabinet", "a", 10).unwrap().is_empty());
+        assert!(store.matches_in("cabinet", "a", 10).is_empty());
     }
 
     #[test]
@@ -1359,7 +1335,7 @@ mod tests {
             .index_text(inbox.id, 1, "compte rendu du scanner thoracique")
             .unwrap();
         assert_eq!(store.raw(inbox.id, 1).unwrap().unwrap(), original);
-        assert_eq!(store.search("cabinet", "thoracique", 5).unwrap().len(), 1);
+        assert_eq!(store.matches_in("cabinet", "thoracique", 5).len(), 1);
     }
 
     #[test]

@@ -48,8 +48,40 @@ pub struct Found {
 const SNIPPET_CHARS: usize = 120;
 
 impl Store {
-    /// The messages that match, newest first, at most `filter.limit`.
+    /// The messages that match, newest first, at most `filter.limit`, each with its snippet.
     pub fn search_filtered(&self, filter: &SearchFilter) -> Result<Vec<Found>> {
+        self.search_rows(filter, true)
+    }
+
+    /// [`Store::search_filtered`] without the snippets, which cost a reading of each message:
+    /// the window asks for the snippets of the rows it shows only ([`Store::snippet`]).
+    pub fn search_matches(&self, filter: &SearchFilter) -> Result<Vec<Found>> {
+        self.search_rows(filter, false)
+    }
+
+    /// Where `words` matched in one stored message: a few words of its text, an attachment's
+    /// name, or its subject when its body is not on this computer.
+    pub fn snippet(&self, folder: i64, uid: u32, words: &str) -> Result<String> {
+        let row = self
+            .connection
+            .prepare_cached(
+                "SELECT uid, modseq, flags, date, size, subject, from_name, from_address,
+                        recipients, message_id, in_reply_to, refs, has_attachment, raw
+                 FROM message WHERE folder_id = ?1 AND uid = ?2",
+            )?
+            .query_row(params![folder, uid], |row| {
+                Ok((
+                    envelope_from_row_at(row, 0)?,
+                    row.get::<_, Option<Vec<u8>>>(13)?,
+                ))
+            })
+            .optional()?;
+        Ok(row.map_or_else(String::new, |(envelope, raw)| {
+            snippet_of(&envelope, raw.as_deref(), &words_of(words))
+        }))
+    }
+
+    fn search_rows(&self, filter: &SearchFilter, with_snippets: bool) -> Result<Vec<Found>> {
         let Some(expression) = filter_expression(filter) else {
             return Ok(Vec::new());
         };
@@ -84,19 +116,24 @@ impl Store {
         let mut read = self.connection.prepare_cached(
             "SELECT f.account, f.name, m.uid, m.modseq, m.flags, m.date, m.size, m.subject,
                     m.from_name, m.from_address, m.recipients, m.message_id, m.in_reply_to,
-                    m.refs, m.has_attachment, m.index_note, m.raw
+                    m.refs, m.has_attachment, m.index_note, CASE WHEN ?2 THEN m.raw END
              FROM message m JOIN folder f ON f.id = m.folder_id WHERE m.id = ?1",
         )?;
         let words = words_of(&filter.words);
         let mut rows = Vec::with_capacity(ids.len());
         for id in ids {
-            rows.push(read.query_row(params![id], |row| {
+            rows.push(read.query_row(params![id, with_snippets], |row| {
                 let envelope = envelope_from_row_at(row, 2)?;
                 let raw: Option<Vec<u8>> = row.get(16)?;
+                let snippet = if with_snippets {
+                    snippet_of(&envelope, raw.as_deref(), &words)
+                } else {
+                    String::new()
+                };
                 Ok(Found {
                     account: row.get(0)?,
                     folder: row.get(1)?,
-                    snippet: snippet_of(&envelope, raw.as_deref(), &words),
+                    snippet,
                     envelope,
                     index_note: row.get(15)?,
                     on_server: false,
@@ -148,6 +185,20 @@ impl Store {
             }
         }
         Ok(found)
+    }
+}
+
+#[cfg(test)]
+impl Store {
+    /// The matches of `words` in one box, as the window's search asks for them.
+    pub(crate) fn matches_in(&self, account: &str, words: &str, limit: usize) -> Vec<Found> {
+        self.search_matches(&SearchFilter {
+            words: words.into(),
+            account: Some(account.into()),
+            limit,
+            ..SearchFilter::default()
+        })
+        .expect("the store answers")
     }
 }
 
@@ -364,6 +415,29 @@ mod tests {
         };
         assert!(store.search_filtered(&folder).unwrap().is_empty());
         assert!(store.search_filtered(&all("\" OR *")).unwrap().is_empty());
+    }
+
+    #[test]
+    fn the_window_s_matches_come_without_snippets_and_each_row_gets_the_same_one_alone() {
+        let mut store = Store::in_memory().unwrap();
+        let text = format!("{} échographie de contrôle", "préambule ".repeat(30));
+        stored(&mut store, "cabinet", 1, 100, "Dr Noël", &text);
+        let filter = SearchFilter {
+            words: "echo".into(),
+            limit: 10,
+            ..SearchFilter::default()
+        };
+        let with = store.search_filtered(&filter).unwrap();
+        let without = store.search_matches(&filter).unwrap();
+        assert_eq!(uids(&with), uids(&without));
+        assert!(without[0].snippet.is_empty());
+        assert!(with[0].snippet.contains("échographie de contrôle"));
+        let inbox = store
+            .folder_with_role("cabinet", Role::Inbox)
+            .unwrap()
+            .unwrap();
+        assert_eq!(store.snippet(inbox.id, 1, "echo").unwrap(), with[0].snippet);
+        assert_eq!(store.snippet(inbox.id, 99, "echo").unwrap(), "");
     }
 
     #[test]
