@@ -219,6 +219,13 @@ pub enum AccountCommand {
     },
     /// Remove a mailbox and its secrets.
     Remove { name: String },
+    /// Change a setting of a mailbox.
+    Set {
+        name: String,
+        /// Receive the prescriptions patients send (an organisational box only).
+        #[arg(long, value_name = "true|false")]
+        pharmacy: Option<bool>,
+    },
     /// Sign a Pro Santé Connect box in, in the browser (CPS card or e-CPS).
     Login { name: String },
     /// End the Pro Santé Connect session of a box on this computer.
@@ -410,6 +417,7 @@ fn run_account(profile: &Profile, command: AccountCommand, i18n: &I18n) -> Resul
         AccountCommand::List { json } => list_accounts(profile, json, i18n),
         AccountCommand::Test { name, json } => test_account(profile, &name, json, i18n),
         AccountCommand::Remove { name } => remove_account(profile, &name, i18n),
+        AccountCommand::Set { name, pharmacy } => set_account(profile, &name, pharmacy, i18n),
         AccountCommand::Login { name } => psc_login(profile, &name, i18n),
         AccountCommand::Logout { name } => psc_logout(profile, &name, i18n),
     }
@@ -683,6 +691,26 @@ fn remove_account(profile: &Profile, name: &str, i18n: &I18n) -> Result<(), Fail
         "{}",
         i18n.t_args("account-removed", args!["name" => account.name.clone()])
     );
+    Ok(())
+}
+
+fn set_account(
+    profile: &Profile,
+    name: &str,
+    pharmacy: Option<bool>,
+    i18n: &I18n,
+) -> Result<(), Failure> {
+    let Some(pharmacy) = pharmacy else {
+        return Err(Failure(i18n.t("account-set-nothing")));
+    };
+    let account = accounts::set_pharmacy(profile, name, pharmacy)
+        .map_err(|error| Failure(describe_accounts_error(&error, i18n)))?;
+    let id = if account.pharmacy {
+        "account-pharmacy-on"
+    } else {
+        "account-pharmacy-off"
+    };
+    println!("{}", i18n.t_args(id, args!["name" => account.name.clone()]));
     Ok(())
 }
 

@@ -79,6 +79,33 @@ impl MessageList {
                 header = header.push(progress_bar(0.0..=total as f32, done as f32).girth(4));
             }
         }
+        if let Some(last_use) = &entry.last_use {
+            header = header.push(
+                text(last_use.line.as_str())
+                    .size(theme::TINY_SIZE)
+                    .style(text::secondary),
+            );
+            if let Some((tone, alert)) = &last_use.alert {
+                // The box's inbox shows the banner with "Garder cette boîte".
+                let inbox = entry
+                    .folders
+                    .iter()
+                    .find(|folder| folder.folder.role == Some(Role::Inbox));
+                header = header.push(
+                    button(
+                        text(alert.as_str())
+                            .size(theme::TINY_SIZE)
+                            .font(theme::SEMIBOLD),
+                    )
+                    .padding([3, 8])
+                    .style(markers::tinted_button(*tone))
+                    .on_press_maybe(inbox.map(|inbox| Message::SelectFolder {
+                        account: entry.account.name.clone(),
+                        folder: inbox.folder.id,
+                    })),
+                );
+            }
+        }
         let mut folders = column![].spacing(1);
         for folder in &entry.folders {
             let selected = self.current.as_ref()

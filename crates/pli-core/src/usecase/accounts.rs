@@ -132,6 +132,29 @@ pub fn remove(profile: &Profile, name: &str) -> Result<Account, AccountsError> {
     Ok(account)
 }
 
+/// Makes a box a pharmacy's, which receives the prescriptions patients send (SEED: the
+/// pharmacy exception), or stops it. Only an organisational box can be one: any other is
+/// refused and `accounts.toml` is left as it was. Returns the box as saved. Blocks (the file).
+pub fn set_pharmacy(
+    profile: &Profile,
+    name: &str,
+    pharmacy: bool,
+) -> Result<Account, AccountsError> {
+    let accounts_file = profile.accounts_file();
+    let mut loaded = load_accounts(&accounts_file)?;
+    let account = loaded
+        .accounts
+        .iter_mut()
+        .find(|known| known.name == name)
+        .ok_or_else(|| AccountError::Unknown(name.to_string()))?;
+    let mut changed = account.clone();
+    changed.pharmacy = pharmacy;
+    changed.validate()?;
+    *account = changed.clone();
+    save_accounts(&accounts_file, &loaded.accounts)?;
+    Ok(changed)
+}
+
 /// What a connection test found on each server: its capabilities, or why it failed.
 #[derive(Debug)]
 pub struct TestReport {
