@@ -210,19 +210,17 @@ impl MessageList {
             .on_input(Message::Search)
             .padding(6)
             .size(theme::SMALL_SIZE);
-        let search_row: Element<'a, Message> = if self.search.query.is_empty() {
-            search.into()
-        } else {
-            row![
-                search,
+        // Always a row with the field first: the field keeps its state (and the focus) when
+        // the first letter brings the "Effacer" button.
+        let mut search_row = row![search].spacing(6);
+        if !self.search.query.is_empty() {
+            search_row = search_row.push(
                 button(text(i18n.t("search-clear")).size(theme::SMALL_SIZE))
                     .padding([6, 10])
                     .style(theme::action)
-                    .on_press(Message::ClearSearch)
-            ]
-            .spacing(6)
-            .into()
-        };
+                    .on_press(Message::ClearSearch),
+            );
+        }
         let mut header = column![search_row];
         if !self.search.query.is_empty() {
             header = header.push(self.search_options(i18n));
