@@ -697,6 +697,7 @@ xdm-problem-several-patients = The documents of this message are about several p
 xdm-problem-not-the-messages-patient = The documents' INS is not the one of the patient this message is to or from.
 xdm-problem-ins-header-without-ins = The message announces a qualified INS (X-MSS-INS: O) but no document carries one.
 xdm-problem-ins-header-denies-ins = The message announces no qualified INS (X-MSS-INS: N) but a document carries one.
+xdm-problem-codecda-differs = The message announces documents of type { $header } (X-MSS-CODECDA) but the archive holds documents of type { $documents }: check what they are.
 xdm-ins-kind-nir = INS (NIR)
 xdm-ins-kind-nia = INS (NIA)
 xdm-ins-kind-test = test INS

@@ -700,6 +700,7 @@ xdm-problem-several-patients = Les documents de ce message concernent plusieurs 
 xdm-problem-not-the-messages-patient = L'INS des documents n'est pas celui du patient à qui ou de qui est ce message.
 xdm-problem-ins-header-without-ins = Le message annonce un INS qualifié (X-MSS-INS: O) mais aucun document n'en porte.
 xdm-problem-ins-header-denies-ins = Le message annonce l'absence d'INS qualifié (X-MSS-INS: N) mais un document en porte un.
+xdm-problem-codecda-differs = Le message annonce des documents de type { $header } (X-MSS-CODECDA) mais l'archive contient des documents de type { $documents } : vérifiez de quoi il s'agit.
 xdm-ins-kind-nir = INS (NIR)
 xdm-ins-kind-nia = INS (NIA)
 xdm-ins-kind-test = INS de test
