@@ -115,6 +115,9 @@ impl Localize for AccountsError {
             AccountsError::Invalid(AccountError::PharmacyNotOrganisational) => {
                 i18n.t("error-box-pharmacy-not-organisational")
             }
+            AccountsError::Invalid(AccountError::OfflineMonthsOutOfRange) => {
+                i18n.t("error-box-offline-months")
+            }
             AccountsError::SecretMissing => i18n.t("form-secret-empty"),
             AccountsError::File(error) => {
                 i18n.t_args("error-accounts-file", args!["detail" => error.to_string()])

@@ -26,6 +26,7 @@ use crate::i18n::{I18n, Language};
 use pli_core::mail::account::{Account, BoxKind};
 use pli_core::profile::Profile;
 use pli_core::settings::ProfileSettings;
+use pli_core::usecase::accounts::BoxChange;
 
 #[derive(Default)]
 pub struct SettingsScreen {
@@ -63,8 +64,10 @@ pub enum Message {
     TraceExported(Result<String, String>),
     /// An organisational box receives the patients' prescriptions, or stops.
     Pharmacy(String, bool),
+    /// The bodies a box keeps on this computer: every one, or the last N months'.
+    KeepMonths(String, Choice<Option<u32>>),
     /// The box as saved, or why it was not.
-    PharmacySet(String, Result<Box<Account>, String>),
+    BoxSaved(String, Result<Box<Account>, String>),
     PersonName(String),
 }
 
@@ -82,9 +85,8 @@ pub enum Action {
     DirectoryKey(directory_key::Action),
     /// Export the trace to this file, or to one the person chooses.
     ExportTrace(Option<PathBuf>),
-    /// Write the box's pharmacy setting (`usecase::accounts::set_pharmacy`), then send
-    /// `PharmacySet`.
-    SetPharmacy(String, bool),
+    /// Write the box's settings (`usecase::accounts::change`), then send `BoxSaved`.
+    ChangeBox(String, BoxChange),
     /// The box was saved: the box list and the composer use it from now on.
     BoxChanged(Box<Account>),
 }
@@ -167,10 +169,22 @@ impl SettingsScreen {
             }
             Message::Pharmacy(account, on) => {
                 self.box_problems.remove(&account);
-                Action::SetPharmacy(account, on)
+                let change = BoxChange {
+                    pharmacy: Some(on),
+                    ..BoxChange::default()
+                };
+                Action::ChangeBox(account, change)
             }
-            Message::PharmacySet(_, Ok(account)) => Action::BoxChanged(account),
-            Message::PharmacySet(name, Err(problem)) => {
+            Message::KeepMonths(account, choice) => {
+                self.box_problems.remove(&account);
+                let change = BoxChange {
+                    offline_months: Some(choice.value),
+                    ..BoxChange::default()
+                };
+                Action::ChangeBox(account, change)
+            }
+            Message::BoxSaved(_, Ok(account)) => Action::BoxChanged(account),
+            Message::BoxSaved(name, Err(problem)) => {
                 self.box_problems.insert(name, problem);
                 Action::None
             }
@@ -262,6 +276,33 @@ impl SettingsScreen {
                         toggler(entry.account.pharmacy)
                             .on_toggle(move |on| Message::Pharmacy(account.clone(), on)),
                         text(t("settings-pharmacy")).size(theme::SMALL_SIZE),
+                    ]
+                    .spacing(8)
+                    .align_y(Alignment::Center),
+                );
+            }
+            {
+                let account = entry.account.name.clone();
+                let choices = keep_choices(i18n);
+                let current = choices
+                    .iter()
+                    .find(|choice| choice.value == entry.account.offline_months)
+                    .cloned()
+                    .or_else(|| {
+                        entry.account.offline_months.map(|months| {
+                            Choice::new(
+                                Some(months),
+                                i18n.t_args("settings-keep-months", args!["months" => months]),
+                            )
+                        })
+                    });
+                card = card.push(
+                    row![
+                        text(t("settings-keep")).size(theme::SMALL_SIZE),
+                        pick_list(choices, current, move |choice| {
+                            Message::KeepMonths(account.clone(), choice)
+                        })
+                        .text_size(theme::SMALL_SIZE),
                     ]
                     .spacing(8)
                     .align_y(Alignment::Center),
@@ -445,21 +486,33 @@ pub async fn export_trace(
     }
 }
 
-/// Writes whether a box is a pharmacy's, off the UI thread; the box as saved, or the sentence
-/// saying why it was not.
-pub async fn set_pharmacy(
+/// Writes a box's settings, off the UI thread; the box as saved, or the sentence saying why it
+/// was not.
+pub async fn change_box(
     profile: Profile,
     name: String,
-    on: bool,
+    change: BoxChange,
     i18n: Arc<I18n>,
 ) -> Result<Box<Account>, String> {
     use crate::messages::Localize;
     tokio::task::spawn_blocking(move || {
-        pli_core::usecase::accounts::set_pharmacy(&profile, &name, on)
+        pli_core::usecase::accounts::change(&profile, &name, change)
             .map(Box::new)
             .map_err(|error| error.localize(&i18n))
     })
     .await
     .map_err(|error| error.to_string())
     .and_then(|result| result)
+}
+
+/// What a box may keep on this computer, as the settings offer it.
+fn keep_choices(i18n: &I18n) -> Vec<Choice<Option<u32>>> {
+    let mut choices = vec![Choice::new(None, i18n.t("settings-keep-all"))];
+    for months in [24, 12, 6, 3] {
+        choices.push(Choice::new(
+            Some(months),
+            i18n.t_args("settings-keep-months", args!["months" => months]),
+        ));
+    }
+    choices
 }

@@ -34,7 +34,12 @@ fn count_texts(pli: &Pli, label: &str) -> usize {
     let seen = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
     let counter = seen.clone();
     let label = label.to_string();
-    let mut ui = iced_test::simulator(pli.view());
+    // A tall screen: the settings scroll, and what is below the fold is not found.
+    let mut ui = iced_test::Simulator::with_size(
+        iced::Settings::default(),
+        iced::Size::new(1280.0, 2400.0),
+        pli.view(),
+    );
     let _ = ui.find(move |candidate: Candidate<'_>| -> Option<()> {
         if let Candidate::Text { content, .. } = candidate {
             if content == label {
@@ -123,6 +128,48 @@ fn seed_the_pharmacy_is_set_in_the_settings_on_an_organisational_box_only() {
         .accounts
         .iter()
         .all(|account| account.name != demo::DOCTOR || !account.pharmacy));
+}
+
+/// Issue 15: "keep everything" or "the last N months" per box, chosen in the settings, written
+/// to `accounts.toml` through the same use case as `pli account set --offline-months`.
+#[test]
+fn issue_15_the_months_a_box_keeps_on_this_computer_are_chosen_in_its_settings() {
+    use pli::ui::widget::Choice;
+    let (folder, mut pli) = demo_window();
+    let profile = Profile::at(folder.path());
+    let runtime = tokio::runtime::Runtime::new().expect("a runtime");
+    click_text(&mut pli, "Paramètres");
+    assert_eq!(
+        count_texts(&pli, "Sur cet ordinateur :"),
+        3,
+        "each box has the choice"
+    );
+    let kept = |profile: &Profile| {
+        load_accounts(&profile.accounts_file())
+            .expect("accounts.toml")
+            .accounts
+            .into_iter()
+            .find(|account| account.name == demo::DOCTOR)
+            .and_then(|account| account.offline_months)
+    };
+    for months in [Some(6), None] {
+        let task = pli.update(Message::Settings(settings::Message::KeepMonths(
+            demo::DOCTOR.into(),
+            Choice::new(months, "…"),
+        )));
+        for message in task_messages(&runtime, task) {
+            let _ = pli.update(message);
+        }
+        assert_eq!(kept(&profile), months);
+        assert_eq!(
+            pli.accounts()
+                .iter()
+                .find(|account| account.name == demo::DOCTOR)
+                .and_then(|account| account.offline_months),
+            months,
+            "the window's box (and so its worker) has it at once"
+        );
+    }
 }
 
 #[test]

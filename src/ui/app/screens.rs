@@ -279,12 +279,12 @@ impl Pli {
                 settings::export_trace(self.profile.clone(), destination, self.i18n.clone()),
                 |result| Message::Settings(settings::Message::TraceExported(result)),
             ),
-            settings::Action::SetPharmacy(name, on) => {
+            settings::Action::ChangeBox(name, change) => {
                 let answer = name.clone();
                 Task::perform(
-                    settings::set_pharmacy(self.profile.clone(), name, on, self.i18n.clone()),
+                    settings::change_box(self.profile.clone(), name, change, self.i18n.clone()),
                     move |result| {
-                        Message::Settings(settings::Message::PharmacySet(answer.clone(), result))
+                        Message::Settings(settings::Message::BoxSaved(answer.clone(), result))
                     },
                 )
             }
