@@ -839,6 +839,20 @@ pub fn patient_id_kind(kind: pli_core::xdm::PatientIdKind, i18n: &I18n) -> Strin
     })
 }
 
+impl Localize for pli_core::mail::picture::PictureError {
+    fn localize(&self, i18n: &I18n) -> String {
+        use pli_core::mail::picture::PictureError;
+        match self {
+            PictureError::Unsupported => i18n.t("picture-unsupported"),
+            PictureError::Damaged => i18n.t("picture-damaged"),
+            PictureError::TooLarge { width, height } => i18n.t_args(
+                "picture-too-large",
+                args!["width" => *width, "height" => *height],
+            ),
+        }
+    }
+}
+
 impl Localize for pli_core::mail::store::StoreError {
     fn localize(&self, i18n: &I18n) -> String {
         use pli_core::mail::store::StoreError;

@@ -143,15 +143,32 @@ impl InactivityBanner {
                     args!["date" => local_date(deletion_date)],
                 ),
             )),
-            Some(Activity::ProbablyDeleted { since }) => Some((
-                Tone::Danger,
-                self.i18n
-                    .t_args("box-list-deleted", args!["date" => local_date(since)]),
+            Some(Activity::ProbablyDeleted { .. }) => {
+                Some((Tone::Danger, self.i18n.t("box-list-deleted")))
+            }
+        };
+        let short = match &self.last_use {
+            Some(last) => self
+                .i18n
+                .t_args("box-list-last-use", args!["date" => local_date(last.at)]),
+            None => self.i18n.t("box-list-never-used"),
+        };
+        let sentence = match self.activity() {
+            None | Some(Activity::Active) => None,
+            Some(Activity::WarningDue { deletion_date }) => Some(self.i18n.t_args(
+                "inactivity-warning",
+                args!["date" => local_date(deletion_date)],
             )),
+            Some(Activity::ProbablyDeleted { since }) => Some(
+                self.i18n
+                    .t_args("inactivity-deleted", args!["date" => local_date(since)]),
+            ),
         };
         BoxUse {
             line: self.last_use_line(),
+            short,
             alert,
+            sentence,
         }
     }
 

@@ -126,7 +126,11 @@ struct Sample<'a> {
 }
 
 const PDF: &[u8] = b"%PDF-1.4\n% Document de demonstration Pli\n%%EOF\n";
-const JPEG: &[u8] = b"\xff\xd8\xff\xe0\0\x10JFIF\0demo\xff\xd9";
+/// A phone photo of a prescription, stored sideways as phones do, upright through its EXIF
+/// orientation (made for the demonstration; no real person).
+const PRESCRIPTION_PHOTO: &[u8] = include_bytes!("../../assets/demo/ordonnance.jpg");
+/// The photo a nursing team sends of a wound (a plain gradient).
+const WOUND_PHOTO: &[u8] = include_bytes!("../../assets/demo/plaie.jpg");
 
 /// The cardiology department's discharge report about Mme Lefèvre, as a hospital sends it: a
 /// CDA level 1 wrapping the PDF, in an `IHE_XDM.ZIP` built by the same code `pli send
@@ -304,7 +308,7 @@ pub fn fill(store: &mut Store, now: DateTime<Local>) -> Result<(), StoreError> {
             cc: None,
             subject: "Pansement de M. Bernard – photo de la plaie",
             body: "Bonjour Docteur,\n\nVoici la photo de la plaie de M. Bernard prise ce matin. L'évolution est favorable, nous poursuivons les soins comme prévu.\n\nL'équipe du cabinet infirmier Saint-Remi",
-            attachments: &[("plaie_Bernard.jpg", "image/jpeg", JPEG)],
+            attachments: &[("plaie_Bernard.jpg", "image/jpeg", WOUND_PHOTO)],
             date: days_ago(3, 16),
             flags: Flags::SEEN,
             replies_to: None,
@@ -507,7 +511,7 @@ pub fn fill(store: &mut Store, now: DateTime<Local>) -> Result<(), StoreError> {
             cc: None,
             subject: "Ordonnance à préparer",
             body: "Bonjour,\n\nVoici l'ordonnance de mon médecin traitant. Je passerai la chercher demain en fin de journée.\n\nPaul Garnier",
-            attachments: &[("ordonnance.jpg", "image/jpeg", JPEG)],
+            attachments: &[("ordonnance.jpg", "image/jpeg", PRESCRIPTION_PHOTO)],
             date: today(7, 55),
             flags: 0,
             replies_to: None,

@@ -32,6 +32,7 @@ pub mod markers;
 pub mod message_list;
 pub mod patient;
 pub mod patient_file;
+pub mod picture;
 pub mod preferences;
 pub mod prescriptions;
 pub mod psc;

@@ -265,8 +265,8 @@ impl SettingsScreen {
                         .size(theme::SMALL_SIZE)
                         .style(text::secondary),
                 );
-                if let Some((tone, alert)) = &last_use.alert {
-                    card = card.push(markers::note(*tone, alert.clone()));
+                if let (Some((tone, _)), Some(sentence)) = (&last_use.alert, &last_use.sentence) {
+                    card = card.push(markers::note(*tone, sentence.clone()));
                 }
             }
             if entry.account.kind == BoxKind::Organisational {

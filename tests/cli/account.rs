@@ -550,7 +550,8 @@ fn seed_pharmacy_exception_is_refused_at_add_on_a_nominative_box() {
 /// `pli account set NAME --pharmacy true|false`: the same use case as the window's settings; a
 /// nominative box is refused with the reason and `accounts.toml` is left as it was.
 #[test]
-fn seed_pli_account_set_makes_an_organisational_box_a_pharmacy_and_refuses_a_nominative_one_and_sets_the_months_kept() {
+fn seed_pli_account_set_makes_an_organisational_box_a_pharmacy_and_refuses_a_nominative_one_and_sets_the_months_kept(
+) {
     let profile = tempfile::tempdir().expect("a profile folder");
     let imap = endpoint("PLI_TEST_IMAP_STARTTLS").to_string();
     let smtp = endpoint("PLI_TEST_SMTP_SUBMISSION").to_string();

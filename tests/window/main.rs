@@ -7,6 +7,7 @@ mod directory_online;
 mod health_documents;
 mod live;
 mod mssante;
+mod pictures;
 mod psc;
 mod search;
 mod send;

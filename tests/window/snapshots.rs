@@ -129,7 +129,22 @@ fn snapshot_the_lock_asking_for_a_new_pin() {
 
 #[test]
 fn snapshot_the_settings() {
-    let (_folder, mut pli) = demo_window();
+    // The settings say each box's last use: a fixed one, later than the demo's, keeps the
+    // picture the same whatever the day.
+    let fixed = chrono::DateTime::parse_from_rfc3339("2030-01-01T12:00:00Z")
+        .expect("a date")
+        .with_timezone(&chrono::Utc);
+    let (_folder, mut pli) = crate::common::demo_window_with(|store| {
+        for name in [
+            pli::ui::demo::DOCTOR,
+            pli::ui::demo::NURSING_HOME,
+            pli::ui::demo::PHARMACY,
+        ] {
+            store
+                .record_use(name, "poste-accueil", fixed)
+                .expect("a use");
+        }
+    });
     let _ = pli.update(Message::Shortcut(Shortcut::Settings));
     assert_snapshot(&pli, Theme::Light, "settings");
 }

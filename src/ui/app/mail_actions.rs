@@ -134,6 +134,35 @@ impl Pli {
         self.hand_over(name, bytes, open)
     }
 
+    /// A picture attachment decoded off the UI thread (a photo is megabytes of pixels) for the
+    /// reader, or the sentence saying why it is not shown.
+    pub(super) fn show_picture(&mut self, index: usize) -> Task<Message> {
+        let (Some(reference), Some((name, _, bytes))) = (
+            self.reader.opened.as_ref().map(|o| o.reference.clone()),
+            self.opened_raw()
+                .and_then(|raw| reader::attachment(&raw, index)),
+        ) else {
+            return Task::none();
+        };
+        let i18n = self.i18n.clone();
+        Task::perform(
+            async move {
+                tokio::task::spawn_blocking(move || {
+                    pli_core::mail::picture::decode(&bytes).map_err(|error| error.localize(&i18n))
+                })
+                .await
+                .unwrap_or_else(|error| Err(error.to_string()))
+            },
+            move |result| {
+                Message::Reader(reader::Message::PictureDecoded(
+                    reference.clone(),
+                    name.clone(),
+                    result,
+                ))
+            },
+        )
+    }
+
     /// The PDF a level 1 health document wraps, taken out of its archive only now, named after
     /// the document's title.
     pub(super) fn document_pdf(&mut self, document: DocumentRef, open: bool) -> Task<Message> {

@@ -190,6 +190,7 @@ impl Pli {
             reader::Action::SendReadReceipt(to) => self.send_read_receipt(to),
             reader::Action::DeclineReadReceipt => self.decline_read_receipt(),
             reader::Action::OpenAttachment(index) => self.attachment(index, true),
+            reader::Action::ShowPicture(index) => self.show_picture(index),
             reader::Action::SaveAttachment(index) => self.attachment(index, false),
             reader::Action::Handle(action) => {
                 self.change_handling(super::handling::Change::Handle(action))

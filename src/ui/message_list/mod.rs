@@ -67,13 +67,17 @@ pub struct BoxEntry {
     pub last_use: Option<BoxUse>,
 }
 
-/// How long a box has gone unused, as the box list says it.
+/// How long a box has gone unused, as the box list and the settings say it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BoxUse {
-    /// "dernière utilisation le … (…)", or "jamais utilisée sur ce poste".
+    /// "dernière utilisation le … (…)", or "jamais utilisée sur ce poste" (the settings).
     pub line: String,
-    /// The deletion near or past: its tone and its words.
+    /// "utilisée le …": the box list's narrow column.
+    pub short: String,
+    /// The deletion near or past: its tone and its words, short for the box list.
     pub alert: Option<(Tone, String)>,
+    /// The same, as the whole sentence the banner says (the settings).
+    pub sentence: Option<String>,
 }
 
 impl BoxEntry {

@@ -81,9 +81,10 @@ impl MessageList {
         }
         if let Some(last_use) = &entry.last_use {
             header = header.push(
-                text(last_use.line.as_str())
+                text(last_use.short.as_str())
                     .size(theme::TINY_SIZE)
-                    .style(text::secondary),
+                    .style(text::secondary)
+                    .wrapping(text::Wrapping::None),
             );
             if let Some((tone, alert)) = &last_use.alert {
                 // The box's inbox shows the banner with "Garder cette boîte".
@@ -97,7 +98,7 @@ impl MessageList {
                             .size(theme::TINY_SIZE)
                             .font(theme::SEMIBOLD),
                     )
-                    .padding([3, 8])
+                    .padding([2, 6])
                     .style(markers::tinted_button(*tone))
                     .on_press_maybe(inbox.map(|inbox| Message::SelectFolder {
                         account: entry.account.name.clone(),
@@ -106,7 +107,11 @@ impl MessageList {
                 );
             }
         }
-        let mut folders = column![].spacing(1);
+        let mut folders: Vec<Element<'a, Message>> = Vec::new();
+        // The shared box's views and the pharmacy's prescriptions come right after the inbox:
+        // what the box is for, before its other folders.
+        let mut views: Vec<Element<'a, Message>> = Vec::new();
+        let mut after_inbox = 0;
         for folder in &entry.folders {
             let selected = self.current.as_ref()
                 == Some(&(entry.account.name.clone(), folder.folder.id))
@@ -122,7 +127,10 @@ impl MessageList {
             } else {
                 Space::new().into()
             };
-            folders = folders.push(
+            if folder.folder.role == Some(Role::Inbox) {
+                after_inbox = folders.len() + 1;
+            }
+            folders.push(
                 button(
                     row![
                         text(name).size(theme::SMALL_SIZE).width(Length::Fill),
@@ -136,7 +144,8 @@ impl MessageList {
                 .on_press(Message::SelectFolder {
                     account: entry.account.name.clone(),
                     folder: folder.folder.id,
-                }),
+                })
+                .into(),
             );
         }
         if let Some(counts) = entry.handling {
@@ -156,7 +165,7 @@ impl MessageList {
             ] {
                 let selected =
                     self.handling_of.as_ref() == Some(&(entry.account.name.clone(), view));
-                folders = folders.push(
+                views.push(
                     button(
                         row![
                             text(i18n.t(label))
@@ -169,21 +178,26 @@ impl MessageList {
                     .width(Length::Fill)
                     .padding([4, 8])
                     .style(move |theme: &Theme, status| folder_button(theme, status, selected))
-                    .on_press(Message::ShowHandling(entry.account.name.clone(), view)),
+                    .on_press(Message::ShowHandling(entry.account.name.clone(), view))
+                    .into(),
                 );
             }
         }
         if entry.account.pharmacy {
             // Every prescription patients sent, whatever folder holds it.
             let selected = self.prescriptions_of.as_deref() == Some(entry.account.name.as_str());
-            folders = folders.push(
+            views.insert(
+                0,
                 button(text(i18n.t("prescriptions-title")).size(theme::SMALL_SIZE))
                     .width(Length::Fill)
                     .padding([4, 8])
                     .style(move |theme: &Theme, status| folder_button(theme, status, selected))
-                    .on_press(Message::ShowPrescriptions(entry.account.name.clone())),
+                    .on_press(Message::ShowPrescriptions(entry.account.name.clone()))
+                    .into(),
             );
         }
+        let rest = folders.split_off(after_inbox.min(folders.len()));
+        let folders = column(folders.into_iter().chain(views).chain(rest)).spacing(1);
         column![header, folders].spacing(6).into()
     }
 

@@ -11,11 +11,13 @@ use iced::{Alignment, Element, Length, Theme};
 use super::correspondent::{display_name, Correspondent};
 use super::health_document::{self, DocumentRef};
 use super::message_list::MessageRef;
+use super::picture::{self, PictureViewer};
 use super::{format, markers, theme};
 use crate::args;
 use crate::i18n::I18n;
 use pli_core::mail::keywords::PrescriptionState;
 use pli_core::mail::mime::{self, Attachment};
+use pli_core::mail::picture::Picture;
 use pli_core::mail::store::{Envelope, Flags, PatientKind};
 use pli_core::mssante::conversation::Bounce;
 use pli_core::mssante::headers::subject_for_display;
@@ -262,6 +264,8 @@ pub struct Reader {
     pub opened: Option<Opened>,
     /// The last thing done with an attachment ("saved in …"), or why it failed.
     pub notice: Option<Result<String, String>>,
+    /// A picture attachment shown in place of the body ("Voir").
+    pub picture: Option<PictureViewer>,
 }
 
 #[derive(Debug, Clone)]
@@ -275,6 +279,11 @@ pub enum Message {
     OpenAttachment(usize),
     SaveAttachment(usize),
     AttachmentDone(Result<String, String>),
+    /// "Voir": a picture attachment shown in the reader.
+    ShowPicture(usize),
+    /// The picture decoded for the message it belongs to, or why it is not shown.
+    PictureDecoded(MessageRef, String, Result<Picture, String>),
+    Picture(picture::Message),
     /// The PDF a level 1 health document wraps, opened or saved like an attachment.
     OpenDocumentPdf(DocumentRef),
     SaveDocumentPdf(DocumentRef),
@@ -324,6 +333,9 @@ pub enum Action {
     Delete,
     OpenAttachment(usize),
     SaveAttachment(usize),
+    /// Decode the picture attachment of this index off the UI thread, then send
+    /// `PictureDecoded`.
+    ShowPicture(usize),
     OpenDocumentPdf(DocumentRef),
     SaveDocumentPdf(DocumentRef),
     /// File the document with this CDA id in the file of the patient with this INS.
@@ -369,11 +381,13 @@ impl Reader {
         }
         self.opened = Some(opened);
         self.notice = None;
+        self.picture = None;
     }
 
     pub fn close(&mut self) {
         self.opened = None;
         self.notice = None;
+        self.picture = None;
     }
 
     /// The body arrived (or could not be had) for the message on screen.
@@ -428,6 +442,33 @@ impl Reader {
             Message::ToggleRead => Action::ToggleRead,
             Message::Delete => Action::Delete,
             Message::OpenAttachment(index) => Action::OpenAttachment(index),
+            Message::ShowPicture(index) => {
+                self.notice = None;
+                Action::ShowPicture(index)
+            }
+            Message::PictureDecoded(reference, name, result) => {
+                let current = self
+                    .opened
+                    .as_ref()
+                    .is_some_and(|opened| opened.reference == reference);
+                if current {
+                    match result {
+                        Ok(picture) => self.picture = Some(PictureViewer::new(name, picture)),
+                        Err(problem) => self.notice = Some(Err(problem)),
+                    }
+                }
+                Action::None
+            }
+            Message::Picture(picture::Message::Turn) => {
+                if let Some(viewer) = self.picture.as_mut() {
+                    viewer.turn();
+                }
+                Action::None
+            }
+            Message::Picture(picture::Message::Close) => {
+                self.picture = None;
+                Action::None
+            }
             Message::SaveAttachment(index) => Action::SaveAttachment(index),
             Message::OpenDocumentPdf(document) => Action::OpenDocumentPdf(document),
             Message::SaveDocumentPdf(document) => Action::SaveDocumentPdf(document),

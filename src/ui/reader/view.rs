@@ -18,6 +18,11 @@ impl Reader {
         };
         let header = self.header(opened, i18n);
         let mut page = column![header].spacing(12);
+        if let Some(viewer) = &self.picture {
+            // The picture takes the place of the body until it is closed.
+            page = page.push(viewer.view(i18n).map(Message::Picture));
+            return container(page).padding(16).height(Length::Fill).into();
+        }
         if let Some(shared) = &opened.shared {
             page = page.push(crate::ui::handling::bar(shared, i18n));
         }
@@ -276,23 +281,39 @@ fn people_line<'a>(
 
 fn attachments<'a>(content: &'a ReaderContent, i18n: &'a I18n) -> Element<'a, Message> {
     let rows = content.attachments.iter().map(|attachment| {
-        row![
+        let shows_here = pli_core::mail::picture::is_picture(
+            &attachment.content_type,
+            attachment.file_name.as_deref(),
+        );
+        let action = |label: &str, message: Message| {
+            button(text(i18n.t(label)).size(theme::SMALL_SIZE))
+                .padding([2, 8])
+                .style(button::text)
+                .on_press(message)
+        };
+        let mut line = row![
             text(attachment.suggested_file_name()).size(theme::SMALL_SIZE),
             text(format::size(attachment.size, i18n))
                 .size(theme::SMALL_SIZE)
                 .style(text::secondary),
             Space::new().width(Length::Fill),
-            button(text(i18n.t("attachment-open")).size(theme::SMALL_SIZE))
-                .padding([2, 8])
-                .style(button::text)
-                .on_press(Message::OpenAttachment(attachment.index)),
-            button(text(i18n.t("attachment-save")).size(theme::SMALL_SIZE))
-                .padding([2, 8])
-                .style(button::text)
-                .on_press(Message::SaveAttachment(attachment.index)),
         ]
         .spacing(8)
-        .align_y(Alignment::Center)
+        .align_y(Alignment::Center);
+        if shows_here {
+            line = line.push(action(
+                "attachment-show",
+                Message::ShowPicture(attachment.index),
+            ));
+        }
+        line.push(action(
+            "attachment-open",
+            Message::OpenAttachment(attachment.index),
+        ))
+        .push(action(
+            "attachment-save",
+            Message::SaveAttachment(attachment.index),
+        ))
         .into()
     });
     let list = column(rows).spacing(2);

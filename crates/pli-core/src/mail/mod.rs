@@ -11,6 +11,7 @@ pub mod offline_copy;
 pub mod oidc;
 pub mod patients;
 pub mod pdf_text;
+pub mod picture;
 pub mod revocation;
 pub mod secrets;
 pub mod send;
