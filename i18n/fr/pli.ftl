@@ -148,6 +148,15 @@ ins-invalid = Matricule INS refusé : { $reason }
 ## Liste blanche et traces
 whitelist-installed = Liste de l'espace de confiance installée : { $count } domaines.
 whitelist-refused = La liste n'a pas été changée : { $detail }
+whitelist-kept = La liste de l'espace de confiance n'a pas pu être mise à jour ; celle en service est gardée : { $detail }
+whitelist-origin-bundled = Liste de l'espace de confiance en service : celle fournie avec Pli (jamais téléchargée sur ce poste).
+whitelist-origin-profile = Liste de l'espace de confiance en service : téléchargée ou importée sur ce poste.
+whitelist-domains = Domaines : { $count }
+whitelist-generated = Générée par l'ANS le { $date }
+whitelist-fetched = Dernier téléchargement : { $date }
+whitelist-imported = Dernier import depuis un fichier : { $date }
+whitelist-last-failure = Dernière tentative ({ $date }) échouée : { $detail }
+whitelist-never = jamais
 trace-bad-date = « { $date } » n'est pas une date : écrivez-la AAAA-MM-JJ, par exemple 2026-05-01.
 
 ## Inactivité des boîtes
