@@ -10,6 +10,7 @@ mod psc;
 mod search;
 mod send;
 mod snapshots;
+mod trust;
 mod welcome;
 mod window;
 mod wiring;

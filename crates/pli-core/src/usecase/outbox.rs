@@ -70,6 +70,19 @@ pub fn send(
     })
 }
 
+/// What the rules of the trust space say of the draft's recipients with the profile's list, for
+/// the faces to show before the message is queued: notably an `mssante.fr` domain missing from
+/// the list, a notice that does not stop [`send`] and that the person must see before the
+/// message leaves. The size is not looked at here; [`send`] checks it on the built message.
+pub fn check_recipients(profile: &Profile, draft: &Draft) -> crate::mssante::address::SendCheck {
+    let (trust_list, _) = trust_list::load(profile);
+    crate::mssante::address::check_send(
+        draft.to.iter().chain(&draft.cc).map(String::as_str),
+        0,
+        &trust_list,
+    )
+}
+
 /// Acknowledges a message the person displayed and chose to answer with a read notification
 /// (RFC 8098, ECO.3.1.6), through the same rules and outbox as any message. `Ok(None)` when a
 /// receipt for it was queued (or declined) before: a message is acknowledged at most once.
