@@ -120,6 +120,15 @@ pub(super) fn send(profile: &Profile, request: SendArgs, i18n: &I18n) -> Result<
                 })?
         }
     };
+    // What does not stop the message (an mssante.fr domain missing from the list) is said
+    // before it leaves, at the next pass.
+    for notice in outbox::check_recipients(profile, &draft)
+        .issues()
+        .iter()
+        .filter(|issue| issue.severity() == Severity::Notice)
+    {
+        eprintln!("⚠ {}", notice.localize(i18n));
+    }
     println!("{}", queued.message_id);
     eprintln!(
         "{}",

@@ -58,3 +58,29 @@ fn ann_pli_sync_fetches_the_trust_list_once_a_day_and_pli_whitelist_show_says_wh
     assert!(said.contains("Last fetched:"), "{said}");
     assert!(!said.contains("Last fetched: never"), "{said}");
 }
+
+#[test]
+fn ann_pli_send_to_an_unlisted_mssante_domain_says_so_before_it_leaves() {
+    let user = dedicated_user("cli-trust-notice");
+    let profile = tempfile::tempdir().expect("a profile folder");
+    add_box(profile.path(), &user, "cabinet");
+    let sent = pli(
+        profile.path(),
+        &[
+            "send",
+            "cabinet",
+            "--to",
+            "secretariat@nouveau-ch.mssante.fr",
+            "--subject",
+            "Avis",
+        ],
+        "",
+    );
+    assert!(sent.status.success(), "{}", text(&sent));
+    let said = String::from_utf8_lossy(&sent.stderr).to_string();
+    assert!(
+        said.contains("secretariat@nouveau-ch.mssante.fr"),
+        "the notice names the address: {said}"
+    );
+    assert_eq!(crate::send::outbox_of(&profile, "cabinet"), 1, "queued all the same");
+}
