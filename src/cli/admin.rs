@@ -180,7 +180,10 @@ pub(super) fn whitelist_show(profile: &Profile, json: bool, i18n: &I18n) -> Resu
     }
     println!(
         "{}",
-        i18n.t_args("whitelist-fetched", args!["date" => local(record.fetched_at)])
+        i18n.t_args(
+            "whitelist-fetched",
+            args!["date" => local(record.fetched_at)]
+        )
     );
     if record.imported_at.is_some() {
         println!(

@@ -12,9 +12,9 @@ use pli_core::mail::connect::Credentials;
 use pli_core::mail::send::{OutboxReport, SendError};
 use pli_core::mail::store::{Envelope, Flags, Store};
 use pli_core::mail::sync::{sync_account, Progress};
+use pli_core::mail::trust_list;
 use pli_core::profile::Profile;
 use pli_core::usecase::outbox;
-use pli_core::mail::trust_list;
 
 pub(super) fn open_store(profile: &Profile, i18n: &I18n) -> Result<Store, Failure> {
     Store::open(&profile.store_file())

@@ -82,5 +82,9 @@ fn ann_pli_send_to_an_unlisted_mssante_domain_says_so_before_it_leaves() {
         said.contains("secretariat@nouveau-ch.mssante.fr"),
         "the notice names the address: {said}"
     );
-    assert_eq!(crate::send::outbox_of(&profile, "cabinet"), 1, "queued all the same");
+    assert_eq!(
+        crate::send::outbox_of(&profile, "cabinet"),
+        1,
+        "queued all the same"
+    );
 }

@@ -6,6 +6,7 @@ mod directory_online;
 mod health_documents;
 mod live;
 mod mssante;
+mod patient_identity;
 mod psc;
 mod search;
 mod send;

@@ -19,7 +19,10 @@ fn compose_to(pli: &mut Pli, to: &str) -> u64 {
     let Screen::Composer(id) = pli.screen else {
         panic!("Ctrl+N opens the composer");
     };
-    for (field, value) in [(composer::field::TO, to), (composer::field::SUBJECT, "Avis")] {
+    for (field, value) in [
+        (composer::field::TO, to),
+        (composer::field::SUBJECT, "Avis"),
+    ] {
         let mut ui = simulator(pli.view());
         ui.click(Id::new(field)).expect("the field is on screen");
         ui.typewrite(value);

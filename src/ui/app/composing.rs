@@ -59,6 +59,7 @@ impl Pli {
                     profile: self.profile.clone(),
                     outside_confirmed: outgoing.outside_confirmed,
                     notices_seen: outgoing.notices_seen,
+                    patients_confirmed: outgoing.patients_confirmed,
                     closes_conversation: outgoing.closes_conversation,
                     demo: self.demo,
                     document,

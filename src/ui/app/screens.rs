@@ -232,7 +232,7 @@ impl Pli {
             patient::Action::Write {
                 address,
                 display_name,
-                ..
+                ins,
             } => {
                 // The name goes with the address so the composer shows the patient by name
                 // and INS, never by the raw address alone (ECO.3.1.2).
@@ -241,7 +241,14 @@ impl Pli {
                     address,
                 }
                 .mailbox();
-                self.new_message_to(to)
+                let opened = self.new_message_to(to);
+                // The identity was checked against the matricule and confirmed on that screen.
+                if let Screen::Composer(id) = self.screen {
+                    if let Some(composer) = self.composers.iter_mut().find(|c| c.id() == id) {
+                        composer.identity_confirmed(ins);
+                    }
+                }
+                opened
             }
         }
     }

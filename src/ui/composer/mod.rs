@@ -37,6 +37,7 @@ use pli_core::usecase::outbox::{self, SendChoices};
 
 /// Ids of the fields, for focus and the tests.
 mod addresses;
+mod patients;
 mod sending;
 mod view;
 pub use addresses::*;
@@ -73,7 +74,9 @@ pub enum Status {
     /// Not sent and not queued: something to fix in the form.
     Problem(String),
     /// The health document's rules stop the message (see `NotQueued::Blocked`).
-    Blocked { issues: Vec<String> },
+    Blocked {
+        issues: Vec<String>,
+    },
 }
 
 /// A box in the "from" list.
@@ -135,6 +138,8 @@ pub struct Composer {
     /// What the rules of the trust space say of the message, on screen until the person sends
     /// or goes back to the message.
     review: Option<TrustDialog>,
+    /// The patients whose identity the professional confirmed (ECO.2.2.6).
+    confirmed_patients: Vec<Ins>,
 }
 
 #[derive(Debug, Clone)]
@@ -161,6 +166,8 @@ pub enum Message {
     Send,
     /// The person's answer in the trust-space dialog.
     Trust(trust::Message),
+    /// "J'ai vérifié l'identité" of the patients among the recipients.
+    ConfirmPatients(bool),
     CloseConversation(bool),
     Discard,
     Back,
@@ -206,6 +213,8 @@ pub struct Outgoing {
     pub outside_confirmed: bool,
     /// The notices about the recipients were shown and the person sent.
     pub notices_seen: bool,
+    /// The professional confirmed the identity of every patient among the recipients.
+    pub patients_confirmed: bool,
     pub closes_conversation: bool,
     /// A health document goes with it (checked by the root, which has the words for it).
     pub document: Option<DocumentForm>,
@@ -270,6 +279,7 @@ impl Composer {
             draft_id: None,
             document: None,
             review: None,
+            confirmed_patients: Vec::new(),
         }
     }
 
@@ -656,6 +666,7 @@ impl Composer {
             Message::Attached(Ok(files)) => self.attachments.extend(files),
             Message::Attached(Err(sentence)) => self.status = Status::Problem(sentence),
             Message::CloseConversation(on) => self.closes_conversation = on,
+            Message::ConfirmPatients(confirmed) => self.confirm_patients(confirmed),
             Message::Send => return self.send(accounts, false, false),
             Message::Trust(answer) => {
                 let Some(dialog) = self.review.as_mut() else {
@@ -691,7 +702,12 @@ impl Composer {
     }
 
     /// Hands the message over to be sent, with what the person said in the trust dialog.
-    fn send(&mut self, accounts: &[Account], outside_confirmed: bool, notices_seen: bool) -> Action {
+    fn send(
+        &mut self,
+        accounts: &[Account],
+        outside_confirmed: bool,
+        notices_seen: bool,
+    ) -> Action {
         if self.status == Status::Sending {
             return Action::None;
         }
@@ -708,6 +724,7 @@ impl Composer {
             draft,
             outside_confirmed,
             notices_seen,
+            patients_confirmed: self.patients_confirmed(),
             closes_conversation: self.closes_conversation && self.writes_to_a_patient(),
             document: self.document.clone(),
         }))

@@ -15,6 +15,8 @@ pub struct SendRequest {
     pub outside_confirmed: bool,
     /// The user saw the notices about the recipients (`TrustDialog`) and chose to send.
     pub notices_seen: bool,
+    /// The professional confirmed the identity of every patient among the recipients.
+    pub patients_confirmed: bool,
     /// The professional closes the patient conversation (`X-MSS-MES: FIN`, ECO.2.2.8).
     pub closes_conversation: bool,
     /// A demonstration box: the message is queued, never sent.
@@ -69,6 +71,7 @@ pub async fn send(request: SendRequest, i18n: Arc<I18n>) -> Result<SendOutcome, 
             let choices = SendChoices {
                 outside_confirmed: request.outside_confirmed,
                 closes_conversation: request.closes_conversation,
+                patients_confirmed: request.patients_confirmed,
             };
             match &request.document {
                 None => outbox::send(&request.profile, &request.account, &request.draft, choices)

@@ -13,8 +13,7 @@ X-Pli-Delivery-Notification: yes\r\n\r\nBonjour\r\n";
     let reopened = Composer::from_draft(7, &doctor, raw, None);
     assert!(reopened.delivery_notification);
     assert!(reopened.read_notification);
-    let plain =
-        Composer::from_draft(8, &doctor, b"From: a@b.fr\r\nSubject: x\r\n\r\ny\r\n", None);
+    let plain = Composer::from_draft(8, &doctor, b"From: a@b.fr\r\nSubject: x\r\n\r\ny\r\n", None);
     assert!(!plain.delivery_notification && !plain.read_notification);
 }
 

@@ -107,6 +107,9 @@ impl Composer {
             form = form.push(suggestion_list(&self.cc, known, AddressField::Cc));
         }
         form = form.push(patients_line(&self.cc, i18n));
+        if let Some(bar) = self.identity_bar(i18n) {
+            form = form.push(bar);
+        }
         form = form.push(line(
             t("composer-subject"),
             text_input(&t("composer-subject-hint"), &self.subject)

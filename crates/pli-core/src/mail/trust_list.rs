@@ -71,9 +71,7 @@ impl Freshness {
             .fetched_at
             .is_none_or(|fetched| now - fetched >= REFRESH_EVERY);
         // A try this recent that did not fetch is running or failed: the next one waits.
-        let tried_long_ago = self
-            .tried_at
-            .is_none_or(|tried| now - tried >= RETRY_AFTER);
+        let tried_long_ago = self.tried_at.is_none_or(|tried| now - tried >= RETRY_AFTER);
         fetched_long_ago && tried_long_ago
     }
 }

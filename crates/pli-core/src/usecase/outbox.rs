@@ -28,6 +28,11 @@ pub struct SendChoices {
     pub outside_confirmed: bool,
     /// They close the patient conversation with this message (`X-MSS-MES: FIN`, ECO.2.2.8).
     pub closes_conversation: bool,
+    /// They confirmed who each patient among the recipients is, having seen what the
+    /// matricule says (sex, birth month and year) — with a qualified identity checked against
+    /// it ("Écrire à un patient", a health document's form) or by their explicit word
+    /// (ECO.2.2.6, ECO.3.1.5). Without it, no message goes to a patient's address.
+    pub patients_confirmed: bool,
 }
 
 /// A message accepted into the outbox.
@@ -43,13 +48,19 @@ pub struct Queued {
 /// outside it, patient addresses, the size Mon espace santé accepts), adds the MSSanté headers
 /// and puts it in the outbox, recording the patient conversations it opens or closes.
 ///
-/// `Err(SendError::Blocked)` when a rule stops it, with each issue; nothing is queued then.
+/// `Err(SendError::Blocked)` when a rule stops it, with each issue, and
+/// `Err(SendError::PatientIdentityUnconfirmed)` when it goes to a patient whose identity the
+/// person has not confirmed; nothing is queued then.
 pub fn send(
     profile: &Profile,
     account: &Account,
     draft: &Draft,
     choices: SendChoices,
 ) -> Result<Queued, SendError> {
+    let patients = patient_recipients(draft);
+    if !patients.is_empty() && !choices.patients_confirmed {
+        return Err(SendError::PatientIdentityUnconfirmed(patients));
+    }
     let named;
     let draft = match sender_name(profile, account) {
         Some(name) if draft.from_name.as_deref() != Some(name.as_str()) => {
@@ -68,6 +79,21 @@ pub fn send(
         outbox_id,
         message_id,
     })
+}
+
+/// The patients among the draft's recipients (valid `<INS>@patient.mssante.fr` addresses),
+/// whose identity the person confirms before [`send`] lets the message go (ECO.2.2.6,
+/// ECO.3.1.5): the composer and `pli send` show what each matricule says.
+pub fn patient_recipients(draft: &Draft) -> Vec<crate::mssante::ins::Ins> {
+    let mut patients: Vec<crate::mssante::ins::Ins> = Vec::new();
+    for address in draft.to.iter().chain(&draft.cc) {
+        if let Ok(ins) = crate::mssante::ins::Ins::from_patient_address(address.trim()) {
+            if !patients.contains(&ins) {
+                patients.push(ins);
+            }
+        }
+    }
+    patients
 }
 
 /// What the rules of the trust space say of the draft's recipients with the profile's list, for

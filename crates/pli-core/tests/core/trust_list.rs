@@ -130,7 +130,11 @@ fn ann_the_workers_fetch_the_trust_list_once_a_day_and_keep_it_when_the_download
 
     // The same day, a worker (the window opened again) does not fetch it again.
     run_worker_until(&profile, &user, |_| true);
-    assert_eq!(served.load(Ordering::SeqCst), 1, "fetched at most once a day");
+    assert_eq!(
+        served.load(Ordering::SeqCst),
+        1,
+        "fetched at most once a day"
+    );
 
     // A day later the publisher answers an error page: tried, refused, the list kept.
     age_record(&profile, TimeDelta::hours(25), TimeDelta::hours(25));
@@ -152,7 +156,10 @@ fn ann_the_workers_fetch_the_trust_list_once_a_day_and_keep_it_when_the_download
     // Within the hour after a failure, no new try.
     run_worker_until(&profile, &user, |_| true);
     let again = trust_list::freshness(&profile);
-    assert_eq!(again.tried_at, status.freshness.tried_at, "no try within the hour");
+    assert_eq!(
+        again.tried_at, status.freshness.tried_at,
+        "no try within the hour"
+    );
 
     // An hour later the network is down: tried, the list still kept, nothing crashes.
     age_record(&profile, TimeDelta::zero(), TimeDelta::hours(2));
