@@ -440,6 +440,7 @@ settings-notifications = Notifications
 settings-notifications-note = A notification tells of new messages, never showing their sender or subject.
 composer-patient-identity-title = Patient address: check the identity
 composer-patient-identity-explain = Only a qualified identity (checked with the INSi service and an identity document) may be used to write to a patient. Check that the sex and birth date read from the matricule are those of the intended patient.
+composer-patient-identity-check = Check the identity
 composer-patient-identity-confirm = I checked this patient's (qualified) identity
 composer-blocked = The message did not leave:
 composer-close-conversation = Close the conversation with the patient (they can no longer reply)

@@ -443,6 +443,7 @@ settings-notifications = Notifications
 settings-notifications-note = Une notification signale les nouveaux messages, sans jamais en montrer l'expéditeur ni l'objet.
 composer-patient-identity-title = Adresse patient : vérifiez l'identité
 composer-patient-identity-explain = Seule une identité qualifiée (vérifiée avec le téléservice INSi et une pièce d'identité) permet d'écrire à un patient. Vérifiez que le sexe et la date de naissance lus dans le matricule sont ceux du patient voulu.
+composer-patient-identity-check = Vérifier l'identité
 composer-patient-identity-confirm = J'ai vérifié l'identité (qualifiée) de ce patient
 composer-blocked = Le message n'est pas parti :
 composer-close-conversation = Clore la conversation avec le patient (il ne pourra plus répondre)

@@ -122,3 +122,46 @@ fn eco_2_2_6_ecrire_a_un_patient_confirms_the_identity_it_checked() {
     assert_eq!(composer.patients().len(), 1);
     assert!(composer.patients_confirmed(), "confirmed on its own screen");
 }
+
+#[test]
+fn eco_2_2_6_the_composer_s_identity_check_opens_the_patient_form_and_confirms_against_it() {
+    let (_folder, mut pli) = demo_window();
+    let _ = pli.update(Message::Shortcut(Shortcut::NewMessage));
+    let Screen::Composer(id) = pli.screen else {
+        panic!("Ctrl+N opens the composer");
+    };
+    type_into(&mut pli, composer::field::TO, PATIENT);
+    click_text(&mut pli, "Vérifier l'identité");
+    assert_eq!(pli.screen, Screen::Patient, "the identity form opens");
+    assert_eq!(
+        pli.patient.form().matricule,
+        "2 79 03 51 215 189 89",
+        "on the recipient's matricule"
+    );
+    type_into(&mut pli, patient::field::BIRTH_NAME, "Dupont");
+    type_into(&mut pli, patient::field::FIRST_NAMES, "Hélène");
+    type_into(&mut pli, patient::field::BIRTH_DATE, "15/03/1979");
+    let _ = pli.update(Message::Patient(patient::Message::Sex(Sex::Female)));
+    let _ = pli.update(Message::Patient(patient::Message::Status(
+        IdentityStatus::Qualified,
+    )));
+    click_text(&mut pli, "Écrire à ce patient");
+    click_text(&mut pli, "Confirmer et écrire");
+    assert_eq!(pli.screen, Screen::Composer(id), "back to the same message");
+    assert_eq!(pli.composers.len(), 1, "no second composer");
+    assert!(pli.composer(id).expect("open").patients_confirmed());
+}
+
+#[test]
+fn eco_2_2_6_leaving_the_identity_form_confirms_nothing() {
+    let (_folder, mut pli) = demo_window();
+    let _ = pli.update(Message::Shortcut(Shortcut::NewMessage));
+    let Screen::Composer(id) = pli.screen else {
+        panic!("Ctrl+N opens the composer");
+    };
+    type_into(&mut pli, composer::field::TO, PATIENT);
+    click_text(&mut pli, "Vérifier l'identité");
+    let _ = pli.update(Message::Shortcut(Shortcut::Escape));
+    assert_eq!(pli.screen, Screen::Composer(id), "back to the message");
+    assert!(!pli.composer(id).expect("open").patients_confirmed());
+}

@@ -99,6 +99,13 @@ impl Pli {
                 Task::none()
             }
             composer::Action::Save => self.save_draft(id),
+            composer::Action::CheckIdentity(ins) => {
+                self.identity_for = Some(id);
+                let _ = self
+                    .patient
+                    .update(patient::Message::Matricule(ins.grouped()));
+                self.open_patient()
+            }
             composer::Action::Done(outcome) => {
                 let answers = composer.answers().cloned();
                 let forwards = composer.forwards().cloned();

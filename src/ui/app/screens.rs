@@ -226,7 +226,26 @@ impl Pli {
         match action {
             patient::Action::None => Task::none(),
             patient::Action::Close => {
-                self.screen = Screen::Mail;
+                self.screen = match self.identity_for.take() {
+                    Some(id) if self.composer(id).is_some() => Screen::Composer(id),
+                    _ => Screen::Mail,
+                };
+                Task::none()
+            }
+            patient::Action::Write { ins, .. } if self.identity_for.is_some() => {
+                // Back to the message whose recipient was checked: the identity typed agrees
+                // with the matricule and is qualified, the professional confirmed it.
+                let Some(id) = self.identity_for.take() else {
+                    return Task::none();
+                };
+                let Some(composer) = self.composers.iter_mut().find(|c| c.id() == id) else {
+                    self.screen = Screen::Mail;
+                    return Task::none();
+                };
+                if composer.patients().contains(&ins) {
+                    composer.identity_confirmed(ins);
+                }
+                self.screen = Screen::Composer(id);
                 Task::none()
             }
             patient::Action::Write {

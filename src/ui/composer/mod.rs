@@ -168,6 +168,9 @@ pub enum Message {
     Trust(trust::Message),
     /// "J'ai vérifié l'identité" of the patients among the recipients.
     ConfirmPatients(bool),
+    /// "Vérifier l'identité" of the patient at this place among the recipients: the identity
+    /// form of "Écrire à un patient", checked against the matricule.
+    CheckIdentity(usize),
     CloseConversation(bool),
     Discard,
     Back,
@@ -191,6 +194,8 @@ pub enum Action {
     Back,
     /// Save the draft (the root owns the store).
     Save,
+    /// Check this patient's identity in the "Écrire à un patient" form, then come back.
+    CheckIdentity(Ins),
     /// The message left or waits in the outbox: close the composer.
     Done(SendOutcome),
 }
@@ -667,6 +672,11 @@ impl Composer {
             Message::Attached(Err(sentence)) => self.status = Status::Problem(sentence),
             Message::CloseConversation(on) => self.closes_conversation = on,
             Message::ConfirmPatients(confirmed) => self.confirm_patients(confirmed),
+            Message::CheckIdentity(index) => {
+                if let Some(patient) = self.patients().into_iter().nth(index) {
+                    return Action::CheckIdentity(patient);
+                }
+            }
             Message::Send => return self.send(accounts, false, false),
             Message::Trust(answer) => {
                 let Some(dialog) = self.review.as_mut() else {

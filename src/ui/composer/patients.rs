@@ -6,7 +6,7 @@
 //! window shows. "Écrire à un patient" confirms it on its own screen, against the identity.
 
 use super::*;
-use iced::widget::{checkbox, column, container, row, text, Space};
+use iced::widget::{button, checkbox, column, container, row, text, Space};
 
 impl Composer {
     /// The patients among the recipients, as the core counts them.
@@ -56,9 +56,17 @@ impl Composer {
             .size(theme::SMALL_SIZE)
             .font(theme::SEMIBOLD)]
         .spacing(4);
-        for patient in &patients {
+        for (index, patient) in patients.iter().enumerate() {
             lines = lines.push(
-                text(crate::messages::patient_reading(patient, i18n)).size(theme::SMALL_SIZE),
+                row![
+                    text(crate::messages::patient_reading(patient, i18n)).size(theme::SMALL_SIZE),
+                    button(text(i18n.t("composer-patient-identity-check")).size(theme::SMALL_SIZE))
+                        .padding([2, 8])
+                        .style(theme::action)
+                        .on_press(Message::CheckIdentity(index)),
+                ]
+                .spacing(10)
+                .align_y(Alignment::Center),
             );
         }
         lines = lines.push(
