@@ -160,3 +160,60 @@ fn ann_an_unlisted_mssante_domain_is_shown_before_the_message_leaves() {
     assert_eq!(outbox(&folder), 1);
     assert!(overrides(&folder).is_empty(), "no override to record");
 }
+
+/// Answers one request on a loopback port with `body` (HTTP/1.1, 200), then closes.
+fn serve_once(body: &'static str) -> String {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("a port");
+    let url = format!(
+        "http://{}/listeblanchemssante.xml",
+        listener.local_addr().expect("address")
+    );
+    std::thread::spawn(move || {
+        if let Ok((mut stream, _)) = listener.accept() {
+            let mut request = [0u8; 4096];
+            let _ = stream.read(&mut request);
+            let _ = write!(
+                stream,
+                "HTTP/1.1 200 OK\r\nContent-Type: application/xml\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                body.len()
+            );
+        }
+    });
+    url
+}
+
+/// The window's box workers (its subscriptions) fetch the published list when the profile's
+/// is a day old; `trust_list::status` gives its date to the settings.
+#[test]
+fn ann_the_window_s_workers_refresh_the_trust_list_and_its_date_is_known() {
+    use crate::live::{window, Runtime};
+    use pli_core::mail::trust_list;
+    use std::time::Duration;
+    let user = dedicated_user("ui-trust-upkeep");
+    empty_mailbox(&user);
+    let (folder, mut pli, accounts) = window(&[&user]);
+    let profile = Profile::at(folder.path());
+    let url = serve_once(
+        "<ListeBlanche><DateDeGeneration>2026-12-01T02:00:00</DateDeGeneration><Domaine><Nom>nouveau-ch.mssante.fr</Nom></Domaine><Domaine><Nom>ehpad-test.mssante.fr</Nom></Domaine><Domaine><Nom>patient.mssante.fr</Nom></Domaine></ListeBlanche>",
+    );
+    let settings = pli_core::settings::ProfileSettings {
+        trust_list_url: url,
+        ..pli_core::settings::ProfileSettings::default()
+    };
+    settings
+        .save(&profile.settings_file())
+        .expect("settings written");
+    assert_eq!(trust_list::status(&profile).freshness.fetched_at, None);
+
+    let runtime = Runtime::new();
+    runtime.start_worker(&folder, &accounts[0]);
+    runtime.until(&mut pli, Duration::from_secs(30), |_| {
+        trust_list::status(&profile).freshness.fetched_at.is_some()
+    });
+    let status = trust_list::status(&profile);
+    assert_eq!(status.domains, 3);
+    assert!(trust_list::load(&profile)
+        .0
+        .contains("nouveau-ch.mssante.fr"));
+}
