@@ -286,4 +286,13 @@ fn eco_2_2_6_pli_send_to_a_patient_waits_for_the_identity_confirmation() {
     let confirmed = to_patient(true);
     assert!(confirmed.status.success(), "{}", text(&confirmed));
     assert_eq!(outbox_of(&profile, "cabinet"), 1);
+    // The confirmation is in the ECO.4.1 trace, without the patient's matricule.
+    let trace = pli(profile.path(), &["trace", "export"], "");
+    let csv = String::from_utf8_lossy(&trace.stdout).to_string();
+    let line = csv
+        .lines()
+        .find(|line| line.contains(",identity,"))
+        .unwrap_or_else(|| panic!("the confirmation is traced: {csv}"));
+    assert!(line.contains("1 patient(s)"), "{line}");
+    assert!(!csv.contains("279035121518989"), "{csv}");
 }

@@ -14,7 +14,7 @@ use crate::directory::Entry;
 use crate::mail::account::Account;
 use crate::mail::connect::Credentials;
 use crate::mail::send::{self, Draft, OutboxReport, ReadReceipt, SendError, SendPolicy};
-use crate::mail::store::{open_profile_store, Store, StoreError};
+use crate::mail::store::{open_profile_store, Store, StoreError, TraceAction};
 use crate::mail::trust_list;
 use crate::mssante::headers::{sender_display_name, ProductReference, Sender};
 use crate::profile::Profile;
@@ -73,7 +73,23 @@ pub fn send(
         _ => draft,
     };
     under_rules(profile, choices, |store, policy| {
-        send::queue(store, account, draft, policy)
+        let queued = send::queue(store, account, draft, policy)?;
+        if !patients.is_empty() {
+            // The count, not the matricules: the trace proves the confirmation without
+            // naming the patients.
+            store.trace(
+                &account.name,
+                TraceAction::IdentityConfirmed,
+                &format!(
+                    "send {} to {} patient(s) whose identity was confirmed",
+                    queued.1,
+                    patients.len()
+                ),
+                "confirmed by the user",
+                true,
+            )?;
+        }
+        Ok(queued)
     })
     .map(|(outbox_id, message_id, _)| Queued {
         outbox_id,
