@@ -7,6 +7,11 @@
 //!     end of the folder, since SQLite's OFFSET walks the index up to the offset;
 //! (c) the peak memory of the process (VmHWM).
 //! It also lays the list pane out headless (iced_test, tiny-skia), as a frame would.
+//! (e) The list while the offline copy writes the bodies into the same store (issue 15): a thread
+//!     does the copy's own work minus the network — each message read and turned into index text
+//!     (`offline_copy::index_text`), written in the copy's batches and transactions
+//!     (`Store::store_bodies`) on its own connection — while the UI thread does what a frame does
+//!     when the copy reports progress: the list read again, one page down, the view built.
 //! (d) Then it starts the real window (`target/release/pli`, built beforehand) on a profile
 //! holding that store, `FIRST_FRAME_RUNS` times, with `PLI_BENCH_FIRST_FRAME=1`: the window says
 //! on standard output when its first frame was drawn and when the first frame the person can act
@@ -69,6 +74,8 @@ fn run(profile: &Profile) -> Result<Account, Box<dyn std::error::Error>> {
     let started = Instant::now();
     let mut store = Store::open(path)?;
     let inbox = store.upsert_folder(&account.name, "INBOX", Some(Role::Inbox))?;
+    // The copy writes only into a folder whose UIDVALIDITY it knows.
+    store.reset_folder(inbox.id, 1)?;
     let batch: usize = 5_000;
     let envelopes: Vec<Envelope> = (1..=MESSAGES).map(envelope).collect();
     for chunk in envelopes.chunks(batch) {
@@ -228,6 +235,8 @@ fn run(profile: &Profile) -> Result<Account, Box<dyn std::error::Error>> {
         &mut layout_times[1..].to_vec(),
         None,
     );
+    during_copy(path, inbox.id, &mut mailbox, &store, &i18n)?;
+
     let peak = pli_core::memory::peak_resident_kib();
     println!(
         "{:<58} {:>10}              (no target; whole process incl. SQLite cache)",
@@ -235,6 +244,119 @@ fn run(profile: &Profile) -> Result<Account, Box<dyn std::error::Error>> {
         peak.map_or("?".into(), |kib| format!("{:.1} MiB", kib as f64 / 1024.0))
     );
     Ok(account)
+}
+
+/// How many bodies the copy of (e) writes, newest first.
+const COPIED: u32 = 20_000;
+
+/// (e): frames of the list while a thread copies `COPIED` bodies into the same store.
+fn during_copy(
+    path: &std::path::Path,
+    inbox: i64,
+    mailbox: &mut MessageList,
+    store: &Store,
+    i18n: &I18n,
+) -> Result<(), Box<dyn std::error::Error>> {
+    use pli_core::mail::offline_copy::{index_text, BATCH_MESSAGES};
+    use pli_core::mail::pdf_text::PdfReader;
+    use pli_core::mail::store::CopiedBody;
+    let writer_path = path.to_path_buf();
+    let copy = std::thread::spawn(move || -> Result<Duration, String> {
+        let started = Instant::now();
+        let mut store = Store::open(&writer_path).map_err(|error| error.to_string())?;
+        let mut pdfs = PdfReader::default();
+        let mut batch = Vec::with_capacity(BATCH_MESSAGES);
+        for uid in (MESSAGES - COPIED + 1..=MESSAGES).rev() {
+            let raw = body(uid);
+            let (text, note, _) = index_text(&raw, &mut pdfs);
+            batch.push(CopiedBody {
+                uid,
+                raw,
+                text,
+                note,
+            });
+            if batch.len() == BATCH_MESSAGES || uid == MESSAGES - COPIED + 1 {
+                store
+                    .store_bodies(inbox, 1, &batch)
+                    .map_err(|error| error.to_string())?;
+                batch.clear();
+            }
+        }
+        Ok(started.elapsed())
+    });
+    let mut frames = Vec::new();
+    let mut run = 0usize;
+    while !copy.is_finished() {
+        let start = Instant::now();
+        let total = mailbox.window().total;
+        mailbox.refresh_with_total(store, total);
+        let offset = (run * 977) % (MESSAGES as usize - ROWS);
+        let _ = mailbox.update(message_list::Message::ScrollTo(offset), Some(store));
+        let element = mailbox.list_view(i18n);
+        frames.push(start.elapsed());
+        drop(element);
+        run += 1;
+        // One frame each 16 ms at most, as the window draws.
+        std::thread::sleep(Duration::from_millis(16).saturating_sub(start.elapsed()));
+    }
+    let copied_in = copy
+        .join()
+        .map_err(|_| "the copy thread panicked")?
+        .map_err(|error| format!("the copy failed: {error}"))?;
+    frames.sort();
+    let over = frames
+        .iter()
+        .filter(|frame| **frame > SCROLL_TARGET)
+        .count();
+    let p99 = frames[(frames.len() * 99 / 100).min(frames.len() - 1)];
+    println!();
+    println!(
+        "(e) the list while the copy writes {COPIED} bodies ({:.1} s, {:.0} bodies/s): {} frames",
+        copied_in.as_secs_f64(),
+        f64::from(COPIED) / copied_in.as_secs_f64(),
+        frames.len()
+    );
+    report(
+        "(e) a frame: list read again + one page + view",
+        &mut frames,
+        Some(SCROLL_TARGET),
+    );
+    println!(
+        "{:<58} {:>7.3} ms              {over} of {} frames over 16 ms",
+        "(e) p99 of those frames",
+        p99.as_secs_f64() * 1000.0,
+        frames.len()
+    );
+    Ok(())
+}
+
+/// A message as the bench's mail reads: a few paragraphs, every other one in HTML as well.
+fn body(uid: u32) -> Vec<u8> {
+    let envelope = envelope(uid);
+    let text = format!(
+        "Bonjour,\r\n\r\nVeuillez trouver ci-dessous le compte rendu de la consultation du patient \
+         suivi pour une échographie abdominale de contrôle (dossier {uid}). Le bilan biologique \
+         est dans les normes ; la glycémie à jeun est à 0,95 g/l. Nous reverrons le patient dans \
+         trois mois.\r\n\r\nBien confraternellement,\r\n{}\r\n",
+        envelope.from_name
+    );
+    let head = format!(
+        "From: {} <{}>\r\nTo: claire.martin@medecin.mssante.fr\r\nSubject: {}\r\n\
+         Date: Mon, 3 Mar 2025 09:00:00 +0100\r\nMessage-ID: <{uid}@bench.invalid>\r\n\
+         MIME-Version: 1.0\r\n",
+        envelope.from_name, envelope.from_address, envelope.subject
+    );
+    if uid.is_multiple_of(2) {
+        format!(
+            "{head}Content-Type: multipart/alternative; boundary=b\r\n\r\n--b\r\n\
+             Content-Type: text/plain; charset=utf-8\r\n\r\n{text}\r\n--b\r\n\
+             Content-Type: text/html; charset=utf-8\r\n\r\n<html><body><p>{}</p></body></html>\r\n--b--\r\n",
+            text.replace("\r\n", "<br>")
+        )
+        .into_bytes()
+    } else {
+        format!("{head}Content-Type: text/plain; charset=utf-8\r\n\r\n{text}").into_bytes()
+    }
 }
 
 /// (d): the real window, started on the profile, and NeoMutt on a local mbox of the same size.

@@ -115,6 +115,9 @@ impl Localize for AccountsError {
             AccountsError::Invalid(AccountError::PharmacyNotOrganisational) => {
                 i18n.t("error-box-pharmacy-not-organisational")
             }
+            AccountsError::Invalid(AccountError::OfflineMonthsOutOfRange) => {
+                i18n.t("error-box-offline-months")
+            }
             AccountsError::SecretMissing => i18n.t("form-secret-empty"),
             AccountsError::File(error) => {
                 i18n.t_args("error-accounts-file", args!["detail" => error.to_string()])
@@ -847,6 +850,10 @@ impl Localize for pli_core::xdm::XdmProblem {
             P::NotTheMessagesPatient => i18n.t("xdm-problem-not-the-messages-patient"),
             P::InsHeaderWithoutIns => i18n.t("xdm-problem-ins-header-without-ins"),
             P::InsHeaderDeniesIns => i18n.t("xdm-problem-ins-header-denies-ins"),
+            P::CodeCdaDiffers { header, documents } => i18n.t_args(
+                "xdm-problem-codecda-differs",
+                args!["header" => header.clone(), "documents" => documents.clone()],
+            ),
         }
     }
 }
@@ -928,6 +935,10 @@ mod xdm_tests {
             XdmProblem::NotTheMessagesPatient,
             XdmProblem::InsHeaderWithoutIns,
             XdmProblem::InsHeaderDeniesIns,
+            XdmProblem::CodeCdaDiffers {
+                header: "11502-2".into(),
+                documents: "11488-4".into(),
+            },
         ];
         for language in [Language::Fr, Language::En] {
             let i18n = I18n::new(language);

@@ -224,6 +224,17 @@ pub enum AccountCommand {
     },
     /// Remove a mailbox and its secrets.
     Remove { name: String },
+    /// Change settings of a mailbox.
+    Set {
+        name: String,
+        /// Receive the prescriptions patients send (an organisational box only).
+        #[arg(long, value_name = "true|false")]
+        pharmacy: Option<bool>,
+        /// Keep on this computer the bodies of the last N months only, or all of them; older
+        /// bodies are dropped at the next pass, their envelopes kept.
+        #[arg(long, value_name = "N|all", value_parser = months_kept)]
+        offline_months: Option<MonthsKept>,
+    },
     /// Sign a Pro Santé Connect box in, in the browser (CPS card or e-CPS).
     Login { name: String },
     /// End the Pro Santé Connect session of a box on this computer.
@@ -418,6 +429,19 @@ fn run_account(profile: &Profile, command: AccountCommand, i18n: &I18n) -> Resul
         AccountCommand::List { json } => list_accounts(profile, json, i18n),
         AccountCommand::Test { name, json } => test_account(profile, &name, json, i18n),
         AccountCommand::Remove { name } => remove_account(profile, &name, i18n),
+        AccountCommand::Set {
+            name,
+            pharmacy,
+            offline_months,
+        } => set_account(
+            profile,
+            &name,
+            accounts::BoxChange {
+                pharmacy,
+                offline_months: offline_months.map(|kept| kept.0),
+            },
+            i18n,
+        ),
         AccountCommand::Login { name } => psc_login(profile, &name, i18n),
         AccountCommand::Logout { name } => psc_logout(profile, &name, i18n),
     }
@@ -691,6 +715,53 @@ fn remove_account(profile: &Profile, name: &str, i18n: &I18n) -> Result<(), Fail
         "{}",
         i18n.t_args("account-removed", args!["name" => account.name.clone()])
     );
+    Ok(())
+}
+
+/// `--offline-months`: a number of months, or every body (`all`).
+#[derive(Debug, Clone, Copy)]
+pub struct MonthsKept(Option<u32>);
+
+fn months_kept(text: &str) -> Result<MonthsKept, String> {
+    if text.trim().eq_ignore_ascii_case("all") {
+        return Ok(MonthsKept(None));
+    }
+    text.trim()
+        .parse::<u32>()
+        .map(|months| MonthsKept(Some(months)))
+        .map_err(|_| format!("'{text}': a number of months, or all"))
+}
+
+fn set_account(
+    profile: &Profile,
+    name: &str,
+    change: accounts::BoxChange,
+    i18n: &I18n,
+) -> Result<(), Failure> {
+    if change == accounts::BoxChange::default() {
+        return Err(Failure(i18n.t("account-set-nothing")));
+    }
+    let account = accounts::change(profile, name, change)
+        .map_err(|error| Failure(describe_accounts_error(&error, i18n)))?;
+    let box_name = account.name.clone();
+    if change.pharmacy.is_some() {
+        let id = if account.pharmacy {
+            "account-pharmacy-on"
+        } else {
+            "account-pharmacy-off"
+        };
+        println!("{}", i18n.t_args(id, args!["name" => box_name.clone()]));
+    }
+    if change.offline_months.is_some() {
+        let line = match account.offline_months {
+            Some(months) => i18n.t_args(
+                "account-offline-months",
+                args!["name" => box_name, "months" => months],
+            ),
+            None => i18n.t_args("account-offline-all", args!["name" => box_name]),
+        };
+        println!("{line}");
+    }
     Ok(())
 }
 

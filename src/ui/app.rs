@@ -277,23 +277,21 @@ impl Pli {
             message_list.refresh(store);
         }
         let now = chrono::Utc::now();
-        let inactivity = accounts
+        let inactivity: Vec<InactivityBanner> = accounts
             .iter()
             .map(|account| {
-                let last_use = store
-                    .as_ref()
-                    .and_then(|store| store.last_use(&account.name).ok())
-                    .flatten()
-                    .map(LastUse::from);
-                InactivityBanner::new(
-                    i18n.clone(),
-                    account.name.clone(),
-                    last_use,
+                inactivity_banner(
+                    &i18n,
+                    store.as_ref(),
+                    account,
                     profile_settings.inactivity,
                     now,
                 )
             })
             .collect();
+        for banner in &inactivity {
+            message_list.set_last_use(banner.mailbox(), banner.box_use());
+        }
         let screen = if accounts.is_empty() {
             Screen::Welcome
         } else {
@@ -603,7 +601,17 @@ impl Pli {
             welcome::Action::Saved(account) => {
                 // Its worker starts with the next subscription.
                 self.accounts.push((*account).clone());
+                let banner = inactivity_banner(
+                    &self.i18n,
+                    self.store.as_ref(),
+                    &account,
+                    self.profile_settings.inactivity,
+                    chrono::Utc::now(),
+                );
                 self.message_list.add_box(*account, BoxStatus::Connecting);
+                self.message_list
+                    .set_last_use(banner.mailbox(), banner.box_use());
+                self.inactivity.push(banner);
                 self.screen = Screen::Mail;
                 self.load_sender_names()
             }
@@ -690,7 +698,7 @@ impl Pli {
     }
 
     /// Who acts at this workstation: the profile's `person_name`, else the system user.
-    fn acting_person(&self) -> Result<String, pli_core::usecase::handling::HandlingError> {
+    pub fn acting_person(&self) -> Result<String, pli_core::usecase::handling::HandlingError> {
         pli_core::usecase::handling::person_named(self.profile_settings.person_name.as_deref())
     }
 
@@ -784,4 +792,25 @@ fn ratios(panes: &pane_grid::State<Pane>) -> PaneRatios {
         }
     }
     ratios
+}
+
+/// The inactivity watch of a box, from the uses the store recorded.
+fn inactivity_banner(
+    i18n: &Arc<I18n>,
+    store: Option<&Store>,
+    account: &Account,
+    thresholds: pli_core::mssante::inactivity::Thresholds,
+    now: chrono::DateTime<chrono::Utc>,
+) -> InactivityBanner {
+    let last_use = store
+        .and_then(|store| store.last_use(&account.name).ok())
+        .flatten()
+        .map(LastUse::from);
+    InactivityBanner::new(
+        i18n.clone(),
+        account.name.clone(),
+        last_use,
+        thresholds,
+        now,
+    )
 }

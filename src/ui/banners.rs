@@ -13,6 +13,7 @@ use iced::widget::{button, column, container, row, text, Space};
 use iced::{Alignment, Element, Length};
 
 use super::markers::{self, Tone};
+use super::message_list::BoxUse;
 use super::theme;
 use crate::args;
 use crate::i18n::I18n;
@@ -129,6 +130,29 @@ impl InactivityBanner {
     /// The "last used on … (by …)" line for the settings and the box list.
     pub fn last_use_line(&self) -> String {
         last_use_text(&self.i18n, self.last_use.as_ref())
+    }
+
+    /// What the box list says of this box: the last use, and the deletion near or past.
+    pub fn box_use(&self) -> BoxUse {
+        let alert = match self.activity() {
+            None | Some(Activity::Active) => None,
+            Some(Activity::WarningDue { deletion_date }) => Some((
+                Tone::Warning,
+                self.i18n.t_args(
+                    "box-list-deletion-due",
+                    args!["date" => local_date(deletion_date)],
+                ),
+            )),
+            Some(Activity::ProbablyDeleted { since }) => Some((
+                Tone::Danger,
+                self.i18n
+                    .t_args("box-list-deleted", args!["date" => local_date(since)]),
+            )),
+        };
+        BoxUse {
+            line: self.last_use_line(),
+            alert,
+        }
     }
 
     /// Nothing while the box is active; the warning or the "probably deleted" notice otherwise.

@@ -90,6 +90,28 @@ pub fn tinted(tone: Tone) -> impl Fn(&Theme) -> container::Style {
     }
 }
 
+/// A button drawn as a tinted box of `tone`, a little darker under the pointer.
+pub fn tinted_button(
+    tone: Tone,
+) -> impl Fn(&Theme, iced::widget::button::Status) -> iced::widget::button::Style {
+    move |theme: &Theme, status| {
+        let frame = tinted(tone)(theme);
+        let hovered = matches!(
+            status,
+            iced::widget::button::Status::Hovered | iced::widget::button::Status::Pressed
+        );
+        iced::widget::button::Style {
+            background: frame.background,
+            text_color: frame.text_color.unwrap_or(Color::BLACK),
+            border: Border {
+                width: if hovered { 2.0 } else { 1.0 },
+                ..frame.border
+            },
+            ..iced::widget::button::Style::default()
+        }
+    }
+}
+
 /// The text colour of a tone outside a tinted box (status lines), readable on the window's
 /// own background.
 pub fn tone_text(tone: Tone) -> impl Fn(&Theme) -> text::Style {

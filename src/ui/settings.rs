@@ -1,26 +1,32 @@
-//! The settings: the boxes (with their state and a signature each), the language, the theme and
-//! notifications. Every change applies at once; signatures are written to `ui.toml`, the rest to
-//! the profile's `settings.toml`, which the command line reads too.
+//! The settings: the boxes (with their state, their last use, a signature each, whether an
+//! organisational box is a pharmacy's, whether its server lets colleagues share who handles
+//! what), the name of the person at a shared workstation, the language, the theme and
+//! notifications. Every change applies at once; signatures are written to `ui.toml`, the
+//! pharmacy to `accounts.toml`, the rest to the profile's `settings.toml`, which the command
+//! line reads too.
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 
 use iced::widget::{
-    button, column, container, pick_list, row, scrollable, text, text_editor, toggler, Space,
+    button, column, container, pick_list, row, scrollable, text, text_editor, text_input, toggler,
+    Space,
 };
 use iced::{Alignment, Element, Length};
 
 use super::directory_key::{self, DirectoryKey};
+use super::markers::{self, Tone};
 use super::message_list::BoxEntry;
 use super::preferences::Preferences;
 use super::theme::{self, ThemeChoice};
 use super::widget::Choice;
 use crate::args;
 use crate::i18n::{I18n, Language};
-use pli_core::mail::account::BoxKind;
+use pli_core::mail::account::{Account, BoxKind};
 use pli_core::profile::Profile;
 use pli_core::settings::ProfileSettings;
+use pli_core::usecase::accounts::BoxChange;
 
 #[derive(Default)]
 pub struct SettingsScreen {
@@ -35,6 +41,13 @@ pub struct SettingsScreen {
     pub exporting: bool,
     /// How the last export went: the sentence to show.
     pub export_notice: Option<Result<String, String>>,
+    /// The folders of each box whose server keeps no new keywords: "Je m'en occupe" cannot be
+    /// shared there (issue 13).
+    sharing_limited: BTreeMap<String, Vec<String>>,
+    /// Why a box's setting could not be changed, by box.
+    box_problems: BTreeMap<String, String>,
+    /// The person's name as typed; empty means the name of the session on this computer.
+    person_name: String,
 }
 
 #[derive(Debug, Clone)]
@@ -49,6 +62,13 @@ pub enum Message {
     /// "Exporter les traces (CSV)".
     ExportTrace,
     TraceExported(Result<String, String>),
+    /// An organisational box receives the patients' prescriptions, or stops.
+    Pharmacy(String, bool),
+    /// The bodies a box keeps on this computer: every one, or the last N months'.
+    KeepMonths(String, Choice<Option<u32>>),
+    /// The box as saved, or why it was not.
+    BoxSaved(String, Result<Box<Account>, String>),
+    PersonName(String),
 }
 
 /// What the settings ask the root to do.
@@ -65,11 +85,25 @@ pub enum Action {
     DirectoryKey(directory_key::Action),
     /// Export the trace to this file, or to one the person chooses.
     ExportTrace(Option<PathBuf>),
+    /// Write the box's settings (`usecase::accounts::change`), then send `BoxSaved`.
+    ChangeBox(String, BoxChange),
+    /// The box was saved: the box list and the composer use it from now on.
+    BoxChanged(Box<Account>),
 }
 
 impl SettingsScreen {
-    /// Opens the screen on the current signatures.
-    pub fn open(&mut self, boxes: &[BoxEntry], preferences: &Preferences) {
+    /// Opens the screen on the current signatures, settings, and the folders where sharing is
+    /// limited.
+    pub fn open(
+        &mut self,
+        boxes: &[BoxEntry],
+        preferences: &Preferences,
+        settings: &ProfileSettings,
+        sharing_limited: BTreeMap<String, Vec<String>>,
+    ) {
+        self.sharing_limited = sharing_limited;
+        self.box_problems.clear();
+        self.person_name = settings.person_name.clone().unwrap_or_default();
         self.signatures = boxes
             .iter()
             .map(|entry| {
@@ -132,6 +166,33 @@ impl SettingsScreen {
                 self.exporting = false;
                 self.export_notice = Some(result);
                 Action::None
+            }
+            Message::Pharmacy(account, on) => {
+                self.box_problems.remove(&account);
+                let change = BoxChange {
+                    pharmacy: Some(on),
+                    ..BoxChange::default()
+                };
+                Action::ChangeBox(account, change)
+            }
+            Message::KeepMonths(account, choice) => {
+                self.box_problems.remove(&account);
+                let change = BoxChange {
+                    offline_months: Some(choice.value),
+                    ..BoxChange::default()
+                };
+                Action::ChangeBox(account, change)
+            }
+            Message::BoxSaved(_, Ok(account)) => Action::BoxChanged(account),
+            Message::BoxSaved(name, Err(problem)) => {
+                self.box_problems.insert(name, problem);
+                Action::None
+            }
+            Message::PersonName(name) => {
+                let trimmed = name.trim();
+                settings.person_name = (!trimmed.is_empty()).then(|| trimmed.to_string());
+                self.person_name = name;
+                Action::Save
             }
         }
     }
@@ -198,6 +259,75 @@ impl SettingsScreen {
             if let Some(detail) = entry.connectivity.detail() {
                 card = card.push(text(detail).size(theme::SMALL_SIZE).color(theme::DANGER));
             }
+            if let Some(last_use) = &entry.last_use {
+                card = card.push(
+                    text(last_use.line.as_str())
+                        .size(theme::SMALL_SIZE)
+                        .style(text::secondary),
+                );
+                if let Some((tone, alert)) = &last_use.alert {
+                    card = card.push(markers::note(*tone, alert.clone()));
+                }
+            }
+            if entry.account.kind == BoxKind::Organisational {
+                let account = entry.account.name.clone();
+                card = card.push(
+                    row![
+                        toggler(entry.account.pharmacy)
+                            .on_toggle(move |on| Message::Pharmacy(account.clone(), on)),
+                        text(t("settings-pharmacy")).size(theme::SMALL_SIZE),
+                    ]
+                    .spacing(8)
+                    .align_y(Alignment::Center),
+                );
+            }
+            {
+                let account = entry.account.name.clone();
+                let choices = keep_choices(i18n);
+                let current = choices
+                    .iter()
+                    .find(|choice| choice.value == entry.account.offline_months)
+                    .cloned()
+                    .or_else(|| {
+                        entry.account.offline_months.map(|months| {
+                            Choice::new(
+                                Some(months),
+                                i18n.t_args("settings-keep-months", args!["months" => months]),
+                            )
+                        })
+                    });
+                card = card.push(
+                    row![
+                        text(t("settings-keep")).size(theme::SMALL_SIZE),
+                        pick_list(choices, current, move |choice| {
+                            Message::KeepMonths(account.clone(), choice)
+                        })
+                        .text_size(theme::SMALL_SIZE),
+                    ]
+                    .spacing(8)
+                    .align_y(Alignment::Center),
+                );
+            }
+            if let Some(folders) = self
+                .sharing_limited
+                .get(&entry.account.name)
+                .filter(|folders| !folders.is_empty())
+            {
+                card = card.push(markers::note(
+                    Tone::Warning,
+                    i18n.t_args(
+                        "settings-sharing-limited",
+                        args!["folders" => folders.join(", ")],
+                    ),
+                ));
+            }
+            if let Some(problem) = self.box_problems.get(&entry.account.name) {
+                card = card.push(
+                    text(problem.as_str())
+                        .size(theme::SMALL_SIZE)
+                        .color(theme::DANGER),
+                );
+            }
             if let Some(content) = self.signatures.get(&entry.account.name) {
                 let account = entry.account.name.clone();
                 card = card.push(text(t("settings-signature")).size(theme::SMALL_SIZE));
@@ -245,6 +375,19 @@ impl SettingsScreen {
             button(text(t("settings-add-box")))
                 .style(theme::action)
                 .on_press(Message::AddBox),
+            Space::new().height(8),
+            heading("settings-workstation"),
+            line(
+                t("settings-person-name"),
+                text_input(&t("settings-person-name-hint"), &self.person_name)
+                    .on_input(Message::PersonName)
+                    .size(theme::SMALL_SIZE)
+                    .padding(6)
+                    .into()
+            ),
+            text(t("settings-person-name-note"))
+                .size(theme::SMALL_SIZE)
+                .style(text::secondary),
             Space::new().height(8),
             heading("settings-display"),
             line(
@@ -341,4 +484,35 @@ pub async fn export_trace(
             args!["path" => path, "detail" => detail],
         )),
     }
+}
+
+/// Writes a box's settings, off the UI thread; the box as saved, or the sentence saying why it
+/// was not.
+pub async fn change_box(
+    profile: Profile,
+    name: String,
+    change: BoxChange,
+    i18n: Arc<I18n>,
+) -> Result<Box<Account>, String> {
+    use crate::messages::Localize;
+    tokio::task::spawn_blocking(move || {
+        pli_core::usecase::accounts::change(&profile, &name, change)
+            .map(Box::new)
+            .map_err(|error| error.localize(&i18n))
+    })
+    .await
+    .map_err(|error| error.to_string())
+    .and_then(|result| result)
+}
+
+/// What a box may keep on this computer, as the settings offer it.
+fn keep_choices(i18n: &I18n) -> Vec<Choice<Option<u32>>> {
+    let mut choices = vec![Choice::new(None, i18n.t("settings-keep-all"))];
+    for months in [24, 12, 6, 3] {
+        choices.push(Choice::new(
+            Some(months),
+            i18n.t_args("settings-keep-months", args!["months" => months]),
+        ));
+    }
+    choices
 }

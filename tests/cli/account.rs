@@ -546,3 +546,106 @@ fn seed_pharmacy_exception_is_refused_at_add_on_a_nominative_box() {
         "nothing saved"
     );
 }
+
+/// `pli account set NAME --pharmacy true|false`: the same use case as the window's settings; a
+/// nominative box is refused with the reason and `accounts.toml` is left as it was.
+#[test]
+fn seed_pli_account_set_makes_an_organisational_box_a_pharmacy_and_refuses_a_nominative_one_and_sets_the_months_kept() {
+    let profile = tempfile::tempdir().expect("a profile folder");
+    let imap = endpoint("PLI_TEST_IMAP_STARTTLS").to_string();
+    let smtp = endpoint("PLI_TEST_SMTP_SUBMISSION").to_string();
+    for (name, kind) in [("cabinet", "per"), ("officine", "org")] {
+        let added = pli(
+            profile.path(),
+            &[
+                "account",
+                "add",
+                name,
+                "--address",
+                &doctor(),
+                "--type",
+                kind,
+                "--imap",
+                &imap,
+                "--smtp",
+                &smtp,
+            ],
+            "a-password\n",
+        );
+        assert!(added.status.success(), "{}", text(&added));
+    }
+    let accounts_file = profile.path().join("config/accounts.toml");
+    let before = std::fs::read(&accounts_file).expect("accounts.toml");
+    let refused = pli(
+        profile.path(),
+        &["account", "set", "cabinet", "--pharmacy", "true"],
+        "",
+    );
+    assert_eq!(refused.status.code(), Some(1), "{}", text(&refused));
+    assert!(
+        text(&refused).contains("Only an organisational (ORG) box can be a pharmacy's"),
+        "{}",
+        text(&refused)
+    );
+    assert_eq!(
+        std::fs::read(&accounts_file).expect("accounts.toml"),
+        before,
+        "nothing changed"
+    );
+
+    let pharmacy_of = |name: &str| {
+        let listed = pli(profile.path(), &["account", "list", "--json"], "");
+        assert!(listed.status.success(), "{}", text(&listed));
+        let listed: serde_json::Value = serde_json::from_slice(&listed.stdout).expect("JSON");
+        listed
+            .as_array()
+            .and_then(|boxes| boxes.iter().find(|entry| entry["name"] == name))
+            .map(|entry| entry["pharmacy"].as_bool().unwrap_or(false))
+    };
+    let set = pli(
+        profile.path(),
+        &["account", "set", "officine", "--pharmacy", "true"],
+        "",
+    );
+    assert!(set.status.success(), "{}", text(&set));
+    assert_eq!(pharmacy_of("officine"), Some(true));
+    let unset = pli(
+        profile.path(),
+        &["account", "set", "officine", "--pharmacy", "false"],
+        "",
+    );
+    assert!(unset.status.success(), "{}", text(&unset));
+    assert_eq!(pharmacy_of("officine"), Some(false));
+
+    // Issue 15: the months of bodies a box keeps, or all of them.
+    let months_of = |name: &str| {
+        let listed = pli(profile.path(), &["account", "list", "--json"], "");
+        let listed: serde_json::Value = serde_json::from_slice(&listed.stdout).expect("JSON");
+        listed
+            .as_array()
+            .and_then(|boxes| boxes.iter().find(|entry| entry["name"] == name))
+            .and_then(|entry| entry["offline_months"].as_u64())
+    };
+    let six = pli(
+        profile.path(),
+        &["account", "set", "cabinet", "--offline-months", "6"],
+        "",
+    );
+    assert!(six.status.success(), "{}", text(&six));
+    assert_eq!(months_of("cabinet"), Some(6));
+    let none = pli(
+        profile.path(),
+        &["account", "set", "cabinet", "--offline-months", "0"],
+        "",
+    );
+    assert_eq!(none.status.code(), Some(1), "{}", text(&none));
+    assert!(text(&none).contains("from 1 to 1200"), "{}", text(&none));
+    assert_eq!(months_of("cabinet"), Some(6), "unchanged");
+    let all = pli(
+        profile.path(),
+        &["account", "set", "cabinet", "--offline-months", "all"],
+        "",
+    );
+    assert!(all.status.success(), "{}", text(&all));
+    assert_eq!(months_of("cabinet"), None);
+}

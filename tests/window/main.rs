@@ -1,6 +1,7 @@
 //! The window, driven headless (iced_test on tiny-skia) as a person would use it: one module per
 //! screen or path, against the real stack that `tests/run.sh` starts.
 
+mod boxes;
 mod common;
 mod directory_online;
 mod health_documents;

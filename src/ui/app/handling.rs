@@ -22,6 +22,9 @@ pub struct HandlingRequest {
     pub profile: Profile,
     pub reference: MessageRef,
     pub change: Change,
+    /// Who acts, as the window knows them now (the settings may not be written yet); `None`
+    /// when no name can be found.
+    pub person: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -51,6 +54,7 @@ impl Pli {
             profile: self.profile.clone(),
             reference: opened.reference.clone(),
             change,
+            person: self.acting_person().ok(),
         };
         let reference = opened.reference.clone();
         Task::perform(
@@ -71,7 +75,10 @@ pub async fn change_on_server(
         pli_core::usecase::credentials::load(&request.account, &place.keyring_service)
             .await
             .map_err(|error| error.localize(&i18n))?;
-    let person = handling::acting_person(&request.profile, None).map_err(|e| e.localize(&i18n))?;
+    let person = request
+        .person
+        .ok_or(handling::HandlingError::NoName)
+        .map_err(|error| error.localize(&i18n))?;
     let folder = &request.reference.folder;
     let done = match request.change {
         Change::Handle(action) => handling::handle(

@@ -305,6 +305,22 @@ impl Pli {
                 settings::export_trace(self.profile.clone(), destination, self.i18n.clone()),
                 |result| Message::Settings(settings::Message::TraceExported(result)),
             ),
+            settings::Action::ChangeBox(name, change) => {
+                let answer = name.clone();
+                Task::perform(
+                    settings::change_box(self.profile.clone(), name, change, self.i18n.clone()),
+                    move |result| {
+                        Message::Settings(settings::Message::BoxSaved(answer.clone(), result))
+                    },
+                )
+            }
+            settings::Action::BoxChanged(account) => {
+                if let Some(known) = self.accounts.iter_mut().find(|a| a.name == account.name) {
+                    *known = (*account).clone();
+                }
+                self.message_list.box_changed(*account);
+                Task::none()
+            }
         }
     }
 
@@ -352,8 +368,23 @@ impl Pli {
     }
 
     pub(super) fn open_settings(&mut self) -> Task<Message> {
-        self.settings
-            .open(self.message_list.boxes(), &self.preferences);
+        let sharing_limited = self
+            .accounts
+            .iter()
+            .filter_map(|account| {
+                let store = self.store.as_ref()?;
+                let folders =
+                    pli_core::usecase::handling::sharing_limited_folders(store, &account.name)
+                        .ok()?;
+                Some((account.name.clone(), folders))
+            })
+            .collect();
+        self.settings.open(
+            self.message_list.boxes(),
+            &self.preferences,
+            &self.profile_settings,
+            sharing_limited,
+        );
         self.screen = Screen::Settings;
         let check = self.settings.directory_key.open();
         self.perform_settings(settings::Action::DirectoryKey(check))
@@ -429,14 +460,18 @@ impl Pli {
             Inactivity::Clock(now) => {
                 for banner in &mut self.inactivity {
                     let _ = banner.update(banners::Message::Clock(now));
+                    self.message_list
+                        .set_last_use(banner.mailbox(), banner.box_use());
                 }
                 Task::none()
             }
             Inactivity::Banner(name, message) => {
-                let action = match self.inactivity.iter_mut().find(|b| b.mailbox() == name) {
-                    Some(banner) => banner.update(message),
-                    None => return Task::none(),
+                let Some(banner) = self.inactivity.iter_mut().find(|b| b.mailbox() == name) else {
+                    return Task::none();
                 };
+                let action = banner.update(message);
+                self.message_list
+                    .set_last_use(banner.mailbox(), banner.box_use());
                 match action {
                     banners::Action::None => Task::none(),
                     banners::Action::KeepAlive(name) => self.keep_alive(name),

@@ -42,6 +42,22 @@ impl Pli {
                     _ => entry.folders.is_empty(),
                 };
                 entry.connectivity = BoxStatus::from_worker(state, first);
+                if let Some(detail) = entry.connectivity.detail().map(str::to_string) {
+                    // The pass "Garder cette boîte" asked for failed: the banner says why
+                    // instead of waiting for a sign-in that will not come.
+                    if self.workers.kept_alive(&account) {
+                        let reason = self
+                            .i18n
+                            .t_args("banner-keep-alive-failed", args!["detail" => detail]);
+                        return self.inactivity(Inactivity::Banner(
+                            account,
+                            banners::Message::KeepAliveFailed(reason),
+                        ));
+                    }
+                }
+                let Some(entry) = self.message_list.entry_mut(&account) else {
+                    return Task::none();
+                };
                 if matches!(entry.connectivity, BoxStatus::Syncing { .. }) {
                     // Show the newest messages as soon as the first batch is in.
                     return self.reload();

@@ -62,6 +62,18 @@ pub struct BoxEntry {
     pub handling: Option<HandlingCounts>,
     /// The offline copy of the bodies, while it is not complete (the worker's last word).
     pub offline: Option<pli_core::mail::store::OfflineProgress>,
+    /// When the box was last used from this workstation, and the warning before the operator
+    /// deletes it (SEED), so that a box nobody opens still shows it.
+    pub last_use: Option<BoxUse>,
+}
+
+/// How long a box has gone unused, as the box list says it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BoxUse {
+    /// "dernière utilisation le … (…)", or "jamais utilisée sur ce poste".
+    pub line: String,
+    /// The deletion near or past: its tone and its words.
+    pub alert: Option<(Tone, String)>,
 }
 
 impl BoxEntry {
@@ -242,6 +254,7 @@ impl MessageList {
                     folders: Vec::new(),
                     handling: None,
                     offline: None,
+                    last_use: None,
                 })
                 .collect(),
             current: None,
@@ -264,7 +277,22 @@ impl MessageList {
             folders: Vec::new(),
             handling: None,
             offline: None,
+            last_use: None,
         });
+    }
+
+    /// A box's settings changed (a pharmacy's or not): its entry shows them.
+    pub fn box_changed(&mut self, account: Account) {
+        if let Some(entry) = self.entry_mut(&account.name) {
+            entry.account = account;
+        }
+    }
+
+    /// What the box list says of a box's use (the root reads it from the inactivity banners).
+    pub fn set_last_use(&mut self, account: &str, last_use: BoxUse) {
+        if let Some(entry) = self.entry_mut(account) {
+            entry.last_use = Some(last_use);
+        }
     }
 
     pub fn entry(&self, account: &str) -> Option<&BoxEntry> {

@@ -79,6 +79,33 @@ impl MessageList {
                 header = header.push(progress_bar(0.0..=total as f32, done as f32).girth(4));
             }
         }
+        if let Some(last_use) = &entry.last_use {
+            header = header.push(
+                text(last_use.line.as_str())
+                    .size(theme::TINY_SIZE)
+                    .style(text::secondary),
+            );
+            if let Some((tone, alert)) = &last_use.alert {
+                // The box's inbox shows the banner with "Garder cette boîte".
+                let inbox = entry
+                    .folders
+                    .iter()
+                    .find(|folder| folder.folder.role == Some(Role::Inbox));
+                header = header.push(
+                    button(
+                        text(alert.as_str())
+                            .size(theme::TINY_SIZE)
+                            .font(theme::SEMIBOLD),
+                    )
+                    .padding([3, 8])
+                    .style(markers::tinted_button(*tone))
+                    .on_press_maybe(inbox.map(|inbox| Message::SelectFolder {
+                        account: entry.account.name.clone(),
+                        folder: inbox.folder.id,
+                    })),
+                );
+            }
+        }
         let mut folders = column![].spacing(1);
         for folder in &entry.folders {
             let selected = self.current.as_ref()
@@ -183,19 +210,17 @@ impl MessageList {
             .on_input(Message::Search)
             .padding(6)
             .size(theme::SMALL_SIZE);
-        let search_row: Element<'a, Message> = if self.search.query.is_empty() {
-            search.into()
-        } else {
-            row![
-                search,
+        // Always a row with the field first: the field keeps its state (and the focus) when
+        // the first letter brings the "Effacer" button.
+        let mut search_row = row![search].spacing(6);
+        if !self.search.query.is_empty() {
+            search_row = search_row.push(
                 button(text(i18n.t("search-clear")).size(theme::SMALL_SIZE))
                     .padding([6, 10])
                     .style(theme::action)
-                    .on_press(Message::ClearSearch)
-            ]
-            .spacing(6)
-            .into()
-        };
+                    .on_press(Message::ClearSearch),
+            );
+        }
         let mut header = column![search_row];
         if !self.search.query.is_empty() {
             header = header.push(self.search_options(i18n));

@@ -248,6 +248,8 @@ pub enum AccountError {
     /// or application box marked as a pharmacy would accept what the rules refuse.
     #[error("only an organisational (ORG) box can be a pharmacy's (--pharmacy needs --type org)")]
     PharmacyNotOrganisational,
+    #[error("the bodies kept on this computer are counted in months, from 1 to 1200")]
+    OfflineMonthsOutOfRange,
 }
 
 impl Account {

@@ -132,6 +132,45 @@ pub fn remove(profile: &Profile, name: &str) -> Result<Account, AccountsError> {
     Ok(account)
 }
 
+/// What [`change`] changes of a box; `None` leaves a setting as it is.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct BoxChange {
+    /// A pharmacy's box receives the prescriptions patients send (SEED: the pharmacy exception);
+    /// only an organisational box can be one.
+    pub pharmacy: Option<bool>,
+    /// The bodies kept on this computer: every one (`Some(None)`), or those of the last N
+    /// months (`Some(Some(n))`, 1 to 1,200); older ones are dropped at the next pass, their
+    /// envelopes kept (issue 15).
+    pub offline_months: Option<Option<u32>>,
+}
+
+/// Changes settings of a saved box. A change the rules refuse (a nominative box made a
+/// pharmacy's, a number of months out of range) leaves `accounts.toml` as it was. Returns the
+/// box as saved. Blocks (the file).
+pub fn change(profile: &Profile, name: &str, change: BoxChange) -> Result<Account, AccountsError> {
+    let accounts_file = profile.accounts_file();
+    let mut loaded = load_accounts(&accounts_file)?;
+    let account = loaded
+        .accounts
+        .iter_mut()
+        .find(|known| known.name == name)
+        .ok_or_else(|| AccountError::Unknown(name.to_string()))?;
+    let mut changed = account.clone();
+    if let Some(pharmacy) = change.pharmacy {
+        changed.pharmacy = pharmacy;
+    }
+    if let Some(months) = change.offline_months {
+        if months.is_some_and(|months| !(1..=1200).contains(&months)) {
+            return Err(AccountError::OfflineMonthsOutOfRange.into());
+        }
+        changed.offline_months = months;
+    }
+    changed.validate()?;
+    *account = changed.clone();
+    save_accounts(&accounts_file, &loaded.accounts)?;
+    Ok(changed)
+}
+
 /// What a connection test found on each server: its capabilities, or why it failed.
 #[derive(Debug)]
 pub struct TestReport {

@@ -129,6 +129,9 @@ pub enum XdmProblem {
     InsHeaderWithoutIns,
     /// The message says `X-MSS-INS: N` but a document carries an INS (ECO.2.4.2).
     InsHeaderDeniesIns,
+    /// The message's `X-MSS-CODECDA` does not list the codes of its CDA documents (ECO.2.4.1):
+    /// the sender's system describes the documents as something else than they are.
+    CodeCdaDiffers { header: String, documents: String },
 }
 
 /// An identifier as HL7 writes it: an `extension` within the namespace named by the `root` OID

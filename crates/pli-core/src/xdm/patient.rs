@@ -47,12 +47,13 @@ pub(super) fn check_documents(mut reading: XdmReading) -> XdmReading {
 }
 
 /// Checks the documents of a message against the message itself: the matricules of its patient
-/// addresses (`<matricule>@patient.mssante.fr` among its correspondents) and its `X-MSS-INS`
-/// header. Adds the problems to `documents`.
+/// addresses (`<matricule>@patient.mssante.fr` among its correspondents), its `X-MSS-INS` and
+/// `X-MSS-CODECDA` headers. Adds the problems to `documents`.
 pub fn check_against_message(
     documents: &mut MessageDocuments,
     patient_matricules: &[String],
     x_mss_ins: Option<&str>,
+    x_mss_codecda: Option<&str>,
 ) {
     if documents.refused.is_some() {
         return;
@@ -79,4 +80,33 @@ pub fn check_against_message(
         Some("N") if !ins.is_empty() => documents.problems.push(XdmProblem::InsHeaderDeniesIns),
         _ => {}
     }
+    if let Some(problem) = x_mss_codecda.and_then(|header| codes_differ(documents, header)) {
+        documents.problems.push(problem);
+    }
+}
+
+/// The `X-MSS-CODECDA` codes against the `code` of each CDA read, as sets: a code repeated for
+/// two documents of one type is written once or twice, both fine. Nothing to compare when no CDA
+/// could be read (the archive's own problems say why).
+fn codes_differ(documents: &MessageDocuments, header: &str) -> Option<XdmProblem> {
+    let declared: std::collections::BTreeSet<&str> = header
+        .split(',')
+        .map(str::trim)
+        .filter(|code| !code.is_empty())
+        .collect();
+    let found: std::collections::BTreeSet<&str> = documents
+        .documents
+        .iter()
+        .filter_map(|document| document.cda.as_ref()?.header.code.as_ref())
+        .map(|code| code.code.trim())
+        .collect();
+    if found.is_empty() || declared == found {
+        return None;
+    }
+    let join =
+        |codes: std::collections::BTreeSet<&str>| codes.into_iter().collect::<Vec<_>>().join(", ");
+    Some(XdmProblem::CodeCdaDiffers {
+        header: join(declared),
+        documents: join(found),
+    })
 }

@@ -65,6 +65,7 @@ pub(super) struct Envelope {
     pub(super) references: Vec<String>,
     pub(super) x_mss_mes: Option<String>,
     pub(super) x_mss_ins: Option<String>,
+    pub(super) x_mss_codecda: Option<String>,
     pub(super) disposition_notification_to: Vec<Mailbox>,
 }
 
@@ -230,6 +231,12 @@ fn read_headers(headers: &[Header<'_>], default_type: &str) -> (Envelope, PartHe
                 if name.eq_ignore_ascii_case("X-MSS-INS") && envelope.x_mss_ins.is_none() =>
             {
                 envelope.x_mss_ins = Some(clean_line(&text_of(value)));
+            }
+            HeaderName::Other(name)
+                if name.eq_ignore_ascii_case("X-MSS-CODECDA")
+                    && envelope.x_mss_codecda.is_none() =>
+            {
+                envelope.x_mss_codecda = Some(clean_line(&text_of(value)));
             }
             _ => {}
         }

@@ -103,7 +103,7 @@ fn add_health_documents(raw: &[u8], model: &mut ReadingModel) {
 }
 
 /// The documents of each `IHE_XDM.ZIP` attachment, checked against the message's patient
-/// addresses and `X-MSS-INS`. A hostile archive is refused by `xdm` under its limits and the
+/// addresses, `X-MSS-INS` and `X-MSS-CODECDA`. A hostile archive is refused by `xdm` under its limits and the
 /// message stays readable.
 fn health_documents(raw: &[u8], model: &ReadingModel) -> Vec<crate::xdm::MessageDocuments> {
     use crate::xdm::{check_against_message, is_xdm_attachment, read_archive, MessageDocuments};
@@ -127,6 +127,7 @@ fn health_documents(raw: &[u8], model: &ReadingModel) -> Vec<crate::xdm::Message
                 &mut documents,
                 &patient_matricules,
                 model.headers.x_mss_ins.as_deref(),
+                model.headers.x_mss_codecda.as_deref(),
             );
             Some(documents)
         })

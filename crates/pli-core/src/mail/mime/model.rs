@@ -62,6 +62,9 @@ pub struct MssanteHeaders {
     /// `X-MSS-INS`, as received: `O` when the sender says a qualified INS is in the archive
     /// (ECO.2.4.2).
     pub x_mss_ins: Option<String>,
+    /// `X-MSS-CODECDA`, as received: the codes of the CDA documents the sender says it attached
+    /// (ECO.2.4.1).
+    pub x_mss_codecda: Option<String>,
     /// `Disposition-Notification-To`: the sender asks for a read receipt, which the client
     /// offers to send (ECO.3.1.6).
     pub disposition_notification_to: Vec<Mailbox>,

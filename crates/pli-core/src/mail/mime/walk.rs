@@ -464,6 +464,7 @@ impl<'b> Reader<'b> {
                 x_mss_mes: envelope.x_mss_mes,
                 closes_conversation,
                 x_mss_ins: envelope.x_mss_ins,
+                x_mss_codecda: envelope.x_mss_codecda,
                 disposition_notification_to: envelope.disposition_notification_to,
             },
             from_patient,

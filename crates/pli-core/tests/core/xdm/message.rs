@@ -124,6 +124,36 @@ fn eco_2_4_2_an_x_mss_ins_header_that_contradicts_the_archive_is_flagged() {
 }
 
 #[test]
+fn eco_2_4_1_an_x_mss_codecda_that_names_other_documents_than_the_archive_s_is_flagged() {
+    let archive = xdm_around(&cda_for(TEST_INS), &test_ins_cx());
+    let problems = |headers: &str| {
+        let raw = message_with_archive(
+            "dr.x@ch-test.mssante.fr",
+            headers,
+            &archive,
+            "application/zip",
+        );
+        pli_core::mail::mime::read_message(&raw).documents[0]
+            .problems
+            .clone()
+    };
+    // The CDA is a "11488-4" (consultation note): the header says a laboratory report.
+    assert_eq!(
+        problems("X-MSS-INS: O\r\nX-MSS-CODECDA: 11502-2\r\n"),
+        vec![XdmProblem::CodeCdaDiffers {
+            header: "11502-2".into(),
+            documents: "11488-4".into(),
+        }]
+    );
+    // The right code, repeated or spaced, and a header left out, are no problem.
+    assert_eq!(
+        problems("X-MSS-INS: O\r\nX-MSS-CODECDA: 11488-4, 11488-4\r\n"),
+        vec![]
+    );
+    assert_eq!(problems("X-MSS-INS: O\r\n"), vec![]);
+}
+
+#[test]
 fn a_hostile_archive_in_a_message_is_refused_and_the_message_stays_readable() {
     let zeros = vec![0u8; 30 * 1024 * 1024];
     let bomb = zip_of(&[("IHE_XDM/SUBSET01/METADATA.XML", &zeros)]);
