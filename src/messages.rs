@@ -320,6 +320,16 @@ impl Localize for SendError {
                 .map(|issue| issue.localize(i18n))
                 .collect::<Vec<_>>()
                 .join(" "),
+            SendError::PatientIdentityUnconfirmed(patients) => i18n.t_args(
+                "send-patient-identity-unconfirmed",
+                args![
+                    "patients" => patients
+                        .iter()
+                        .map(|ins| patient_reading(ins, i18n))
+                        .collect::<Vec<_>>()
+                        .join(" ; ")
+                ],
+            ),
         }
     }
 }
@@ -437,6 +447,28 @@ pub fn ins_warning(warning: &InsWarning, i18n: &I18n) -> String {
 }
 
 /// What the matricule says of the patient, for the professional to compare with the identity.
+/// A patient as the identity check shows them before a message goes to their address: the
+/// grouped matricule, and the sex and birth month/year it says (ECO.3.1.5).
+pub fn patient_reading(ins: &Ins, i18n: &I18n) -> String {
+    let sex = match ins.sex() {
+        Some(Sex::Male) => i18n.t("ins-sex-male"),
+        Some(Sex::Female) => i18n.t("ins-sex-female"),
+        None => i18n.t("ins-unknown"),
+    };
+    let month = ins
+        .birth_month()
+        .map(|month| format!("{month:02}"))
+        .unwrap_or_else(|| i18n.t("ins-unknown"));
+    i18n.t_args(
+        "patient-identity-reading",
+        args![
+            "ins" => ins.grouped(),
+            "sex" => sex,
+            "birth" => format!("{month}/{:02}", ins.birth_year_two_digits())
+        ],
+    )
+}
+
 pub fn ins_reading(ins: &Ins, i18n: &I18n) -> Vec<(String, String)> {
     let sex = match ins.sex() {
         Some(Sex::Male) => i18n.t("ins-sex-male"),

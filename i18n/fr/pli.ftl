@@ -158,6 +158,15 @@ ins-invalid = Matricule INS refusé : { $reason }
 ## Liste blanche et traces
 whitelist-installed = Liste de l'espace de confiance installée : { $count } domaines.
 whitelist-refused = La liste n'a pas été changée : { $detail }
+whitelist-kept = La liste de l'espace de confiance n'a pas pu être mise à jour ; celle en service est gardée : { $detail }
+whitelist-origin-bundled = Liste de l'espace de confiance en service : celle fournie avec Pli (jamais téléchargée sur ce poste).
+whitelist-origin-profile = Liste de l'espace de confiance en service : téléchargée ou importée sur ce poste.
+whitelist-domains = Domaines : { $count }
+whitelist-generated = Générée par l'ANS le { $date }
+whitelist-fetched = Dernier téléchargement : { $date }
+whitelist-imported = Dernier import depuis un fichier : { $date }
+whitelist-last-failure = Dernière tentative ({ $date }) échouée : { $detail }
+whitelist-never = jamais
 trace-bad-date = « { $date } » n'est pas une date : écrivez-la AAAA-MM-JJ, par exemple 2026-05-01.
 
 ## Inactivité des boîtes
@@ -258,6 +267,7 @@ trust-issue-outside = « { $address } » n'est pas une adresse MSSanté : ce des
 trust-issue-invalid-patient = L'adresse patient « { $address } » n'est pas valide et ne sera pas utilisée. { $reason }
 trust-issue-too-large = Le message pèse { $size } Mo : Mon espace santé refuse les messages de plus de { $limit } Mo. Retirez des pièces jointes ou répartissez-les sur plusieurs messages.
 trust-issue-unlisted = « { $address } » se termine par mssante.fr mais son domaine n'est pas dans la liste de l'espace de confiance : vérifiez l'orthographe de l'adresse (le domaine est peut-être plus récent que la liste).
+trust-send = Envoyer
 trust-send-anyway = Envoyer quand même hors de l'espace de confiance
 trust-cancel = Annuler
 trust-back = Revenir au message
@@ -458,13 +468,19 @@ settings-theme-light = Clair
 settings-theme-dark = Sombre
 settings-notifications = Notifications
 settings-notifications-note = Une notification signale les nouveaux messages, sans jamais en montrer l'expéditeur ni l'objet.
+composer-patient-identity-title = Adresse patient : vérifiez l'identité
+composer-patient-identity-explain = Seule une identité qualifiée (vérifiée avec le téléservice INSi et une pièce d'identité) permet d'écrire à un patient. Vérifiez que le sexe et la date de naissance lus dans le matricule sont ceux du patient voulu.
+composer-patient-identity-check = Vérifier l'identité
+composer-patient-identity-confirm = J'ai vérifié l'identité (qualifiée) de ce patient
 composer-blocked = Le message n'est pas parti :
-composer-send-anyway = Envoyer quand même
 composer-close-conversation = Clore la conversation avec le patient (il ne pourra plus répondre)
 send-issue-outside = « { $address } » est hors de l'espace de confiance MSSanté : des données de santé n'y partent qu'avec votre accord.
 send-issue-invalid-patient = « { $address } » n'est pas une adresse de patient valide (la clé du matricule INS ne correspond pas) : vérifiez-la sur la carte Vitale ou le résultat INSi.
 send-issue-too-large = Le message pèse { $size }, plus que les { $limit } qu'accepte Mon espace santé.
 send-issue-unlisted = Le domaine de « { $address } » n'est pas dans la liste de l'espace de confiance que Pli connaît.
+send-patient-identity-unconfirmed = Le message s'adresse à un patient dont l'identité n'a pas été confirmée : { $patients }. Vérifiez que c'est bien la personne voulue, avec une identité qualifiée, puis confirmez-le.
+patient-identity-reading = INS { $ins } ({ $sex }, naissance { $birth })
+send-patient-identity-cli-hint = Après avoir vérifié l'identité (qualifiée) de chaque patient, relancez avec --patient-identity-confirmed.
 reader-damaged = Ce message est arrivé abîmé ; Pli en montre ce qu'il a pu lire.
 list-unsolicited = Non sollicité
 

@@ -111,6 +111,101 @@ pub(super) fn whitelist_refresh(profile: &Profile, i18n: &I18n) -> Result<(), Fa
     Ok(())
 }
 
+#[derive(serde::Serialize)]
+struct WhitelistStatus {
+    /// `bundled` (the seed shipped with Pli) or `profile` (fetched or imported).
+    origin: &'static str,
+    domains: usize,
+    generated_at: Option<String>,
+    fetched_at: Option<String>,
+    tried_at: Option<String>,
+    imported_at: Option<String>,
+    last_failure: Option<String>,
+}
+
+/// The list in use and how fresh it is, as the settings show it (`trust_list::status`).
+pub(super) fn whitelist_show(profile: &Profile, json: bool, i18n: &I18n) -> Result<(), Failure> {
+    let status = trust_list::status(profile);
+    let record = &status.freshness;
+    let rfc3339 = |at: Option<chrono::DateTime<Utc>>| at.map(|at| at.to_rfc3339());
+    if json {
+        let shown = WhitelistStatus {
+            origin: match status.origin {
+                trust_list::Origin::Bundled => "bundled",
+                trust_list::Origin::Profile(_) => "profile",
+            },
+            domains: status.domains,
+            generated_at: status
+                .generated_at
+                .map(|at| at.format("%Y-%m-%dT%H:%M:%S").to_string()),
+            fetched_at: rfc3339(record.fetched_at),
+            tried_at: rfc3339(record.tried_at),
+            imported_at: rfc3339(record.imported_at),
+            last_failure: record.last_failure.clone(),
+        };
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&shown).map_err(|error| Failure(error.to_string()))?
+        );
+        return Ok(());
+    }
+    let never = i18n.t("whitelist-never");
+    let local = |at: Option<chrono::DateTime<Utc>>| {
+        at.map(|at| {
+            at.with_timezone(&chrono::Local)
+                .format("%d/%m/%Y %H:%M")
+                .to_string()
+        })
+        .unwrap_or_else(|| never.clone())
+    };
+    println!(
+        "{}",
+        i18n.t(match status.origin {
+            trust_list::Origin::Bundled => "whitelist-origin-bundled",
+            trust_list::Origin::Profile(_) => "whitelist-origin-profile",
+        })
+    );
+    println!(
+        "{}",
+        i18n.t_args("whitelist-domains", args!["count" => status.domains])
+    );
+    if let Some(generated) = status.generated_at {
+        println!(
+            "{}",
+            i18n.t_args(
+                "whitelist-generated",
+                args!["date" => generated.format("%d/%m/%Y").to_string()]
+            )
+        );
+    }
+    println!(
+        "{}",
+        i18n.t_args(
+            "whitelist-fetched",
+            args!["date" => local(record.fetched_at)]
+        )
+    );
+    if record.imported_at.is_some() {
+        println!(
+            "{}",
+            i18n.t_args(
+                "whitelist-imported",
+                args!["date" => local(record.imported_at)]
+            )
+        );
+    }
+    if let Some(failure) = &record.last_failure {
+        println!(
+            "{}",
+            i18n.t_args(
+                "whitelist-last-failure",
+                args!["date" => local(record.tried_at), "detail" => failure.clone()]
+            )
+        );
+    }
+    Ok(())
+}
+
 /// Writes the trace as CSV (RFC 4180) on standard output.
 pub(super) fn trace_export(
     profile: &Profile,

@@ -12,6 +12,7 @@ use pli_core::mail::connect::Credentials;
 use pli_core::mail::send::{OutboxReport, SendError};
 use pli_core::mail::store::{Envelope, Flags, Store};
 use pli_core::mail::sync::{sync_account, Progress};
+use pli_core::mail::trust_list;
 use pli_core::profile::Profile;
 use pli_core::usecase::outbox;
 
@@ -94,6 +95,16 @@ pub(super) fn sync(profile: &Profile, name: &str, json: bool, i18n: &I18n) -> Re
         ))
         .map_err(|error| Failure(describe_sync_error(&error, i18n)))?;
     let _ = last_folder;
+    // As the window's workers do: the trust-space list is fetched again when a day old; a
+    // failure keeps the list in use and is said, not fatal.
+    if let trust_list::Upkeep::Kept(error) =
+        trust_list::refresh_when_due(profile, chrono::Utc::now())
+    {
+        eprintln!(
+            "{}",
+            i18n.t_args("whitelist-kept", args!["detail" => error.to_string()])
+        );
+    }
     // The same whole pass as the window's worker: after the envelopes, the bodies the box keeps
     // offline, indexed; the command returns when the copy is complete.
     let mut said = std::time::Instant::now();

@@ -125,6 +125,11 @@ pub enum WhitelistCommand {
     Import { file: PathBuf },
     /// Download the published list and install it.
     Refresh,
+    /// The list in use: where it comes from, its domains, when it was generated and fetched.
+    Show {
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -322,6 +327,9 @@ pub fn run(cli_profile: Option<&PathBuf>, command: Command, i18n: &I18n) -> Exit
             }
             Command::Whitelist(WhitelistCommand::Refresh) => {
                 admin::whitelist_refresh(&profile, i18n)
+            }
+            Command::Whitelist(WhitelistCommand::Show { json }) => {
+                admin::whitelist_show(&profile, json, i18n)
             }
             Command::Crl(CrlCommand::Import { file }) => mail::crl_import(&profile, &file, i18n),
             Command::Crl(CrlCommand::Refresh { name }) => mail::crl_refresh(&profile, &name, i18n),

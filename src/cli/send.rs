@@ -40,6 +40,11 @@ pub struct SendArgs {
     /// A file to attach (--attach again for more).
     #[arg(long, value_name = "FILE")]
     pub attach: Vec<PathBuf>,
+    /// You checked the identity of each patient among the recipients (a qualified identity,
+    /// matching the sex and birth month/year its matricule says): without it, nothing goes to a
+    /// patient's address (ECO.2.2.6). A health document (--document) checks it itself.
+    #[arg(long)]
+    pub patient_identity_confirmed: bool,
     #[command(flatten)]
     pub document: Box<DocumentArgs>,
 }
@@ -107,8 +112,12 @@ pub(super) fn send(profile: &Profile, request: SendArgs, i18n: &I18n) -> Result<
         ..Draft::from_box(&account)
     };
     // No confirmation can be asked here: a recipient outside the trust space stops the message.
+    let choices = SendChoices {
+        patients_confirmed: request.patient_identity_confirmed,
+        ..SendChoices::default()
+    };
     let queued = match &health_document {
-        None => outbox::send(profile, &account, &draft, SendChoices::default())
+        None => outbox::send(profile, &account, &draft, choices)
             .map_err(|refused| Failure(refusal(&refused, i18n)))?,
         Some(document) => {
             health_document::send(profile, &account, &draft, document, SendChoices::default())
@@ -120,6 +129,15 @@ pub(super) fn send(profile: &Profile, request: SendArgs, i18n: &I18n) -> Result<
                 })?
         }
     };
+    // What does not stop the message (an mssante.fr domain missing from the list) is said
+    // before it leaves, at the next pass.
+    for notice in outbox::check_recipients(profile, &draft)
+        .issues()
+        .iter()
+        .filter(|issue| issue.severity() == Severity::Notice)
+    {
+        eprintln!("⚠ {}", notice.localize(i18n));
+    }
     println!("{}", queued.message_id);
     eprintln!(
         "{}",
@@ -263,7 +281,9 @@ fn refusal(refused: &SendError, i18n: &I18n) -> String {
     let sentence = i18n.t_args("send-refused", args!["reason" => refused.localize(i18n)]);
     let needs_consent = matches!(refused, SendError::Blocked(check)
         if check.issues().iter().any(|issue| issue.severity() == Severity::NeedsConfirmation));
-    if needs_consent {
+    if matches!(refused, SendError::PatientIdentityUnconfirmed(_)) {
+        format!("{sentence}\n{}", i18n.t("send-patient-identity-cli-hint"))
+    } else if needs_consent {
         format!("{sentence}\n{}", i18n.t("send-refused-outside-hint"))
     } else {
         sentence

@@ -116,6 +116,8 @@ pub struct Pli {
     next_composer: u64,
     /// The "Écrire à un patient" screen; its form is cleared each time it is left.
     pub patient: PatientComposer,
+    /// The composer whose patient recipient's identity that screen is checking, if it is.
+    identity_for: Option<u64>,
     /// The auto-lock; `None` in the demo, which holds no health data and never reaches the
     /// keyring (see [`Pli::arm_lock`]).
     pub lock: Option<Lock>,
@@ -316,6 +318,7 @@ impl Pli {
             composers: Vec::new(),
             next_composer: 1,
             patient: PatientComposer::new(i18n.clone()),
+            identity_for: None,
             lock: None,
             inactivity,
             prescriptions: None,

@@ -1,5 +1,5 @@
 //! Each box's connection state as the window shows it, and the bridge to the mail core's
-//! workers: one `Subscription` per box runs `mail::worker::run` (connect → send → sync → IDLE,
+//! workers: one `Subscription` per box runs `mail::worker::run_in_profile` (connect → send → sync → IDLE,
 //! with backoff) and turns its events into messages, so the window never waits on the network
 //! and a broken box never freezes another (ECO.1.2.3). The window reaches the servers through
 //! these workers only: a body the reader needs is asked of its box's worker.
@@ -107,6 +107,8 @@ impl BoxStatus {
 pub struct Place {
     pub store: PathBuf,
     pub keyring_service: String,
+    /// The profile itself: its workers keep its trust-space list fresh.
+    pub profile: pli_core::profile::Profile,
 }
 
 impl Place {
@@ -114,6 +116,7 @@ impl Place {
         Self {
             store: profile.store_file(),
             keyring_service: profile.keyring_service().to_string(),
+            profile: profile.clone(),
         }
     }
 }
@@ -189,9 +192,9 @@ fn run_worker(spec: &WorkerSpec) -> impl Stream<Item = WorkerEvent> + use<> {
             }
             let service = spec.place.keyring_service.clone();
             let load = move |account: &Account| credentials::load_blocking(account, &service);
-            let running = tokio::spawn(worker::run(
+            let running = tokio::spawn(worker::run_in_profile(
+                spec.place.profile.clone(),
                 spec.account.clone(),
-                spec.place.store.clone(),
                 load,
                 events,
                 orders,
@@ -223,10 +226,9 @@ mod tests {
     fn any_change_to_a_box_gives_it_a_new_worker_and_no_change_keeps_it() {
         let spec = WorkerSpec {
             account: pli_core::mail::account::example_doctor(),
-            place: Place {
-                store: PathBuf::from("/profile/pli.sqlite"),
-                keyring_service: "pli".into(),
-            },
+            place: Place::of(&pli_core::profile::Profile::at(std::path::Path::new(
+                "/profile",
+            ))),
         };
         assert_eq!(key_of(&spec), key_of(&spec.clone()));
 

@@ -493,6 +493,7 @@ mod tests {
             place: Place {
                 store: "store.sqlite".into(),
                 keyring_service: "pli:test-psc-window".into(),
+                profile: pli_core::profile::Profile::at(std::path::Path::new("/profile")),
             },
             i18n: Arc::new(I18n::new(Language::Fr)),
         }

@@ -1,5 +1,7 @@
-//! The dialog shown when the core stops a message (`SendError::Blocked`): each issue as a
-//! sentence, and, only when nothing blocks and a recipient is outside the trust space, the
+//! The dialog the composer shows when the core stops a message (`SendError::Blocked`) or, before
+//! it is queued, when a recipient only deserves a look (`usecase::outbox::check_recipients`: an
+//! `mssante.fr` domain missing from the list): each issue as a sentence; "Envoyer" when only
+//! notices remain; and, only when nothing blocks and a recipient is outside the trust space, the
 //! explicit choice to send anyway. Health data must not leave the trust space without the
 //! user saying so (ANN); a wrong patient address or an oversized message to a patient is never
 //! sent, whatever the user says.
@@ -18,6 +20,8 @@ use pli_core::mssante::address::{SendCheck, SendIssue, Severity};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Message {
+    /// Send: only notices were shown, the person has seen them.
+    Send,
     SendAnyway,
     Cancel,
 }
@@ -25,6 +29,8 @@ pub enum Message {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Action {
     None,
+    /// Queue the message: the notices were seen, nothing else stops it.
+    Send,
     /// Queue the message again with `SendPolicy { outside_confirmed: true, .. }`; the core
     /// records the confirmation in the trace.
     SendConfirmed,
@@ -54,6 +60,12 @@ impl TrustDialog {
         self.check.needs_confirmation()
     }
 
+    /// Whether the dialog offers to send as is: nothing stops the message, the notices were
+    /// only to be seen.
+    pub fn offers_send(&self) -> bool {
+        self.check.may_send(false)
+    }
+
     /// Each issue as the sentence the dialog shows, the blocking ones first.
     pub fn sentences(&self) -> Vec<String> {
         self.ordered_issues()
@@ -68,6 +80,8 @@ impl TrustDialog {
             // stale message can never lift a blocking issue.
             Message::SendAnyway if self.offers_send_anyway() => Action::SendConfirmed,
             Message::SendAnyway => Action::None,
+            Message::Send if self.offers_send() => Action::Send,
+            Message::Send => Action::None,
             Message::Cancel => Action::Cancelled,
         }
     }
@@ -94,6 +108,14 @@ impl TrustDialog {
         }
 
         let mut buttons = row![].spacing(12);
+        if self.offers_send() {
+            buttons = buttons.push(
+                button(text(t("trust-send")))
+                    .padding([8, 16])
+                    .style(button::primary)
+                    .on_press(Message::Send),
+            );
+        }
         if self.offers_send_anyway() {
             buttons = buttons.push(
                 button(text(t("trust-send-anyway")))

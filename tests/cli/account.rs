@@ -307,7 +307,7 @@ fn ann_pli_whitelist_import_refuses_what_is_not_the_list_and_keeps_the_old_one()
 }
 
 /// Answers each request on a loopback port with the next of `bodies` (HTTP/1.1, 200), then stops.
-fn serve_bodies(bodies: Vec<(&'static str, String)>) -> String {
+pub(crate) fn serve_bodies(bodies: Vec<(&'static str, String)>) -> String {
     use std::io::{Read, Write};
     let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("a port");
     let url = format!(

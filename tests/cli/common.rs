@@ -8,6 +8,9 @@ pub use pli_testkit::*;
 pub fn pli(profile: &std::path::Path, arguments: &[&str], stdin: &str) -> std::process::Output {
     use std::io::Write;
     use std::process::{Command, Stdio};
+    if arguments.first() == Some(&"sync") {
+        keep_off_the_published_trust_list(profile);
+    }
     let mut child = Command::new(env!("CARGO_BIN_EXE_pli"))
         .arg("--profile")
         .arg(profile)
@@ -25,6 +28,19 @@ pub fn pli(profile: &std::path::Path, arguments: &[&str], stdin: &str) -> std::p
         .write_all(stdin.as_bytes())
         .expect("secret written");
     child.wait_with_output().expect("pli ends")
+}
+
+/// `pli sync` fetches the trust-space list when it is a day old: a test profile that names no
+/// list of its own gets a closed loopback port instead of the ANS's address, so no test reaches
+/// the internet (the fetch fails at once and the list in use is kept).
+fn keep_off_the_published_trust_list(profile: &std::path::Path) {
+    use pli_core::settings::{ProfileSettings, TRUST_LIST_URL};
+    let file = pli_core::profile::Profile::at(profile).settings_file();
+    let (mut settings, _) = ProfileSettings::load(&file);
+    if settings.trust_list_url == TRUST_LIST_URL {
+        settings.trust_list_url = "http://127.0.0.1:9/listeblanchemssante.xml".into();
+        settings.save(&file).expect("test settings written");
+    }
 }
 
 /// What a command printed, both streams.

@@ -13,4 +13,5 @@ mod patient_file;
 mod psc_login;
 mod revocation;
 mod send;
+mod trust_list;
 mod xdm;

@@ -253,3 +253,46 @@ fn eco_2_2_7_the_from_name_is_the_directory_entry_of_the_box_in_the_rule_s_forma
     assert_eq!(from.name(), Some("Dr_Jean_MARTIN_CH de Lens"), "{raw}");
     assert_eq!(from.address(), Some(sender.as_str()));
 }
+
+#[test]
+fn eco_2_2_6_pli_send_to_a_patient_waits_for_the_identity_confirmation() {
+    let sender = dedicated_user("cli-send-patient-identity");
+    let profile = profile_with_box(&sender, "cabinet");
+    let to_patient = |confirmed: bool| {
+        let mut arguments = vec![
+            "send",
+            "cabinet",
+            "--to",
+            "279035121518989@patient.mssante.fr",
+            "--subject",
+            "Vos résultats",
+        ];
+        if confirmed {
+            arguments.push("--patient-identity-confirmed");
+        }
+        pli(profile.path(), &arguments, "")
+    };
+
+    let refused = to_patient(false);
+    assert_eq!(refused.status.code(), Some(1), "{}", text(&refused));
+    let said = text(&refused);
+    assert!(
+        said.contains("INS 2 79 03 51 215 189 89 (female, born 03/79)"),
+        "what the matricule says: {said}"
+    );
+    assert!(said.contains("--patient-identity-confirmed"), "{said}");
+    assert_eq!(outbox_of(&profile, "cabinet"), 0, "nothing queued");
+
+    let confirmed = to_patient(true);
+    assert!(confirmed.status.success(), "{}", text(&confirmed));
+    assert_eq!(outbox_of(&profile, "cabinet"), 1);
+    // The confirmation is in the ECO.4.1 trace, without the patient's matricule.
+    let trace = pli(profile.path(), &["trace", "export"], "");
+    let csv = String::from_utf8_lossy(&trace.stdout).to_string();
+    let line = csv
+        .lines()
+        .find(|line| line.contains(",identity,"))
+        .unwrap_or_else(|| panic!("the confirmation is traced: {csv}"));
+    assert!(line.contains("1 patient(s)"), "{line}");
+    assert!(!csv.contains("279035121518989"), "{csv}");
+}

@@ -255,6 +255,13 @@ fn eco_2_1_1_the_composer_sends_a_health_document_with_its_archive_subject_and_h
     let task = pli.update(Message::Composer(id, pli::ui::composer::Message::Send));
     let runtime = tokio::runtime::Runtime::new().expect("a runtime");
     deliver(&mut pli, task_messages(&runtime, task));
+    // ch-epernay is not in the list shipped with Pli: the notice shows before the message leaves.
+    assert!(shows(&pli, "À vérifier avant l'envoi"));
+    let task = pli.update(Message::Composer(
+        id,
+        pli::ui::composer::Message::Trust(pli::ui::trust::Message::Send),
+    ));
+    deliver(&mut pli, task_messages(&runtime, task));
     let queued = sent_by_the_doctor(&folder);
     assert_eq!(queued.len(), before + 1, "one message queued");
     // Long headers are folded: read them unfolded.

@@ -30,6 +30,21 @@ pub fn window(users: &[&str]) -> (tempfile::TempDir, Pli, Vec<Account>) {
             .set(&account.name, SecretKind::Password, &password())
             .expect("password in the keyring");
     }
+    // The stack's domains are in the list, as a real operator's are in the published one.
+    std::fs::create_dir_all(profile.config_dir()).expect("config folder");
+    std::fs::write(
+        profile.config_dir().join("trust-list.xml"),
+        trust_list().to_xml(),
+    )
+    .expect("trust list written");
+    // The workers fetch the published list when it is a day old: never the internet in a test.
+    let settings = pli_core::settings::ProfileSettings {
+        trust_list_url: "http://127.0.0.1:9/listeblanchemssante.xml".into(),
+        ..pli_core::settings::ProfileSettings::default()
+    };
+    settings
+        .save(&profile.settings_file())
+        .expect("settings written");
     let pli = Pli::new(profile, Arc::new(I18n::new(Language::Fr)), false);
     (folder, pli, accounts)
 }

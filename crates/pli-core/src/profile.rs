@@ -16,7 +16,7 @@ pub enum ProfileError {
     },
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Profile {
     config_dir: PathBuf,
     data_dir: PathBuf,

@@ -1,6 +1,7 @@
 //! New messages, replies and forwards: the composers the root holds, their completion from the directory, and what they ask for.
 
 use super::*;
+use crate::ui::trust::TrustDialog;
 
 impl Pli {
     pub(super) fn update_composer(&mut self, id: u64, message: composer::Message) -> Task<Message> {
@@ -9,6 +10,11 @@ impl Pli {
         let Some(composer) = self.composers.iter_mut().find(|c| c.id() == id) else {
             return Task::none();
         };
+        if let composer::Message::Sent(Err(composer::NotQueued::Checked(check))) = message {
+            // Held by the rules of the trust space, or notices to see before it leaves.
+            composer.review(TrustDialog::new(self.i18n.clone(), check));
+            return Task::none();
+        }
         let typed = match &message {
             composer::Message::To(value) | composer::Message::Cc(value) => Some(value.clone()),
             _ => None,
@@ -40,10 +46,7 @@ impl Pli {
                     None => None,
                     Some(Ok(document)) => Some(document),
                     Some(Err(issues)) => {
-                        let refused = composer::NotQueued::Blocked {
-                            issues,
-                            may_confirm: false,
-                        };
+                        let refused = composer::NotQueued::Blocked { issues };
                         return Task::done(Message::Composer(
                             id,
                             composer::Message::Sent(Err(refused)),
@@ -55,6 +58,8 @@ impl Pli {
                     draft: outgoing.draft,
                     profile: self.profile.clone(),
                     outside_confirmed: outgoing.outside_confirmed,
+                    notices_seen: outgoing.notices_seen,
+                    patients_confirmed: outgoing.patients_confirmed,
                     closes_conversation: outgoing.closes_conversation,
                     demo: self.demo,
                     document,
@@ -94,6 +99,13 @@ impl Pli {
                 Task::none()
             }
             composer::Action::Save => self.save_draft(id),
+            composer::Action::CheckIdentity(ins) => {
+                self.identity_for = Some(id);
+                let _ = self
+                    .patient
+                    .update(patient::Message::Matricule(ins.grouped()));
+                self.open_patient()
+            }
             composer::Action::Done(outcome) => {
                 let answers = composer.answers().cloned();
                 let forwards = composer.forwards().cloned();

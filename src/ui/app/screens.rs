@@ -227,13 +227,32 @@ impl Pli {
         match action {
             patient::Action::None => Task::none(),
             patient::Action::Close => {
-                self.screen = Screen::Mail;
+                self.screen = match self.identity_for.take() {
+                    Some(id) if self.composer(id).is_some() => Screen::Composer(id),
+                    _ => Screen::Mail,
+                };
+                Task::none()
+            }
+            patient::Action::Write { ins, .. } if self.identity_for.is_some() => {
+                // Back to the message whose recipient was checked: the identity typed agrees
+                // with the matricule and is qualified, the professional confirmed it.
+                let Some(id) = self.identity_for.take() else {
+                    return Task::none();
+                };
+                let Some(composer) = self.composers.iter_mut().find(|c| c.id() == id) else {
+                    self.screen = Screen::Mail;
+                    return Task::none();
+                };
+                if composer.patients().contains(&ins) {
+                    composer.identity_confirmed(ins);
+                }
+                self.screen = Screen::Composer(id);
                 Task::none()
             }
             patient::Action::Write {
                 address,
                 display_name,
-                ..
+                ins,
             } => {
                 // The name goes with the address so the composer shows the patient by name
                 // and INS, never by the raw address alone (ECO.3.1.2).
@@ -242,7 +261,14 @@ impl Pli {
                     address,
                 }
                 .mailbox();
-                self.new_message_to(to)
+                let opened = self.new_message_to(to);
+                // The identity was checked against the matricule and confirmed on that screen.
+                if let Screen::Composer(id) = self.screen {
+                    if let Some(composer) = self.composers.iter_mut().find(|c| c.id() == id) {
+                        composer.identity_confirmed(ins);
+                    }
+                }
+                opened
             }
         }
     }

@@ -21,12 +21,14 @@ use super::correspondent::Correspondent;
 use super::document_form::{self, DocumentForm};
 use super::message_list::MessageRef;
 use super::reader::{Opened, Person};
+use super::trust::{self, TrustDialog};
 use super::{markers, theme};
 use crate::args;
 use crate::i18n::I18n;
 use pli_core::mail::account::Account;
 use pli_core::mail::send::{Draft, ReadReceipt, SendError};
 use pli_core::mail::store::read_apart;
+use pli_core::mssante::address::SendCheck;
 use pli_core::mssante::headers::subject_for_display;
 use pli_core::mssante::ins::Ins;
 use pli_core::profile::Profile;
@@ -35,6 +37,7 @@ use pli_core::usecase::outbox::{self, SendChoices};
 
 /// Ids of the fields, for focus and the tests.
 mod addresses;
+mod patients;
 mod sending;
 mod view;
 pub use addresses::*;
@@ -70,10 +73,9 @@ pub enum Status {
     NoRecipient,
     /// Not sent and not queued: something to fix in the form.
     Problem(String),
-    /// The trust space's rules stop the message (see `NotQueued::Blocked`).
+    /// The health document's rules stop the message (see `NotQueued::Blocked`).
     Blocked {
         issues: Vec<String>,
-        may_confirm: bool,
     },
 }
 
@@ -133,6 +135,11 @@ pub struct Composer {
     draft_id: Option<i64>,
     /// "Joindre un document de santé": the PDF, its type and its patient.
     document: Option<DocumentForm>,
+    /// What the rules of the trust space say of the message, on screen until the person sends
+    /// or goes back to the message.
+    review: Option<TrustDialog>,
+    /// The patients whose identity the professional confirmed (ECO.2.2.6).
+    confirmed_patients: Vec<Ins>,
 }
 
 #[derive(Debug, Clone)]
@@ -157,8 +164,13 @@ pub enum Message {
     /// The files chosen, read: (file name, content type, bytes), or why they could not be.
     Attached(Result<Vec<(String, String, Vec<u8>)>, String>),
     Send,
-    /// Send although recipients are outside the trust space: the user said so.
-    SendAnyway,
+    /// The person's answer in the trust-space dialog.
+    Trust(trust::Message),
+    /// "J'ai vérifié l'identité" of the patients among the recipients.
+    ConfirmPatients(bool),
+    /// "Vérifier l'identité" of the patient at this place among the recipients: the identity
+    /// form of "Écrire à un patient", checked against the matricule.
+    CheckIdentity(usize),
     CloseConversation(bool),
     Discard,
     Back,
@@ -182,6 +194,8 @@ pub enum Action {
     Back,
     /// Save the draft (the root owns the store).
     Save,
+    /// Check this patient's identity in the "Écrire à un patient" form, then come back.
+    CheckIdentity(Ins),
     /// The message left or waits in the outbox: close the composer.
     Done(SendOutcome),
 }
@@ -202,6 +216,10 @@ impl std::fmt::Debug for Composer {
 pub struct Outgoing {
     pub draft: Draft,
     pub outside_confirmed: bool,
+    /// The notices about the recipients were shown and the person sent.
+    pub notices_seen: bool,
+    /// The professional confirmed the identity of every patient among the recipients.
+    pub patients_confirmed: bool,
     pub closes_conversation: bool,
     /// A health document goes with it (checked by the root, which has the words for it).
     pub document: Option<DocumentForm>,
@@ -265,6 +283,8 @@ impl Composer {
             closes_conversation: false,
             draft_id: None,
             document: None,
+            review: None,
+            confirmed_patients: Vec::new(),
         }
     }
 
@@ -651,33 +671,29 @@ impl Composer {
             Message::Attached(Ok(files)) => self.attachments.extend(files),
             Message::Attached(Err(sentence)) => self.status = Status::Problem(sentence),
             Message::CloseConversation(on) => self.closes_conversation = on,
-            Message::Send | Message::SendAnyway => {
-                if self.status == Status::Sending {
-                    return Action::None;
+            Message::ConfirmPatients(confirmed) => self.confirm_patients(confirmed),
+            Message::CheckIdentity(index) => {
+                if let Some(patient) = self.patients().into_iter().nth(index) {
+                    return Action::CheckIdentity(patient);
                 }
-                let outside_confirmed = matches!(message, Message::SendAnyway)
-                    && matches!(
-                        self.status,
-                        Status::Blocked {
-                            may_confirm: true,
-                            ..
-                        }
-                    );
-                let Some(account) = accounts.iter().find(|a| a.name == self.from) else {
+            }
+            Message::Send => return self.send(accounts, false, false),
+            Message::Trust(answer) => {
+                let Some(dialog) = self.review.as_mut() else {
                     return Action::None;
                 };
-                let draft = self.draft(account);
-                if draft.to.is_empty() && draft.cc.is_empty() {
-                    self.status = Status::NoRecipient;
-                    return Action::None;
+                match dialog.update(answer) {
+                    trust::Action::None => {}
+                    trust::Action::Cancelled => self.review = None,
+                    trust::Action::Send => {
+                        self.review = None;
+                        return self.send(accounts, false, true);
+                    }
+                    trust::Action::SendConfirmed => {
+                        self.review = None;
+                        return self.send(accounts, true, true);
+                    }
                 }
-                self.status = Status::Sending;
-                return Action::Send(Box::new(Outgoing {
-                    draft,
-                    outside_confirmed,
-                    closes_conversation: self.closes_conversation && self.writes_to_a_patient(),
-                    document: self.document.clone(),
-                }));
             }
             Message::Discard => return Action::Discard,
             Message::Back => return Action::Back,
@@ -686,17 +702,49 @@ impl Composer {
             Message::Sent(Err(NotQueued::Problem(problem))) => {
                 self.status = Status::Problem(problem)
             }
-            Message::Sent(Err(NotQueued::Blocked {
-                issues,
-                may_confirm,
-            })) => {
-                self.status = Status::Blocked {
-                    issues,
-                    may_confirm,
-                }
+            Message::Sent(Err(NotQueued::Blocked { issues })) => {
+                self.status = Status::Blocked { issues }
             }
+            // The root opens the dialog (`review`), which needs the words; this is a fallback.
+            Message::Sent(Err(NotQueued::Checked(_))) => self.status = Status::Editing,
         }
         Action::None
+    }
+
+    /// Hands the message over to be sent, with what the person said in the trust dialog.
+    fn send(
+        &mut self,
+        accounts: &[Account],
+        outside_confirmed: bool,
+        notices_seen: bool,
+    ) -> Action {
+        if self.status == Status::Sending {
+            return Action::None;
+        }
+        let Some(account) = accounts.iter().find(|a| a.name == self.from) else {
+            return Action::None;
+        };
+        let draft = self.draft(account);
+        if draft.to.is_empty() && draft.cc.is_empty() {
+            self.status = Status::NoRecipient;
+            return Action::None;
+        }
+        self.status = Status::Sending;
+        Action::Send(Box::new(Outgoing {
+            draft,
+            outside_confirmed,
+            notices_seen,
+            patients_confirmed: self.patients_confirmed(),
+            closes_conversation: self.closes_conversation && self.writes_to_a_patient(),
+            document: self.document.clone(),
+        }))
+    }
+
+    /// Shows what the rules of the trust space say of the message (`NotQueued::Checked`): the
+    /// person sends from there, or goes back to the message.
+    pub fn review(&mut self, dialog: TrustDialog) {
+        self.review = Some(dialog);
+        self.status = Status::Editing;
     }
 
     /// Whether a recipient is a patient: the conversation may then be closed.
@@ -728,73 +776,4 @@ impl Composer {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_draft_reopened_keeps_both_notifications_it_asked_for() {
-        let doctor = pli_core::mail::account::example_doctor();
-        let raw = b"From: dr.martin@ch-test.mssante.fr\r\n\
-To: helene.noel@ch-test.mssante.fr\r\n\
-Subject: Compte rendu\r\n\
-Disposition-Notification-To: dr.martin@ch-test.mssante.fr\r\n\
-X-Pli-Delivery-Notification: yes\r\n\r\nBonjour\r\n";
-        let reopened = Composer::from_draft(7, &doctor, raw, None);
-        assert!(reopened.delivery_notification);
-        assert!(reopened.read_notification);
-        let plain =
-            Composer::from_draft(8, &doctor, b"From: a@b.fr\r\nSubject: x\r\n\r\ny\r\n", None);
-        assert!(!plain.delivery_notification && !plain.read_notification);
-    }
-
-    #[test]
-    fn completion_ignores_accents_and_case_and_matches_word_starts() {
-        let known = [
-            Known::new("Dr Hélène Noël", "helene.noel@ch-test.mssante.fr"),
-            Known::new(
-                "Laboratoire BioAnalyse",
-                "resultats@labo-bioanalyse.mssante.fr",
-            ),
-        ];
-        let found = suggestions("hel", &known);
-        assert_eq!(found.len(), 1);
-        assert_eq!(found[0].address, "helene.noel@ch-test.mssante.fr");
-        assert_eq!(suggestions("NOEL ch", &known).len(), 1);
-        assert_eq!(suggestions("labo", &known).len(), 1);
-        assert!(
-            suggestions("l", &known).is_empty(),
-            "one letter is too little"
-        );
-        assert!(suggestions("xyz", &known).is_empty());
-    }
-
-    #[test]
-    fn completing_replaces_only_the_address_being_typed() {
-        assert_eq!(
-            complete("a@b.fr, hel", "Hélène <h@c.fr>"),
-            "a@b.fr, Hélène <h@c.fr>, "
-        );
-        assert_eq!(complete("hel", "h@c.fr"), "h@c.fr, ");
-        assert_eq!(partial("a@b.fr;  noë"), "noë");
-    }
-
-    #[test]
-    fn fields_give_bare_addresses() {
-        assert_eq!(
-            addresses("Dr Noël <helene.noel@ch.mssante.fr>, a@b.fr; ,"),
-            ["helene.noel@ch.mssante.fr", "a@b.fr"]
-        );
-    }
-
-    #[test]
-    fn subjects_get_one_marker_and_lose_the_xdm_prefix() {
-        assert_eq!(reply_subject("Résultats"), "Re: Résultats");
-        assert_eq!(reply_subject("RE: Résultats"), "RE: Résultats");
-        assert_eq!(
-            reply_subject("XDM/1.0/DDM+Compte rendu DUPONT Jeanne 01/02/1950"),
-            "Re: Compte rendu DUPONT Jeanne 01/02/1950"
-        );
-        assert_eq!(forward_subject("Résultats"), "Tr : Résultats");
-        assert_eq!(forward_subject("TR : Résultats"), "TR : Résultats");
-    }
-}
+mod tests;

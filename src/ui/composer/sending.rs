@@ -13,6 +13,10 @@ pub struct SendRequest {
     pub profile: Profile,
     /// The user saw that recipients are outside the trust space and chose to send.
     pub outside_confirmed: bool,
+    /// The user saw the notices about the recipients (`TrustDialog`) and chose to send.
+    pub notices_seen: bool,
+    /// The professional confirmed the identity of every patient among the recipients.
+    pub patients_confirmed: bool,
     /// The professional closes the patient conversation (`X-MSS-MES: FIN`, ECO.2.2.8).
     pub closes_conversation: bool,
     /// A demonstration box: the message is queued, never sent.
@@ -42,12 +46,11 @@ pub enum SendOutcome {
 pub enum NotQueued {
     /// Something to fix: an address, the store.
     Problem(String),
-    /// The rules of the trust space stop it; each issue in a sentence. `may_confirm` when the
-    /// only thing missing is the user's word that recipients outside the space may have it.
-    Blocked {
-        issues: Vec<String>,
-        may_confirm: bool,
-    },
+    /// The health document's own rules stop it; each issue in a sentence.
+    Blocked { issues: Vec<String> },
+    /// The rules of the trust space stop it, or notices about its recipients are to be seen
+    /// before it leaves: the composer opens the `TrustDialog` on this check.
+    Checked(SendCheck),
 }
 
 /// Sends the message through the core's use case (the MSSanté rules, the outbox, the trace),
@@ -57,9 +60,18 @@ pub async fn send(request: SendRequest, i18n: Arc<I18n>) -> Result<SendOutcome, 
     let queued = {
         let request = request.clone();
         tokio::task::spawn_blocking(move || {
+            if !request.notices_seen {
+                // What would not stop the message is shown before it is queued; anything worse
+                // comes back from the use case below, notices included.
+                let check = outbox::check_recipients(&request.profile, &request.draft);
+                if !check.issues().is_empty() && check.may_send(false) {
+                    return Err(DocumentOrSend::Send(SendError::Blocked(check)));
+                }
+            }
             let choices = SendChoices {
                 outside_confirmed: request.outside_confirmed,
                 closes_conversation: request.closes_conversation,
+                patients_confirmed: request.patients_confirmed,
             };
             match &request.document {
                 None => outbox::send(&request.profile, &request.account, &request.draft, choices)
@@ -85,7 +97,6 @@ pub async fn send(request: SendRequest, i18n: Arc<I18n>) -> Result<SendOutcome, 
         Ok(Err(DocumentOrSend::Document(refused))) => {
             return Err(NotQueued::Blocked {
                 issues: vec![refused.localize(&i18n)],
-                may_confirm: false,
             })
         }
         Err(stopped) => return Err(NotQueued::Problem(stopped.to_string())),
@@ -102,14 +113,7 @@ enum DocumentOrSend {
 /// Why the core did not queue a message, as the composer shows it.
 fn not_queued(refused: &SendError, i18n: &I18n) -> NotQueued {
     match refused {
-        SendError::Blocked(check) => NotQueued::Blocked {
-            issues: check
-                .issues()
-                .iter()
-                .map(|issue| issue.localize(i18n))
-                .collect(),
-            may_confirm: check.needs_confirmation(),
-        },
+        SendError::Blocked(check) => NotQueued::Checked(check.clone()),
         other => NotQueued::Problem(other.localize(i18n)),
     }
 }

@@ -14,6 +14,12 @@ impl Composer {
         i18n: &'a I18n,
     ) -> Element<'a, Message> {
         let t = |id: &str| i18n.t(id);
+        if let Some(dialog) = &self.review {
+            return container(dialog.view().map(Message::Trust))
+                .height(Length::Fill)
+                .style(theme::pane)
+                .into();
+        }
         let selected = senders.iter().find(|s| s.name == self.from).cloned();
         let signs_as = selected.as_ref().and_then(|sender| sender.signs_as.clone());
         let label = |label: String| {
@@ -101,6 +107,9 @@ impl Composer {
             form = form.push(suggestion_list(&self.cc, known, AddressField::Cc));
         }
         form = form.push(patients_line(&self.cc, i18n));
+        if let Some(bar) = self.identity_bar(i18n) {
+            form = form.push(bar);
+        }
         form = form.push(line(
             t("composer-subject"),
             text_input(&t("composer-subject-hint"), &self.subject)
@@ -200,10 +209,7 @@ impl Composer {
                 .size(theme::SMALL_SIZE)
                 .color(theme::DANGER)
                 .into(),
-            Status::Blocked {
-                issues,
-                may_confirm,
-            } => {
+            Status::Blocked { issues } => {
                 let mut list = column![text(t("composer-blocked"))
                     .size(theme::SMALL_SIZE)
                     .font(theme::SEMIBOLD)
@@ -211,13 +217,6 @@ impl Composer {
                 .spacing(4);
                 for issue in issues {
                     list = list.push(text(format!("• {issue}")).size(theme::SMALL_SIZE));
-                }
-                if *may_confirm {
-                    list = list.push(
-                        button(text(t("composer-send-anyway")).size(theme::SMALL_SIZE))
-                            .style(theme::destructive)
-                            .on_press(Message::SendAnyway),
-                    );
                 }
                 container(list)
                     .padding(10)

@@ -79,6 +79,11 @@ pub enum SendError {
     /// A rule of the trust space stops the message; the composer shows each issue.
     #[error("the message cannot leave as it is: {}", describe_issues(.0))]
     Blocked(SendCheck),
+    /// A recipient is a patient whose identity the professional has not confirmed (ECO.2.2.6,
+    /// ECO.3.1.5): the faces show what each matricule says (sex, birth month and year) and ask.
+    /// The matricules are for the faces only; the message of the error never carries them.
+    #[error("the identity of the patient recipients is not confirmed")]
+    PatientIdentityUnconfirmed(Vec<crate::mssante::ins::Ins>),
 }
 
 impl SendError {
@@ -96,6 +101,7 @@ impl SendError {
             SendError::SentCopy(_) => "copy in Sent failed".into(),
             SendError::Store(_) => "store failure".into(),
             SendError::Blocked(_) => "stopped by the trust-space rules".into(),
+            SendError::PatientIdentityUnconfirmed(_) => "patient identity not confirmed".into(),
         }
     }
 }

@@ -1,8 +1,16 @@
 //! Where the trust-space list comes from: the copy of the profile (imported or refreshed), or
 //! the seed bundled with Pli. A new list replaces the old one only once it has been read in full,
 //! so a bad file or a cut download loses nothing.
+//!
+//! The boxes' workers keep it fresh ([`refresh_when_due`]): at most one download a day per
+//! profile, whatever the number of boxes, and one try an hour while the download fails. When it
+//! was last fetched, and whether the last try failed, is kept beside the list
+//! (`trust-list-state.toml`) for the settings and `pli whitelist show` ([`status`]).
 
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use chrono::{DateTime, NaiveDateTime, TimeDelta, Utc};
 
 use crate::mssante::whitelist::{TrustList, TrustListError};
 use crate::net::{download, DownloadError};
@@ -30,6 +38,90 @@ pub enum TrustListFileError {
 
 fn profile_copy(profile: &Profile) -> PathBuf {
     profile.config_dir().join("trust-list.xml")
+}
+
+fn state_file(profile: &Profile) -> PathBuf {
+    profile.config_dir().join("trust-list-state.toml")
+}
+
+/// A list fetched this recently is not fetched again.
+pub const REFRESH_EVERY: TimeDelta = TimeDelta::hours(24);
+/// After a failed download, the next try waits this long (the network may be back sooner than
+/// a day, the publisher's server should not be hammered).
+pub const RETRY_AFTER: TimeDelta = TimeDelta::hours(1);
+
+/// When the profile's list was fetched and tried. A missing or unreadable record reads as
+/// "never": the next worker then tries, which is what a new profile needs.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Freshness {
+    /// When the published list was last downloaded and installed.
+    pub fetched_at: Option<DateTime<Utc>>,
+    /// When a download was last tried, whatever came of it.
+    pub tried_at: Option<DateTime<Utc>>,
+    /// Why the last try failed; `None` when it worked (or none was made).
+    pub last_failure: Option<String>,
+    /// When a list was last imported from a file (`pli whitelist import`).
+    pub imported_at: Option<DateTime<Utc>>,
+}
+
+impl Freshness {
+    /// Whether a download should be tried at `now`.
+    pub fn due(&self, now: DateTime<Utc>) -> bool {
+        let fetched_long_ago = self
+            .fetched_at
+            .is_none_or(|fetched| now - fetched >= REFRESH_EVERY);
+        // A try this recent that did not fetch is running or failed: the next one waits.
+        let tried_long_ago = self.tried_at.is_none_or(|tried| now - tried >= RETRY_AFTER);
+        fetched_long_ago && tried_long_ago
+    }
+}
+
+/// The profile's record of fetches; "never" when there is none or it does not read.
+pub fn freshness(profile: &Profile) -> Freshness {
+    std::fs::read_to_string(state_file(profile))
+        .ok()
+        .and_then(|text| toml::from_str(&text).ok())
+        .unwrap_or_default()
+}
+
+fn save_freshness(profile: &Profile, freshness: &Freshness) {
+    let path = state_file(profile);
+    let written = toml::to_string(freshness)
+        .map_err(|error| error.to_string())
+        .and_then(|text| {
+            if let Some(folder) = path.parent() {
+                crate::profile::create_private_dir(folder).map_err(|error| error.to_string())?;
+            }
+            let temporary = path.with_extension("toml.tmp");
+            std::fs::write(&temporary, text).map_err(|error| error.to_string())?;
+            std::fs::rename(&temporary, &path).map_err(|error| error.to_string())
+        });
+    if let Err(error) = written {
+        tracing::warn!(%error, "the trust-space list's fetch date could not be kept");
+    }
+}
+
+/// What the settings and `pli whitelist show` say about the list in use.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Status {
+    pub origin: Origin,
+    /// How many domains it holds.
+    pub domains: usize,
+    /// When the ANS generated it (`DateDeGeneration`), when it says.
+    pub generated_at: Option<NaiveDateTime>,
+    /// When it was fetched, tried, imported.
+    pub freshness: Freshness,
+}
+
+/// The list in use and how fresh it is: the one function the settings and the CLI read.
+pub fn status(profile: &Profile) -> Status {
+    let (list, origin) = load(profile);
+    Status {
+        origin,
+        domains: list.len(),
+        generated_at: list.generated_at(),
+        freshness: freshness(profile),
+    }
 }
 
 /// Where the list in use came from.
@@ -76,17 +168,82 @@ pub fn import_file(profile: &Profile, file: &Path) -> Result<TrustList, TrustLis
         path: file.to_path_buf(),
         reason: error.to_string(),
     })?;
-    install(
+    let list = install(
         profile,
         &String::from_utf8_lossy(&bytes),
         &file.display().to_string(),
-    )
+    )?;
+    let _claimed = CLAIM.lock();
+    let mut record = freshness(profile);
+    record.imported_at = Some(Utc::now());
+    save_freshness(profile, &record);
+    Ok(list)
 }
 
-/// Downloads the published list and installs it.
+/// Downloads the published list and installs it (`pli whitelist refresh`: whenever asked),
+/// recording the try and, when it worked, the fetch.
 pub fn refresh(profile: &Profile, url: &str) -> Result<TrustList, TrustListFileError> {
-    let bytes = download(url, DOWNLOAD_LIMIT, false)?;
-    install(profile, &String::from_utf8_lossy(&bytes), url)
+    let now = Utc::now();
+    {
+        let _claimed = CLAIM.lock();
+        let mut record = freshness(profile);
+        record.tried_at = Some(now);
+        save_freshness(profile, &record);
+    }
+    let fetched = download(url, DOWNLOAD_LIMIT, false)
+        .map_err(TrustListFileError::from)
+        .and_then(|bytes| install(profile, &String::from_utf8_lossy(&bytes), url));
+    let _claimed = CLAIM.lock();
+    let mut record = freshness(profile);
+    match &fetched {
+        Ok(_) => {
+            record.fetched_at = Some(now);
+            record.last_failure = None;
+        }
+        Err(error) => record.last_failure = Some(error.to_string()),
+    }
+    save_freshness(profile, &record);
+    fetched
+}
+
+/// Two workers of the window (one per box) may wake together: the check and the claim of a try
+/// are made under this lock, so one downloads and the other sees the claim.
+static CLAIM: Mutex<()> = Mutex::new(());
+
+/// What [`refresh_when_due`] did.
+#[derive(Debug)]
+pub enum Upkeep {
+    /// Fetched less than a day ago (or tried less than an hour ago after a failure).
+    NotDue,
+    /// The published list was fetched and is in use.
+    Refreshed(TrustList),
+    /// The download or the list failed; the list in use is unchanged.
+    Kept(TrustListFileError),
+}
+
+/// Fetches the published list (from the profile's `trust_list_url`) when the last fetch is a
+/// day old, for the boxes' workers and `pli sync`. A failure of any kind — no network, an
+/// error page, a cut or malformed list — keeps the list in use and is only recorded.
+pub fn refresh_when_due(profile: &Profile, now: DateTime<Utc>) -> Upkeep {
+    {
+        let _claimed = CLAIM.lock();
+        let mut record = freshness(profile);
+        if !record.due(now) {
+            return Upkeep::NotDue;
+        }
+        // Claimed before the download, so the other workers (and another Pli on this
+        // profile, which reads the record) do not fetch it too.
+        record.tried_at = Some(now);
+        save_freshness(profile, &record);
+    }
+    let (settings, _) = crate::settings::ProfileSettings::load(&profile.settings_file());
+    match refresh(profile, &settings.trust_list_url) {
+        Ok(list) => Upkeep::Refreshed(list),
+        Err(error) => {
+            tracing::warn!(%error, "the trust-space list could not be refreshed; the one in use is kept");
+            Upkeep::Kept(error)
+        }
+    }
 }
 
 #[cfg(test)]

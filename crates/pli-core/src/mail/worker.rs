@@ -156,6 +156,39 @@ fn jitter() -> f64 {
     f64::from(nanos % 1000) / 1000.0
 }
 
+/// How often a worker looks whether the profile's trust-space list is due (it is fetched at
+/// most once a day, see `mail::trust_list::refresh_when_due`).
+pub const TRUST_LIST_LOOK_EVERY: Duration = Duration::from_secs(60 * 60);
+
+/// [`run`] for a box of `profile`, which also keeps the profile's trust-space list fresh while
+/// the box runs: looked at when the worker starts, then every hour; downloaded when a day old,
+/// off the async threads; kept as it is on any failure. The window runs its boxes this way.
+pub async fn run_in_profile<F>(
+    profile: crate::profile::Profile,
+    account: Account,
+    load_credentials: F,
+    events: mpsc::Sender<Event>,
+    commands: mpsc::Receiver<Command>,
+) where
+    F: Fn(&Account) -> Result<Credentials, ConnectError> + Send + Sync + Clone + 'static,
+{
+    let store_path = profile.store_file();
+    let upkeep = async {
+        loop {
+            let profile = profile.clone();
+            let _ = tokio::task::spawn_blocking(move || {
+                super::trust_list::refresh_when_due(&profile, chrono::Utc::now())
+            })
+            .await;
+            tokio::time::sleep(TRUST_LIST_LOOK_EVERY).await;
+        }
+    };
+    tokio::select! {
+        () = run(account, store_path, load_credentials, events, commands) => {}
+        _ = upkeep => {}
+    }
+}
+
 /// Runs the worker of one account until `Command::Stop` or until the event channel closes.
 /// `load_credentials` runs on a blocking thread before each connection (the keyring blocks; a
 /// Pro Santé Connect token is refreshed there).

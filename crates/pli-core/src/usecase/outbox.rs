@@ -14,7 +14,7 @@ use crate::directory::Entry;
 use crate::mail::account::Account;
 use crate::mail::connect::Credentials;
 use crate::mail::send::{self, Draft, OutboxReport, ReadReceipt, SendError, SendPolicy};
-use crate::mail::store::{open_profile_store, Store, StoreError};
+use crate::mail::store::{open_profile_store, Store, StoreError, TraceAction};
 use crate::mail::trust_list;
 use crate::mssante::headers::{sender_display_name, ProductReference, Sender};
 use crate::profile::Profile;
@@ -28,6 +28,11 @@ pub struct SendChoices {
     pub outside_confirmed: bool,
     /// They close the patient conversation with this message (`X-MSS-MES: FIN`, ECO.2.2.8).
     pub closes_conversation: bool,
+    /// They confirmed who each patient among the recipients is, having seen what the
+    /// matricule says (sex, birth month and year) — with a qualified identity checked against
+    /// it ("Écrire à un patient", a health document's form) or by their explicit word
+    /// (ECO.2.2.6, ECO.3.1.5). Without it, no message goes to a patient's address.
+    pub patients_confirmed: bool,
 }
 
 /// A message accepted into the outbox.
@@ -43,13 +48,19 @@ pub struct Queued {
 /// outside it, patient addresses, the size Mon espace santé accepts), adds the MSSanté headers
 /// and puts it in the outbox, recording the patient conversations it opens or closes.
 ///
-/// `Err(SendError::Blocked)` when a rule stops it, with each issue; nothing is queued then.
+/// `Err(SendError::Blocked)` when a rule stops it, with each issue, and
+/// `Err(SendError::PatientIdentityUnconfirmed)` when it goes to a patient whose identity the
+/// person has not confirmed; nothing is queued then.
 pub fn send(
     profile: &Profile,
     account: &Account,
     draft: &Draft,
     choices: SendChoices,
 ) -> Result<Queued, SendError> {
+    let patients = patient_recipients(draft);
+    if !patients.is_empty() && !choices.patients_confirmed {
+        return Err(SendError::PatientIdentityUnconfirmed(patients));
+    }
     let named;
     let draft = match sender_name(profile, account) {
         Some(name) if draft.from_name.as_deref() != Some(name.as_str()) => {
@@ -62,12 +73,56 @@ pub fn send(
         _ => draft,
     };
     under_rules(profile, choices, |store, policy| {
-        send::queue(store, account, draft, policy)
+        let queued = send::queue(store, account, draft, policy)?;
+        if !patients.is_empty() {
+            // The count, not the matricules: the trace proves the confirmation without
+            // naming the patients.
+            store.trace(
+                &account.name,
+                TraceAction::IdentityConfirmed,
+                &format!(
+                    "send {} to {} patient(s) whose identity was confirmed",
+                    queued.1,
+                    patients.len()
+                ),
+                "confirmed by the user",
+                true,
+            )?;
+        }
+        Ok(queued)
     })
     .map(|(outbox_id, message_id, _)| Queued {
         outbox_id,
         message_id,
     })
+}
+
+/// The patients among the draft's recipients (valid `<INS>@patient.mssante.fr` addresses),
+/// whose identity the person confirms before [`send`] lets the message go (ECO.2.2.6,
+/// ECO.3.1.5): the composer and `pli send` show what each matricule says.
+pub fn patient_recipients(draft: &Draft) -> Vec<crate::mssante::ins::Ins> {
+    let mut patients: Vec<crate::mssante::ins::Ins> = Vec::new();
+    for address in draft.to.iter().chain(&draft.cc) {
+        if let Ok(ins) = crate::mssante::ins::Ins::from_patient_address(address.trim()) {
+            if !patients.contains(&ins) {
+                patients.push(ins);
+            }
+        }
+    }
+    patients
+}
+
+/// What the rules of the trust space say of the draft's recipients with the profile's list, for
+/// the faces to show before the message is queued: notably an `mssante.fr` domain missing from
+/// the list, a notice that does not stop [`send`] and that the person must see before the
+/// message leaves. The size is not looked at here; [`send`] checks it on the built message.
+pub fn check_recipients(profile: &Profile, draft: &Draft) -> crate::mssante::address::SendCheck {
+    let (trust_list, _) = trust_list::load(profile);
+    crate::mssante::address::check_send(
+        draft.to.iter().chain(&draft.cc).map(String::as_str),
+        0,
+        &trust_list,
+    )
 }
 
 /// Acknowledges a message the person displayed and chose to answer with a read notification

@@ -16,6 +16,7 @@ mod oidc;
 mod patient_file;
 mod reading_model;
 mod shared_boxes;
+mod trust_list;
 mod usecases;
 mod xdm;
 mod xdm_build;

@@ -321,6 +321,7 @@ fn seed_eco_2_2_8_a_conversation_opened_by_the_webmail_and_closed_from_another_w
         &closing,
         SendChoices {
             closes_conversation: true,
+            patients_confirmed: true,
             ..SendChoices::default()
         },
     )

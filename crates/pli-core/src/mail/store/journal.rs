@@ -28,6 +28,8 @@ pub enum TraceAction {
     Draft,
     /// Taken, given back, handled, or a prescription step, in a shared box (issue 13).
     Handle,
+    /// The professional confirmed the identity of the patients a message goes to (ECO.2.2.6).
+    IdentityConfirmed,
 }
 
 impl TraceAction {
@@ -42,12 +44,13 @@ impl TraceAction {
             TraceAction::Flag => "flag",
             TraceAction::Draft => "draft",
             TraceAction::Handle => "handle",
+            TraceAction::IdentityConfirmed => "identity",
         }
     }
 
     /// Whether the action counts as a use of the box for the inactivity rule.
     fn is_use(self) -> bool {
-        !matches!(self, TraceAction::Override)
+        !matches!(self, TraceAction::Override | TraceAction::IdentityConfirmed)
     }
 }
 
