@@ -317,6 +317,7 @@ pub(super) fn show(
                 .block_on(pli_core::mail::sync::fetch_one(
                     &account,
                     &credentials,
+                    &store,
                     folder,
                     uid,
                 ))
