@@ -38,9 +38,7 @@ const DOWNLOAD_LIMIT: u64 = 64 << 20;
 
 /// What a connection does when the revocation status of the server's certificate cannot be
 /// established: an operator's choice (`revocation` in `settings.toml`).
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Policy {
     /// Accepted, and said: a doctor does not lose her mail because a list could not be fetched.

@@ -526,12 +526,12 @@ pub fn check_chain(trust: &Trust, host: &str, chain: &[Vec<u8>]) -> Result<bool,
             rustls_pki_types::UnixTime::now(),
         )
         .map(|_| verifier.status_was_unknown())
-    .map_err(|error| {
-        CheckedChain::Refused(
-            CertificateProblem::from_rustls(&error)
-                .unwrap_or_else(|| CertificateProblem::Other(error.to_string())),
-        )
-    })
+        .map_err(|error| {
+            CheckedChain::Refused(
+                CertificateProblem::from_rustls(&error)
+                    .unwrap_or_else(|| CertificateProblem::Other(error.to_string())),
+            )
+        })
 }
 
 /// Why [`check_chain`] refused a chain.
