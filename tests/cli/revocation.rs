@@ -169,7 +169,7 @@ fn list_of_the_stack_valid(from: i64, until: i64) -> Vec<u8> {
 
 /// Replaces the profile's lists with `list` (what `pli crl refresh` would have kept).
 fn only_list(profile: &Path, list: &[u8]) {
-    let kept = profile.join("crl");
+    let kept = profile.join("data").join("crl");
     let _ = std::fs::remove_dir_all(&kept);
     let file = profile.join("authority.crl");
     std::fs::write(&file, list).expect("written");
@@ -181,9 +181,10 @@ fn only_list(profile: &Path, list: &[u8]) {
     assert!(imported.status.success(), "{}", text(&imported));
 }
 
+/// The operator's choice, where `pli --profile` reads its settings.
 fn set_policy(profile: &Path, policy: &str) {
     std::fs::write(
-        profile.join("settings.toml"),
+        profile.join("config").join("settings.toml"),
         format!("revocation = \"{policy}\"\n"),
     )
     .expect("settings written");
@@ -206,6 +207,15 @@ fn eco_1_1_5_hard_fail_refuses_a_server_whose_revocation_status_is_unknown_and_s
     let soft = test();
     assert!(soft.status.success(), "{}", text(&soft));
     assert!(says_unknown(&soft), "soft-fail says so: {}", text(&soft));
+    // And the trace of the sign-ins says so too (ECO.4.1.1).
+    let synced = pli(profile, &["sync", "cabinet"], "");
+    assert!(synced.status.success(), "{}", text(&synced));
+    let trace = pli(profile, &["trace", "export"], "");
+    assert!(
+        String::from_utf8_lossy(&trace.stdout).contains("revocation status unknown (soft-fail)"),
+        "{}",
+        text(&trace)
+    );
 
     // Hard-fail: refused, with what to do.
     set_policy(profile, "hard-fail");
@@ -222,7 +232,9 @@ fn eco_1_1_5_hard_fail_refuses_a_server_whose_revocation_status_is_unknown_and_s
     assert!(!stale.status.success(), "{}", text(&stale));
     assert!(text(&stale).contains("hard-fail"), "{}", text(&stale));
     set_policy(profile, "soft-fail");
-    assert!(test().status.success());
+    let stale = test();
+    assert!(stale.status.success(), "{}", text(&stale));
+    assert!(says_unknown(&stale), "{}", text(&stale));
 
     // A current list that does not name the server: accepted under hard-fail, nothing to say.
     set_policy(profile, "hard-fail");

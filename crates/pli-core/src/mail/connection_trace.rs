@@ -36,15 +36,36 @@ pub fn smtp_request(account: &Account, credentials: &Credentials) -> String {
     format!("SMTP {method} {} on {}", account.login_name(), account.smtp)
 }
 
-/// Writes the outcome of a sign-in: "OK", or the kind of failure (unreachable, timed out,
-/// certificate refused, password refused…).
-pub fn record_sign_in<T>(
+/// A connection that may have been accepted with an unknown revocation status (soft-fail).
+pub trait Connected {
+    fn revocation_unknown(&self) -> bool;
+}
+
+impl Connected for super::imap::ImapConnection {
+    fn revocation_unknown(&self) -> bool {
+        self.revocation_unknown
+    }
+}
+
+impl Connected for super::smtp::SmtpConnection {
+    fn revocation_unknown(&self) -> bool {
+        self.revocation_unknown
+    }
+}
+
+/// Writes the outcome of a sign-in: "OK" (said with the revocation status when it was unknown
+/// and accepted), or the kind of failure (unreachable, timed out, certificate refused, password
+/// refused…).
+pub fn record_sign_in<T: Connected>(
     store: &Store,
     account: &Account,
     request: &str,
     outcome: &Result<T, ConnectError>,
 ) -> Result<(), StoreError> {
     let (answer, ok) = match outcome {
+        Ok(connection) if connection.revocation_unknown() => {
+            ("OK - revocation status unknown (soft-fail)", true)
+        }
         Ok(_) => ("OK", true),
         Err(error) => (error.trace_answer(), false),
     };

@@ -382,13 +382,10 @@ pub fn server_verifier(trust: &Trust) -> Result<Arc<ServerVerifier>, TlsError> {
             ))?,
         )
     } else {
-        let strict = match policy {
-            // A list past its next update proves nothing: its address was not reachable.
-            Policy::HardFail => with_lists().enforce_revocation_expiration(),
-            Policy::SoftFail => with_lists(),
-        };
+        // A list past its next update proves nothing (its address was not reachable): the
+        // status is unknown, though a certificate it names stays refused (`lenient`).
         (
-            Some(build(strict)?),
+            Some(build(with_lists().enforce_revocation_expiration())?),
             build(with_lists().allow_unknown_revocation_status())?,
         )
     };
