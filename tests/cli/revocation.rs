@@ -224,6 +224,15 @@ fn eco_1_1_5_hard_fail_refuses_a_server_whose_revocation_status_is_unknown_and_s
     for words in ["hard-fail", "pli crl import", "IMAP", "SMTP"] {
         assert!(text(&hard).contains(words), "{words}: {}", text(&hard));
     }
+    // What the sentence offers works under hard-fail: the refresh reads the certificates'
+    // addresses although the connection is refused (the stack's name none).
+    let refresh = pli(profile, &["crl", "refresh", "cabinet"], "");
+    assert!(refresh.status.success(), "{}", text(&refresh));
+    assert!(
+        text(&refresh).contains("do not say where"),
+        "{}",
+        text(&refresh)
+    );
 
     // The list kept is past its next update (its address could not be reached since): it
     // establishes nothing under hard-fail, and soft-fail still accepts.

@@ -17,8 +17,9 @@
 //! address could not be reached) is then refused before any secret is sent. Only the server's
 //! own certificate is checked, not its authorities', and there is no OCSP.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, SystemTime};
 
 use rustls_pki_types::pem::PemObject;
@@ -88,6 +89,32 @@ pub enum RevocationError {
         #[source]
         source: DownloadError,
     },
+}
+
+/// Where the certificates of the servers whose revocation status was unknown say their
+/// authority's list is, by server name: what `pli crl refresh` downloads when hard-fail refused
+/// the very connection that would have told it.
+static NOTED: Mutex<BTreeMap<String, Vec<String>>> = Mutex::new(BTreeMap::new());
+
+/// Keeps the list addresses a server's chain gives, for [`noted_distribution_points`].
+pub(crate) fn note_distribution_points(server: &str, chain: &[CertificateDer<'_>]) {
+    let urls = distribution_points(chain);
+    let mut noted = NOTED
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    noted.insert(server.to_ascii_lowercase(), urls);
+}
+
+/// The list addresses the certificates of `server` gave when its revocation status was found
+/// unknown by this process (accepted under soft-fail, refused under hard-fail).
+pub fn noted_distribution_points(server: &str) -> Vec<String> {
+    let noted = NOTED
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    noted
+        .get(&server.to_ascii_lowercase())
+        .cloned()
+        .unwrap_or_default()
 }
 
 /// The lists every TLS connection of this process checks.

@@ -417,7 +417,12 @@ impl ServerVerifier {
     fn unknown_status(
         &self,
         server_name: &rustls_pki_types::ServerName<'_>,
+        end_entity: &CertificateDer<'_>,
+        intermediates: &[CertificateDer<'_>],
     ) -> Result<(), rustls::Error> {
+        let mut chain = vec![end_entity.clone()];
+        chain.extend(intermediates.iter().cloned());
+        super::revocation::note_distribution_points(&server_name.to_str(), &chain);
         match self.policy {
             Policy::HardFail => Err(rustls::Error::InvalidCertificate(
                 rustls::CertificateError::UnknownRevocationStatus,
@@ -453,7 +458,9 @@ impl ServerCertVerifier for ServerVerifier {
                 ocsp_response,
                 now,
             )?;
-            return self.unknown_status(server_name).map(|()| verified);
+            return self
+                .unknown_status(server_name, end_entity, intermediates)
+                .map(|()| verified);
         };
         match strict.verify_server_cert(end_entity, intermediates, server_name, ocsp_response, now)
         {
@@ -469,7 +476,8 @@ impl ServerCertVerifier for ServerVerifier {
                     ocsp_response,
                     now,
                 )?;
-                self.unknown_status(server_name).map(|()| verified)
+                self.unknown_status(server_name, end_entity, intermediates)
+                    .map(|()| verified)
             }
             other => other,
         }
