@@ -44,6 +44,9 @@ impl Localize for ConnectError {
                     at("error-certificate-untrusted", endpoint)
                 }
                 CertificateProblem::Revoked => at("error-certificate-revoked", endpoint),
+                CertificateProblem::RevocationUnknown => {
+                    at("error-certificate-revocation-unknown", endpoint)
+                }
                 CertificateProblem::Other(detail) => i18n.t_args(
                     "error-certificate-other",
                     args!["endpoint" => endpoint.to_string(), "detail" => detail.clone()],

@@ -69,6 +69,7 @@ account-secret-empty = No secret came on standard input: the mailbox is not save
 account-config-problem = Mailbox file, line { $line }: { $message }
 account-imap-ok = IMAP { $endpoint }: connected. Capabilities: { $capabilities }
 account-smtp-ok = SMTP { $endpoint }: connected. Extensions: { $capabilities }
+account-revocation-unknown = Warning: whether the certificate of { $endpoint } is revoked could not be checked (no current revocation list of its authority). The connection is accepted, under the default policy (revocation = "soft-fail").
 
 ## Connection errors
 error-unreachable = Cannot reach { $endpoint }: check the server address and the network connection.
@@ -79,6 +80,7 @@ error-certificate-not-yet-valid = The certificate of the server { $endpoint } is
 error-certificate-wrong-host = The certificate presented does not belong to the server { $endpoint }. Check the server address: someone could be in between.
 error-certificate-untrusted = The server { $endpoint } presents a certificate not signed by a trusted authority (IGC-Santé for an MSSanté mailbox). Connection refused.
 error-certificate-revoked = The certificate of the server { $endpoint } has been revoked. Connection refused.
+error-certificate-revocation-unknown = Pli cannot check that the certificate of the server { $endpoint } is not revoked: no current revocation list of its authority is known, and your operator's policy (revocation = "hard-fail") then refuses the connection. Your administrator can import the list (pli crl import) or download it (pli crl refresh); otherwise, tell them.
 error-certificate-other = The certificate of the server { $endpoint } is not valid ({ $detail }).
 error-tls = The encrypted connection with { $endpoint } failed ({ $detail }).
 error-not-the-protocol = { $endpoint } does not answer like an { $protocol } server: check the port number.

@@ -328,6 +328,7 @@ pub(super) fn show(
                 .block_on(pli_core::mail::sync::fetch_one(
                     &account,
                     &credentials,
+                    &store,
                     folder,
                     uid,
                 ))
@@ -482,11 +483,17 @@ pub(super) fn crl_refresh(profile: &Profile, name: &str, i18n: &I18n) -> Result<
     use pli_core::mail::revocation;
     let (_, account) = find_account(profile, name, i18n)?;
     let credentials = credentials(profile, &account, i18n)?;
-    let connection = runtime()?
-        .block_on(pli_core::mail::imap::connect(&account, &credentials))
-        .map_err(|error| Failure(error.localize(i18n)))?;
-    let urls = revocation::distribution_points(&connection.server_chain);
-    drop(connection);
+    let urls = match runtime()?.block_on(pli_core::mail::imap::connect(&account, &credentials)) {
+        Ok(connection) => revocation::distribution_points(&connection.server_chain),
+        // Under hard-fail the connection is refused for want of the very list it would have
+        // told us where to find: the certificates were read all the same. A list is signed by
+        // its authority, so fetching it from an unchecked certificate's address is safe.
+        Err(pli_core::mail::connect::ConnectError::Certificate {
+            problem: pli_core::mail::tls::CertificateProblem::RevocationUnknown,
+            ..
+        }) => revocation::noted_distribution_points(&account.imap.host),
+        Err(error) => return Err(Failure(error.localize(i18n))),
+    };
     if urls.is_empty() {
         println!("{}", i18n.t("crl-no-address"));
         return Ok(());

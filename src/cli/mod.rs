@@ -671,10 +671,20 @@ fn test_account(profile: &Profile, name: &str, json: bool, i18n: &I18n) -> Resul
         .enable_all()
         .build()
         .map_err(|error| Failure(error.to_string()))?;
-    let report = LocalizedTestReport::of(
-        &runtime.block_on(accounts::test(&account, &credentials)),
-        i18n,
-    );
+    let tested = runtime.block_on(accounts::test(&account, &credentials));
+    let report = LocalizedTestReport::of(&tested, i18n);
+    for endpoint in &tested.revocation_unknown {
+        // On standard error with --json, so the JSON stays what scripts read.
+        let notice = i18n.t_args(
+            "account-revocation-unknown",
+            args!["endpoint" => endpoint.to_string()],
+        );
+        if json {
+            eprintln!("{notice}");
+        } else {
+            println!("{notice}");
+        }
+    }
     if json {
         let text =
             serde_json::to_string_pretty(&report).map_err(|error| Failure(error.to_string()))?;

@@ -569,7 +569,7 @@ async fn raw_fetch_all(args: &Args) -> (usize, usize) {
     use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
     let account = account_of(args);
     let trust = trust_for(&account).unwrap_or_else(|error| fail(error));
-    let config: Arc<rustls::ClientConfig> =
+    let (config, _): (Arc<rustls::ClientConfig>, _) =
         pli_core::mail::tls::client_config(&trust, None).unwrap_or_else(|error| fail(error));
     let connector = tokio_rustls::TlsConnector::from(config);
     let tcp = tokio::net::TcpStream::connect((args.host.as_str(), args.port))

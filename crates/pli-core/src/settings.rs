@@ -80,6 +80,10 @@ pub struct ProfileSettings {
     /// A pharmacy's answers to patients ("Votre commande est prête…"), offered in the reader
     /// of a prescription; empty: the window's own, in the interface language.
     pub reply_templates: Vec<ReplyTemplate>,
+    /// What a connection does when the revocation status of a server's certificate cannot be
+    /// established: `"soft-fail"` (the default: accepted, and said) or `"hard-fail"` (refused),
+    /// an operator's choice (`mail::revocation`).
+    pub revocation: crate::mail::revocation::Policy,
 }
 
 /// An answer written once and sent often: its name on the button, its text at the top of the
@@ -105,6 +109,7 @@ impl Default for ProfileSettings {
             directory_fhir_url: crate::directory::fhir::ANS_FHIR_BASE.to_string(),
             person_name: None,
             reply_templates: Vec::new(),
+            revocation: crate::mail::revocation::Policy::default(),
         }
     }
 }

@@ -24,6 +24,9 @@ pub struct ImapConnection {
     pub capabilities: Vec<String>,
     /// The server's certificates, leaf first.
     pub server_chain: Vec<CertificateDer<'static>>,
+    /// Accepted although no current revocation list established the status of the server's
+    /// certificate (the soft-fail policy): said to the person, never silent.
+    pub revocation_unknown: bool,
 }
 
 impl std::fmt::Debug for ImapConnection {
@@ -49,7 +52,7 @@ pub async fn connect(
 ) -> Result<ImapConnection, ConnectError> {
     let endpoint = &account.imap;
     let trust = trust_for(account)?;
-    let config = client_config(&trust, credentials.identity())?;
+    let (config, verifier) = client_config(&trust, credentials.identity())?;
     let connector = TlsConnector::from(config);
     let server_name = ServerName::try_from(endpoint.host.clone()).map_err(|_| {
         ConnectError::Config(format!("'{}' is not a valid server name", endpoint.host))
@@ -116,6 +119,7 @@ pub async fn connect(
         session,
         capabilities,
         server_chain,
+        revocation_unknown: verifier.status_was_unknown(),
     })
 }
 

@@ -2,6 +2,7 @@
 
 pub mod account;
 pub mod connect;
+pub mod connection_trace;
 pub mod discover;
 pub mod drafts;
 pub mod imap;

@@ -80,7 +80,14 @@ pub async fn copy_account(
             ..CopyReport::default()
         });
     }
-    let mut connection = imap::connect(account, credentials).await?;
+    let connected = imap::connect(account, credentials).await;
+    super::connection_trace::record_sign_in(
+        store,
+        account,
+        &super::connection_trace::imap_request(account, credentials, "offline copy"),
+        &connected,
+    )?;
+    let mut connection = connected?;
     let report = copy_on(&mut connection.session, store, account, progress).await;
     let _ = connection.session.logout().await;
     report.map(|report| CopyReport {

@@ -9,9 +9,17 @@
 //! lose her mail because a list could not be fetched — while a server the list of its authority
 //! names as revoked is refused. Lists come from an administrator (`pli crl import`) or from the
 //! addresses the servers' own certificates give (`pli crl refresh`).
+//!
+//! That acceptance of an unknown status is the default policy, [`Policy::SoftFail`]. An operator
+//! who prefers a lost connection to an unchecked one sets `revocation = "hard-fail"` in the
+//! profile's `settings.toml` ([`Policy::HardFail`]): a server whose certificate is not covered
+//! by a current list of its authority (none kept, or one past its next update because its
+//! address could not be reached) is then refused before any secret is sent. Only the server's
+//! own certificate is checked, not its authorities', and there is no OCSP.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, SystemTime};
 
 use rustls_pki_types::pem::PemObject;
@@ -29,12 +37,25 @@ pub const REFRESH_AFTER: Duration = Duration::from_secs(24 * 3600);
 /// No authority's list comes near this; a bigger answer is not a list.
 const DOWNLOAD_LIMIT: u64 = 64 << 20;
 
-/// The lists of the process, and the profile folder they came from (where the workers keep
-/// them fresh).
+/// What a connection does when the revocation status of the server's certificate cannot be
+/// established: an operator's choice (`revocation` in `settings.toml`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Policy {
+    /// Accepted, and said: a doctor does not lose her mail because a list could not be fetched.
+    #[default]
+    SoftFail,
+    /// Refused: only a certificate a current list of its authority covers is accepted.
+    HardFail,
+}
+
+/// The lists of the process, the profile folder they came from (where the workers keep them
+/// fresh), and the operator's policy.
 #[derive(Clone, Default)]
 struct Installed {
     lists: Arc<Vec<RevocationList>>,
     folder: Option<PathBuf>,
+    policy: Policy,
 }
 
 static INSTALLED: RwLock<Option<Installed>> = RwLock::new(None);
@@ -70,9 +91,40 @@ pub enum RevocationError {
     },
 }
 
+/// Where the certificates of the servers whose revocation status was unknown say their
+/// authority's list is, by server name: what `pli crl refresh` downloads when hard-fail refused
+/// the very connection that would have told it.
+static NOTED: Mutex<BTreeMap<String, Vec<String>>> = Mutex::new(BTreeMap::new());
+
+/// Keeps the list addresses a server's chain gives, for [`noted_distribution_points`].
+pub(crate) fn note_distribution_points(server: &str, chain: &[CertificateDer<'_>]) {
+    let urls = distribution_points(chain);
+    let mut noted = NOTED
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    noted.insert(server.to_ascii_lowercase(), urls);
+}
+
+/// The list addresses the certificates of `server` gave when its revocation status was found
+/// unknown by this process (accepted under soft-fail, refused under hard-fail).
+pub fn noted_distribution_points(server: &str) -> Vec<String> {
+    let noted = NOTED
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    noted
+        .get(&server.to_ascii_lowercase())
+        .cloned()
+        .unwrap_or_default()
+}
+
 /// The lists every TLS connection of this process checks.
 pub fn installed() -> Arc<Vec<RevocationList>> {
     current().lists
+}
+
+/// The policy every new TLS connection of this process follows.
+pub fn policy() -> Policy {
+    current().policy
 }
 
 /// Replaces the lists every new TLS connection checks.
@@ -85,9 +137,12 @@ pub fn folder(profile: &Profile) -> PathBuf {
     profile.data_dir().join("crl")
 }
 
-/// Loads the profile's lists and installs them; returns the files that could not be read (they
-/// are skipped: one damaged file must not stop the others from protecting the connections).
+/// Loads the profile's lists and its revocation policy and installs them; returns the files
+/// that could not be read (they are skipped: one damaged file must not stop the others from
+/// protecting the connections).
 pub fn install_from(profile: &Profile) -> Vec<RevocationError> {
+    let (settings, _) = crate::settings::ProfileSettings::load(&profile.settings_file());
+    change(|installed| installed.policy = settings.revocation);
     install_folder(&folder(profile))
 }
 

@@ -549,7 +549,14 @@ pub async fn submit_queued(
     if queued.is_empty() {
         return Ok(report);
     }
-    let mut connection = smtp::connect(account, credentials).await?;
+    let connected = smtp::connect(account, credentials).await;
+    super::connection_trace::record_sign_in(
+        store,
+        account,
+        &super::connection_trace::smtp_request(account, credentials),
+        &connected,
+    )?;
+    let mut connection = connected?;
     for message in &queued {
         if !store.claim(message.id, SEND_TIMEOUT * 2)? {
             continue;

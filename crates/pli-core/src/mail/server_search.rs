@@ -74,7 +74,14 @@ pub async fn server_matches(
             results.server_unreachable = true;
             continue;
         };
-        let Ok(mut connection) = imap::connect(account, &credentials).await else {
+        let connected = imap::connect(account, &credentials).await;
+        super::connection_trace::record_sign_in(
+            store,
+            account,
+            &super::connection_trace::imap_request(account, &credentials, "search"),
+            &connected,
+        )?;
+        let Ok(mut connection) = connected else {
             results.server_unreachable = true;
             continue;
         };

@@ -27,6 +27,8 @@ pub struct SmtpConnection {
     pub connection: AsyncSmtpConnection,
     pub capabilities: Vec<String>,
     endpoint: Endpoint,
+    /// As [`super::imap::ImapConnection::revocation_unknown`].
+    pub revocation_unknown: bool,
 }
 
 impl fmt::Debug for SmtpConnection {
@@ -84,7 +86,7 @@ fn revocation_check(
     connection: &AsyncSmtpConnection,
     trust: &Trust,
     endpoint: &Endpoint,
-) -> Result<(), ConnectError> {
+) -> Result<bool, ConnectError> {
     let chain = connection
         .certificate_chain()
         .map_err(|error| ConnectError::Tls {
@@ -145,14 +147,15 @@ pub async fn connect_using(
         .await?;
     }
 
-    // lettre checked the chain without the revocation lists: they are checked here, before any
-    // secret is sent.
-    if !super::revocation::installed().is_empty() {
-        if let Err(problem) = revocation_check(&connection, &trust, endpoint) {
+    // lettre checked the chain without the revocation lists and policy: they are applied
+    // here, before any secret is sent.
+    let revocation_unknown = match revocation_check(&connection, &trust, endpoint) {
+        Ok(unknown) => unknown,
+        Err(problem) => {
             let _ = connection.quit().await;
             return Err(problem);
         }
-    }
+    };
 
     with_timeout(
         endpoint,
@@ -164,6 +167,7 @@ pub async fn connect_using(
         connection,
         capabilities,
         endpoint: endpoint.clone(),
+        revocation_unknown,
     })
 }
 

@@ -14,6 +14,7 @@ use mail_parser::{MessageParser, MimeHeaders};
 
 use super::account::Account;
 use super::connect::{ConnectError, Credentials};
+use super::connection_trace;
 use super::imap::uid_set;
 use super::imap::{self, ImapConnection, ImapSession};
 use super::store::{ActionKind, Envelope, Flags, Folder, Role, Store, StoreError, TraceAction};
@@ -86,28 +87,14 @@ pub async fn sync_account_using(
     extensions: Extensions,
     progress: &mut (dyn FnMut(Progress) + Send),
 ) -> Result<SyncReport, SyncError> {
-    let mut connection = match imap::connect(account, credentials).await {
-        Ok(connection) => {
-            store.trace(
-                &account.name,
-                TraceAction::Login,
-                &login_request(account, credentials),
-                "OK",
-                true,
-            )?;
-            connection
-        }
-        Err(error) => {
-            store.trace(
-                &account.name,
-                TraceAction::Login,
-                &login_request(account, credentials),
-                error.trace_answer(),
-                false,
-            )?;
-            return Err(error.into());
-        }
-    };
+    let connected = imap::connect(account, credentials).await;
+    connection_trace::record_sign_in(
+        store,
+        account,
+        &connection_trace::imap_request(account, credentials, "sync"),
+        &connected,
+    )?;
+    let mut connection = connected?;
     let extensions = extensions.enable(&mut connection).await;
     let session = &mut connection.session;
     let mut report = SyncReport {
@@ -134,16 +121,6 @@ pub async fn sync_account_using(
     }
     let _ = session.logout().await;
     Ok(report)
-}
-
-/// What a sign-in asks of the server, for the trace: the method and the login, never the secret.
-fn login_request(account: &Account, credentials: &Credentials) -> String {
-    let method = match credentials {
-        Credentials::Password { .. } => "LOGIN",
-        Credentials::Token { .. } => "AUTHENTICATE XOAUTH2",
-        Credentials::Certificate { .. } => "AUTHENTICATE EXTERNAL",
-    };
-    format!("{method} {} on {}", account.login_name(), account.imap)
 }
 
 /// Lists the folders, records their special use, forgets those gone from the server.
@@ -867,16 +844,34 @@ pub async fn fetch_body(
     Ok(offset)
 }
 
-/// Connects and fetches one message (for the reader and `pli show`).
+/// Connects and fetches one message (for `pli show`), both traced in `store`.
 pub async fn fetch_one(
     account: &Account,
     credentials: &Credentials,
+    store: &Store,
     folder: &str,
     uid: u32,
 ) -> Result<Option<Vec<u8>>, SyncError> {
-    let mut connection = imap::connect(account, credentials).await?;
-    connection.session.examine(folder).await?;
-    let raw = fetch_raw(&mut connection.session, uid).await?;
+    let connected = imap::connect(account, credentials).await;
+    connection_trace::record_sign_in(
+        store,
+        account,
+        &connection_trace::imap_request(account, credentials, "body"),
+        &connected,
+    )?;
+    let mut connection = connected?;
+    let fetched = async {
+        connection.session.examine(folder).await?;
+        fetch_raw(&mut connection.session, uid).await
+    }
+    .await;
+    let answer = match &fetched {
+        Ok(Some(_)) => "OK",
+        Ok(None) => connection_trace::GONE,
+        Err(error) => connection_trace::sync_answer(error),
+    };
+    connection_trace::record_body_fetch(store, &account.name, folder, uid, answer)?;
+    let raw = fetched?;
     let _ = connection.session.logout().await;
     Ok(raw)
 }

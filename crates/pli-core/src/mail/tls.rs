@@ -9,11 +9,16 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
 use rustls::client::{ClientConfig, WebPkiServerVerifier};
+use rustls::DigitallySignedStruct;
 use rustls::RootCertStore;
 use rustls_pki_types::pem::PemObject;
 use rustls_pki_types::{CertificateDer, PrivateKeyDer};
 
+use super::revocation::Policy;
 use crate::error_chain::causes;
 use crate::igc_sante;
 
@@ -55,6 +60,9 @@ pub enum CertificateProblem {
     /// Not signed by an authority this box trusts (IGC-Santé for MSSanté boxes).
     UntrustedAuthority,
     Revoked,
+    /// No current revocation list of its authority covers it, and the operator's policy is
+    /// hard-fail (`revocation = "hard-fail"`).
+    RevocationUnknown,
     Other(String),
 }
 
@@ -72,6 +80,10 @@ impl fmt::Display for CertificateProblem {
                 f.write_str("its certificate is not signed by an authority this box trusts")
             }
             CertificateProblem::Revoked => f.write_str("its certificate has been revoked"),
+            CertificateProblem::RevocationUnknown => f.write_str(
+                "whether its certificate is revoked cannot be established (no current revocation \
+                 list of its authority) and the revocation policy is hard-fail",
+            ),
             CertificateProblem::Other(detail) => write!(f, "its certificate is invalid ({detail})"),
         }
     }
@@ -90,6 +102,9 @@ impl CertificateProblem {
             E::NotValidForName | E::NotValidForNameContext { .. } => CertificateProblem::WrongHost,
             E::UnknownIssuer => CertificateProblem::UntrustedAuthority,
             E::Revoked => CertificateProblem::Revoked,
+            E::UnknownRevocationStatus
+            | E::ExpiredRevocationList
+            | E::ExpiredRevocationListContext { .. } => CertificateProblem::RevocationUnknown,
             other => CertificateProblem::Other(format!("{other:?}")),
         })
     }
@@ -340,27 +355,161 @@ fn provider() -> Arc<rustls::crypto::CryptoProvider> {
     Arc::new(rustls::crypto::ring::default_provider())
 }
 
-/// The check of a server's chain for one box: its trust, and the revocation lists installed for
-/// the process (`revocation`): a certificate its authority's list names is refused; without a
-/// list for its authority, the status is unknown and the certificate is accepted.
-pub fn server_verifier(trust: &Trust) -> Result<Arc<WebPkiServerVerifier>, TlsError> {
+/// The check of a server's chain for one box: its trust, and the revocation lists and policy
+/// installed for the process (`revocation`). A certificate its authority's list names is
+/// refused. One no current list covers is accepted under soft-fail (and
+/// [`ServerVerifier::status_was_unknown`] says so afterwards) and refused under hard-fail.
+pub fn server_verifier(trust: &Trust) -> Result<Arc<ServerVerifier>, TlsError> {
     let lists = super::revocation::installed();
-    let mut builder =
-        WebPkiServerVerifier::builder_with_provider(Arc::new(trust.root_store()?), provider());
-    if !lists.is_empty() {
-        builder = builder
+    let policy = super::revocation::policy();
+    let roots = Arc::new(trust.root_store()?);
+    let build = |builder: rustls::client::ServerCertVerifierBuilder| {
+        builder
+            .build()
+            .map_err(|error| TlsError::Setup(error.to_string()))
+    };
+    let with_lists = || {
+        WebPkiServerVerifier::builder_with_provider(roots.clone(), provider())
             .with_crls(lists.iter().cloned())
             .only_check_end_entity_revocation()
-            .allow_unknown_revocation_status();
+    };
+    let (strict, lenient) = if lists.is_empty() {
+        (
+            None,
+            build(WebPkiServerVerifier::builder_with_provider(
+                roots.clone(),
+                provider(),
+            ))?,
+        )
+    } else {
+        // A list past its next update proves nothing (its address was not reachable): the
+        // status is unknown, though a certificate it names stays refused (`lenient`).
+        (
+            Some(build(with_lists().enforce_revocation_expiration())?),
+            build(with_lists().allow_unknown_revocation_status())?,
+        )
+    };
+    Ok(Arc::new(ServerVerifier {
+        strict,
+        lenient,
+        policy,
+        unknown: AtomicBool::new(false),
+    }))
+}
+
+/// [`server_verifier`]'s verifier: webpki's, with the operator's revocation policy.
+#[derive(Debug)]
+pub struct ServerVerifier {
+    /// With the lists, unknown status refused; none when no list is installed.
+    strict: Option<Arc<WebPkiServerVerifier>>,
+    /// Everything else checked the same, unknown status accepted.
+    lenient: Arc<WebPkiServerVerifier>,
+    policy: Policy,
+    unknown: AtomicBool,
+}
+
+impl ServerVerifier {
+    /// Whether a chain it accepted had a revocation status no current list established (soft-fail).
+    pub fn status_was_unknown(&self) -> bool {
+        self.unknown.load(Ordering::Relaxed)
     }
-    builder
-        .build()
-        .map_err(|error| TlsError::Setup(error.to_string()))
+
+    fn unknown_status(
+        &self,
+        server_name: &rustls_pki_types::ServerName<'_>,
+        end_entity: &CertificateDer<'_>,
+        intermediates: &[CertificateDer<'_>],
+    ) -> Result<(), rustls::Error> {
+        let mut chain = vec![end_entity.clone()];
+        chain.extend(intermediates.iter().cloned());
+        super::revocation::note_distribution_points(&server_name.to_str(), &chain);
+        match self.policy {
+            Policy::HardFail => Err(rustls::Error::InvalidCertificate(
+                rustls::CertificateError::UnknownRevocationStatus,
+            )),
+            Policy::SoftFail => {
+                self.unknown.store(true, Ordering::Relaxed);
+                tracing::warn!(
+                    server = ?server_name,
+                    "the revocation status of the server's certificate is unknown; accepted (soft-fail)"
+                );
+                Ok(())
+            }
+        }
+    }
+}
+
+impl ServerCertVerifier for ServerVerifier {
+    fn verify_server_cert(
+        &self,
+        end_entity: &CertificateDer<'_>,
+        intermediates: &[CertificateDer<'_>],
+        server_name: &rustls_pki_types::ServerName<'_>,
+        ocsp_response: &[u8],
+        now: rustls_pki_types::UnixTime,
+    ) -> Result<ServerCertVerified, rustls::Error> {
+        use rustls::CertificateError as E;
+        let Some(strict) = &self.strict else {
+            // Every other check first: an unknown status never hides an expired certificate.
+            let verified = self.lenient.verify_server_cert(
+                end_entity,
+                intermediates,
+                server_name,
+                ocsp_response,
+                now,
+            )?;
+            return self
+                .unknown_status(server_name, end_entity, intermediates)
+                .map(|()| verified);
+        };
+        match strict.verify_server_cert(end_entity, intermediates, server_name, ocsp_response, now)
+        {
+            Err(rustls::Error::InvalidCertificate(
+                E::UnknownRevocationStatus
+                | E::ExpiredRevocationList
+                | E::ExpiredRevocationListContext { .. },
+            )) if self.policy == Policy::SoftFail => {
+                let verified = self.lenient.verify_server_cert(
+                    end_entity,
+                    intermediates,
+                    server_name,
+                    ocsp_response,
+                    now,
+                )?;
+                self.unknown_status(server_name, end_entity, intermediates)
+                    .map(|()| verified)
+            }
+            other => other,
+        }
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        self.lenient.verify_tls12_signature(message, cert, dss)
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        self.lenient.verify_tls13_signature(message, cert, dss)
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<rustls::SignatureScheme> {
+        self.lenient.supported_verify_schemes()
+    }
 }
 
 /// Checks a chain another TLS stack negotiated (lettre's, for SMTP) against the box's trust and
 /// the installed revocation lists, as [`client_config`]'s connections are checked.
-pub fn check_chain(trust: &Trust, host: &str, chain: &[Vec<u8>]) -> Result<(), CheckedChain> {
+/// `Ok(true)`: accepted with an unknown revocation status (soft-fail).
+pub fn check_chain(trust: &Trust, host: &str, chain: &[Vec<u8>]) -> Result<bool, CheckedChain> {
     let Some((leaf, intermediates)) = chain.split_first() else {
         return Err(CheckedChain::Refused(CertificateProblem::Other(
             "the server sent no certificate".into(),
@@ -373,21 +522,21 @@ pub fn check_chain(trust: &Trust, host: &str, chain: &[Vec<u8>]) -> Result<(), C
         .iter()
         .map(|der| CertificateDer::from(der.as_slice()))
         .collect();
-    rustls::client::danger::ServerCertVerifier::verify_server_cert(
-        verifier.as_ref(),
-        &CertificateDer::from(leaf.as_slice()),
-        &intermediates,
-        &name,
-        &[],
-        rustls_pki_types::UnixTime::now(),
-    )
-    .map(|_| ())
-    .map_err(|error| {
-        CheckedChain::Refused(
-            CertificateProblem::from_rustls(&error)
-                .unwrap_or_else(|| CertificateProblem::Other(error.to_string())),
+    verifier
+        .verify_server_cert(
+            &CertificateDer::from(leaf.as_slice()),
+            &intermediates,
+            &name,
+            &[],
+            rustls_pki_types::UnixTime::now(),
         )
-    })
+        .map(|_| verifier.status_was_unknown())
+        .map_err(|error| {
+            CheckedChain::Refused(
+                CertificateProblem::from_rustls(&error)
+                    .unwrap_or_else(|| CertificateProblem::Other(error.to_string())),
+            )
+        })
 }
 
 /// Why [`check_chain`] refused a chain.
@@ -397,22 +546,25 @@ pub enum CheckedChain {
     Setup(TlsError),
 }
 
-/// The rustls configuration for one box: its trust, TLS 1.2+ only, and its client certificate.
+/// The rustls configuration for one box: its trust, TLS 1.2+ only, and its client certificate;
+/// with the verifier, which tells after the handshake whether the revocation status was known.
 pub fn client_config(
     trust: &Trust,
     identity: Option<&ClientIdentity>,
-) -> Result<Arc<ClientConfig>, TlsError> {
+) -> Result<(Arc<ClientConfig>, Arc<ServerVerifier>), TlsError> {
+    let verifier = server_verifier(trust)?;
     let builder = ClientConfig::builder_with_provider(provider())
         .with_protocol_versions(&[&rustls::version::TLS13, &rustls::version::TLS12])
         .map_err(|error| TlsError::Setup(error.to_string()))?
-        .with_webpki_verifier(server_verifier(trust)?);
+        .dangerous()
+        .with_custom_certificate_verifier(verifier.clone());
     let config = match identity {
         Some(identity) => builder
             .with_client_auth_cert(identity.chain.clone(), identity.key.clone_key())
             .map_err(|error| TlsError::Setup(error.to_string()))?,
         None => builder.with_no_client_auth(),
     };
-    Ok(Arc::new(config))
+    Ok((Arc::new(config), verifier))
 }
 
 /// The same rule expressed for lettre, which builds its own rustls configuration.

@@ -11,6 +11,7 @@ use tokio::sync::{mpsc, oneshot};
 
 use super::account::Account;
 use super::connect::{ConnectError, Credentials, RefusedTokenRetry};
+use super::connection_trace;
 use super::imap::{self, ImapSession};
 use super::mime::body_text_for_index;
 use super::offline_copy::{self, CopyReport};
@@ -528,9 +529,15 @@ async fn catch_up(
         })
         .await;
 
-    let mut connection = imap::connect(account, credentials)
-        .await
-        .map_err(WorkerError::Connect)?;
+    let connected = imap::connect(account, credentials).await;
+    connection_trace::record_sign_in(
+        store,
+        account,
+        &connection_trace::imap_request(account, credentials, "waiting for news"),
+        &connected,
+    )
+    .map_err(|error| WorkerError::Other(error.to_string()))?;
+    let mut connection = connected.map_err(WorkerError::Connect)?;
     keep_revocation_lists_fresh(&connection.server_chain);
     let can_idle = connection.has_capability("IDLE");
     let extensions = Extensions::ALL.enable(&mut connection).await;
@@ -604,17 +611,28 @@ async fn fetch_requested(
     request: &BodyRequest,
 ) -> Result<(), BodyError> {
     let BodyRequest { folder, uid, .. } = request;
-    let size = store
-        .envelope(folder.id, *uid)?
-        .map_or(0, |envelope| envelope.size);
-    session
-        .examine(&folder.name)
-        .await
-        .map_err(SyncError::from)?;
-    match fetch_body(session, store, folder, *uid, size, &body_text_for_index).await? {
-        0 => Err(BodyError::Gone),
-        _ => Ok(()),
+    let fetched = async {
+        let size = store
+            .envelope(folder.id, *uid)?
+            .map_or(0, |envelope| envelope.size);
+        session
+            .examine(&folder.name)
+            .await
+            .map_err(SyncError::from)?;
+        match fetch_body(session, store, folder, *uid, size, &body_text_for_index).await? {
+            0 => Err(BodyError::Gone),
+            _ => Ok(()),
+        }
     }
+    .await;
+    connection_trace::record_body_fetch(
+        store,
+        &folder.account,
+        &folder.name,
+        *uid,
+        connection_trace::body_answer(&fetched),
+    )?;
+    fetched
 }
 
 /// A body asked for while the worker's connection is busy with its pass, fetched on a
@@ -627,9 +645,14 @@ async fn fetch_aside(
 ) {
     let fetched = async {
         let mut store = Store::open(&store_path)?;
-        let mut connection = imap::connect(&account, &credentials)
-            .await
-            .map_err(SyncError::from)?;
+        let connected = imap::connect(&account, &credentials).await;
+        connection_trace::record_sign_in(
+            &store,
+            &account,
+            &connection_trace::imap_request(&account, &credentials, "body"),
+            &connected,
+        )?;
+        let mut connection = connected.map_err(SyncError::from)?;
         let fetched = fetch_requested(&mut connection.session, &mut store, &request).await;
         let _ = connection.session.logout().await;
         fetched

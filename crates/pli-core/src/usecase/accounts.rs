@@ -176,14 +176,21 @@ pub fn change(profile: &Profile, name: &str, change: BoxChange) -> Result<Accoun
 pub struct TestReport {
     pub imap: Result<Vec<String>, ConnectError>,
     pub smtp: Result<Vec<String>, ConnectError>,
+    /// The servers accepted although the revocation status of their certificate could not be
+    /// established (the soft-fail policy, `mail::revocation`): the person is told.
+    pub revocation_unknown: Vec<crate::mail::account::Endpoint>,
 }
 
 /// Signs in to both servers of a box and out again; both are tried, whatever the first answers,
 /// so the person sees every problem at once. The credentials are those of a saved box
 /// ([`super::credentials`]) or those typed in a form ([`Credentials::with_secret`]).
 pub async fn test(account: &Account, credentials: &Credentials) -> TestReport {
+    let mut revocation_unknown = Vec::new();
     let imap = match imap::connect(account, credentials).await {
         Ok(mut connection) => {
+            if connection.revocation_unknown {
+                revocation_unknown.push(account.imap.clone());
+            }
             let _ = connection.session.logout().await;
             Ok(connection.capabilities)
         }
@@ -191,13 +198,20 @@ pub async fn test(account: &Account, credentials: &Credentials) -> TestReport {
     };
     let smtp = match smtp::connect(account, credentials).await {
         Ok(connection) => {
+            if connection.revocation_unknown {
+                revocation_unknown.push(account.smtp.clone());
+            }
             let capabilities = connection.capabilities.clone();
             connection.quit().await;
             Ok(capabilities)
         }
         Err(error) => Err(error),
     };
-    TestReport { imap, smtp }
+    TestReport {
+        imap,
+        smtp,
+        revocation_unknown,
+    }
 }
 
 #[cfg(test)]

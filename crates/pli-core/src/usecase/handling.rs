@@ -23,6 +23,7 @@ use futures::TryStreamExt;
 
 use crate::mail::account::Account;
 use crate::mail::connect::{ConnectError, Credentials};
+use crate::mail::connection_trace;
 use crate::mail::imap::{self, ImapSession};
 use crate::mail::keywords::{self, Handling, PrescriptionState};
 use crate::mail::send::{ReadReceipt, SendError};
@@ -290,7 +291,14 @@ pub async fn handle(
 ) -> Result<Handling, HandlingError> {
     let mut store = open_store(profile).await?;
     let folder = stored_folder(&store, account, folder)?;
-    let mut connection = imap::connect(account, credentials).await?;
+    let connected = imap::connect(account, credentials).await;
+    connection_trace::record_sign_in(
+        &store,
+        account,
+        &connection_trace::imap_request(account, credentials, "handling"),
+        &connected,
+    )?;
+    let mut connection = connected?;
     let condstore = connection.has_capability("CONDSTORE");
     let session = &mut connection.session;
     let result = async {
@@ -323,7 +331,14 @@ pub async fn set_prescription_state(
     }
     let mut store = open_store(profile).await?;
     let folder = stored_folder(&store, account, folder)?;
-    let mut connection = imap::connect(account, credentials).await?;
+    let connected = imap::connect(account, credentials).await;
+    connection_trace::record_sign_in(
+        &store,
+        account,
+        &connection_trace::imap_request(account, credentials, "handling"),
+        &connected,
+    )?;
+    let mut connection = connected?;
     let condstore = connection.has_capability("CONDSTORE");
     let session = &mut connection.session;
     let result = async {

@@ -3,6 +3,7 @@
 //! `tests/run.sh` starts; `outages.rs`, which stops them, is a binary of its own and runs alone.
 
 mod conformance;
+mod connection_trace;
 mod cyrus;
 mod discovery;
 mod engine;

@@ -266,6 +266,20 @@ fn a_box_keeping_its_last_months_drops_older_bodies_and_the_server_search_finds_
     assert_eq!(results.found.len(), 1, "{:?}", results.found);
     assert!(results.found[0].on_server, "{:?}", results.found[0]);
     assert_eq!(results.found[0].envelope.subject, "Ancien courrier");
+    // The server asked is in the trace (ECO.4.1.1), never the words searched.
+    let trace = store.trace_since(None).expect("trace");
+    assert!(
+        trace
+            .iter()
+            .any(|line| line.action == "login" && line.request.ends_with("(search)") && line.ok),
+        "{trace:?}"
+    );
+    assert!(
+        !trace
+            .iter()
+            .any(|line| line.request.to_lowercase().contains("sarco")),
+        "{trace:?}"
+    );
 
     let offline = runtime()
         .block_on(search_everywhere(

@@ -507,7 +507,7 @@ fn dovecot_accepts_the_token_with_oauthbearer_and_refuses_another_users() {
         for (login, accepted) in [(doctor(), true), (nurse(), false)] {
             let endpoint = &account.imap;
             let trust = pli_core::mail::connect::trust_for(&account).unwrap();
-            let config = pli_core::mail::tls::client_config(&trust, None).unwrap();
+            let (config, _) = pli_core::mail::tls::client_config(&trust, None).unwrap();
             let tcp = tokio::net::TcpStream::connect((endpoint.host.as_str(), endpoint.port))
                 .await
                 .unwrap();

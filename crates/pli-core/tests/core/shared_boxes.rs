@@ -399,6 +399,13 @@ fn seed_a_take_on_one_workstation_is_seen_on_the_other_and_simultaneous_takes_re
     assert!(trace.iter().any(|line| line.action == "handle"
         && line.workstation_user == "Sophie Martin"
         && !line.ok));
+    // And so is the sign-in each action made (ECO.4.1.1).
+    assert!(
+        trace
+            .iter()
+            .any(|line| line.action == "login" && line.request.ends_with("(handling)") && line.ok),
+        "{trace:?}"
+    );
 
     assert_eq!(
         b.handle(uid, HandlingAction::Release, "Sophie Martin")
