@@ -381,6 +381,14 @@ impl Localize for HealthDocumentError {
                 )
             }
             HealthDocumentError::NotAPdf => i18n.t("health-document-not-pdf"),
+            HealthDocumentError::NoDocument => i18n.t("health-document-none"),
+            HealthDocumentError::SeveralPatients {
+                position,
+                file_name,
+            } => i18n.t_args(
+                "health-document-several-patients",
+                args!["position" => *position as i64, "file" => file_name.clone()],
+            ),
             HealthDocumentError::Identity(error) => crate::ui::patient::identity_error(error, i18n),
             HealthDocumentError::SecondArchive => i18n.t("health-document-second-archive"),
             HealthDocumentError::AnotherPatient => i18n.t("health-document-another-patient"),

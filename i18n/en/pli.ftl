@@ -129,11 +129,17 @@ send-document-bad-date = “{ $date }” is not a birth date in the DD/MM/YYYY f
 send-document-bad-sex = “{ $sex }” is not a civil-status sex: F or M.
 send-document-bad-kind = “{ $kind }” is not a kind of INS: nir, nia, test or demo.
 send-document-bad-status = “{ $status }” is not an identity status: PROV, RECUP, VALI or QUAL.
+send-document-count = { $option } is given { $count ->
+    [one] once
+   *[other] { $count } times
+    } for { $documents } --document: give one per document, in the same order.
 health-document-unknown-type = “{ $code }” is not a document type Pli knows. Types offered: { $known }.
 health-document-not-pdf = The document is not a PDF: only a PDF is sent as a health document (CDA R2 level 1).
 health-document-second-archive = The message already carries an IHE_XDM.ZIP archive: a message with health documents concerns a single patient. Send this document in another message.
 health-document-another-patient = The message is addressed to another patient than the document's: a message with health documents concerns a single patient.
 health-document-archive = The IHE_XDM.ZIP archive could not be built: { $detail }
+health-document-none = No health document to send.
+health-document-several-patients = Document { $position } ({ $file }) is about another patient than the first: a message of health documents is about one patient only. Send it in another message.
 
 ## Matricule INS
 ins-error-empty = The matricule INS is empty: type the 15 characters of the patient's matricule.
@@ -792,9 +798,11 @@ document-form-title = Title (optional)
 document-form-ins-kind = Identifier
 document-form-ins-nir = INS-NIR
 document-form-ins-nia = INS-NIA
-document-form-no-type = Choose the type of the health document.
+document-form-no-type-of = Choose the type of the health document { $file }.
+document-form-patient = Patient the documents are about
+document-form-add = Add a document (same patient)
 document-form-remove = Remove
-document-form-explained = Pli attaches the PDF inside an IHE_XDM.ZIP archive (CDA R2 level 1) and beside it, and writes the XDM/1.0/DDM+ subject: one patient per message, with a qualified identity.
+document-form-explained = Pli wraps each PDF in its own CDA R2 level 1, all inside one IHE_XDM.ZIP archive, attaches the PDFs beside it too, and writes the XDM/1.0/DDM+ subject after the first document: one patient per message, with a qualified identity.
 document-match = Match with a patient…
 document-match-explained = This document carries no qualified INS. Type the patient's INS, compare both identities, and file it only if they are the same person.
 document-match-heading = Identity

@@ -1,8 +1,10 @@
 //! `pli send`: a message put in a box's outbox from the command line, for scripts and
 //! application boxes, through the use case and the rules the window's "Envoyer" goes through
 //! (`pli_core::usecase::outbox::send`). It leaves with the box's next pass: the window's worker, or
-//! `pli sync BOX`. With `--document` it sends a health document (ECO.2.1) through
-//! `pli_core::usecase::health_document::send`, as the composer's "Joindre un document de santé".
+//! `pli sync BOX`. With `--document` it sends health documents (ECO.2.1) through
+//! `pli_core::usecase::health_document::send`, as the composer's "Joindre un document de santé":
+//! `--document`, `--type` and `--title` repeat, matched by position, for several documents about
+//! the one patient the `--patient-*` options name.
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -49,20 +51,23 @@ pub struct SendArgs {
     pub document: Box<DocumentArgs>,
 }
 
-/// A health document (ECO.2.1): a PDF sent wrapped in a CDA R2 inside an `IHE_XDM.ZIP`, about
-/// one patient whose qualified identity is given as in the patient dialog.
+/// Health documents (ECO.2.1): PDFs sent each wrapped in a CDA R2 inside one `IHE_XDM.ZIP`,
+/// about one patient whose qualified identity is given as in the patient dialog.
 #[derive(Debug, Default, Args)]
 pub struct DocumentArgs {
-    /// The PDF to send as a health document.
+    /// The PDF to send as a health document (--document again for another one about the same
+    /// patient; the first names the message).
     #[arg(long, value_name = "PDF")]
-    pub document: Option<PathBuf>,
+    pub document: Vec<PathBuf>,
     /// The document type: a LOINC code of the CI-SIS value set (11490-0 lettre de liaison,
-    /// 11488-4 consultation, 11502-2 biologie, 18748-4 imagerie, 57833-6 prescription…).
+    /// 11488-4 consultation, 11502-2 biologie, 18748-4 imagerie, 57833-6 prescription…); one
+    /// --type per --document, in the same order.
     #[arg(long = "type", value_name = "CODE")]
-    pub type_code: Option<String>,
-    /// The document's title; the type's name without it.
+    pub type_code: Vec<String>,
+    /// The document's title, the type's name without it (or when empty); with several
+    /// documents, none or one --title per --document, in the same order.
     #[arg(long, value_name = "TITLE")]
-    pub title: Option<String>,
+    pub title: Vec<String>,
     /// The patient's matricule INS (15 characters).
     #[arg(long, value_name = "INS")]
     pub patient_ins: Option<String>,
@@ -102,7 +107,7 @@ pub(super) fn send(profile: &Profile, request: SendArgs, i18n: &I18n) -> Result<
             outbox::attachment_from_file(path).map_err(|error| unreadable(path, &error, i18n))
         })
         .collect::<Result<Vec<_>, _>>()?;
-    let health_document = health_document(&request.document, i18n)?;
+    let health_documents = health_documents(&request.document, i18n)?;
     let draft = Draft {
         to: request.to,
         cc: request.cc,
@@ -116,18 +121,21 @@ pub(super) fn send(profile: &Profile, request: SendArgs, i18n: &I18n) -> Result<
         patients_confirmed: request.patient_identity_confirmed,
         ..SendChoices::default()
     };
-    let queued = match &health_document {
-        None => outbox::send(profile, &account, &draft, choices)
-            .map_err(|refused| Failure(refusal(&refused, i18n)))?,
-        Some(document) => {
-            health_document::send(profile, &account, &draft, document, SendChoices::default())
-                .map_err(|refused| match refused {
-                    HealthDocumentError::Send(refused) => Failure(refusal(&refused, i18n)),
-                    other => Failure(
-                        i18n.t_args("send-refused", args!["reason" => other.localize(i18n)]),
-                    ),
-                })?
-        }
+    let queued = if health_documents.is_empty() {
+        outbox::send(profile, &account, &draft, choices)
+            .map_err(|refused| Failure(refusal(&refused, i18n)))?
+    } else {
+        health_document::send(
+            profile,
+            &account,
+            &draft,
+            &health_documents,
+            SendChoices::default(),
+        )
+        .map_err(|refused| match refused {
+            HealthDocumentError::Send(refused) => Failure(refusal(&refused, i18n)),
+            other => Failure(i18n.t_args("send-refused", args!["reason" => other.localize(i18n)])),
+        })?
     };
     // What does not stop the message (an mssante.fr domain missing from the list) is said
     // before it leaves, at the next pass.
@@ -146,12 +154,12 @@ pub(super) fn send(profile: &Profile, request: SendArgs, i18n: &I18n) -> Result<
     Ok(())
 }
 
-/// The health document the options describe, read and checked as far as the command line can;
-/// `None` without `--document`. The use case applies the rules.
-fn health_document(options: &DocumentArgs, i18n: &I18n) -> Result<Option<HealthDocument>, Failure> {
+/// The health documents the options describe, read and checked as far as the command line can;
+/// none without `--document`. The use case applies the rules.
+fn health_documents(options: &DocumentArgs, i18n: &I18n) -> Result<Vec<HealthDocument>, Failure> {
     let patient_options = [
-        ("--type", options.type_code.is_some()),
-        ("--title", options.title.is_some()),
+        ("--type", !options.type_code.is_empty()),
+        ("--title", !options.title.is_empty()),
         ("--patient-ins", options.patient_ins.is_some()),
         ("--patient-ins-kind", options.patient_ins_kind.is_some()),
         ("--patient-birth-name", options.patient_birth_name.is_some()),
@@ -163,33 +171,53 @@ fn health_document(options: &DocumentArgs, i18n: &I18n) -> Result<Option<HealthD
         ("--patient-sex", options.patient_sex.is_some()),
         ("--patient-status", options.patient_status.is_some()),
     ];
-    let Some(path) = &options.document else {
+    if options.document.is_empty() {
         let given: Vec<&str> = patient_options
             .iter()
             .filter(|(_, given)| *given)
             .map(|(name, _)| *name)
             .collect();
         if given.is_empty() {
-            return Ok(None);
+            return Ok(Vec::new());
         }
         return Err(Failure(i18n.t_args(
             "send-document-without",
             args!["options" => given.join(", ")],
         )));
-    };
+    }
+    let documents = options.document.len();
+    // Matched by position: a count that differs would pair a PDF with another's type.
+    let counts = [
+        ("--type", options.type_code.len(), false),
+        ("--title", options.title.len(), true),
+    ];
+    for (option, count, optional) in counts {
+        if count != documents && !(optional && count == 0) {
+            return Err(Failure(i18n.t_args(
+                "send-document-count",
+                args![
+                    "option" => option,
+                    "count" => count as i64,
+                    "documents" => documents as i64
+                ],
+            )));
+        }
+    }
     let required = [
-        ("--type", &options.type_code),
         ("--patient-ins", &options.patient_ins),
         ("--patient-birth-name", &options.patient_birth_name),
         ("--patient-given-names", &options.patient_given_names),
         ("--patient-birth-date", &options.patient_birth_date),
         ("--patient-sex", &options.patient_sex),
     ];
-    let missing: Vec<&str> = required
+    let mut missing: Vec<&str> = required
         .iter()
         .filter(|(_, value)| value.as_deref().is_none_or(|v| v.trim().is_empty()))
         .map(|(name, _)| *name)
         .collect();
+    if options.type_code.iter().any(|code| code.trim().is_empty()) {
+        missing.insert(0, "--type");
+    }
     if !missing.is_empty() {
         return Err(Failure(i18n.t_args(
             "send-document-incomplete",
@@ -228,28 +256,36 @@ fn health_document(options: &DocumentArgs, i18n: &I18n) -> Result<Option<HealthD
             Failure(i18n.t_args("send-document-bad-status", args!["status" => typed.clone()]))
         })?,
     };
-    let (file_name, _, pdf) =
-        outbox::attachment_from_file(path).map_err(|error| unreadable(path, &error, i18n))?;
-    Ok(Some(HealthDocument {
-        file_name,
-        pdf,
-        type_code: text(&options.type_code),
-        title: options.title.clone(),
-        patient: Patient {
-            ins,
-            kind,
-            identity: Identity {
-                birth_name: text(&options.patient_birth_name),
-                first_names: text(&options.patient_given_names)
-                    .split_whitespace()
-                    .collect::<Vec<_>>()
-                    .join(" "),
-                birth_date,
-                sex,
-                status,
-            },
+    let patient = Patient {
+        ins,
+        kind,
+        identity: Identity {
+            birth_name: text(&options.patient_birth_name),
+            first_names: text(&options.patient_given_names)
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" "),
+            birth_date,
+            sex,
+            status,
         },
-    }))
+    };
+    options
+        .document
+        .iter()
+        .enumerate()
+        .map(|(index, path)| {
+            let (file_name, _, pdf) = outbox::attachment_from_file(path)
+                .map_err(|error| unreadable(path, &error, i18n))?;
+            Ok(HealthDocument {
+                file_name,
+                pdf,
+                type_code: options.type_code[index].trim().to_owned(),
+                title: options.title.get(index).cloned(),
+                patient: patient.clone(),
+            })
+        })
+        .collect()
 }
 
 fn read_body(path: &Path, i18n: &I18n) -> Result<String, Failure> {

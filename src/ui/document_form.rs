@@ -1,9 +1,9 @@
-//! "Joindre un document de santé" in the composer: a PDF, its type from the CI-SIS value set
-//! Pli ships, its title, and the patient it is about — the matricule INS and the identity,
-//! checked exactly as "Écrire à un patient" checks them (a document leaves only with a
-//! qualified identity that is the matricule's). The message is then sent through
-//! `usecase::health_document::send`: the archive, the same PDF beside it, the ECO.2.1.3
-//! subject and the `X-MSS-*` headers.
+//! "Joindre un document de santé" in the composer: one or more PDFs, each with its type from
+//! the CI-SIS value set Pli ships and its title, and the one patient they are about (ECO.2.1.1)
+//! — the matricule INS and the identity, typed once and checked exactly as "Écrire à un
+//! patient" checks them (documents leave only with a qualified identity that is the
+//! matricule's). The message is then sent through `usecase::health_document::send`: one
+//! archive, the same PDFs beside it, the ECO.2.1.3 subject and the `X-MSS-*` headers.
 
 use std::fmt;
 
@@ -21,7 +21,10 @@ use pli_core::xdm::build::{self, DocumentType, InsKind, Patient};
 
 /// The fields' ids, for focus and the tests.
 pub mod field {
-    pub const TITLE: &str = "document-title";
+    /// The title of the document at `index`, in the order they were added.
+    pub fn title(index: usize) -> String {
+        format!("document-title-{index}")
+    }
     pub const MATRICULE: &str = "document-matricule";
     pub const BIRTH_NAME: &str = "document-birth-name";
     pub const FIRST_NAMES: &str = "document-first-names";
@@ -30,8 +33,9 @@ pub mod field {
 
 #[derive(Debug, Clone)]
 pub enum Message {
-    Type(Choice<&'static DocumentType>),
-    Title(String),
+    /// The type of the document at this position.
+    Type(usize, Choice<&'static DocumentType>),
+    Title(usize, String),
     Matricule(String),
     BirthName(String),
     FirstNames(String),
@@ -40,16 +44,35 @@ pub enum Message {
     Status(Choice<IdentityStatus>),
     /// Whether the matricule is a NIR or an NIA (the OID the INSi service gave with it).
     InsKind(Choice<InsKind>),
-    Remove,
+    /// Takes the document at this position out of the message.
+    Remove(usize),
+    /// "Ajouter un document (même patient)": the composer asks for another PDF.
+    AddAnother,
 }
 
-/// The document being attached, as typed.
+/// What the composer does after the form took a message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    Edited,
+    /// The last document was removed: the message carries no health document any more.
+    Emptied,
+    /// The person wants another PDF about the same patient.
+    PickAnother,
+}
+
+/// One PDF of the message, with its own type and title.
 #[derive(Clone, PartialEq, Eq)]
-pub struct DocumentForm {
+struct Entry {
     file_name: String,
     pdf: Vec<u8>,
     kind: Option<&'static DocumentType>,
     title: String,
+}
+
+/// The documents being attached and their patient, as typed.
+#[derive(Clone, PartialEq, Eq)]
+pub struct DocumentForm {
+    entries: Vec<Entry>,
     patient: PatientForm,
     ins_kind: InsKind,
 }
@@ -57,8 +80,13 @@ pub struct DocumentForm {
 impl fmt::Debug for DocumentForm {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         // Never the patient: it is health data.
+        let kinds: Vec<_> = self
+            .entries
+            .iter()
+            .map(|entry| entry.kind.map(|kind| &kind.code))
+            .collect();
         f.debug_struct("DocumentForm")
-            .field("kind", &self.kind.map(|kind| &kind.code))
+            .field("kinds", &kinds)
             .finish_non_exhaustive()
     }
 }
@@ -66,29 +94,49 @@ impl fmt::Debug for DocumentForm {
 impl DocumentForm {
     /// A form for this PDF; `matricule` from the patient the message goes to, when it does.
     pub fn new(file_name: String, pdf: Vec<u8>, matricule: Option<String>) -> Self {
-        Self {
-            file_name,
-            pdf,
-            kind: None,
-            title: String::new(),
+        let mut form = Self {
+            entries: Vec::new(),
             patient: PatientForm {
                 matricule: matricule.unwrap_or_default(),
                 ..PatientForm::default()
             },
             ins_kind: InsKind::Nir,
-        }
+        };
+        form.add(file_name, pdf);
+        form
     }
 
-    pub fn file_name(&self) -> &str {
-        &self.file_name
+    /// Another PDF about the same patient, with a type and title of its own.
+    pub fn add(&mut self, file_name: String, pdf: Vec<u8>) {
+        self.entries.push(Entry {
+            file_name,
+            pdf,
+            kind: None,
+            title: String::new(),
+        });
     }
 
-    /// Returns true when the person removed the document.
-    pub fn update(&mut self, message: Message) -> bool {
+    /// The PDFs' names, in the order they leave (the first names the message).
+    pub fn file_names(&self) -> Vec<&str> {
+        self.entries
+            .iter()
+            .map(|entry| entry.file_name.as_str())
+            .collect()
+    }
+
+    pub fn update(&mut self, message: Message) -> Outcome {
         let patient = &mut self.patient;
         match message {
-            Message::Type(choice) => self.kind = Some(choice.value),
-            Message::Title(value) => self.title = value,
+            Message::Type(index, choice) => {
+                if let Some(entry) = self.entries.get_mut(index) {
+                    entry.kind = Some(choice.value);
+                }
+            }
+            Message::Title(index, value) => {
+                if let Some(entry) = self.entries.get_mut(index) {
+                    entry.title = value;
+                }
+            }
             Message::Matricule(value) => patient.matricule = value,
             Message::BirthName(value) => patient.birth_name = value,
             Message::FirstNames(value) => patient.first_names = value,
@@ -96,36 +144,55 @@ impl DocumentForm {
             Message::Sex(choice) => patient.sex = Some(choice.value),
             Message::Status(choice) => patient.status = Some(choice.value),
             Message::InsKind(choice) => self.ins_kind = choice.value,
-            Message::Remove => return true,
+            Message::Remove(index) => {
+                if index < self.entries.len() {
+                    self.entries.remove(index);
+                }
+                if self.entries.is_empty() {
+                    return Outcome::Emptied;
+                }
+            }
+            Message::AddAnother => return Outcome::PickAnother,
         }
-        false
+        Outcome::Edited
     }
 
-    /// The document ready to leave, or every sentence saying what to fix first.
-    pub fn document(&self, i18n: &I18n) -> Result<HealthDocument, Vec<String>> {
+    /// The documents ready to leave, in the order they were added, or every sentence saying
+    /// what to fix first.
+    pub fn documents(&self, i18n: &I18n) -> Result<Vec<HealthDocument>, Vec<String>> {
         let review = Review::of(&self.patient);
         let mut problems: Vec<String> = review
             .refusals
             .iter()
             .map(|refusal| refusal_sentence(i18n, refusal, &self.patient))
             .collect();
-        if self.kind.is_none() {
-            problems.push(i18n.t("document-form-no-type"));
+        for entry in self.entries.iter().filter(|entry| entry.kind.is_none()) {
+            problems.push(i18n.t_args(
+                "document-form-no-type-of",
+                crate::args!["file" => entry.file_name.clone()],
+            ));
         }
-        match (review.patient, self.kind, problems.is_empty()) {
-            (Some(patient), Some(kind), true) => Ok(HealthDocument {
-                file_name: self.file_name.clone(),
-                pdf: self.pdf.clone(),
-                type_code: kind.code.clone(),
-                title: Some(self.title.trim().to_owned()).filter(|title| !title.is_empty()),
-                patient: Patient {
-                    ins: patient.ins,
-                    kind: self.ins_kind,
-                    identity: patient.identity,
-                },
-            }),
-            _ => Err(problems),
-        }
+        let Some(patient) = review.patient.filter(|_| problems.is_empty()) else {
+            return Err(problems);
+        };
+        let patient = Patient {
+            ins: patient.ins,
+            kind: self.ins_kind,
+            identity: patient.identity,
+        };
+        Ok(self
+            .entries
+            .iter()
+            .filter_map(|entry| {
+                Some(HealthDocument {
+                    file_name: entry.file_name.clone(),
+                    pdf: entry.pdf.clone(),
+                    type_code: entry.kind?.code.clone(),
+                    title: Some(entry.title.trim().to_owned()).filter(|title| !title.is_empty()),
+                    patient: patient.clone(),
+                })
+            })
+            .collect())
     }
 
     /// The document types Pli ships, as the type list offers them.
@@ -162,11 +229,6 @@ impl DocumentForm {
 
     pub fn view<'a>(&'a self, i18n: &'a I18n) -> Element<'a, Message> {
         let t = |id: &str| i18n.t(id);
-        let kinds = Self::type_choices();
-        let selected_kind = kinds
-            .iter()
-            .find(|choice| Some(choice.value) == self.kind)
-            .cloned();
         let sexes = Self::sex_choices(i18n);
         let selected_sex = sexes
             .iter()
@@ -202,33 +264,50 @@ impl DocumentForm {
                 .size(theme::SMALL_SIZE)
                 .into()
         };
-        let heading = row![
-            text(t("document-card-badge"))
-                .size(theme::TINY_SIZE)
-                .font(theme::SEMIBOLD)
-                .style(markers::tone_text(Tone::Patient)),
-            text(self.file_name.as_str()).size(theme::SMALL_SIZE),
-            iced::widget::Space::new().width(Length::Fill),
-            button(text(t("document-form-remove")).size(theme::SMALL_SIZE))
-                .padding([2, 8])
-                .style(button::text)
-                .on_press(Message::Remove),
-        ]
-        .spacing(8)
-        .align_y(Alignment::Center);
-        let fields = column![
-            heading,
-            labelled(
+        let mut fields = column![].spacing(6);
+        for (index, entry) in self.entries.iter().enumerate() {
+            let kinds = Self::type_choices();
+            let selected_kind = kinds
+                .iter()
+                .find(|choice| Some(choice.value) == entry.kind)
+                .cloned();
+            let heading = row![
+                text(t("document-card-badge"))
+                    .size(theme::TINY_SIZE)
+                    .font(theme::SEMIBOLD)
+                    .style(markers::tone_text(Tone::Patient)),
+                text(entry.file_name.as_str()).size(theme::SMALL_SIZE),
+                iced::widget::Space::new().width(Length::Fill),
+                button(text(t("document-form-remove")).size(theme::SMALL_SIZE))
+                    .padding([2, 8])
+                    .style(button::text)
+                    .on_press(Message::Remove(index)),
+            ]
+            .spacing(8)
+            .align_y(Alignment::Center);
+            fields = fields.push(heading).push(labelled(
                 t("document-form-type"),
-                pick_list(kinds, selected_kind, Message::Type)
-                    .text_size(theme::SMALL_SIZE)
-                    .width(Length::Fill)
-                    .into()
-            ),
-            labelled(
+                pick_list(kinds, selected_kind, move |choice| {
+                    Message::Type(index, choice)
+                })
+                .text_size(theme::SMALL_SIZE)
+                .width(Length::Fill)
+                .into(),
+            ));
+            fields = fields.push(labelled(
                 t("document-form-title"),
-                input(field::TITLE, &self.title, Message::Title)
-            ),
+                text_input("", &entry.title)
+                    .id(field::title(index))
+                    .on_input(move |value| Message::Title(index, value))
+                    .padding(4)
+                    .size(theme::SMALL_SIZE)
+                    .into(),
+            ));
+        }
+        let patient = column![
+            text(t("document-form-patient"))
+                .size(theme::SMALL_SIZE)
+                .font(theme::SEMIBOLD),
             labelled(
                 t("ins-label-matricule"),
                 input(
@@ -279,12 +358,15 @@ impl DocumentForm {
                     .text_size(theme::SMALL_SIZE)
                     .into()
             ),
+            row![button(text(t("document-form-add")).size(theme::SMALL_SIZE))
+                .style(theme::action)
+                .on_press(Message::AddAnother)],
             text(t("document-form-explained"))
                 .size(theme::SMALL_SIZE)
                 .style(text::secondary),
         ]
         .spacing(6);
-        container(fields)
+        container(fields.push(patient))
             .padding(10)
             .width(Length::Fill)
             .style(markers::card)

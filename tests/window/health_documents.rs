@@ -218,7 +218,7 @@ fn compose_with_document(pli: &mut pli::ui::Pli, status: IdentityStatus) -> u64 
         .find(|choice| choice.value == status)
         .expect("the status");
     for message in [
-        D::Type(kind),
+        D::Type(0, kind),
         D::Matricule("279035121518989".into()),
         D::BirthName("LEFEVRE".into()),
         D::FirstNames("Jeanne".into()),

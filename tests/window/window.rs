@@ -455,7 +455,7 @@ fn ctrl_enter_in_the_body_sends_and_the_outbox_keeps_the_message() {
         patients_confirmed: false,
         closes_conversation: false,
         demo: true,
-        document: None,
+        documents: Vec::new(),
     };
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let outcome = runtime.block_on(composer::send(request, Arc::new(I18n::new(Language::Fr))));

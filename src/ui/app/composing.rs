@@ -42,9 +42,9 @@ impl Pli {
                 let Some(account) = self.accounts.iter().find(|a| a.name == composer.from()) else {
                     return Task::none();
                 };
-                let document = match outgoing.document.map(|form| form.document(&self.i18n)) {
-                    None => None,
-                    Some(Ok(document)) => Some(document),
+                let documents = match outgoing.document.map(|form| form.documents(&self.i18n)) {
+                    None => Vec::new(),
+                    Some(Ok(documents)) => documents,
                     Some(Err(issues)) => {
                         let refused = composer::NotQueued::Blocked { issues };
                         return Task::done(Message::Composer(
@@ -62,7 +62,7 @@ impl Pli {
                     patients_confirmed: outgoing.patients_confirmed,
                     closes_conversation: outgoing.closes_conversation,
                     demo: self.demo,
-                    document,
+                    documents,
                 };
                 composer::send_task(request, self.i18n.clone())
                     .map(move |result| Message::Composer(id, composer::Message::Sent(result)))

@@ -133,7 +133,7 @@ pub struct Composer {
     closes_conversation: bool,
     /// The draft in the store this message was saved as (Ctrl+S, or on leaving with content).
     draft_id: Option<i64>,
-    /// "Joindre un document de santé": the PDF, its type and its patient.
+    /// "Joindre un document de santé": the PDFs, their types and their one patient.
     document: Option<DocumentForm>,
     /// What the rules of the trust space say of the message, on screen until the person sends
     /// or goes back to the message.
@@ -657,14 +657,20 @@ impl Composer {
                     .iter()
                     .find_map(|address| Ins::from_patient_address(address).ok())
                     .map(|ins| ins.as_str().to_owned());
-                self.document = Some(DocumentForm::new(file_name, pdf, matricule));
+                match self.document.as_mut() {
+                    // Another document about the same patient: one patient per message.
+                    Some(form) => form.add(file_name, pdf),
+                    None => self.document = Some(DocumentForm::new(file_name, pdf, matricule)),
+                }
             }
             Message::DocumentPicked(Ok(None)) => {}
             Message::DocumentPicked(Err(sentence)) => self.status = Status::Problem(sentence),
             Message::Document(message) => {
                 if let Some(form) = self.document.as_mut() {
-                    if form.update(message) {
-                        self.document = None;
+                    match form.update(message) {
+                        document_form::Outcome::Edited => {}
+                        document_form::Outcome::Emptied => self.document = None,
+                        document_form::Outcome::PickAnother => return Action::PickDocument,
                     }
                 }
             }
@@ -748,7 +754,7 @@ impl Composer {
     }
 
     /// Whether a recipient is a patient: the conversation may then be closed.
-    /// The health document being attached, when there is one.
+    /// The health documents being attached, when there are.
     pub fn document(&self) -> Option<&DocumentForm> {
         self.document.as_ref()
     }

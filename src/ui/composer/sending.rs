@@ -21,8 +21,9 @@ pub struct SendRequest {
     pub closes_conversation: bool,
     /// A demonstration box: the message is queued, never sent.
     pub demo: bool,
-    /// A health document to send with it (the archive, the PDF, the subject and headers).
-    pub document: Option<HealthDocument>,
+    /// Health documents to send with it, about one patient (the archive, the PDFs, the subject
+    /// and headers); none for an ordinary message.
+    pub documents: Vec<HealthDocument>,
 }
 
 impl std::fmt::Debug for SendRequest {
@@ -73,17 +74,18 @@ pub async fn send(request: SendRequest, i18n: Arc<I18n>) -> Result<SendOutcome, 
                 closes_conversation: request.closes_conversation,
                 patients_confirmed: request.patients_confirmed,
             };
-            match &request.document {
-                None => outbox::send(&request.profile, &request.account, &request.draft, choices)
-                    .map_err(DocumentOrSend::Send),
-                Some(document) => health_document::send(
+            if request.documents.is_empty() {
+                outbox::send(&request.profile, &request.account, &request.draft, choices)
+                    .map_err(DocumentOrSend::Send)
+            } else {
+                health_document::send(
                     &request.profile,
                     &request.account,
                     &request.draft,
-                    document,
+                    &request.documents,
                     choices,
                 )
-                .map_err(DocumentOrSend::Document),
+                .map_err(DocumentOrSend::Document)
             }
         })
         .await

@@ -1,6 +1,6 @@
-//! Sending a health document, the same from the window and from the command line: a PDF about
-//! one patient leaves as MSSanté asks (ECO.2.1): wrapped in a CDA R2 level 1 inside an
-//! `IHE_XDM.ZIP`, with the same PDF beside it, the `XDM/1.0/DDM+` subject, and the
+//! Sending health documents, the same from the window and from the command line: one or more
+//! PDFs about one patient leave as MSSanté asks (ECO.2.1): each wrapped in its own CDA R2 level 1,
+//! all inside one `IHE_XDM.ZIP`, with the same PDFs beside it, the `XDM/1.0/DDM+` subject, and the
 //! `X-MSS-CODECDA` / `X-MSS-INS` headers; then through [`outbox::send`] and every rule a message
 //! goes through.
 
@@ -38,6 +38,13 @@ pub enum HealthDocumentError {
     UnknownType { code: String },
     #[error("the document is not a PDF")]
     NotAPdf,
+    /// Nothing to send: a health document message carries at least one (ECO.2.1.1).
+    #[error("no health document to send")]
+    NoDocument,
+    /// A document is about another patient than the first one: one patient per message
+    /// (ECO.2.1.1). `position` counts from 1, in the order the documents were given.
+    #[error("document {position} ({file_name}) is about another patient than the first")]
+    SeveralPatients { position: usize, file_name: String },
     /// The patient's identity may not be used (not qualified, or not the matricule's).
     #[error(transparent)]
     Identity(#[from] IdentityError),
@@ -53,17 +60,18 @@ pub enum HealthDocumentError {
     Send(#[from] SendError),
 }
 
-/// Builds the archive for `document`, attaches it and the PDF to `draft`, names the message as
-/// ECO.2.1.3 asks (the person's subject after it) and queues it through [`outbox::send`].
+/// Builds one archive holding a CDA for each of `documents` (all about one patient), attaches
+/// it and every PDF to `draft`, names the message as ECO.2.1.3 asks after the first document
+/// (the person's subject after it) and queues it through [`outbox::send`].
 pub fn send(
     profile: &Profile,
     account: &Account,
     draft: &Draft,
-    document: &HealthDocument,
+    documents: &[HealthDocument],
     choices: SendChoices,
 ) -> Result<Queued, HealthDocumentError> {
-    let draft = with_health_document(profile, account, draft, document)?;
-    // The only patient it may go to is the document's, whose qualified identity was just
+    let draft = with_health_documents(profile, account, draft, documents)?;
+    // The only patient it may go to is the documents', whose qualified identity was just
     // checked against the matricule: that is the confirmation ECO.2.2.6 asks.
     let choices = SendChoices {
         patients_confirmed: true,
@@ -72,14 +80,79 @@ pub fn send(
     Ok(outbox::send(profile, account, &draft, choices)?)
 }
 
-/// The draft as it leaves: the archive and the PDF attached, the subject and the XDM content
+/// The draft as it leaves: the archive and the PDFs attached, the subject and the XDM content
 /// set. Checks everything that does not need the store.
-fn with_health_document(
+fn with_health_documents(
     profile: &Profile,
     account: &Account,
     draft: &Draft,
-    document: &HealthDocument,
+    documents: &[HealthDocument],
 ) -> Result<Draft, HealthDocumentError> {
+    let Some(first) = documents.first() else {
+        return Err(HealthDocumentError::NoDocument);
+    };
+    let patient = &first.patient;
+    check_identity(&patient.ins, &patient.identity)?;
+    if let Some((index, other)) = documents
+        .iter()
+        .enumerate()
+        .find(|(_, document)| document.patient != *patient)
+    {
+        return Err(HealthDocumentError::SeveralPatients {
+            position: index + 1,
+            file_name: other.file_name.trim().to_owned(),
+        });
+    }
+    one_patient(draft, &patient.ins)?;
+    let inputs = documents
+        .iter()
+        .map(document_input)
+        .collect::<Result<Vec<_>, _>>()?;
+
+    let author = author_of(profile, account);
+    let created = Local::now().fixed_offset();
+    let archive = media::build(
+        patient,
+        &author,
+        &inputs,
+        &created,
+        env!("CARGO_PKG_VERSION"),
+    )?;
+    // Only a qualified identity reaches here, so the archive names the patient by a qualified
+    // INS (ECO.2.4.2).
+    let content = XdmContent::new(&archive.cda_codes, true)
+        .map_err(|error| SendError::Build(error.to_string()))?;
+
+    let mut prepared = draft.clone();
+    // ECO.2.1.3 has room for one label: the first document's type, the one the person put
+    // first (the letter before the results it comments), as the ANS MDM sample titles its
+    // message by its main document.
+    prepared.subject = xdm_subject(
+        &inputs[0].document_type.display_name,
+        &patient.identity.birth_name,
+        patient.first_given_name(),
+        patient.identity.birth_date,
+        &draft.subject,
+    );
+    prepared.attachments.push((
+        ARCHIVE_NAME.to_owned(),
+        "application/zip".to_owned(),
+        archive.zip,
+    ));
+    let mut names: Vec<String> = Vec::with_capacity(documents.len());
+    for document in documents {
+        let name = distinct_name(&pdf_name(&document.file_name), &names);
+        names.push(name.clone());
+        prepared
+            .attachments
+            .push((name, "application/pdf".to_owned(), document.pdf.clone()));
+    }
+    prepared.health_documents = Some(content);
+    Ok(prepared)
+}
+
+/// What the archive builder needs of one document, once its type and its bytes are checked.
+fn document_input(document: &HealthDocument) -> Result<DocumentInput, HealthDocumentError> {
     let kind =
         document_type(&document.type_code).ok_or_else(|| HealthDocumentError::UnknownType {
             code: document.type_code.trim().to_owned(),
@@ -87,11 +160,7 @@ fn with_health_document(
     if !document.pdf.starts_with(b"%PDF-") {
         return Err(HealthDocumentError::NotAPdf);
     }
-    let patient = &document.patient;
-    check_identity(&patient.ins, &patient.identity)?;
-    one_patient(draft, &patient.ins)?;
-
-    let input = DocumentInput {
+    Ok(DocumentInput {
         pdf: document.pdf.clone(),
         title: document
             .title
@@ -104,41 +173,7 @@ fn with_health_document(
         confidentiality: CONFIDENTIALITY_NORMAL,
         facility: FACILITY_PRACTICE,
         practice_setting: PRACTICE_SETTING_AMBULATORY,
-    };
-    let author = author_of(profile, account);
-    let created = Local::now().fixed_offset();
-    let archive = media::build(
-        patient,
-        &author,
-        std::slice::from_ref(&input),
-        &created,
-        env!("CARGO_PKG_VERSION"),
-    )?;
-    // Only a qualified identity reaches here, so the archive names the patient by a qualified
-    // INS (ECO.2.4.2).
-    let content = XdmContent::new(&archive.cda_codes, true)
-        .map_err(|error| SendError::Build(error.to_string()))?;
-
-    let mut prepared = draft.clone();
-    prepared.subject = xdm_subject(
-        &kind.display_name,
-        &patient.identity.birth_name,
-        patient.first_given_name(),
-        patient.identity.birth_date,
-        &draft.subject,
-    );
-    prepared.attachments.push((
-        ARCHIVE_NAME.to_owned(),
-        "application/zip".to_owned(),
-        archive.zip,
-    ));
-    prepared.attachments.push((
-        pdf_name(&document.file_name),
-        "application/pdf".to_owned(),
-        document.pdf.clone(),
-    ));
-    prepared.health_documents = Some(content);
-    Ok(prepared)
+    })
 }
 
 /// ECO.2.1.1: a message with health documents is about one patient. A second archive would be
@@ -195,5 +230,31 @@ fn pdf_name(file_name: &str) -> String {
         name.to_owned()
     } else {
         format!("{name}.pdf")
+    }
+}
+
+/// Two PDFs of the same name would overwrite each other when saved side by side: the second
+/// becomes `name-2.pdf`, and so on.
+fn distinct_name(name: &str, taken: &[String]) -> String {
+    let is_taken = |candidate: &str| taken.iter().any(|t| t.eq_ignore_ascii_case(candidate));
+    if !is_taken(name) {
+        return name.to_owned();
+    }
+    let stem = &name[..name.len() - ".pdf".len()];
+    (2..)
+        .map(|n| format!("{stem}-{n}.pdf"))
+        .find(|candidate| !is_taken(candidate))
+        .unwrap_or_else(|| name.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_second_pdf_of_the_same_name_is_numbered() {
+        let taken = vec!["CR.pdf".to_owned(), "cr-2.pdf".to_owned()];
+        assert_eq!(distinct_name("lettre.pdf", &taken), "lettre.pdf");
+        assert_eq!(distinct_name("CR.pdf", &taken), "CR-3.pdf");
     }
 }

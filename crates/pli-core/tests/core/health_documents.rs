@@ -43,8 +43,14 @@ fn draft_to(to: &str, subject: &str) -> Draft {
 /// Sends through the use case and returns the raw message the outbox holds.
 fn send(profile: &Profile, draft: &Draft, document: &HealthDocument) -> Vec<u8> {
     let doctor = example_doctor();
-    let queued = health_document::send(profile, &doctor, draft, document, SendChoices::default())
-        .expect("queued");
+    let queued = health_document::send(
+        profile,
+        &doctor,
+        draft,
+        std::slice::from_ref(document),
+        SendChoices::default(),
+    )
+    .expect("queued");
     let store = open_profile_store(profile).expect("the store");
     let outbox = store.outbox(&doctor.name).expect("the outbox");
     let message = outbox
@@ -235,7 +241,7 @@ fn eco_2_1_1_one_patient_per_message_and_nothing_is_queued_otherwise() {
         &profile,
         &doctor,
         &with_archive,
-        &lab_report(),
+        &[lab_report()],
         SendChoices::default(),
     );
     assert!(
@@ -248,7 +254,7 @@ fn eco_2_1_1_one_patient_per_message_and_nothing_is_queued_otherwise() {
         &profile,
         &doctor,
         &to_someone_else,
-        &lab_report(),
+        &[lab_report()],
         SendChoices::default(),
     );
     assert!(
@@ -276,7 +282,7 @@ fn eco_2_2_6_a_document_leaves_only_with_a_qualified_identity_that_is_the_matric
         &profile,
         &doctor,
         &draft_to(COLLEAGUE, ""),
-        &provisional,
+        &[provisional],
         SendChoices::default(),
     );
     assert!(
@@ -294,7 +300,7 @@ fn eco_2_2_6_a_document_leaves_only_with_a_qualified_identity_that_is_the_matric
         &profile,
         &doctor,
         &draft_to(COLLEAGUE, ""),
-        &someone_else,
+        &[someone_else],
         SendChoices::default(),
     );
     assert!(
@@ -322,7 +328,7 @@ fn a_document_of_an_unknown_type_or_that_is_not_a_pdf_is_refused() {
         &profile,
         &doctor,
         &draft_to(COLLEAGUE, ""),
-        &unknown,
+        &[unknown],
         SendChoices::default(),
     );
     assert!(
@@ -337,7 +343,7 @@ fn a_document_of_an_unknown_type_or_that_is_not_a_pdf_is_refused() {
         &profile,
         &doctor,
         &draft_to(COLLEAGUE, ""),
-        &text,
+        &[text],
         SendChoices::default(),
     );
     assert!(
