@@ -308,3 +308,222 @@ fn pli_send_refuses_a_document_a_rule_stops_with_a_sentence_and_queues_nothing()
     );
     assert_eq!(outbox_of(&profile, "labo"), 0, "nothing was queued");
 }
+
+fn lab_results_pdf() -> Vec<u8> {
+    let mut bytes = b"%PDF-1.4\n% resultats\n".to_vec();
+    bytes.extend((0..=255u8).rev().cycle().take(5000));
+    bytes.extend_from_slice(b"\n%%EOF\n");
+    bytes
+}
+
+/// ECO.2.1.1 / ECO.2.1.5 / ECO.2.4.1 with two documents: a discharge letter and the lab results
+/// about one patient leave from one box of the real stack in one message (`--document`, `--type`
+/// and `--title` repeated, matched by position) and the other box reads both back.
+#[test]
+fn eco_2_1_1_two_documents_sent_with_pli_send_arrive_in_one_archive_each_with_its_pdf() {
+    let sender = dedicated_user("cli-xdm2-from");
+    let recipient = dedicated_user("cli-xdm2-to");
+    empty_mailbox(&sender);
+    empty_mailbox(&recipient);
+    let profile = profile_with_box(&sender, "chu");
+    let letter = profile.path().join("lettre_de_liaison.pdf");
+    let results = profile.path().join("resultats.pdf");
+    std::fs::write(&letter, pdf()).expect("the letter");
+    std::fs::write(&results, lab_results_pdf()).expect("the results");
+    let own_subject = format!("Sortie {}", std::process::id());
+
+    let document = document_arguments(
+        letter.to_str().expect("utf-8"),
+        &[("--type", "11490-0"), ("--title", "Lettre de liaison")],
+    );
+    let mut arguments = vec!["send", "chu", "--to", &recipient, "--subject", &own_subject];
+    arguments.extend(document.iter().map(String::as_str));
+    arguments.extend([
+        "--document",
+        results.to_str().expect("utf-8"),
+        "--type",
+        "11502-2",
+        "--title",
+        "",
+    ]);
+    let started = std::time::Instant::now();
+    let sent = pli(profile.path(), &arguments, "");
+    let queued_in = started.elapsed();
+    assert!(sent.status.success(), "{}", text(&sent));
+    eprintln!("FIGURE: pli send with two documents built and queued in {queued_in:?}");
+    let message_id = String::from_utf8_lossy(&sent.stdout).trim().to_string();
+    let synced = pli(profile.path(), &["sync", "chu"], "");
+    assert!(synced.status.success(), "{}", text(&synced));
+
+    let runtime = runtime();
+    assert_eq!(
+        runtime.block_on(wait_for_copies(&recipient, &message_id, 1)),
+        1,
+        "one message for both documents"
+    );
+    let raw = runtime.block_on(fetch_by_message_id(&recipient, &message_id));
+    let read = MessageParser::default().parse(&raw[..]).expect("a message");
+    assert_eq!(
+        read.subject(),
+        Some(
+            format!("XDM/1.0/DDM+Lettre de liaison à la sortie d'un établissement de soins PAT-TROIS DOMINIQUE 28/03/1979 - {own_subject}")
+                .as_str()
+        ),
+        "ECO.2.1.3: the first document names the message"
+    );
+    let header = |name: &str| read.header_raw(name).map(|value| value.trim().to_string());
+    assert_eq!(
+        header("X-MSS-CODECDA").as_deref(),
+        Some("11490-0,11502-2"),
+        "ECO.2.4.1: each document's code, in the archive's order"
+    );
+    assert_eq!(header("X-MSS-INS").as_deref(), Some("O"), "ECO.2.4.2");
+
+    let attachments: Vec<(String, Vec<u8>)> = read
+        .attachments()
+        .map(|part| {
+            (
+                part.attachment_name().unwrap_or("").to_string(),
+                part.contents().to_vec(),
+            )
+        })
+        .collect();
+    let names: Vec<&str> = attachments.iter().map(|(name, _)| name.as_str()).collect();
+    assert_eq!(
+        names,
+        ["IHE_XDM.ZIP", "lettre_de_liaison.pdf", "resultats.pdf"],
+        "ECO.2.1.1: one archive, every PDF beside it"
+    );
+    assert_eq!(attachments[1].1, pdf());
+    assert_eq!(attachments[2].1, lab_results_pdf());
+
+    let files = unzip(&attachments[0].1);
+    let file = |name: &str| {
+        files
+            .iter()
+            .find(|(found, _)| found == name)
+            .unwrap_or_else(|| panic!("{name} in the archive"))
+            .1
+            .clone()
+    };
+    let metadata = String::from_utf8(file("IHE_XDM/SUBSET01/METADATA.XML")).expect("UTF-8");
+    let entries: Vec<&str> = metadata.split("<rim:ExtrinsicObject ").skip(1).collect();
+    assert_eq!(entries.len(), 2, "one document entry per CDA");
+    let test = "eco_2_1_1_two_documents_sent_with_pli_send_arrive_in_one_archive_each_with_its_pdf";
+    for (index, (entry, (code, pdf))) in entries
+        .iter()
+        .zip([("11490-0", pdf()), ("11502-2", lab_results_pdf())])
+        .enumerate()
+    {
+        let uri = format!("DOC{:04}.XML", index + 1);
+        let cda = file(&format!("IHE_XDM/SUBSET01/{uri}"));
+        assert_eq!(slot(entry, "hash"), hex::encode_upper(Sha1::digest(&cda)));
+        assert_eq!(slot(entry, "size"), cda.len().to_string());
+        assert_eq!(slot(entry, "URI"), uri);
+        let cda_text = String::from_utf8(cda.clone()).expect("UTF-8");
+        assert!(
+            cda_text.contains(&format!("<code code=\"{code}\"")),
+            "{uri}"
+        );
+        use base64::Engine;
+        let start = cda_text.find("representation=\"B64\">").expect("the body") + 21;
+        let end = cda_text[start..].find("</text>").expect("its end") + start;
+        let embedded: String = cda_text[start..end].split_whitespace().collect();
+        assert_eq!(
+            base64::engine::general_purpose::STANDARD
+                .decode(embedded)
+                .expect("base64"),
+            pdf,
+            "ECO.2.1.5: {uri} wraps the PDF beside it"
+        );
+        validated_if_shared(&cda, test);
+    }
+
+    // The receiving box reads both documents back through `pli show --json`.
+    let receiving = profile_with_box(&recipient, "recu");
+    let mut listed: Vec<serde_json::Value> = Vec::new();
+    for _ in 0..40 {
+        assert!(pli(receiving.path(), &["sync", "recu"], "")
+            .status
+            .success());
+        listed =
+            serde_json::from_slice(&pli(receiving.path(), &["list", "recu", "--json"], "").stdout)
+                .expect("JSON");
+        if !listed.is_empty() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(250));
+    }
+    let uid = listed
+        .iter()
+        .find(|row| {
+            row["subject"]
+                .as_str()
+                .is_some_and(|subject| subject.contains(&own_subject))
+        })
+        .and_then(|row| row["uid"].as_u64())
+        .expect("the message in the receiving box")
+        .to_string();
+    let shown = pli(receiving.path(), &["show", "recu", &uid, "--json"], "");
+    assert!(shown.status.success(), "{}", text(&shown));
+    let model: serde_json::Value = serde_json::from_slice(&shown.stdout).expect("JSON");
+    let documents = model["documents"].as_array().expect("a documents array");
+    assert_eq!(documents.len(), 2, "{model:#}");
+    for (document, (code, title)) in documents.iter().zip([
+        ("11490-0", "Lettre de liaison"),
+        ("11502-2", "CR d'examens biologiques"),
+    ]) {
+        assert_eq!(document["cda"]["header"]["code"]["code"], code);
+        assert_eq!(document["cda"]["header"]["title"], title);
+        assert_eq!(document["integrity"], "verified");
+        assert_eq!(
+            document["cda"]["header"]["patient"]["birth_name"],
+            "PAT-TROIS"
+        );
+    }
+}
+
+/// `--document`, `--type` and `--title` are matched by position: counts that differ would pair a
+/// PDF with another's type, so the command says so and queues nothing.
+#[test]
+fn pli_send_refuses_documents_and_types_whose_counts_differ() {
+    let sender = dedicated_user("cli-xdm-counts");
+    let profile = profile_with_box(&sender, "labo");
+    let report = profile.path().join("CR.pdf");
+    std::fs::write(&report, pdf()).expect("the PDF");
+    let pdf_path = report.to_str().expect("utf-8").to_string();
+    let run = |extra: &[&str]| {
+        let document = document_arguments(&pdf_path, &[]);
+        let mut arguments = vec![
+            "send",
+            "labo",
+            "--to",
+            "helene.noel@medecin.mssante.fr",
+            "--subject",
+            "Résultats",
+        ];
+        arguments.extend(document.iter().map(String::as_str));
+        arguments.extend(extra);
+        let output = pli(profile.path(), &arguments, "");
+        assert_eq!(output.status.code(), Some(1), "{}", text(&output));
+        text(&output)
+    };
+    let one_type = run(&["--document", &pdf_path]);
+    assert!(
+        one_type.contains("--type is given once for 2 --document"),
+        "{one_type}"
+    );
+    let titles = run(&[
+        "--document",
+        &pdf_path,
+        "--type",
+        "11490-0",
+        "--title",
+        "Lettre",
+    ]);
+    assert!(
+        titles.contains("--title is given once for 2 --document"),
+        "{titles}"
+    );
+    assert_eq!(outbox_of(&profile, "labo"), 0, "nothing was queued");
+}

@@ -511,3 +511,100 @@ fn a_level_3_document_shows_its_sections_in_its_card() {
     click_and_run(&mut pli, &runtime, "Masquer le document");
     assert!(!shows(&pli, "Synthèse médicale du séjour"));
 }
+
+/// ECO.2.1.1 / ECO.2.4.1 from the window: a second document about the same patient is added
+/// from the form with its own PDF, type and title, a third one removed before sending; the
+/// message leaves with one archive holding both CDAs, both PDFs beside it, the subject after the
+/// first document and both codes in `X-MSS-CODECDA`.
+#[test]
+fn eco_2_1_1_the_composer_sends_two_documents_about_one_patient_in_one_archive() {
+    use pli::ui::composer::Message as C;
+    use pli::ui::document_form::{DocumentForm, Message as D};
+    let (folder, mut pli) = window();
+    let id = compose_with_document(&mut pli, IdentityStatus::Qualified);
+    let send = |pli: &mut pli::ui::Pli, message: C| {
+        // "Ajouter un document" hands back the file dialog's task: the test picks instead.
+        drop(pli.update(Message::Composer(id, message)));
+    };
+    assert!(shows(&pli, "Ajouter un document (même patient)"));
+    let lab = DocumentForm::type_choices()
+        .into_iter()
+        .find(|choice| choice.value.code == "11502-2")
+        .expect("the lab report type");
+    let lab_pdf = b"%PDF-1.4\n% biologie\n%%EOF\n".to_vec();
+    for (name, pdf) in [
+        ("biologie.pdf", lab_pdf.clone()),
+        ("brouillon.pdf", lab_pdf),
+    ] {
+        send(&mut pli, C::Document(D::AddAnother));
+        send(&mut pli, C::DocumentPicked(Ok(Some((name.into(), pdf)))));
+    }
+    send(&mut pli, C::Document(D::Type(1, lab)));
+    send(
+        &mut pli,
+        C::Document(D::Title(1, "Bilan du 3 décembre".into())),
+    );
+    assert!(shows(&pli, "consultation.pdf") && shows(&pli, "brouillon.pdf"));
+    send(&mut pli, C::Document(D::Remove(2)));
+    assert!(
+        !shows(&pli, "brouillon.pdf"),
+        "the removed document is gone"
+    );
+    assert_eq!(
+        pli.composer(id)
+            .and_then(|composer| composer.document())
+            .map(|form| form.file_names()),
+        Some(vec!["consultation.pdf", "biologie.pdf"])
+    );
+
+    let before = sent_by_the_doctor(&folder).len();
+    let runtime = tokio::runtime::Runtime::new().expect("a runtime");
+    let task = pli.update(Message::Composer(id, C::Send));
+    deliver(&mut pli, task_messages(&runtime, task));
+    let task = pli.update(Message::Composer(
+        id,
+        C::Trust(pli::ui::trust::Message::Send),
+    ));
+    deliver(&mut pli, task_messages(&runtime, task));
+    let queued = sent_by_the_doctor(&folder);
+    assert_eq!(queued.len(), before + 1, "one message for both documents");
+    let raw = queued.last().expect("the message").clone();
+    let message = mail_parser::MessageParser::default()
+        .parse(raw.as_bytes())
+        .expect("a message");
+    assert_eq!(
+        message.subject(),
+        Some("XDM/1.0/DDM+CR ou fiche de consultation ou de visite LEFEVRE Jeanne 12/03/1979 - Pour avis")
+    );
+    assert_eq!(
+        message
+            .header_raw("X-MSS-CODECDA")
+            .map(|value| value.trim().to_owned()),
+        Some("11488-4,11502-2".to_owned())
+    );
+    use mail_parser::MimeHeaders;
+    let names: Vec<&str> = message
+        .attachments()
+        .filter_map(|part| part.attachment_name())
+        .collect();
+    assert_eq!(names, ["IHE_XDM.ZIP", "consultation.pdf", "biologie.pdf"]);
+    let zip = message
+        .attachments()
+        .find(|part| part.attachment_name() == Some("IHE_XDM.ZIP"))
+        .expect("the archive")
+        .contents()
+        .to_vec();
+    let reading = pli_core::xdm::read_archive(&zip).expect("the archive reads back");
+    let titles: Vec<Option<&str>> = reading
+        .documents
+        .iter()
+        .map(|document| document.title())
+        .collect();
+    assert_eq!(
+        titles,
+        [
+            Some("CR ou fiche de consultation ou de visite"),
+            Some("Bilan du 3 décembre")
+        ]
+    );
+}

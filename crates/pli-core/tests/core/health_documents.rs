@@ -352,3 +352,124 @@ fn a_document_of_an_unknown_type_or_that_is_not_a_pdf_is_refused() {
     );
     assert_eq!(outbox_len(&profile), 0);
 }
+
+/// A patient other than the ANS test patient, with a qualified identity that is her matricule's.
+fn another_patient() -> pli_core::xdm::build::Patient {
+    use pli_core::mssante::ins::{Identity, Ins, Sex};
+    pli_core::xdm::build::Patient {
+        ins: Ins::parse("180017505600103").expect("an INS"),
+        kind: pli_core::xdm::build::InsKind::Test,
+        identity: Identity {
+            birth_name: "DURAND".into(),
+            first_names: "PAUL".into(),
+            birth_date: chrono::NaiveDate::from_ymd_opt(1980, 1, 15).expect("a date"),
+            sex: Sex::Male,
+            status: IdentityStatus::Qualified,
+        },
+    }
+}
+
+#[test]
+fn eco_2_1_1_documents_about_two_patients_are_refused_and_nothing_is_queued() {
+    let folder = tempfile::tempdir().expect("a profile");
+    let profile = Profile::at(folder.path());
+    let theirs = HealthDocument {
+        file_name: "CR_DURAND.pdf".into(),
+        patient: another_patient(),
+        ..lab_report()
+    };
+    let refused = health_document::send(
+        &profile,
+        &example_doctor(),
+        &draft_to(COLLEAGUE, ""),
+        &[lab_report(), theirs],
+        SendChoices::default(),
+    );
+    assert!(
+        matches!(
+            &refused,
+            Err(HealthDocumentError::SeveralPatients { position: 2, file_name })
+                if file_name == "CR_DURAND.pdf"
+        ),
+        "{refused:?}"
+    );
+    let none = health_document::send(
+        &profile,
+        &example_doctor(),
+        &draft_to(COLLEAGUE, ""),
+        &[],
+        SendChoices::default(),
+    );
+    assert!(
+        matches!(none, Err(HealthDocumentError::NoDocument)),
+        "{none:?}"
+    );
+    assert_eq!(outbox_len(&profile), 0, "nothing was queued");
+}
+
+#[test]
+fn eco_2_1_1_two_documents_about_one_patient_leave_in_one_archive_with_both_pdfs() {
+    let folder = tempfile::tempdir().expect("a profile");
+    let profile = Profile::at(folder.path());
+    let doctor = example_doctor();
+    let letter = HealthDocument {
+        file_name: "CR_biologie.pdf".into(),
+        pdf: b"%PDF-1.4\n% lettre\n%%EOF\n".to_vec(),
+        type_code: "11490-0".into(),
+        title: Some("Lettre de sortie".into()),
+        ..lab_report()
+    };
+    let started = std::time::Instant::now();
+    let queued = health_document::send(
+        &profile,
+        &doctor,
+        &draft_to(COLLEAGUE, "Sortie"),
+        &[letter, lab_report()],
+        SendChoices::default(),
+    )
+    .expect("queued");
+    eprintln!(
+        "FIGURE: two documents built and queued in {:?}",
+        started.elapsed()
+    );
+    let raw = open_profile_store(&profile)
+        .expect("the store")
+        .outbox(&doctor.name)
+        .expect("the outbox")
+        .into_iter()
+        .find(|message| message.id == queued.outbox_id)
+        .expect("in the outbox")
+        .raw;
+    let message = MessageParser::default().parse(&raw[..]).expect("a message");
+    assert_eq!(
+        message.subject(),
+        Some("XDM/1.0/DDM+Lettre de liaison à la sortie d'un établissement de soins PAT-TROIS DOMINIQUE 28/03/1979 - Sortie"),
+        "ECO.2.1.3: the first document's type"
+    );
+    assert_eq!(
+        header(&raw, "X-MSS-CODECDA").as_deref(),
+        Some("11490-0,11502-2")
+    );
+    let names: Vec<&str> = message
+        .attachments()
+        .filter_map(|part| part.attachment_name())
+        .collect();
+    assert_eq!(
+        names,
+        ["IHE_XDM.ZIP", "CR_biologie.pdf", "CR_biologie-2.pdf"],
+        "both PDFs, the second renamed so that neither overwrites the other"
+    );
+    let zip = message
+        .attachments()
+        .next()
+        .expect("the archive")
+        .contents();
+    let reading = pli_core::xdm::read_archive(zip).expect("read back");
+    let codes: Vec<&str> = reading
+        .documents
+        .iter()
+        .filter_map(|document| document.type_code().map(|code| code.code.as_str()))
+        .collect();
+    assert_eq!(codes, ["11490-0", "11502-2"]);
+    assert!(reading.problems.is_empty(), "{:?}", reading.problems);
+}
