@@ -240,9 +240,9 @@ fn distinct_name(name: &str, taken: &[String]) -> String {
     if !is_taken(name) {
         return name.to_owned();
     }
-    let stem = &name[..name.len() - ".pdf".len()];
+    let (stem, extension) = name.rsplit_once('.').unwrap_or((name, "pdf"));
     (2..)
-        .map(|n| format!("{stem}-{n}.pdf"))
+        .map(|n| format!("{stem}-{n}.{extension}"))
         .find(|candidate| !is_taken(candidate))
         .unwrap_or_else(|| name.to_owned())
 }
