@@ -528,6 +528,26 @@ mod tests {
     use crate::i18n::Language;
 
     #[test]
+    fn eco_2_1_1_documents_about_two_patients_are_refused_with_a_sentence_naming_the_document() {
+        let refused = HealthDocumentError::SeveralPatients {
+            position: 2,
+            file_name: "resultats.pdf".into(),
+        };
+        let french = refused.localize(&I18n::new(Language::Fr));
+        assert_eq!(
+            french,
+            "Le document n° 2 (resultats.pdf) concerne un autre patient que le premier : un \
+             message de documents de santé ne concerne qu'un seul patient. Envoyez-le dans un \
+             autre message."
+        );
+        let english = refused.localize(&I18n::new(Language::En));
+        assert!(
+            english.starts_with("Document 2 (resultats.pdf) is about another patient"),
+            "{english}"
+        );
+    }
+
+    #[test]
     fn ann_a_wrong_key_says_which_key_the_digits_give() {
         let i18n = I18n::new(Language::Fr);
         let error = "279035121518988".parse::<Ins>().unwrap_err();
