@@ -285,6 +285,10 @@ impl DocumentForm {
             ]
             .spacing(8)
             .align_y(Alignment::Center);
+            if index > 0 {
+                // Each document its own block: a gap says where the next one starts.
+                fields = fields.push(iced::widget::Space::new().height(Length::Fixed(6.0)));
+            }
             fields = fields.push(heading).push(labelled(
                 t("document-form-type"),
                 pick_list(kinds, selected_kind, move |choice| {
@@ -366,7 +370,10 @@ impl DocumentForm {
                 .style(text::secondary),
         ]
         .spacing(6);
-        container(fields.push(patient))
+        let fields = fields
+            .push(iced::widget::Space::new().height(Length::Fixed(6.0)))
+            .push(patient);
+        container(fields)
             .padding(10)
             .width(Length::Fill)
             .style(markers::card)

@@ -43,7 +43,8 @@ fn pdf() -> Vec<u8> {
 }
 
 /// The patient options of the ANS examples' test patient, each of `overrides` replacing the
-/// option of that name or added after them (an option given twice is a usage error).
+/// option of that name or added after them (a patient option given twice is a usage error;
+/// `--document`, `--type` and `--title` repeat, matched by position).
 fn document_arguments(pdf: &str, overrides: &[(&str, &str)]) -> Vec<String> {
     let mut arguments: Vec<(String, String)> = [
         ("--document", pdf),
