@@ -385,6 +385,7 @@ impl Pli {
             &self.preferences,
             &self.profile_settings,
             sharing_limited,
+            pli_core::mail::trust_list::status(&self.profile),
         );
         self.screen = Screen::Settings;
         let check = self.settings.directory_key.open();
