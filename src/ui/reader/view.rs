@@ -18,13 +18,14 @@ impl Reader {
         };
         let header = self.header(opened, i18n);
         let mut page = column![header].spacing(12);
-        if let Some(viewer) = &self.picture {
-            // The picture takes the place of the body until it is closed.
-            page = page.push(viewer.view(i18n).map(Message::Picture));
-            return container(page).padding(16).height(Length::Fill).into();
-        }
         if let Some(shared) = &opened.shared {
             page = page.push(crate::ui::handling::bar(shared, i18n));
+        }
+        if let Some(viewer) = &self.picture {
+            // The picture takes the place of the body until it is closed; who handles the
+            // prescription and its next step stay in reach.
+            page = page.push(viewer.view(i18n).map(Message::Picture));
+            return container(page).padding(16).height(Length::Fill).into();
         }
         if !opened.templates.is_empty() && opened.content().is_some() {
             page = page.push(crate::ui::handling::templates(&opened.templates, i18n));
