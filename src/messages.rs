@@ -374,6 +374,7 @@ impl Localize for HandlingError {
             }
             HandlingError::NotPharmacy => i18n.t("handling-error-not-pharmacy"),
             HandlingError::NoName => i18n.t("handling-error-no-name"),
+            HandlingError::NotAPatientMessage => i18n.t("handling-error-not-a-conversation"),
         }
     }
 }

@@ -195,6 +195,9 @@ impl Pli {
             reader::Action::Handle(action) => {
                 self.change_handling(super::handling::Change::Handle(action))
             }
+            reader::Action::HandleConversation(action) => {
+                self.change_handling(super::handling::Change::Conversation(action))
+            }
             reader::Action::PrescriptionStep(state) => {
                 self.change_handling(super::handling::Change::Prescription(state))
             }
