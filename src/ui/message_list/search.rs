@@ -199,17 +199,14 @@ pub async fn search_servers(
     filter: SearchFilter,
 ) -> (Vec<Found>, bool) {
     let asked = tokio::task::spawn_blocking(move || {
-        let store = Store::open(&store_path).ok()?;
-        // The store's connection cannot cross threads: the search runs here, on this blocking
-        // thread, with the window's runtime driving its network.
-        tokio::runtime::Handle::current()
-            .block_on(pli_core::usecase::search::on_servers(
-                &store,
-                &accounts,
-                &filter,
-                &keyring_service,
-            ))
-            .ok()
+        pli_core::usecase::search::on_servers_apart(
+            &store_path,
+            &accounts,
+            &filter,
+            &keyring_service,
+            &tokio::runtime::Handle::current(),
+        )
+        .ok()
     })
     .await
     .ok()
