@@ -152,6 +152,9 @@ impl Localize for BodyError {
 pub struct LocalizedTestReport {
     pub imap: Result<Vec<String>, String>,
     pub smtp: Result<Vec<String>, String>,
+    /// What the person should know although the test passed: a server whose certificate's
+    /// revocation could not be checked, accepted under the soft-fail policy.
+    pub notices: Vec<String>,
 }
 
 impl LocalizedTestReport {
@@ -163,6 +166,16 @@ impl LocalizedTestReport {
         Self {
             imap: say(&report.imap),
             smtp: say(&report.smtp),
+            notices: report
+                .revocation_unknown
+                .iter()
+                .map(|endpoint| {
+                    i18n.t_args(
+                        "account-revocation-unknown",
+                        crate::args!["endpoint" => endpoint.to_string()],
+                    )
+                })
+                .collect(),
         }
     }
 
@@ -361,6 +374,7 @@ impl Localize for HandlingError {
             }
             HandlingError::NotPharmacy => i18n.t("handling-error-not-pharmacy"),
             HandlingError::NoName => i18n.t("handling-error-no-name"),
+            HandlingError::NotAPatientMessage => i18n.t("handling-error-not-a-conversation"),
         }
     }
 }

@@ -464,6 +464,8 @@ settings-workstation = Shared workstation
 settings-person-name = Your name
 settings-person-name-hint = By default, the name of this computer's session
 settings-person-name-note = Your colleagues see this name when you take a message of a shared mailbox; the trace records it with each action.
+settings-trust-list = Trust space
+settings-trust-list-note = Pli downloads the list of the trust space's domains once a day; when that fails, it keeps the one in use.
 settings-display = Display
 settings-language = Language
 settings-language-system = The system's
@@ -667,6 +669,17 @@ handling-error-taken-by = { $name } is already handling this message.
 handling-error-done-by = { $name } has already handled this message.
 handling-error-not-pharmacy = Prescription steps only apply to a pharmacy's box.
 handling-error-no-name = No name for the person acting: give one with --as or in the settings (person_name).
+handling-error-not-a-conversation = This message is not part of a conversation with a patient.
+handling-conversation-done = { $count ->
+    [one] 1 message of the conversation is up to date.
+   *[other] { $count } messages of the conversation are up to date.
+}
+handling-conversation-left = Message { $uid } stays with { $name }, who took it.
+handling-take-conversation = I'll handle the whole conversation
+handling-conversation-some-left = { $count ->
+    [one] 1 message of the conversation stays with the colleague who took it: { $names }.
+   *[other] { $count } messages of the conversation stay with the colleagues who took them: { $names }.
+}
 prescription-unknown-state = Unknown prescription state: “{ $state }” (received, preparing, ready or delivered).
 prescription-state-received = Prescription received.
 prescription-state-preparing = Prescription being prepared.

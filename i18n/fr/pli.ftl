@@ -464,6 +464,8 @@ settings-workstation = Poste partagé
 settings-person-name = Votre nom
 settings-person-name-hint = Par défaut, le nom de la session de cet ordinateur
 settings-person-name-note = Vos collègues voient ce nom quand vous prenez en charge un message d'une boîte partagée ; la trace l'enregistre avec chaque action.
+settings-trust-list = Espace de confiance
+settings-trust-list-note = Pli télécharge la liste des domaines de l'espace de confiance une fois par jour ; en cas d'échec, il garde celle en service.
 settings-display = Affichage
 settings-language = Langue
 settings-language-system = Celle du système
@@ -667,6 +669,17 @@ handling-error-taken-by = { $name } s'occupe déjà de ce message.
 handling-error-done-by = { $name } a déjà traité ce message.
 handling-error-not-pharmacy = Les étapes d'ordonnance ne concernent que la boîte d'une officine.
 handling-error-no-name = Aucun nom pour la personne qui agit : indiquez-le avec --as ou dans les réglages (person_name).
+handling-error-not-a-conversation = Ce message n'appartient pas à une conversation avec un patient.
+handling-conversation-done = { $count ->
+    [one] 1 message de la conversation est à jour.
+   *[other] { $count } messages de la conversation sont à jour.
+}
+handling-conversation-left = Le message { $uid } reste à { $name }, qui l'a pris en charge.
+handling-take-conversation = Je m'occupe de toute la conversation
+handling-conversation-some-left = { $count ->
+    [one] 1 message de la conversation reste à un collègue qui l'a pris en charge : { $names }.
+   *[other] { $count } messages de la conversation restent aux collègues qui les ont pris en charge : { $names }.
+}
 prescription-unknown-state = État d'ordonnance inconnu : « { $state } » (received, preparing, ready ou delivered).
 prescription-state-received = Ordonnance reçue.
 prescription-state-preparing = Ordonnance en préparation.

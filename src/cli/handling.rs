@@ -33,6 +33,9 @@ pub struct HandleArgs {
     /// The person acting (default: the profile's `person_name`, else the system user).
     #[arg(long = "as", value_name = "NAME")]
     pub person: Option<String>,
+    /// Every message of the patient's conversation this message belongs to, in its folder.
+    #[arg(long)]
+    pub conversation: bool,
     #[arg(long)]
     pub json: bool,
 }
@@ -65,6 +68,47 @@ pub(super) fn handle(profile: &Profile, request: HandleArgs, i18n: &I18n) -> Res
     let person = handling::acting_person(profile, request.person.as_deref())
         .map_err(|error| Failure(error.localize(i18n)))?;
     let credentials = super::mail::credentials(profile, &account, i18n)?;
+    if request.conversation {
+        let handled = super::mail::runtime()?
+            .block_on(handling::handle_conversation(
+                profile,
+                &account,
+                &credentials,
+                &request.folder,
+                request.uid,
+                action,
+                &person,
+            ))
+            .map_err(|error| Failure(error.localize(i18n)))?;
+        if request.json {
+            let left: Vec<_> = handled
+                .left_to
+                .iter()
+                .map(|(uid, name)| serde_json::json!({ "uid": uid, "handler": name }))
+                .collect();
+            let document =
+                serde_json::json!({ "changed": handled.changed, "left_to_others": left });
+            println!("{document}");
+        } else {
+            println!(
+                "{}",
+                i18n.t_args(
+                    "handling-conversation-done",
+                    args!["count" => handled.changed.len()]
+                )
+            );
+            for (uid, name) in &handled.left_to {
+                println!(
+                    "{}",
+                    i18n.t_args(
+                        "handling-conversation-left",
+                        args!["uid" => *uid, "name" => name.clone()]
+                    )
+                );
+            }
+        }
+        return Ok(());
+    }
     let handled = super::mail::runtime()?
         .block_on(handling::handle(
             profile,

@@ -673,12 +673,8 @@ fn test_account(profile: &Profile, name: &str, json: bool, i18n: &I18n) -> Resul
         .map_err(|error| Failure(error.to_string()))?;
     let tested = runtime.block_on(accounts::test(&account, &credentials));
     let report = LocalizedTestReport::of(&tested, i18n);
-    for endpoint in &tested.revocation_unknown {
-        // On standard error with --json, so the JSON stays what scripts read.
-        let notice = i18n.t_args(
-            "account-revocation-unknown",
-            args!["endpoint" => endpoint.to_string()],
-        );
+    for notice in &report.notices {
+        // On standard error with --json too, where scripts read it as a field as well.
         if json {
             eprintln!("{notice}");
         } else {

@@ -32,7 +32,7 @@ fn next_step(state: PrescriptionState) -> Option<PrescriptionState> {
     }
 }
 
-pub fn bar<'a>(shared: &SharedView, i18n: &I18n) -> Element<'a, Message> {
+pub fn bar<'a>(shared: &SharedView, with_patient: bool, i18n: &I18n) -> Element<'a, Message> {
     let action = |label: String, message: Message| {
         button(text(label).size(theme::SMALL_SIZE))
             .padding([4, 10])
@@ -43,15 +43,23 @@ pub fn bar<'a>(shared: &SharedView, i18n: &I18n) -> Element<'a, Message> {
         .spacing(8)
         .align_y(Alignment::Center);
     bar = match shared.state {
-        "open" => bar
-            .push(action(
+        "open" => {
+            bar = bar.push(action(
                 i18n.t("handling-take"),
                 Message::Handle(HandlingAction::Take),
-            ))
-            .push(action(
+            ));
+            // A family that wrote three times is one person to answer.
+            if with_patient {
+                bar = bar.push(action(
+                    i18n.t("handling-take-conversation"),
+                    Message::HandleConversation(HandlingAction::Take),
+                ));
+            }
+            bar.push(action(
                 i18n.t("handling-mark-done"),
                 Message::Handle(HandlingAction::Done),
-            )),
+            ))
+        }
         "taken" => bar
             .push(action(
                 i18n.t("handling-release"),

@@ -24,6 +24,7 @@ use super::widget::Choice;
 use crate::args;
 use crate::i18n::{I18n, Language};
 use pli_core::mail::account::{Account, BoxKind};
+use pli_core::mail::trust_list;
 use pli_core::profile::Profile;
 use pli_core::settings::ProfileSettings;
 use pli_core::usecase::accounts::BoxChange;
@@ -48,6 +49,8 @@ pub struct SettingsScreen {
     box_problems: BTreeMap<String, String>,
     /// The person's name as typed; empty means the name of the session on this computer.
     person_name: String,
+    /// The trust space's list in use and how fresh it is (read when the screen opens).
+    trust_list: Option<trust_list::Status>,
 }
 
 #[derive(Debug, Clone)]
@@ -100,8 +103,10 @@ impl SettingsScreen {
         preferences: &Preferences,
         settings: &ProfileSettings,
         sharing_limited: BTreeMap<String, Vec<String>>,
+        trust_list: trust_list::Status,
     ) {
         self.sharing_limited = sharing_limited;
+        self.trust_list = Some(trust_list);
         self.box_problems.clear();
         self.person_name = settings.person_name.clone().unwrap_or_default();
         self.signatures = boxes
@@ -411,6 +416,7 @@ impl SettingsScreen {
             self.directory_key
                 .view(settings.directory_online, i18n)
                 .map(Message::DirectoryKey),
+            self.trust_list_view(i18n),
             heading("settings-trace"),
             text(t("settings-trace-note"))
                 .size(theme::SMALL_SIZE)
@@ -483,6 +489,59 @@ pub async fn export_trace(
             "settings-trace-failed",
             args!["path" => path, "detail" => detail],
         )),
+    }
+}
+
+impl SettingsScreen {
+    /// The trust space's list: where it came from, how many domains, when it was last
+    /// downloaded (the boxes' workers try once a day) and why the last try failed, if it did.
+    fn trust_list_view<'a>(&'a self, i18n: &'a I18n) -> Element<'a, Message> {
+        let Some(status) = &self.trust_list else {
+            return Space::new().into();
+        };
+        let local = |at: Option<chrono::DateTime<chrono::Utc>>| {
+            at.map_or_else(
+                || i18n.t("whitelist-never"),
+                |at| {
+                    at.with_timezone(&chrono::Local)
+                        .format("%d/%m/%Y %H:%M")
+                        .to_string()
+                },
+            )
+        };
+        let line = |words: String| text(words).size(theme::SMALL_SIZE);
+        let mut section = column![
+            text(i18n.t("settings-trust-list"))
+                .size(theme::HEADING_SIZE)
+                .font(theme::SEMIBOLD),
+            line(i18n.t(match status.origin {
+                trust_list::Origin::Bundled => "whitelist-origin-bundled",
+                trust_list::Origin::Profile(_) => "whitelist-origin-profile",
+            })),
+            line(i18n.t_args("whitelist-domains", args!["count" => status.domains])),
+            line(i18n.t_args(
+                "whitelist-fetched",
+                args!["date" => local(status.freshness.fetched_at)]
+            )),
+        ]
+        .spacing(6);
+        if let Some(failure) = &status.freshness.last_failure {
+            section = section.push(
+                text(i18n.t_args(
+                    "whitelist-last-failure",
+                    args!["date" => local(status.freshness.tried_at), "detail" => failure.clone()],
+                ))
+                .size(theme::SMALL_SIZE)
+                .color(theme::DANGER),
+            );
+        }
+        section
+            .push(
+                text(i18n.t("settings-trust-list-note"))
+                    .size(theme::SMALL_SIZE)
+                    .style(text::secondary),
+            )
+            .into()
     }
 }
 

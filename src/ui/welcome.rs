@@ -556,13 +556,16 @@ impl Welcome {
                 } else {
                     text(t("form-test-failed")).color(theme::DANGER)
                 };
-                column![
+                let mut lines = column![
                     verdict,
                     line(&report.imap, "form-test-imap-ok"),
                     line(&report.smtp, "form-test-smtp-ok")
                 ]
-                .spacing(4)
-                .into()
+                .spacing(4);
+                for notice in &report.notices {
+                    lines = lines.push(text(notice.as_str()).style(text::warning));
+                }
+                lines.into()
             }
         }
     }
@@ -587,6 +590,7 @@ pub async fn run_test(request: Request, i18n: Arc<I18n>) -> Arc<LocalizedTestRep
             LocalizedTestReport {
                 imap: Err(message.clone()),
                 smtp: Err(message),
+                notices: Vec::new(),
             }
         }
     };

@@ -137,3 +137,119 @@ fn seed_pli_handle_and_pli_prescription_are_seen_by_the_other_counter_in_pli_lis
         .iter()
         .any(|k| k.as_str().is_some_and(|k| k.starts_with("$PliDone_"))));
 }
+
+/// Issue 13: "Je m'en occupe" on a patient's whole conversation: every message from or to that
+/// patient in the folder is taken, a message a colleague already holds stays theirs and is named,
+/// another patient's message is untouched; the other counter sees it all.
+#[test]
+fn seed_pli_handle_conversation_takes_the_patient_s_messages_and_leaves_a_colleague_s() {
+    let user = dedicated_user("cli-conversation");
+    empty_mailbox(&user);
+    let (first, second) = (counter(&user), counter(&user));
+    let family = "279035121518989@patient.mssante.fr";
+    let other = "185077512345608@patient.mssante.fr";
+    let run = std::process::id();
+    let subjects: Vec<String> = (1..=3).map(|n| format!("Famille {n} {run}")).collect();
+    for subject in &subjects {
+        inject_raw(
+            family,
+            &user,
+            &format!("From: <{family}>\r\nTo: <{user}>\r\nSubject: {subject}\r\n\r\nBonjour.\r\n"),
+        );
+    }
+    let stranger = format!("Autre patient {run}");
+    inject_raw(
+        other,
+        &user,
+        &format!("From: <{other}>\r\nTo: <{user}>\r\nSubject: {stranger}\r\n\r\nBonjour.\r\n"),
+    );
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    let uid_of = |subject: &str| loop {
+        let synced = pli(second.path(), &["sync", "officine"], "");
+        assert!(synced.status.success(), "{}", text(&synced));
+        let list = pli(second.path(), &["list", "officine", "--json"], "");
+        let rows: Vec<serde_json::Value> = serde_json::from_slice(&list.stdout).expect("JSON");
+        if let Some(row) = rows.into_iter().find(|row| row["subject"] == subject) {
+            break row["uid"].to_string();
+        }
+        assert!(std::time::Instant::now() < deadline, "never arrived");
+        std::thread::sleep(std::time::Duration::from_millis(300));
+    };
+    let _ = uid_of(&stranger);
+    let colleague_s = uid_of(&subjects[2]);
+    let taken = pli(
+        second.path(),
+        &[
+            "handle",
+            "officine",
+            &colleague_s,
+            "--take",
+            "--as",
+            "Hélène Noël",
+        ],
+        "",
+    );
+    assert!(taken.status.success(), "{}", text(&taken));
+
+    let first_uid = listed(&first, &subjects[0])["uid"].to_string();
+    let whole = pli(
+        first.path(),
+        &[
+            "handle",
+            "officine",
+            &first_uid,
+            "--take",
+            "--conversation",
+            "--as",
+            "Sophie Martin",
+            "--json",
+        ],
+        "",
+    );
+    assert!(whole.status.success(), "{}", text(&whole));
+    let answer: serde_json::Value = serde_json::from_slice(&whole.stdout).expect("JSON");
+    assert_eq!(
+        answer["changed"].as_array().map(Vec::len),
+        Some(2),
+        "{answer}"
+    );
+    assert_eq!(answer["left_to_others"][0]["handler"], "Hélène Noël");
+    assert_eq!(answer["left_to_others"][0]["uid"].to_string(), colleague_s);
+
+    for subject in &subjects[..2] {
+        assert_eq!(listed(&second, subject)["handler"], "Sophie Martin");
+    }
+    assert_eq!(listed(&second, &subjects[2])["handler"], "Hélène Noël");
+    assert_eq!(
+        listed(&second, &stranger)["state"],
+        "open",
+        "another patient"
+    );
+
+    let not_a_patient = {
+        inject_raw(
+            "dr.x@ch-test.mssante.fr",
+            &user,
+            &format!("From: <dr.x@ch-test.mssante.fr>\r\nTo: <{user}>\r\nSubject: Confrere {run}\r\n\r\nBonjour.\r\n"),
+        );
+        let _ = uid_of(&format!("Confrere {run}"));
+        listed(&first, &format!("Confrere {run}"))["uid"].to_string()
+    };
+    let refused = pli(
+        first.path(),
+        &[
+            "handle",
+            "officine",
+            &not_a_patient,
+            "--take",
+            "--conversation",
+        ],
+        "",
+    );
+    assert_eq!(refused.status.code(), Some(1), "{}", text(&refused));
+    assert!(
+        text(&refused).contains("not part of a conversation with a patient"),
+        "{}",
+        text(&refused)
+    );
+}

@@ -3,6 +3,7 @@
 
 mod boxes;
 mod common;
+mod conversation;
 mod directory_online;
 mod health_documents;
 mod live;

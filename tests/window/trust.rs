@@ -216,4 +216,27 @@ fn ann_the_window_s_workers_refresh_the_trust_list_and_its_date_is_known() {
     assert!(trust_list::load(&profile)
         .0
         .contains("nouveau-ch.mssante.fr"));
+
+    // The settings say it, as a person checks it.
+    let _ = pli.update(pli::ui::Message::Shortcut(
+        pli::ui::shortcuts::Shortcut::Settings,
+    ));
+    let fetched = status
+        .freshness
+        .fetched_at
+        .expect("fetched")
+        .with_timezone(&chrono::Local)
+        .format("%d/%m/%Y %H:%M")
+        .to_string();
+    let mut ui = iced_test::Simulator::with_size(
+        iced::Settings::default(),
+        iced::Size::new(1280.0, 2400.0),
+        pli.view(),
+    );
+    assert!(
+        ui.find(format!("Dernier téléchargement : {fetched}").as_str())
+            .is_ok(),
+        "the settings give the list's date"
+    );
+    assert!(ui.find("Domaines : 3").is_ok());
 }

@@ -62,9 +62,15 @@ fn fill_the_form_press_test_and_see_the_result() {
 
     let report = runtime().block_on(welcome::run_test(request, i18n));
     assert!(report.imap.is_ok() && report.smtp.is_ok(), "{report:?}");
+    // The stack's authority publishes no revocation list Pli knows: accepted under the default
+    // soft-fail policy, and said (issue 14), for each server.
+    assert_eq!(report.notices.len(), 2, "{report:?}");
+    let notice = report.notices[0].clone();
+    assert!(notice.contains("soft-fail"), "{notice}");
     let _ = welcome.update(welcome::Message::Tested(report));
     let mut ui = simulator(welcome.view(&[], &[]));
     assert!(ui.find("Connection successful.").is_ok());
+    assert!(ui.find(notice.as_str()).is_ok(), "the window says it too");
 }
 
 #[test]

@@ -30,6 +30,8 @@ pub struct HandlingRequest {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Change {
     Handle(HandlingAction),
+    /// The action on every message of the patient's conversation.
+    Conversation(HandlingAction),
     Prescription(PrescriptionState),
 }
 
@@ -69,7 +71,7 @@ impl Pli {
 pub async fn change_on_server(
     request: HandlingRequest,
     i18n: Arc<I18n>,
-) -> Result<SharedView, String> {
+) -> Result<Handled, String> {
     let place = super::super::connectivity::Place::of(&request.profile);
     let credentials =
         pli_core::usecase::credentials::load(&request.account, &place.keyring_service)
@@ -91,7 +93,18 @@ pub async fn change_on_server(
             &person,
         )
         .await
-        .map(|_| ()),
+        .map(|_| None),
+        Change::Conversation(action) => handling::handle_conversation(
+            &request.profile,
+            &request.account,
+            &credentials,
+            &folder.name,
+            request.reference.uid,
+            action,
+            &person,
+        )
+        .await
+        .map(|outcome| left_to_colleagues(&outcome, &i18n)),
         Change::Prescription(state) => handling::set_prescription_state(
             &request.profile,
             &request.account,
@@ -102,17 +115,44 @@ pub async fn change_on_server(
             &person,
         )
         .await
-        .map(|_| ()),
+        .map(|_| None),
     };
-    done.map_err(|error| error.localize(&i18n))?;
+    let note = done.map_err(|error| error.localize(&i18n))?;
     let profile = request.profile.clone();
     let account = request.account.clone();
     let reference = request.reference.clone();
-    tokio::task::spawn_blocking(move || {
+    let shared = tokio::task::spawn_blocking(move || {
         let store = pli_core::mail::store::open_profile_store(&profile)?;
         handling::shared_view(&store, &account, &reference.folder, reference.uid)
     })
     .await
     .map_err(|stopped| stopped.to_string())?
-    .map_err(|error| error.to_string())
+    .map_err(|error| error.to_string())?;
+    Ok(Handled { shared, note })
+}
+
+/// What the server says of the message now, and what the person should know besides (the
+/// messages of a conversation colleagues kept).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Handled {
+    pub shared: SharedView,
+    pub note: Option<String>,
+}
+
+/// The messages of a conversation a colleague holds, in one sentence; `None` when none.
+fn left_to_colleagues(outcome: &handling::ConversationHandling, i18n: &I18n) -> Option<String> {
+    if outcome.left_to.is_empty() {
+        return None;
+    }
+    let mut names: Vec<&str> = outcome
+        .left_to
+        .iter()
+        .map(|(_, name)| name.as_str())
+        .collect();
+    names.sort_unstable();
+    names.dedup();
+    Some(i18n.t_args(
+        "handling-conversation-some-left",
+        crate::args!["count" => outcome.left_to.len(), "names" => names.join(", ")],
+    ))
 }

@@ -195,6 +195,9 @@ impl Pli {
             reader::Action::Handle(action) => {
                 self.change_handling(super::handling::Change::Handle(action))
             }
+            reader::Action::HandleConversation(action) => {
+                self.change_handling(super::handling::Change::Conversation(action))
+            }
             reader::Action::PrescriptionStep(state) => {
                 self.change_handling(super::handling::Change::Prescription(state))
             }
@@ -385,6 +388,7 @@ impl Pli {
             &self.preferences,
             &self.profile_settings,
             sharing_limited,
+            pli_core::mail::trust_list::status(&self.profile),
         );
         self.screen = Screen::Settings;
         let check = self.settings.directory_key.open();

@@ -314,7 +314,12 @@ pub enum Message {
     /// Answer the patient with the prepared text of this rank.
     Template(usize),
     /// What the server says now, or why the action did not happen.
-    Handled(MessageRef, Result<SharedView, String>),
+    Handled(
+        MessageRef,
+        Result<crate::ui::app::handling::Handled, String>,
+    ),
+    /// "Je m'occupe de toute la conversation".
+    HandleConversation(HandlingAction),
 }
 
 /// What the reader asks the root to do.
@@ -348,6 +353,7 @@ pub enum Action {
     LookUpPatient(String),
     Retry,
     Handle(HandlingAction),
+    HandleConversation(HandlingAction),
     PrescriptionStep(PrescriptionState),
     ReplyWithTemplate(usize),
 }
@@ -578,6 +584,7 @@ impl Reader {
                 Action::Retry
             }
             Message::Handle(action) => Action::Handle(action),
+            Message::HandleConversation(action) => Action::HandleConversation(action),
             Message::PrescriptionStep(state) => Action::PrescriptionStep(state),
             Message::Template(index) => Action::ReplyWithTemplate(index),
             Message::Handled(reference, result) => {
@@ -585,9 +592,9 @@ impl Reader {
                     return Action::None;
                 };
                 match result {
-                    Ok(shared) => {
-                        opened.shared = Some(shared);
-                        self.notice = None;
+                    Ok(handled) => {
+                        opened.shared = Some(handled.shared);
+                        self.notice = handled.note.map(Ok);
                     }
                     Err(problem) => self.notice = Some(Err(problem)),
                 }

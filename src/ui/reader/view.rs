@@ -18,13 +18,20 @@ impl Reader {
         };
         let header = self.header(opened, i18n);
         let mut page = column![header].spacing(12);
+        if let Some(shared) = &opened.shared {
+            let with_patient = Correspondent::of(&opened.envelope.from_address).is_patient()
+                || opened
+                    .envelope
+                    .recipients
+                    .to_ascii_lowercase()
+                    .contains("@patient.mssante.fr");
+            page = page.push(crate::ui::handling::bar(shared, with_patient, i18n));
+        }
         if let Some(viewer) = &self.picture {
-            // The picture takes the place of the body until it is closed.
+            // The picture takes the place of the body until it is closed; who handles the
+            // prescription and its next step stay in reach.
             page = page.push(viewer.view(i18n).map(Message::Picture));
             return container(page).padding(16).height(Length::Fill).into();
-        }
-        if let Some(shared) = &opened.shared {
-            page = page.push(crate::ui::handling::bar(shared, i18n));
         }
         if !opened.templates.is_empty() && opened.content().is_some() {
             page = page.push(crate::ui::handling::templates(&opened.templates, i18n));

@@ -82,6 +82,9 @@ pub enum HandlingError {
     /// No name to write: the person gave an empty one and the system has none.
     #[error("no name for the person acting")]
     NoName,
+    /// A conversation-wide action on a message no patient wrote or received.
+    #[error("this message is not part of a patient conversation")]
+    NotAPatientMessage,
 }
 
 impl From<async_imap::error::Error> for HandlingError {
@@ -314,6 +317,92 @@ pub async fn handle(
     let request = format!("UID STORE {uid} {} ({})", action.as_str(), folder.name);
     finish(&mut store, account, &folder, uid, person, &request, result)
         .map(|keywords| keywords::handling(&keywords))
+}
+
+/// What an action on a whole patient conversation did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ConversationHandling {
+    /// The messages now as the action wanted them.
+    pub changed: Vec<u32>,
+    /// The messages a colleague holds or handled, left as they are, with the colleague's name.
+    pub left_to: Vec<(u32, String)>,
+}
+
+/// "Je m'en occupe", "Rendre" or "Traité" for every message of the patient's conversation that
+/// the message at `uid` belongs to, in its folder: the patient's messages and the box's answers
+/// (issue 13: a family writes three times, one secretary answers them all). One connection; each
+/// message goes through the same race as [`handle`], so a message a colleague holds stays theirs
+/// and is named in the answer. Refused with [`HandlingError::NotAPatientMessage`] when the
+/// message has no patient among its correspondents.
+pub async fn handle_conversation(
+    profile: &Profile,
+    account: &Account,
+    credentials: &Credentials,
+    folder: &str,
+    uid: u32,
+    action: HandlingAction,
+    person: &str,
+) -> Result<ConversationHandling, HandlingError> {
+    let mut store = open_store(profile).await?;
+    let folder = stored_folder(&store, account, folder)?;
+    let envelope = store.envelope(folder.id, uid)?.ok_or(HandlingError::Gone)?;
+    let patient = patient_of(&envelope.from_address, &envelope.recipients)
+        .ok_or(HandlingError::NotAPatientMessage)?;
+    let uids = store.uids_with_correspondent(folder.id, &patient)?;
+    let connected = imap::connect(account, credentials).await;
+    connection_trace::record_sign_in(
+        &store,
+        account,
+        &connection_trace::imap_request(account, credentials, "handling"),
+        &connected,
+    )?;
+    let mut connection = connected?;
+    let condstore = connection.has_capability("CONDSTORE");
+    select_for_keywords(&mut connection.session, &folder, condstore).await?;
+    let mut outcome = ConversationHandling::default();
+    for uid in uids {
+        let session = &mut connection.session;
+        let result = match action {
+            HandlingAction::Take => take(session, uid, person, condstore).await,
+            HandlingAction::Release => release(session, uid, condstore).await,
+            HandlingAction::Done => done(session, uid, person, condstore).await,
+        };
+        let request = format!(
+            "UID STORE {uid} {} conversation ({})",
+            action.as_str(),
+            folder.name
+        );
+        match finish(&mut store, account, &folder, uid, person, &request, result) {
+            Ok(_) => outcome.changed.push(uid),
+            Err(HandlingError::TakenBy(name) | HandlingError::DoneBy(name)) => {
+                outcome.left_to.push((uid, name));
+            }
+            // A message expunged meanwhile is no longer part of it.
+            Err(HandlingError::Gone) => {}
+            Err(error) => {
+                let _ = connection.session.logout().await;
+                return Err(error);
+            }
+        }
+    }
+    let _ = connection.session.logout().await;
+    Ok(outcome)
+}
+
+/// The patient a message is from or to: its sender, else the first patient among the
+/// recipients as the store keeps them ("Name <address>, …").
+fn patient_of(from: &str, recipients: &str) -> Option<String> {
+    let recipients = recipients.split(',').map(|recipient| {
+        let recipient = recipient.trim();
+        match (recipient.rfind('<'), recipient.rfind('>')) {
+            (Some(start), Some(end)) if start < end => &recipient[start + 1..end],
+            _ => recipient,
+        }
+    });
+    std::iter::once(from.trim())
+        .chain(recipients)
+        .find(|address| crate::mail::mime::is_patient_address(address))
+        .map(str::to_owned)
 }
 
 /// Moves a pharmacy's prescription to `state` on the server, and returns the state it has now.

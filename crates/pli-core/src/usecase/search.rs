@@ -2,6 +2,8 @@
 //! health document, and each server's own search for what is not on this computer, merged and
 //! marked. The window's search field and `pli search` both come here, so they find the same.
 
+use std::path::Path;
+
 use crate::mail::account::Account;
 use crate::mail::server_search::{self, SearchResults};
 use crate::mail::store::{SearchFilter, Store};
@@ -20,6 +22,20 @@ pub async fn everywhere(
         keyring_service.and_then(|service| credentials::load_blocking(account, service).ok())
     };
     server_search::search_everywhere(store, accounts, filter, &credentials_of).await
+}
+
+/// [`on_servers`] for a face that holds no store of its own (the window): opens the store on this
+/// blocking thread and drives the servers' search on `runtime`, since the store's connection
+/// cannot cross threads. Call it from a blocking thread of that runtime.
+pub fn on_servers_apart(
+    store_path: &Path,
+    accounts: &[Account],
+    filter: &SearchFilter,
+    keyring_service: &str,
+    runtime: &tokio::runtime::Handle,
+) -> Result<SearchResults, SyncError> {
+    let store = Store::open(store_path)?;
+    runtime.block_on(on_servers(&store, accounts, filter, keyring_service))
 }
 
 /// Only the servers' matches among the messages whose body is not on this computer: the

@@ -291,6 +291,21 @@ impl Store {
             .and_then(|kind| PatientKind::parse(&kind)))
     }
 
+    /// The UIDs of a folder's messages from or to `address` (a patient's conversation with the
+    /// box, on both sides), oldest first.
+    pub fn uids_with_correspondent(&self, folder: i64, address: &str) -> Result<Vec<u32>> {
+        let mut statement = self.connection.prepare_cached(
+            "SELECT uid FROM message
+             WHERE folder_id = ?1
+               AND (lower(from_address) = lower(?2) OR instr(lower(recipients), lower(?2)) > 0)
+             ORDER BY uid",
+        )?;
+        let uids = statement
+            .query_map(params![folder, address], |row| row.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(uids)
+    }
+
     /// The messages of a kind in a box, newest first: the "prescriptions" view of a pharmacy,
     /// the unsolicited messages of a doctor.
     pub fn patient_messages(
