@@ -89,6 +89,11 @@ impl Store {
         uidvalidity: u32,
         bodies: &[CopiedBody],
     ) -> Result<usize> {
+        // Deflated before the write transaction, which the window's reads must not wait on.
+        let packed: Vec<_> = bodies
+            .iter()
+            .map(|body| super::raw_bytes::pack(&body.raw))
+            .collect();
         let transaction = self.connection.transaction()?;
         let current: Option<Option<u32>> = transaction
             .query_row(
@@ -114,7 +119,7 @@ impl Store {
             let mut index = transaction.prepare_cached(
                 "INSERT INTO message_text (rowid, subject, correspondents, body) VALUES (?1, ?2, ?3, ?4)",
             )?;
-            for body in bodies {
+            for (body, (stored, deflated)) in bodies.iter().zip(&packed) {
                 let Some((id, subject, correspondents)) = find
                     .query_row(params![folder, body.uid], |row| {
                         Ok((
@@ -128,7 +133,6 @@ impl Store {
                     // Expunged by the other connection while it was fetched.
                     continue;
                 };
-                let (stored, deflated) = super::raw_bytes::pack(&body.raw);
                 keep.execute(params![id, stored, body.note, deflated])?;
                 forget.execute(params![id])?;
                 index.execute(params![id, subject, correspondents, body.text])?;

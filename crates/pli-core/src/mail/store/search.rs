@@ -276,6 +276,12 @@ fn around_first_match(text: &str, words: &[String]) -> Option<String> {
     // Each folded character remembers the original character it came from.
     let mut folded = Vec::with_capacity(chars.len());
     for (index, c) in chars.iter().enumerate() {
+        // Most of a French letter is ASCII: folding it needs no decomposition (nor a String
+        // per character, which was most of a snippet's time).
+        if c.is_ascii() {
+            folded.push((c.to_ascii_lowercase(), index));
+            continue;
+        }
         for f in fold(&c.to_string()).chars() {
             folded.push((f, index));
         }
