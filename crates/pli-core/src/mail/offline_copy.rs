@@ -122,9 +122,15 @@ pub async fn copy_on(
         )
         .await?;
     }
+    if report.bodies >= MERGE_INDEX_AFTER {
+        store.merge_index()?;
+    }
     report.progress = store.offline_progress(&account.name, since)?;
     Ok(report)
 }
+
+/// How many bodies a pass writes before it merges the index's segments (`Store::merge_index`).
+const MERGE_INDEX_AFTER: usize = 1000;
 
 /// Copies the bodies of one folder still missing from the store.
 pub async fn copy_folder(

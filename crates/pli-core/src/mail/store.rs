@@ -179,6 +179,16 @@ CREATE INDEX message_body_missing ON message (folder_id, date DESC, uid DESC) WH
 -- many pages, and sorting thousands of matches by date must not read them.
 CREATE INDEX message_search_fields ON message (id, folder_id, date, has_attachment);
 "#,
+    // Search and size at 100,000 messages (issue 15, BENCHMARKS.md). A search walks the
+    // messages newest first on a covering index and stops at its limit, instead of sorting
+    // every match by date. The bodies the offline copy stores are deflated (`raw_deflated` = 1,
+    // read back through `store::raw_bytes`); those kept before, or written in pieces, stay as
+    // received (0). The index's segments are merged once: a query reads one segment, not dozens.
+    r#"
+ALTER TABLE message ADD COLUMN raw_deflated INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX message_by_date ON message (date DESC, id, folder_id, has_attachment);
+INSERT INTO message_text (message_text) VALUES ('optimize');
+"#,
 ];
 
 mod documents;
@@ -186,6 +196,7 @@ mod drafts;
 mod journal;
 mod keywords;
 mod offline;
+mod raw_bytes;
 mod reads;
 mod search;
 pub use documents::StoredDocument;
@@ -591,7 +602,7 @@ impl Store {
     /// Keeps the raw message and indexes its text (subject, correspondents, body).
     pub fn set_raw(&mut self, folder: i64, uid: u32, raw: &[u8], body_text: &str) -> Result<()> {
         self.connection.execute(
-            "UPDATE message SET raw = ?3 WHERE folder_id = ?1 AND uid = ?2",
+            "UPDATE message SET raw = ?3, raw_deflated = 0 WHERE folder_id = ?1 AND uid = ?2",
             params![folder, uid, raw],
         )?;
         self.index_text(folder, uid, body_text)
@@ -602,7 +613,7 @@ impl Store {
     /// `index_raw` when it is complete.
     pub fn reserve_raw(&self, folder: i64, uid: u32, size: usize) -> Result<()> {
         self.connection.execute(
-            "UPDATE message SET raw = zeroblob(?3) WHERE folder_id = ?1 AND uid = ?2",
+            "UPDATE message SET raw = zeroblob(?3), raw_deflated = 0 WHERE folder_id = ?1 AND uid = ?2",
             params![folder, uid, size as i64],
         )?;
         Ok(())
@@ -663,9 +674,9 @@ impl Store {
         Ok(self
             .connection
             .query_row(
-                "SELECT raw FROM message WHERE folder_id = ?1 AND uid = ?2",
+                "SELECT raw, raw_deflated FROM message WHERE folder_id = ?1 AND uid = ?2",
                 params![folder, uid],
-                |row| row.get::<_, Option<Vec<u8>>>(0),
+                |row| raw_bytes::read(row, 0),
             )
             .optional()?
             .flatten())

@@ -122,16 +122,19 @@ impl Store {
     pub fn read_pending_documents(&mut self) -> Result<usize> {
         let pending: Vec<(i64, Vec<u8>)> = {
             let mut statement = self.connection.prepare_cached(
-                "SELECT id, raw FROM message
+                "SELECT id, raw, raw_deflated FROM message
                  WHERE documents_read = 0 AND raw IS NOT NULL AND has_attachment = 1
                  ORDER BY date DESC LIMIT ?1",
             )?;
-            let rows = statement
+            let rows: Vec<(i64, Option<Vec<u8>>)> = statement
                 .query_map(params![DOCUMENTS_PER_PASS], |row| {
-                    Ok((row.get(0)?, row.get(1)?))
+                    Ok((row.get(0)?, super::raw_bytes::read(row, 1)?))
                 })?
                 .collect::<rusqlite::Result<_>>()?;
-            rows
+            // A body too damaged to inflate is read as one without documents.
+            rows.into_iter()
+                .map(|(id, raw)| (id, raw.unwrap_or_default()))
+                .collect()
         };
         let readings: Vec<(i64, Vec<crate::xdm::MessageDocuments>)> = pending
             .into_iter()

@@ -8,7 +8,7 @@
 use rusqlite::{params, OptionalExtension};
 use unicode_normalization::UnicodeNormalization;
 
-use super::{envelope_from_row_at, fts_expression, Envelope, Result, Store};
+use super::{envelope_from_row_at, fts_expression, raw_bytes, Envelope, Result, Store};
 use crate::mail::mime::read_message;
 
 /// What to look for. Empty fields do not filter.
@@ -44,6 +44,18 @@ pub struct Found {
     pub on_server: bool,
 }
 
+/// The ids of the messages that match a filter, newest first, at most `?7`.
+pub(super) const MATCHES_NEWEST_FIRST: &str = "SELECT m.id
+             FROM message m INDEXED BY message_by_date
+             JOIN folder f ON f.id = m.folder_id
+             WHERE m.id IN (SELECT rowid FROM message_text WHERE message_text MATCH ?1)
+               AND (?2 IS NULL OR f.account = ?2)
+               AND (?3 IS NULL OR f.name = ?3)
+               AND (?4 IS NULL OR m.date >= ?4)
+               AND (?5 IS NULL OR m.date < ?5)
+               AND (?6 = 0 OR m.has_attachment = 1)
+             ORDER BY m.date DESC LIMIT ?7";
+
 /// How many characters a snippet holds around the match.
 const SNIPPET_CHARS: usize = 120;
 
@@ -66,14 +78,12 @@ impl Store {
             .connection
             .prepare_cached(
                 "SELECT uid, modseq, flags, date, size, subject, from_name, from_address,
-                        recipients, message_id, in_reply_to, refs, has_attachment, raw
+                        recipients, message_id, in_reply_to, refs, has_attachment, raw,
+                        raw_deflated
                  FROM message WHERE folder_id = ?1 AND uid = ?2",
             )?
             .query_row(params![folder, uid], |row| {
-                Ok((
-                    envelope_from_row_at(row, 0)?,
-                    row.get::<_, Option<Vec<u8>>>(13)?,
-                ))
+                Ok((envelope_from_row_at(row, 0)?, raw_bytes::read(row, 13)?))
             })
             .optional()?;
         Ok(row.map_or_else(String::new, |(envelope, raw)| {
@@ -85,20 +95,11 @@ impl Store {
         let Some(expression) = filter_expression(filter) else {
             return Ok(Vec::new());
         };
-        // The matches are sorted on the compact index first; only the rows shown are read.
-        let mut matches = self.connection.prepare_cached(
-            "SELECT m.id
-             FROM message_text t
-             JOIN message m INDEXED BY message_search_fields ON m.id = t.rowid
-             JOIN folder f ON f.id = m.folder_id
-             WHERE message_text MATCH ?1
-               AND (?2 IS NULL OR f.account = ?2)
-               AND (?3 IS NULL OR f.name = ?3)
-               AND (?4 IS NULL OR m.date >= ?4)
-               AND (?5 IS NULL OR m.date < ?5)
-               AND (?6 = 0 OR m.has_attachment = 1)
-             ORDER BY m.date DESC LIMIT ?7",
-        )?;
+        // The messages are walked newest first on a compact index, each kept when the index's
+        // matches (gathered once, in a temporary b-tree) hold it, until the limit: a broad query
+        // stops after a few rows instead of sorting tens of thousands of matches by date, and
+        // a narrow one reads at most the compact index. Only the rows shown are read.
+        let mut matches = self.connection.prepare_cached(MATCHES_NEWEST_FIRST)?;
         let ids: Vec<i64> = matches
             .query_map(
                 params![
@@ -116,7 +117,8 @@ impl Store {
         let mut read = self.connection.prepare_cached(
             "SELECT f.account, f.name, m.uid, m.modseq, m.flags, m.date, m.size, m.subject,
                     m.from_name, m.from_address, m.recipients, m.message_id, m.in_reply_to,
-                    m.refs, m.has_attachment, m.index_note, CASE WHEN ?2 THEN m.raw END
+                    m.refs, m.has_attachment, m.index_note, CASE WHEN ?2 THEN m.raw END,
+                    m.raw_deflated
              FROM message m JOIN folder f ON f.id = m.folder_id WHERE m.id = ?1",
         )?;
         let words = words_of(&filter.words);
@@ -124,7 +126,7 @@ impl Store {
         for id in ids {
             rows.push(read.query_row(params![id, with_snippets], |row| {
                 let envelope = envelope_from_row_at(row, 2)?;
-                let raw: Option<Vec<u8>> = row.get(16)?;
+                let raw = raw_bytes::read(row, 16)?;
                 let snippet = if with_snippets {
                     snippet_of(&envelope, raw.as_deref(), &words)
                 } else {
@@ -274,6 +276,12 @@ fn around_first_match(text: &str, words: &[String]) -> Option<String> {
     // Each folded character remembers the original character it came from.
     let mut folded = Vec::with_capacity(chars.len());
     for (index, c) in chars.iter().enumerate() {
+        // Most of a French letter is ASCII: folding it needs no decomposition (nor a String
+        // per character, which was most of a snippet's time).
+        if c.is_ascii() {
+            folded.push((c.to_ascii_lowercase(), index));
+            continue;
+        }
         for f in fold(&c.to_string()).chars() {
             folded.push((f, index));
         }
