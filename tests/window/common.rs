@@ -122,3 +122,24 @@ pub fn click_text(pli: &mut pli::ui::Pli, label: &str) {
     let messages = ui.into_messages().collect();
     deliver(pli, messages);
 }
+
+/// A message put in the demo doctor's inbox as a pass would leave it: its envelope, then its
+/// body.
+pub fn store_in_doctor_inbox(store: &mut pli_core::mail::store::Store, uid: u32, raw: &[u8]) {
+    let inbox = store
+        .folder(pli::ui::demo::DOCTOR, "INBOX")
+        .expect("the store")
+        .expect("the doctor's inbox");
+    let end = raw
+        .windows(4)
+        .position(|window| window == b"\r\n\r\n")
+        .map_or(raw.len(), |end| end + 4);
+    let mut envelope = pli_core::mail::sync::envelope_from_header(&raw[..end]);
+    envelope.uid = uid;
+    envelope.size = raw.len() as u32;
+    envelope.has_attachment = true;
+    store
+        .insert_envelopes(inbox.id, &[envelope])
+        .expect("the envelope");
+    store.set_raw(inbox.id, uid, raw, "").expect("the body");
+}

@@ -2,7 +2,9 @@
 //! `IHE_XDM.ZIP`, its PDF opened from the card, over the demo store (whose discharge report is
 //! an archive built by the same code as `pli send --document`).
 
-use crate::common::{click_text, deliver, demo_window as window, shows, task_messages};
+use crate::common::{
+    click_text, deliver, demo_window as window, shows, store_in_doctor_inbox, task_messages,
+};
 
 use pli::ui::health_document::DocumentRef;
 use pli::ui::{reader, Message};
@@ -397,26 +399,6 @@ fn the_list_row_of_a_message_with_a_health_document_names_its_type_and_patient()
         &pli,
         "CR hospitalier (séjour) · LEFEVRE Jeanne Marie"
     ));
-}
-
-/// Stores `raw` in the doctor's INBOX under `uid`, as a sync would.
-fn store_in_doctor_inbox(store: &mut pli_core::mail::store::Store, uid: u32, raw: &[u8]) {
-    let inbox = store
-        .folder(pli::ui::demo::DOCTOR, "INBOX")
-        .expect("the store")
-        .expect("the doctor's inbox");
-    let end = raw
-        .windows(4)
-        .position(|window| window == b"\r\n\r\n")
-        .map_or(raw.len(), |end| end + 4);
-    let mut envelope = pli_core::mail::sync::envelope_from_header(&raw[..end]);
-    envelope.uid = uid;
-    envelope.size = raw.len() as u32;
-    envelope.has_attachment = true;
-    store
-        .insert_envelopes(inbox.id, &[envelope])
-        .expect("the envelope");
-    store.set_raw(inbox.id, uid, raw, "").expect("the body");
 }
 
 /// An ANS sample CDA in an archive, in a message with this subject, received `minutes_ago`.

@@ -61,22 +61,7 @@ Voici la photo.\r\n--b\r\nContent-Type: image/jpeg; name=ordonnance.jpg\r\n\
 Content-Disposition: attachment; filename=ordonnance.jpg\r\nContent-Transfer-Encoding: base64\r\n\r\n\
 /9j/4AAQSkZJRgABAQAAAQABAAD/2wBDAAgGBgcGBQgHBwcJ\r\n--b--\r\n";
     let (_folder, mut pli) = demo_window_with(|store| {
-        let inbox = store
-            .folder(pli::ui::demo::DOCTOR, "INBOX")
-            .expect("the store")
-            .expect("the doctor's inbox");
-        let end = raw
-            .windows(4)
-            .position(|window| window == b"\r\n\r\n")
-            .map_or(raw.len(), |end| end + 4);
-        let mut envelope = pli_core::mail::sync::envelope_from_header(&raw[..end]);
-        envelope.uid = 9_301;
-        envelope.size = raw.len() as u32;
-        envelope.has_attachment = true;
-        store
-            .insert_envelopes(inbox.id, &[envelope])
-            .expect("the envelope");
-        store.set_raw(inbox.id, 9_301, raw, "").expect("the body");
+        store_in_doctor_inbox(store, 9_301, raw);
     });
     let runtime = tokio::runtime::Runtime::new().expect("a runtime");
     click_text(&mut pli, "Photo abimee");
