@@ -581,11 +581,10 @@ impl Pli {
     fn perform_welcome(&mut self, action: welcome::Action) -> Task<Message> {
         match action {
             welcome::Action::None => Task::none(),
-            welcome::Action::Discover(address) => {
-                Task::perform(welcome::discover(address), |result| {
-                    Message::Welcome(welcome::Message::Discovered(result))
-                })
-            }
+            welcome::Action::Discover(address) => Task::perform(
+                welcome::discover(address, self.profile_settings.discovery_nameserver),
+                |result| Message::Welcome(welcome::Message::Discovered(result)),
+            ),
             welcome::Action::Test(request) => {
                 Task::perform(welcome::run_test(request, self.i18n.clone()), |report| {
                     Message::Welcome(welcome::Message::Tested(report))

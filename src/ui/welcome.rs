@@ -572,8 +572,11 @@ impl Welcome {
 }
 
 /// Finds the servers of an address (DNS SRV).
-pub async fn discover(address: String) -> Result<Discovered, String> {
-    pli_core::mail::discover::discover(&address)
+pub async fn discover(
+    address: String,
+    nameserver: Option<std::net::SocketAddr>,
+) -> Result<Discovered, String> {
+    pli_core::mail::discover::discover(&address, nameserver)
         .await
         .map_err(|error| error.to_string())
 }

@@ -84,6 +84,9 @@ pub struct ProfileSettings {
     /// established: `"soft-fail"` (the default: accepted, and said) or `"hard-fail"` (refused),
     /// an operator's choice (`mail::revocation`).
     pub revocation: crate::mail::revocation::Policy,
+    /// The DNS server asked for a new box's servers (SRV records, RFC 6186) when the system's
+    /// does not know them (a site's own DNS); None asks the system's.
+    pub discovery_nameserver: Option<std::net::SocketAddr>,
 }
 
 /// An answer written once and sent often: its name on the button, its text at the top of the
@@ -110,6 +113,7 @@ impl Default for ProfileSettings {
             person_name: None,
             reply_templates: Vec::new(),
             revocation: crate::mail::revocation::Policy::default(),
+            discovery_nameserver: None,
         }
     }
 }

@@ -48,27 +48,26 @@ pub fn choose(tls: &[SrvRecord], starttls: &[SrvRecord]) -> Option<(Endpoint, Se
         .or_else(|| pick(starttls).map(|endpoint| (endpoint, Security::Starttls)))
 }
 
-/// Asks the system's name servers for `_imaps._tcp`, `_imap._tcp`, `_submissions._tcp` and
-/// `_submission._tcp`.
-pub async fn discover(address: &str) -> Result<Discovered, DiscoverError> {
-    let resolver = TokioResolver::builder_tokio()
-        .map_err(|error| DiscoverError::Resolver(error.to_string()))?
-        .build();
-    discover_with(address, resolver).await
-}
-
-/// The same, asking one given name server (a site's own, or the tests').
-pub async fn discover_using(
+/// Asks for `_imaps._tcp`, `_imap._tcp`, `_submissions._tcp` and `_submission._tcp`: the
+/// system's name servers, or the one the profile names (`discovery_nameserver`, for a site whose
+/// records live on a DNS server the workstation does not use by default).
+pub async fn discover(
     address: &str,
-    nameserver: std::net::SocketAddr,
+    nameserver: Option<std::net::SocketAddr>,
 ) -> Result<Discovered, DiscoverError> {
-    use hickory_resolver::config::{NameServerConfigGroup, ResolverConfig};
-    use hickory_resolver::name_server::TokioConnectionProvider;
-    let servers =
-        NameServerConfigGroup::from_ips_clear(&[nameserver.ip()], nameserver.port(), true);
-    let config = ResolverConfig::from_parts(None, Vec::new(), servers);
-    let resolver =
-        TokioResolver::builder_with_config(config, TokioConnectionProvider::default()).build();
+    let resolver = match nameserver {
+        None => TokioResolver::builder_tokio()
+            .map_err(|error| DiscoverError::Resolver(error.to_string()))?
+            .build(),
+        Some(nameserver) => {
+            use hickory_resolver::config::{NameServerConfigGroup, ResolverConfig};
+            use hickory_resolver::name_server::TokioConnectionProvider;
+            let servers =
+                NameServerConfigGroup::from_ips_clear(&[nameserver.ip()], nameserver.port(), true);
+            let config = ResolverConfig::from_parts(None, Vec::new(), servers);
+            TokioResolver::builder_with_config(config, TokioConnectionProvider::default()).build()
+        }
+    };
     discover_with(address, resolver).await
 }
 
@@ -167,7 +166,7 @@ mod tests {
             .build()
             .unwrap();
         assert!(matches!(
-            runtime.block_on(discover("martin")),
+            runtime.block_on(discover("martin", None)),
             Err(DiscoverError::NotAnAddress(_))
         ));
     }

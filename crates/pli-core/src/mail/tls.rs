@@ -174,7 +174,8 @@ impl Trust {
         Ok(roots)
     }
 
-    pub fn uses_os_roots(&self) -> bool {
+    #[cfg(test)]
+    fn uses_os_roots(&self) -> bool {
         self.use_os_roots
     }
 

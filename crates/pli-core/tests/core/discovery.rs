@@ -6,7 +6,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 use pli_core::mail::account::{Endpoint, Security};
-use pli_core::mail::discover::discover_using;
+use pli_core::mail::discover::discover;
 
 struct NameServer {
     child: Child,
@@ -76,7 +76,7 @@ fn eco_1_1_9_servers_are_found_from_the_address_by_dns_srv() {
         "_submission._tcp.ch-test.mssante.fr,backup.ch-test.mssante.fr,587,30,0",
     ]);
     let found = runtime()
-        .block_on(discover_using("dr.martin@ch-test.mssante.fr", dns.address))
+        .block_on(discover("dr.martin@ch-test.mssante.fr", Some(dns.address)))
         .expect("asked");
     assert_eq!(
         found.imap,
@@ -95,9 +95,9 @@ fn eco_1_1_9_servers_are_found_from_the_address_by_dns_srv() {
 fn eco_1_1_9_a_domain_without_records_announces_nothing() {
     let dns = name_server(&["_imaps._tcp.ch-test.mssante.fr,imap.ch-test.mssante.fr,993,10,0"]);
     let found = runtime()
-        .block_on(discover_using(
+        .block_on(discover(
             "secretariat@ehpad-test.mssante.fr",
-            dns.address,
+            Some(dns.address),
         ))
         .expect("asked");
     assert_eq!(found.imap, None);

@@ -373,7 +373,12 @@ fn a_process_stopped_between_acceptance_and_the_sent_copy_does_not_send_twice() 
             .expect("submitted");
         assert_eq!(report.submitted, 1);
         assert_eq!(
-            store.outbox_state(id).expect("state"),
+            store
+                .outbox(&account.name)
+                .expect("outbox")
+                .iter()
+                .find(|queued| queued.id == id)
+                .map(|queued| queued.state),
             Some(OutboxState::Accepted)
         );
         message_id
