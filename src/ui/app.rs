@@ -47,6 +47,7 @@ mod shortcuts;
 mod view;
 mod workers;
 use completion::Candidates;
+pub use workers::Background;
 use workers::{Recount, Workers};
 
 /// How long typing must pause before the search runs.
@@ -155,21 +156,14 @@ pub enum Message {
     Lock(lock::Message),
     Inactivity(Inactivity),
     Prescriptions(prescriptions::Message),
-    /// The desktop notification was handed over (or could not be: no notification daemon).
-    NotificationShown,
     Directory(directory::Message),
     PatientFile(patient_file::Message),
-    /// A document was filed in a patient's file: its card is read again.
-    DocumentFiled,
     Completion(Completion),
     Shortcut(Shortcut),
     Layout(Layout),
-    Worker(WorkerEvent),
-    ReplayDue(Ticket),
-    BodyFetched(MessageRef, Result<(), String>),
-    Counted(Result<Vec<(String, Vec<message_list::FolderEntry>)>, String>),
-    /// The shared boxes' handling counts, read off the UI thread.
-    HandlingCounted(Result<Vec<(String, pli_core::usecase::handling::HandlingCounts)>, String>),
+    /// What arrives without the person acting: the boxes' workers, timers, and the reads and
+    /// writes done off the UI thread.
+    Background(Background),
     /// The person goes to another screen or view.
     Go(Destination),
     DismissBanner,
@@ -480,7 +474,6 @@ impl Pli {
                     None => Task::none(),
                 }
             }
-            Message::NotificationShown => Task::none(),
             Message::Inactivity(message) => self.inactivity(message),
             Message::Lock(message) => match self.lock.as_mut() {
                 Some(lock) => {
@@ -504,61 +497,10 @@ impl Pli {
                     self.open(reference)
                 }
             },
-            Message::DocumentFiled => self.load_document_histories(),
             Message::Completion(message) => self.complete(message),
             Message::Shortcut(shortcut) => self.shortcut(shortcut),
             Message::Layout(message) => self.layout(message),
-            Message::Worker(WorkerEvent::Started(account, handle)) => {
-                self.workers.started(account, handle);
-                Task::none()
-            }
-            Message::Worker(WorkerEvent::Event(event)) => {
-                // Pro Santé Connect (issue 7): a sign-in that worked or was refused.
-                let context = psc::Context::new(&self.accounts, &self.profile, &self.i18n);
-                let action = self.psc.observe(&event, &context);
-                Task::batch([self.perform_psc(action), self.worker_event(event)])
-            }
-            Message::ReplayDue(ticket) => {
-                self.workers.replay_due(ticket);
-                Task::none()
-            }
-            Message::BodyFetched(reference, result) => {
-                let raw = result.and_then(|()| {
-                    self.store
-                        .as_ref()
-                        .and_then(|store| store.raw(reference.folder.id, reference.uid).ok())
-                        .flatten()
-                        .ok_or_else(|| self.i18n.t("reader-body-missing"))
-                });
-                let draft = reference.folder.role == Some(Role::Drafts) && raw.is_ok();
-                self.reader.body_arrived(&reference, raw);
-                if draft {
-                    return self.open(reference);
-                }
-                self.load_document_histories()
-            }
-            Message::HandlingCounted(result) => {
-                match result {
-                    Ok(counted) => self.message_list.set_handling_counts(counted),
-                    Err(detail) => tracing::debug!(%detail, "handling counts not read"),
-                }
-                Task::none()
-            }
-            Message::Counted(result) => {
-                let again = self.recount.finished();
-                match result {
-                    Ok(counted) => self.message_list.set_folders(counted, self.store.as_ref()),
-                    Err(detail) => {
-                        let _ = self
-                            .message_list
-                            .update(message_list::Message::Problem(detail), None);
-                    }
-                }
-                if again {
-                    return self.recount();
-                }
-                Task::none()
-            }
+            Message::Background(event) => self.background(event),
             Message::Go(destination) => self.go(destination),
             Message::DismissBanner => {
                 self.banner = None;
@@ -738,7 +680,7 @@ impl Pli {
                 account: account.clone(),
                 place: place.clone(),
             })
-            .map(Message::Worker)
+            .map(|event| Message::Background(Background::Worker(event)))
         });
         Subscription::batch(std::iter::once(keys).chain(workers))
     }

@@ -50,7 +50,7 @@ use std::sync::Arc;
 
 use iced::Font;
 
-pub use app::{Completion, Destination, Inactivity, Layout, Message, Pli, Screen};
+pub use app::{Background, Completion, Destination, Inactivity, Layout, Message, Pli, Screen};
 
 use crate::i18n::I18n;
 use pli_core::profile::Profile;

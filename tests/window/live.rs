@@ -12,7 +12,7 @@ use iced::Task;
 use iced_test::simulator;
 use pli::i18n::{I18n, Language};
 use pli::ui::connectivity::{self, Place, WorkerSpec};
-use pli::ui::{Message, Pli};
+use pli::ui::{Background, Message, Pli};
 use pli_core::mail::account::{save_accounts, Account};
 use pli_core::mail::secrets::{SecretKind, Secrets};
 use pli_core::mail::store::Role;
@@ -72,7 +72,8 @@ impl Runtime {
             account: account.clone(),
             place: Place::of(&Profile::at(folder.path())),
         };
-        let subscription = connectivity::worker(spec).map(Message::Worker);
+        let subscription =
+            connectivity::worker(spec).map(|event| Message::Background(Background::Worker(event)));
         let to_window = self.to_window.clone();
         for recipe in iced_test::futures::subscription::into_recipes(subscription) {
             let to_window = to_window.clone();

@@ -15,7 +15,7 @@ use pli::i18n::{I18n, Language};
 use pli::ui::composer::{self, SendOutcome, SendRequest};
 use pli::ui::message_list::{self, SEARCH_FIELD};
 use pli::ui::shortcuts::{shortcut_for, Shortcut};
-use pli::ui::{demo, Destination, Layout, Message, Pli, Screen};
+use pli::ui::{demo, Background, Destination, Layout, Message, Pli, Screen};
 use pli_core::mail::store::{Flags, Role};
 use pli_core::profile::Profile;
 
@@ -563,8 +563,8 @@ fn new_mail_above_the_selection_keeps_it_on_the_same_message() {
         account: demo::DOCTOR.into(),
         report: Default::default(),
     };
-    let _ = pli.update(Message::Worker(pli::ui::connectivity::WorkerEvent::Event(
-        synced,
+    let _ = pli.update(Message::Background(Background::Worker(
+        pli::ui::connectivity::WorkerEvent::Event(synced),
     )));
     assert!(
         shows(&pli, "Nouveau message 29"),
@@ -572,7 +572,9 @@ fn new_mail_above_the_selection_keeps_it_on_the_same_message() {
     );
     // The folders' counts arrive from their background task.
     let counted = message_list::count_folders(&worker_store, &[demo::DOCTOR.to_string()]);
-    let _ = pli.update(Message::Counted(counted.map_err(|e| e.to_string())));
+    let _ = pli.update(Message::Background(Background::Counted(
+        counted.map_err(|e| e.to_string()),
+    )));
 
     let after = pli.message_list.selected().expect("still selected");
     assert_eq!(after.uid, selected.uid);

@@ -47,7 +47,10 @@ impl Pli {
             return Task::none();
         }
         let ticket = self.workers.replay_later(account);
-        after(REPLAY_DELAY, Message::ReplayDue(ticket))
+        after(
+            REPLAY_DELAY,
+            Message::Background(Background::ReplayDue(ticket)),
+        )
     }
 
     /// The message the actions apply to: the one in the reader, else the selected one.

@@ -3,7 +3,80 @@
 
 use super::*;
 
+/// What arrives without the person acting.
+#[derive(Debug, Clone)]
+pub enum Background {
+    Worker(WorkerEvent),
+    ReplayDue(Ticket),
+    BodyFetched(MessageRef, Result<(), String>),
+    Counted(Result<Vec<(String, Vec<message_list::FolderEntry>)>, String>),
+    /// The shared boxes' handling counts.
+    HandlingCounted(Result<Vec<(String, pli_core::usecase::handling::HandlingCounts)>, String>),
+    /// The desktop notification was handed over (or could not be: no notification daemon).
+    NotificationShown,
+    /// A document was filed in a patient's file: its card is read again.
+    DocumentFiled,
+}
+
 impl Pli {
+    pub(super) fn background(&mut self, event: Background) -> Task<Message> {
+        match event {
+            Background::NotificationShown => Task::none(),
+            Background::DocumentFiled => self.load_document_histories(),
+            Background::Worker(WorkerEvent::Started(account, handle)) => {
+                self.workers.started(account, handle);
+                Task::none()
+            }
+            Background::Worker(WorkerEvent::Event(event)) => {
+                // Pro Santé Connect (issue 7): a sign-in that worked or was refused.
+                let context = psc::Context::new(&self.accounts, &self.profile, &self.i18n);
+                let action = self.psc.observe(&event, &context);
+                Task::batch([self.perform_psc(action), self.worker_event(event)])
+            }
+            Background::ReplayDue(ticket) => {
+                self.workers.replay_due(ticket);
+                Task::none()
+            }
+            Background::BodyFetched(reference, result) => {
+                let raw = result.and_then(|()| {
+                    self.store
+                        .as_ref()
+                        .and_then(|store| store.raw(reference.folder.id, reference.uid).ok())
+                        .flatten()
+                        .ok_or_else(|| self.i18n.t("reader-body-missing"))
+                });
+                let draft = reference.folder.role == Some(Role::Drafts) && raw.is_ok();
+                self.reader.body_arrived(&reference, raw);
+                if draft {
+                    return self.open(reference);
+                }
+                self.load_document_histories()
+            }
+            Background::HandlingCounted(result) => {
+                match result {
+                    Ok(counted) => self.message_list.set_handling_counts(counted),
+                    Err(detail) => tracing::debug!(%detail, "handling counts not read"),
+                }
+                Task::none()
+            }
+            Background::Counted(result) => {
+                let again = self.recount.finished();
+                match result {
+                    Ok(counted) => self.message_list.set_folders(counted, self.store.as_ref()),
+                    Err(detail) => {
+                        let _ = self
+                            .message_list
+                            .update(message_list::Message::Problem(detail), None);
+                    }
+                }
+                if again {
+                    return self.recount();
+                }
+                Task::none()
+            }
+        }
+    }
+
     pub(super) fn fetch_body(&mut self, reference: MessageRef) -> Task<Message> {
         if self.demo {
             self.reader
@@ -24,7 +97,7 @@ impl Pli {
             worker.fetch_body(reference.folder.clone(), reference.uid),
             move |result| {
                 let result = result.map_err(|error| error.localize(&i18n));
-                Message::BodyFetched(reference.clone(), result)
+                Message::Background(Background::BodyFetched(reference.clone(), result))
             },
         )
     }
@@ -135,7 +208,7 @@ impl Pli {
                         if let Ok(Err(error)) | Err(error) = result.map_err(|e| e.to_string()) {
                             tracing::debug!(%error, "no desktop notification");
                         }
-                        Message::NotificationShown
+                        Message::Background(Background::NotificationShown)
                     },
                 )
             }
@@ -162,7 +235,7 @@ impl Pli {
         let accounts = self.accounts.iter().map(|a| a.name.clone()).collect();
         let counted = Task::perform(
             message_list::count_folders_apart(self.store_path.clone(), accounts),
-            Message::Counted,
+            |counted| Message::Background(Background::Counted(counted)),
         );
         let shared_boxes: Vec<String> = self
             .accounts
@@ -180,7 +253,7 @@ impl Pli {
             counted,
             Task::perform(
                 message_list::count_handling_apart(self.store_path.clone(), shared_boxes, person),
-                Message::HandlingCounted,
+                |counted| Message::Background(Background::HandlingCounted(counted)),
             ),
         ])
     }
