@@ -584,40 +584,41 @@ impl Pli {
             .flatten();
         self.reader
             .open(reference.clone(), envelope, patient_kind, raw.as_deref());
-        if let Some(opened) = self.reader.opened.as_mut() {
-            // A receipt already sent, here or from another workstation ($MDNSent), or
-            // declined, is not offered again.
-            opened.receipt_answered = pli_core::usecase::handling::receipt_answered(
+        // A receipt already sent, here or from another workstation ($MDNSent), or declined, is
+        // not offered again.
+        let receipt_answered = self.reader.opened().is_some_and(|opened| {
+            pli_core::usecase::handling::receipt_answered(
                 store,
                 &reference.account,
                 &reference.folder,
                 reference.uid,
                 &opened.receipt_key(),
             )
-            .unwrap_or(false);
-            // A pharmacy answers a prescription with its prepared texts.
-            if patient_kind == Some(pli_core::mail::store::PatientKind::Prescription)
-                && self
-                    .accounts
-                    .iter()
-                    .any(|account| account.name == reference.account && account.pharmacy)
-            {
-                opened.templates =
-                    crate::ui::handling::reply_templates(&self.profile_settings, &self.i18n)
-                        .into_iter()
-                        .map(|template| template.name)
-                        .collect();
-            }
-            // The "Je m'en occupe" bar, on a shared box only.
-            let shared_box = self
+            .unwrap_or(false)
+        });
+        // A pharmacy answers a prescription with its prepared texts.
+        let templates = if patient_kind == Some(pli_core::mail::store::PatientKind::Prescription)
+            && self
                 .accounts
                 .iter()
-                .find(|account| account.name == reference.account)
-                .filter(|account| {
-                    account.pharmacy
-                        || account.kind == pli_core::mail::account::BoxKind::Organisational
-                });
-            opened.shared = shared_box.and_then(|account| {
+                .any(|account| account.name == reference.account && account.pharmacy)
+        {
+            crate::ui::handling::reply_templates(&self.profile_settings, &self.i18n)
+                .into_iter()
+                .map(|template| template.name)
+                .collect()
+        } else {
+            Vec::new()
+        };
+        // The "Je m'en occupe" bar, on a shared box only.
+        let shared = self
+            .accounts
+            .iter()
+            .find(|account| account.name == reference.account)
+            .filter(|account| {
+                account.pharmacy || account.kind == pli_core::mail::account::BoxKind::Organisational
+            })
+            .and_then(|account| {
                 pli_core::usecase::handling::shared_view(
                     store,
                     account,
@@ -626,7 +627,14 @@ impl Pli {
                 )
                 .ok()
             });
-        }
+        self.reader.surroundings_read(
+            &reference,
+            reader::Surroundings {
+                receipt_answered,
+                templates,
+                shared,
+            },
+        );
         let seen = if unread {
             self.set_flag(&reference, Flags::SEEN, true)
         } else {

@@ -108,24 +108,45 @@ pub enum Action {
 /// The directory screen.
 pub struct DirectoryPane {
     i18n: Arc<I18n>,
-    pub query: String,
+    query: String,
     /// A ticket per keystroke: only the newest search's answer is shown.
     searches: Debouncer,
     /// The rows shown: the file's hits, merged with the online answer once asked.
-    pub hits: Vec<Row>,
-    pub selected: Option<usize>,
+    hits: Vec<Row>,
+    selected: Option<usize>,
     /// Whether the workstation allows the online lookup (the setting, read when the pane opens).
-    pub online_allowed: bool,
+    online_allowed: bool,
     /// An online lookup is running: its button waits.
-    pub searching_online: bool,
-    pub holding: Holding,
+    searching_online: bool,
+    holding: Holding,
     /// A sentence under the field: a failed search, an address copied, a contact added.
-    pub notice: Option<Result<String, String>>,
+    notice: Option<Result<String, String>>,
     /// An import is running: the button waits.
-    pub importing: bool,
+    importing: bool,
 }
 
 impl DirectoryPane {
+    pub fn query(&self) -> &str {
+        &self.query
+    }
+
+    pub fn hits(&self) -> &[Row] {
+        &self.hits
+    }
+
+    pub fn selected(&self) -> Option<usize> {
+        self.selected
+    }
+
+    pub fn searching_online(&self) -> bool {
+        self.searching_online
+    }
+
+    /// The workstation's setting, read each time the pane opens.
+    pub fn allow_online(&mut self, allowed: bool) {
+        self.online_allowed = allowed;
+    }
+
     pub fn new(i18n: Arc<I18n>) -> Self {
         Self {
             i18n,

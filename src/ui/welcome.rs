@@ -163,14 +163,23 @@ impl fmt::Debug for Request {
 
 pub struct Welcome {
     i18n: Arc<I18n>,
-    pub form: Form,
-    pub status: Status,
+    form: Form,
+    status: Status,
     kinds: Vec<Choice<BoxKind>>,
     securities: Vec<Choice<Security>>,
     auths: Vec<Choice<SignIn>>,
 }
 
 impl Welcome {
+    /// What the form holds now.
+    pub fn form(&self) -> &Form {
+        &self.form
+    }
+
+    pub fn status(&self) -> &Status {
+        &self.status
+    }
+
     pub fn new(i18n: Arc<I18n>) -> Self {
         fn labelled<T>(i18n: &I18n, value: T, id: &str) -> Choice<T> {
             Choice::new(value, i18n.t(id))

@@ -63,12 +63,12 @@ fn issue_13_je_m_occupe_de_toute_la_conversation_takes_every_message_of_the_pati
     let messages = ui.into_messages().collect();
     runtime.deliver(&mut pli, messages);
     runtime.until(&mut pli, Duration::from_secs(20), |pli| {
-        shows(pli, "Pris en charge par Claire Dubois.") || pli.reader.notice.is_some()
+        shows(pli, "Pris en charge par Claire Dubois.") || pli.reader.notice().is_some()
     });
     assert!(
         shows(&pli, "Pris en charge par Claire Dubois."),
         "{:?}",
-        pli.reader.notice
+        pli.reader.notice()
     );
     // Both messages are hers: the box list says so.
     runtime.until(&mut pli, Duration::from_secs(10), |pli| {

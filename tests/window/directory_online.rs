@@ -121,7 +121,7 @@ impl Window {
     fn addresses(&self) -> Vec<(&str, Origin)> {
         self.pli
             .directory
-            .hits
+            .hits()
             .iter()
             .map(|row| (row.entry.address.as_str(), row.origin))
             .collect()
@@ -203,10 +203,10 @@ fn ann_the_key_entered_in_the_settings_finds_online_boxes_merged_with_the_files(
         ],
         "the duplicate is one row; the boxes the file lacks are added"
     );
-    let jean = &window.pli.directory.hits[0].entry;
+    let jean = &window.pli.directory.hits()[0].entry;
     assert_eq!(jean.civility, "DR", "the online data is fresher");
     assert_eq!(jean.town, "LENS", "the file's town is kept");
-    let app = &window.pli.directory.hits[3].entry;
+    let app = &window.pli.directory.hits()[3].entry;
     assert_eq!(app.box_type, BoxType::Other("APP".into()));
     assert!(window.shows("confirmée en ligne"));
     assert!(window.shows("dpi@msp-saint-martin.mssante.fr"));
@@ -276,8 +276,8 @@ fn ann_each_reason_the_online_lookup_fails_is_a_sentence_and_the_files_rows_stay
         // Ctrl+E, the keyboard's way.
         window.send(Message::Shortcut(Shortcut::SearchOnline));
         assert!(window.shows(sentence), "'{sentence}' for {base}");
-        assert_eq!(window.pli.directory.hits.len(), 2, "the file's rows stay");
-        assert!(!window.pli.directory.searching_online);
+        assert_eq!(window.pli.directory.hits().len(), 2, "the file's rows stay");
+        assert!(!window.pli.directory.searching_online());
     }
 }
 

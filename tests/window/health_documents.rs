@@ -53,8 +53,7 @@ fn eco_2_1_5_the_card_opens_the_pdf_the_document_wraps() {
     click_text(&mut pli, DISCHARGE_SUBJECT);
     let archive = pli
         .reader
-        .opened
-        .as_ref()
+        .opened()
         .and_then(|opened| opened.content())
         .map(|content| content.documents[0].attachment)
         .expect("the message has an archive");
@@ -73,7 +72,7 @@ fn eco_2_1_5_the_card_opens_the_pdf_the_document_wraps() {
     let pdf = std::fs::read(&written).expect("the PDF is written where it is opened from");
     assert!(pdf.starts_with(b"%PDF-"), "the decoded PDF, not base64");
     assert!(
-        pli.reader.notice.is_some(),
+        pli.reader.notice().is_some(),
         "the person is told it was opened, or why not"
     );
 }
@@ -174,8 +173,7 @@ fn open_discharge_report(pli: &mut pli::ui::Pli) -> iced::Task<Message> {
 fn first_document(pli: &pli::ui::Pli) -> DocumentRef {
     let attachment = pli
         .reader
-        .opened
-        .as_ref()
+        .opened()
         .and_then(|opened| opened.content())
         .map(|content| content.documents[0].attachment)
         .expect("the message has an archive");

@@ -29,7 +29,7 @@ fn seed_the_photo_of_a_prescription_is_seen_upright_in_the_reader_and_turned() {
     click_text(&mut pli, "Ordonnance à préparer");
     assert!(shows(&pli, "ordonnance.jpg"));
     click_and_run(&mut pli, &runtime, "Voir");
-    let viewer = pli.reader.picture.as_ref().expect("the viewer is open");
+    let viewer = pli.reader.picture().expect("the viewer is open");
     // Stored 820 × 600, sideways, with EXIF orientation 6: shown upright, in portrait.
     assert_eq!(viewer.size(), (600, 820));
     assert!(shows(&pli, "600 × 820 pixels"));
@@ -44,7 +44,7 @@ fn seed_the_photo_of_a_prescription_is_seen_upright_in_the_reader_and_turned() {
     click_and_run(&mut pli, &runtime, "Pivoter ↻");
     assert!(shows(&pli, "820 × 600 pixels"), "turned a quarter");
     click_and_run(&mut pli, &runtime, "Fermer");
-    assert!(pli.reader.picture.is_none());
+    assert!(pli.reader.picture().is_none());
     assert!(
         shows(&pli, "Enregistrer"),
         "the message again, its attachments"
@@ -66,7 +66,7 @@ Content-Disposition: attachment; filename=ordonnance.jpg\r\nContent-Transfer-Enc
     let runtime = tokio::runtime::Runtime::new().expect("a runtime");
     click_text(&mut pli, "Photo abimee");
     click_and_run(&mut pli, &runtime, "Voir");
-    assert!(pli.reader.picture.is_none());
+    assert!(pli.reader.picture().is_none());
     assert!(
         shows(&pli, "L'image est endommagée et ne peut pas être lue"),
         "said, with what to do"
@@ -77,8 +77,7 @@ Content-Disposition: attachment; filename=ordonnance.jpg\r\nContent-Transfer-Enc
     );
     let body = pli
         .reader
-        .opened
-        .as_ref()
+        .opened()
         .map(|opened| opened.body_text())
         .unwrap_or_default();
     assert!(

@@ -361,11 +361,11 @@ fn eco_3_1_6_the_read_receipt_sent_from_the_reader_reaches_the_sender_once() {
     let messages = ui.into_messages().collect();
     runtime.deliver(&mut pli, messages);
     runtime.until(&mut pli, Duration::from_secs(30), |pli| {
-        pli.reader.notice.is_some()
+        pli.reader.notice().is_some()
     });
     assert_eq!(
-        pli.reader.notice,
-        Some(Ok("Accusé de lecture envoyé.".into()))
+        pli.reader.notice(),
+        Some(&Ok("Accusé de lecture envoyé.".into()))
     );
     assert!(!shows(&pli, asked), "answered: the offer goes");
 
@@ -416,11 +416,7 @@ fn eco_3_1_6_the_read_receipt_sent_from_the_reader_reaches_the_sender_once() {
     // Reopened, the message does not offer the receipt again.
     pli.reader.close();
     open_message(&runtime, &mut pli, &name, inbox_id, "Résultats de biologie");
-    assert!(pli
-        .reader
-        .opened
-        .as_ref()
-        .is_some_and(|o| o.receipt_answered));
+    assert!(pli.reader.opened().is_some_and(|o| o.receipt_answered));
     assert!(!shows(&pli, asked));
 }
 
@@ -524,8 +520,7 @@ fn the_reader_gets_a_body_from_the_worker_of_its_box_and_says_so_when_offline() 
     runtime.deliver(&mut pli, messages);
     runtime.until(&mut pli, Duration::from_secs(20), |pli| {
         pli.reader
-            .opened
-            .as_ref()
+            .opened()
             .is_some_and(|opened| opened.body_text().contains("Hémoglobine dans les normes"))
     });
     assert!(!shows(&pli, "La boîte est hors connexion"));
@@ -580,12 +575,12 @@ fn issue_13_je_m_en_occupe_in_the_reader_is_written_on_the_server_for_every_work
     let messages = ui.into_messages().collect();
     runtime.deliver(&mut pli, messages);
     runtime.until(&mut pli, Duration::from_secs(20), |pli| {
-        shows(pli, "Pris en charge par Claire Dubois.") || pli.reader.notice.is_some()
+        shows(pli, "Pris en charge par Claire Dubois.") || pli.reader.notice().is_some()
     });
     assert!(
         shows(&pli, "Pris en charge par Claire Dubois."),
         "{:?}",
-        pli.reader.notice
+        pli.reader.notice()
     );
 
     // The box list counts it under "Pris en charge par moi", and that list shows it.

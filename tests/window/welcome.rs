@@ -47,8 +47,8 @@ fn fill_the_form_press_test_and_see_the_result() {
     type_into(&mut welcome, field::SMTP, &smtp);
     type_into(&mut welcome, field::SECRET, password().expose());
     type_into(&mut welcome, field::CA_FILE, ca().to_str().expect("utf-8"));
-    assert_eq!(welcome.form.address, doctor());
-    assert_eq!(welcome.form.security, Security::Starttls);
+    assert_eq!(welcome.form().address, doctor());
+    assert_eq!(welcome.form().security, Security::Starttls);
 
     let actions = press(&mut welcome, "Test the connection");
     let request = actions
@@ -58,7 +58,7 @@ fn fill_the_form_press_test_and_see_the_result() {
             _ => None,
         })
         .expect("pressing test asks for a connection test");
-    assert!(matches!(welcome.status, welcome::Status::Testing));
+    assert!(matches!(welcome.status(), welcome::Status::Testing));
 
     let report = runtime().block_on(welcome::run_test(request, i18n));
     assert!(report.imap.is_ok() && report.smtp.is_ok(), "{report:?}");
@@ -111,8 +111,8 @@ fn an_incomplete_form_says_what_to_fix() {
     type_into(&mut welcome, field::IMAP, "localhost");
     let actions = press(&mut welcome, "Test the connection");
     assert!(actions.iter().all(|action| matches!(action, Action::None)));
-    let welcome::Status::Problem(message) = &welcome.status else {
-        panic!("expected a problem, got {:?}", welcome.status);
+    let welcome::Status::Problem(message) = welcome.status() else {
+        panic!("expected a problem, got {:?}", welcome.status());
     };
     assert!(message.contains("needs a port"), "{message}");
 }

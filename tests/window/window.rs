@@ -74,11 +74,7 @@ fn selecting_a_box_and_a_message_shows_its_body() {
     assert!(shows(&pli, "Réception — ehpad"));
     click_text(&mut pli, "Sortie d'hospitalisation de M. Bernard");
 
-    let opened = pli
-        .reader
-        .opened
-        .as_ref()
-        .expect("the reader shows a message");
+    let opened = pli.reader.opened().expect("the reader shows a message");
     assert!(
         opened
             .body_text()
@@ -160,7 +156,7 @@ fn j_and_k_move_the_selection_and_open_the_message() {
     press(&mut pli, letter("j", Modifiers::empty()));
     assert_eq!(pli.message_list.selected().map(|s| s.index), Some(0));
     assert_eq!(
-        pli.reader.opened.as_ref().unwrap().envelope.from_address,
+        pli.reader.opened().unwrap().envelope.from_address,
         demo::PATIENT_ADDRESS
     );
     press(&mut pli, named(Named::ArrowDown));
@@ -169,7 +165,7 @@ fn j_and_k_move_the_selection_and_open_the_message() {
     press(&mut pli, letter("k", Modifiers::empty()));
     assert_eq!(pli.message_list.selected().map(|s| s.index), Some(1));
     assert_eq!(
-        pli.reader.opened.as_ref().unwrap().subject(),
+        pli.reader.opened().unwrap().subject(),
         "Demande de rendez-vous"
     );
 }
@@ -229,11 +225,7 @@ fn delete_moves_the_message_to_the_trash_and_opens_the_next() {
                 }),
         "{actions:?}"
     );
-    let next = pli
-        .reader
-        .opened
-        .as_ref()
-        .expect("the next message is open");
+    let next = pli.reader.opened().expect("the next message is open");
     assert_ne!(next.reference.uid, deleted);
     assert_eq!(pli.message_list.selected().map(|s| s.index), Some(0));
 }
@@ -242,7 +234,7 @@ fn delete_moves_the_message_to_the_trash_and_opens_the_next() {
 fn ctrl_u_marks_unread_and_read_again() {
     let (_folder, mut pli) = window();
     press(&mut pli, named(Named::ArrowDown));
-    let reference = pli.reader.opened.as_ref().unwrap().reference.clone();
+    let reference = pli.reader.opened().unwrap().reference.clone();
     let seen = |pli: &Pli| {
         pli.store()
             .unwrap()
@@ -299,7 +291,7 @@ fn eco_3_1_3_the_xdm_prefix_is_never_shown() {
         &mut pli,
         "CR hospitalier (séjour) LEFEVRE Jeanne 12/03/1979",
     );
-    assert!(pli.reader.opened.is_some());
+    assert!(pli.reader.opened().is_some());
     assert!(!shows(&pli, "XDM/1.0/DDM+"), "not in the reader");
 }
 
@@ -341,8 +333,7 @@ fn reply_fills_to_subject_in_reply_to_and_references() {
     );
     let message_id = pli
         .reader
-        .opened
-        .as_ref()
+        .opened()
         .and_then(|opened| opened.content())
         .and_then(|content| content.message_id.clone())
         .expect("a Message-ID");
@@ -369,8 +360,7 @@ fn reply_all_keeps_the_thread_and_leaves_our_own_box_out() {
     click_text(&mut pli, "Demande d'avis – patiente commune");
     let message_id = pli
         .reader
-        .opened
-        .as_ref()
+        .opened()
         .and_then(|opened| opened.content())
         .and_then(|content| content.message_id.clone())
         .unwrap();
@@ -813,7 +803,7 @@ fn files_held_over_the_window_and_taken_away_leave_no_hint() {
 fn a_forward_that_left_marks_the_original_forwarded_for_every_client() {
     let (_folder, mut pli) = window();
     click_text(&mut pli, "Résultats d'analyses – M. Paul Garnier");
-    let original = pli.reader.opened.as_ref().unwrap().reference.clone();
+    let original = pli.reader.opened().unwrap().reference.clone();
     press(&mut pli, letter("l", Modifiers::CTRL));
     let Screen::Composer(id) = pli.screen else {
         panic!("no composer");

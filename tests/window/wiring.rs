@@ -108,7 +108,7 @@ fn run_directory_search(pli: &mut Pli, folder: &std::path::Path) {
     let runtime = tokio::runtime::Runtime::new().expect("a runtime");
     let result = runtime.block_on(directory::search(
         directory::directory_path(&Profile::at(folder)),
-        pli.directory.query.clone(),
+        pli.directory.query().to_string(),
         directory::RESULTS,
     ));
     let ticket = pli.directory.current_search();
@@ -133,11 +133,11 @@ fn the_directory_finds_a_name_typed_without_accents_and_enter_writes_to_it() {
     control(&mut pli, "d", false);
     assert_eq!(pli.screen, Screen::Directory, "Ctrl+D opens the directory");
     type_into(&mut pli, directory::SEARCH_FIELD, "helene");
-    assert_eq!(pli.directory.query, "helene");
+    assert_eq!(pli.directory.query(), "helene");
     run_directory_search(&mut pli, folder.path());
     assert!(
         pli.directory
-            .hits
+            .hits()
             .iter()
             .any(|hit| hit.entry.address == expected.address),
         "typed without accents, the name is found"
@@ -146,8 +146,8 @@ fn the_directory_finds_a_name_typed_without_accents_and_enter_writes_to_it() {
     // The first hit is selected; ↓ then ↑ come back to it.
     let _ = pli.update(Message::Directory(directory::Message::Move(1)));
     let _ = pli.update(Message::Directory(directory::Message::Move(-1)));
-    assert_eq!(pli.directory.selected, Some(0));
-    let first = pli.directory.hits[0].entry.clone();
+    assert_eq!(pli.directory.selected(), Some(0));
+    let first = pli.directory.hits()[0].entry.clone();
 
     // Enter in the field writes to the selected hit.
     let mut ui = simulator(pli.view());
@@ -356,7 +356,7 @@ fn the_pharmacy_has_its_prescriptions_folder_and_a_prescription_opens_from_it() 
         "its step at the counter, from the server's keywords (none yet)"
     );
     click_text(&mut pli, "Ordonnance à préparer");
-    let opened = pli.reader.opened.as_ref().expect("the reader shows it");
+    let opened = pli.reader.opened().expect("the reader shows it");
     assert_eq!(opened.envelope.subject, "Ordonnance à préparer");
     // The shared box's bar: nobody handles it yet, and the next step is offered.
     assert!(shows(&pli, "À traiter : personne ne s'en occupe."));
@@ -428,7 +428,7 @@ fn a_contact_added_from_the_directory_is_offered_by_the_composer() {
     let _ = pli.update(Message::Go(Destination::Directory));
     type_into(&mut pli, directory::SEARCH_FIELD, "helene");
     run_directory_search(&mut pli, folder.path());
-    let first = pli.directory.hits[0].entry.clone();
+    let first = pli.directory.hits()[0].entry.clone();
     let contact = directory::Contact {
         name: first.display_name(),
         address: first.address.clone(),

@@ -62,7 +62,8 @@ impl Pli {
 
     pub(super) fn open_directory(&mut self) -> Task<Message> {
         self.screen = Screen::Directory;
-        self.directory.online_allowed = self.profile_settings.directory_online;
+        self.directory
+            .allow_online(self.profile_settings.directory_online);
         let path = directory::directory_path(&self.profile);
         Task::batch([
             Task::perform(directory::holding(path), |holding| {

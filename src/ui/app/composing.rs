@@ -194,7 +194,7 @@ impl Pli {
 
     /// The message being read, as the original of an answer, and the box it belongs to.
     pub(super) fn answering(&self) -> Option<(&reader::Opened, Original<'_>, &Account)> {
-        let opened = self.reader.opened.as_ref()?;
+        let opened = self.reader.opened()?;
         let original = Original::of(opened)?;
         let account = self
             .accounts

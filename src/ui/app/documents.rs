@@ -9,7 +9,7 @@ use pli_core::usecase::patient_file;
 impl Pli {
     /// Reads what the store knows of the documents of the message on screen.
     pub(super) fn load_document_histories(&self) -> Task<Message> {
-        let Some(opened) = self.reader.opened.as_ref() else {
+        let Some(opened) = self.reader.opened() else {
             return Task::none();
         };
         let documents = opened.documents_with_ids();

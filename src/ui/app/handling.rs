@@ -38,7 +38,7 @@ pub enum Change {
 impl Pli {
     /// The bar's action on the message in the reader; nothing in the demonstration.
     pub(super) fn change_handling(&mut self, change: Change) -> Task<Message> {
-        let Some(opened) = self.reader.opened.as_ref() else {
+        let Some(opened) = self.reader.opened() else {
             return Task::none();
         };
         let Some(account) = self

@@ -28,11 +28,7 @@ impl Pli {
             return Task::none();
         };
         self.message_list.set_flags(reference, envelope.flags);
-        if let Some(opened) = self.reader.opened.as_mut() {
-            if &opened.reference == reference {
-                opened.envelope.flags = envelope.flags;
-            }
-        }
+        self.reader.flags_changed(reference, envelope.flags);
         let is_unread = !envelope.flags.has(Flags::SEEN);
         self.message_list.adjust_unread(
             reference.folder.id,
@@ -56,8 +52,7 @@ impl Pli {
     /// The message the actions apply to: the one in the reader, else the selected one.
     pub(super) fn target(&self) -> Option<MessageRef> {
         self.reader
-            .opened
-            .as_ref()
+            .opened()
             .map(|opened| opened.reference.clone())
             .or_else(|| self.message_list.selected_ref())
     }
@@ -141,7 +136,7 @@ impl Pli {
     /// reader, or the sentence saying why it is not shown.
     pub(super) fn show_picture(&mut self, index: usize) -> Task<Message> {
         let (Some(reference), Some((name, _, bytes))) = (
-            self.reader.opened.as_ref().map(|o| o.reference.clone()),
+            self.reader.opened().map(|o| o.reference.clone()),
             self.opened_raw()
                 .and_then(|raw| reader::attachment(&raw, index)),
         ) else {
@@ -177,8 +172,7 @@ impl Pli {
         };
         let title = self
             .reader
-            .opened
-            .as_ref()
+            .opened()
             .and_then(|opened| opened.content())
             .and_then(|content| {
                 let archive = content
@@ -195,11 +189,11 @@ impl Pli {
         match pli_core::xdm::document_pdf(&archive.2, document.document) {
             Ok(Some(pdf)) => self.hand_over(format!("{title}.pdf"), pdf, open),
             Ok(None) => {
-                self.reader.notice = Some(Err(self.i18n.t("document-no-pdf")));
+                self.reader.say(Err(self.i18n.t("document-no-pdf")));
                 Task::none()
             }
             Err(refused) => {
-                self.reader.notice = Some(Err(refused.localize(&self.i18n)));
+                self.reader.say(Err(refused.localize(&self.i18n)));
                 Task::none()
             }
         }
@@ -207,7 +201,7 @@ impl Pli {
 
     /// The raw message on screen, from the store.
     fn opened_raw(&self) -> Option<Vec<u8>> {
-        let opened = self.reader.opened.as_ref()?;
+        let opened = self.reader.opened()?;
         let store = self.store.as_ref()?;
         store
             .raw(opened.reference.folder.id, opened.reference.uid)

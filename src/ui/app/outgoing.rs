@@ -125,7 +125,7 @@ impl Pli {
     /// Queues the read receipt for the message in the reader and sends it (RFC 8098); the
     /// reader says how it went.
     pub(super) fn send_read_receipt(&mut self, to: Vec<String>) -> Task<Message> {
-        let Some(opened) = self.reader.opened.as_ref() else {
+        let Some(opened) = self.reader.opened() else {
             return Task::none();
         };
         let Some(account) = self
@@ -156,7 +156,7 @@ impl Pli {
     /// store like a sent one, so the question does not come back at each reading; a failure
     /// only means it will be asked again.
     pub(super) fn decline_read_receipt(&mut self) -> Task<Message> {
-        let (Some(opened), Some(store)) = (self.reader.opened.as_ref(), self.store.as_ref()) else {
+        let (Some(opened), Some(store)) = (self.reader.opened(), self.store.as_ref()) else {
             return Task::none();
         };
         if let Err(error) =

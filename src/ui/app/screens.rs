@@ -219,7 +219,7 @@ impl Pli {
             reader::Action::LookUpPatient(ins) => self.look_up_patient(ins),
             reader::Action::OpenDocumentPdf(document) => self.document_pdf(document, true),
             reader::Action::SaveDocumentPdf(document) => self.document_pdf(document, false),
-            reader::Action::Retry => match self.reader.opened.as_ref() {
+            reader::Action::Retry => match self.reader.opened() {
                 Some(opened) => self.fetch_body(opened.reference.clone()),
                 None => Task::none(),
             },

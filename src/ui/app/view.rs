@@ -176,7 +176,7 @@ impl Pli {
     pub(super) fn list_pane(&self) -> Element<'_, Message> {
         let i18n = self.i18n.as_ref();
         if let Some(found) = &self.prescriptions {
-            let opened = self.reader.opened.as_ref().map(|opened| &opened.reference);
+            let opened = self.reader.opened().map(|opened| &opened.reference);
             return found.view(i18n, opened).map(Message::Prescriptions);
         }
         let list = self.message_list.list_view(i18n).map(Message::List);

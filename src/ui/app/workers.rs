@@ -158,19 +158,28 @@ impl Pli {
                 };
                 // Who handles the message in the reader may have changed on another
                 // workstation: the bar shows what the server says now.
-                if let (Some(store), Some(opened)) =
-                    (self.store.as_ref(), self.reader.opened.as_mut())
-                {
-                    let shown = opened.reference.account == account && opened.shared.is_some();
-                    if let Some(box_) = self.accounts.iter().find(|a| shown && a.name == account) {
-                        opened.shared = pli_core::usecase::handling::shared_view(
-                            store,
-                            box_,
-                            &opened.reference.folder,
-                            opened.reference.uid,
-                        )
-                        .ok();
+                let refreshed = match (self.store.as_ref(), self.reader.opened()) {
+                    (Some(store), Some(opened))
+                        if opened.reference.account == account && opened.shared.is_some() =>
+                    {
+                        self.accounts
+                            .iter()
+                            .find(|a| a.name == account)
+                            .map(|box_| {
+                                let shared = pli_core::usecase::handling::shared_view(
+                                    store,
+                                    box_,
+                                    &opened.reference.folder,
+                                    opened.reference.uid,
+                                )
+                                .ok();
+                                (opened.reference.clone(), shared)
+                            })
                     }
+                    _ => None,
+                };
+                if let Some((reference, shared)) = refreshed {
+                    self.reader.shared_changed(&reference, shared);
                 }
                 self.refresh_handling_list();
                 let reload = Task::batch([kept, self.reload()]);

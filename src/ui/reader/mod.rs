@@ -259,13 +259,24 @@ impl Opened {
     }
 }
 
+/// See [`Reader::surroundings_read`].
+#[derive(Debug, Default)]
+pub struct Surroundings {
+    /// A read receipt was sent (here or from another workstation) or declined.
+    pub receipt_answered: bool,
+    /// A pharmacy's answers, offered on a prescription.
+    pub templates: Vec<String>,
+    /// Who handles the message, on a shared box.
+    pub shared: Option<SharedView>,
+}
+
 #[derive(Default)]
 pub struct Reader {
-    pub opened: Option<Opened>,
+    opened: Option<Opened>,
     /// The last thing done with an attachment ("saved in …"), or why it failed.
-    pub notice: Option<Result<String, String>>,
+    notice: Option<Result<String, String>>,
     /// A picture attachment shown in place of the body ("Voir").
-    pub picture: Option<PictureViewer>,
+    picture: Option<PictureViewer>,
 }
 
 #[derive(Debug, Clone)]
@@ -388,6 +399,46 @@ impl Reader {
         self.opened = Some(opened);
         self.notice = None;
         self.picture = None;
+    }
+
+    pub fn opened(&self) -> Option<&Opened> {
+        self.opened.as_ref()
+    }
+
+    pub fn notice(&self) -> Option<&Result<String, String>> {
+        self.notice.as_ref()
+    }
+
+    pub fn picture(&self) -> Option<&PictureViewer> {
+        self.picture.as_ref()
+    }
+
+    /// What happened to something the person asked of the message on screen.
+    pub fn say(&mut self, notice: Result<String, String>) {
+        self.notice = Some(notice);
+    }
+
+    /// What the store and the box know beside the message itself, read once it is open.
+    pub fn surroundings_read(&mut self, reference: &MessageRef, surroundings: Surroundings) {
+        if let Some(opened) = self.opened.as_mut().filter(|o| &o.reference == reference) {
+            opened.receipt_answered = surroundings.receipt_answered;
+            opened.templates = surroundings.templates;
+            opened.shared = surroundings.shared;
+        }
+    }
+
+    /// Who handles the message changed (here or on another workstation).
+    pub fn shared_changed(&mut self, reference: &MessageRef, shared: Option<SharedView>) {
+        if let Some(opened) = self.opened.as_mut().filter(|o| &o.reference == reference) {
+            opened.shared = shared;
+        }
+    }
+
+    /// The message's flags changed on the server or here.
+    pub fn flags_changed(&mut self, reference: &MessageRef, flags: Flags) {
+        if let Some(opened) = self.opened.as_mut().filter(|o| &o.reference == reference) {
+            opened.envelope.flags = flags;
+        }
     }
 
     pub fn close(&mut self) {
