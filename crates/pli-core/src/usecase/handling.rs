@@ -295,13 +295,7 @@ pub async fn handle(
     let mut store = open_store(profile).await?;
     let folder = stored_folder(&store, account, folder)?;
     let connected = imap::connect(account, credentials).await;
-    connection_trace::record_sign_in(
-        &store,
-        account,
-        &connection_trace::imap_request(account, credentials, "handling"),
-        &connected,
-    )?;
-    let mut connection = connected?;
+    let mut connection = traced_sign_in(&store, account, credentials, connected)?;
     let condstore = connection.has_capability("CONDSTORE");
     let session = &mut connection.session;
     let result = async {
@@ -350,13 +344,7 @@ pub async fn handle_conversation(
         .ok_or(HandlingError::NotAPatientMessage)?;
     let uids = store.uids_with_correspondent(folder.id, &patient)?;
     let connected = imap::connect(account, credentials).await;
-    connection_trace::record_sign_in(
-        &store,
-        account,
-        &connection_trace::imap_request(account, credentials, "handling"),
-        &connected,
-    )?;
-    let mut connection = connected?;
+    let mut connection = traced_sign_in(&store, account, credentials, connected)?;
     let condstore = connection.has_capability("CONDSTORE");
     select_for_keywords(&mut connection.session, &folder, condstore).await?;
     let mut outcome = ConversationHandling::default();
@@ -421,13 +409,7 @@ pub async fn set_prescription_state(
     let mut store = open_store(profile).await?;
     let folder = stored_folder(&store, account, folder)?;
     let connected = imap::connect(account, credentials).await;
-    connection_trace::record_sign_in(
-        &store,
-        account,
-        &connection_trace::imap_request(account, credentials, "handling"),
-        &connected,
-    )?;
-    let mut connection = connected?;
+    let mut connection = traced_sign_in(&store, account, credentials, connected)?;
     let condstore = connection.has_capability("CONDSTORE");
     let session = &mut connection.session;
     let result = async {
@@ -508,6 +490,24 @@ pub fn receipt_answered(
 ) -> Result<bool, StoreError> {
     Ok(store.read_receipt_sent(account, original)?
         || keywords::has_keyword(&store.keywords(folder.id, uid)?, keywords::MDN_SENT))
+}
+
+/// Writes the sign-in to the trace (ECO.4.1) whatever its outcome, then hands the connection on.
+/// Not an `async fn` around the connect on purpose: holding `&Store` across an await would make
+/// the window's futures not `Send`.
+fn traced_sign_in(
+    store: &Store,
+    account: &Account,
+    credentials: &Credentials,
+    connected: Result<imap::ImapConnection, ConnectError>,
+) -> Result<imap::ImapConnection, HandlingError> {
+    connection_trace::record_sign_in(
+        store,
+        account,
+        &connection_trace::imap_request(account, credentials, "handling"),
+        &connected,
+    )?;
+    Ok(connected?)
 }
 
 async fn open_store(profile: &Profile) -> Result<Store, StoreError> {
