@@ -55,7 +55,7 @@ impl Pli {
                     .and_then(|filed| filed.map_err(|error| error.localize(&i18n)))
             },
             |result| match result {
-                Ok(()) => Message::Background(Background::DocumentFiled),
+                Ok(boxes) => Message::Background(Background::DocumentFiled(boxes)),
                 Err(reason) => Message::Reader(reader::Message::AttachmentDone(Err(reason))),
             },
         )

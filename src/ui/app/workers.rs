@@ -14,15 +14,20 @@ pub enum Background {
     HandlingCounted(Result<Vec<(String, pli_core::usecase::handling::HandlingCounts)>, String>),
     /// The desktop notification was handed over (or could not be: no notification daemon).
     NotificationShown,
-    /// A document was filed in a patient's file: its card is read again.
-    DocumentFiled,
+    /// A document was filed in a patient's file: its card is read again, and these boxes'
+    /// servers are told (the filing is a keyword every workstation reads).
+    DocumentFiled(Vec<String>),
 }
 
 impl Pli {
     pub(super) fn background(&mut self, event: Background) -> Task<Message> {
         match event {
             Background::NotificationShown => Task::none(),
-            Background::DocumentFiled => self.load_document_histories(),
+            Background::DocumentFiled(boxes) => {
+                let mut tasks = vec![self.load_document_histories()];
+                tasks.extend(boxes.iter().map(|account| self.replay_later(account)));
+                Task::batch(tasks)
+            }
             Background::Worker(WorkerEvent::Started(account, handle)) => {
                 self.workers.started(account, handle);
                 Task::none()

@@ -12,6 +12,7 @@
 //! | `$PliRx_preparing`, `…_ready`, `…_delivered` | a prescription's step; none = received |
 //! | `$MDNSent`                  | a read receipt left, from any workstation (RFC 3503)       |
 //! | `$Forwarded`                | the message was forwarded (IANA's registered keyword)      |
+//! | `$PliFiled_<INS>`           | its health documents are filed in that patient's file      |
 //!
 //! `<name>` is the person's name as UTF-8, encoded in unpadded base32 (RFC 4648 alphabet
 //! `A–Z2–7`): an IMAP atom cannot carry a space, an accent or most punctuation, and base32 is
@@ -28,6 +29,12 @@
 
 use data_encoding::BASE32_NOPAD;
 use sha2::{Digest, Sha256};
+
+/// A filing ("Classer") is the patient's INS in clear: the server already holds the message and
+/// its documents naming the patient, and a colleague's workstation must know the patient even
+/// when the document names none (a document matched by sight). The local trace, which leaves
+/// the trust space as CSV, never shows it ([`for_trace`]).
+pub const FILED_PREFIX: &str = "$PliFiled_";
 
 /// The longest keyword Pli writes (Dovecot's default limit).
 pub const MAX_KEYWORD: usize = 50;
@@ -154,6 +161,44 @@ pub fn is_done(keyword: &str) -> bool {
     strip_prefix_ignoring_case(keyword, DONE_PREFIX).is_some()
 }
 
+/// The keyword that files a message's health documents in the file of the patient with this
+/// INS; none when the INS would not make an atom that fits.
+pub fn filed_keyword(ins: &str) -> Option<String> {
+    let keyword = format!("{FILED_PREFIX}{ins}");
+    (is_filed_ins(ins) && keyword.len() <= MAX_KEYWORD).then_some(keyword)
+}
+
+fn is_filed_ins(ins: &str) -> bool {
+    !ins.is_empty() && ins.bytes().all(|byte| byte.is_ascii_alphanumeric())
+}
+
+/// Whether a keyword is a filing.
+pub fn is_filing(keyword: &str) -> bool {
+    strip_prefix_ignoring_case(keyword, FILED_PREFIX).is_some()
+}
+
+/// The INS a message's documents are filed under, from its keywords (upper case: a server may
+/// have folded the case of a Corsican `2A`); the smallest when a careless client left several,
+/// so that every workstation agrees.
+pub fn filed_under(keywords: &[String]) -> Option<String> {
+    keywords
+        .iter()
+        .filter_map(|keyword| strip_prefix_ignoring_case(keyword, FILED_PREFIX))
+        .filter(|ins| is_filed_ins(ins))
+        .map(str::to_ascii_uppercase)
+        .min()
+}
+
+/// A keyword as the trace may show it: a filing without its INS (ECO.4.1.2: no health data in
+/// clear in the trace).
+pub fn for_trace(keyword: &str) -> &str {
+    if is_filing(keyword) {
+        "$PliFiled_(INS)"
+    } else {
+        keyword
+    }
+}
+
 /// Whether a keyword is a prescription step.
 pub fn is_prescription_step(keyword: &str) -> bool {
     strip_prefix_ignoring_case(keyword, PRESCRIPTION_PREFIX).is_some()
@@ -226,6 +271,19 @@ pub fn split(stored: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_filing_names_its_ins_reads_back_whatever_the_case_and_is_hidden_from_the_trace() {
+        let keyword = filed_keyword("279035121518989").expect("a keyword");
+        assert_eq!(keyword, "$PliFiled_279035121518989");
+        assert!(is_atom(&keyword));
+        let folded = vec!["$plifiled_2a9035121518989".to_string(), "$Junk".to_string()];
+        assert_eq!(filed_under(&folded).as_deref(), Some("2A9035121518989"));
+        assert_eq!(filed_under(&["$PliFiled_".to_string()]), None);
+        assert_eq!(filed_keyword("27 90"), None);
+        assert_eq!(for_trace(&keyword), "$PliFiled_(INS)");
+        assert_eq!(for_trace("$Junk"), "$Junk");
+    }
 
     #[test]
     fn a_name_with_spaces_and_accents_is_an_atom_and_comes_back() {

@@ -701,8 +701,9 @@ pub async fn replay_actions(
             ActionKind::Keyword { keyword, on } => (
                 TraceAction::Flag,
                 format!(
-                    "UID STORE {uid} {}FLAGS ({keyword})",
-                    if *on { '+' } else { '-' }
+                    "UID STORE {uid} {}FLAGS ({})",
+                    if *on { '+' } else { '-' },
+                    super::keywords::for_trace(keyword)
                 ),
             ),
             ActionKind::Draft { .. } => continue,

@@ -498,6 +498,10 @@ fn read_documents(store: &mut Store) {
     if let Err(error) = store.read_pending_documents() {
         tracing::warn!(%error, "the health documents of new messages could not be read");
     }
+    // What a colleague filed on another workstation (keywords this pass brought).
+    if let Err(error) = store.file_from_keywords() {
+        tracing::warn!(%error, "the filings of the box's messages could not be read");
+    }
 }
 
 /// The connection a worker keeps open once its pass is over, and what it can do.

@@ -8,6 +8,7 @@
 
 use std::path::Path;
 
+use crate::mail::keywords;
 use crate::mail::store::{Envelope, Folder, Result, Store, StoredDocument};
 use crate::mssante::ins::Ins;
 
@@ -70,6 +71,7 @@ pub fn catch_up(store: &mut Store) -> Result<()> {
             break;
         }
     }
+    store.file_from_keywords()?;
     Ok(())
 }
 
@@ -168,7 +170,42 @@ pub fn known_patient(store_path: &Path, ins: &Ins) -> Result<Option<KnownPatient
 
 /// Files a document in a patient's file ("Classer"). A document that replaces another is filed
 /// over it: the older version stays in the file, shown as replaced.
-pub fn file(store_path: &Path, cda_id: &str, ins: &Ins) -> Result<()> {
-    let store = Store::open(store_path)?;
-    store.file_document(cda_id, ins.as_str(), chrono::Utc::now().timestamp())
+///
+/// The filing is also written on the server, as a keyword of every message carrying the
+/// document (`$PliFiled_<INS>`, queued like a flag: replayed by the box's worker, offline too),
+/// so that the colleagues of a shared box and the person's other workstations see it filed.
+/// Returns the boxes whose server has something to be told.
+pub fn file(store_path: &Path, cda_id: &str, ins: &Ins) -> Result<Vec<String>> {
+    let mut store = Store::open(store_path)?;
+    // Every message carrying the document gets the keyword, including one read since.
+    catch_up(&mut store)?;
+    store.file_document(cda_id, ins.as_str(), chrono::Utc::now().timestamp())?;
+    let Some(filing) = keywords::filed_keyword(ins.as_str()) else {
+        return Ok(Vec::new());
+    };
+    let mut boxes = Vec::new();
+    for copy in store.documents_with_id(cda_id)? {
+        let current = store.keywords(copy.folder.id, copy.uid)?;
+        if keywords::has_keyword(&current, &filing) {
+            continue;
+        }
+        // Filed elsewhere before: the message moves to this file, on every workstation.
+        for previous in current
+            .iter()
+            .filter(|keyword| keywords::is_filing(keyword))
+        {
+            store.queue_keyword(
+                &copy.folder.account,
+                &copy.folder,
+                copy.uid,
+                previous,
+                false,
+            )?;
+        }
+        store.queue_keyword(&copy.folder.account, &copy.folder, copy.uid, &filing, true)?;
+        if !boxes.contains(&copy.folder.account) {
+            boxes.push(copy.folder.account.clone());
+        }
+    }
+    Ok(boxes)
 }

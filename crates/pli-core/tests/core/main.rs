@@ -17,6 +17,7 @@ mod oidc;
 mod patient_file;
 mod reading_model;
 mod shared_boxes;
+mod shared_filing;
 mod trust_list;
 mod usecases;
 mod xdm;

@@ -275,6 +275,40 @@ impl Store {
         Ok(())
     }
 
+    /// Files the documents of every message whose keywords say where (`$PliFiled_<INS>`, written
+    /// by another workstation of the box, or by this one before its store was rebuilt): the
+    /// server is the truth, so its filing replaces a local one that differs. Returns how many
+    /// documents were filed or moved.
+    pub fn file_from_keywords(&self) -> Result<usize> {
+        let rows: Vec<(String, String, Option<String>)> = {
+            let mut statement = self.connection.prepare_cached(
+                r"SELECT d.cda_id, m.keywords, fd.ins
+                 FROM health_document d
+                 JOIN message m ON m.id = d.message_id
+                 LEFT JOIN filed_document fd ON fd.cda_id = d.cda_id
+                 WHERE d.cda_id IS NOT NULL AND m.keywords LIKE '%$PliFiled\_%' ESCAPE '\'",
+            )?;
+            let rows = statement
+                .query_map([], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))?
+                .collect::<rusqlite::Result<_>>()?;
+            rows
+        };
+        let now = chrono::Utc::now().timestamp();
+        let mut filed = 0;
+        for (cda_id, stored, local) in rows {
+            let Some(ins) =
+                crate::mail::keywords::filed_under(&crate::mail::keywords::split(&stored))
+            else {
+                continue;
+            };
+            if local.as_deref() != Some(ins.as_str()) {
+                self.file_document(&cda_id, &ins, now)?;
+                filed += 1;
+            }
+        }
+        Ok(filed)
+    }
+
     /// The INS of the file the document with this CDA `id` was filed in.
     pub fn filed_in(&self, cda_id: &str) -> Result<Option<String>> {
         Ok(self
