@@ -132,7 +132,8 @@ impl Secrets {
         })
     }
 
-    /// Any keyring-core store; the unit tests use the mock store.
+    /// Any keyring-core store; the tests use the mock store.
+    #[cfg(any(test, feature = "testing"))]
     pub fn with_store(store: Arc<CredentialStore>, service: &str) -> Self {
         Self {
             store,

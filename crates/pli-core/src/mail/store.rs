@@ -255,7 +255,8 @@ impl Store {
         Self::prepare(connection)
     }
 
-    /// A store that lives in memory only (tests, the demo).
+    /// A store that lives in memory only, for tests (the demo keeps its own in a temporary profile).
+    #[cfg(any(test, feature = "testing"))]
     pub fn in_memory() -> Result<Self> {
         Self::prepare(Connection::open_in_memory()?)
     }
