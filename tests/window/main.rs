@@ -14,6 +14,7 @@ mod psc;
 mod search;
 mod send;
 mod snapshots;
+mod templates;
 mod trust;
 mod welcome;
 mod window;

@@ -389,6 +389,7 @@ impl Pli {
             &self.profile_settings,
             sharing_limited,
             pli_core::mail::trust_list::status(&self.profile),
+            &self.i18n,
         );
         self.screen = Screen::Settings;
         let check = self.settings.directory_key.open();
