@@ -122,7 +122,7 @@ impl Templates {
                     .placeholder(i18n.t("settings-templates-text-hint"))
                     .on_action(move |action| Message::Text(index, action))
                     .size(theme::SMALL_SIZE)
-                    .height(Length::Fixed(110.0)),
+                    .height(Length::Fixed(150.0)),
             ]
             .spacing(6);
             section = section.push(
