@@ -654,6 +654,9 @@ impl Pli {
                 &opened.receipt_key(),
             )
             .unwrap_or(false);
+            opened.junk =
+                pli_core::usecase::handling::is_junk(store, &reference.folder, reference.uid)
+                    .unwrap_or(false);
             // A pharmacy answers a prescription with its prepared texts.
             if patient_kind == Some(pli_core::mail::store::PatientKind::Prescription)
                 && self

@@ -6,6 +6,7 @@ mod common;
 mod conversation;
 mod directory_online;
 mod health_documents;
+mod junk;
 mod live;
 mod mssante;
 mod patient_identity;

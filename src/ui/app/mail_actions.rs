@@ -76,6 +76,35 @@ impl Pli {
         self.set_flag(&reference, Flags::SEEN, !seen)
     }
 
+    /// Marks the message junk, or not junk after all, for every client (`$Junk`/`$NotJunk`,
+    /// replayed by the box's worker).
+    pub(super) fn toggle_junk(&mut self) -> Task<Message> {
+        let Some(reference) = self.target() else {
+            return Task::none();
+        };
+        let Some(store) = self.store.as_mut() else {
+            return Task::none();
+        };
+        let junk = !pli_core::usecase::handling::is_junk(store, &reference.folder, reference.uid)
+            .unwrap_or(false);
+        if let Err(error) = pli_core::usecase::handling::mark_junk(
+            store,
+            &reference.account,
+            &reference.folder,
+            reference.uid,
+            junk,
+        ) {
+            self.banner = Some(Banner::Problem(error.to_string()));
+            return Task::none();
+        }
+        if let Some(opened) = self.reader.opened.as_mut() {
+            if opened.reference == reference {
+                opened.junk = junk;
+            }
+        }
+        self.replay_later(&reference.account)
+    }
+
     /// Moves the message to the box's trash and opens the next one.
     pub(super) fn delete(&mut self) -> Task<Message> {
         let Some(reference) = self.target() else {

@@ -186,6 +186,7 @@ impl Pli {
             reader::Action::Reply { all } => self.reply(all),
             reader::Action::Forward => self.forward(),
             reader::Action::ToggleRead => self.toggle_read(),
+            reader::Action::ToggleJunk => self.toggle_junk(),
             reader::Action::Delete => self.delete(),
             reader::Action::SendReadReceipt(to) => self.send_read_receipt(to),
             reader::Action::DeclineReadReceipt => self.decline_read_receipt(),

@@ -162,6 +162,8 @@ pub struct Opened {
     pub shared: Option<SharedView>,
     /// The names of the answers a pharmacy may send to this prescription's patient.
     pub templates: Vec<String>,
+    /// Marked junk (`$Junk`), here or by another client.
+    pub junk: bool,
     /// The body in a read-only editor, so that it can be selected and copied.
     text: text_editor::Content,
     /// The structured documents whose text is unfolded in their card.
@@ -275,6 +277,8 @@ pub enum Message {
     ReplyAll,
     Forward,
     ToggleRead,
+    /// Junk, or not junk after all.
+    ToggleJunk,
     Delete,
     OpenAttachment(usize),
     SaveAttachment(usize),
@@ -335,6 +339,8 @@ pub enum Action {
     },
     Forward,
     ToggleRead,
+    /// Junk, or not junk after all.
+    ToggleJunk,
     Delete,
     OpenAttachment(usize),
     SaveAttachment(usize),
@@ -376,6 +382,7 @@ impl Reader {
             body: Body::Loading,
             receipt_answered: false,
             shared: None,
+            junk: false,
             templates: Vec::new(),
             text: text_editor::Content::new(),
             narratives_shown: Vec::new(),
@@ -446,6 +453,7 @@ impl Reader {
             Message::ReplyAll => Action::Reply { all: true },
             Message::Forward => Action::Forward,
             Message::ToggleRead => Action::ToggleRead,
+            Message::ToggleJunk => Action::ToggleJunk,
             Message::Delete => Action::Delete,
             Message::OpenAttachment(index) => Action::OpenAttachment(index),
             Message::ShowPicture(index) => {

@@ -10,7 +10,9 @@ use pli_core::usecase::handling::{HandlingAction, HandlingError};
 use pli_testkit::{dedicated_user, runtime};
 
 use super::shared_bed::{rfc2822, unique, webmail_on, Server, Workstation, PATIENT};
-use super::shared_boxes::{keywords_survive, pharmacy_steps, take_seen_through_idle, takes};
+use super::shared_boxes::{
+    junk_marks, keywords_survive, pharmacy_steps, take_seen_through_idle, takes,
+};
 
 #[test]
 fn cyrus_a_take_on_one_workstation_is_seen_on_the_other_and_simultaneous_takes_resolve_to_one_handler(
@@ -35,6 +37,15 @@ fn cyrus_keywords_set_by_another_client_survive_pli_sync_and_pli_s_own_changes()
         Server::cyrus("cyrus_keywords_set_by_another_client_survive_pli_sync_and_pli_s_own_changes")
     {
         keywords_survive(&cyrus, &dedicated_user("cyrus-keywords"));
+    }
+}
+
+#[test]
+fn cyrus_a_message_marked_junk_in_pli_is_junk_for_every_client_and_back() {
+    if let Some(cyrus) =
+        Server::cyrus("cyrus_a_message_marked_junk_in_pli_is_junk_for_every_client_and_back")
+    {
+        junk_marks(&cyrus, &dedicated_user("cyrus-junk"));
     }
 }
 

@@ -283,6 +283,66 @@ pub(crate) fn keywords_survive(server: &Server, user: &str) {
 }
 
 #[test]
+fn a_message_marked_junk_in_pli_is_junk_for_every_client_and_back() {
+    junk_marks(&Server::dovecot(), &dedicated_user("shared-junk"));
+}
+
+/// "Indésirable" / "Pas indésirable" (the reader's, through `handling::mark_junk`): `$Junk`
+/// and `$NotJunk` swap on the server for every client, another client's tags stay, and a
+/// second workstation reads the mark.
+pub(crate) fn junk_marks(server: &Server, user: &str) {
+    server.empty(user);
+    let a = server.workstation(user, false);
+    let message_id = format!("<{}@ch-test.mssante.fr>", unique("junk"));
+    let subject = unique("Promotion");
+    server.deliver(
+        "offres@ch-test.mssante.fr",
+        user,
+        &format!("From: <offres@ch-test.mssante.fr>\r\nTo: <{user}>\r\nSubject: {subject}\r\nMessage-ID: {message_id}\r\n\r\nTexte\r\n"),
+    );
+    let uid = a.sync_until(&subject);
+    let id = message_id.trim_matches(|c| c == '<' || c == '>').to_owned();
+    // Another client said "not junk" first, and tagged it.
+    server.webmail(
+        user,
+        &format!("M.uid('STORE', uid_of('INBOX', '{id}'), '+FLAGS', '($NotJunk $Label1)')"),
+        "",
+    );
+    a.sync();
+    let is_junk = |w: &Workstation| {
+        let store = w.store();
+        handling::is_junk(&store, &inbox_of(&store, &w.account), uid).expect("keywords")
+    };
+    assert!(!is_junk(&a));
+    for junk in [true, false] {
+        {
+            let mut store = a.store();
+            let inbox = inbox_of(&store, &a.account);
+            handling::mark_junk(&mut store, &a.account.name, &inbox, uid, junk).expect("queued");
+        }
+        assert_eq!(is_junk(&a), junk, "shown at once");
+        a.sync();
+        let on_server = server.webmail(user, &format!("print(flags_of('INBOX', '{id}'))"), "");
+        assert_eq!(
+            on_server.contains("$Junk"),
+            junk,
+            "{:?}: {on_server}",
+            server.kind
+        );
+        assert_eq!(
+            on_server.contains("$NotJunk"),
+            !junk,
+            "{:?}: {on_server}",
+            server.kind
+        );
+        assert!(on_server.contains("$Label1"), "{on_server}");
+        let b = server.workstation(user, false);
+        b.sync();
+        assert_eq!(is_junk(&b), junk, "another workstation reads it");
+    }
+}
+
+#[test]
 fn a_folder_that_keeps_no_new_keywords_is_recorded_and_a_take_is_refused_with_a_reason() {
     // Dovecot without the right to write keywords in one folder (an ACL): its PERMANENTFLAGS
     // are `(\Deleted \Seen)`, without `\*` — a real server where sharing is limited.
