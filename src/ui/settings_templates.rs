@@ -170,7 +170,8 @@ mod tests {
         assert_eq!(settings.reply_templates.len(), built_in + 1);
         assert_eq!(settings.reply_templates[built_in].name, "Livraison");
         assert!(templates.update(Message::Remove(0), &mut settings));
-        assert_eq!(settings.reply_templates.len(), built_in - 1);
+        assert_eq!(settings.reply_templates.len(), built_in);
+        assert_eq!(settings.reply_templates[0].name, "En préparation");
         assert!(!templates.update(Message::Remove(99), &mut settings));
     }
 }
