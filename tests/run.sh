@@ -21,6 +21,8 @@
 #   PLI_TEST_NO_XVFB=1  use the current $DISPLAY instead of a private Xvfb
 #   PLI_TEST_DOCTESTS=1 also run `cargo test --workspace --doc`
 #   PLI_TEST_EXTRA_PKGS extra Debian packages to install
+#   PLI_TEST_CYRUS      `off`: do not start Cyrus (tests/cyrus/); `required`: its tests fail without it
+#                       (the default under CI=true)
 #   MT_PORT_OFFSET      port offset of the stack (default `auto`: the first free one of 0, 12000, 14000, ... 20000)
 #   MT_EXTRA_USERS      more mailboxes (added to the defaults and to one NAME@PLI_TEST_DEDICATED_DOMAIN
 #                       per `dedicated_user("NAME")` call found in tests/, src/ and crates/; domain default
@@ -109,6 +111,7 @@ cleanup() {
   trap - EXIT INT TERM
   rm -rf "$SESSION_DIR"
   PLI_TEST_DIR=$MT_DIR "$ROOT/tests/oidc/provider.sh" stop >/dev/null 2>&1 || true
+  [ -d "$MT_DIR/cyrus" ] && { CY_DIR=$MT_DIR/cyrus "$ROOT/tests/cyrus/cyrus.sh" stop >/dev/null 2>&1 || true; }
   if [ ! -f "$MT_DIR/port-offset" ]; then
     rm -rf "$MT_DIR"   # the stack never started
   elif [ "$status" = 0 ] && [ "${PLI_TEST_KEEP:-0}" != 1 ]; then
@@ -132,8 +135,28 @@ source "$MT_DIR/env"
 source "$MT_DIR/oidc/env"
 say "stack up on port offset $MT_PORT_OFFSET in $((SECONDS - t0)) s (install + start)"
 
+# ---- Cyrus IMAP 3.6, the second server of the shared-box tests (issue 13, tests/cyrus/cyrus.sh:
+# Debian's packages fetched once and unpacked, never installed). One Cyrus user per dedicated
+# mailbox. Under CI (or PLI_TEST_CYRUS=required) the `cyrus_` tests fail when Cyrus is not there;
+# elsewhere (no network) they say SKIPPED-NO-CYRUS, listed at the end. PLI_TEST_CYRUS=off: not started.
+export PLI_SKIPPED_NO_CYRUS=$SESSION_DIR/skipped-no-cyrus
+: >"$PLI_SKIPPED_NO_CYRUS"
+if [ "${CI:-}" = true ] || [ "${PLI_TEST_CYRUS:-}" = required ]; then export PLI_TEST_CYRUS_REQUIRED=1; fi
+if [ "${PLI_TEST_CYRUS:-}" != off ]; then
+  t_cyrus=$SECONDS
+  if CY_DIR=$MT_DIR/cyrus CY_PASS=$PLI_TEST_PASSWORD CY_EXTRA_USERS="$(for a in $dedicated; do printf '%s ' "${a%@*}"; done)" \
+    "$ROOT/tests/cyrus/cyrus.sh" start >/dev/null; then
+    # shellcheck disable=SC1091
+    source "$MT_DIR/cyrus/env"
+    say "Cyrus up in $((SECONDS - t_cyrus)) s"
+  else
+    say "Cyrus did not start: the cyrus_ tests $([ -n "${PLI_TEST_CYRUS_REQUIRED:-}" ] && echo "will FAIL" || echo "are skipped")"
+  fi
+fi
+
 if [ $mode = stack ]; then
   cat "$MT_DIR/env"
+  if [ -f "$MT_DIR/cyrus/env" ]; then cat "$MT_DIR/cyrus/env"; fi
   say "mail stack running; source $MT_DIR/env in another shell. Ctrl-C stops it."
   status=0
   trap 'exit 0' INT TERM
@@ -162,6 +185,10 @@ set -e
 if [ -s "$PLI_SKIPPED_NO_SHARED" ]; then
   say "skipped, ../shared/data absent ($(sort -u "$PLI_SKIPPED_NO_SHARED" | wc -l) tests):"
   sort -u "$PLI_SKIPPED_NO_SHARED" | sed 's/^/  SKIPPED-NO-SHARED: /' >&2
+fi
+if [ -s "$PLI_SKIPPED_NO_CYRUS" ]; then
+  say "skipped, Cyrus not running ($(sort -u "$PLI_SKIPPED_NO_CYRUS" | wc -l) tests):"
+  sort -u "$PLI_SKIPPED_NO_CYRUS" | sed 's/^/  SKIPPED-NO-CYRUS: /' >&2
 fi
 say "tests finished with status $status"
 exit "$status"

@@ -596,6 +596,8 @@ impl Pli {
             )
             .unwrap_or(false)
         });
+        let junk = pli_core::usecase::handling::is_junk(store, &reference.folder, reference.uid)
+            .unwrap_or(false);
         // A pharmacy answers a prescription with its prepared texts.
         let templates = if patient_kind == Some(pli_core::mail::store::PatientKind::Prescription)
             && self
@@ -631,6 +633,7 @@ impl Pli {
             &reference,
             reader::Surroundings {
                 receipt_answered,
+                junk,
                 templates,
                 shared,
             },

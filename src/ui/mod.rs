@@ -38,6 +38,7 @@ pub mod prescriptions;
 pub mod psc;
 pub mod reader;
 pub mod settings;
+pub mod settings_templates;
 pub mod shortcuts;
 pub mod theme;
 pub mod trust;

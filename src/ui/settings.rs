@@ -1,7 +1,7 @@
 //! The settings: the boxes (with their state, their last use, a signature each, whether an
 //! organisational box is a pharmacy's, whether its server lets colleagues share who handles
-//! what), the name of the person at a shared workstation, the language, the theme and
-//! notifications. Every change applies at once; signatures are written to `ui.toml`, the
+//! what), the name of the person at a shared workstation, a pharmacy's prepared answers
+//! (`settings_templates`), the language, the theme and notifications. Every change applies at once; signatures are written to `ui.toml`, the
 //! pharmacy to `accounts.toml`, the rest to the profile's `settings.toml`, which the command
 //! line reads too.
 
@@ -19,6 +19,7 @@ use super::directory_key::{self, DirectoryKey};
 use super::markers::{self, Tone};
 use super::message_list::BoxEntry;
 use super::preferences::Preferences;
+use super::settings_templates::{self, Templates};
 use super::theme::{self, ThemeChoice};
 use super::widget::Choice;
 use crate::args;
@@ -51,6 +52,8 @@ pub struct SettingsScreen {
     person_name: String,
     /// The trust space's list in use and how fresh it is (read when the screen opens).
     trust_list: Option<trust_list::Status>,
+    /// A pharmacy's answers to patients, shown when a box is a pharmacy's.
+    templates: Templates,
 }
 
 #[derive(Debug, Clone)]
@@ -72,6 +75,8 @@ pub enum Message {
     /// The box as saved, or why it was not.
     BoxSaved(String, Result<Box<Account>, String>),
     PersonName(String),
+    /// A pharmacy's prepared answers changed.
+    Templates(settings_templates::Message),
 }
 
 /// What the settings ask the root to do.
@@ -104,7 +109,9 @@ impl SettingsScreen {
         settings: &ProfileSettings,
         sharing_limited: BTreeMap<String, Vec<String>>,
         trust_list: trust_list::Status,
+        i18n: &I18n,
     ) {
+        self.templates.open(settings, i18n);
         self.sharing_limited = sharing_limited;
         self.trust_list = Some(trust_list);
         self.box_problems.clear();
@@ -198,6 +205,13 @@ impl SettingsScreen {
                 settings.person_name = (!trimmed.is_empty()).then(|| trimmed.to_string());
                 self.person_name = name;
                 Action::Save
+            }
+            Message::Templates(message) => {
+                if self.templates.update(message, settings) {
+                    Action::Save
+                } else {
+                    Action::None
+                }
             }
         }
     }
@@ -394,6 +408,11 @@ impl SettingsScreen {
                 .size(theme::SMALL_SIZE)
                 .style(text::secondary),
             Space::new().height(8),
+            if boxes.iter().any(|entry| entry.account.pharmacy) {
+                self.templates.view(i18n).map(Message::Templates)
+            } else {
+                Space::new().into()
+            },
             heading("settings-display"),
             line(
                 t("settings-language"),

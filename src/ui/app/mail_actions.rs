@@ -21,7 +21,7 @@ impl Pli {
             flag,
             on,
         ) {
-            self.banner = Some(Banner::Problem(error.to_string()));
+            self.banner = Some(Banner::Problem(error.localize(&self.i18n)));
             return Task::none();
         }
         let Ok(Some(envelope)) = store.envelope(reference.folder.id, reference.uid) else {
@@ -74,6 +74,31 @@ impl Pli {
         self.set_flag(&reference, Flags::SEEN, !seen)
     }
 
+    /// Marks the message junk, or not junk after all, for every client (`$Junk`/`$NotJunk`,
+    /// replayed by the box's worker).
+    pub(super) fn toggle_junk(&mut self) -> Task<Message> {
+        let Some(reference) = self.target() else {
+            return Task::none();
+        };
+        let Some(store) = self.store.as_mut() else {
+            return Task::none();
+        };
+        let junk = !pli_core::usecase::handling::is_junk(store, &reference.folder, reference.uid)
+            .unwrap_or(false);
+        if let Err(error) = pli_core::usecase::handling::mark_junk(
+            store,
+            &reference.account,
+            &reference.folder,
+            reference.uid,
+            junk,
+        ) {
+            self.banner = Some(Banner::Problem(error.localize(&self.i18n)));
+            return Task::none();
+        }
+        self.reader.junk_changed(&reference, junk);
+        self.replay_later(&reference.account)
+    }
+
     /// Moves the message to the box's trash and opens the next one.
     pub(super) fn delete(&mut self) -> Task<Message> {
         let Some(reference) = self.target() else {
@@ -89,7 +114,7 @@ impl Pli {
                 return Task::none();
             }
             Err(error) => {
-                self.banner = Some(Banner::Problem(error.to_string()));
+                self.banner = Some(Banner::Problem(error.localize(&self.i18n)));
                 return Task::none();
             }
         };
@@ -104,7 +129,7 @@ impl Pli {
             reference.uid,
             &trash.name,
         ) {
-            self.banner = Some(Banner::Problem(error.to_string()));
+            self.banner = Some(Banner::Problem(error.localize(&self.i18n)));
             return Task::none();
         }
         self.message_list.forget(&reference);

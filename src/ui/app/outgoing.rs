@@ -7,6 +7,7 @@ use iced::Task;
 
 use super::{composer, reader, Banner, Composer, Message, MessageRef, Pli, Screen};
 use crate::args;
+use crate::messages::Localize;
 use pli_core::mail::drafts;
 
 impl Pli {
@@ -76,7 +77,7 @@ impl Pli {
             return Task::none();
         };
         if let Some(Err(error)) = self.store.as_ref().map(|s| s.remove_draft(draft_id)) {
-            self.banner = Some(Banner::Problem(error.to_string()));
+            self.banner = Some(Banner::Problem(error.localize(&self.i18n)));
         }
         self.replay_later(&account)
     }

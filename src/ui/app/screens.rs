@@ -186,6 +186,7 @@ impl Pli {
             reader::Action::Reply { all } => self.reply(all),
             reader::Action::Forward => self.forward(),
             reader::Action::ToggleRead => self.toggle_read(),
+            reader::Action::ToggleJunk => self.toggle_junk(),
             reader::Action::Delete => self.delete(),
             reader::Action::SendReadReceipt(to) => self.send_read_receipt(to),
             reader::Action::DeclineReadReceipt => self.decline_read_receipt(),
@@ -389,6 +390,7 @@ impl Pli {
             &self.profile_settings,
             sharing_limited,
             pli_core::mail::trust_list::status(&self.profile),
+            &self.i18n,
         );
         self.screen = Screen::Settings;
         let check = self.settings.directory_key.open();

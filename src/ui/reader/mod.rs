@@ -162,6 +162,8 @@ pub struct Opened {
     pub shared: Option<SharedView>,
     /// The names of the answers a pharmacy may send to this prescription's patient.
     pub templates: Vec<String>,
+    /// Marked junk (`$Junk`), here or by another client.
+    pub junk: bool,
     /// The body in a read-only editor, so that it can be selected and copied.
     text: text_editor::Content,
     /// The structured documents whose text is unfolded in their card.
@@ -264,6 +266,8 @@ impl Opened {
 pub struct Surroundings {
     /// A read receipt was sent (here or from another workstation) or declined.
     pub receipt_answered: bool,
+    /// Marked `$Junk` (here or by another client).
+    pub junk: bool,
     /// A pharmacy's answers, offered on a prescription.
     pub templates: Vec<String>,
     /// Who handles the message, on a shared box.
@@ -286,6 +290,8 @@ pub enum Message {
     ReplyAll,
     Forward,
     ToggleRead,
+    /// Junk, or not junk after all.
+    ToggleJunk,
     Delete,
     OpenAttachment(usize),
     SaveAttachment(usize),
@@ -346,6 +352,8 @@ pub enum Action {
     },
     Forward,
     ToggleRead,
+    /// Junk, or not junk after all.
+    ToggleJunk,
     Delete,
     OpenAttachment(usize),
     SaveAttachment(usize),
@@ -387,6 +395,7 @@ impl Reader {
             body: Body::Loading,
             receipt_answered: false,
             shared: None,
+            junk: false,
             templates: Vec::new(),
             text: text_editor::Content::new(),
             narratives_shown: Vec::new(),
@@ -422,6 +431,7 @@ impl Reader {
     pub fn surroundings_read(&mut self, reference: &MessageRef, surroundings: Surroundings) {
         if let Some(opened) = self.opened.as_mut().filter(|o| &o.reference == reference) {
             opened.receipt_answered = surroundings.receipt_answered;
+            opened.junk = surroundings.junk;
             opened.templates = surroundings.templates;
             opened.shared = surroundings.shared;
         }
@@ -431,6 +441,13 @@ impl Reader {
     pub fn shared_changed(&mut self, reference: &MessageRef, shared: Option<SharedView>) {
         if let Some(opened) = self.opened.as_mut().filter(|o| &o.reference == reference) {
             opened.shared = shared;
+        }
+    }
+
+    /// The message was marked junk, or not junk, here.
+    pub fn junk_changed(&mut self, reference: &MessageRef, junk: bool) {
+        if let Some(opened) = self.opened.as_mut().filter(|o| &o.reference == reference) {
+            opened.junk = junk;
         }
     }
 
@@ -497,6 +514,7 @@ impl Reader {
             Message::ReplyAll => Action::Reply { all: true },
             Message::Forward => Action::Forward,
             Message::ToggleRead => Action::ToggleRead,
+            Message::ToggleJunk => Action::ToggleJunk,
             Message::Delete => Action::Delete,
             Message::OpenAttachment(index) => Action::OpenAttachment(index),
             Message::ShowPicture(index) => {

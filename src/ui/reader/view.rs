@@ -220,6 +220,15 @@ impl Reader {
                 action(i18n.t("action-reply-all"), Message::ReplyAll, ready),
                 action(i18n.t("action-forward"), Message::Forward, ready),
                 action(read_label, Message::ToggleRead, true),
+                action(
+                    i18n.t(if opened.junk {
+                        "action-mark-not-junk"
+                    } else {
+                        "action-mark-junk"
+                    }),
+                    Message::ToggleJunk,
+                    true
+                ),
                 button(text(i18n.t("action-delete")).size(theme::SMALL_SIZE))
                     .padding([4, 10])
                     .style(theme::destructive)

@@ -46,6 +46,10 @@ pub const PRESCRIPTION_PREFIX: &str = "$PliRx_";
 pub const MDN_SENT: &str = "$MDNSent";
 /// IANA's registered keyword: the message was forwarded (from any client).
 pub const FORWARDED: &str = "$Forwarded";
+/// IANA's registered keywords a spam filter or a person sets: the message is junk, or is
+/// known not to be (so no filter moves it).
+pub const JUNK: &str = "$Junk";
+pub const NOT_JUNK: &str = "$NotJunk";
 
 /// A name that fits whole: 25 bytes make 40 base32 characters, and `$PliTaken_` is 10.
 const WHOLE_NAME_BYTES: usize = 25;

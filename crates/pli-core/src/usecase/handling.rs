@@ -479,6 +479,27 @@ pub fn mark_forwarded(
     store.queue_keyword(account, folder, uid, keywords::FORWARDED, true)
 }
 
+/// Marks a message as junk (`$Junk` set, `$NotJunk` cleared) or as not junk (the reverse) for
+/// every client: queued as the flags are, and replayed by the box's worker.
+pub fn mark_junk(
+    store: &mut Store,
+    account: &str,
+    folder: &Folder,
+    uid: u32,
+    junk: bool,
+) -> Result<(), StoreError> {
+    store.queue_keyword(account, folder, uid, keywords::JUNK, junk)?;
+    store.queue_keyword(account, folder, uid, keywords::NOT_JUNK, !junk)
+}
+
+/// Whether a message is marked junk, by any client.
+pub fn is_junk(store: &Store, folder: &Folder, uid: u32) -> Result<bool, StoreError> {
+    Ok(keywords::has_keyword(
+        &store.keywords(folder.id, uid)?,
+        keywords::JUNK,
+    ))
+}
+
 /// Whether the read receipt of a message was answered: sent or declined on this workstation,
 /// or sent from anywhere (`$MDNSent` on the server). The reader then does not offer it.
 pub fn receipt_answered(

@@ -1,23 +1,72 @@
 //! Shared boxes on a second IMAP server (issue 13): Cyrus IMAP 3.6, Debian's, which
-//! `tests/cyrus/cyrus.sh start` runs from its packages unpacked in a private folder. The same
-//! workstations and webmail as `shared_boxes.rs`; without Cyrus the test says SKIPPED-NO-CYRUS.
+//! `tests/cyrus/cyrus.sh start` runs from its packages unpacked in a private folder (`tests/run.sh`
+//! starts it). The scenarios of `shared_boxes.rs` run here again, against Cyrus; without Cyrus
+//! the tests say SKIPPED-NO-CYRUS, except under CI (`PLI_TEST_CYRUS_REQUIRED`), where they fail.
 
 use pli_core::mail::keywords::{self, Handling, PrescriptionState};
 use pli_core::mail::store::PatientKind;
 use pli_core::usecase::handling::{HandlingAction, HandlingError};
 
-use pli_testkit::runtime;
+use pli_testkit::{dedicated_user, runtime};
 
-use super::shared_boxes::{rfc2822, unique, webmail_on, Server, Workstation, PATIENT};
+use super::shared_bed::{rfc2822, unique, webmail_on, Server, Workstation, PATIENT};
+use super::shared_boxes::{
+    junk_marks, keywords_survive, pharmacy_steps, take_seen_through_idle, takes,
+};
+
+#[test]
+fn cyrus_a_take_on_one_workstation_is_seen_on_the_other_and_simultaneous_takes_resolve_to_one_handler(
+) {
+    if let Some(cyrus) = Server::cyrus("cyrus_a_take_on_one_workstation_is_seen_on_the_other_and_simultaneous_takes_resolve_to_one_handler") {
+        takes(&cyrus, &dedicated_user("cyrus-take"));
+    }
+}
+
+#[test]
+fn cyrus_a_take_on_one_workstation_reaches_the_other_s_worker_through_idle_within_5_seconds() {
+    if let Some(cyrus) = Server::cyrus(
+        "cyrus_a_take_on_one_workstation_reaches_the_other_s_worker_through_idle_within_5_seconds",
+    ) {
+        take_seen_through_idle(&cyrus, &dedicated_user("cyrus-idle"));
+    }
+}
+
+#[test]
+fn cyrus_keywords_set_by_another_client_survive_pli_sync_and_pli_s_own_changes() {
+    if let Some(cyrus) =
+        Server::cyrus("cyrus_keywords_set_by_another_client_survive_pli_sync_and_pli_s_own_changes")
+    {
+        keywords_survive(&cyrus, &dedicated_user("cyrus-keywords"));
+    }
+}
+
+#[test]
+fn cyrus_a_message_marked_junk_in_pli_is_junk_for_every_client_and_back() {
+    if let Some(cyrus) =
+        Server::cyrus("cyrus_a_message_marked_junk_in_pli_is_junk_for_every_client_and_back")
+    {
+        junk_marks(&cyrus, &dedicated_user("cyrus-junk"));
+    }
+}
+
+#[test]
+fn cyrus_seed_pharmacy_prescription_steps_round_trip_between_two_workstations() {
+    if let Some(cyrus) =
+        Server::cyrus("cyrus_seed_pharmacy_prescription_steps_round_trip_between_two_workstations")
+    {
+        pharmacy_steps(&cyrus, &dedicated_user("cyrus-rx"));
+    }
+}
 
 /// The same scheme and rebuild on a second server, Cyrus IMAP 3.6 (which answers special uses in
 /// lower case, runs CONDSTORE/QRESYNC of its own, and turns raw 8-bit header bytes into `X`, hence
-/// the ASCII subjects): start it with `tests/cyrus/cyrus.sh start`
-/// and load its env; without it the test says SKIPPED-NO-CYRUS and passes.
+/// the ASCII subjects): a conversation opened and closed from the webmail, a 42-character name's
+/// keyword, races, a pharmacy's steps.
 #[test]
 fn cyrus_seed_eco_2_2_8_keywords_takes_and_conversations_hold_on_a_second_imap_server() {
-    let Some(server) = Server::cyrus() else {
-        eprintln!("SKIPPED-NO-CYRUS: cyrus_seed_eco_2_2_8_keywords_takes_and_conversations_hold_on_a_second_imap_server");
+    let Some(server) = Server::cyrus(
+        "cyrus_seed_eco_2_2_8_keywords_takes_and_conversations_hold_on_a_second_imap_server",
+    ) else {
         return;
     };
     let empty = "for folder in ('INBOX', 'Sent'):\n    M.select(folder)\n    M.store('1:*', '+FLAGS.SILENT', '(\\\\Deleted)')\n    M.expunge()";

@@ -16,6 +16,7 @@ mod offline;
 mod oidc;
 mod patient_file;
 mod reading_model;
+mod shared_bed;
 mod shared_boxes;
 mod shared_filing;
 mod trust_list;

@@ -1,286 +1,26 @@
 //! Shared boxes on the real stack (issue 13): two workstations — two profiles, each with its own
-//! store — on the same Dovecot box, and Python's imaplib acting as the operator's webmail. The
-//! truth lives on the server: patient conversations are rebuilt from the box's own messages,
-//! who handles what and the prescription steps are IMAP keywords, and so is `$MDNSent`.
+//! store — on the same box, and Python's imaplib acting as the operator's webmail. The truth
+//! lives on the server: patient conversations are rebuilt from the box's own messages, who
+//! handles what and the prescription steps are IMAP keywords, and so is `$MDNSent`. The
+//! scenarios that take a [`Server`] run on Dovecot here and on Cyrus in `cyrus.rs`.
 
-use std::process::Command;
 use std::time::{Duration, Instant};
 
-use pli_core::mail::account::{Account, Security};
-use pli_core::mail::connect::Credentials;
+use pli_core::mail::account::Account;
 use pli_core::mail::keywords::{self, Handling, PrescriptionState};
 use pli_core::mail::send::{Draft, ReadReceipt};
-use pli_core::mail::store::{Flags, PatientKind, Store};
-use pli_core::mail::sync::sync_account;
+use pli_core::mail::store::{Flags, PatientKind};
 use pli_core::mail::worker;
-use pli_core::profile::Profile;
-use pli_core::usecase::handling::{self, HandlingAction, HandlingError, SharedView};
+use pli_core::usecase::handling::{self, HandlingAction, HandlingError};
 use pli_core::usecase::outbox::{self, SendChoices};
 use pli_testkit::*;
 
-pub(crate) const PATIENT: &str = "279035121518989@patient.mssante.fr";
-
-/// One workstation: a profile of its own (its store, its settings) on the shared box.
-pub(crate) struct Workstation {
-    _folder: tempfile::TempDir,
-    profile: Profile,
-    pub(crate) account: Account,
-    credentials: Credentials,
-}
-
-impl Workstation {
-    fn new(user: &str, pharmacy: bool) -> Self {
-        let folder = tempfile::tempdir().expect("profile folder");
-        let profile = Profile::at(folder.path());
-        let mut account = account(user, Security::Tls);
-        account.pharmacy = pharmacy;
-        let credentials = with_password(&account, password().expose());
-        Self {
-            _folder: folder,
-            profile,
-            account,
-            credentials,
-        }
-    }
-
-    /// A workstation on a Cyrus box (`login` is the Cyrus user).
-    pub(crate) fn on_cyrus(server: &Server, login: &str, pharmacy: bool) -> Self {
-        let folder = tempfile::tempdir().expect("profile folder");
-        let profile = Profile::at(folder.path());
-        let endpoint = pli_core::mail::account::Endpoint::new(
-            server.host.clone(),
-            server.port.parse().expect("a port"),
-        );
-        let mut account = account(&format!("{login}@ehpad-test.mssante.fr"), Security::Tls);
-        account.imap = endpoint.clone();
-        account.smtp = endpoint;
-        account.ca_file = Some(server.ca.clone().into());
-        account.login = Some(login.to_owned());
-        account.pharmacy = pharmacy;
-        let credentials = Credentials::Password {
-            login: login.to_owned(),
-            password: pli_core::mail::secrets::Secret::new(&server.password),
-        };
-        Self {
-            _folder: folder,
-            profile,
-            account,
-            credentials,
-        }
-    }
-
-    pub(crate) fn store(&self) -> Store {
-        Store::open(&self.profile.store_file()).expect("store")
-    }
-
-    pub(crate) fn sync(&self) {
-        let mut store = self.store();
-        runtime()
-            .block_on(sync_account(
-                &self.account,
-                &self.credentials,
-                &mut store,
-                &mut |_| {},
-            ))
-            .expect("sync");
-    }
-
-    pub(crate) fn inbox_uid(&self, subject: &str) -> u32 {
-        let store = self.store();
-        let inbox = inbox_of(&store, &self.account);
-        store
-            .page(inbox.id, 0, 1000)
-            .expect("page")
-            .into_iter()
-            .find(|envelope| envelope.subject == subject)
-            .unwrap_or_else(|| panic!("{subject} not synced"))
-            .uid
-    }
-
-    fn sync_until(&self, subject: &str) -> u32 {
-        let deadline = Instant::now() + Duration::from_secs(20);
-        loop {
-            self.sync();
-            let store = self.store();
-            let inbox = inbox_of(&store, &self.account);
-            if let Some(envelope) = store
-                .page(inbox.id, 0, 1000)
-                .expect("page")
-                .into_iter()
-                .find(|envelope| envelope.subject == subject)
-            {
-                return envelope.uid;
-            }
-            assert!(Instant::now() < deadline, "{subject} never arrived");
-            std::thread::sleep(Duration::from_millis(300));
-        }
-    }
-
-    pub(crate) fn kind(&self, subject: &str) -> Option<PatientKind> {
-        let uid = self.inbox_uid(subject);
-        let store = self.store();
-        store
-            .patient_kind(inbox_of(&store, &self.account).id, uid)
-            .expect("kind")
-    }
-
-    /// What `pli list --json` and the window show of a message.
-    pub(crate) fn view(&self, uid: u32) -> SharedView {
-        let store = self.store();
-        let inbox = inbox_of(&store, &self.account);
-        handling::shared_views(&store, &self.account, &inbox)
-            .expect("views")
-            .remove(&uid)
-            .expect("a stored message")
-    }
-
-    pub(crate) fn handle(
-        &self,
-        uid: u32,
-        action: HandlingAction,
-        person: &str,
-    ) -> Result<Handling, HandlingError> {
-        runtime().block_on(self.handle_async(uid, action, person))
-    }
-
-    pub(crate) async fn handle_async(
-        &self,
-        uid: u32,
-        action: HandlingAction,
-        person: &str,
-    ) -> Result<Handling, HandlingError> {
-        handling::handle(
-            &self.profile,
-            &self.account,
-            &self.credentials,
-            "INBOX",
-            uid,
-            action,
-            person,
-        )
-        .await
-    }
-
-    pub(crate) fn prescription(
-        &self,
-        uid: u32,
-        state: PrescriptionState,
-    ) -> Result<PrescriptionState, HandlingError> {
-        runtime().block_on(handling::set_prescription_state(
-            &self.profile,
-            &self.account,
-            &self.credentials,
-            "INBOX",
-            uid,
-            state,
-            "Comptoir",
-        ))
-    }
-}
-
-/// An IMAPS server of the tests: the stack's Dovecot, or Cyrus (`tests/cyrus/cyrus.sh`).
-pub(crate) struct Server {
-    host: String,
-    port: String,
-    ca: String,
-    password: String,
-}
-
-impl Server {
-    fn dovecot() -> Self {
-        Self {
-            host: env("PLI_TEST_IMAPS_HOST"),
-            port: env("PLI_TEST_IMAPS_PORT"),
-            ca: env("PLI_TEST_CA"),
-            password: env("PLI_TEST_PASSWORD"),
-        }
-    }
-
-    /// Cyrus when `tests/cyrus/cyrus.sh start` ran and its env is loaded.
-    pub(crate) fn cyrus() -> Option<Self> {
-        let var = |name: &str| std::env::var(name).ok();
-        Some(Self {
-            host: var("PLI_TEST_CYRUS_IMAPS_HOST")?,
-            port: var("PLI_TEST_CYRUS_IMAPS_PORT")?,
-            ca: var("PLI_TEST_CYRUS_CA")?,
-            password: var("PLI_TEST_CYRUS_PASSWORD")?,
-        })
-    }
-}
-
-/// The operator's webmail: Python's imaplib on the same IMAPS port, another client entirely.
-/// `code` runs after the login, with `M` the connection, `RAW` the message given and
-/// `uid_of(folder, message_id)`; what it prints comes back.
-fn webmail(user: &str, code: &str, raw: &str) -> String {
-    webmail_on(&Server::dovecot(), user, code, raw)
-}
-
-pub(crate) fn webmail_on(server: &Server, user: &str, code: &str, raw: &str) -> String {
-    let prelude = r#"
-import imaplib, os, ssl
-context = ssl.create_default_context(cafile=os.environ['WEBMAIL_CA'])
-M = imaplib.IMAP4_SSL(os.environ['WEBMAIL_HOST'], int(os.environ['WEBMAIL_PORT']), ssl_context=context)
-M.login(os.environ['WEBMAIL_USER'], os.environ['WEBMAIL_PASSWORD'])
-RAW = os.environ.get('WEBMAIL_RAW', '').encode()
-def uid_of(folder, message_id):
-    M.select(folder)
-    typ, data = M.uid('SEARCH', None, 'HEADER', 'Message-ID', message_id)
-    assert typ == 'OK' and data[0], (typ, data)
-    return data[0].split()[-1].decode()
-def flags_of(folder, message_id):
-    uid = uid_of(folder, message_id)
-    typ, data = M.uid('FETCH', uid, '(FLAGS)')
-    return b' '.join(d for d in data if isinstance(d, bytes)).decode()
-"#;
-    let output = Command::new("python3")
-        .arg("-c")
-        .arg(format!("{prelude}\n{code}\nM.logout()\n"))
-        .env("WEBMAIL_HOST", &server.host)
-        .env("WEBMAIL_PORT", &server.port)
-        .env("WEBMAIL_CA", &server.ca)
-        .env("WEBMAIL_PASSWORD", &server.password)
-        .env("WEBMAIL_USER", user)
-        .env("WEBMAIL_RAW", raw)
-        .output()
-        .expect("python3 runs");
-    assert!(
-        output.status.success(),
-        "webmail failed: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8_lossy(&output.stdout).into_owned()
-}
-
-pub(crate) fn rfc2822(offset_seconds: i64) -> String {
-    (chrono::Utc::now() + chrono::Duration::seconds(offset_seconds)).to_rfc2822()
-}
-
-pub(crate) fn unique(label: &str) -> String {
-    format!(
-        "{label}-{}-{}",
-        std::process::id(),
-        chrono::Utc::now().timestamp_nanos_opt().unwrap_or(0)
-    )
-}
-
-/// A patient's message delivered to the box through the incoming MX, as Mon espace santé would.
-fn patient_writes(to: &str, subject: &str, in_reply_to: Option<&str>, date: &str) {
-    let threading = in_reply_to
-        .map(|id| format!("In-Reply-To: {id}\r\nReferences: {id}\r\n"))
-        .unwrap_or_default();
-    inject_raw(
-        PATIENT,
-        to,
-        &format!(
-            "From: <{PATIENT}>\r\nTo: <{to}>\r\nSubject: {subject}\r\nDate: {date}\r\nMessage-ID: <{}@patient.mssante.fr>\r\n{threading}MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nBonjour docteur.\r\n",
-            unique("p")
-        ),
-    );
-}
+use super::shared_bed::{patient_writes, rfc2822, unique, Server, Workstation, PATIENT};
 
 #[test]
 fn seed_eco_2_2_8_a_conversation_opened_by_the_webmail_and_closed_from_another_workstation_is_known_on_every_workstation(
 ) {
+    let dovecot = Server::dovecot();
     let user = dedicated_user("shared-conversation");
     empty_mailbox(&user);
     let (a, b) = (
@@ -294,13 +34,13 @@ fn seed_eco_2_2_8_a_conversation_opened_by_the_webmail_and_closed_from_another_w
         "From: <{user}>\r\nTo: Patient <{PATIENT}>\r\nSubject: Vos résultats\r\nDate: {}\r\nMessage-ID: {opening}\r\nX-MSS-NIL: WEBMAIL-1\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nBonjour, vos résultats sont normaux.\r\n",
         rfc2822(-600)
     );
-    webmail(
+    dovecot.webmail(
         &user,
         "print(M.append('Sent', '(\\\\Seen)', None, RAW))",
         &sent_copy,
     );
     let reply = unique("Re: Vos résultats");
-    patient_writes(&user, &reply, Some(&opening), &rfc2822(-300));
+    patient_writes(&dovecot, &user, &reply, Some(&opening), &rfc2822(-300));
 
     a.sync_until(&reply);
     b.sync_until(&reply);
@@ -331,7 +71,13 @@ fn seed_eco_2_2_8_a_conversation_opened_by_the_webmail_and_closed_from_another_w
         .expect("sent");
     std::thread::sleep(Duration::from_millis(1100));
     let late = unique("Re: Fin du suivi");
-    patient_writes(&user, &late, Some(&queued.message_id), &rfc2822(0));
+    patient_writes(
+        &dovecot,
+        &user,
+        &late,
+        Some(&queued.message_id),
+        &rfc2822(0),
+    );
 
     // A never sent the FIN: it learns it from Sent, whatever order its folders come in.
     a.sync_until(&late);
@@ -362,14 +108,19 @@ fn seed_eco_2_2_8_a_conversation_opened_by_the_webmail_and_closed_from_another_w
 #[test]
 fn seed_a_take_on_one_workstation_is_seen_on_the_other_and_simultaneous_takes_resolve_to_one_handler(
 ) {
-    let user = dedicated_user("shared-take");
-    empty_mailbox(&user);
+    takes(&Server::dovecot(), &dedicated_user("shared-take"));
+}
+
+/// A take seen on the other workstation, refused there with the holder's name, traced with who
+/// acted; release and done; then five rounds of two people taking at once.
+pub(crate) fn takes(server: &Server, user: &str) {
+    server.empty(user);
     let (a, b) = (
-        Workstation::new(&user, false),
-        Workstation::new(&user, false),
+        server.workstation(user, false),
+        server.workstation(user, false),
     );
     let subject = unique("Demande de la famille");
-    inject("famille@ch-test.mssante.fr", &user, &subject, "Bonjour");
+    server.deliver_text("famille@ch-test.mssante.fr", user, &subject, "Bonjour");
     let uid = a.sync_until(&subject);
     b.sync_until(&subject);
     assert_eq!(b.view(uid).state, "open");
@@ -423,7 +174,7 @@ fn seed_a_take_on_one_workstation_is_seen_on_the_other_and_simultaneous_takes_re
     // Two people at once, several times: one handler, the same on both.
     for round in 0..5 {
         let subject = unique(&format!("Course {round}"));
-        inject("famille@ch-test.mssante.fr", &user, &subject, "Bonjour");
+        server.deliver_text("famille@ch-test.mssante.fr", user, &subject, "Bonjour");
         let uid = a.sync_until(&subject);
         b.sync_until(&subject);
         let (first, second) = runtime().block_on(async {
@@ -438,7 +189,7 @@ fn seed_a_take_on_one_workstation_is_seen_on_the_other_and_simultaneous_takes_re
                 assert_eq!(name, other, "the loser names the winner");
                 name.clone()
             }
-            other => panic!("exactly one take must win: {other:?}"),
+            other => panic!("exactly one take must win on {:?}: {other:?}", server.kind),
         };
         a.sync();
         b.sync();
@@ -456,19 +207,24 @@ fn seed_a_take_on_one_workstation_is_seen_on_the_other_and_simultaneous_takes_re
 
 #[test]
 fn keywords_set_by_another_client_survive_pli_sync_and_pli_s_own_changes() {
-    let user = dedicated_user("shared-keywords");
-    empty_mailbox(&user);
-    let a = Workstation::new(&user, false);
+    keywords_survive(&Server::dovecot(), &dedicated_user("shared-keywords"));
+}
+
+/// Another client's tags survive Pli's sync, read, flag, take, release and forward marks, and
+/// the folder says sharing works. (ASCII subject: Cyrus turns raw 8-bit header bytes into `X`.)
+pub(crate) fn keywords_survive(server: &Server, user: &str) {
+    server.empty(user);
+    let a = server.workstation(user, false);
     let message_id = format!("<{}@ch-test.mssante.fr>", unique("kw"));
-    inject_raw(
+    server.deliver(
         "labo@ch-test.mssante.fr",
-        &user,
-        &format!("From: <labo@ch-test.mssante.fr>\r\nTo: <{user}>\r\nSubject: Résultats\r\nMessage-ID: {message_id}\r\n\r\nTexte\r\n"),
+        user,
+        &format!("From: <labo@ch-test.mssante.fr>\r\nTo: <{user}>\r\nSubject: Resultats\r\nMessage-ID: {message_id}\r\n\r\nTexte\r\n"),
     );
-    let uid = a.sync_until("Résultats");
+    let uid = a.sync_until("Resultats");
     let id = message_id.trim_matches(|c| c == '<' || c == '>').to_owned();
-    webmail(
-        &user,
+    server.webmail(
+        user,
         &format!(
             "M.uid('STORE', uid_of('INBOX', '{id}'), '+FLAGS', '($Label1 Urgent_famille $Junk)')"
         ),
@@ -497,7 +253,7 @@ fn keywords_set_by_another_client_survive_pli_sync_and_pli_s_own_changes() {
     a.handle(uid, HandlingAction::Release, "Claire")
         .expect("released");
     a.sync();
-    let on_server = webmail(&user, &format!("print(flags_of('INBOX', '{id}'))"), "");
+    let on_server = server.webmail(user, &format!("print(flags_of('INBOX', '{id}'))"), "");
     for keyword in ["$Label1", "Urgent_famille", "$Junk", "\\Seen", "\\Flagged"] {
         assert!(on_server.contains(keyword), "{keyword} in {on_server}");
     }
@@ -510,7 +266,7 @@ fn keywords_set_by_another_client_survive_pli_sync_and_pli_s_own_changes() {
         handling::mark_forwarded(&mut store, &a.account.name, &inbox, uid).expect("marked");
     }
     a.sync();
-    let on_server = webmail(&user, &format!("print(flags_of('INBOX', '{id}'))"), "");
+    let on_server = server.webmail(user, &format!("print(flags_of('INBOX', '{id}'))"), "");
     assert!(on_server.contains("$Forwarded"), "{on_server}");
     assert!(on_server.contains("$Label1"), "{on_server}");
     let kept = a.view(uid).keywords;
@@ -524,6 +280,66 @@ fn keywords_set_by_another_client_survive_pli_sync_and_pli_s_own_changes() {
             .expect("fact"),
         Some(true)
     );
+}
+
+#[test]
+fn a_message_marked_junk_in_pli_is_junk_for_every_client_and_back() {
+    junk_marks(&Server::dovecot(), &dedicated_user("shared-junk"));
+}
+
+/// "Indésirable" / "Pas indésirable" (the reader's, through `handling::mark_junk`): `$Junk`
+/// and `$NotJunk` swap on the server for every client, another client's tags stay, and a
+/// second workstation reads the mark.
+pub(crate) fn junk_marks(server: &Server, user: &str) {
+    server.empty(user);
+    let a = server.workstation(user, false);
+    let message_id = format!("<{}@ch-test.mssante.fr>", unique("junk"));
+    let subject = unique("Promotion");
+    server.deliver(
+        "offres@ch-test.mssante.fr",
+        user,
+        &format!("From: <offres@ch-test.mssante.fr>\r\nTo: <{user}>\r\nSubject: {subject}\r\nMessage-ID: {message_id}\r\n\r\nTexte\r\n"),
+    );
+    let uid = a.sync_until(&subject);
+    let id = message_id.trim_matches(|c| c == '<' || c == '>').to_owned();
+    // Another client said "not junk" first, and tagged it.
+    server.webmail(
+        user,
+        &format!("M.uid('STORE', uid_of('INBOX', '{id}'), '+FLAGS', '($NotJunk $Label1)')"),
+        "",
+    );
+    a.sync();
+    let is_junk = |w: &Workstation| {
+        let store = w.store();
+        handling::is_junk(&store, &inbox_of(&store, &w.account), uid).expect("keywords")
+    };
+    assert!(!is_junk(&a));
+    for junk in [true, false] {
+        {
+            let mut store = a.store();
+            let inbox = inbox_of(&store, &a.account);
+            handling::mark_junk(&mut store, &a.account.name, &inbox, uid, junk).expect("queued");
+        }
+        assert_eq!(is_junk(&a), junk, "shown at once");
+        a.sync();
+        let on_server = server.webmail(user, &format!("print(flags_of('INBOX', '{id}'))"), "");
+        assert_eq!(
+            on_server.contains("$Junk"),
+            junk,
+            "{:?}: {on_server}",
+            server.kind
+        );
+        assert_eq!(
+            on_server.contains("$NotJunk"),
+            !junk,
+            "{:?}: {on_server}",
+            server.kind
+        );
+        assert!(on_server.contains("$Label1"), "{on_server}");
+        let b = server.workstation(user, false);
+        b.sync();
+        assert_eq!(is_junk(&b), junk, "another workstation reads it");
+    }
 }
 
 #[test]
@@ -555,7 +371,7 @@ fn a_folder_that_keeps_no_new_keywords_is_recorded_and_a_take_is_refused_with_a_
         "admin",
     ]);
     let subject = unique("Plein");
-    webmail(
+    Server::dovecot().webmail(
         &user,
         "print(M.append('Limited', None, None, RAW))",
         &format!("From: <labo@ch-test.mssante.fr>\r\nTo: <{user}>\r\nSubject: {subject}\r\n\r\nTexte\r\n"),
@@ -657,11 +473,19 @@ fn eco_3_1_6_a_read_receipt_sent_from_one_workstation_is_not_offered_on_the_othe
 
 #[test]
 fn seed_pharmacy_prescription_steps_round_trip_between_two_workstations() {
-    let user = dedicated_user("shared-pharmacy");
-    empty_mailbox(&user);
-    let (a, b) = (Workstation::new(&user, true), Workstation::new(&user, true));
+    pharmacy_steps(&Server::dovecot(), &dedicated_user("shared-pharmacy"));
+}
+
+/// A patient's prescription, its four steps written on one counter and read on the other; a
+/// doctor's profile on the same box has no steps.
+pub(crate) fn pharmacy_steps(server: &Server, user: &str) {
+    server.empty(user);
+    let (a, b) = (
+        server.workstation(user, true),
+        server.workstation(user, true),
+    );
     let subject = unique("Mon ordonnance");
-    patient_writes(&user, &subject, None, &rfc2822(0));
+    patient_writes(server, user, &subject, None, &rfc2822(0));
     let uid = a.sync_until(&subject);
     b.sync_until(&subject);
     assert_eq!(a.kind(&subject), Some(PatientKind::Prescription));
@@ -677,11 +501,16 @@ fn seed_pharmacy_prescription_steps_round_trip_between_two_workstations() {
     for (writer, state, reader) in steps {
         assert_eq!(writer.prescription(uid, state).expect("step"), state);
         reader.sync();
-        assert_eq!(reader.view(uid).prescription, Some(state), "{state:?}");
+        assert_eq!(
+            reader.view(uid).prescription,
+            Some(state),
+            "{:?} {state:?}",
+            server.kind
+        );
     }
 
     // Only a pharmacy's box has steps.
-    let doctor = Workstation::new(&user, false);
+    let doctor = server.workstation(user, false);
     doctor.sync();
     assert!(matches!(
         doctor.prescription(uid, PrescriptionState::Ready),
@@ -692,14 +521,18 @@ fn seed_pharmacy_prescription_steps_round_trip_between_two_workstations() {
 
 #[test]
 fn a_take_on_one_workstation_reaches_the_other_s_worker_through_idle_within_5_seconds() {
-    let user = dedicated_user("shared-idle");
-    empty_mailbox(&user);
+    take_seen_through_idle(&Server::dovecot(), &dedicated_user("shared-idle"));
+}
+
+/// B's worker (the window's) idles on the box; A's take reaches B's store within 5 s.
+pub(crate) fn take_seen_through_idle(server: &Server, user: &str) {
+    server.empty(user);
     let (a, b) = (
-        Workstation::new(&user, false),
-        Workstation::new(&user, false),
+        server.workstation(user, false),
+        server.workstation(user, false),
     );
     let subject = unique("Appel de la famille");
-    inject("famille@ch-test.mssante.fr", &user, &subject, "Bonjour");
+    server.deliver_text("famille@ch-test.mssante.fr", user, &subject, "Bonjour");
     let uid = a.sync_until(&subject);
     let store_path = b.profile.store_file();
     let runtime = runtime();
@@ -745,11 +578,15 @@ fn a_take_on_one_workstation_reaches_the_other_s_worker_through_idle_within_5_se
             }
             assert!(
                 taken_at.elapsed() < Duration::from_secs(5),
-                "B did not see the take within 5 s"
+                "B did not see the take within 5 s on {:?}",
+                server.kind
             );
             tokio::time::sleep(Duration::from_millis(20)).await;
         };
-        eprintln!("take on A: {took:?}; seen by B's worker after {latency:?}");
+        eprintln!(
+            "{:?}: take on A: {took:?}; seen by B's worker after {latency:?}",
+            server.kind
+        );
         commands.send(worker::Command::Stop).await.expect("stop");
         let _ = tokio::time::timeout(Duration::from_secs(10), running).await;
     });
