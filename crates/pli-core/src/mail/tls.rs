@@ -7,9 +7,7 @@
 
 use std::fmt;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
-
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
 use rustls::client::{ClientConfig, WebPkiServerVerifier};
@@ -18,7 +16,8 @@ use rustls::RootCertStore;
 use rustls_pki_types::pem::PemObject;
 use rustls_pki_types::{CertificateDer, PrivateKeyDer};
 
-use super::revocation::Policy;
+use super::ocsp::{self, Unanswered};
+use super::revocation::{Policy, RevocationStatus};
 use crate::error_chain::causes;
 use crate::igc_sante;
 
@@ -63,6 +62,9 @@ pub enum CertificateProblem {
     /// No current revocation list of its authority covers it, and the operator's policy is
     /// hard-fail (`revocation = "hard-fail"`).
     RevocationUnknown,
+    /// No list covers it, the OCSP responder it names gave no usable answer, and the policy is
+    /// hard-fail.
+    OcspUnanswered(Unanswered),
     Other(String),
 }
 
@@ -83,6 +85,16 @@ impl fmt::Display for CertificateProblem {
             CertificateProblem::RevocationUnknown => f.write_str(
                 "whether its certificate is revoked cannot be established (no current revocation \
                  list of its authority) and the revocation policy is hard-fail",
+            ),
+            CertificateProblem::OcspUnanswered(unanswered) => write!(
+                f,
+                "whether its certificate is revoked cannot be established (its authority's OCSP \
+                 responder {} {}) and the revocation policy is hard-fail",
+                unanswered.responder,
+                match unanswered.failure {
+                    ocsp::Failure::NoAnswer => "did not answer",
+                    ocsp::Failure::Unusable => "gave an answer that cannot be relied on",
+                }
             ),
             CertificateProblem::Other(detail) => write!(f, "its certificate is invalid ({detail})"),
         }
@@ -357,8 +369,9 @@ fn provider() -> Arc<rustls::crypto::CryptoProvider> {
 
 /// The check of a server's chain for one box: its trust, and the revocation lists and policy
 /// installed for the process (`revocation`). A certificate its authority's list names is
-/// refused. One no current list covers is accepted under soft-fail (and
-/// [`ServerVerifier::status_was_unknown`] says so afterwards) and refused under hard-fail.
+/// refused. One no current list covers is asked about to the OCSP responder it names, after
+/// the handshake ([`ServerVerifier::revocation_status`]); without one it is accepted under
+/// soft-fail (and the status says so) and refused under hard-fail.
 pub fn server_verifier(trust: &Trust) -> Result<Arc<ServerVerifier>, TlsError> {
     let lists = super::revocation::installed();
     let policy = super::revocation::policy();
@@ -393,8 +406,25 @@ pub fn server_verifier(trust: &Trust) -> Result<Arc<ServerVerifier>, TlsError> {
         strict,
         lenient,
         policy,
-        unknown: AtomicBool::new(false),
+        roots,
+        found: Mutex::new(Found::NotChecked),
     }))
+}
+
+/// What the handshake established about the revocation of the server's certificate.
+#[derive(Debug, Clone)]
+enum Found {
+    NotChecked,
+    /// A current list of its authority covers it (and does not name it).
+    Covered,
+    /// Nothing establishes it: accepted under soft-fail.
+    Unknown,
+    /// No list covers it but it names an OCSP responder, asked after the handshake.
+    AskOcsp {
+        query: ocsp::Query,
+        server: String,
+        chain: Vec<CertificateDer<'static>>,
+    },
 }
 
 /// [`server_verifier`]'s verifier: webpki's, with the operator's revocation policy.
@@ -405,13 +435,17 @@ pub struct ServerVerifier {
     /// Everything else checked the same, unknown status accepted.
     lenient: Arc<WebPkiServerVerifier>,
     policy: Policy,
-    unknown: AtomicBool,
+    /// The box's authorities, where the issuer of a certificate asked about by OCSP may be.
+    roots: Arc<RootCertStore>,
+    found: Mutex<Found>,
 }
 
 impl ServerVerifier {
-    /// Whether a chain it accepted had a revocation status no current list established (soft-fail).
-    pub fn status_was_unknown(&self) -> bool {
-        self.unknown.load(Ordering::Relaxed)
+    fn set_found(&self, found: Found) {
+        *self
+            .found
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner()) = found;
     }
 
     fn unknown_status(
@@ -420,20 +454,86 @@ impl ServerVerifier {
         end_entity: &CertificateDer<'_>,
         intermediates: &[CertificateDer<'_>],
     ) -> Result<(), rustls::Error> {
-        let mut chain = vec![end_entity.clone()];
-        chain.extend(intermediates.iter().cloned());
+        let mut chain = vec![end_entity.clone().into_owned()];
+        chain.extend(intermediates.iter().map(|der| der.clone().into_owned()));
+        // Its responder decides, after the handshake and before anything is sent: the
+        // handshake runs on the async threads, where a request must not wait.
+        if let Some(query) = ocsp::Query::for_chain(end_entity, intermediates, &self.roots.roots) {
+            self.set_found(Found::AskOcsp {
+                query,
+                server: server_name.to_str().into_owned(),
+                chain,
+            });
+            return Ok(());
+        }
         super::revocation::note_distribution_points(&server_name.to_str(), &chain);
         match self.policy {
             Policy::HardFail => Err(rustls::Error::InvalidCertificate(
                 rustls::CertificateError::UnknownRevocationStatus,
             )),
             Policy::SoftFail => {
-                self.unknown.store(true, Ordering::Relaxed);
+                self.set_found(Found::Unknown);
                 tracing::warn!(
                     server = ?server_name,
                     "the revocation status of the server's certificate is unknown; accepted (soft-fail)"
                 );
                 Ok(())
+            }
+        }
+    }
+
+    /// The revocation status of the certificate the handshake accepted, once its OCSP responder
+    /// (if it names one and no list settled it) has answered: to be awaited after the handshake
+    /// and before any secret is sent. A certificate the responder says is revoked is refused;
+    /// an unusable or missing answer counts as no list known (refused under hard-fail).
+    pub async fn revocation_status(&self) -> Result<RevocationStatus, CertificateProblem> {
+        let found = self
+            .found
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .clone();
+        let (query, server, chain) = match found {
+            Found::Covered => return Ok(RevocationStatus::CoveredByList),
+            Found::NotChecked | Found::Unknown => {
+                return Ok(RevocationStatus::Unknown { unanswered: None })
+            }
+            Found::AskOcsp {
+                query,
+                server,
+                chain,
+            } => (query, server, chain),
+        };
+        let responder = query.responder().to_string();
+        let answer = tokio::task::spawn_blocking(move || ocsp::ask(&query))
+            .await
+            .unwrap_or(ocsp::Answer::Unsettled(Unanswered {
+                responder,
+                failure: ocsp::Failure::NoAnswer,
+            }));
+        match answer {
+            ocsp::Answer::Settled {
+                status: ocsp::Status::Good,
+                responder,
+            } => Ok(RevocationStatus::GoodPerOcsp { responder }),
+            ocsp::Answer::Settled {
+                status: ocsp::Status::Revoked,
+                ..
+            } => Err(CertificateProblem::Revoked),
+            ocsp::Answer::Unsettled(unanswered) => {
+                super::revocation::note_distribution_points(&server, &chain);
+                match self.policy {
+                    Policy::HardFail => Err(CertificateProblem::OcspUnanswered(unanswered)),
+                    Policy::SoftFail => {
+                        tracing::warn!(
+                            %server,
+                            responder = %unanswered.responder,
+                            "no usable OCSP answer for the server's certificate; accepted (soft-fail)"
+                        );
+                        Ok(RevocationStatus::Unknown {
+                            unanswered: Some(unanswered),
+                        })
+                    }
+                }
             }
         }
     }
@@ -464,11 +564,15 @@ impl ServerCertVerifier for ServerVerifier {
         };
         match strict.verify_server_cert(end_entity, intermediates, server_name, ocsp_response, now)
         {
+            Ok(verified) => {
+                self.set_found(Found::Covered);
+                Ok(verified)
+            }
             Err(rustls::Error::InvalidCertificate(
                 E::UnknownRevocationStatus
                 | E::ExpiredRevocationList
                 | E::ExpiredRevocationListContext { .. },
-            )) if self.policy == Policy::SoftFail => {
+            )) => {
                 let verified = self.lenient.verify_server_cert(
                     end_entity,
                     intermediates,
@@ -506,10 +610,14 @@ impl ServerCertVerifier for ServerVerifier {
     }
 }
 
-/// Checks a chain another TLS stack negotiated (lettre's, for SMTP) against the box's trust and
-/// the installed revocation lists, as [`client_config`]'s connections are checked.
-/// `Ok(true)`: accepted with an unknown revocation status (soft-fail).
-pub fn check_chain(trust: &Trust, host: &str, chain: &[Vec<u8>]) -> Result<bool, CheckedChain> {
+/// Checks a chain another TLS stack negotiated (lettre's, for SMTP) against the box's trust,
+/// the installed revocation lists and the OCSP responder the certificate names, as
+/// [`client_config`]'s connections are checked; says how its revocation status was established.
+pub async fn check_chain(
+    trust: &Trust,
+    host: &str,
+    chain: &[Vec<u8>],
+) -> Result<RevocationStatus, CheckedChain> {
     let Some((leaf, intermediates)) = chain.split_first() else {
         return Err(CheckedChain::Refused(CertificateProblem::Other(
             "the server sent no certificate".into(),
@@ -530,13 +638,16 @@ pub fn check_chain(trust: &Trust, host: &str, chain: &[Vec<u8>]) -> Result<bool,
             &[],
             rustls_pki_types::UnixTime::now(),
         )
-        .map(|_| verifier.status_was_unknown())
         .map_err(|error| {
             CheckedChain::Refused(
                 CertificateProblem::from_rustls(&error)
                     .unwrap_or_else(|| CertificateProblem::Other(error.to_string())),
             )
-        })
+        })?;
+    verifier
+        .revocation_status()
+        .await
+        .map_err(CheckedChain::Refused)
 }
 
 /// Why [`check_chain`] refused a chain.
@@ -547,7 +658,8 @@ pub enum CheckedChain {
 }
 
 /// The rustls configuration for one box: its trust, TLS 1.2+ only, and its client certificate;
-/// with the verifier, which tells after the handshake whether the revocation status was known.
+/// with the verifier, whose [`ServerVerifier::revocation_status`] settles the revocation status
+/// after the handshake.
 pub fn client_config(
     trust: &Trust,
     identity: Option<&ClientIdentity>,
