@@ -137,8 +137,11 @@ impl Query {
     }
 }
 
+/// A usable answer: what it said, who said it, and until when it holds (its nextUpdate).
+type Kept = (Status, String, SystemTime);
+
 /// The answers kept until their nextUpdate, by CertID (its DER).
-static KEPT: Mutex<Option<HashMap<Vec<u8>, (Status, String, SystemTime)>>> = Mutex::new(None);
+static KEPT: Mutex<Option<HashMap<Vec<u8>, Kept>>> = Mutex::new(None);
 
 /// Asks the certificate's responders in turn, the answers kept first; blocks (HTTP), at most
 /// [`TIMEOUT`] per responder.
