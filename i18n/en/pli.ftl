@@ -89,7 +89,7 @@ error-certificate-revocation-unknown = Pli cannot check that the certificate of 
 error-certificate-ocsp-unanswered = Pli cannot check that the certificate of the server { $endpoint } is not revoked: its authority's OCSP responder ({ $responder }) { $failure ->
     [no-answer] did not answer
    *[unusable] gave an answer that cannot be relied on
-}, and your operator's policy (revocation = "hard-fail") then refuses the connection. Check that this computer can reach { $responder } (a firewall or a proxy may prevent it), then try again; if it goes on, tell your administrator.
+}, and your operator's policy (revocation = "hard-fail") then refuses the connection. Check that this computer can reach { $responder } (a firewall or a proxy may prevent it), then try again; if it goes on, tell your administrator, who can also import the authority's revocation list (pli crl import).
 error-certificate-other = The certificate of the server { $endpoint } is not valid ({ $detail }).
 error-tls = The encrypted connection with { $endpoint } failed ({ $detail }).
 error-not-the-protocol = { $endpoint } does not answer like an { $protocol } server: check the port number.

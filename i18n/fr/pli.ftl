@@ -89,7 +89,7 @@ error-certificate-revocation-unknown = Pli ne peut pas vérifier que le certific
 error-certificate-ocsp-unanswered = Pli ne peut pas vérifier que le certificat du serveur { $endpoint } n'est pas révoqué : le répondeur OCSP de son autorité ({ $responder }) { $failure ->
     [no-answer] n'a pas répondu
    *[unusable] a donné une réponse inutilisable
-}, et la politique de votre opérateur (revocation = "hard-fail") refuse alors la connexion. Vérifiez que cet ordinateur peut joindre { $responder } (un pare-feu ou un proxy peut l'empêcher), puis réessayez ; si cela continue, prévenez votre administrateur.
+}, et la politique de votre opérateur (revocation = "hard-fail") refuse alors la connexion. Vérifiez que cet ordinateur peut joindre { $responder } (un pare-feu ou un proxy peut l'empêcher), puis réessayez ; si cela continue, prévenez votre administrateur, qui peut aussi importer la liste de révocation de l'autorité (pli crl import).
 error-certificate-other = Le certificat du serveur { $endpoint } n'est pas valide ({ $detail }).
 error-tls = La connexion chiffrée avec { $endpoint } a échoué ({ $detail }).
 error-not-the-protocol = { $endpoint } ne répond pas comme un serveur { $protocol } : vérifiez le numéro de port.

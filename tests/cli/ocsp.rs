@@ -183,8 +183,18 @@ fn eco_1_1_5_an_ocsp_responder_that_does_not_answer_is_said_under_soft_fail_and_
             said.lines().any(|line| line.starts_with(protocol)
                 && line.contains("did not answer")
                 && line.contains("hard-fail")
-                && line.contains("firewall")),
+                && line.contains("firewall")
+                && line.contains("pli crl import")),
             "{protocol} {said}"
         );
     }
+    // What the sentence offers works: the refresh reads the refused server's certificates
+    // (these name no list: it says so, and imports stay possible).
+    let refresh = pli(profile, &["crl", "refresh", "cabinet"], "");
+    assert!(refresh.status.success(), "{}", text(&refresh));
+    assert!(
+        text(&refresh).contains("do not say where"),
+        "{}",
+        text(&refresh)
+    );
 }
