@@ -795,6 +795,34 @@ mod sign_in_sentences {
     }
 
     #[test]
+    fn eco_1_1_5_an_ocsp_responder_that_settles_nothing_is_said_in_both_languages() {
+        use pli_core::mail::ocsp::{Failure, Unanswered};
+        let refused = |failure| ConnectError::Certificate {
+            endpoint: endpoint(),
+            problem: CertificateProblem::OcspUnanswered(Unanswered {
+                responder: "http://ocsp.igc-sante.test/".into(),
+                failure,
+            }),
+        };
+        let french = refused(Failure::NoAnswer).localize(&I18n::new(Language::Fr));
+        for words in [
+            "http://ocsp.igc-sante.test/",
+            "n'a pas répondu",
+            "hard-fail",
+        ] {
+            assert!(french.contains(words), "{words}: {french}");
+        }
+        let english = refused(Failure::Unusable).localize(&I18n::new(Language::En));
+        for words in [
+            "http://ocsp.igc-sante.test/",
+            "cannot be relied on",
+            "pli crl import",
+        ] {
+            assert!(english.contains(words), "{words}: {english}");
+        }
+    }
+
+    #[test]
     fn eco_1_2_6_an_ended_session_asks_to_sign_in_again_in_both_languages() {
         let error = ConnectError::from(OidcError::SessionEnded {
             account: "cabinet".into(),
