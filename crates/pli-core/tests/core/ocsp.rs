@@ -15,8 +15,10 @@ fn eco_1_1_5_under_hard_fail_a_worker_retries_when_the_ocsp_responder_does_not_a
 ) {
     let profile = tempfile::tempdir().expect("a profile");
     let profile = pli_core::profile::Profile::at(profile.path());
-    let mut settings = pli_core::settings::ProfileSettings::default();
-    settings.revocation = pli_core::mail::revocation::Policy::HardFail;
+    let settings = pli_core::settings::ProfileSettings {
+        revocation: pli_core::mail::revocation::Policy::HardFail,
+        ..Default::default()
+    };
     settings
         .save(&profile.settings_file())
         .expect("settings written");
