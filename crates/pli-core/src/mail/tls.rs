@@ -494,8 +494,14 @@ impl ServerVerifier {
             .clone();
         let (query, server, chain) = match found {
             Found::Covered => return Ok(RevocationStatus::CoveredByList),
-            Found::NotChecked | Found::Unknown => {
-                return Ok(RevocationStatus::Unknown { unanswered: None })
+            Found::Unknown => return Ok(RevocationStatus::Unknown { unanswered: None }),
+            // No chain was checked (a resumed session would skip it; each connection has its
+            // own configuration, so none is): nothing established, as the policy says.
+            Found::NotChecked => {
+                return match self.policy {
+                    Policy::HardFail => Err(CertificateProblem::RevocationUnknown),
+                    Policy::SoftFail => Ok(RevocationStatus::Unknown { unanswered: None }),
+                }
             }
             Found::AskOcsp {
                 query,
