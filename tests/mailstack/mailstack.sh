@@ -103,9 +103,12 @@ elif [ "${MT_PORT_OFFSET:-}" = auto ]; then
   # connections could take our ports
   for MT_PORT_OFFSET in 0 12000 14000 16000 18000 20000; do
     busy=0
-    for p in 10024 10025 10026 10143 10465 10587 10888 10993 11465 11587; do
+    for p in 10024 10025 10026 10143 10465 10587 10993 11465 11587; do
       if port_open 127.0.0.1 $((p + MT_PORT_OFFSET)); then busy=1; break; fi
     done
+    # the OCSP responder's port is read from /proc, not probed: an empty connection makes
+    # another stack's `openssl ocsp` spin on it
+    if grep -qi ":$(printf '%04X' $((10888 + MT_PORT_OFFSET))) [0-9A-F:]* 0A " /proc/net/tcp /proc/net/tcp6 2>/dev/null; then busy=1; fi
     [ $busy = 0 ] && break
   done
   [ $busy = 0 ] || { echo "mailstack: error: no free port offset" >&2; exit 1; }
