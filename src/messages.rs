@@ -6,7 +6,9 @@ use crate::i18n::I18n;
 use pli_core::directory::fhir::FhirError;
 use pli_core::mail::account::Endpoint;
 use pli_core::mail::connect::ConnectError;
+use pli_core::mail::ocsp::{self, Unanswered};
 use pli_core::mail::oidc::{IssuerProblem, OidcError};
+use pli_core::mail::revocation::RevocationStatus;
 use pli_core::mail::secrets::SecretError;
 use pli_core::mail::send::SendError;
 use pli_core::mail::sync::SyncError;
@@ -47,6 +49,10 @@ impl Localize for ConnectError {
                 CertificateProblem::RevocationUnknown => {
                     at("error-certificate-revocation-unknown", endpoint)
                 }
+                CertificateProblem::OcspUnanswered(unanswered) => i18n.t_args(
+                    "error-certificate-ocsp-unanswered",
+                    &ocsp_args(endpoint, unanswered),
+                ),
                 CertificateProblem::Other(detail) => i18n.t_args(
                     "error-certificate-other",
                     args!["endpoint" => endpoint.to_string(), "detail" => detail.clone()],
@@ -167,22 +173,65 @@ impl LocalizedTestReport {
             imap: say(&report.imap),
             smtp: say(&report.smtp),
             notices: report
-                .revocation_unknown
+                .revocation
                 .iter()
-                .map(|endpoint| {
-                    i18n.t_args(
+                .filter_map(|(endpoint, status)| match status {
+                    RevocationStatus::Unknown { unanswered: None } => Some(i18n.t_args(
                         "account-revocation-unknown",
                         crate::args!["endpoint" => endpoint.to_string()],
-                    )
+                    )),
+                    RevocationStatus::Unknown {
+                        unanswered: Some(unanswered),
+                    } => Some(i18n.t_args(
+                        "account-revocation-ocsp-unanswered",
+                        &ocsp_args(endpoint, unanswered),
+                    )),
+                    RevocationStatus::CoveredByList | RevocationStatus::GoodPerOcsp { .. } => None,
                 })
                 .collect(),
         }
+    }
+
+    /// Where a server's certificate was found not revoked, when its OCSP responder said so:
+    /// what `pli account test` prints beside the capabilities.
+    pub fn checked_by_ocsp(report: &TestReport, i18n: &I18n) -> Vec<String> {
+        report
+            .revocation
+            .iter()
+            .filter_map(|(endpoint, status)| match status {
+                RevocationStatus::GoodPerOcsp { responder } => Some(i18n.t_args(
+                    "account-revocation-ocsp-good",
+                    crate::args![
+                        "endpoint" => endpoint.to_string(),
+                        "responder" => responder.clone()
+                    ],
+                )),
+                _ => None,
+            })
+            .collect()
     }
 
     /// Both servers took the sign-in.
     pub fn succeeded(&self) -> bool {
         self.imap.is_ok() && self.smtp.is_ok()
     }
+}
+
+/// The words of an OCSP responder that settled nothing: the server, the responder, and
+/// whether it answered at all.
+fn ocsp_args(
+    endpoint: &Endpoint,
+    unanswered: &Unanswered,
+) -> [(&'static str, fluent_bundle::FluentValue<'static>); 3] {
+    let failure = match unanswered.failure {
+        ocsp::Failure::NoAnswer => "no-answer",
+        ocsp::Failure::Unusable => "unusable",
+    };
+    [
+        ("endpoint", endpoint.to_string().into()),
+        ("responder", unanswered.responder.clone().into()),
+        ("failure", failure.into()),
+    ]
 }
 
 impl Localize for OidcError {
@@ -743,6 +792,34 @@ mod sign_in_sentences {
             problem: CertificateProblem::Expired,
         };
         assert!(expired.localize(&english).contains("expired"));
+    }
+
+    #[test]
+    fn eco_1_1_5_an_ocsp_responder_that_settles_nothing_is_said_in_both_languages() {
+        use pli_core::mail::ocsp::{Failure, Unanswered};
+        let refused = |failure| ConnectError::Certificate {
+            endpoint: endpoint(),
+            problem: CertificateProblem::OcspUnanswered(Unanswered {
+                responder: "http://ocsp.igc-sante.test/".into(),
+                failure,
+            }),
+        };
+        let french = refused(Failure::NoAnswer).localize(&I18n::new(Language::Fr));
+        for words in [
+            "http://ocsp.igc-sante.test/",
+            "n'a pas répondu",
+            "hard-fail",
+        ] {
+            assert!(french.contains(words), "{words}: {french}");
+        }
+        let english = refused(Failure::Unusable).localize(&I18n::new(Language::En));
+        for words in [
+            "http://ocsp.igc-sante.test/",
+            "cannot be relied on",
+            "pli crl import",
+        ] {
+            assert!(english.contains(words), "{words}: {english}");
+        }
     }
 
     #[test]

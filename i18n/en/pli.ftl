@@ -70,6 +70,11 @@ account-config-problem = Mailbox file, line { $line }: { $message }
 account-imap-ok = IMAP { $endpoint }: connected. Capabilities: { $capabilities }
 account-smtp-ok = SMTP { $endpoint }: connected. Extensions: { $capabilities }
 account-revocation-unknown = Warning: whether the certificate of { $endpoint } is revoked could not be checked (no current revocation list of its authority). The connection is accepted, under the default policy (revocation = "soft-fail").
+account-revocation-ocsp-unanswered = Warning: whether the certificate of { $endpoint } is revoked could not be checked: its authority's OCSP responder ({ $responder }) { $failure ->
+    [no-answer] did not answer
+   *[unusable] gave an answer that cannot be relied on
+}. The connection is accepted, under the default policy (revocation = "soft-fail").
+account-revocation-ocsp-good = Certificate of { $endpoint }: not revoked, according to its authority's OCSP responder ({ $responder }).
 
 ## Connection errors
 error-unreachable = Cannot reach { $endpoint }: check the server address and the network connection.
@@ -81,6 +86,10 @@ error-certificate-wrong-host = The certificate presented does not belong to the 
 error-certificate-untrusted = The server { $endpoint } presents a certificate not signed by a trusted authority (IGC-Santé for an MSSanté mailbox). Connection refused.
 error-certificate-revoked = The certificate of the server { $endpoint } has been revoked. Connection refused.
 error-certificate-revocation-unknown = Pli cannot check that the certificate of the server { $endpoint } is not revoked: no current revocation list of its authority is known, and your operator's policy (revocation = "hard-fail") then refuses the connection. Your administrator can import the list (pli crl import) or download it (pli crl refresh); otherwise, tell them.
+error-certificate-ocsp-unanswered = Pli cannot check that the certificate of the server { $endpoint } is not revoked: its authority's OCSP responder ({ $responder }) { $failure ->
+    [no-answer] did not answer
+   *[unusable] gave an answer that cannot be relied on
+}, and your operator's policy (revocation = "hard-fail") then refuses the connection. Check that this computer can reach { $responder } (a firewall or a proxy may prevent it), then try again; if it goes on, tell your administrator, who can also import the authority's revocation list (pli crl import).
 error-certificate-other = The certificate of the server { $endpoint } is not valid ({ $detail }).
 error-tls = The encrypted connection with { $endpoint } failed ({ $detail }).
 error-not-the-protocol = { $endpoint } does not answer like an { $protocol } server: check the port number.

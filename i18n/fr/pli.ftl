@@ -70,6 +70,11 @@ account-config-problem = Fichier des boîtes, ligne { $line } : { $message }
 account-imap-ok = IMAP { $endpoint } : connecté. Capacités : { $capabilities }
 account-smtp-ok = SMTP { $endpoint } : connecté. Extensions : { $capabilities }
 account-revocation-unknown = Attention : la révocation du certificat de { $endpoint } n'a pas pu être vérifiée (aucune liste de révocation à jour de son autorité). La connexion est acceptée, selon la politique par défaut (revocation = "soft-fail").
+account-revocation-ocsp-unanswered = Attention : la révocation du certificat de { $endpoint } n'a pas pu être vérifiée : le répondeur OCSP de son autorité ({ $responder }) { $failure ->
+    [no-answer] n'a pas répondu
+   *[unusable] a donné une réponse inutilisable
+}. La connexion est acceptée, selon la politique par défaut (revocation = "soft-fail").
+account-revocation-ocsp-good = Certificat de { $endpoint } : non révoqué, selon le répondeur OCSP de son autorité ({ $responder }).
 
 ## Erreurs de connexion (phrases qu'une secrétaire comprend)
 error-unreachable = Impossible de joindre { $endpoint } : vérifiez l'adresse du serveur et la connexion réseau.
@@ -81,6 +86,10 @@ error-certificate-wrong-host = Le certificat présenté n'appartient pas au serv
 error-certificate-untrusted = Le serveur { $endpoint } présente un certificat qui n'est pas signé par une autorité de confiance (IGC-Santé pour une boîte MSSanté). Connexion refusée.
 error-certificate-revoked = Le certificat du serveur { $endpoint } a été révoqué. Connexion refusée.
 error-certificate-revocation-unknown = Pli ne peut pas vérifier que le certificat du serveur { $endpoint } n'est pas révoqué : aucune liste de révocation à jour de son autorité n'est connue, et la politique de votre opérateur (revocation = "hard-fail") refuse alors la connexion. Votre administrateur peut importer la liste (pli crl import) ou la télécharger (pli crl refresh) ; sinon, prévenez-le.
+error-certificate-ocsp-unanswered = Pli ne peut pas vérifier que le certificat du serveur { $endpoint } n'est pas révoqué : le répondeur OCSP de son autorité ({ $responder }) { $failure ->
+    [no-answer] n'a pas répondu
+   *[unusable] a donné une réponse inutilisable
+}, et la politique de votre opérateur (revocation = "hard-fail") refuse alors la connexion. Vérifiez que cet ordinateur peut joindre { $responder } (un pare-feu ou un proxy peut l'empêcher), puis réessayez ; si cela continue, prévenez votre administrateur, qui peut aussi importer la liste de révocation de l'autorité (pli crl import).
 error-certificate-other = Le certificat du serveur { $endpoint } n'est pas valide ({ $detail }).
 error-tls = La connexion chiffrée avec { $endpoint } a échoué ({ $detail }).
 error-not-the-protocol = { $endpoint } ne répond pas comme un serveur { $protocol } : vérifiez le numéro de port.

@@ -488,8 +488,11 @@ pub(super) fn crl_refresh(profile: &Profile, name: &str, i18n: &I18n) -> Result<
         // Under hard-fail the connection is refused for want of the very list it would have
         // told us where to find: the certificates were read all the same. A list is signed by
         // its authority, so fetching it from an unchecked certificate's address is safe.
+        // The same when its OCSP responder gave no usable answer: a list settles it too.
         Err(pli_core::mail::connect::ConnectError::Certificate {
-            problem: pli_core::mail::tls::CertificateProblem::RevocationUnknown,
+            problem:
+                pli_core::mail::tls::CertificateProblem::RevocationUnknown
+                | pli_core::mail::tls::CertificateProblem::OcspUnanswered(_),
             ..
         }) => revocation::noted_distribution_points(&account.imap.host),
         Err(error) => return Err(Failure(error.localize(i18n))),

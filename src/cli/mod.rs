@@ -673,6 +673,14 @@ fn test_account(profile: &Profile, name: &str, json: bool, i18n: &I18n) -> Resul
         .map_err(|error| Failure(error.to_string()))?;
     let tested = runtime.block_on(accounts::test(&account, &credentials));
     let report = LocalizedTestReport::of(&tested, i18n);
+    // Where the certificates were found not revoked; with --json, on standard error.
+    for checked in LocalizedTestReport::checked_by_ocsp(&tested, i18n) {
+        if json {
+            eprintln!("{checked}");
+        } else {
+            println!("{checked}");
+        }
+    }
     for notice in &report.notices {
         // On standard error with --json too, where scripts read it as a field as well.
         if json {

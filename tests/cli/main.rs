@@ -8,6 +8,7 @@ mod directory_online;
 mod handling;
 mod health_documents;
 mod logs;
+mod ocsp;
 mod offline;
 mod patient_file;
 mod psc_login;

@@ -53,6 +53,11 @@
 #              offers AUTH PLAIN LOGIN in clear)
 #   127.0.0.6  the good cert, but 127.0.0.6 is not in its SAN (wrong host): IMAP 10143, IMAPS 10993,
 #              SMTP 10587, SMTPS 10465
+# OCSP (the certificates name a responder in their Authority Information Access; same four ports):
+#   127.0.0.7  a cert the stack's responder (`openssl ocsp`, *:10888, signed by a delegated responder
+#              certificate with id-kp-OCSPSigning) says is good
+#   127.0.0.8  a cert the same responder says is revoked
+#   127.0.0.9  a cert whose responder (127.0.0.1:10889) never answers: nothing listens there
 #
 # Env variables written to $MT_DIR/env (and printed by `mailstack.sh env`):
 #   PLI_TEST_MAILSTACK=1  PLI_TEST_DIR (=MT_DIR)  MT_DIR  MT_PORT_OFFSET  PLI_TEST_MAILSTACK_SH (this script)
@@ -63,6 +68,7 @@
 #             DOVECOT_SUBMISSION,DOVECOT_SUBMISSIONS}_{HOST,PORT}
 #   PLI_TEST_{IMAP_NOSTARTTLS,SMTP_NOSTARTTLS}_{HOST,PORT}
 #   PLI_TEST_{IMAP_STARTTLS,IMAPS,SMTP_SUBMISSION,SMTP_SUBMISSIONS}_{EXPIRED,UNTRUSTED,WRONGHOST}_{HOST,PORT}
+#   PLI_TEST_{OCSP_GOOD,OCSP_REVOKED,OCSP_DOWN}_HOST  PLI_TEST_OCSP_URL (the responder)
 #   PLI_TEST_EXPIRED_HOST  PLI_TEST_UNTRUSTED_HOST  PLI_TEST_NOSTARTTLS_HOST  PLI_TEST_WRONGHOST_HOST
 #   PLI_TEST_INSECURE_SOURCE_IP (127.0.0.2: bind the client socket to it and Dovecot treats the
 #                                connection as insecure -> LOGINDISABLED before STARTTLS)
@@ -100,6 +106,9 @@ elif [ "${MT_PORT_OFFSET:-}" = auto ]; then
     for p in 10024 10025 10026 10143 10465 10587 10993 11465 11587; do
       if port_open 127.0.0.1 $((p + MT_PORT_OFFSET)); then busy=1; break; fi
     done
+    # the OCSP responder's port is read from /proc, not probed: an empty connection makes
+    # another stack's `openssl ocsp` spin on it
+    if grep -qi ":$(printf '%04X' $((10888 + MT_PORT_OFFSET))) [0-9A-F:]* 0A " /proc/net/tcp /proc/net/tcp6 2>/dev/null; then busy=1; fi
     [ $busy = 0 ] && break
   done
   [ $busy = 0 ] || { echo "mailstack: error: no free port offset" >&2; exit 1; }
@@ -111,14 +120,18 @@ fi
 o=$MT_PORT_OFFSET
 P_IMAP=$((10143 + o)) P_IMAPS=$((10993 + o)) P_LMTP=$((10024 + o)) P_SMTP=$((10025 + o))
 P_AUTH=$((10026 + o)) P_SUB=$((10587 + o)) P_SUBS=$((10465 + o)) P_DSUB=$((11587 + o)) P_DSUBS=$((11465 + o))
+# the OCSP responder, and a port nothing ever listens on (a responder that is down)
+P_OCSP=$((10888 + o)) P_OCSP_DOWN=$((10889 + o))
 unset o
 # loopback addresses of the negative endpoints (Linux routes all of 127/8 to lo)
 H_GOOD=127.0.0.1 H_INSECURE_SRC=127.0.0.2 H_EXPIRED=127.0.0.3 H_UNTRUSTED=127.0.0.4 H_NOTLS=127.0.0.5 H_WRONG=127.0.0.6
+H_OCSP_GOOD=127.0.0.7 H_OCSP_REVOKED=127.0.0.8 H_OCSP_DOWN=127.0.0.9
 
 T=$MT_DIR/tls
 DCONF=$MT_DIR/dovecot/dovecot.conf
 PDIR=$MT_DIR/postfix/etc
 D_PID=$MT_DIR/run/dovecot/master.pid
+O_PID=$MT_DIR/run/ocsp.pid
 P_PID=$MT_DIR/postfix/spool/pid/master.pid
 
 PKGS="dovecot-imapd dovecot-lmtpd dovecot-submissiond postfix openssl ca-certificates python3"
@@ -230,6 +243,42 @@ EOF
   touch "$T/done"
 }
 
+# The OCSP material: the responder's address is in the certificates, and it holds the port (which
+# the port offset moves), so it is made again when the port changes.
+make_ocsp_tls() {
+  local o=$T/ocsp url="http://127.0.0.1:$P_OCSP/"
+  [ -f "$o/done-$P_OCSP" ] && return 0
+  rm -rf "$o"; mkdir -p "$o"
+  printf '%s\n' "basicConstraints=critical,CA:FALSE" "keyUsage=critical,digitalSignature" \
+    "extendedKeyUsage=OCSPSigning" > "$o/responder.ext"
+  new_req ocsp/responder "/O=Pli tests/CN=Pli Test OCSP responder"; sign ocsp/responder ca "$o/responder.ext" 3650
+  ocsp_ext() { # HOST RESPONDER_URL
+    printf '%s\n' "basicConstraints=critical,CA:FALSE" "keyUsage=critical,digitalSignature" \
+      "extendedKeyUsage=serverAuth" "subjectAltName=DNS:localhost,IP:$1" "authorityInfoAccess=OCSP;URI:$2"
+  }
+  ocsp_ext "$H_OCSP_GOOD" "$url" > "$o/good.ext"
+  ocsp_ext "$H_OCSP_REVOKED" "$url" > "$o/revoked.ext"
+  ocsp_ext "$H_OCSP_DOWN" "http://127.0.0.1:$P_OCSP_DOWN/" > "$o/down.ext"
+  local c line
+  for c in good revoked down; do
+    new_req "ocsp/$c" "/O=Pli tests/CN=localhost"; sign "ocsp/$c" ca "$o/$c.ext" 3650
+  done
+  # the responder's database, in `openssl ca`'s index format: V(alid) or R(evoked), the end of
+  # validity, the revocation date, the serial, the file, the subject
+  : > "$o/index.txt"
+  for c in good revoked; do
+    local serial end
+    serial=$(openssl x509 -in "$o/$c.pem" -noout -serial | cut -d= -f2)
+    end=$(date -u -d "$(openssl x509 -in "$o/$c.pem" -noout -enddate | cut -d= -f2)" +%y%m%d%H%M%SZ)
+    if [ $c = good ]; then line="V\t$end\t\t$serial\tunknown\t/O=Pli tests/CN=localhost"
+    else line="R\t$end\t$(date -u +%y%m%d%H%M%SZ),keyCompromise\t$serial\tunknown\t/O=Pli tests/CN=localhost"; fi
+    printf "$line\n" >> "$o/index.txt"
+  done
+  rm -f "$o"/*.csr "$T"/*.srl
+  chmod 0644 "$o"/*.pem; chmod 0600 "$o"/*.key
+  touch "$o/done-$P_OCSP"
+}
+
 # ---------------------------------------------------------------- Dovecot
 write_dovecot_conf() {
   local d=$MT_DIR/dovecot u
@@ -293,6 +342,18 @@ local $H_EXPIRED {
 local $H_UNTRUSTED {
   ssl_cert = <$T/untrusted.pem
   ssl_key = <$T/untrusted.key
+}
+local $H_OCSP_GOOD {
+  ssl_cert = <$T/ocsp/good.pem
+  ssl_key = <$T/ocsp/good.key
+}
+local $H_OCSP_REVOKED {
+  ssl_cert = <$T/ocsp/revoked.pem
+  ssl_key = <$T/ocsp/revoked.key
+}
+local $H_OCSP_DOWN {
+  ssl_cert = <$T/ocsp/down.pem
+  ssl_key = <$T/ocsp/down.key
 }
 local $H_NOTLS {
   ssl = no
@@ -360,11 +421,11 @@ namespace inbox {
 
 service imap-login {
   inet_listener imap {
-    address = $H_GOOD $H_EXPIRED $H_UNTRUSTED $H_NOTLS $H_WRONG
+    address = $H_GOOD $H_EXPIRED $H_UNTRUSTED $H_NOTLS $H_WRONG $H_OCSP_GOOD $H_OCSP_REVOKED $H_OCSP_DOWN
     port = $P_IMAP
   }
   inet_listener imaps {
-    address = $H_GOOD $H_EXPIRED $H_UNTRUSTED $H_WRONG
+    address = $H_GOOD $H_EXPIRED $H_UNTRUSTED $H_WRONG $H_OCSP_GOOD $H_OCSP_REVOKED $H_OCSP_DOWN
     port = $P_IMAPS
     ssl = yes
   }
@@ -490,6 +551,12 @@ EOF
     subs "$H_EXPIRED" submissions-expired "  -o smtpd_tls_cert_file=$T/expired.pem" "  -o smtpd_tls_key_file=$T/expired.key"
     sub "$H_UNTRUSTED" submission-untrusted "  -o smtpd_tls_cert_file=$T/untrusted.pem" "  -o smtpd_tls_key_file=$T/untrusted.key"
     subs "$H_UNTRUSTED" submissions-untrusted "  -o smtpd_tls_cert_file=$T/untrusted.pem" "  -o smtpd_tls_key_file=$T/untrusted.key"
+    local c h
+    for c in good:$H_OCSP_GOOD revoked:$H_OCSP_REVOKED down:$H_OCSP_DOWN; do
+      h=${c#*:}; c=${c%%:*}
+      sub "$h" "submission-ocsp-$c" "  -o smtpd_tls_cert_file=$T/ocsp/$c.pem" "  -o smtpd_tls_key_file=$T/ocsp/$c.key"
+      subs "$h" "submissions-ocsp-$c" "  -o smtpd_tls_cert_file=$T/ocsp/$c.pem" "  -o smtpd_tls_key_file=$T/ocsp/$c.key"
+    done
     # no STARTTLS offered at all, AUTH offered in clear (a downgraded server: the client must not log in)
     printf '%s\n' "$H_NOTLS:$P_SUB  inet  n       -      n      -      -       smtpd" \
       "  -o syslog_name=postfix/submission-notls" "  -o smtpd_tls_security_level=none" \
@@ -587,6 +654,41 @@ start_postfix() {
   local hp; for hp in $POSTFIX_PROBES; do wait_port "${hp%:*}" "${hp#*:}" 15; done
 }
 
+# The OCSP responder: `openssl ocsp` answers from the index written by make_ocsp_tls (which it
+# reads at start), its answers signed by the delegated responder certificate, valid for a day.
+ocsp_running() { alive "$(pid_of "$O_PID")"; }
+start_ocsp() {
+  ocsp_running && return 0
+  listening "$P_OCSP" && die "port $P_OCSP is already in use (another mail stack?)"
+  mkdir -p "$(dirname "$O_PID")"
+  local o=$T/ocsp
+  # -multi: children answer, and one that meets a bad request (a bare port probe) exits and is
+  # replaced, where a single process would stop or (-ignore_err) spin on it. Only the standard
+  # streams are kept: an inherited pipe would keep a caller reading ours waiting.
+  bash -c 'for fd in /proc/$$/fd/*; do n=${fd##*/}; [ "$n" -gt 2 ] && eval "exec $n>&-"; done; exec "$@"' ocsp \
+    openssl ocsp -index "$o/index.txt" -port "$P_OCSP" -CA "$T/ca.pem" \
+    -rsigner "$o/responder.pem" -rkey "$o/responder.key" -ndays 1 -multi 2 -timeout 5 \
+    </dev/null >>"$MT_DIR/log/ocsp.log" 2>&1 &
+  echo $! > "$O_PID"
+  # not a probe: a connection that sends nothing makes `openssl ocsp` (3.0) spin on it for good
+  local i; for ((i = 0; i < 300; i++)); do listening "$P_OCSP" && return 0; sleep 0.05; done
+  die "the OCSP responder did not start: see $MT_DIR/log/ocsp.log"
+}
+listening() { # PORT -> some socket listens on it (from /proc, without connecting)
+  local hex; hex=$(printf ':%04X' "$1")
+  cat /proc/net/tcp /proc/net/tcp6 2>/dev/null | awk -v p="$hex" '$2 ~ p"$" && $4 == "0A" { found = 1 } END { exit !found }'
+}
+stop_ocsp() {
+  local m; m=$(pid_of "$O_PID")
+  # the parent of -multi does not always end its children on TERM: every one is signalled
+  if alive "$m"; then
+    local all; all="$m $(descendants "$m")"
+    kill -TERM $all 2>/dev/null || true
+    local p; for p in $all; do wait_dead "$p" 5; done
+  fi
+  rm -f "$O_PID"
+}
+
 descendants() { # pid -> pids of all its descendants (from /proc, by parent pid)
   cat /proc/[0-9]*/stat 2>/dev/null | awk -v root="$1" '
     { pid = $1; line = $0; sub(/.*\) /, "", line); split(line, f, " "); pp[pid] = f[2] }
@@ -664,6 +766,10 @@ env_lines() {
     ep "SMTP_SUBMISSIONS_$kind" "$host" "$P_SUBS"
   done
   e PLI_TEST_NOSTARTTLS_HOST "$H_NOTLS"
+  e PLI_TEST_OCSP_GOOD_HOST "$H_OCSP_GOOD"
+  e PLI_TEST_OCSP_REVOKED_HOST "$H_OCSP_REVOKED"
+  e PLI_TEST_OCSP_DOWN_HOST "$H_OCSP_DOWN"
+  e PLI_TEST_OCSP_URL "http://127.0.0.1:$P_OCSP/"
   e PLI_TEST_INSECURE_SOURCE_IP "$H_INSECURE_SRC"
   e PLI_TEST_OAUTH_KEY "$MT_DIR/oauth2/hs256.key"
   e PLI_TEST_CLIENT_CERT "$T/client-dr.martin.pem"
@@ -693,11 +799,13 @@ cmd_start() {
   exec 9>>"$MT_DIR/users.lock"; flock 9
   echo "$MT_PORT_OFFSET" > "$MT_DIR/port-offset"
   make_tls
+  make_ocsp_tls
   write_dovecot_conf
   write_postfix_conf
   exec 9>&-   # never let the daemons inherit the lock
   if dovecot_running; then doveadm -c "$DCONF" reload </dev/null; else start_dovecot; fi
   if postfix_running; then postfix -c "$PDIR" reload </dev/null >/dev/null 2>&1; else start_postfix; fi
+  start_ocsp
   env_lines > "$MT_DIR/env"
   if [ -n "${SUDO_UID:-}" ]; then chown "$SUDO_UID" "$MT_DIR/env"; fi
   log "up in $MT_DIR (dovecot pid $(pid_of "$D_PID"), postfix pid $(pid_of "$P_PID")); source $MT_DIR/env"
@@ -725,6 +833,7 @@ cmd_stop() {
   local dm pm; dm=$(pid_of "$D_PID"); pm=$(pid_of "$P_PID")
   if alive "$pm"; then postfix -c "$PDIR" stop >/dev/null 2>&1 || kill -TERM "$pm" 2>/dev/null || true; fi
   if alive "$dm"; then doveadm -c "$DCONF" stop 2>/dev/null || kill -TERM "$dm" 2>/dev/null || true; fi
+  stop_ocsp
   [ -n "$pm" ] && wait_dead "$pm" 10
   [ -n "$dm" ] && wait_dead "$dm" 10
   rm -f "$D_PID"
@@ -745,6 +854,7 @@ cmd_purge() { # stop, then delete $MT_DIR (only if it looks like a stack directo
 cmd_status() {
   if dovecot_running; then echo "dovecot: running (pid $(pid_of "$D_PID"))"; else echo "dovecot: stopped"; fi
   if postfix_running; then echo "postfix: running (pid $(pid_of "$P_PID"))"; else echo "postfix: stopped"; fi
+  if ocsp_running; then echo "ocsp: running (pid $(pid_of "$O_PID"))"; else echo "ocsp: stopped"; fi
 }
 
 user_maildir() { echo "$MT_DIR/mail/${1#*@}/${1%@*}/Maildir"; }

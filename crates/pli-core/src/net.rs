@@ -20,6 +20,10 @@ pub enum DownloadError {
 
 /// The HTTPS client: ring, the operating system's roots (plus IGC-Santé for ANS hosts).
 pub fn https_agent(with_igc_sante: bool) -> ureq::Agent {
+    agent(with_igc_sante, Duration::from_secs(120))
+}
+
+fn agent(with_igc_sante: bool, timeout: Duration) -> ureq::Agent {
     let native = rustls_native_certs::load_native_certs().certs;
     let mut roots: Vec<ureq::tls::Certificate<'static>> = native
         .into_iter()
@@ -37,7 +41,7 @@ pub fn https_agent(with_igc_sante: bool) -> ureq::Agent {
         .build();
     ureq::Agent::config_builder()
         .tls_config(tls)
-        .timeout_global(Some(Duration::from_secs(120)))
+        .timeout_global(Some(timeout))
         .user_agent(concat!("Pli/", env!("CARGO_PKG_VERSION")))
         .build()
         .into()
@@ -45,20 +49,42 @@ pub fn https_agent(with_igc_sante: bool) -> ureq::Agent {
 
 /// Downloads a document of at most `limit` bytes.
 pub fn download(url: &str, limit: u64, with_igc_sante: bool) -> Result<Vec<u8>, DownloadError> {
+    let response = https_agent(with_igc_sante).get(url).call();
+    read_answer(url, response, limit)
+}
+
+/// Posts `body` and reads an answer of at most `limit` bytes, all within `timeout` (an OCSP
+/// request: the person waits for the connection it decides).
+pub fn post(
+    url: &str,
+    content_type: &str,
+    body: &[u8],
+    limit: u64,
+    timeout: Duration,
+) -> Result<Vec<u8>, DownloadError> {
+    let response = agent(false, timeout)
+        .post(url)
+        .header("Content-Type", content_type)
+        .send(body);
+    read_answer(url, response, limit)
+}
+
+fn read_answer(
+    url: &str,
+    response: Result<ureq::http::Response<ureq::Body>, ureq::Error>,
+    limit: u64,
+) -> Result<Vec<u8>, DownloadError> {
     let failed = |reason: String| DownloadError::Failed {
         url: url.to_string(),
         reason,
     };
-    let response = https_agent(with_igc_sante)
-        .get(url)
-        .call()
-        .map_err(|error| match error {
-            ureq::Error::StatusCode(status) => DownloadError::Status {
-                url: url.to_string(),
-                status,
-            },
-            other => failed(other.to_string()),
-        })?;
+    let response = response.map_err(|error| match error {
+        ureq::Error::StatusCode(status) => DownloadError::Status {
+            url: url.to_string(),
+            status,
+        },
+        other => failed(other.to_string()),
+    })?;
     let mut bytes = Vec::new();
     response
         .into_body()

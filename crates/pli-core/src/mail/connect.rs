@@ -189,11 +189,21 @@ impl ConnectError {
     /// True when trying again later may work (the network, the server), false when the user
     /// must change something first (a password, a certificate, the settings).
     pub fn is_transient(&self) -> bool {
+        use super::ocsp::{Failure, Unanswered};
         matches!(
             self,
             ConnectError::Unreachable { .. }
                 | ConnectError::TimedOut { .. }
                 | ConnectError::Server { .. }
+                // Hard-fail refused the server because its OCSP responder did not answer: the
+                // network again, which may come back without anyone changing anything.
+                | ConnectError::Certificate {
+                    problem: CertificateProblem::OcspUnanswered(Unanswered {
+                        failure: Failure::NoAnswer,
+                        ..
+                    }),
+                    ..
+                }
         ) || matches!(self, ConnectError::Psc(error) if error.is_transient())
     }
 
@@ -323,6 +333,25 @@ mod tests {
         );
         assert!(!retry.retry_after(&account, None), "no failure, no retry");
         assert!(retry.retry_after(&account, Some(&refused)));
+    }
+
+    #[test]
+    fn a_server_refused_because_its_ocsp_responder_did_not_answer_is_tried_again_later() {
+        use crate::mail::ocsp::{Failure, Unanswered};
+        let refused = |problem| ConnectError::Certificate {
+            endpoint: Endpoint::new("imap.ch-test.mssante.fr", 993),
+            problem,
+        };
+        let unanswered = |failure| {
+            CertificateProblem::OcspUnanswered(Unanswered {
+                responder: "http://ocsp.igc-sante.test/".into(),
+                failure,
+            })
+        };
+        assert!(refused(unanswered(Failure::NoAnswer)).is_transient());
+        assert!(!refused(unanswered(Failure::Unusable)).is_transient());
+        assert!(!refused(CertificateProblem::Revoked).is_transient());
+        assert!(!refused(CertificateProblem::RevocationUnknown).is_transient());
     }
 
     #[test]

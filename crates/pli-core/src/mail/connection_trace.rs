@@ -8,6 +8,8 @@
 
 use super::account::Account;
 use super::connect::{ConnectError, Credentials};
+use super::ocsp::Failure;
+use super::revocation::RevocationStatus;
 use super::store::{Store, StoreError, TraceAction};
 use super::sync::SyncError;
 use super::worker::BodyError;
@@ -36,26 +38,26 @@ pub fn smtp_request(account: &Account, credentials: &Credentials) -> String {
     format!("SMTP {method} {} on {}", account.login_name(), account.smtp)
 }
 
-/// A connection that may have been accepted with an unknown revocation status (soft-fail).
+/// A connection, with how the revocation status of its server's certificate was established.
 pub trait Connected {
-    fn revocation_unknown(&self) -> bool;
+    fn revocation(&self) -> &RevocationStatus;
 }
 
 impl Connected for super::imap::ImapConnection {
-    fn revocation_unknown(&self) -> bool {
-        self.revocation_unknown
+    fn revocation(&self) -> &RevocationStatus {
+        &self.revocation
     }
 }
 
 impl Connected for super::smtp::SmtpConnection {
-    fn revocation_unknown(&self) -> bool {
-        self.revocation_unknown
+    fn revocation(&self) -> &RevocationStatus {
+        &self.revocation
     }
 }
 
-/// Writes the outcome of a sign-in: "OK" (said with the revocation status when it was unknown
-/// and accepted), or the kind of failure (unreachable, timed out, certificate refused, password
-/// refused…).
+/// Writes the outcome of a sign-in: "OK" (said with the revocation status when an OCSP
+/// responder gave it or when it was unknown and accepted), or the kind of failure (unreachable,
+/// timed out, certificate refused, password refused…).
 pub fn record_sign_in<T: Connected>(
     store: &Store,
     account: &Account,
@@ -63,13 +65,30 @@ pub fn record_sign_in<T: Connected>(
     outcome: &Result<T, ConnectError>,
 ) -> Result<(), StoreError> {
     let (answer, ok) = match outcome {
-        Ok(connection) if connection.revocation_unknown() => {
-            ("OK - revocation status unknown (soft-fail)", true)
-        }
-        Ok(_) => ("OK", true),
+        Ok(connection) => (revocation_answer(connection.revocation()), true),
         Err(error) => (error.trace_answer(), false),
     };
     store.trace(&account.name, TraceAction::Login, request, answer, ok)
+}
+
+fn revocation_answer(status: &RevocationStatus) -> &'static str {
+    match status {
+        RevocationStatus::CoveredByList => "OK",
+        RevocationStatus::GoodPerOcsp { .. } => "OK - certificate good per its OCSP responder",
+        RevocationStatus::Unknown { unanswered: None } => {
+            "OK - revocation status unknown (soft-fail)"
+        }
+        RevocationStatus::Unknown {
+            unanswered: Some(unanswered),
+        } => match unanswered.failure {
+            Failure::NoAnswer => {
+                "OK - revocation status unknown (soft-fail): its OCSP responder did not answer"
+            }
+            Failure::Unusable => {
+                "OK - revocation status unknown (soft-fail): its OCSP responder's answer was unusable"
+            }
+        },
+    }
 }
 
 /// What the trace keeps of a failed sync step: its kind, not the server's words.

@@ -13,7 +13,8 @@ use tokio_rustls::TlsConnector;
 
 use super::account::{Account, Endpoint, Security};
 use super::connect::{trust_for, with_timeout, ConnectError, Credentials, Protocol};
-use super::tls::client_config;
+use super::revocation::RevocationStatus;
+use super::tls::{client_config, ServerVerifier};
 
 pub type ImapStream = TlsStream<TcpStream>;
 pub type ImapSession = Session<ImapStream>;
@@ -24,9 +25,9 @@ pub struct ImapConnection {
     pub capabilities: Vec<String>,
     /// The server's certificates, leaf first.
     pub server_chain: Vec<CertificateDer<'static>>,
-    /// Accepted although no current revocation list established the status of the server's
-    /// certificate (the soft-fail policy): said to the person, never silent.
-    pub revocation_unknown: bool,
+    /// How the revocation status of the server's certificate was established; an unknown one
+    /// (accepted under the soft-fail policy) is said to the person, never silent.
+    pub revocation: RevocationStatus,
 }
 
 impl std::fmt::Debug for ImapConnection {
@@ -60,6 +61,7 @@ pub async fn connect(
 
     let tcp = with_timeout(endpoint, tcp_connect(endpoint)).await?;
     let server_chain;
+    let revocation;
     let client = match account.security {
         Security::Tls => {
             let tls = with_timeout(endpoint, async {
@@ -69,6 +71,7 @@ pub async fn connect(
             })
             .await?;
             server_chain = chain_of(&tls);
+            revocation = settle(endpoint, &verifier).await?;
             let mut client = Client::new(tls);
             with_timeout(endpoint, read_greeting(&mut client, endpoint)).await?;
             client
@@ -101,6 +104,7 @@ pub async fn connect(
             })
             .await?;
             server_chain = chain_of(&tls);
+            revocation = settle(endpoint, &verifier).await?;
             // After STARTTLS the server sends no new greeting.
             Client::new(tls)
         }
@@ -119,8 +123,26 @@ pub async fn connect(
         session,
         capabilities,
         server_chain,
-        revocation_unknown: verifier.status_was_unknown(),
+        revocation,
     })
+}
+
+/// The revocation status of the certificate the handshake accepted (its OCSP responder asked,
+/// when it names one): before the greeting is read and any secret sent.
+async fn settle(
+    endpoint: &Endpoint,
+    verifier: &ServerVerifier,
+) -> Result<RevocationStatus, ConnectError> {
+    with_timeout(endpoint, async {
+        verifier
+            .revocation_status()
+            .await
+            .map_err(|problem| ConnectError::Certificate {
+                endpoint: endpoint.clone(),
+                problem,
+            })
+    })
+    .await
 }
 
 /// The certificates the server presented, leaf first (for the addresses of their revocation

@@ -8,6 +8,7 @@ pub mod drafts;
 pub mod imap;
 pub mod keywords;
 pub mod mime;
+pub mod ocsp;
 pub mod offline_copy;
 pub mod oidc;
 pub mod patients;

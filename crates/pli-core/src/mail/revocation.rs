@@ -15,7 +15,12 @@
 //! profile's `settings.toml` ([`Policy::HardFail`]): a server whose certificate is not covered
 //! by a current list of its authority (none kept, or one past its next update because its
 //! address could not be reached) is then refused before any secret is sent. Only the server's
-//! own certificate is checked, not its authorities', and there is no OCSP.
+//! own certificate is checked, not its authorities'.
+//!
+//! A certificate no current list covers that names an OCSP responder (`http://`, in its
+//! Authority Information Access) is asked about there ([`super::ocsp`]) after the handshake and
+//! before any secret is sent: "revoked" is refused, "good" accepted; no usable answer counts as
+//! no list known (accepted and said under soft-fail, refused under hard-fail).
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -47,6 +52,28 @@ pub enum Policy {
     SoftFail,
     /// Refused: only a certificate a current list of its authority covers is accepted.
     HardFail,
+}
+
+/// How the revocation status of a server's certificate was established for one connection
+/// (one the certificate's authority says is revoked is refused, so it has no status here).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RevocationStatus {
+    /// A current revocation list of its authority covers it.
+    CoveredByList,
+    /// The OCSP responder the certificate names said "good".
+    GoodPerOcsp { responder: String },
+    /// Nothing established it, and the soft-fail policy accepted it; with the OCSP responder
+    /// that gave no usable answer, when the certificate named one.
+    Unknown {
+        unanswered: Option<super::ocsp::Unanswered>,
+    },
+}
+
+impl RevocationStatus {
+    /// Accepted although its status is unknown (soft-fail): said to the person, never silent.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, RevocationStatus::Unknown { .. })
+    }
 }
 
 /// The lists of the process, the profile folder they came from (where the workers keep them

@@ -27,8 +27,8 @@ pub struct SmtpConnection {
     pub connection: AsyncSmtpConnection,
     pub capabilities: Vec<String>,
     endpoint: Endpoint,
-    /// As [`super::imap::ImapConnection::revocation_unknown`].
-    pub revocation_unknown: bool,
+    /// As [`super::imap::ImapConnection::revocation`].
+    pub revocation: super::revocation::RevocationStatus,
 }
 
 impl fmt::Debug for SmtpConnection {
@@ -82,18 +82,22 @@ pub async fn connect(
     connect_using(account, credentials, None).await
 }
 
-fn revocation_check(
+async fn revocation_check(
     connection: &AsyncSmtpConnection,
     trust: &Trust,
     endpoint: &Endpoint,
-) -> Result<bool, ConnectError> {
+) -> Result<super::revocation::RevocationStatus, ConnectError> {
     let chain = connection
         .certificate_chain()
         .map_err(|error| ConnectError::Tls {
             endpoint: endpoint.clone(),
             reason: error.to_string(),
         })?;
-    check_chain(trust, &endpoint.host, &chain).map_err(|refused| match refused {
+    let checked = with_timeout(endpoint, async {
+        Ok(check_chain(trust, &endpoint.host, &chain).await)
+    })
+    .await?;
+    checked.map_err(|refused| match refused {
         CheckedChain::Refused(problem) => ConnectError::Certificate {
             endpoint: endpoint.clone(),
             problem,
@@ -149,8 +153,8 @@ pub async fn connect_using(
 
     // lettre checked the chain without the revocation lists and policy: they are applied
     // here, before any secret is sent.
-    let revocation_unknown = match revocation_check(&connection, &trust, endpoint) {
-        Ok(unknown) => unknown,
+    let revocation = match revocation_check(&connection, &trust, endpoint).await {
+        Ok(status) => status,
         Err(problem) => {
             let _ = connection.quit().await;
             return Err(problem);
@@ -167,7 +171,7 @@ pub async fn connect_using(
         connection,
         capabilities,
         endpoint: endpoint.clone(),
-        revocation_unknown,
+        revocation,
     })
 }
 

@@ -7,9 +7,7 @@
 
 use std::fmt;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
-
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
 use rustls::client::{ClientConfig, WebPkiServerVerifier};
@@ -18,7 +16,8 @@ use rustls::RootCertStore;
 use rustls_pki_types::pem::PemObject;
 use rustls_pki_types::{CertificateDer, PrivateKeyDer};
 
-use super::revocation::Policy;
+use super::ocsp::{self, Unanswered};
+use super::revocation::{Policy, RevocationStatus};
 use crate::error_chain::causes;
 use crate::igc_sante;
 
@@ -63,6 +62,9 @@ pub enum CertificateProblem {
     /// No current revocation list of its authority covers it, and the operator's policy is
     /// hard-fail (`revocation = "hard-fail"`).
     RevocationUnknown,
+    /// No list covers it, the OCSP responder it names gave no usable answer, and the policy is
+    /// hard-fail.
+    OcspUnanswered(Unanswered),
     Other(String),
 }
 
@@ -83,6 +85,16 @@ impl fmt::Display for CertificateProblem {
             CertificateProblem::RevocationUnknown => f.write_str(
                 "whether its certificate is revoked cannot be established (no current revocation \
                  list of its authority) and the revocation policy is hard-fail",
+            ),
+            CertificateProblem::OcspUnanswered(unanswered) => write!(
+                f,
+                "whether its certificate is revoked cannot be established (its authority's OCSP \
+                 responder {} {}) and the revocation policy is hard-fail",
+                unanswered.responder,
+                match unanswered.failure {
+                    ocsp::Failure::NoAnswer => "did not answer",
+                    ocsp::Failure::Unusable => "gave an answer that cannot be relied on",
+                }
             ),
             CertificateProblem::Other(detail) => write!(f, "its certificate is invalid ({detail})"),
         }
@@ -358,8 +370,9 @@ fn provider() -> Arc<rustls::crypto::CryptoProvider> {
 
 /// The check of a server's chain for one box: its trust, and the revocation lists and policy
 /// installed for the process (`revocation`). A certificate its authority's list names is
-/// refused. One no current list covers is accepted under soft-fail (and
-/// [`ServerVerifier::status_was_unknown`] says so afterwards) and refused under hard-fail.
+/// refused. One no current list covers is asked about to the OCSP responder it names, after
+/// the handshake ([`ServerVerifier::revocation_status`]); without one it is accepted under
+/// soft-fail (and the status says so) and refused under hard-fail.
 pub fn server_verifier(trust: &Trust) -> Result<Arc<ServerVerifier>, TlsError> {
     let lists = super::revocation::installed();
     let policy = super::revocation::policy();
@@ -394,8 +407,25 @@ pub fn server_verifier(trust: &Trust) -> Result<Arc<ServerVerifier>, TlsError> {
         strict,
         lenient,
         policy,
-        unknown: AtomicBool::new(false),
+        roots,
+        found: Mutex::new(Found::NotChecked),
     }))
+}
+
+/// What the handshake established about the revocation of the server's certificate.
+#[derive(Debug, Clone)]
+enum Found {
+    NotChecked,
+    /// A current list of its authority covers it (and does not name it).
+    Covered,
+    /// Nothing establishes it: accepted under soft-fail.
+    Unknown,
+    /// No list covers it but it names an OCSP responder, asked after the handshake.
+    AskOcsp {
+        query: ocsp::Query,
+        server: String,
+        chain: Vec<CertificateDer<'static>>,
+    },
 }
 
 /// [`server_verifier`]'s verifier: webpki's, with the operator's revocation policy.
@@ -406,13 +436,17 @@ pub struct ServerVerifier {
     /// Everything else checked the same, unknown status accepted.
     lenient: Arc<WebPkiServerVerifier>,
     policy: Policy,
-    unknown: AtomicBool,
+    /// The box's authorities, where the issuer of a certificate asked about by OCSP may be.
+    roots: Arc<RootCertStore>,
+    found: Mutex<Found>,
 }
 
 impl ServerVerifier {
-    /// Whether a chain it accepted had a revocation status no current list established (soft-fail).
-    pub fn status_was_unknown(&self) -> bool {
-        self.unknown.load(Ordering::Relaxed)
+    fn set_found(&self, found: Found) {
+        *self
+            .found
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner()) = found;
     }
 
     fn unknown_status(
@@ -421,20 +455,92 @@ impl ServerVerifier {
         end_entity: &CertificateDer<'_>,
         intermediates: &[CertificateDer<'_>],
     ) -> Result<(), rustls::Error> {
-        let mut chain = vec![end_entity.clone()];
-        chain.extend(intermediates.iter().cloned());
+        let mut chain = vec![end_entity.clone().into_owned()];
+        chain.extend(intermediates.iter().map(|der| der.clone().into_owned()));
+        // Its responder decides, after the handshake and before anything is sent: the
+        // handshake runs on the async threads, where a request must not wait.
+        if let Some(query) = ocsp::Query::for_chain(end_entity, intermediates, &self.roots.roots) {
+            self.set_found(Found::AskOcsp {
+                query,
+                server: server_name.to_str().into_owned(),
+                chain,
+            });
+            return Ok(());
+        }
         super::revocation::note_distribution_points(&server_name.to_str(), &chain);
         match self.policy {
             Policy::HardFail => Err(rustls::Error::InvalidCertificate(
                 rustls::CertificateError::UnknownRevocationStatus,
             )),
             Policy::SoftFail => {
-                self.unknown.store(true, Ordering::Relaxed);
+                self.set_found(Found::Unknown);
                 tracing::warn!(
                     server = ?server_name,
                     "the revocation status of the server's certificate is unknown; accepted (soft-fail)"
                 );
                 Ok(())
+            }
+        }
+    }
+
+    /// The revocation status of the certificate the handshake accepted, once its OCSP responder
+    /// (if it names one and no list settled it) has answered: to be awaited after the handshake
+    /// and before any secret is sent. A certificate the responder says is revoked is refused;
+    /// an unusable or missing answer counts as no list known (refused under hard-fail).
+    pub async fn revocation_status(&self) -> Result<RevocationStatus, CertificateProblem> {
+        let found = self
+            .found
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .clone();
+        let (query, server, chain) = match found {
+            Found::Covered => return Ok(RevocationStatus::CoveredByList),
+            Found::Unknown => return Ok(RevocationStatus::Unknown { unanswered: None }),
+            // No chain was checked (a resumed session would skip it; each connection has its
+            // own configuration, so none is): nothing established, as the policy says.
+            Found::NotChecked => {
+                return match self.policy {
+                    Policy::HardFail => Err(CertificateProblem::RevocationUnknown),
+                    Policy::SoftFail => Ok(RevocationStatus::Unknown { unanswered: None }),
+                }
+            }
+            Found::AskOcsp {
+                query,
+                server,
+                chain,
+            } => (query, server, chain),
+        };
+        let responder = query.responder().to_string();
+        let answer = tokio::task::spawn_blocking(move || ocsp::ask(&query))
+            .await
+            .unwrap_or(ocsp::Answer::Unsettled(Unanswered {
+                responder,
+                failure: ocsp::Failure::NoAnswer,
+            }));
+        match answer {
+            ocsp::Answer::Settled {
+                status: ocsp::Status::Good,
+                responder,
+            } => Ok(RevocationStatus::GoodPerOcsp { responder }),
+            ocsp::Answer::Settled {
+                status: ocsp::Status::Revoked,
+                ..
+            } => Err(CertificateProblem::Revoked),
+            ocsp::Answer::Unsettled(unanswered) => {
+                super::revocation::note_distribution_points(&server, &chain);
+                match self.policy {
+                    Policy::HardFail => Err(CertificateProblem::OcspUnanswered(unanswered)),
+                    Policy::SoftFail => {
+                        tracing::warn!(
+                            %server,
+                            responder = %unanswered.responder,
+                            "no usable OCSP answer for the server's certificate; accepted (soft-fail)"
+                        );
+                        Ok(RevocationStatus::Unknown {
+                            unanswered: Some(unanswered),
+                        })
+                    }
+                }
             }
         }
     }
@@ -465,11 +571,15 @@ impl ServerCertVerifier for ServerVerifier {
         };
         match strict.verify_server_cert(end_entity, intermediates, server_name, ocsp_response, now)
         {
+            Ok(verified) => {
+                self.set_found(Found::Covered);
+                Ok(verified)
+            }
             Err(rustls::Error::InvalidCertificate(
                 E::UnknownRevocationStatus
                 | E::ExpiredRevocationList
                 | E::ExpiredRevocationListContext { .. },
-            )) if self.policy == Policy::SoftFail => {
+            )) => {
                 let verified = self.lenient.verify_server_cert(
                     end_entity,
                     intermediates,
@@ -507,10 +617,14 @@ impl ServerCertVerifier for ServerVerifier {
     }
 }
 
-/// Checks a chain another TLS stack negotiated (lettre's, for SMTP) against the box's trust and
-/// the installed revocation lists, as [`client_config`]'s connections are checked.
-/// `Ok(true)`: accepted with an unknown revocation status (soft-fail).
-pub fn check_chain(trust: &Trust, host: &str, chain: &[Vec<u8>]) -> Result<bool, CheckedChain> {
+/// Checks a chain another TLS stack negotiated (lettre's, for SMTP) against the box's trust,
+/// the installed revocation lists and the OCSP responder the certificate names, as
+/// [`client_config`]'s connections are checked; says how its revocation status was established.
+pub async fn check_chain(
+    trust: &Trust,
+    host: &str,
+    chain: &[Vec<u8>],
+) -> Result<RevocationStatus, CheckedChain> {
     let Some((leaf, intermediates)) = chain.split_first() else {
         return Err(CheckedChain::Refused(CertificateProblem::Other(
             "the server sent no certificate".into(),
@@ -531,13 +645,16 @@ pub fn check_chain(trust: &Trust, host: &str, chain: &[Vec<u8>]) -> Result<bool,
             &[],
             rustls_pki_types::UnixTime::now(),
         )
-        .map(|_| verifier.status_was_unknown())
         .map_err(|error| {
             CheckedChain::Refused(
                 CertificateProblem::from_rustls(&error)
                     .unwrap_or_else(|| CertificateProblem::Other(error.to_string())),
             )
-        })
+        })?;
+    verifier
+        .revocation_status()
+        .await
+        .map_err(CheckedChain::Refused)
 }
 
 /// Why [`check_chain`] refused a chain.
@@ -548,7 +665,8 @@ pub enum CheckedChain {
 }
 
 /// The rustls configuration for one box: its trust, TLS 1.2+ only, and its client certificate;
-/// with the verifier, which tells after the handshake whether the revocation status was known.
+/// with the verifier, whose [`ServerVerifier::revocation_status`] settles the revocation status
+/// after the handshake.
 pub fn client_config(
     trust: &Trust,
     identity: Option<&ClientIdentity>,
@@ -609,92 +727,5 @@ pub fn smtp_parameters(
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn eco_1_1_10_mssante_boxes_trust_only_igc_sante() {
-        let trust = Trust::for_domain("ch-test.mssante.fr", None).unwrap();
-        assert!(!trust.uses_os_roots());
-        assert_eq!(trust.anchors().len(), 1);
-        let (_, root) = x509_parser::parse_x509_certificate(&trust.anchors()[0]).unwrap();
-        assert!(
-            root.subject().to_string().contains("IGC-SANTE"),
-            "{}",
-            root.subject()
-        );
-    }
-
-    #[test]
-    fn eco_1_1_10_other_boxes_use_the_system_roots() {
-        let trust = Trust::for_domain("example.org", None).unwrap();
-        assert!(trust.uses_os_roots());
-        assert!(trust.anchors().is_empty());
-    }
-
-    #[test]
-    fn mssante_domain_is_mssante_fr_or_below() {
-        assert!(is_mssante_domain("mssante.fr"));
-        assert!(is_mssante_domain("CH-Test.MSSante.fr."));
-        assert!(!is_mssante_domain("evilmssante.fr"));
-        assert!(!is_mssante_domain("mssante.fr.example.org"));
-    }
-
-    #[test]
-    fn an_unreadable_authority_file_names_the_file() {
-        let error = Trust::for_domain("ch-test.mssante.fr", Some(Path::new("/no/such/ca.pem")))
-            .unwrap_err();
-        assert!(error.to_string().contains("/no/such/ca.pem"), "{error}");
-    }
-
-    #[test]
-    fn a_file_that_is_no_certificate_is_refused_clearly() {
-        let folder = tempfile::tempdir().unwrap();
-        let path = folder.path().join("cert.p12");
-        std::fs::write(&path, b"this is not a certificate").unwrap();
-        let error = ClientIdentity::load(&path, None, Some("x")).unwrap_err();
-        assert!(matches!(error, TlsError::UnknownFormat { .. }), "{error:?}");
-    }
-
-    #[test]
-    fn pem_identity_round_trips_to_pem() {
-        let key = rcgen::KeyPair::generate().unwrap();
-        let params =
-            rcgen::CertificateParams::new(vec!["dr.martin@ch-test.mssante.fr".into()]).unwrap();
-        let certificate = params.self_signed(&key).unwrap();
-        let folder = tempfile::tempdir().unwrap();
-        let path = folder.path().join("client.pem");
-        std::fs::write(
-            &path,
-            format!("{}{}", certificate.pem(), key.serialize_pem()),
-        )
-        .unwrap();
-        let identity = ClientIdentity::load(&path, None, None).unwrap();
-        let (chain, key_pem) = identity.to_pem();
-        assert!(String::from_utf8(chain)
-            .unwrap()
-            .contains("BEGIN CERTIFICATE"));
-        assert!(String::from_utf8(key_pem).unwrap().contains("PRIVATE KEY"));
-    }
-
-    #[test]
-    fn an_expired_client_certificate_is_refused_before_connecting() {
-        let key = rcgen::KeyPair::generate().unwrap();
-        let mut params = rcgen::CertificateParams::new(vec!["old".into()]).unwrap();
-        params.not_before = rcgen::date_time_ymd(2019, 1, 1);
-        params.not_after = rcgen::date_time_ymd(2020, 1, 1);
-        let certificate = params.self_signed(&key).unwrap();
-        let folder = tempfile::tempdir().unwrap();
-        let path = folder.path().join("old.pem");
-        std::fs::write(
-            &path,
-            format!("{}{}", certificate.pem(), key.serialize_pem()),
-        )
-        .unwrap();
-        let error = ClientIdentity::load(&path, None, None).unwrap_err();
-        assert!(
-            matches!(error, TlsError::ClientCertificateExpired { .. }),
-            "{error:?}"
-        );
-    }
-}
+#[path = "tls_tests.rs"]
+mod tests;

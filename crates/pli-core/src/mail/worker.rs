@@ -255,7 +255,9 @@ pub async fn run<F>(
                 .await;
                 None
             }
-            Err(WorkerError::Connect(error @ ConnectError::Certificate { .. })) => {
+            Err(WorkerError::Connect(error @ ConnectError::Certificate { .. }))
+                if !error.is_transient() =>
+            {
                 let _ = say(Connectivity::CertificateRefused {
                     reason: error.to_string(),
                 })

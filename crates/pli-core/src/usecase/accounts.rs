@@ -176,21 +176,23 @@ pub fn change(profile: &Profile, name: &str, change: BoxChange) -> Result<Accoun
 pub struct TestReport {
     pub imap: Result<Vec<String>, ConnectError>,
     pub smtp: Result<Vec<String>, ConnectError>,
-    /// The servers accepted although the revocation status of their certificate could not be
-    /// established (the soft-fail policy, `mail::revocation`): the person is told.
-    pub revocation_unknown: Vec<crate::mail::account::Endpoint>,
+    /// How the revocation status of each server's certificate was established (the servers
+    /// that took the sign-in); an unknown one, accepted under the soft-fail policy
+    /// (`mail::revocation`), is said to the person.
+    pub revocation: Vec<(
+        crate::mail::account::Endpoint,
+        crate::mail::revocation::RevocationStatus,
+    )>,
 }
 
 /// Signs in to both servers of a box and out again; both are tried, whatever the first answers,
 /// so the person sees every problem at once. The credentials are those of a saved box
 /// ([`super::credentials`]) or those typed in a form ([`Credentials::with_secret`]).
 pub async fn test(account: &Account, credentials: &Credentials) -> TestReport {
-    let mut revocation_unknown = Vec::new();
+    let mut revocation = Vec::new();
     let imap = match imap::connect(account, credentials).await {
         Ok(mut connection) => {
-            if connection.revocation_unknown {
-                revocation_unknown.push(account.imap.clone());
-            }
+            revocation.push((account.imap.clone(), connection.revocation.clone()));
             let _ = connection.session.logout().await;
             Ok(connection.capabilities)
         }
@@ -198,9 +200,7 @@ pub async fn test(account: &Account, credentials: &Credentials) -> TestReport {
     };
     let smtp = match smtp::connect(account, credentials).await {
         Ok(connection) => {
-            if connection.revocation_unknown {
-                revocation_unknown.push(account.smtp.clone());
-            }
+            revocation.push((account.smtp.clone(), connection.revocation.clone()));
             let capabilities = connection.capabilities.clone();
             connection.quit().await;
             Ok(capabilities)
@@ -210,7 +210,7 @@ pub async fn test(account: &Account, credentials: &Credentials) -> TestReport {
     TestReport {
         imap,
         smtp,
-        revocation_unknown,
+        revocation,
     }
 }
 

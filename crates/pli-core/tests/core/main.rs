@@ -12,6 +12,7 @@ mod foundation;
 mod health_documents;
 mod mdn_drafts;
 mod mssante;
+mod ocsp;
 mod offline;
 mod oidc;
 mod patient_file;
