@@ -11,6 +11,7 @@ mod fhir;
 mod foundation;
 mod health_documents;
 mod mdn_drafts;
+mod message_list;
 mod mssante;
 mod offline;
 mod oidc;
