@@ -339,6 +339,24 @@ list-no-folder = No folder
 list-empty = This folder is empty.
 list-no-subject = (no subject)
 list-attachment-marker = Att
+list-sort = Sort by
+list-sort-date = Date
+list-sort-patient = Patient
+list-sort-type = Document type
+list-filter-every-type = Every document type
+list-filter-every-patient = Every patient
+list-filter-no-ins = { $name } (no INS)
+list-filter-unfiled = Not filed only
+list-filter-active = Filtered: { $filters }
+list-filter-clear = Clear filters
+list-count-filtered = { $count ->
+    [0] no message matches
+    [one] { $count } message matches
+   *[other] { $count } messages match
+}
+list-filtered-empty = No message of this folder matches the filters.
+list-document-filed = filed
+list-document-unfiled = to file
 list-search-results = { $count ->
     [0] No results for “{ $query }”
     [one] One result for “{ $query }”

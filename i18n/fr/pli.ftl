@@ -339,6 +339,24 @@ list-no-folder = Aucun dossier
 list-empty = Ce dossier est vide.
 list-no-subject = (sans objet)
 list-attachment-marker = PJ
+list-sort = Trier par
+list-sort-date = Date
+list-sort-patient = Patient
+list-sort-type = Type de document
+list-filter-every-type = Tous les types de document
+list-filter-every-patient = Tous les patients
+list-filter-no-ins = { $name } (sans INS)
+list-filter-unfiled = À classer seulement
+list-filter-active = Filtré : { $filters }
+list-filter-clear = Effacer les filtres
+list-count-filtered = { $count ->
+    [0] aucun message ne correspond
+    [one] { $count } message correspond
+   *[other] { $count } messages correspondent
+}
+list-filtered-empty = Aucun message de ce dossier ne correspond aux filtres.
+list-document-filed = classé
+list-document-unfiled = à classer
 list-search-results = { $count ->
     [0] Aucun résultat pour « { $query } »
     [one] Un résultat pour « { $query } »

@@ -5,6 +5,7 @@ mod boxes;
 mod common;
 mod conversation;
 mod directory_online;
+mod document_list;
 mod health_documents;
 mod junk;
 mod live;

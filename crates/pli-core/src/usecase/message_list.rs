@@ -35,6 +35,11 @@ pub fn page(
         .collect())
 }
 
+/// What the row of one message says of its documents (a search's result, found anywhere).
+pub fn label(store: &Store, folder: i64, uid: u32) -> Result<Option<DocumentLabel>> {
+    store.document_label(folder, uid)
+}
+
 /// The document types and patients of the folder's messages, to choose a filter from. A filter
 /// already chosen stays offered even when its last message left the folder, so that the person
 /// sees what is active and can clear it.

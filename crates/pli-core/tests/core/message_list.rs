@@ -10,55 +10,11 @@ use pli_core::mssante::ins::Ins;
 use pli_core::usecase::message_list::{self, ListArrangement, ListOrder, PatientChoice};
 use pli_core::usecase::patient_file;
 
-use crate::xdm::{message_with_archive, xdm_around};
+use pli_testkit::xdm::document_message;
 
-const TEST_INS_OID: &str = "1.2.250.1.213.1.4.10";
 const LAB: (&str, &str) = ("11502-2", "CR d'examens biologiques");
 const DISCHARGE: (&str, &str) = ("34112-3", "CR hospitalier (séjour)");
 const IMAGING: (&str, &str) = ("18748-4", "CR d'imagerie médicale");
-
-/// A message carrying one level 1 CDA of this type about this patient, with its INS when
-/// given, else the lab's local identifier.
-fn document_message(
-    id: &str,
-    kind: (&str, &str),
-    (family, given): (&str, &str),
-    ins: Option<&str>,
-    date: i64,
-) -> Vec<u8> {
-    let (root, extension, cx) = match ins {
-        Some(ins) => (
-            TEST_INS_OID,
-            ins.to_string(),
-            format!("{ins}^^^&{TEST_INS_OID}&ISO^NH"),
-        ),
-        None => (
-            "1.2.250.1.999.2",
-            format!("IPP-{id}"),
-            format!("IPP-{id}^^^&1.2.250.1.999.2&ISO^PI"),
-        ),
-    };
-    let cda = format!(
-        "<ClinicalDocument xmlns=\"urn:hl7-org:v3\"><id root=\"1.2.250.1.999.1\" extension=\"{id}\"/>\
-         <code code=\"{}\" displayName=\"{}\" codeSystem=\"2.16.840.1.113883.6.1\"/>\
-         <title>Document {id}</title><effectiveTime value=\"20261201101500+0100\"/>\
-         <recordTarget><patientRole><id root=\"{root}\" extension=\"{extension}\"/>\
-         <patient><name><family qualifier=\"BR\">{family}</family><given>{given}</given></name>\
-         <administrativeGenderCode code=\"F\"/><birthTime value=\"19790312\"/></patient></patientRole></recordTarget>\
-         <component><nonXMLBody><text mediaType=\"application/pdf\" representation=\"B64\">JVBERi0xLjQKJSVFT0YK</text></nonXMLBody></component>\
-         </ClinicalDocument>",
-        kind.0, kind.1
-    );
-    let date = chrono::DateTime::from_timestamp(date, 0)
-        .expect("a date")
-        .to_rfc2822();
-    message_with_archive(
-        "resultats@labo-bioanalyse.mssante.fr",
-        &format!("Message-ID: <{id}@labo>\r\nDate: {date}\r\n"),
-        &xdm_around(cda.as_bytes(), &cx),
-        "application/zip",
-    )
-}
 
 fn envelope_of(raw: &[u8], uid: u32) -> Envelope {
     let end = raw

@@ -232,7 +232,7 @@ impl Store {
         page.into_iter()
             .map(|envelope| {
                 let label = if envelope.has_attachment {
-                    self.document_label_of(folder, envelope.uid)?
+                    self.document_label(folder, envelope.uid)?
                 } else {
                     None
                 };
@@ -283,7 +283,7 @@ impl Store {
     }
 
     /// What one message's row says of its documents.
-    fn document_label_of(&self, folder: i64, uid: u32) -> Result<Option<DocumentLabel>> {
+    pub fn document_label(&self, folder: i64, uid: u32) -> Result<Option<DocumentLabel>> {
         Ok(self
             .connection
             .prepare_cached(&format!(
