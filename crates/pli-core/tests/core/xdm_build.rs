@@ -18,17 +18,17 @@ use pli_testkit::shared::shared_sample as shared;
 use sha1::{Digest, Sha1};
 
 pub fn ans_test_patient() -> Patient {
-    Patient {
-        ins: Ins::parse("279035121518989").expect("the ANS test INS"),
-        kind: InsKind::Test,
-        identity: Identity {
+    Patient::with_ins(
+        Ins::parse("279035121518989").expect("the ANS test INS"),
+        InsKind::Test,
+        Identity {
             birth_name: "PAT-TROIS".into(),
             first_names: "DOMINIQUE MARIE-LOUISE".into(),
             birth_date: NaiveDate::from_ymd_opt(1979, 3, 28).expect("a date"),
             sex: Sex::Female,
             status: IdentityStatus::Qualified,
         },
-    }
+    )
 }
 
 fn doctor() -> Author {
