@@ -828,6 +828,7 @@ document-card-replaces-dated = This document replaces the one of { $date }, whic
 document-card-replaced-by = A newer version of this document arrived on { $date }: this one is replaced.
 document-card-filed = Filed in the patient's file
 document-card-no-ins = No INS: this document cannot be filed in a patient's file from Pli.
+document-card-unqualified = Identity not qualified: the sender names the patient by their structure's local identifier (X-MSS-INS: N). Check the identity before matching this document to a patient.
 document-file = File
 document-patient-file = Patient's file
 store-too-new = The local message store was written by a newer Pli: update Pli.

@@ -828,6 +828,7 @@ document-card-replaces-dated = Ce document remplace celui du { $date }, qui rest
 document-card-replaced-by = Une version plus récente de ce document est arrivée le { $date } : celle-ci est remplacée.
 document-card-filed = Classé dans le dossier du patient
 document-card-no-ins = Sans INS : ce document ne peut pas être classé dans un dossier patient depuis Pli.
+document-card-unqualified = Identité non qualifiée : l'émetteur désigne le patient par l'identifiant local de sa structure (X-MSS-INS : N). Vérifiez l'identité avant de rapprocher ce document d'un patient.
 document-file = Classer
 document-patient-file = Dossier du patient
 store-too-new = La base locale des messages a été écrite par une version plus récente de Pli : mettez Pli à jour.

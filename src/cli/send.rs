@@ -139,22 +139,19 @@ pub(super) fn send(profile: &Profile, request: SendArgs, i18n: &I18n) -> Result<
         outbox::send(profile, &account, &draft, choices)
             .map_err(|refused| Failure(refusal(&refused, i18n)))?
     } else {
-        health_document::send(
-            profile,
-            &account,
-            &draft,
-            &health_documents,
-            choices,
-        )
-        .map_err(|refused| match refused {
-            HealthDocumentError::Send(refused) => Failure(refusal(&refused, i18n)),
-            HealthDocumentError::UnqualifiedIdentityUnconfirmed => Failure(format!(
-                "{}\n{}",
-                i18n.t_args("send-refused", args!["reason" => refused.localize(i18n)]),
-                i18n.t("send-unqualified-identity-cli-hint")
-            )),
-            other => Failure(i18n.t_args("send-refused", args!["reason" => other.localize(i18n)])),
-        })?
+        health_document::send(profile, &account, &draft, &health_documents, choices).map_err(
+            |refused| match refused {
+                HealthDocumentError::Send(refused) => Failure(refusal(&refused, i18n)),
+                HealthDocumentError::UnqualifiedIdentityUnconfirmed => Failure(format!(
+                    "{}\n{}",
+                    i18n.t_args("send-refused", args!["reason" => refused.localize(i18n)]),
+                    i18n.t("send-unqualified-identity-cli-hint")
+                )),
+                other => {
+                    Failure(i18n.t_args("send-refused", args!["reason" => other.localize(i18n)]))
+                }
+            },
+        )?
     };
     // What does not stop the message (an mssante.fr domain missing from the list) is said
     // before it leaves, at the next pass.

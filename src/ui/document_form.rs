@@ -205,9 +205,9 @@ impl DocumentForm {
                         .iter()
                         .map(|refusal| refusal_sentence(i18n, refusal, &self.patient)),
                 );
-                review.patient.map(|patient| {
-                    Patient::with_ins(patient.ins, self.ins_kind, patient.identity)
-                })
+                review
+                    .patient
+                    .map(|patient| Patient::with_ins(patient.ins, self.ins_kind, patient.identity))
             }
             Identifier::Local => self.locally_named(i18n, &mut problems),
         };
@@ -443,48 +443,50 @@ impl DocumentForm {
                     input(field::AUTHORITY, &self.authority, Message::Authority),
                 )),
         };
-        let patient = patient.push(column![
-            labelled(
-                t("patient-birth-name"),
-                input(
-                    field::BIRTH_NAME,
-                    &self.patient.birth_name,
-                    Message::BirthName
-                )
-            ),
-            labelled(
-                t("patient-first-names"),
-                input(
-                    field::FIRST_NAMES,
-                    &self.patient.first_names,
-                    Message::FirstNames
-                )
-            ),
-            labelled(
-                t("patient-birth-date"),
-                input(
-                    field::BIRTH_DATE,
-                    &self.patient.birth_date,
-                    Message::BirthDate
-                )
-            ),
-            labelled(
-                t("ins-label-sex"),
-                pick_list(sexes, selected_sex, Message::Sex)
-                    .text_size(theme::SMALL_SIZE)
-                    .into()
-            ),
-            labelled(
-                t("patient-status"),
-                pick_list(statuses, selected_status, Message::Status)
-                    .text_size(theme::SMALL_SIZE)
-                    .into()
-            ),
-            row![button(text(t("document-form-add")).size(theme::SMALL_SIZE))
-                .style(theme::action)
-                .on_press(Message::AddAnother)],
-        ]
-        .spacing(6));
+        let patient = patient.push(
+            column![
+                labelled(
+                    t("patient-birth-name"),
+                    input(
+                        field::BIRTH_NAME,
+                        &self.patient.birth_name,
+                        Message::BirthName
+                    )
+                ),
+                labelled(
+                    t("patient-first-names"),
+                    input(
+                        field::FIRST_NAMES,
+                        &self.patient.first_names,
+                        Message::FirstNames
+                    )
+                ),
+                labelled(
+                    t("patient-birth-date"),
+                    input(
+                        field::BIRTH_DATE,
+                        &self.patient.birth_date,
+                        Message::BirthDate
+                    )
+                ),
+                labelled(
+                    t("ins-label-sex"),
+                    pick_list(sexes, selected_sex, Message::Sex)
+                        .text_size(theme::SMALL_SIZE)
+                        .into()
+                ),
+                labelled(
+                    t("patient-status"),
+                    pick_list(statuses, selected_status, Message::Status)
+                        .text_size(theme::SMALL_SIZE)
+                        .into()
+                ),
+                row![button(text(t("document-form-add")).size(theme::SMALL_SIZE))
+                    .style(theme::action)
+                    .on_press(Message::AddAnother)],
+            ]
+            .spacing(6),
+        );
         let patient = if self.identifier == Identifier::Local {
             patient.push(
                 checkbox(self.unqualified_confirmed)

@@ -14,8 +14,8 @@ use crate::mssante::ins::{check_identity, IdentityError, Ins};
 use crate::profile::Profile;
 use crate::xdm::build::media::{self, ArchiveError, ARCHIVE_NAME};
 use crate::xdm::build::{
-    document_type, Author, DocumentInput, Patient, PatientId, CONFIDENTIALITY_NORMAL, FACILITY_PRACTICE,
-    PRACTICE_SETTING_AMBULATORY,
+    document_type, Author, DocumentInput, Patient, PatientId, CONFIDENTIALITY_NORMAL,
+    FACILITY_PRACTICE, PRACTICE_SETTING_AMBULATORY,
 };
 
 /// A PDF to send as a health document about one patient.
@@ -50,7 +50,9 @@ pub enum HealthDocumentError {
     Identity(#[from] IdentityError),
     /// The patient is named by a local identifier (identity not qualified) and the person did
     /// not confirm sending it so (ECO.2.4.2: it leaves with `X-MSS-INS: N`).
-    #[error("the patient's identity is not qualified and sending the document so was not confirmed")]
+    #[error(
+        "the patient's identity is not qualified and sending the document so was not confirmed"
+    )]
     UnqualifiedIdentityUnconfirmed,
     /// A patient without a qualified identity has no patient address: such a document cannot
     /// go to a patient's messaging.

@@ -21,6 +21,7 @@ mod shared_bed;
 mod shared_boxes;
 mod shared_filing;
 mod trust_list;
+mod unqualified_identity;
 mod usecases;
 mod xdm;
 mod xdm_build;
