@@ -18,6 +18,7 @@ mod send;
 mod snapshots;
 mod templates;
 mod trust;
+mod unqualified_identity;
 mod welcome;
 mod window;
 mod wiring;
