@@ -433,7 +433,10 @@ impl MessageList {
             );
         }
         if let Some(document) = &row.document {
-            let label = [document.document_type.as_str(), document.patient.as_str()]
+            // Some type names are a sentence ("Lettre de liaison à la sortie d'un établissement
+            // de soins"): cut, so the subject still shows beside them.
+            let document_type = shortened(&document.document_type, 32);
+            let label = [document_type.as_str(), document.patient.as_str()]
                 .into_iter()
                 .filter(|part| !part.is_empty())
                 .collect::<Vec<_>>()
@@ -519,6 +522,16 @@ impl MessageList {
         }
         line.into()
     }
+}
+
+/// `text` cut to `most` characters, with "…" when it was longer.
+fn shortened(text: &str, most: usize) -> String {
+    if text.chars().count() <= most {
+        return text.to_owned();
+    }
+    let mut cut: String = text.chars().take(most - 1).collect();
+    cut.push('…');
+    cut
 }
 
 fn folder_button(theme: &Theme, status: button::Status, selected: bool) -> button::Style {
