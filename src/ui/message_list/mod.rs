@@ -21,7 +21,7 @@ use crate::args;
 use crate::i18n::I18n;
 use pli_core::mail::account::{Account, BoxKind};
 use pli_core::mail::store::{
-    read_apart, Envelope, Flags, Folder, Found, PatientKind, Role, SearchFilter, Store, StoreError,
+    read_apart, Envelope, Flags, Folder, Found, PatientKind, Role, SearchFilter, Store,
 };
 use pli_core::mssante::headers::subject_for_display;
 use pli_core::usecase::handling::{HandlingCounts, HandlingView};
@@ -29,10 +29,12 @@ use pli_core::usecase::message_list::{self as listing, DocumentChoices, Document
 pub use pli_core::usecase::message_list::{ListArrangement, ListOrder, PatientChoice};
 
 mod arrange;
+mod counts;
 mod search;
 mod view;
 
 pub use arrange::Arrange;
+pub use counts::{count_folders, count_folders_apart, count_handling_apart};
 
 use search::snippet;
 pub use search::{search, search_servers, Search};
@@ -772,64 +774,6 @@ impl MessageList {
     }
 
     // ----- views -----
-}
-
-/// The folders of each box with their unread counts, as the box list shows them.
-pub fn count_folders(
-    store: &Store,
-    accounts: &[String],
-) -> Result<Vec<(String, Vec<FolderEntry>)>, StoreError> {
-    accounts
-        .iter()
-        .map(|account| {
-            let folders = store
-                .folders(account)?
-                .into_iter()
-                .map(|folder| {
-                    let unread = store.unread_count(folder.id)?;
-                    let total = store.count(folder.id)?;
-                    Ok(FolderEntry {
-                        folder,
-                        unread,
-                        total,
-                    })
-                })
-                .collect::<Result<_, StoreError>>()?;
-            Ok((account.clone(), folders))
-        })
-        .collect()
-}
-
-/// The handling counts of the shared boxes (organisational ones) for `person`, on a
-/// connection of its own, off the UI thread.
-pub async fn count_handling_apart(
-    store_path: std::path::PathBuf,
-    shared_boxes: Vec<String>,
-    person: String,
-) -> Result<Vec<(String, HandlingCounts)>, String> {
-    read_apart(store_path, move |store| {
-        shared_boxes
-            .iter()
-            .map(|account| {
-                Ok((
-                    account.clone(),
-                    pli_core::usecase::handling::handling_counts(store, account, &person)?,
-                ))
-            })
-            .collect::<Result<Vec<_>, StoreError>>()
-    })
-    .await
-    .map_err(|error| error.to_string())
-}
-
-/// `count_folders` on a connection of its own, off the UI thread.
-pub async fn count_folders_apart(
-    store_path: std::path::PathBuf,
-    accounts: Vec<String>,
-) -> Result<Vec<(String, Vec<FolderEntry>)>, String> {
-    read_apart(store_path, move |store| count_folders(store, &accounts))
-        .await
-        .map_err(|error| error.to_string())
 }
 
 /// The folder's name in the interface language when it has a known use.
