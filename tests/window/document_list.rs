@@ -220,3 +220,34 @@ fn click_and_run(pli: &mut pli::ui::Pli, runtime: &tokio::runtime::Runtime, labe
         messages.extend(task_messages(runtime, task));
     }
 }
+
+/// A document of a type the folder did not hold arrives while the list is shown: once the
+/// worker's counts come in, the type filter offers it, without reopening the folder.
+#[test]
+fn a_new_type_arriving_is_offered_by_the_filter_after_the_counts() {
+    let (folder, mut pli) = crate::common::demo_window();
+    let offered = |pli: &pli::ui::Pli| {
+        pli.message_list
+            .document_choices()
+            .types
+            .iter()
+            .any(|choice| choice.key == IMAGING.0)
+    };
+    assert!(!offered(&pli), "the demo holds no imaging report");
+    let profile = pli_core::profile::Profile::at(folder.path());
+    let mut store = pli_core::mail::store::open_profile_store(&profile).expect("the store");
+    let raw = document_message(
+        "arrivee",
+        IMAGING,
+        ("PETIT", "Jules"),
+        Some("180017512345678"),
+        chrono::Local::now().timestamp(),
+    );
+    store_in_doctor_inbox(&mut store, 9_401, &raw);
+    while store.read_pending_documents().expect("the documents") > 0 {}
+    // What the window does with the worker's counts after a pass.
+    let counted = message_list::count_folders(&store, &[pli::ui::demo::DOCTOR.to_string()])
+        .expect("the counts");
+    pli.message_list.set_folders(counted, Some(&store));
+    assert!(offered(&pli), "the new type is offered");
+}

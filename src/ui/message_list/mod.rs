@@ -424,17 +424,13 @@ impl MessageList {
     pub fn refresh(&mut self, store: &Store) {
         let total = match (&self.search.results, &self.current) {
             (Some(results), _) => results.len(),
-            (None, Some((_, folder))) => {
-                let folder = *folder;
-                self.read_choices(store, folder);
-                match listing::count(store, folder, &self.arrangement) {
-                    Ok(total) => total,
-                    Err(error) => {
-                        self.problem = Some(error.to_string());
-                        0
-                    }
+            (None, Some((_, folder))) => match listing::count(store, *folder, &self.arrangement) {
+                Ok(total) => total,
+                Err(error) => {
+                    self.problem = Some(error.to_string());
+                    0
                 }
-            }
+            },
             (None, None) => 0,
         };
         self.refresh_with_total(store, total);
@@ -445,6 +441,11 @@ impl MessageList {
     /// message left the folder (a delete), the one now at its place is selected: the next one.
     pub fn refresh_with_total(&mut self, store: &Store, total: usize) {
         self.now = Local::now();
+        // New mail may bring a type or a patient the filters should offer.
+        if let (None, Some((_, folder))) = (&self.search.results, &self.current) {
+            let folder = *folder;
+            self.read_choices(store, folder);
+        }
         let before = self.window.total;
         self.window.set_total(total);
         self.read_rows(store);
