@@ -481,9 +481,6 @@ impl DocumentForm {
                         .text_size(theme::SMALL_SIZE)
                         .into()
                 ),
-                row![button(text(t("document-form-add")).size(theme::SMALL_SIZE))
-                    .style(theme::action)
-                    .on_press(Message::AddAnother)],
             ]
             .spacing(6),
         );
@@ -497,6 +494,12 @@ impl DocumentForm {
         } else {
             patient
         };
+        // The confirmation right under the identity it is about, then the next document.
+        let patient = patient.push(row![button(
+            text(t("document-form-add")).size(theme::SMALL_SIZE)
+        )
+        .style(theme::action)
+        .on_press(Message::AddAnother)]);
         let patient = patient.push(
             text(t("document-form-explained"))
                 .size(theme::SMALL_SIZE)
