@@ -455,11 +455,39 @@ impl Localize for HealthDocumentError {
             HealthDocumentError::Identity(error) => crate::ui::patient::identity_error(error, i18n),
             HealthDocumentError::SecondArchive => i18n.t("health-document-second-archive"),
             HealthDocumentError::AnotherPatient => i18n.t("health-document-another-patient"),
+            HealthDocumentError::UnqualifiedIdentityUnconfirmed => {
+                i18n.t("health-document-unqualified-unconfirmed")
+            }
+            HealthDocumentError::UnqualifiedToPatient => {
+                i18n.t("health-document-unqualified-to-patient")
+            }
+            HealthDocumentError::IncompleteIdentity => {
+                i18n.t("health-document-incomplete-identity")
+            }
             HealthDocumentError::Archive(error) => i18n.t_args(
                 "health-document-archive",
                 args!["detail" => error.to_string()],
             ),
             HealthDocumentError::Send(error) => error.localize(i18n),
+        }
+    }
+}
+
+impl Localize for pli_core::xdm::build::LocalIdError {
+    /// Why a local identifier (IPP and its authority) cannot name a patient, in words.
+    fn localize(&self, i18n: &I18n) -> String {
+        use pli_core::xdm::build::LocalIdError;
+        match self {
+            LocalIdError::EmptyId => i18n.t("local-id-empty"),
+            LocalIdError::BadId => i18n.t("local-id-bad"),
+            LocalIdError::BadAuthority { authority } => i18n.t_args(
+                "local-id-bad-authority",
+                args!["authority" => authority.clone()],
+            ),
+            LocalIdError::InsAuthority { authority } => i18n.t_args(
+                "local-id-ins-authority",
+                args!["authority" => authority.clone()],
+            ),
         }
     }
 }

@@ -149,6 +149,13 @@ health-document-another-patient = The message is addressed to another patient th
 health-document-archive = The IHE_XDM.ZIP archive could not be built: { $detail }
 health-document-none = No health document to send.
 health-document-several-patients = Document { $position } ({ $file }) is about another patient than the first: a message of health documents is about one patient only. Send it in another message.
+health-document-unqualified-unconfirmed = This patient's identity is not qualified: confirm sending the document with your structure's local identifier (the message will carry X-MSS-INS: N and the receiver cannot match it to an INS).
+health-document-unqualified-to-patient = A document about a patient without a qualified INS cannot go to a patient's messaging (their address is their INS).
+health-document-incomplete-identity = The patient's birth name and first names are needed.
+local-id-empty = The patient's local identifier (IPP) is empty.
+local-id-bad = The patient's local identifier holds characters an identifier may not (space, ^, &, ~, |, \, quotes, angle brackets) or is longer than 64 characters.
+local-id-bad-authority = "{ $authority }" is not an OID: the assigning authority is written as digits separated by dots, such as 1.2.250.1.999.1.2.
+local-id-ins-authority = { $authority } is the OID of an INS: give the INS as such, with the qualified identity.
 
 ## Matricule INS
 ins-error-empty = The matricule INS is empty: type the 15 characters of the patient's matricule.
@@ -348,6 +355,24 @@ list-no-folder = No folder
 list-empty = This folder is empty.
 list-no-subject = (no subject)
 list-attachment-marker = Att
+list-sort = Sort by
+list-sort-date = Date
+list-sort-patient = Patient
+list-sort-type = Document type
+list-filter-every-type = Every document type
+list-filter-every-patient = Every patient
+list-filter-no-ins = { $name } (no INS)
+list-filter-unfiled = Not filed only
+list-filter-active = Filtered: { $filters }
+list-filter-clear = Clear filters
+list-count-filtered = { $count ->
+    [0] no message matches
+    [one] { $count } message matches
+   *[other] { $count } messages match
+}
+list-filtered-empty = No message of this folder matches the filters.
+list-document-filed = filed
+list-document-unfiled = to file
 list-search-results = { $count ->
     [0] No results for “{ $query }”
     [one] One result for “{ $query }”
@@ -505,6 +530,7 @@ send-issue-unlisted = The domain of “{ $address }” is not in the trust-space
 send-patient-identity-unconfirmed = The message goes to a patient whose identity was not confirmed: { $patients }. Check it is the right person, with a qualified identity, then confirm it.
 patient-identity-reading = INS { $ins } ({ $sex }, born { $birth })
 send-patient-identity-cli-hint = Once the (qualified) identity of each patient is checked, run it again with --patient-identity-confirmed.
+send-unqualified-identity-cli-hint = To send it with your structure's local identifier, run it again with --unqualified-identity-confirmed.
 reader-damaged = This message arrived damaged; Pli shows what it could read.
 list-unsolicited = Unsolicited
 
@@ -811,6 +837,7 @@ document-card-replaces-dated = This document replaces the one of { $date }, whic
 document-card-replaced-by = A newer version of this document arrived on { $date }: this one is replaced.
 document-card-filed = Filed in the patient's file
 document-card-no-ins = No INS: this document cannot be filed in a patient's file from Pli.
+document-card-unqualified = Identity not qualified: the sender names the patient by their structure's local identifier (X-MSS-INS: N). Check the identity before matching this document to a patient.
 document-file = File
 document-patient-file = Patient's file
 store-too-new = The local message store was written by a newer Pli: update Pli.
@@ -828,11 +855,19 @@ document-form-title = Title (optional)
 document-form-ins-kind = Identifier
 document-form-ins-nir = INS-NIR
 document-form-ins-nia = INS-NIA
+document-form-identifier = Patient named by
+document-form-by-ins = their INS (qualified identity)
+document-form-by-local-id = the structure's local identifier (identity not qualified)
+document-form-local-id = Local identifier (IPP)
+document-form-authority = OID of the assigning authority
+document-form-unqualified-confirm = I send this document with an identity that is not qualified: the message will carry X-MSS-INS: N and the receiver cannot match it to an INS.
+document-form-bad-birth-date = Type the patient's birth date as DD/MM/YYYY.
+document-form-no-sex = Choose the patient's sex.
 document-form-no-type-of = Choose the type of the health document { $file }.
 document-form-patient = Patient the documents are about
 document-form-add = Add a document (same patient)
 document-form-remove = Remove
-document-form-explained = Pli wraps each PDF in its own CDA R2 level 1, all inside one IHE_XDM.ZIP archive, attaches the PDFs beside it too, and writes the XDM/1.0/DDM+ subject after the first document: one patient per message, with a qualified identity.
+document-form-explained = Pli wraps each PDF in its own CDA R2 level 1, all inside one IHE_XDM.ZIP archive, attaches the PDFs beside it too, and writes the XDM/1.0/DDM+ subject after the first document: one patient per message, named by a qualified INS or, identity not qualified, by your structure's local identifier.
 document-match = Match with a patient…
 document-match-explained = This document carries no qualified INS. Type the patient's INS, compare both identities, and file it only if they are the same person.
 document-match-heading = Identity

@@ -146,6 +146,13 @@ health-document-another-patient = Le message est adressé à un autre patient qu
 health-document-archive = L'archive IHE_XDM.ZIP n'a pas pu être construite : { $detail }
 health-document-none = Aucun document de santé à envoyer.
 health-document-several-patients = Le document n° { $position } ({ $file }) concerne un autre patient que le premier : un message de documents de santé ne concerne qu'un seul patient. Envoyez-le dans un autre message.
+health-document-unqualified-unconfirmed = L'identité de ce patient n'est pas qualifiée : confirmez l'envoi du document avec l'identifiant local de votre structure (le message portera X-MSS-INS : N et le destinataire ne pourra pas le rapprocher d'un INS).
+health-document-unqualified-to-patient = Un document sur un patient sans INS qualifié ne peut pas être adressé à la messagerie d'un patient (son adresse est son INS).
+health-document-incomplete-identity = Le nom de naissance et les prénoms du patient sont nécessaires.
+local-id-empty = L'identifiant local du patient (IPP) est vide.
+local-id-bad = L'identifiant local du patient contient des caractères qu'un identifiant ne peut pas contenir (espace, ^, &, ~, |, \, guillemets, chevrons) ou dépasse 64 caractères.
+local-id-bad-authority = « { $authority } » n'est pas un OID : l'autorité d'affectation s'écrit en chiffres séparés par des points, par exemple 1.2.250.1.999.1.2.
+local-id-ins-authority = { $authority } est l'OID d'un INS : saisissez l'INS comme tel, avec l'identité qualifiée.
 
 ## Matricule INS
 ins-error-empty = Le matricule INS est vide : saisissez les 15 caractères du matricule du patient.
@@ -348,6 +355,24 @@ list-no-folder = Aucun dossier
 list-empty = Ce dossier est vide.
 list-no-subject = (sans objet)
 list-attachment-marker = PJ
+list-sort = Trier par
+list-sort-date = Date
+list-sort-patient = Patient
+list-sort-type = Type de document
+list-filter-every-type = Tous les types de document
+list-filter-every-patient = Tous les patients
+list-filter-no-ins = { $name } (sans INS)
+list-filter-unfiled = À classer seulement
+list-filter-active = Filtré : { $filters }
+list-filter-clear = Effacer les filtres
+list-count-filtered = { $count ->
+    [0] aucun message ne correspond
+    [one] { $count } message correspond
+   *[other] { $count } messages correspondent
+}
+list-filtered-empty = Aucun message de ce dossier ne correspond aux filtres.
+list-document-filed = classé
+list-document-unfiled = à classer
 list-search-results = { $count ->
     [0] Aucun résultat pour « { $query } »
     [one] Un résultat pour « { $query } »
@@ -505,6 +530,7 @@ send-issue-unlisted = Le domaine de « { $address } » n'est pas dans la liste d
 send-patient-identity-unconfirmed = Le message s'adresse à un patient dont l'identité n'a pas été confirmée : { $patients }. Vérifiez que c'est bien la personne voulue, avec une identité qualifiée, puis confirmez-le.
 patient-identity-reading = INS { $ins } ({ $sex }, naissance { $birth })
 send-patient-identity-cli-hint = Après avoir vérifié l'identité (qualifiée) de chaque patient, relancez avec --patient-identity-confirmed.
+send-unqualified-identity-cli-hint = Pour l'envoyer avec l'identifiant local de votre structure, relancez avec --unqualified-identity-confirmed.
 reader-damaged = Ce message est arrivé abîmé ; Pli en montre ce qu'il a pu lire.
 list-unsolicited = Non sollicité
 
@@ -811,6 +837,7 @@ document-card-replaces-dated = Ce document remplace celui du { $date }, qui rest
 document-card-replaced-by = Une version plus récente de ce document est arrivée le { $date } : celle-ci est remplacée.
 document-card-filed = Classé dans le dossier du patient
 document-card-no-ins = Sans INS : ce document ne peut pas être classé dans un dossier patient depuis Pli.
+document-card-unqualified = Identité non qualifiée : l'émetteur désigne le patient par l'identifiant local de sa structure (X-MSS-INS : N). Vérifiez l'identité avant de rapprocher ce document d'un patient.
 document-file = Classer
 document-patient-file = Dossier du patient
 store-too-new = La base locale des messages a été écrite par une version plus récente de Pli : mettez Pli à jour.
@@ -828,11 +855,19 @@ document-form-title = Titre (facultatif)
 document-form-ins-kind = Identifiant
 document-form-ins-nir = INS-NIR
 document-form-ins-nia = INS-NIA
+document-form-identifier = Patient identifié par
+document-form-by-ins = son INS (identité qualifiée)
+document-form-by-local-id = l'identifiant local de la structure (identité non qualifiée)
+document-form-local-id = Identifiant local (IPP)
+document-form-authority = OID de l'autorité d'affectation
+document-form-unqualified-confirm = J'envoie ce document avec une identité non qualifiée : le message portera X-MSS-INS : N et le destinataire ne pourra pas le rapprocher d'un INS.
+document-form-bad-birth-date = Saisissez la date de naissance du patient au format JJ/MM/AAAA.
+document-form-no-sex = Choisissez le sexe du patient.
 document-form-no-type-of = Choisissez le type du document de santé { $file }.
 document-form-patient = Patient concerné par les documents
 document-form-add = Ajouter un document (même patient)
 document-form-remove = Retirer
-document-form-explained = Pli met chaque PDF dans son CDA R2 de niveau 1, tous dans une archive IHE_XDM.ZIP, joint aussi les PDF à côté, et écrit l'objet XDM/1.0/DDM+ d'après le premier document : un seul patient par message, d'identité qualifiée.
+document-form-explained = Pli met chaque PDF dans son CDA R2 de niveau 1, tous dans une archive IHE_XDM.ZIP, joint aussi les PDF à côté, et écrit l'objet XDM/1.0/DDM+ d'après le premier document : un seul patient par message, identifié par son INS qualifié ou, identité non qualifiée, par l'identifiant local de votre structure.
 document-match = Rapprocher d'un patient…
 document-match-explained = Ce document ne porte pas d'INS qualifié. Tapez l'INS du patient, comparez les deux identités, et classez-le seulement s'il s'agit de la même personne.
 document-match-heading = Identité

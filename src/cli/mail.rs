@@ -420,7 +420,8 @@ fn as_text(model: &pli_core::mail::mime::ReadingModel, i18n: &I18n) -> String {
 }
 
 /// The reading model for scripts, with `documents` flat (each with the index of its archive's
-/// attachment) and `document_problems` holding each archive's problems and refusals with their
+/// attachment, and `unqualified_identity` when the message says its patient has no qualified
+/// INS) and `document_problems` holding each archive's problems and refusals with their
 /// sentences.
 fn with_documents_in_words(
     model: &pli_core::mail::mime::ReadingModel,
@@ -434,6 +435,11 @@ fn with_documents_in_words(
             let mut document = serde_json::to_value(document)?;
             if let Some(object) = document.as_object_mut() {
                 object.insert("attachment".into(), archive.attachment.into());
+                // X-MSS-INS: N with no INS in the archive (ECO.2.4.2).
+                object.insert(
+                    "unqualified_identity".into(),
+                    archive.unqualified_identity.into(),
+                );
             }
             documents.push(document);
         }

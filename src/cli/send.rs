@@ -22,7 +22,7 @@ use pli_core::mssante::ins::{Identity, IdentityStatus, Ins, Sex};
 use pli_core::profile::Profile;
 use pli_core::usecase::health_document::{self, HealthDocument, HealthDocumentError};
 use pli_core::usecase::outbox::{self, SendChoices};
-use pli_core::xdm::build::{InsKind, Patient};
+use pli_core::xdm::build::{InsKind, LocalId, Patient, PatientId};
 
 #[derive(Debug, Args)]
 pub struct SendArgs {
@@ -87,9 +87,22 @@ pub struct DocumentArgs {
     #[arg(long, value_name = "F|M")]
     pub patient_sex: Option<String>,
     /// The identity's status (QUAL by default: giving the INS says it was checked with INSi);
-    /// only QUAL lets the document leave.
+    /// only QUAL lets a document named by an INS leave.
     #[arg(long, value_name = "STATUS")]
     pub patient_status: Option<String>,
+    /// For a patient whose identity is not qualified (no INS): your structure's local
+    /// identifier for them (IPP), in place of --patient-ins; with --patient-id-authority and
+    /// --unqualified-identity-confirmed. The message then carries X-MSS-INS: N.
+    #[arg(long, value_name = "ID", conflicts_with_all = ["patient_ins", "patient_ins_kind"])]
+    pub patient_local_id: Option<String>,
+    /// The OID of the authority that assigns --patient-local-id (your structure's patient
+    /// identifiers), e.g. 1.2.250.1.999.1.2.
+    #[arg(long, value_name = "OID")]
+    pub patient_id_authority: Option<String>,
+    /// You confirm sending the document about a patient whose identity is not qualified, named
+    /// by --patient-local-id (ECO.2.4.2: X-MSS-INS: N; the receiver cannot match an INS).
+    #[arg(long)]
+    pub unqualified_identity_confirmed: bool,
 }
 
 /// Queues the message and prints its Message-ID; a rule that stops it, or a file that does not
@@ -119,23 +132,26 @@ pub(super) fn send(profile: &Profile, request: SendArgs, i18n: &I18n) -> Result<
     // No confirmation can be asked here: a recipient outside the trust space stops the message.
     let choices = SendChoices {
         patients_confirmed: request.patient_identity_confirmed,
+        unqualified_identity_confirmed: request.document.unqualified_identity_confirmed,
         ..SendChoices::default()
     };
     let queued = if health_documents.is_empty() {
         outbox::send(profile, &account, &draft, choices)
             .map_err(|refused| Failure(refusal(&refused, i18n)))?
     } else {
-        health_document::send(
-            profile,
-            &account,
-            &draft,
-            &health_documents,
-            SendChoices::default(),
-        )
-        .map_err(|refused| match refused {
-            HealthDocumentError::Send(refused) => Failure(refusal(&refused, i18n)),
-            other => Failure(i18n.t_args("send-refused", args!["reason" => other.localize(i18n)])),
-        })?
+        health_document::send(profile, &account, &draft, &health_documents, choices).map_err(
+            |refused| match refused {
+                HealthDocumentError::Send(refused) => Failure(refusal(&refused, i18n)),
+                HealthDocumentError::UnqualifiedIdentityUnconfirmed => Failure(format!(
+                    "{}\n{}",
+                    i18n.t_args("send-refused", args!["reason" => refused.localize(i18n)]),
+                    i18n.t("send-unqualified-identity-cli-hint")
+                )),
+                other => {
+                    Failure(i18n.t_args("send-refused", args!["reason" => other.localize(i18n)]))
+                }
+            },
+        )?
     };
     // What does not stop the message (an mssante.fr domain missing from the list) is said
     // before it leaves, at the next pass.
@@ -170,6 +186,15 @@ fn health_documents(options: &DocumentArgs, i18n: &I18n) -> Result<Vec<HealthDoc
         ("--patient-birth-date", options.patient_birth_date.is_some()),
         ("--patient-sex", options.patient_sex.is_some()),
         ("--patient-status", options.patient_status.is_some()),
+        ("--patient-local-id", options.patient_local_id.is_some()),
+        (
+            "--patient-id-authority",
+            options.patient_id_authority.is_some(),
+        ),
+        (
+            "--unqualified-identity-confirmed",
+            options.unqualified_identity_confirmed,
+        ),
     ];
     if options.document.is_empty() {
         let given: Vec<&str> = patient_options
@@ -203,8 +228,17 @@ fn health_documents(options: &DocumentArgs, i18n: &I18n) -> Result<Vec<HealthDoc
             )));
         }
     }
+    // A patient is named by an INS, or — identity not qualified — by the structure's own
+    // identifier and its authority.
+    let local = options.patient_local_id.is_some() || options.patient_id_authority.is_some();
+    let (identifier, identifier_value) = if local {
+        ("--patient-local-id", &options.patient_local_id)
+    } else {
+        ("--patient-ins", &options.patient_ins)
+    };
+    let authority = ("--patient-id-authority", &options.patient_id_authority);
     let required = [
-        ("--patient-ins", &options.patient_ins),
+        (identifier, identifier_value),
         ("--patient-birth-name", &options.patient_birth_name),
         ("--patient-given-names", &options.patient_given_names),
         ("--patient-birth-date", &options.patient_birth_date),
@@ -212,6 +246,7 @@ fn health_documents(options: &DocumentArgs, i18n: &I18n) -> Result<Vec<HealthDoc
     ];
     let mut missing: Vec<&str> = required
         .iter()
+        .chain(local.then_some(&authority))
         .filter(|(_, value)| value.as_deref().is_none_or(|v| v.trim().is_empty()))
         .map(|(name, _)| *name)
         .collect();
@@ -225,13 +260,24 @@ fn health_documents(options: &DocumentArgs, i18n: &I18n) -> Result<Vec<HealthDoc
         )));
     }
     let text = |value: &Option<String>| value.as_deref().unwrap_or_default().trim().to_owned();
-    let ins = Ins::parse(&text(&options.patient_ins))
-        .map_err(|error| Failure(crate::messages::ins_error(&error, i18n)))?;
-    let kind = match &options.patient_ins_kind {
-        None => InsKind::Nir,
-        Some(typed) => InsKind::parse(typed).ok_or_else(|| {
-            Failure(i18n.t_args("send-document-bad-kind", args!["kind" => typed.clone()]))
-        })?,
+    let id = if local {
+        PatientId::Local(
+            LocalId::new(
+                &text(&options.patient_local_id),
+                &text(&options.patient_id_authority),
+            )
+            .map_err(|error| Failure(error.localize(i18n)))?,
+        )
+    } else {
+        let ins = Ins::parse(&text(&options.patient_ins))
+            .map_err(|error| Failure(crate::messages::ins_error(&error, i18n)))?;
+        let kind = match &options.patient_ins_kind {
+            None => InsKind::Nir,
+            Some(typed) => InsKind::parse(typed).ok_or_else(|| {
+                Failure(i18n.t_args("send-document-bad-kind", args!["kind" => typed.clone()]))
+            })?,
+        };
+        PatientId::Ins { ins, kind }
     };
     let typed_date = text(&options.patient_birth_date);
     let birth_date = NaiveDate::parse_from_str(&typed_date, "%d/%m/%Y").map_err(|_| {
@@ -251,14 +297,15 @@ fn health_documents(options: &DocumentArgs, i18n: &I18n) -> Result<Vec<HealthDoc
         }
     };
     let status = match &options.patient_status {
+        // Named by a local identifier, the identity is not qualified unless said otherwise.
+        None if local => IdentityStatus::Provisional,
         None => IdentityStatus::Qualified,
         Some(typed) => IdentityStatus::from_code(typed).ok_or_else(|| {
             Failure(i18n.t_args("send-document-bad-status", args!["status" => typed.clone()]))
         })?,
     };
     let patient = Patient {
-        ins,
-        kind,
+        id,
         identity: Identity {
             birth_name: text(&options.patient_birth_name),
             first_names: text(&options.patient_given_names)

@@ -146,6 +146,10 @@ pub(super) fn documents_as_text(archive: &MessageDocuments, i18n: &I18n) -> Stri
         "{}\n",
         i18n.t_args("xdm-documents", args!["count" => archive.documents.len()])
     ));
+    if archive.unqualified_identity {
+        // ECO.2.4.2: the message says the patient is named by no qualified INS.
+        out.push_str(&format!("⚠ {}\n", i18n.t("document-card-unqualified")));
+    }
     for (index, document) in archive.documents.iter().enumerate() {
         out.push_str(&format!("\n[{}]\n", index + 1));
         document_as_text(document, i18n, &mut out);

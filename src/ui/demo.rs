@@ -145,17 +145,17 @@ fn discharge_report(written: DateTime<Local>) -> Vec<u8> {
     ) else {
         return Vec::new();
     };
-    let patient = Patient {
+    let patient = Patient::with_ins(
         ins,
-        kind: InsKind::Demo,
-        identity: Identity {
+        InsKind::Demo,
+        Identity {
             birth_name: "LEFEVRE".into(),
             first_names: "Jeanne Marie".into(),
             birth_date,
             sex: Sex::Female,
             status: IdentityStatus::Qualified,
         },
-    };
+    );
     let author = Author {
         national_id: None,
         title: "Dr".into(),

@@ -1,23 +1,28 @@
 //! "Joindre un document de santé" in the composer: one or more PDFs, each with its type from
 //! the CI-SIS value set Pli ships and its title, and the one patient they are about (ECO.2.1.1)
 //! — the matricule INS and the identity, typed once and checked exactly as "Écrire à un
-//! patient" checks them (documents leave only with a qualified identity that is the
-//! matricule's). The message is then sent through `usecase::health_document::send`: one
+//! patient" checks them (documents named by an INS leave only with a qualified identity that is
+//! the matricule's) — or, for a patient whose identity is not qualified (a foreign patient
+//! without NIR, a newborn), the structure's local identifier (IPP) and its authority, sent after
+//! the person confirms it (ECO.2.4.2: `X-MSS-INS: N`). The message is then sent through `usecase::health_document::send`: one
 //! archive, the same PDFs beside it, the ECO.2.1.3 subject and the `X-MSS-*` headers.
 
 use std::fmt;
 
-use iced::widget::{button, column, container, pick_list, row, text, text_input};
+use iced::widget::{button, checkbox, column, container, pick_list, row, text, text_input};
 use iced::{Alignment, Element, Length};
 
 use super::markers::{self, Tone};
-use super::patient::{refusal_sentence, status_label, PatientForm, Review, STATUSES};
+use super::patient::{
+    refusal_sentence, status_label, BirthDateReading, PatientForm, Review, STATUSES,
+};
 use super::theme;
 use super::widget::Choice;
 use crate::i18n::I18n;
-use pli_core::mssante::ins::{IdentityStatus, Sex};
+use crate::messages::Localize;
+use pli_core::mssante::ins::{Identity, IdentityStatus, Sex};
 use pli_core::usecase::health_document::HealthDocument;
-use pli_core::xdm::build::{self, DocumentType, InsKind, Patient};
+use pli_core::xdm::build::{self, DocumentType, InsKind, LocalId, Patient, PatientId};
 
 /// The fields' ids, for focus and the tests.
 pub mod field {
@@ -29,6 +34,18 @@ pub mod field {
     pub const BIRTH_NAME: &str = "document-birth-name";
     pub const FIRST_NAMES: &str = "document-first-names";
     pub const BIRTH_DATE: &str = "document-birth-date";
+    pub const LOCAL_ID: &str = "document-local-id";
+    pub const AUTHORITY: &str = "document-authority";
+}
+
+/// How the patient is named in the documents.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Identifier {
+    /// By their INS, with a qualified identity checked against it.
+    #[default]
+    Ins,
+    /// By the structure's local identifier (IPP): the identity is not qualified.
+    Local,
 }
 
 #[derive(Debug, Clone)]
@@ -44,6 +61,12 @@ pub enum Message {
     Status(Choice<IdentityStatus>),
     /// Whether the matricule is a NIR or an NIA (the OID the INSi service gave with it).
     InsKind(Choice<InsKind>),
+    /// The patient named by INS or by the structure's local identifier.
+    Identifier(Choice<Identifier>),
+    LocalId(String),
+    Authority(String),
+    /// The person confirms sending with an identity that is not qualified.
+    UnqualifiedConfirmed(bool),
     /// Takes the document at this position out of the message.
     Remove(usize),
     /// "Ajouter un document (même patient)": the composer asks for another PDF.
@@ -75,6 +98,10 @@ pub struct DocumentForm {
     entries: Vec<Entry>,
     patient: PatientForm,
     ins_kind: InsKind,
+    identifier: Identifier,
+    local_id: String,
+    authority: String,
+    unqualified_confirmed: bool,
 }
 
 impl fmt::Debug for DocumentForm {
@@ -101,6 +128,10 @@ impl DocumentForm {
                 ..PatientForm::default()
             },
             ins_kind: InsKind::Nir,
+            identifier: Identifier::Ins,
+            local_id: String::new(),
+            authority: String::new(),
+            unqualified_confirmed: false,
         };
         form.add(file_name, pdf);
         form
@@ -144,6 +175,10 @@ impl DocumentForm {
             Message::Sex(choice) => patient.sex = Some(choice.value),
             Message::Status(choice) => patient.status = Some(choice.value),
             Message::InsKind(choice) => self.ins_kind = choice.value,
+            Message::Identifier(choice) => self.identifier = choice.value,
+            Message::LocalId(value) => self.local_id = value,
+            Message::Authority(value) => self.authority = value,
+            Message::UnqualifiedConfirmed(confirmed) => self.unqualified_confirmed = confirmed,
             Message::Remove(index) => {
                 if index < self.entries.len() {
                     self.entries.remove(index);
@@ -160,25 +195,30 @@ impl DocumentForm {
     /// The documents ready to leave, in the order they were added, or every sentence saying
     /// what to fix first.
     pub fn documents(&self, i18n: &I18n) -> Result<Vec<HealthDocument>, Vec<String>> {
-        let review = Review::of(&self.patient);
-        let mut problems: Vec<String> = review
-            .refusals
-            .iter()
-            .map(|refusal| refusal_sentence(i18n, refusal, &self.patient))
-            .collect();
+        let mut problems = Vec::new();
+        let patient = match self.identifier {
+            Identifier::Ins => {
+                let review = Review::of(&self.patient);
+                problems.extend(
+                    review
+                        .refusals
+                        .iter()
+                        .map(|refusal| refusal_sentence(i18n, refusal, &self.patient)),
+                );
+                review
+                    .patient
+                    .map(|patient| Patient::with_ins(patient.ins, self.ins_kind, patient.identity))
+            }
+            Identifier::Local => self.locally_named(i18n, &mut problems),
+        };
         for entry in self.entries.iter().filter(|entry| entry.kind.is_none()) {
             problems.push(i18n.t_args(
                 "document-form-no-type-of",
                 crate::args!["file" => entry.file_name.clone()],
             ));
         }
-        let Some(patient) = review.patient.filter(|_| problems.is_empty()) else {
+        let Some(patient) = patient.filter(|_| problems.is_empty()) else {
             return Err(problems);
-        };
-        let patient = Patient {
-            ins: patient.ins,
-            kind: self.ins_kind,
-            identity: patient.identity,
         };
         Ok(self
             .entries
@@ -193,6 +233,58 @@ impl DocumentForm {
                 })
             })
             .collect())
+    }
+
+    /// Whether the person confirmed sending with an identity that is not qualified (the use
+    /// case refuses such documents without it).
+    pub fn unqualified_identity_confirmed(&self) -> bool {
+        self.identifier == Identifier::Local && self.unqualified_confirmed
+    }
+
+    /// The patient named by the structure's local identifier, with the identity as typed (not
+    /// qualified: provisional unless another status was chosen); what is missing in `problems`.
+    fn locally_named(&self, i18n: &I18n, problems: &mut Vec<String>) -> Option<Patient> {
+        let typed = &self.patient;
+        let local = LocalId::new(&self.local_id, &self.authority)
+            .map_err(|error| problems.push(error.localize(i18n)))
+            .ok();
+        if typed.birth_name.trim().is_empty() || typed.first_names.trim().is_empty() {
+            problems.push(i18n.t("health-document-incomplete-identity"));
+        }
+        let birth_date = match BirthDateReading::of(&typed.birth_date) {
+            BirthDateReading::Valid(date) => Some(date),
+            _ => {
+                problems.push(i18n.t("document-form-bad-birth-date"));
+                None
+            }
+        };
+        if typed.sex.is_none() {
+            problems.push(i18n.t("document-form-no-sex"));
+        }
+        Some(Patient {
+            id: PatientId::Local(local?),
+            identity: Identity {
+                birth_name: typed.birth_name.trim().to_owned(),
+                first_names: typed
+                    .first_names
+                    .split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" "),
+                birth_date: birth_date?,
+                sex: typed.sex?,
+                status: typed.status.unwrap_or(IdentityStatus::Provisional),
+            },
+        })
+    }
+
+    pub fn identifier_choices(i18n: &I18n) -> Vec<Choice<Identifier>> {
+        [
+            (Identifier::Ins, "document-form-by-ins"),
+            (Identifier::Local, "document-form-by-local-id"),
+        ]
+        .into_iter()
+        .map(|(value, id)| Choice::new(value, i18n.t(id)))
+        .collect()
     }
 
     /// The document types Pli ships, as the type list offers them.
@@ -308,68 +400,111 @@ impl DocumentForm {
                     .into(),
             ));
         }
-        let patient = column![
+        let identifiers = Self::identifier_choices(i18n);
+        let selected_identifier = identifiers
+            .iter()
+            .find(|choice| choice.value == self.identifier)
+            .cloned();
+        let mut patient = column![
             text(t("document-form-patient"))
                 .size(theme::SMALL_SIZE)
                 .font(theme::SEMIBOLD),
             labelled(
-                t("ins-label-matricule"),
-                input(
-                    field::MATRICULE,
-                    &self.patient.matricule,
-                    Message::Matricule
-                )
-            ),
-            labelled(
-                t("document-form-ins-kind"),
-                pick_list(ins_kinds, selected_ins_kind, Message::InsKind)
+                t("document-form-identifier"),
+                pick_list(identifiers, selected_identifier, Message::Identifier)
                     .text_size(theme::SMALL_SIZE)
                     .into()
             ),
-            labelled(
-                t("patient-birth-name"),
-                input(
-                    field::BIRTH_NAME,
-                    &self.patient.birth_name,
-                    Message::BirthName
-                )
-            ),
-            labelled(
-                t("patient-first-names"),
-                input(
-                    field::FIRST_NAMES,
-                    &self.patient.first_names,
-                    Message::FirstNames
-                )
-            ),
-            labelled(
-                t("patient-birth-date"),
-                input(
-                    field::BIRTH_DATE,
-                    &self.patient.birth_date,
-                    Message::BirthDate
-                )
-            ),
-            labelled(
-                t("ins-label-sex"),
-                pick_list(sexes, selected_sex, Message::Sex)
+        ]
+        .spacing(6);
+        patient = match self.identifier {
+            Identifier::Ins => patient
+                .push(labelled(
+                    t("ins-label-matricule"),
+                    input(
+                        field::MATRICULE,
+                        &self.patient.matricule,
+                        Message::Matricule,
+                    ),
+                ))
+                .push(labelled(
+                    t("document-form-ins-kind"),
+                    pick_list(ins_kinds, selected_ins_kind, Message::InsKind)
+                        .text_size(theme::SMALL_SIZE)
+                        .into(),
+                )),
+            Identifier::Local => patient
+                .push(labelled(
+                    t("document-form-local-id"),
+                    input(field::LOCAL_ID, &self.local_id, Message::LocalId),
+                ))
+                .push(labelled(
+                    t("document-form-authority"),
+                    input(field::AUTHORITY, &self.authority, Message::Authority),
+                )),
+        };
+        let patient = patient.push(
+            column![
+                labelled(
+                    t("patient-birth-name"),
+                    input(
+                        field::BIRTH_NAME,
+                        &self.patient.birth_name,
+                        Message::BirthName
+                    )
+                ),
+                labelled(
+                    t("patient-first-names"),
+                    input(
+                        field::FIRST_NAMES,
+                        &self.patient.first_names,
+                        Message::FirstNames
+                    )
+                ),
+                labelled(
+                    t("patient-birth-date"),
+                    input(
+                        field::BIRTH_DATE,
+                        &self.patient.birth_date,
+                        Message::BirthDate
+                    )
+                ),
+                labelled(
+                    t("ins-label-sex"),
+                    pick_list(sexes, selected_sex, Message::Sex)
+                        .text_size(theme::SMALL_SIZE)
+                        .into()
+                ),
+                labelled(
+                    t("patient-status"),
+                    pick_list(statuses, selected_status, Message::Status)
+                        .text_size(theme::SMALL_SIZE)
+                        .into()
+                ),
+            ]
+            .spacing(6),
+        );
+        let patient = if self.identifier == Identifier::Local {
+            patient.push(
+                checkbox(self.unqualified_confirmed)
+                    .label(t("document-form-unqualified-confirm"))
                     .text_size(theme::SMALL_SIZE)
-                    .into()
-            ),
-            labelled(
-                t("patient-status"),
-                pick_list(statuses, selected_status, Message::Status)
-                    .text_size(theme::SMALL_SIZE)
-                    .into()
-            ),
-            row![button(text(t("document-form-add")).size(theme::SMALL_SIZE))
-                .style(theme::action)
-                .on_press(Message::AddAnother)],
+                    .on_toggle(Message::UnqualifiedConfirmed),
+            )
+        } else {
+            patient
+        };
+        // The confirmation right under the identity it is about, then the next document.
+        let patient = patient.push(row![button(
+            text(t("document-form-add")).size(theme::SMALL_SIZE)
+        )
+        .style(theme::action)
+        .on_press(Message::AddAnother)]);
+        let patient = patient.push(
             text(t("document-form-explained"))
                 .size(theme::SMALL_SIZE)
                 .style(text::secondary),
-        ]
-        .spacing(6);
+        );
         let fields = fields
             .push(iced::widget::Space::new().height(Length::Fixed(6.0)))
             .push(patient);

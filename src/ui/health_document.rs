@@ -53,7 +53,8 @@ pub fn cards<'a>(
             .iter()
             .find(|(of, _)| *of == reference)
             .map(|(_, history)| history);
-        cards = cards.push(card(document, reference, shown, history, i18n));
+        let unqualified = archive.unqualified_identity;
+        cards = cards.push(card(document, reference, shown, history, unqualified, i18n));
         if let Some(matching) = matching.filter(|matching| matching.document == reference) {
             cards = cards.push(matching_panel(document, matching, i18n));
         }
@@ -69,6 +70,7 @@ fn card<'a>(
     reference: DocumentRef,
     narrative_shown: bool,
     history: Option<&'a DocumentHistory>,
+    unqualified_identity: bool,
     i18n: &'a I18n,
 ) -> Element<'a, Message> {
     let small = |line: String| text(line).size(theme::SMALL_SIZE);
@@ -223,6 +225,15 @@ fn card<'a>(
             Message::OpenPatientFile(ins.id.clone()),
         ));
     } else {
+        if unqualified_identity {
+            // ECO.2.4.2: the sender says the patient's identity is not qualified; the
+            // identifier is their own structure's.
+            content = content.push(
+                small(i18n.t("document-card-unqualified"))
+                    .font(theme::SEMIBOLD)
+                    .style(markers::tone_text(Tone::Warning)),
+            );
+        }
         content = content.push(small(i18n.t("document-card-no-ins")).style(text::secondary));
         let filed = history.and_then(|history| history.filed_in.clone());
         match filed {

@@ -528,3 +528,122 @@ fn pli_send_refuses_documents_and_types_whose_counts_differ() {
     );
     assert_eq!(outbox_of(&profile, "labo"), 0, "nothing was queued");
 }
+
+/// ECO.2.4.2 for a patient whose identity is not qualified: a discharge letter about a newborn
+/// without INS, named by the maternity's IPP and its authority's OID. `pli send` refuses it
+/// until the person confirms, then it leaves from one box of the real stack and arrives in the
+/// other with `X-MSS-INS: N`, the local identifier in the CDA and METADATA.XML, and no INS.
+#[test]
+fn eco_2_4_2_a_document_about_an_unqualified_identity_sent_with_pli_send_arrives_with_x_mss_ins_n()
+{
+    let test =
+        "eco_2_4_2_a_document_about_an_unqualified_identity_sent_with_pli_send_arrives_with_x_mss_ins_n";
+    let sender = dedicated_user("cli-xdm-nq-from");
+    let recipient = dedicated_user("cli-xdm-nq-to");
+    empty_mailbox(&sender);
+    empty_mailbox(&recipient);
+    let profile = profile_with_box(&sender, "maternite");
+    let letter = profile.path().join("lettre_de_sortie.pdf");
+    std::fs::write(&letter, pdf()).expect("the PDF");
+    let letter = letter.to_str().expect("utf-8");
+    let subject = format!("Sortie {}", std::process::id());
+    let send = |confirmed: bool| {
+        let mut arguments = vec![
+            "send",
+            "maternite",
+            "--to",
+            &recipient,
+            "--subject",
+            &subject,
+            "--document",
+            letter,
+            "--type",
+            "11490-0",
+            "--patient-local-id",
+            "IPP-2026-000417",
+            "--patient-id-authority",
+            "1.2.250.1.999.1.2.3",
+            "--patient-birth-name",
+            "MARTIN",
+            "--patient-given-names",
+            "LÉA CLAIRE",
+            "--patient-birth-date",
+            "01/12/2026",
+            "--patient-sex",
+            "F",
+        ];
+        if confirmed {
+            arguments.push("--unqualified-identity-confirmed");
+        }
+        pli(profile.path(), &arguments, "")
+    };
+
+    let unconfirmed = send(false);
+    assert_eq!(unconfirmed.status.code(), Some(1), "{}", text(&unconfirmed));
+    assert!(
+        text(&unconfirmed).contains("--unqualified-identity-confirmed"),
+        "the sentence says how to confirm: {}",
+        text(&unconfirmed)
+    );
+    assert_eq!(outbox_of(&profile, "maternite"), 0, "nothing was queued");
+
+    let sent = send(true);
+    assert!(sent.status.success(), "{}", text(&sent));
+    let message_id = String::from_utf8_lossy(&sent.stdout).trim().to_string();
+    let synced = pli(profile.path(), &["sync", "maternite"], "");
+    assert!(synced.status.success(), "{}", text(&synced));
+
+    let runtime = runtime();
+    assert_eq!(
+        runtime.block_on(wait_for_copies(&recipient, &message_id, 1)),
+        1,
+        "the other box received it"
+    );
+    let raw = runtime.block_on(fetch_by_message_id(&recipient, &message_id));
+    let read = MessageParser::default().parse(&raw[..]).expect("a message");
+    let header = |name: &str| read.header_raw(name).map(|value| value.trim().to_string());
+    assert_eq!(header("X-MSS-INS").as_deref(), Some("N"), "ECO.2.4.2");
+    assert_eq!(header("X-MSS-CODECDA").as_deref(), Some("11490-0"));
+    assert_eq!(
+        read.subject(),
+        Some(format!("XDM/1.0/DDM+Lettre de liaison à la sortie d'un établissement de soins MARTIN LÉA 01/12/2026 - {subject}").as_str()),
+        "ECO.2.1.3"
+    );
+    let archive = read
+        .attachments()
+        .find(|part| part.attachment_name() == Some("IHE_XDM.ZIP"))
+        .expect("the archive")
+        .contents()
+        .to_vec();
+    let files = unzip(&archive);
+    let file = |name: &str| {
+        files
+            .iter()
+            .find(|(found, _)| found == name)
+            .unwrap_or_else(|| panic!("{name} in the archive"))
+            .1
+            .clone()
+    };
+    let metadata = String::from_utf8(file("IHE_XDM/SUBSET01/METADATA.XML")).expect("UTF-8");
+    assert!(
+        metadata.contains("value=\"IPP-2026-000417^^^&amp;1.2.250.1.999.1.2.3&amp;ISO^PI\""),
+        "ECO.2.1.2: the receiver finds the patient by the sender's local identifier"
+    );
+    let cda = file("IHE_XDM/SUBSET01/DOC0001.XML");
+    let cda_text = String::from_utf8(cda.clone()).expect("UTF-8");
+    assert!(cda_text.contains("<id extension=\"IPP-2026-000417\" root=\"1.2.250.1.999.1.2.3\"/>"));
+    assert!(
+        !cda_text.contains("1.2.250.1.213.1.4.") && !metadata.contains("1.2.250.1.213.1.4."),
+        "no INS anywhere"
+    );
+    validated_if_shared(&cda, test);
+    // The receiving side reads it as a document about a patient whose identity is not
+    // qualified, the header agreeing with the archive.
+    let model = pli_core::mail::mime::read_message(&raw);
+    assert!(model.documents[0].unqualified_identity);
+    assert!(
+        model.documents[0].problems.is_empty(),
+        "{:?}",
+        model.documents[0].problems
+    );
+}

@@ -9,17 +9,17 @@ const INS: &str = "279035121518989";
 
 /// An `IHE_XDM.ZIP` about the test patient, built as `pli send --document` builds it.
 fn archive() -> Vec<u8> {
-    let patient = Patient {
-        ins: Ins::parse(INS).expect("a valid INS"),
-        kind: InsKind::Test,
-        identity: Identity {
+    let patient = Patient::with_ins(
+        Ins::parse(INS).expect("a valid INS"),
+        InsKind::Test,
+        Identity {
             birth_name: "LEFEVRE".into(),
             first_names: "Jeanne".into(),
             birth_date: chrono::NaiveDate::from_ymd_opt(1979, 3, 12).expect("a date"),
             sex: Sex::Female,
             status: IdentityStatus::Qualified,
         },
-    };
+    );
     let author = Author {
         title: "Dr".into(),
         given_name: "Antoine".into(),

@@ -444,6 +444,7 @@ fn ctrl_enter_in_the_body_sends_and_the_outbox_keeps_the_message() {
         notices_seen: true,
         patients_confirmed: false,
         closes_conversation: false,
+        unqualified_identity_confirmed: false,
         demo: true,
         documents: Vec::new(),
     };

@@ -11,6 +11,8 @@
 //!   marked `$MDNSent` — all as IMAP keywords on the server;
 //! - [`patient_file`]: every message and health document about one patient, and filing a
 //!   document in a patient's file;
+//! - [`message_list`]: a folder's list sorted by its health documents' patient or type, filtered
+//!   to one type, one patient or what is not filed yet, and the values present to choose from;
 //! - [`search`]: find messages in the store's index and, for what is not copied, on the
 //!   servers;
 //! - [`outbox`]: send a message (the rules, then the outbox), acknowledge one that was read, hand
@@ -24,6 +26,7 @@ pub mod bodies;
 pub mod credentials;
 pub mod handling;
 pub mod health_document;
+pub mod message_list;
 pub mod outbox;
 pub mod patient_file;
 pub mod search;

@@ -68,3 +68,47 @@ pub fn message_with_archive(
     )
     .into_bytes()
 }
+
+/// A message from a lab carrying one minimal level 1 CDA (id `1.2.250.1.999.1^{id}`) of this
+/// type (code, display name) about this patient (birth name, given name), named by this test
+/// INS when given, else by the lab's local identifier `IPP-{id}`; sent at `date` (seconds).
+pub fn document_message(
+    id: &str,
+    kind: (&str, &str),
+    (family, given): (&str, &str),
+    ins: Option<&str>,
+    date: i64,
+) -> Vec<u8> {
+    let (root, extension, cx) = match ins {
+        Some(ins) => (
+            "1.2.250.1.213.1.4.10",
+            ins.to_string(),
+            format!("{ins}^^^&1.2.250.1.213.1.4.10&ISO^NH"),
+        ),
+        None => (
+            "1.2.250.1.999.2",
+            format!("IPP-{id}"),
+            format!("IPP-{id}^^^&1.2.250.1.999.2&ISO^PI"),
+        ),
+    };
+    let cda = format!(
+        "<ClinicalDocument xmlns=\"urn:hl7-org:v3\"><id root=\"1.2.250.1.999.1\" extension=\"{id}\"/>\
+         <code code=\"{}\" displayName=\"{}\" codeSystem=\"2.16.840.1.113883.6.1\"/>\
+         <title>Document {id}</title><effectiveTime value=\"20261201101500+0100\"/>\
+         <recordTarget><patientRole><id root=\"{root}\" extension=\"{extension}\"/>\
+         <patient><name><family qualifier=\"BR\">{family}</family><given>{given}</given></name>\
+         <administrativeGenderCode code=\"F\"/><birthTime value=\"19790312\"/></patient></patientRole></recordTarget>\
+         <component><nonXMLBody><text mediaType=\"application/pdf\" representation=\"B64\">JVBERi0xLjQKJSVFT0YK</text></nonXMLBody></component>\
+         </ClinicalDocument>",
+        kind.0, kind.1
+    );
+    let date = chrono::DateTime::from_timestamp(date, 0)
+        .expect("a date")
+        .to_rfc2822();
+    message_with_archive(
+        "resultats@labo-bioanalyse.mssante.fr",
+        &format!("Message-ID: <{id}@labo>\r\nDate: {date}\r\n"),
+        &xdm_around(cda.as_bytes(), &cx),
+        "application/zip",
+    )
+}

@@ -42,6 +42,10 @@ impl Pli {
                 let Some(account) = self.accounts.iter().find(|a| a.name == composer.from()) else {
                     return Task::none();
                 };
+                let unqualified_identity_confirmed = outgoing
+                    .document
+                    .as_ref()
+                    .is_some_and(|form| form.unqualified_identity_confirmed());
                 let documents = match outgoing.document.map(|form| form.documents(&self.i18n)) {
                     None => Vec::new(),
                     Some(Ok(documents)) => documents,
@@ -61,6 +65,7 @@ impl Pli {
                     notices_seen: outgoing.notices_seen,
                     patients_confirmed: outgoing.patients_confirmed,
                     closes_conversation: outgoing.closes_conversation,
+                    unqualified_identity_confirmed,
                     demo: self.demo,
                     documents,
                 };

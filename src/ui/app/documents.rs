@@ -61,6 +61,14 @@ impl Pli {
         )
     }
 
+    /// A document was filed: its row in the list says so ("classé"), and drops out of a list
+    /// filtered to what is left to file.
+    pub(super) fn show_filing_in_list(&mut self) {
+        if let Some(store) = self.store.as_ref() {
+            self.message_list.refresh(store);
+        }
+    }
+
     /// Who the store knows under this INS, for matching a document by sight.
     pub(super) fn look_up_patient(&self, ins: String) -> Task<Message> {
         let Ok(parsed) = Ins::parse(&ins) else {

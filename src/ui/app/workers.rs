@@ -24,6 +24,7 @@ impl Pli {
         match event {
             Background::NotificationShown => Task::none(),
             Background::DocumentFiled(boxes) => {
+                self.show_filing_in_list();
                 let mut tasks = vec![self.load_document_histories()];
                 tasks.extend(boxes.iter().map(|account| self.replay_later(account)));
                 Task::batch(tasks)

@@ -19,6 +19,9 @@ pub struct SendRequest {
     pub patients_confirmed: bool,
     /// The professional closes the patient conversation (`X-MSS-MES: FIN`, ECO.2.2.8).
     pub closes_conversation: bool,
+    /// The professional confirmed sending health documents about a patient whose identity is
+    /// not qualified, named by the structure's local identifier (ECO.2.4.2).
+    pub unqualified_identity_confirmed: bool,
     /// A demonstration box: the message is queued, never sent.
     pub demo: bool,
     /// Health documents to send with it, about one patient (the archive, the PDFs, the subject
@@ -73,6 +76,7 @@ pub async fn send(request: SendRequest, i18n: Arc<I18n>) -> Result<SendOutcome, 
                 outside_confirmed: request.outside_confirmed,
                 closes_conversation: request.closes_conversation,
                 patients_confirmed: request.patients_confirmed,
+                unqualified_identity_confirmed: request.unqualified_identity_confirmed,
             };
             if request.documents.is_empty() {
                 outbox::send(&request.profile, &request.account, &request.draft, choices)

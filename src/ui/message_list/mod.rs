@@ -21,13 +21,20 @@ use crate::args;
 use crate::i18n::I18n;
 use pli_core::mail::account::{Account, BoxKind};
 use pli_core::mail::store::{
-    read_apart, Envelope, Flags, Folder, Found, PatientKind, Role, SearchFilter, Store, StoreError,
+    read_apart, Envelope, Flags, Folder, Found, PatientKind, Role, SearchFilter, Store,
 };
 use pli_core::mssante::headers::subject_for_display;
 use pli_core::usecase::handling::{HandlingCounts, HandlingView};
+use pli_core::usecase::message_list::{self as listing, DocumentChoices, DocumentLabel};
+pub use pli_core::usecase::message_list::{ListArrangement, ListOrder, PatientChoice};
 
+mod arrange;
+mod counts;
 mod search;
 mod view;
+
+pub use arrange::Arrange;
+pub use counts::{count_folders, count_folders_apart, count_handling_apart};
 
 use search::snippet;
 pub use search::{search, search_servers, Search};
@@ -109,8 +116,9 @@ pub struct ListRow {
     pub envelope: Envelope,
     /// For a patient's message: a reply, unsolicited, or a prescription (read with the page).
     pub patient_kind: Option<PatientKind>,
-    /// The type and the patient of its first health document, when it carries one.
-    pub document: Option<(String, String)>,
+    /// The type and the patient of its first health document, when it carries one, and
+    /// whether its documents were filed.
+    pub document: Option<DocumentLabel>,
     /// A search's result: where the words matched.
     pub snippet: Option<String>,
     /// A search's result found by the server: the message's body is not on this computer.
@@ -118,6 +126,13 @@ pub struct ListRow {
 }
 
 impl ListRow {
+    fn listed(folder: i64, listed: listing::ListedMessage) -> Self {
+        Self {
+            document: listed.document,
+            ..Self::new(folder, listed.envelope)
+        }
+    }
+
     fn new(folder: i64, envelope: Envelope) -> Self {
         Self {
             folder,
@@ -152,6 +167,9 @@ pub struct MessageList {
     rows: Vec<ListRow>,
     selected: Option<Selected>,
     search: Search,
+    /// The folder's sort and filters by health document (issue 12), and the values present.
+    arrangement: ListArrangement,
+    choices: DocumentChoices,
     /// When the list was last read, for "today" in the date column.
     now: DateTime<Local>,
     /// Why the store could not be read, if it could not.
@@ -184,6 +202,8 @@ pub enum Message {
     SearchEveryBox(bool),
     SearchWithAttachment(bool),
     ClearSearch,
+    /// The sort or a filter of the folder's list changed.
+    Arrange(Arrange),
     AddBox,
     OpenSettings,
     ShowPrescriptions(String),
@@ -244,6 +264,8 @@ impl MessageList {
             rows: Vec::new(),
             selected: None,
             search: Search::default(),
+            arrangement: ListArrangement::default(),
+            choices: DocumentChoices::default(),
             now: Local::now(),
             problem: None,
         }
@@ -367,7 +389,10 @@ impl MessageList {
                 .map(|entry| entry.total)
         });
         if let (Some(store), Some(total), false) = (store, current_total, self.search.is_active()) {
-            if total != self.window.total {
+            if self.arrangement.filters() {
+                // The folder's count is not the filtered list's: count that (a few documents).
+                self.refresh(store);
+            } else if total != self.window.total {
                 self.refresh_with_total(store, total);
             }
         }
@@ -399,7 +424,7 @@ impl MessageList {
     pub fn refresh(&mut self, store: &Store) {
         let total = match (&self.search.results, &self.current) {
             (Some(results), _) => results.len(),
-            (None, Some((_, folder))) => match store.count(*folder) {
+            (None, Some((_, folder))) => match listing::count(store, *folder, &self.arrangement) {
                 Ok(total) => total,
                 Err(error) => {
                     self.problem = Some(error.to_string());
@@ -416,6 +441,11 @@ impl MessageList {
     /// message left the folder (a delete), the one now at its place is selected: the next one.
     pub fn refresh_with_total(&mut self, store: &Store, total: usize) {
         self.now = Local::now();
+        // New mail may bring a type or a patient the filters should offer.
+        if let (None, Some((_, folder))) = (&self.search.results, &self.current) {
+            let folder = *folder;
+            self.read_choices(store, folder);
+        }
         let before = self.window.total;
         self.window.set_total(total);
         self.read_rows(store);
@@ -466,12 +496,11 @@ impl MessageList {
     fn row_from_store(&self, store: &Store, index: usize) -> Option<ListRow> {
         match (&self.search.results, &self.current) {
             (Some(results), _) => results.get(index).cloned(),
-            (None, Some((_, folder))) => store
-                .page(*folder, index, 1)
+            (None, Some((_, folder))) => listing::page(store, *folder, &self.arrangement, index, 1)
                 .ok()?
                 .into_iter()
                 .next()
-                .map(|envelope| ListRow::new(*folder, envelope)),
+                .map(|listed| ListRow::listed(*folder, listed)),
             (None, None) => None,
         }
     }
@@ -493,10 +522,16 @@ impl MessageList {
                 rows.to_vec()
             }
             (None, Some((_, folder))) => {
-                match store.page(*folder, self.window.offset, self.window.rows) {
+                match listing::page(
+                    store,
+                    *folder,
+                    &self.arrangement,
+                    self.window.offset,
+                    self.window.rows,
+                ) {
                     Ok(page) => page
                         .into_iter()
-                        .map(|envelope| ListRow::new(*folder, envelope))
+                        .map(|listed| ListRow::listed(*folder, listed))
                         .collect(),
                     Err(error) => {
                         self.problem = Some(error.to_string());
@@ -506,11 +541,12 @@ impl MessageList {
             }
             (None, None) => Vec::new(),
         };
-        // Only the patients' rows on screen: a handful of lookups by key at most.
+        // Only the patients' rows on screen: a handful of lookups by key at most. A folder's
+        // rows came with their documents; a search's are looked up.
+        let searching = self.search.results.is_some();
         for row in &mut self.rows {
-            if row.envelope.has_attachment {
-                row.document = store
-                    .document_label(row.folder, row.envelope.uid)
+            if searching && row.envelope.has_attachment {
+                row.document = listing::label(store, row.folder, row.envelope.uid)
                     .ok()
                     .flatten();
             }
@@ -530,6 +566,13 @@ impl MessageList {
     }
 
     pub fn select_folder(&mut self, account: &str, folder: i64, store: &Store) -> Action {
+        // Another folder holds other types and patients: the sort stays, the filters go.
+        if self.current.as_ref().map(|(_, current)| *current) != Some(folder) {
+            self.arrangement = ListArrangement {
+                order: self.arrangement.order,
+                ..ListArrangement::default()
+            };
+        }
         self.current = Some((account.to_string(), folder));
         self.search = Search::default();
         self.selected = None;
@@ -709,6 +752,7 @@ impl MessageList {
                 self.search_again()
             }
             Message::ClearSearch => self.clear_search(store),
+            Message::Arrange(change) => self.arrange(change, store),
             Message::AddBox => Action::AddBox,
             Message::OpenSettings => Action::OpenSettings,
             Message::ShowPrescriptions(account) => Action::ShowPrescriptions(account),
@@ -731,64 +775,6 @@ impl MessageList {
     }
 
     // ----- views -----
-}
-
-/// The folders of each box with their unread counts, as the box list shows them.
-pub fn count_folders(
-    store: &Store,
-    accounts: &[String],
-) -> Result<Vec<(String, Vec<FolderEntry>)>, StoreError> {
-    accounts
-        .iter()
-        .map(|account| {
-            let folders = store
-                .folders(account)?
-                .into_iter()
-                .map(|folder| {
-                    let unread = store.unread_count(folder.id)?;
-                    let total = store.count(folder.id)?;
-                    Ok(FolderEntry {
-                        folder,
-                        unread,
-                        total,
-                    })
-                })
-                .collect::<Result<_, StoreError>>()?;
-            Ok((account.clone(), folders))
-        })
-        .collect()
-}
-
-/// The handling counts of the shared boxes (organisational ones) for `person`, on a
-/// connection of its own, off the UI thread.
-pub async fn count_handling_apart(
-    store_path: std::path::PathBuf,
-    shared_boxes: Vec<String>,
-    person: String,
-) -> Result<Vec<(String, HandlingCounts)>, String> {
-    read_apart(store_path, move |store| {
-        shared_boxes
-            .iter()
-            .map(|account| {
-                Ok((
-                    account.clone(),
-                    pli_core::usecase::handling::handling_counts(store, account, &person)?,
-                ))
-            })
-            .collect::<Result<Vec<_>, StoreError>>()
-    })
-    .await
-    .map_err(|error| error.to_string())
-}
-
-/// `count_folders` on a connection of its own, off the UI thread.
-pub async fn count_folders_apart(
-    store_path: std::path::PathBuf,
-    accounts: Vec<String>,
-) -> Result<Vec<(String, Vec<FolderEntry>)>, String> {
-    read_apart(store_path, move |store| count_folders(store, &accounts))
-        .await
-        .map_err(|error| error.to_string())
 }
 
 /// The folder's name in the interface language when it has a known use.

@@ -216,6 +216,8 @@ impl MessageList {
         };
         let count = if self.search.is_active() {
             String::new()
+        } else if self.arrangement.filters() {
+            i18n.t_args("list-count-filtered", args!["count" => self.window.total])
         } else {
             i18n.t_args("list-count", args!["count" => self.window.total])
         };
@@ -253,6 +255,9 @@ impl MessageList {
             )
             .spacing(8)
             .padding([10, 12]);
+        if let Some(arrange) = self.arrange_view(i18n) {
+            header = header.push(arrange);
+        }
         if let Some(problem) = self.search.problem.as_ref().or(self.problem.as_ref()) {
             header = header.push(
                 text(problem.as_str())
@@ -264,6 +269,8 @@ impl MessageList {
         let body: Element<'a, Message> = if self.window.total == 0 {
             let empty = if self.search.is_active() {
                 i18n.t("list-search-empty")
+            } else if self.arrangement.filters() {
+                i18n.t("list-filtered-empty")
             } else {
                 i18n.t("list-empty")
             };
@@ -425,8 +432,11 @@ impl MessageList {
                     .style(markers::tone_text(tone)),
             );
         }
-        if let Some((kind, patient)) = &row.document {
-            let label = [kind.as_str(), patient.as_str()]
+        if let Some(document) = &row.document {
+            // Some type names are a sentence ("Lettre de liaison à la sortie d'un établissement
+            // de soins"): cut, so the subject still shows beside them.
+            let document_type = shortened(&document.document_type, 32);
+            let label = [document_type.as_str(), document.patient.as_str()]
                 .into_iter()
                 .filter(|part| !part.is_empty())
                 .collect::<Vec<_>>()
@@ -438,6 +448,21 @@ impl MessageList {
                     .wrapping(text::Wrapping::None)
                     .style(markers::tone_text(Tone::Patient)),
             );
+            // What is still to file in a patient's file; what the box sent is not to file.
+            let filed = document.filed.filter(|_| !shows_recipient);
+            if let Some(filed) = filed {
+                let (label, tone) = if filed {
+                    ("list-document-filed", Tone::Notice)
+                } else {
+                    ("list-document-unfiled", Tone::Warning)
+                };
+                second_line = second_line.push(
+                    text(i18n.t(label))
+                        .size(theme::TINY_SIZE)
+                        .wrapping(text::Wrapping::None)
+                        .style(markers::tone_text(tone)),
+                );
+            }
         }
         let mut second_line = second_line.push(
             text(subject)
@@ -497,6 +522,16 @@ impl MessageList {
         }
         line.into()
     }
+}
+
+/// `text` cut to `most` characters, with "…" when it was longer.
+fn shortened(text: &str, most: usize) -> String {
+    if text.chars().count() <= most {
+        return text.to_owned();
+    }
+    let mut cut: String = text.chars().take(most - 1).collect();
+    cut.push('…');
+    cut
 }
 
 fn folder_button(theme: &Theme, status: button::Status, selected: bool) -> button::Style {

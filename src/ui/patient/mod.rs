@@ -131,7 +131,7 @@ pub enum BirthDateReading {
 }
 
 impl BirthDateReading {
-    fn of(typed: &str) -> Self {
+    pub(crate) fn of(typed: &str) -> Self {
         let typed = typed.trim();
         if typed.is_empty() {
             return Self::Empty;

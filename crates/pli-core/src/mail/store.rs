@@ -9,6 +9,7 @@ use std::path::Path;
 
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 
+mod arranged;
 mod documents;
 mod drafts;
 mod journal;
@@ -19,6 +20,9 @@ mod raw_bytes;
 mod reads;
 mod schema;
 mod search;
+pub use arranged::{
+    DocumentChoices, DocumentLabel, ListArrangement, ListOrder, PatientChoice, TypeChoice,
+};
 pub use documents::StoredDocument;
 pub use drafts::StoredDraft;
 pub use journal::{workstation_user, PatientKind, TraceAction, TraceEntry};

@@ -14,8 +14,8 @@ use crate::mssante::ins::{check_identity, IdentityError, Ins};
 use crate::profile::Profile;
 use crate::xdm::build::media::{self, ArchiveError, ARCHIVE_NAME};
 use crate::xdm::build::{
-    document_type, Author, DocumentInput, Patient, CONFIDENTIALITY_NORMAL, FACILITY_PRACTICE,
-    PRACTICE_SETTING_AMBULATORY,
+    document_type, Author, DocumentInput, Patient, PatientId, CONFIDENTIALITY_NORMAL,
+    FACILITY_PRACTICE, PRACTICE_SETTING_AMBULATORY,
 };
 
 /// A PDF to send as a health document about one patient.
@@ -48,6 +48,19 @@ pub enum HealthDocumentError {
     /// The patient's identity may not be used (not qualified, or not the matricule's).
     #[error(transparent)]
     Identity(#[from] IdentityError),
+    /// The patient is named by a local identifier (identity not qualified) and the person did
+    /// not confirm sending it so (ECO.2.4.2: it leaves with `X-MSS-INS: N`).
+    #[error(
+        "the patient's identity is not qualified and sending the document so was not confirmed"
+    )]
+    UnqualifiedIdentityUnconfirmed,
+    /// A patient without a qualified identity has no patient address: such a document cannot
+    /// go to a patient's messaging.
+    #[error("a document about a patient without a qualified INS cannot go to a patient's address")]
+    UnqualifiedToPatient,
+    /// The identity of a patient named by a local identifier lacks a birth name or first names.
+    #[error("the patient's birth name and first names are needed")]
+    IncompleteIdentity,
     /// The message already carries health documents: one patient per message (ECO.2.1.1).
     #[error("the message already carries an IHE_XDM.ZIP archive")]
     SecondArchive,
@@ -70,7 +83,7 @@ pub fn send(
     documents: &[HealthDocument],
     choices: SendChoices,
 ) -> Result<Queued, HealthDocumentError> {
-    let draft = with_health_documents(profile, account, draft, documents)?;
+    let draft = with_health_documents(profile, account, draft, documents, choices)?;
     // The only patient it may go to is the documents', whose qualified identity was just
     // checked against the matricule: that is the confirmation ECO.2.2.6 asks.
     let choices = SendChoices {
@@ -87,12 +100,29 @@ fn with_health_documents(
     account: &Account,
     draft: &Draft,
     documents: &[HealthDocument],
+    choices: SendChoices,
 ) -> Result<Draft, HealthDocumentError> {
     let Some(first) = documents.first() else {
         return Err(HealthDocumentError::NoDocument);
     };
     let patient = &first.patient;
-    check_identity(&patient.ins, &patient.identity)?;
+    // ECO.2.4.2: `O` only when the archive names the patient by a qualified INS.
+    let qualified_ins = match &patient.id {
+        PatientId::Ins { ins, .. } => {
+            check_identity(ins, &patient.identity)?;
+            true
+        }
+        PatientId::Local(_) => {
+            let identity = &patient.identity;
+            if identity.birth_name.trim().is_empty() || identity.first_names.trim().is_empty() {
+                return Err(HealthDocumentError::IncompleteIdentity);
+            }
+            if !choices.unqualified_identity_confirmed {
+                return Err(HealthDocumentError::UnqualifiedIdentityUnconfirmed);
+            }
+            false
+        }
+    };
     if let Some((index, other)) = documents
         .iter()
         .enumerate()
@@ -103,7 +133,7 @@ fn with_health_documents(
             file_name: other.file_name.trim().to_owned(),
         });
     }
-    one_patient(draft, &patient.ins)?;
+    one_patient(draft, patient.ins())?;
     let inputs = documents
         .iter()
         .map(document_input)
@@ -118,9 +148,7 @@ fn with_health_documents(
         &created,
         env!("CARGO_PKG_VERSION"),
     )?;
-    // Only a qualified identity reaches here, so the archive names the patient by a qualified
-    // INS (ECO.2.4.2).
-    let content = XdmContent::new(&archive.cda_codes, true)
+    let content = XdmContent::new(&archive.cda_codes, qualified_ins)
         .map_err(|error| SendError::Build(error.to_string()))?;
 
     let mut prepared = draft.clone();
@@ -178,8 +206,8 @@ fn document_input(document: &HealthDocument) -> Result<DocumentInput, HealthDocu
 
 /// ECO.2.1.1: a message with health documents is about one patient. A second archive would be
 /// a second set of documents, possibly about someone else; a patient recipient must be the
-/// document's patient.
-fn one_patient(draft: &Draft, ins: &Ins) -> Result<(), HealthDocumentError> {
+/// document's patient, whom only an INS names.
+fn one_patient(draft: &Draft, ins: Option<&Ins>) -> Result<(), HealthDocumentError> {
     let has_archive = draft
         .attachments
         .iter()
@@ -187,14 +215,22 @@ fn one_patient(draft: &Draft, ins: &Ins) -> Result<(), HealthDocumentError> {
     if has_archive || draft.health_documents.is_some() {
         return Err(HealthDocumentError::SecondArchive);
     }
-    let another_patient = draft
+    let mut patients = draft
         .to
         .iter()
         .chain(&draft.cc)
-        .filter_map(|address| Ins::from_patient_address(address.trim()).ok())
-        .any(|recipient| recipient != *ins);
-    if another_patient {
-        return Err(HealthDocumentError::AnotherPatient);
+        .filter_map(|address| Ins::from_patient_address(address.trim()).ok());
+    match ins {
+        Some(ins) => {
+            if patients.any(|recipient| recipient != *ins) {
+                return Err(HealthDocumentError::AnotherPatient);
+            }
+        }
+        None => {
+            if patients.next().is_some() {
+                return Err(HealthDocumentError::UnqualifiedToPatient);
+            }
+        }
     }
     Ok(())
 }

@@ -33,6 +33,10 @@ pub struct SendChoices {
     /// it ("Écrire à un patient", a health document's form) or by their explicit word
     /// (ECO.2.2.6, ECO.3.1.5). Without it, no message goes to a patient's address.
     pub patients_confirmed: bool,
+    /// They chose to send a health document about a patient whose identity is not qualified,
+    /// named by the structure's local identifier, knowing it leaves with `X-MSS-INS: N`
+    /// (ECO.2.4.2) and that the receiver cannot match it to an INS.
+    pub unqualified_identity_confirmed: bool,
 }
 
 /// A message accepted into the outbox.

@@ -401,6 +401,10 @@ pub struct MessageDocuments {
     pub refused: Option<XdmError>,
     pub documents: Vec<HealthDocument>,
     pub problems: Vec<XdmProblem>,
+    /// The message says (`X-MSS-INS: N`, ECO.2.4.2) that the archive names its patient by no
+    /// qualified INS — a local identifier of the sender's structure — and no document names
+    /// one: the reader says the identity is not qualified.
+    pub unqualified_identity: bool,
 }
 
 impl MessageDocuments {
@@ -411,12 +415,14 @@ impl MessageDocuments {
                 refused: None,
                 documents: reading.documents,
                 problems: reading.problems,
+                unqualified_identity: false,
             },
             Err(error) => MessageDocuments {
                 attachment,
                 refused: Some(error),
                 documents: Vec::new(),
                 problems: Vec::new(),
+                unqualified_identity: false,
             },
         }
     }

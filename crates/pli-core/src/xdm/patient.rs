@@ -78,6 +78,7 @@ pub fn check_against_message(
     {
         Some("O") if ins.is_empty() => documents.problems.push(XdmProblem::InsHeaderWithoutIns),
         Some("N") if !ins.is_empty() => documents.problems.push(XdmProblem::InsHeaderDeniesIns),
+        Some("N") => documents.unqualified_identity = true,
         _ => {}
     }
     if let Some(problem) = x_mss_codecda.and_then(|header| codes_differ(documents, header)) {

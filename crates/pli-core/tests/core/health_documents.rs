@@ -356,17 +356,17 @@ fn a_document_of_an_unknown_type_or_that_is_not_a_pdf_is_refused() {
 /// A patient other than the ANS test patient, with a qualified identity that is her matricule's.
 fn another_patient() -> pli_core::xdm::build::Patient {
     use pli_core::mssante::ins::{Identity, Ins, Sex};
-    pli_core::xdm::build::Patient {
-        ins: Ins::parse("180017505600103").expect("an INS"),
-        kind: pli_core::xdm::build::InsKind::Test,
-        identity: Identity {
+    pli_core::xdm::build::Patient::with_ins(
+        Ins::parse("180017505600103").expect("an INS"),
+        pli_core::xdm::build::InsKind::Test,
+        Identity {
             birth_name: "DURAND".into(),
             first_names: "PAUL".into(),
             birth_date: chrono::NaiveDate::from_ymd_opt(1980, 1, 15).expect("a date"),
             sex: Sex::Male,
             status: IdentityStatus::Qualified,
         },
-    }
+    )
 }
 
 #[test]

@@ -127,7 +127,7 @@ fn a_document_filed_on_one_workstation_is_filed_on_the_other_and_the_trace_keeps
     let (a, b) = (Workstation::on(&user), Workstation::on(&user));
     a.sync();
     b.sync();
-    let ins = ans_test_patient().ins;
+    let ins = ans_test_patient().ins().expect("named by an INS").clone();
     let (cda_id, filed) = b.filed_in(&ins);
     assert_eq!(filed, None, "nobody filed it yet");
 

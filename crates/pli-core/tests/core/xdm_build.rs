@@ -11,22 +11,39 @@ use chrono::{DateTime, NaiveDate};
 use pli_core::mssante::ins::{Identity, IdentityStatus, Ins, Sex};
 use pli_core::xdm::build::media::{self, Archive};
 use pli_core::xdm::build::{
-    document_type, document_types, Author, DocumentInput, InsKind, Patient, CONFIDENTIALITY_NORMAL,
-    FACILITY_PRACTICE, PRACTICE_SETTING_AMBULATORY,
+    document_type, document_types, Author, DocumentInput, InsKind, LocalId, Patient, PatientId,
+    CONFIDENTIALITY_NORMAL, FACILITY_PRACTICE, PRACTICE_SETTING_AMBULATORY,
 };
 use pli_testkit::shared::shared_sample as shared;
 use sha1::{Digest, Sha1};
 
 pub fn ans_test_patient() -> Patient {
-    Patient {
-        ins: Ins::parse("279035121518989").expect("the ANS test INS"),
-        kind: InsKind::Test,
-        identity: Identity {
+    Patient::with_ins(
+        Ins::parse("279035121518989").expect("the ANS test INS"),
+        InsKind::Test,
+        Identity {
             birth_name: "PAT-TROIS".into(),
             first_names: "DOMINIQUE MARIE-LOUISE".into(),
             birth_date: NaiveDate::from_ymd_opt(1979, 3, 28).expect("a date"),
             sex: Sex::Female,
             status: IdentityStatus::Qualified,
+        },
+    )
+}
+
+/// A newborn without an INS yet, named by the maternity's local identifier (IPP) and the OID
+/// of the structure's patient identifiers: an identity that is not qualified (ECO.2.4.2).
+pub fn unqualified_patient() -> Patient {
+    Patient {
+        id: PatientId::Local(
+            LocalId::new("IPP-2026-000417", "1.2.250.1.999.1.2.3").expect("a local identifier"),
+        ),
+        identity: Identity {
+            birth_name: "MARTIN".into(),
+            first_names: "LÉA CLAIRE".into(),
+            birth_date: NaiveDate::from_ymd_opt(2026, 12, 1).expect("a date"),
+            sex: Sex::Female,
+            status: IdentityStatus::Provisional,
         },
     }
 }
@@ -71,8 +88,12 @@ fn document(code: &str) -> DocumentInput {
 }
 
 fn build(author: &Author, documents: &[DocumentInput]) -> Archive {
+    build_about(&ans_test_patient(), author, documents)
+}
+
+fn build_about(patient: &Patient, author: &Author, documents: &[DocumentInput]) -> Archive {
     let created = DateTime::parse_from_rfc3339("2026-12-07T08:30:05+01:00").expect("a time");
-    media::build(&ans_test_patient(), author, documents, &created, "0.1.0").expect("built")
+    media::build(patient, author, documents, &created, "0.1.0").expect("built")
 }
 
 /// Every file of the archive, by name.
@@ -124,20 +145,24 @@ fn every_cda_pli_writes_validates_against_the_ans_cda_schema() {
         validate_cda(&bytes, &schema).expect("the ANS example validates");
     }
     let mut checked = 0;
-    for author in [doctor(), structure()] {
-        let documents: Vec<DocumentInput> = document_types()
-            .iter()
-            .map(|kind| document(&kind.code))
-            .collect();
-        let archive = build(&author, &documents);
-        for (name, bytes) in unzip(&archive.zip) {
-            if name.starts_with("IHE_XDM/SUBSET01/DOC") {
-                validate_cda(&bytes, &schema).unwrap_or_else(|said| panic!("{name}: {said}"));
-                checked += 1;
+    // A patient named by a qualified INS, and one whose identity is not qualified, named by
+    // the structure's local identifier (ECO.2.4.2).
+    for patient in [ans_test_patient(), unqualified_patient()] {
+        for author in [doctor(), structure()] {
+            let documents: Vec<DocumentInput> = document_types()
+                .iter()
+                .map(|kind| document(&kind.code))
+                .collect();
+            let archive = build_about(&patient, &author, &documents);
+            for (name, bytes) in unzip(&archive.zip) {
+                if name.starts_with("IHE_XDM/SUBSET01/DOC") {
+                    validate_cda(&bytes, &schema).unwrap_or_else(|said| panic!("{name}: {said}"));
+                    checked += 1;
+                }
             }
         }
     }
-    assert_eq!(checked, 2 * document_types().len());
+    assert_eq!(checked, 2 * 2 * document_types().len());
     // And it refuses what is not a CDA: the test can fail.
     let broken = b"<ClinicalDocument xmlns=\"urn:hl7-org:v3\"><title>x</title></ClinicalDocument>";
     assert!(validate_cda(broken, &schema).is_err());

@@ -193,22 +193,6 @@ impl Store {
         Ok(readings.len())
     }
 
-    /// What the list shows of the first health document of a message: its type (name, else
-    /// code) and its patient as the document names them.
-    pub fn document_label(&self, folder: i64, uid: u32) -> Result<Option<(String, String)>> {
-        Ok(self
-            .connection
-            .query_row(
-                "SELECT coalesce(d.type_name, d.type_code, ''), d.patient
-                 FROM health_document d JOIN message m ON m.id = d.message_id
-                 WHERE m.folder_id = ?1 AND m.uid = ?2
-                 ORDER BY d.attachment, d.rank LIMIT 1",
-                params![folder, uid],
-                |row| Ok((row.get(0)?, row.get(1)?)),
-            )
-            .optional()?)
-    }
-
     /// Every stored document about the patient with this INS, in every box, newest first.
     pub fn documents_about(&self, ins: &str) -> Result<Vec<StoredDocument>> {
         let mut statement = self.connection.prepare_cached(&format!(

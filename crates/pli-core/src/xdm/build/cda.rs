@@ -14,7 +14,7 @@
 use base64::Engine;
 use chrono::{DateTime, FixedOffset};
 
-use super::{escape, hl7_time, Author, Coded, DocumentInput, Patient};
+use super::{escape, hl7_time, Author, Coded, DocumentInput, Patient, PatientId};
 use crate::mssante::ins::Sex;
 
 /// The templateIds of a level 1 document, in the ANS examples' order.
@@ -102,7 +102,8 @@ pub fn level_one(
     xml
 }
 
-/// The patient with the INS and its traits, as the ANS examples write them.
+/// The patient with the INS and its traits, as the ANS examples write them, or with the
+/// structure's local identifier when the identity is not qualified.
 fn record_target(xml: &mut String, patient: &Patient) {
     let identity = &patient.identity;
     let (sex_code, sex_name) = match identity.sex {
@@ -110,15 +111,27 @@ fn record_target(xml: &mut String, patient: &Patient) {
         Sex::Male => ("M", "Masculin"),
     };
     xml.push_str("  <recordTarget>\n    <patientRole>\n");
-    xml.push_str(&format!(
-        "      <id extension=\"{}\" root=\"{}\"/>\n",
-        escape(patient.ins.as_str()),
-        patient.kind.oid()
-    ));
-    xml.push_str(&format!(
-        "      <telecom value=\"mailto:{}\"/>\n",
-        escape(&patient.ins.patient_address())
-    ));
+    match &patient.id {
+        PatientId::Ins { ins, kind } => {
+            xml.push_str(&format!(
+                "      <id extension=\"{}\" root=\"{}\"/>\n",
+                escape(ins.as_str()),
+                kind.oid()
+            ));
+            xml.push_str(&format!(
+                "      <telecom value=\"mailto:{}\"/>\n",
+                escape(&ins.patient_address())
+            ));
+        }
+        // The structure's own identifier, as the CI-SIS has senders write a patient without a
+        // qualified INS (the ANS LPS example keeps such an id beside the INS): no INS, and no
+        // patient address, which only an INS gives.
+        PatientId::Local(local) => xml.push_str(&format!(
+            "      <id extension=\"{}\" root=\"{}\"/>\n",
+            escape(local.id()),
+            escape(local.authority())
+        )),
+    }
     xml.push_str("      <patient classCode=\"PSN\">\n        <name>\n");
     xml.push_str(&format!(
         "          <family qualifier=\"BR\">{}</family>\n",
@@ -147,12 +160,16 @@ fn record_target(xml: &mut String, patient: &Patient) {
         "        <birthTime value=\"{}\"/>\n",
         identity.birth_date.format("%Y%m%d")
     ));
-    xml.push_str("        <birthplace>\n          <place>\n            <addr>\n");
-    xml.push_str(&format!(
-        "              <county>{}</county>\n",
-        escape(patient.birth_place_code())
-    ));
-    xml.push_str("            </addr>\n          </place>\n        </birthplace>\n");
+    // The birth place is known from the matricule only; without one it is left out (the
+    // schema allows it) rather than made up.
+    if let Some(place) = patient.birth_place_code() {
+        xml.push_str("        <birthplace>\n          <place>\n            <addr>\n");
+        xml.push_str(&format!(
+            "              <county>{}</county>\n",
+            escape(place)
+        ));
+        xml.push_str("            </addr>\n          </place>\n        </birthplace>\n");
+    }
     xml.push_str("      </patient>\n    </patientRole>\n  </recordTarget>\n");
 }
 

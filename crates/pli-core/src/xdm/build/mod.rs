@@ -60,19 +60,133 @@ impl InsKind {
     }
 }
 
-/// The patient a document is about, with a qualified identity checked against the matricule.
+/// How a document names its patient: by a qualified INS, or — when the identity is not
+/// qualified (a foreign patient without NIR, a newborn not yet registered) — by the local
+/// identifier the sending structure gave them (IPP) with the OID of the authority that assigns
+/// it, never by an INS that was not checked (ECO.2.4.2 then says `X-MSS-INS: N`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PatientId {
+    Ins { ins: Ins, kind: InsKind },
+    Local(LocalId),
+}
+
+/// A patient's local identifier (IPP) and the OID of its assigning authority, checked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LocalId {
+    id: String,
+    authority: String,
+}
+
+/// Why a local identifier cannot name a patient in a document.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum LocalIdError {
+    #[error("the patient's local identifier is empty")]
+    EmptyId,
+    /// Longer than [`LOCAL_ID_MAX`], or holding an HL7 v2 separator (`^`, `&`, `~`, `|`, `\`),
+    /// a quote, an angle bracket, a space or a control character: the metadata's CX value
+    /// would not read back as the same identifier.
+    #[error("the patient's local identifier holds characters an identifier may not")]
+    BadId,
+    #[error("{authority} is not an OID (digits and dots, such as 1.2.250.1.999.1.2)")]
+    BadAuthority { authority: String },
+    /// The authority is one of the INS's: an INS goes through the INS fields, checked.
+    #[error("{authority} is the OID of an INS: give the INS as such, with its identity")]
+    InsAuthority { authority: String },
+}
+
+/// The longest local identifier accepted: room for any IPP format, not for a sentence typed in
+/// the wrong field.
+const LOCAL_ID_MAX: usize = 64;
+
+impl LocalId {
+    pub fn new(id: &str, authority: &str) -> Result<Self, LocalIdError> {
+        let id = id.trim();
+        let authority = authority.trim();
+        if id.is_empty() {
+            return Err(LocalIdError::EmptyId);
+        }
+        let bad = |c: char| c.is_control() || c.is_whitespace() || "^&~|\\\"<>".contains(c);
+        if id.chars().count() > LOCAL_ID_MAX || id.chars().any(bad) {
+            return Err(LocalIdError::BadId);
+        }
+        if !is_oid(authority) {
+            return Err(LocalIdError::BadAuthority {
+                authority: authority.to_owned(),
+            });
+        }
+        let ins_authorities = [
+            super::OID_INS_NIR,
+            super::OID_INS_NIA,
+            super::OID_INS_TEST,
+            super::OID_INS_DEMO,
+        ];
+        if ins_authorities.contains(&authority) {
+            return Err(LocalIdError::InsAuthority {
+                authority: authority.to_owned(),
+            });
+        }
+        Ok(Self {
+            id: id.to_owned(),
+            authority: authority.to_owned(),
+        })
+    }
+
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
+    pub fn authority(&self) -> &str {
+        &self.authority
+    }
+}
+
+/// An ISO OID as CDA and XDS write them: arcs of digits, no leading zero, the first 0–2.
+fn is_oid(text: &str) -> bool {
+    let arcs: Vec<&str> = text.split('.').collect();
+    arcs.len() >= 2
+        && text.len() <= 64
+        && matches!(arcs[0], "0" | "1" | "2")
+        && arcs.iter().all(|arc| {
+            !arc.is_empty()
+                && arc.bytes().all(|b| b.is_ascii_digit())
+                && (arc.len() == 1 || !arc.starts_with('0'))
+        })
+}
+
+/// The patient a document is about: a qualified identity checked against the matricule, or an
+/// identity that is not qualified, named by the structure's local identifier.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Patient {
-    pub ins: Ins,
-    pub kind: InsKind,
+    pub id: PatientId,
     pub identity: Identity,
 }
 
 impl Patient {
-    /// The patient identifier in HL7 v2 CX form, as XDS metadata write it:
-    /// `<matricule>^^^&<OID>&ISO^NH` (RULES.md, IHE_XDM.ZIP layout).
+    /// A patient named by their INS (its identity to be checked against it before sending).
+    pub fn with_ins(ins: Ins, kind: InsKind, identity: Identity) -> Self {
+        Self {
+            id: PatientId::Ins { ins, kind },
+            identity,
+        }
+    }
+
+    /// The INS that names the patient, when one does.
+    pub fn ins(&self) -> Option<&Ins> {
+        match &self.id {
+            PatientId::Ins { ins, .. } => Some(ins),
+            PatientId::Local(_) => None,
+        }
+    }
+
+    /// The patient identifier in HL7 v2 CX form, as XDS metadata write it (RULES.md,
+    /// IHE_XDM.ZIP layout): `<matricule>^^^&<OID>&ISO^NH` for an INS, and for a local
+    /// identifier `<IPP>^^^&<OID>&ISO^PI`, the type the ANS DRIMbox example gives a
+    /// structure's own patient identifier (`sourcePatientId`).
     pub fn cx(&self) -> String {
-        format!("{}^^^&{}&ISO^NH", self.ins.as_str(), self.kind.oid())
+        match &self.id {
+            PatientId::Ins { ins, kind } => format!("{}^^^&{}&ISO^NH", ins.as_str(), kind.oid()),
+            PatientId::Local(local) => format!("{}^^^&{}&ISO^PI", local.id, local.authority),
+        }
     }
 
     /// The first of the birth first names (the CDA's `given[@qualifier='BR']`).
@@ -85,9 +199,10 @@ impl Patient {
     }
 
     /// The place of birth as the COG code positions 6–10 of the matricule hold (department and
-    /// commune, or `99` and the country): the CI-SIS asks for it among the INS traits.
-    pub fn birth_place_code(&self) -> &str {
-        self.ins.as_str().get(5..10).unwrap_or("")
+    /// commune, or `99` and the country): the CI-SIS asks for it among the INS traits. Unknown
+    /// without an INS.
+    pub fn birth_place_code(&self) -> Option<&str> {
+        self.ins().and_then(|ins| ins.as_str().get(5..10))
     }
 }
 
