@@ -632,18 +632,52 @@ fn eco_1_2_3_a_broken_box_never_blocks_another_and_each_says_why() {
     offline.smtp = pli_core::mail::account::Endpoint::new("127.0.0.1", 1);
 
     let folder = tempfile::tempdir().expect("folder");
-    let runtime = runtime();
-    runtime.block_on(async {
-        let (events_tx, mut events) = tokio::sync::mpsc::channel(256);
-        let mut stops = Vec::new();
-        for (account, credentials) in [
+    let states = settled_states(
+        vec![
             (offline, offline_credentials),
             (refused, refused_credentials),
             (untrusted, untrusted_credentials),
             (good, good_credentials),
-        ] {
+        ],
+        folder.path(),
+    );
+    assert!(
+        matches!(states["worker-good"], worker::Connectivity::UpToDate),
+        "{states:?}"
+    );
+    assert!(
+        matches!(
+            states["refused"],
+            worker::Connectivity::AuthenticationRefused { .. }
+        ),
+        "{states:?}"
+    );
+    assert!(
+        matches!(
+            states["untrusted"],
+            worker::Connectivity::CertificateRefused { .. }
+        ),
+        "{states:?}"
+    );
+    assert!(
+        matches!(states["offline"], worker::Connectivity::Offline { .. }),
+        "{states:?}"
+    );
+}
+
+/// Runs one worker per box until each has settled (up to date, or refused and why), then stops
+/// them; returns each box's settled state by name.
+pub(crate) fn settled_states(
+    boxes: Vec<(Account, pli_core::mail::connect::Credentials)>,
+    folder: &std::path::Path,
+) -> std::collections::HashMap<String, worker::Connectivity> {
+    runtime().block_on(async {
+        let (events_tx, mut events) = tokio::sync::mpsc::channel(256);
+        let mut stops = Vec::new();
+        let wanted = boxes.len();
+        for (account, credentials) in boxes {
             let (commands, commands_rx) = tokio::sync::mpsc::channel(4);
-            let path = folder.path().join(format!("{}.sqlite", account.name));
+            let path = folder.join(format!("{}.sqlite", account.name));
             let load = move |_: &Account| Ok(credentials.clone());
             tokio::spawn(worker::run(
                 account,
@@ -656,7 +690,7 @@ fn eco_1_2_3_a_broken_box_never_blocks_another_and_each_says_why() {
         }
         let mut states = std::collections::HashMap::new();
         let deadline = Instant::now() + Duration::from_secs(30);
-        while states.len() < 4 {
+        while states.len() < wanted {
             let remaining = deadline.saturating_duration_since(Instant::now());
             match tokio::time::timeout(remaining, events.recv()).await {
                 Ok(Some(worker::Event::Connectivity { account, state })) => match state {
@@ -669,30 +703,9 @@ fn eco_1_2_3_a_broken_box_never_blocks_another_and_each_says_why() {
                 _ => panic!("not every box reported in time: {states:?}"),
             }
         }
-        assert!(
-            matches!(states["worker-good"], worker::Connectivity::UpToDate),
-            "{states:?}"
-        );
-        assert!(
-            matches!(
-                states["refused"],
-                worker::Connectivity::AuthenticationRefused { .. }
-            ),
-            "{states:?}"
-        );
-        assert!(
-            matches!(
-                states["untrusted"],
-                worker::Connectivity::CertificateRefused { .. }
-            ),
-            "{states:?}"
-        );
-        assert!(
-            matches!(states["offline"], worker::Connectivity::Offline { .. }),
-            "{states:?}"
-        );
         for stop in stops {
             let _ = stop.send(worker::Command::Stop).await;
         }
-    });
+        states
+    })
 }

@@ -16,7 +16,8 @@ const LAB: (&str, &str) = ("11502-2", "CR d'examens biologiques");
 const DISCHARGE: (&str, &str) = ("34112-3", "CR hospitalier (séjour)");
 const IMAGING: (&str, &str) = ("18748-4", "CR d'imagerie médicale");
 
-fn envelope_of(raw: &[u8], uid: u32) -> Envelope {
+/// The envelope a sync would store for `raw` under `uid`.
+pub(crate) fn envelope_of(raw: &[u8], uid: u32) -> Envelope {
     let end = raw
         .windows(4)
         .position(|window| window == b"\r\n\r\n")

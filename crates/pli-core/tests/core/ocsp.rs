@@ -5,8 +5,6 @@
 //!
 //! The policy belongs to the process: nextest runs this test in a process of its own.
 
-use std::time::{Duration, Instant};
-
 use pli_core::mail::worker;
 use pli_testkit::*;
 
@@ -33,11 +31,8 @@ fn eco_1_1_5_under_hard_fail_a_worker_retries_when_the_ocsp_responder_does_not_a
         (account, credentials)
     };
     let folder = tempfile::tempdir().expect("folder");
-    let runtime = runtime();
-    runtime.block_on(async {
-        let (events_tx, mut events) = tokio::sync::mpsc::channel(256);
-        let mut stops = Vec::new();
-        for (account, credentials) in [
+    let states = crate::engine::settled_states(
+        vec![
             on(
                 "PLI_TEST_OCSP_DOWN_HOST",
                 "ocsp-down",
@@ -48,49 +43,20 @@ fn eco_1_1_5_under_hard_fail_a_worker_retries_when_the_ocsp_responder_does_not_a
                 "ocsp-revoked",
                 dedicated_user("ocsp-revoked"),
             ),
-        ] {
-            let (commands, commands_rx) = tokio::sync::mpsc::channel(4);
-            let path = folder.path().join(format!("{}.sqlite", account.name));
-            let load = move |_: &pli_core::mail::account::Account| Ok(credentials.clone());
-            tokio::spawn(worker::run(
-                account,
-                path,
-                load,
-                events_tx.clone(),
-                commands_rx,
-            ));
-            stops.push(commands);
+        ],
+        folder.path(),
+    );
+    match &states["ocsp-down"] {
+        worker::Connectivity::Offline { reason, .. } => {
+            assert!(reason.contains("did not answer"), "{reason}");
+            assert!(reason.contains("hard-fail"), "{reason}");
         }
-        let mut states = std::collections::HashMap::new();
-        let deadline = Instant::now() + Duration::from_secs(30);
-        while states.len() < 2 {
-            let remaining = deadline.saturating_duration_since(Instant::now());
-            match tokio::time::timeout(remaining, events.recv()).await {
-                Ok(Some(worker::Event::Connectivity { account, state })) => match state {
-                    worker::Connectivity::Connecting | worker::Connectivity::Syncing { .. } => {}
-                    other => {
-                        states.insert(account, other);
-                    }
-                },
-                Ok(Some(_)) => {}
-                _ => panic!("not every box reported in time: {states:?}"),
-            }
+        other => panic!("the responder that is down: {other:?}"),
+    }
+    match &states["ocsp-revoked"] {
+        worker::Connectivity::CertificateRefused { reason } => {
+            assert!(reason.contains("revoked"), "{reason}");
         }
-        match &states["ocsp-down"] {
-            worker::Connectivity::Offline { reason, .. } => {
-                assert!(reason.contains("did not answer"), "{reason}");
-                assert!(reason.contains("hard-fail"), "{reason}");
-            }
-            other => panic!("the responder that is down: {other:?}"),
-        }
-        match &states["ocsp-revoked"] {
-            worker::Connectivity::CertificateRefused { reason } => {
-                assert!(reason.contains("revoked"), "{reason}");
-            }
-            other => panic!("the revoked certificate: {other:?}"),
-        }
-        for stop in stops {
-            let _ = stop.send(worker::Command::Stop).await;
-        }
-    });
+        other => panic!("the revoked certificate: {other:?}"),
+    }
 }

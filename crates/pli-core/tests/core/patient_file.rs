@@ -3,11 +3,11 @@
 //! still listed as replaced; the same archive received twice is flagged once, not listed twice.
 
 use pli_core::mail::store::{Role, Store};
-use pli_core::mail::sync::envelope_from_header;
 use pli_core::mssante::ins::Ins;
 use pli_core::usecase::patient_file::{self, FileEntry};
 use pli_testkit::shared::shared_bytes;
 
+use crate::message_list::envelope_of;
 use crate::xdm::{message_with_archive, xdm_around};
 
 const INS: &str = "279035121518989";
@@ -18,16 +18,8 @@ fn deliver(store: &mut Store, account: &str, uid: u32, raw: &[u8]) -> i64 {
     let folder = store
         .upsert_folder(account, "INBOX", Some(Role::Inbox))
         .expect("a folder");
-    let end = raw
-        .windows(4)
-        .position(|window| window == b"\r\n\r\n")
-        .map_or(raw.len(), |end| end + 4);
-    let mut envelope = envelope_from_header(&raw[..end]);
-    envelope.uid = uid;
-    envelope.size = raw.len() as u32;
-    envelope.has_attachment = true;
     store
-        .insert_envelopes(folder.id, &[envelope])
+        .insert_envelopes(folder.id, &[envelope_of(raw, uid)])
         .expect("the envelope");
     store.set_raw(folder.id, uid, raw, "").expect("the body");
     folder.id
@@ -152,15 +144,8 @@ fn the_same_archive_received_twice_is_flagged_once_and_listed_once() {
         .expect("a folder");
     drop(store);
     let mut store = Store::open(&path).expect("the store");
-    let end = first
-        .windows(4)
-        .position(|window| window == b"\r\n\r\n")
-        .map_or(first.len(), |end| end + 4);
-    let mut envelope = envelope_from_header(&first[..end]);
-    envelope.uid = 7;
-    envelope.has_attachment = true;
     store
-        .insert_envelopes(archives.id, &[envelope])
+        .insert_envelopes(archives.id, &[envelope_of(&first, 7)])
         .expect("the copy");
     store
         .set_raw(archives.id, 7, &first, "")

@@ -81,6 +81,19 @@ impl Workstation {
             .expect("sync");
     }
 
+    /// The rest of `pli sync`'s pass: the bodies the box keeps offline.
+    pub(crate) fn copy_offline(&self) {
+        let mut store = self.store();
+        runtime()
+            .block_on(pli_core::mail::offline_copy::copy_account(
+                &self.account,
+                &self.credentials,
+                &mut store,
+                &mut |_| {},
+            ))
+            .expect("offline copy");
+    }
+
     pub(crate) fn inbox_uid(&self, subject: &str) -> u32 {
         let store = self.store();
         let inbox = inbox_of(&store, &self.account);

@@ -3,90 +3,47 @@
 //! on the same Dovecot box, each with its own store; the filing travels as an IMAP keyword the
 //! box's sync replays, and the trace keeps no INS.
 
-use pli_core::mail::account::{Account, Security};
-use pli_core::mail::connect::Credentials;
 use pli_core::mail::keywords;
-use pli_core::mail::offline_copy::copy_account;
 use pli_core::mail::send::Draft;
 use pli_core::mail::store::Store;
-use pli_core::mail::sync::sync_account;
 use pli_core::mssante::ins::Ins;
-use pli_core::profile::Profile;
 use pli_core::usecase::health_document::{self, HealthDocument};
 use pli_core::usecase::outbox::SendChoices;
 use pli_core::usecase::patient_file::{self, FileEntry};
 use pli_testkit::*;
 
+use crate::shared_bed::Workstation;
 use crate::xdm_build::ans_test_patient;
 
-struct Workstation {
-    _folder: tempfile::TempDir,
-    profile: Profile,
-    account: Account,
-    credentials: Credentials,
+/// The envelopes (with the queued actions replayed), then the bodies: `pli sync`'s pass.
+fn pass(workstation: &Workstation) {
+    workstation.sync();
+    workstation.copy_offline();
 }
 
-impl Workstation {
-    fn on(user: &str) -> Self {
-        let folder = tempfile::tempdir().expect("profile folder");
-        let profile = Profile::at(folder.path());
-        let account = account(user, Security::Tls);
-        let credentials = with_password(&account, password().expose());
-        Self {
-            _folder: folder,
-            profile,
-            account,
-            credentials,
-        }
-    }
-
-    /// What `pli sync` and the worker's pass do: envelopes (and the queued actions replayed),
-    /// then the bodies the box keeps offline.
-    fn sync(&self) {
-        let mut store = Store::open(&self.profile.store_file()).expect("store");
-        let runtime = runtime();
-        runtime
-            .block_on(sync_account(
-                &self.account,
-                &self.credentials,
-                &mut store,
-                &mut |_| {},
-            ))
-            .expect("sync");
-        runtime
-            .block_on(copy_account(
-                &self.account,
-                &self.credentials,
-                &mut store,
-                &mut |_| {},
-            ))
-            .expect("offline copy");
-    }
-
-    /// The patient's file as the window and `pli patient-file` read it: its one document.
-    fn filed_in(&self, ins: &Ins) -> (String, Option<String>) {
-        let file = patient_file::open(&self.profile.store_file(), ins).expect("the file");
-        let documents: Vec<_> = file
-            .entries
-            .into_iter()
-            .filter_map(|entry| match entry {
-                FileEntry::Document { document, .. } => Some(document),
-                FileEntry::Message { .. } => None,
-            })
-            .collect();
-        assert_eq!(documents.len(), 1, "one document about the patient");
-        let document = &documents[0];
-        (
-            document.cda_id.clone().expect("a CDA id"),
-            document.filed_in.clone(),
-        )
-    }
+/// The patient's file as the window and `pli patient-file` read it: its one document, with the
+/// file it is filed in.
+fn filed_in(workstation: &Workstation, ins: &Ins) -> (String, Option<String>) {
+    let file = patient_file::open(&workstation.profile.store_file(), ins).expect("the file");
+    let documents: Vec<_> = file
+        .entries
+        .into_iter()
+        .filter_map(|entry| match entry {
+            FileEntry::Document { document, .. } => Some(document),
+            FileEntry::Message { .. } => None,
+        })
+        .collect();
+    assert_eq!(documents.len(), 1, "one document about the patient");
+    let document = &documents[0];
+    (
+        document.cda_id.clone().expect("a CDA id"),
+        document.filed_in.clone(),
+    )
 }
-
 /// A lab report about the ANS test patient, built by the product's own sending path, put in
 /// `to`'s INBOX as the server received it.
 fn receive_lab_report(to: &str) {
-    let sender = Workstation::on(&dedicated_user("filing-lab"));
+    let sender = Workstation::new(&dedicated_user("filing-lab"), false);
     let draft = Draft {
         to: vec![to.to_string()],
         subject: "Résultats".into(),
@@ -124,26 +81,29 @@ fn a_document_filed_on_one_workstation_is_filed_on_the_other_and_the_trace_keeps
     let user = dedicated_user("filing-ehpad");
     empty_mailbox(&user);
     receive_lab_report(&user);
-    let (a, b) = (Workstation::on(&user), Workstation::on(&user));
-    a.sync();
-    b.sync();
+    let (a, b) = (
+        Workstation::new(&user, false),
+        Workstation::new(&user, false),
+    );
+    pass(&a);
+    pass(&b);
     let ins = ans_test_patient().ins().expect("named by an INS").clone();
-    let (cda_id, filed) = b.filed_in(&ins);
+    let (cda_id, filed) = filed_in(&b, &ins);
     assert_eq!(filed, None, "nobody filed it yet");
 
     let boxes = patient_file::file(&a.profile.store_file(), &cda_id, &ins).expect("filed");
     assert_eq!(boxes, vec![a.account.name.clone()], "A's server is told");
-    a.sync();
-    b.sync();
+    pass(&a);
+    pass(&b);
     assert_eq!(
-        b.filed_in(&ins).1.as_deref(),
+        filed_in(&b, &ins).1.as_deref(),
         Some(ins.as_str()),
         "B reads the filing from the server"
     );
     // A third workstation, set up after the filing, finds it too.
-    let c = Workstation::on(&user);
-    c.sync();
-    assert_eq!(c.filed_in(&ins).1.as_deref(), Some(ins.as_str()));
+    let c = Workstation::new(&user, false);
+    pass(&c);
+    assert_eq!(filed_in(&c, &ins).1.as_deref(), Some(ins.as_str()));
 
     let store = Store::open(&a.profile.store_file()).expect("A's store");
     let trace = store.trace_since(None).expect("the trace");
