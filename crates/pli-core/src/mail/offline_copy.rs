@@ -377,12 +377,8 @@ impl Sink<'_> {
 /// (on another).
 fn prepare(bodies: Vec<(u32, Vec<u8>)>, pdfs: &mut PdfReader) -> Prepared {
     std::thread::scope(|scope| {
-        let packing = scope.spawn(|| {
-            bodies
-                .iter()
-                .map(|(_, raw)| PackedRaw::pack(raw))
-                .collect::<Vec<_>>()
-        });
+        let packing =
+            scope.spawn(|| PackedRaw::pack_all(bodies.iter().map(|(_, raw)| raw.as_slice())));
         let mut pdfs_skipped = 0;
         let texts: Vec<(String, Option<String>)> = bodies
             .iter()

@@ -35,12 +35,18 @@ pub struct PackedRaw {
 }
 
 impl PackedRaw {
-    pub fn pack(raw: &[u8]) -> Self {
-        let (bytes, deflated) = super::raw_bytes::pack(raw);
-        Self {
-            bytes: bytes.into_owned(),
-            deflated,
-        }
+    /// Packs each of `raws`, in order, with one compressor.
+    pub fn pack_all<'r>(raws: impl IntoIterator<Item = &'r [u8]>) -> Vec<Self> {
+        let mut packer = super::raw_bytes::Packer::default();
+        raws.into_iter()
+            .map(|raw| {
+                let (bytes, deflated) = packer.pack(raw);
+                Self {
+                    bytes: bytes.into_owned(),
+                    deflated,
+                }
+            })
+            .collect()
     }
 }
 
@@ -120,10 +126,7 @@ impl Store {
         bodies: &[CopiedBody],
     ) -> Result<usize> {
         // Deflated before the write transaction, which the window's reads must not wait on.
-        let packed: Vec<PackedRaw> = bodies
-            .iter()
-            .map(|body| PackedRaw::pack(&body.raw))
-            .collect();
+        let packed = PackedRaw::pack_all(bodies.iter().map(|body| body.raw.as_slice()));
         let ready: Vec<ReadyBody<'_>> = bodies
             .iter()
             .zip(&packed)
