@@ -11,6 +11,7 @@
 //! The window's worker runs the copy on a connection of its own, beside the one that syncs
 //! and waits in IDLE; `pli sync` runs it after the envelopes and returns when it is done.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use async_imap::types::Fetch;
@@ -176,6 +177,7 @@ pub async fn copy_folder(
     let tally = Tally::count(store, &account.name, since)?;
     let mut writer = Writer {
         pdfs,
+        spare_pdfs: PdfReader::default(),
         sink: Sink {
             store,
             account,
@@ -289,6 +291,9 @@ impl Tally {
 /// written in one transaction, counted.
 struct Writer<'a> {
     pdfs: &'a mut PdfReader,
+    /// The deflating thread's, once it has deflated its batch: a helper process of its own,
+    /// started at its first PDF.
+    spare_pdfs: PdfReader,
     sink: Sink<'a>,
     /// The last batch prepared, written with the next call (or by `finish`).
     prepared: Option<Prepared>,
@@ -326,9 +331,14 @@ impl Writer<'_> {
     /// disk work, to run off the async threads.
     fn write(&mut self, bodies: Vec<(u32, Vec<u8>)>) -> Result<(), SyncError> {
         let previous = self.prepared.take();
-        let Self { pdfs, sink, .. } = self;
+        let Self {
+            pdfs,
+            spare_pdfs,
+            sink,
+            ..
+        } = self;
         let (prepared, written) = std::thread::scope(|scope| {
-            let preparing = scope.spawn(|| prepare(bodies, pdfs));
+            let preparing = scope.spawn(|| prepare(bodies, pdfs, spare_pdfs));
             let written = previous.map_or(Ok(()), |batch| sink.commit(batch));
             let prepared = preparing
                 .join()
@@ -373,40 +383,54 @@ impl Sink<'_> {
     }
 }
 
-/// The index text of each body (on this thread, with the PDF helper) and its deflated form
-/// (on another).
-fn prepare(bodies: Vec<(u32, Vec<u8>)>, pdfs: &mut PdfReader) -> Prepared {
-    std::thread::scope(|scope| {
-        let packing =
-            scope.spawn(|| PackedRaw::pack_all(bodies.iter().map(|(_, raw)| raw.as_slice())));
-        let mut pdfs_skipped = 0;
-        let texts: Vec<(String, Option<String>)> = bodies
-            .iter()
-            .map(|(_, raw)| {
-                let (text, note, skipped) = index_text(raw, pdfs);
-                pdfs_skipped += skipped;
-                (text, note)
-            })
-            .collect();
-        let packed = packing
+/// The index text of each body and its deflated form, on two threads: one reads texts, the
+/// other deflates the batch, then reads texts too, the next body not yet taken each time. The
+/// PDF helper works while the other thread parses: the text of a batch took as long as its
+/// deflate and its transaction together.
+fn prepare(
+    bodies: Vec<(u32, Vec<u8>)>,
+    pdfs: &mut PdfReader,
+    spare_pdfs: &mut PdfReader,
+) -> Prepared {
+    let next = AtomicUsize::new(0);
+    let read_texts = |pdfs: &mut PdfReader| {
+        let mut texts = Vec::new();
+        loop {
+            let position = next.fetch_add(1, Ordering::Relaxed);
+            let Some((_, raw)) = bodies.get(position) else {
+                return texts;
+            };
+            texts.push((position, index_text(raw, pdfs)));
+        }
+    };
+    let (mut texts, packed, more_texts) = std::thread::scope(|scope| {
+        let packing = scope.spawn(|| {
+            let packed = PackedRaw::pack_all(bodies.iter().map(|(_, raw)| raw.as_slice()));
+            (packed, read_texts(spare_pdfs))
+        });
+        let texts = read_texts(pdfs);
+        let (packed, more_texts) = packing
             .join()
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        Prepared {
-            bytes: bodies.iter().map(|(_, raw)| raw.len() as u64).sum(),
-            bodies: bodies
-                .iter()
-                .zip(packed)
-                .zip(texts)
-                .map(|(((uid, _), raw), (text, note))| PreparedBody {
-                    uid: *uid,
-                    raw,
-                    text,
-                    note,
-                })
-                .collect(),
-            pdfs_skipped,
-        }
-    })
+        (texts, packed, more_texts)
+    });
+    texts.extend(more_texts);
+    texts.sort_unstable_by_key(|(position, _)| *position);
+    Prepared {
+        bytes: bodies.iter().map(|(_, raw)| raw.len() as u64).sum(),
+        pdfs_skipped: texts.iter().map(|(_, (_, _, skipped))| skipped).sum(),
+        bodies: bodies
+            .iter()
+            .zip(packed)
+            .zip(texts)
+            .map(|(((uid, _), raw), (_, (text, note, _)))| PreparedBody {
+                uid: *uid,
+                raw,
+                text,
+                note,
+            })
+            .collect(),
+    }
 }
 
 /// Writes `bodies` on a thread of its own while this one reads the answer to the next
