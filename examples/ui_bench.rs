@@ -265,6 +265,10 @@ fn during_copy(
         let started = Instant::now();
         let mut store = Store::open(&writer_path).map_err(|error| error.to_string())?;
         let mut pdfs = PdfReader::default();
+        // As the copy does for a pass of this size: merged once, at the end.
+        store
+            .begin_bulk_index()
+            .map_err(|error| error.to_string())?;
         let mut batch = Vec::with_capacity(BATCH_MESSAGES);
         for uid in (MESSAGES - COPIED + 1..=MESSAGES).rev() {
             let raw = body(uid);
@@ -282,6 +286,7 @@ fn during_copy(
                 batch.clear();
             }
         }
+        store.end_bulk_index().map_err(|error| error.to_string())?;
         Ok(started.elapsed())
     });
     let mut frames = Vec::new();

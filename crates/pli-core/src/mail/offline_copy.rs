@@ -11,6 +11,9 @@
 //! The window's worker runs the copy on a connection of its own, beside the one that syncs
 //! and waits in IDLE; `pli sync` runs it after the envelopes and returns when it is done.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
 use async_imap::types::Fetch;
 use futures::TryStreamExt;
 
@@ -19,7 +22,7 @@ use super::connect::Credentials;
 use super::imap::{self, uid_set, ImapSession};
 use super::mime::{attachment_bytes, model_text_for_index, read_message};
 use super::pdf_text::{PdfReader, Skip};
-use super::store::{BodyToCopy, CopiedBody, Folder, OfflineProgress, Store};
+use super::store::{BodyToCopy, Folder, OfflineProgress, PackedRaw, ReadyBody, Store};
 use super::sync::{fetch_body, SyncError, BODY_PIECE};
 
 /// Bodies fetched by one `UID FETCH`, at most.
@@ -107,6 +110,12 @@ pub async fn copy_on(
     let since = keep_since(account);
     let mut report = CopyReport::default();
     let mut pdfs = PdfReader::default();
+    let to_copy = store.offline_progress(&account.name, since)?.to_copy;
+    let bulk = store.index_in_bulk()?;
+    if !bulk && to_copy >= MERGE_INDEX_AFTER {
+        store.begin_bulk_index()?;
+    }
+    let bulk = bulk || to_copy >= MERGE_INDEX_AFTER;
     for folder in store.folders(&account.name)? {
         if let Some(since) = since {
             report.dropped += store.drop_bodies_before(folder.id, since)?;
@@ -122,14 +131,19 @@ pub async fn copy_on(
         )
         .await?;
     }
-    if report.bodies >= MERGE_INDEX_AFTER {
+    // A pass cut off (an error above) leaves the index in bulk mode: the next pass, which
+    // resumes the copy, ends it.
+    if bulk {
+        store.end_bulk_index()?;
+    } else if report.bodies >= MERGE_INDEX_AFTER {
         store.merge_index()?;
     }
     report.progress = store.offline_progress(&account.name, since)?;
     Ok(report)
 }
 
-/// How many bodies a pass writes before it merges the index's segments (`Store::merge_index`).
+/// How many bodies a pass writes (or has to write) for it to merge the index's segments at its
+/// end (`Store::merge_index`, `Store::begin_bulk_index`).
 const MERGE_INDEX_AFTER: usize = 1000;
 
 /// Copies the bodies of one folder still missing from the store.
@@ -160,104 +174,262 @@ pub async fn copy_folder(
         .into_iter()
         .partition(|body| body.size as usize <= BODY_PIECE);
 
+    let tally = Tally::count(store, &account.name, since)?;
     let mut writer = Writer {
-        store,
-        account,
-        folder,
-        uidvalidity,
-        since,
         pdfs,
-        report,
-        progress,
+        spare_pdfs: PdfReader::default(),
+        sink: Sink {
+            store,
+            account,
+            folder,
+            uidvalidity,
+            since,
+            report,
+            progress,
+            tally,
+        },
+        prepared: None,
     };
-    let mut fetched: Option<Vec<(u32, Vec<u8>)>> = None;
-    for batch in batches(&small) {
-        let asked = session
-            .uid_fetch(uid_set(&batch), "(UID BODY.PEEK[])")
-            .await;
-        // The last batch is indexed and written while this one is read from the socket: the
-        // network and the index work at the same time, on two threads.
-        let fetches = match fetched.take() {
-            Some(bodies) => write_while_reading(&mut writer, bodies, asked).await?,
-            None => asked?.try_collect().await?,
-        };
-        fetched = Some(
-            fetches
-                .iter()
-                .filter_map(|fetch| Some((fetch.uid?, fetch.body()?.to_vec())))
-                .collect(),
-        );
+    let streamed: Result<(), SyncError> = async {
+        let mut fetched: Option<Vec<(u32, Vec<u8>)>> = None;
+        for batch in batches(&small) {
+            let asked = session
+                .uid_fetch(uid_set(&batch), "(UID BODY.PEEK[])")
+                .await;
+            // The last batch is prepared (and the one before written) while this one is read
+            // from the socket: the network, the index work and the store at the same time.
+            let fetches = match fetched.take() {
+                Some(bodies) => write_while_reading(&mut writer, bodies, asked).await?,
+                None => asked?.try_collect().await?,
+            };
+            fetched = Some(
+                fetches
+                    .iter()
+                    .filter_map(|fetch| Some((fetch.uid?, fetch.body()?.to_vec())))
+                    .collect(),
+            );
+        }
+        if let Some(bodies) = fetched {
+            blocking(|| writer.write(bodies))?;
+        }
+        Ok(())
     }
-    if let Some(bodies) = fetched {
-        blocking(|| writer.write(bodies))?;
-    }
+    .await;
+    // What was prepared is written even when the connection was cut: it is not fetched again.
+    let finished = blocking(|| writer.finish());
+    streamed?;
+    finished?;
+    let Writer { pdfs, mut sink, .. } = writer;
     // Large messages arrive in pieces, straight into the store, one at a time, and are indexed
     // from there: scanned reports are large, and their text is what people search.
     for body in large {
-        let stored = fetch_body(session, writer.store, folder, body.uid, body.size, &|_| {
+        let stored = fetch_body(session, sink.store, folder, body.uid, body.size, &|_| {
             String::new()
         })
         .await?;
         if stored == 0 {
             continue;
         }
-        writer.report.bodies += 1;
-        writer.report.bytes += stored as u64;
+        sink.report.bodies += 1;
+        sink.report.bytes += stored as u64;
+        sink.tally.wrote(1);
         if stored <= LARGE_INDEX_LIMIT {
-            if let Some(raw) = writer.store.raw(folder.id, body.uid)? {
-                let (text, note, skipped) = blocking(|| index_text(&raw, writer.pdfs));
-                writer.store.index_text(folder.id, body.uid, &text)?;
-                writer
-                    .store
+            if let Some(raw) = sink.store.raw(folder.id, body.uid)? {
+                let (text, note, skipped) = blocking(|| index_text(&raw, pdfs));
+                sink.store.index_text(folder.id, body.uid, &text)?;
+                sink.store
                     .set_index_note(folder.id, body.uid, note.as_deref())?;
-                writer.report.pdfs_skipped += skipped;
+                sink.report.pdfs_skipped += skipped;
             }
         }
-        (writer.progress)(writer.store.offline_progress(&account.name, since)?);
+        let now = sink.tally.now(sink.store, &account.name, since)?;
+        (sink.progress)(now);
     }
     Ok(())
 }
 
-/// Where the fetched bodies go: indexed, written in one transaction, counted.
+/// The copy's progress between two counts. Counting reads every message row of the box (its
+/// body column), which at 100,000 messages costs more than writing a batch: the copy counts
+/// once per folder and then every few seconds, and adds what it wrote in between. What another
+/// connection changes meanwhile (new mail, an expunge) shows at the next count.
+struct Tally {
+    last: OfflineProgress,
+    counted: Instant,
+}
+
+/// How long the progress the box list shows may go without a count of the store.
+const RECOUNT_AFTER: Duration = Duration::from_secs(10);
+
+impl Tally {
+    fn count(store: &Store, account: &str, since: Option<i64>) -> Result<Self, SyncError> {
+        Ok(Self {
+            last: store.offline_progress(account, since)?,
+            counted: Instant::now(),
+        })
+    }
+
+    /// Bodies the copy wrote (all of them within what the box keeps).
+    fn wrote(&mut self, bodies: usize) {
+        self.last.local = (self.last.local + bodies).min(self.last.total);
+        self.last.to_copy = self.last.to_copy.saturating_sub(bodies);
+    }
+
+    fn now(
+        &mut self,
+        store: &Store,
+        account: &str,
+        since: Option<i64>,
+    ) -> Result<OfflineProgress, SyncError> {
+        if self.counted.elapsed() >= RECOUNT_AFTER {
+            *self = Self::count(store, account, since)?;
+        }
+        Ok(self.last)
+    }
+}
+
+/// Where the fetched bodies go: indexed and packed while the batch before is written, then
+/// written in one transaction, counted.
 struct Writer<'a> {
+    pdfs: &'a mut PdfReader,
+    /// The deflating thread's, once it has deflated its batch: a helper process of its own,
+    /// started at its first PDF.
+    spare_pdfs: PdfReader,
+    sink: Sink<'a>,
+    /// The last batch prepared, written with the next call (or by `finish`).
+    prepared: Option<Prepared>,
+}
+
+/// What writes a prepared batch and counts it.
+struct Sink<'a> {
     store: &'a mut Store,
     account: &'a Account,
     folder: &'a Folder,
     uidvalidity: u32,
     since: Option<i64>,
-    pdfs: &'a mut PdfReader,
     report: &'a mut CopyReport,
     progress: &'a mut (dyn FnMut(OfflineProgress) + Send),
+    tally: Tally,
+}
+
+/// A batch indexed and packed, waiting for its transaction.
+struct Prepared {
+    bodies: Vec<PreparedBody>,
+    bytes: u64,
+    pdfs_skipped: usize,
+}
+
+struct PreparedBody {
+    uid: u32,
+    raw: PackedRaw,
+    text: String,
+    note: Option<String>,
 }
 
 impl Writer<'_> {
-    /// Indexes and writes a batch; CPU and disk work, to run off the async threads.
+    /// Prepares a batch while the one before is written: the index text and the deflate of
+    /// the bodies, the store's transaction, each on a thread, beside the network's. CPU and
+    /// disk work, to run off the async threads.
     fn write(&mut self, bodies: Vec<(u32, Vec<u8>)>) -> Result<(), SyncError> {
-        let mut skipped = 0;
-        let copied: Vec<CopiedBody> = bodies
-            .into_iter()
-            .map(|(uid, raw)| {
-                let (text, note, pdfs_skipped) = index_text(&raw, self.pdfs);
-                skipped += pdfs_skipped;
-                CopiedBody {
-                    uid,
-                    raw,
-                    text,
-                    note,
-                }
+        let previous = self.prepared.take();
+        let Self {
+            pdfs,
+            spare_pdfs,
+            sink,
+            ..
+        } = self;
+        let (prepared, written) = std::thread::scope(|scope| {
+            let preparing = scope.spawn(|| prepare(bodies, pdfs, spare_pdfs));
+            let written = previous.map_or(Ok(()), |batch| sink.commit(batch));
+            let prepared = preparing
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            (prepared, written)
+        });
+        self.prepared = Some(prepared);
+        written
+    }
+
+    /// Writes the batch prepared last.
+    fn finish(&mut self) -> Result<(), SyncError> {
+        match self.prepared.take() {
+            Some(batch) => self.sink.commit(batch),
+            None => Ok(()),
+        }
+    }
+}
+
+impl Sink<'_> {
+    fn commit(&mut self, batch: Prepared) -> Result<(), SyncError> {
+        let ready: Vec<ReadyBody<'_>> = batch
+            .bodies
+            .iter()
+            .map(|body| ReadyBody {
+                uid: body.uid,
+                raw: &body.raw,
+                text: &body.text,
+                note: body.note.as_deref(),
             })
             .collect();
         let written = self
             .store
-            .store_bodies(self.folder.id, self.uidvalidity, &copied)?;
+            .store_ready_bodies(self.folder.id, self.uidvalidity, &ready)?;
         self.report.bodies += written;
-        self.report.bytes += copied.iter().map(|body| body.raw.len() as u64).sum::<u64>();
-        self.report.pdfs_skipped += skipped;
-        (self.progress)(
-            self.store
-                .offline_progress(&self.account.name, self.since)?,
-        );
+        self.report.bytes += batch.bytes;
+        self.report.pdfs_skipped += batch.pdfs_skipped;
+        self.tally.wrote(written);
+        let now = self.tally.now(self.store, &self.account.name, self.since)?;
+        (self.progress)(now);
         Ok(())
+    }
+}
+
+/// The index text of each body and its deflated form, on two threads: one reads texts, the
+/// other deflates the batch, then reads texts too, the next body not yet taken each time. The
+/// PDF helper works while the other thread parses: the text of a batch took as long as its
+/// deflate and its transaction together.
+fn prepare(
+    bodies: Vec<(u32, Vec<u8>)>,
+    pdfs: &mut PdfReader,
+    spare_pdfs: &mut PdfReader,
+) -> Prepared {
+    let next = AtomicUsize::new(0);
+    let read_texts = |pdfs: &mut PdfReader| {
+        let mut texts = Vec::new();
+        loop {
+            let position = next.fetch_add(1, Ordering::Relaxed);
+            let Some((_, raw)) = bodies.get(position) else {
+                return texts;
+            };
+            texts.push((position, index_text(raw, pdfs)));
+        }
+    };
+    let (mut texts, packed, more_texts) = std::thread::scope(|scope| {
+        let packing = scope.spawn(|| {
+            let packed = PackedRaw::pack_all(bodies.iter().map(|(_, raw)| raw.as_slice()));
+            (packed, read_texts(spare_pdfs))
+        });
+        let texts = read_texts(pdfs);
+        let (packed, more_texts) = packing
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (texts, packed, more_texts)
+    });
+    texts.extend(more_texts);
+    texts.sort_unstable_by_key(|(position, _)| *position);
+    Prepared {
+        bytes: bodies.iter().map(|(_, raw)| raw.len() as u64).sum(),
+        pdfs_skipped: texts.iter().map(|(_, (_, _, skipped))| skipped).sum(),
+        bodies: bodies
+            .iter()
+            .zip(packed)
+            .zip(texts)
+            .map(|(((uid, _), raw), (_, (text, note, _)))| PreparedBody {
+                uid: *uid,
+                raw,
+                text,
+                note,
+            })
+            .collect(),
     }
 }
 

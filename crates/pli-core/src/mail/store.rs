@@ -27,7 +27,7 @@ pub use documents::StoredDocument;
 pub use drafts::StoredDraft;
 pub use journal::{workstation_user, PatientKind, TraceAction, TraceEntry};
 pub use keywords::{SharedState, StoredExchange};
-pub use offline::{BodyToCopy, CopiedBody, OfflineProgress};
+pub use offline::{BodyToCopy, CopiedBody, OfflineProgress, PackedRaw, ReadyBody};
 use outbox::queue_action;
 pub use reads::{open_profile_store, read_apart, KnownCorrespondent};
 use schema::{migrate, restrict_permissions};

@@ -5,18 +5,54 @@
 //! `message.raw` goes through [`read`], which selects `raw, raw_deflated` side by side.
 
 use std::borrow::Cow;
-use std::io::{Read, Write};
+use std::io::Read;
 
-use flate2::{read::ZlibDecoder, write::ZlibEncoder, Compression};
+use flate2::{read::ZlibDecoder, Compress, Compression, FlushCompress, Status};
 
 /// The bytes to store for a raw message and whether they are deflated (zlib: its checksum
 /// tells a damaged body from a good one). Level 1: the copy writes tens of thousands of bodies
 /// a minute; higher levels gain a few percent for several times the CPU.
+#[cfg(test)]
 pub(super) fn pack(raw: &[u8]) -> (Cow<'_, [u8]>, bool) {
-    let mut encoder = ZlibEncoder::new(Vec::with_capacity(raw.len() / 2), Compression::fast());
-    match encoder.write_all(raw).and_then(|()| encoder.finish()) {
-        Ok(packed) => (Cow::Owned(packed), true),
-        Err(_) => (Cow::Borrowed(raw), false),
+    Packer::default().pack(raw)
+}
+
+/// Deflates raw messages one after another with one compressor: a new one allocates and
+/// zeroes a few hundred KiB of tables, more than deflating a 2 KiB message costs.
+pub(super) struct Packer {
+    compress: Compress,
+}
+
+impl Default for Packer {
+    fn default() -> Self {
+        Self {
+            compress: Compress::new(Compression::fast(), true),
+        }
+    }
+}
+
+impl Packer {
+    /// [`pack`] with this compressor.
+    pub(super) fn pack<'r>(&mut self, raw: &'r [u8]) -> (Cow<'r, [u8]>, bool) {
+        self.compress.reset();
+        let mut packed = Vec::with_capacity(raw.len() / 2 + 64);
+        loop {
+            if packed.len() == packed.capacity() {
+                packed.reserve(packed.capacity().max(64));
+            }
+            let (read, written) = (self.compress.total_in(), self.compress.total_out());
+            let rest = raw.get(read as usize..).unwrap_or_default();
+            match self
+                .compress
+                .compress_vec(rest, &mut packed, FlushCompress::Finish)
+            {
+                Ok(Status::StreamEnd) => return (Cow::Owned(packed), true),
+                Ok(_) if self.compress.total_in() > read || self.compress.total_out() > written => {
+                }
+                // No progress with room to write: kept as received rather than loop.
+                Ok(_) | Err(_) => return (Cow::Borrowed(raw), false),
+            }
+        }
     }
 }
 
@@ -180,6 +216,16 @@ mod tests {
             raw.len()
         );
         assert_eq!(unpack(&packed).as_deref(), Some(raw.as_bytes()));
+        let mut packer = Packer::default();
+        for body in [raw.as_bytes(), b"", &[7u8; 300_000], raw.as_bytes()] {
+            let (again, deflated) = packer.pack(body);
+            assert!(deflated);
+            assert_eq!(
+                unpack(&again).as_deref(),
+                Some(body),
+                "one compressor, many bodies"
+            );
+        }
         assert_eq!(unpack(&packed[..packed.len() / 2]), None);
         assert_eq!(unpack(&packed[..packed.len() - 1]), None);
     }
