@@ -467,7 +467,7 @@ impl Pli {
                 let reference = self
                     .prescriptions
                     .as_ref()
-                    .and_then(|found| found.rows.get(index))
+                    .and_then(|found| found.rows().get(index))
                     .map(|(reference, _)| reference.clone());
                 match reference {
                     Some(reference) => self.open(reference),

@@ -20,13 +20,13 @@ use pli_core::mail::store::{Envelope, PatientKind, Store};
 /// The prescriptions of one box, as read from the store when the folder is opened.
 #[derive(Debug, Clone)]
 pub struct Prescriptions {
-    pub account: String,
+    account: String,
     /// `None`: the pharmacy's "Ordonnances"; else a shared box's handling list.
-    pub handling: Option<HandlingView>,
-    pub rows: Vec<(MessageRef, Envelope)>,
+    handling: Option<HandlingView>,
+    rows: Vec<(MessageRef, Envelope)>,
     /// Each row's step at the counter (reçue → en préparation → prête → délivrée), as the
     /// server's keywords say: the counter's workstations agree.
-    pub steps: Vec<PrescriptionState>,
+    steps: Vec<PrescriptionState>,
 }
 
 #[derive(Debug, Clone)]
@@ -36,6 +36,20 @@ pub enum Message {
 }
 
 impl Prescriptions {
+    /// The box listed.
+    pub fn account(&self) -> &str {
+        &self.account
+    }
+
+    /// Which handling list this is, if it is one rather than a pharmacy's "Ordonnances".
+    pub fn handling_view(&self) -> Option<HandlingView> {
+        self.handling
+    }
+
+    pub fn rows(&self) -> &[(MessageRef, Envelope)] {
+        &self.rows
+    }
+
     /// Reads the box's prescriptions; a folder the store no longer knows is skipped.
     pub fn read(store: &Store, account: &str) -> Result<Self, String> {
         let found = store

@@ -35,14 +35,11 @@ pub struct SettingsScreen {
     /// One editor per box, filled from the preferences when the screen opens.
     signatures: BTreeMap<String, text_editor::Content>,
     /// The online Annuaire Santé: the switch and the API key (its own file).
-    pub directory_key: DirectoryKey,
-    /// Where "Exporter les traces (CSV)" writes without asking (tests); `None` asks with the
-    /// system's dialog.
-    pub export_to: Option<PathBuf>,
-    /// An export is running.
-    pub exporting: bool,
+    directory_key: DirectoryKey,
+    /// An export is running (from the choice of its file to its last line).
+    exporting: bool,
     /// How the last export went: the sentence to show.
-    pub export_notice: Option<Result<String, String>>,
+    export_notice: Option<Result<String, String>>,
     /// The folders of each box whose server keeps no new keywords: "Je m'en occupe" cannot be
     /// shared there (issue 13).
     sharing_limited: BTreeMap<String, Vec<String>>,
@@ -67,6 +64,8 @@ pub enum Message {
     DirectoryKey(directory_key::Message),
     /// "Exporter les traces (CSV)".
     ExportTrace,
+    /// The file the system's dialog gave for the export.
+    ExportFileChosen(PathBuf),
     TraceExported(Result<String, String>),
     /// An organisational box receives the patients' prescriptions, or stops.
     Pharmacy(String, bool),
@@ -92,7 +91,10 @@ pub enum Action {
     /// Keyring work for the directory's API key.
     DirectoryKey(directory_key::Action),
     /// Export the trace to this file, or to one the person chooses.
-    ExportTrace(Option<PathBuf>),
+    /// Ask the person where to write the trace (the system's dialog).
+    ChooseExportFile,
+    /// Write the trace to this file.
+    ExportTrace(PathBuf),
     /// Write the box's settings (`usecase::accounts::change`), then send `BoxSaved`.
     ChangeBox(String, BoxChange),
     /// The box was saved: the box list and the composer use it from now on.
@@ -100,6 +102,16 @@ pub enum Action {
 }
 
 impl SettingsScreen {
+    /// How the last trace export went.
+    pub fn export_notice(&self) -> Option<&Result<String, String>> {
+        self.export_notice.as_ref()
+    }
+
+    /// The online directory's part reads whether a key is kept, each time the screen opens.
+    pub fn check_directory_key(&mut self) -> directory_key::Action {
+        self.directory_key.open()
+    }
+
     /// Opens the screen on the current signatures, settings, and the folders where sharing is
     /// limited.
     pub fn open(
@@ -172,8 +184,9 @@ impl SettingsScreen {
             Message::ExportTrace => {
                 self.exporting = true;
                 self.export_notice = None;
-                Action::ExportTrace(self.export_to.clone())
+                Action::ChooseExportFile
             }
+            Message::ExportFileChosen(path) => Action::ExportTrace(path),
             Message::TraceExported(result) => {
                 self.exporting = false;
                 self.export_notice = Some(result);
@@ -465,29 +478,28 @@ impl SettingsScreen {
 
 /// Writes the trace of the profile as CSV (the same file as `pli trace export`, retention
 /// applied) to `destination`, or to a file the person chooses; the sentence to show.
+/// The system's dialog for the trace's file, opened in the person's documents.
+pub async fn choose_export_file() -> Option<PathBuf> {
+    let name = format!("traces-pli-{}.csv", chrono::Local::now().format("%Y-%m-%d"));
+    let mut dialog = rfd::AsyncFileDialog::new()
+        .set_file_name(name)
+        .add_filter("CSV", &["csv"]);
+    if let Some(folder) =
+        directories::UserDirs::new().and_then(|dirs| dirs.document_dir().map(PathBuf::from))
+    {
+        dialog = dialog.set_directory(folder);
+    }
+    dialog
+        .save_file()
+        .await
+        .map(|handle| handle.path().to_path_buf())
+}
+
 pub async fn export_trace(
     profile: Profile,
-    destination: Option<PathBuf>,
+    path: PathBuf,
     i18n: Arc<I18n>,
 ) -> Result<String, String> {
-    let path = match destination {
-        Some(path) => path,
-        None => {
-            let name = format!("traces-pli-{}.csv", chrono::Local::now().format("%Y-%m-%d"));
-            let mut dialog = rfd::AsyncFileDialog::new()
-                .set_file_name(name)
-                .add_filter("CSV", &["csv"]);
-            if let Some(folder) =
-                directories::UserDirs::new().and_then(|dirs| dirs.document_dir().map(PathBuf::from))
-            {
-                dialog = dialog.set_directory(folder);
-            }
-            match dialog.save_file().await {
-                Some(handle) => handle.path().to_path_buf(),
-                None => return Ok(i18n.t("settings-trace-cancelled")),
-            }
-        }
-    };
     let written = path.clone();
     let export = move || -> Result<usize, String> {
         let file = std::fs::File::create(&written).map_err(|error| error.to_string())?;

@@ -243,7 +243,6 @@ fn eco_4_1_1_the_settings_export_the_trace_as_csv() {
     runtime.run(task);
     assert_eq!(pli.screen, Screen::Settings);
     let destination = folder.path().join("traces.csv");
-    pli.settings.export_to = Some(destination.clone());
 
     // The settings scroll; a tall screen shows them whole, down to the export.
     let mut ui = iced_test::Simulator::with_size(
@@ -257,11 +256,19 @@ fn eco_4_1_1_the_settings_export_the_trace_as_csv() {
     assert!(messages
         .iter()
         .any(|m| matches!(m, Message::Settings(settings::Message::ExportTrace))));
-    runtime.deliver(&mut pli, messages);
+    // The button asks the system's dialog for a file (not run here); the file it gives comes
+    // back as a message.
+    for message in messages {
+        drop(pli.update(message));
+    }
+    let task = pli.update(Message::Settings(settings::Message::ExportFileChosen(
+        destination.clone(),
+    )));
+    runtime.run(task);
     runtime.until(&mut pli, Duration::from_secs(20), |pli| {
-        pli.settings.export_notice.is_some()
+        pli.settings.export_notice().is_some()
     });
-    let notice = pli.settings.export_notice.clone().expect("a notice");
+    let notice = pli.settings.export_notice().cloned().expect("a notice");
     let sentence = notice.expect("the export succeeded");
     assert!(sentence.contains("2 lignes"), "{sentence}");
     assert!(
@@ -284,11 +291,13 @@ fn eco_4_1_1_the_settings_export_the_trace_as_csv() {
     assert!(!csv.contains(password().expose()), "{csv}");
 
     // A file that cannot be written says so.
-    pli.settings.export_to = Some(folder.path().join("missing/folder/traces.csv"));
-    let task = pli.update(Message::Settings(settings::Message::ExportTrace));
+    drop(pli.update(Message::Settings(settings::Message::ExportTrace)));
+    let task = pli.update(Message::Settings(settings::Message::ExportFileChosen(
+        folder.path().join("missing/folder/traces.csv"),
+    )));
     runtime.run(task);
     runtime.until(&mut pli, Duration::from_secs(20), |pli| {
-        matches!(pli.settings.export_notice, Some(Err(_)))
+        matches!(pli.settings.export_notice(), Some(Err(_)))
     });
 }
 
@@ -600,8 +609,8 @@ fn issue_13_je_m_en_occupe_in_the_reader_is_written_on_the_server_for_every_work
     let messages = ui.into_messages().collect();
     runtime.deliver(&mut pli, messages);
     let shown = pli.prescriptions.as_ref().expect("the list is shown");
-    assert_eq!(shown.handling, Some(HandlingView::Mine));
-    assert_eq!(shown.rows.len(), 1);
+    assert_eq!(shown.handling_view(), Some(HandlingView::Mine));
+    assert_eq!(shown.rows().len(), 1);
     assert!(shows(&pli, subject));
 
     // Another workstation reads it from the server.
@@ -654,7 +663,7 @@ fn issue_13_je_m_en_occupe_in_the_reader_is_written_on_the_server_for_every_work
             && pli
                 .prescriptions
                 .as_ref()
-                .is_some_and(|shown| shown.rows.is_empty())
+                .is_some_and(|shown| shown.rows().is_empty())
     });
 
     // "Rouvrir": back to the messages to handle.

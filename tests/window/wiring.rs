@@ -347,7 +347,7 @@ fn the_pharmacy_has_its_prescriptions_folder_and_a_prescription_opens_from_it() 
     click_text(&mut pli, "Ordonnances");
     assert!(shows(&pli, "Ordonnances (officine)"), "its title");
     let found = pli.prescriptions.as_ref().expect("the folder is shown");
-    assert_eq!(found.rows.len(), 1, "the one prescription, not the order");
+    assert_eq!(found.rows().len(), 1, "the one prescription, not the order");
     assert!(shows(&pli, "Ordonnance à préparer"));
     assert!(!shows(&pli, "Commande de la semaine"));
     assert!(shows(&pli, "Paul Garnier · INS 1 85 07 75 123 456 08"));

@@ -179,7 +179,7 @@ impl Pli {
         let in_prescriptions = self.prescriptions.as_ref().and_then(|found| {
             self.accounts
                 .iter()
-                .find(|account| account.name == found.account)
+                .find(|account| account.name == found.account())
         });
         let Some(account) = in_prescriptions
             .or(self.message_list.current_account())

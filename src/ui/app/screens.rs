@@ -306,8 +306,17 @@ impl Pli {
                 self.screen = Screen::Mail;
                 Task::none()
             }
-            settings::Action::ExportTrace(destination) => Task::perform(
-                settings::export_trace(self.profile.clone(), destination, self.i18n.clone()),
+            settings::Action::ChooseExportFile => {
+                let cancelled = self.i18n.t("settings-trace-cancelled");
+                Task::perform(settings::choose_export_file(), move |chosen| {
+                    Message::Settings(match chosen {
+                        Some(path) => settings::Message::ExportFileChosen(path),
+                        None => settings::Message::TraceExported(Ok(cancelled.clone())),
+                    })
+                })
+            }
+            settings::Action::ExportTrace(path) => Task::perform(
+                settings::export_trace(self.profile.clone(), path, self.i18n.clone()),
                 |result| Message::Settings(settings::Message::TraceExported(result)),
             ),
             settings::Action::ChangeBox(name, change) => {
@@ -393,7 +402,7 @@ impl Pli {
             &self.i18n,
         );
         self.screen = Screen::Settings;
-        let check = self.settings.directory_key.open();
+        let check = self.settings.check_directory_key();
         self.perform_settings(settings::Action::DirectoryKey(check))
     }
 

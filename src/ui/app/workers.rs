@@ -278,7 +278,7 @@ impl Pli {
         let Some((account, Some(view))) = self
             .prescriptions
             .as_ref()
-            .map(|shown| (shown.account.clone(), shown.handling))
+            .map(|shown| (shown.account().to_string(), shown.handling_view()))
         else {
             return;
         };
