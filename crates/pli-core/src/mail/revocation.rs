@@ -69,13 +69,6 @@ pub enum RevocationStatus {
     },
 }
 
-impl RevocationStatus {
-    /// Accepted although its status is unknown (soft-fail): said to the person, never silent.
-    pub fn is_unknown(&self) -> bool {
-        matches!(self, RevocationStatus::Unknown { .. })
-    }
-}
-
 /// The lists of the process, the profile folder they came from (where the workers keep them
 /// fresh), and the operator's policy.
 #[derive(Clone, Default)]
