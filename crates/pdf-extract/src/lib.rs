@@ -351,17 +351,20 @@ fn is_core_font(name: &str) -> bool {
     }
 }
 
+// Patched (PATCH.md): each table is built once per process, not once per font of every document.
 fn encoding_to_unicode_table(name: &[u8]) -> Vec<u16> {
-    let encoding = match &name[..] {
-        b"MacRomanEncoding" => encodings::MAC_ROMAN_ENCODING,
-        b"MacExpertEncoding" => encodings::MAC_EXPERT_ENCODING,
-        b"WinAnsiEncoding" => encodings::WIN_ANSI_ENCODING,
+    static MAC_ROMAN: std::sync::OnceLock<Vec<u16>> = std::sync::OnceLock::new();
+    static MAC_EXPERT: std::sync::OnceLock<Vec<u16>> = std::sync::OnceLock::new();
+    static WIN_ANSI: std::sync::OnceLock<Vec<u16>> = std::sync::OnceLock::new();
+    let (built, encoding) = match &name[..] {
+        b"MacRomanEncoding" => (&MAC_ROMAN, &encodings::MAC_ROMAN_ENCODING),
+        b"MacExpertEncoding" => (&MAC_EXPERT, &encodings::MAC_EXPERT_ENCODING),
+        b"WinAnsiEncoding" => (&WIN_ANSI, &encodings::WIN_ANSI_ENCODING),
         _ => panic!("unexpected encoding {:?}", pdf_to_utf8(name))
     };
-    let encoding_table = encoding.iter()
+    built.get_or_init(|| encoding.iter()
         .map(|x| if let &Some(x) = x { glyphnames::name_to_unicode(x).unwrap() } else { 0 })
-        .collect();
-    encoding_table
+        .collect()).clone()
 }
 
 /* "Glyphs in the font are selected by single-byte character codes obtained from a string that
@@ -555,9 +558,8 @@ impl<'a> PdfSimpleFont<'a> {
                     }
                     encoding_table = Some(table)
                 } else if subtype == "TrueType" {
-                    encoding_table = Some(encodings::WIN_ANSI_ENCODING.iter()
-                        .map(|x| if let &Some(x) = x { glyphnames::name_to_unicode(x).unwrap() } else { 0 })
-                        .collect());
+                    // Patched (PATCH.md): the same table, built once.
+                    encoding_table = Some(encoding_to_unicode_table(b"WinAnsiEncoding"));
                 }
             }
             _ => { panic!() }
@@ -604,53 +606,75 @@ impl<'a> PdfSimpleFont<'a> {
                 // or the basename but for now we'll just use Helvetica
                 "Helvetica"
             };
-            for font_metrics in core_fonts::metrics().iter() {
-                if font_metrics.0 == base_name {
-                    if let Some(ref encoding) = encoding_table {
-                        dlog!("has encoding");
-                        for w in font_metrics.2 {
-                            let c = glyphnames::name_to_unicode(w.2).unwrap();
-                            for i in 0..encoding.len() {
-                                if encoding[i] == c {
-                                    width_map.insert(i as CharCode, w.1 as f64);
+            // Patched (PATCH.md): a standard font's widths (and the table of its codes) depend
+            // only on its base name and the encoding table it starts from; they were rebuilt for every
+            // font of every document (hundreds of name look-ups and a 256-code scan per glyph).
+            thread_local! {
+                static CORE_FONT_WIDTHS: std::cell::RefCell<HashMap<(String, Option<Vec<u16>>), (HashMap<CharCode, f64>, Option<Vec<u16>>)>> =
+                    std::cell::RefCell::new(HashMap::new());
+            }
+            let key = (base_name.to_string(), encoding_table.clone());
+            if let Some((widths, table)) = CORE_FONT_WIDTHS.with(|built| built.borrow().get(&key).cloned()) {
+                width_map = widths;
+                encoding_table = table;
+            } else {
+                for font_metrics in core_fonts::metrics().iter() {
+                    if font_metrics.0 == base_name {
+                        if let Some(ref encoding) = encoding_table {
+                            dlog!("has encoding");
+                            for w in font_metrics.2 {
+                                let c = glyphnames::name_to_unicode(w.2).unwrap();
+                                for i in 0..encoding.len() {
+                                    if encoding[i] == c {
+                                        width_map.insert(i as CharCode, w.1 as f64);
+                                    }
                                 }
                             }
-                        }
-                    } else {
-                        // Instead of using the encoding from the core font we'll just look up all
-                        // of the character names. We should probably verify that this produces the
-                        // same result.
+                        } else {
+                            // Instead of using the encoding from the core font we'll just look up all
+                            // of the character names. We should probably verify that this produces the
+                            // same result.
 
-                        let mut table = vec![0; 256];
-                        for w in font_metrics.2 {
-                            dlog!("{} {}", w.0, w.2);
-                            // -1 is "not encoded"
-                            if w.0 != -1 {
-                                table[w.0 as usize] = if base_name == "ZapfDingbats" {
-                                    zapfglyphnames::zapfdigbats_names_to_unicode(w.2).unwrap_or_else(|| panic!("bad name {:?}", w))
-                                } else {
-                                    glyphnames::name_to_unicode(w.2).unwrap()
+                            let mut table = vec![0; 256];
+                            for w in font_metrics.2 {
+                                dlog!("{} {}", w.0, w.2);
+                                // -1 is "not encoded"
+                                if w.0 != -1 {
+                                    table[w.0 as usize] = if base_name == "ZapfDingbats" {
+                                        zapfglyphnames::zapfdigbats_names_to_unicode(w.2).unwrap_or_else(|| panic!("bad name {:?}", w))
+                                    } else {
+                                        glyphnames::name_to_unicode(w.2).unwrap()
+                                    }
                                 }
                             }
-                        }
 
-                        let encoding = &table[..];
-                        for w in font_metrics.2 {
-                            width_map.insert(w.0 as CharCode, w.1 as f64);
-                            // -1 is "not encoded"
+                            let encoding = &table[..];
+                            for w in font_metrics.2 {
+                                width_map.insert(w.0 as CharCode, w.1 as f64);
+                                // -1 is "not encoded"
+                            }
+                            encoding_table = Some(encoding.to_vec());
                         }
-                        encoding_table = Some(encoding.to_vec());
+                        /* "Ordinarily, a font dictionary that refers to one of the standard fonts
+                            should omit the FirstChar, LastChar, Widths, and FontDescriptor entries.
+                            However, it is permissible to override a standard font by including these
+                            entries and embedding the font program in the PDF file."
+
+                            Note: some PDFs include a descriptor but still don't include these entries */
+                        // assert!(maybe_get_obj(doc, font, b"FirstChar").is_none());
+                        // assert!(maybe_get_obj(doc, font, b"LastChar").is_none());
+                        // assert!(maybe_get_obj(doc, font, b"Widths").is_none());
                     }
-                    /* "Ordinarily, a font dictionary that refers to one of the standard fonts
-                        should omit the FirstChar, LastChar, Widths, and FontDescriptor entries.
-                        However, it is permissible to override a standard font by including these
-                        entries and embedding the font program in the PDF file."
-
-                        Note: some PDFs include a descriptor but still don't include these entries */
-                    // assert!(maybe_get_obj(doc, font, b"FirstChar").is_none());
-                    // assert!(maybe_get_obj(doc, font, b"LastChar").is_none());
-                    // assert!(maybe_get_obj(doc, font, b"Widths").is_none());
                 }
+                CORE_FONT_WIDTHS.with(|built| {
+                    let mut built = built.borrow_mut();
+                    // Encodings with /Differences make keys of their own: a helper that reads
+                    // many documents keeps a bounded number.
+                    if built.len() >= 64 {
+                        built.clear();
+                    }
+                    built.insert(key, (width_map.clone(), encoding_table.clone()));
+                });
             }
         }
 

@@ -26,6 +26,9 @@ pub const HELPER_FLAG: &str = "--pdf-text-helper";
 /// How many times the time limit a file may take on the wall clock while the computer is busy.
 const WALL_FACTOR: u32 = 6;
 
+/// How long the parent waits for an answer before it looks at the helper's time again.
+const ANSWER_WAIT: Duration = Duration::from_millis(250);
+
 /// The CPU time (user + system) a process has used, in seconds (Linux's `/proc`).
 fn cpu_seconds(pid: u32) -> Option<f64> {
     let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
@@ -222,9 +225,12 @@ impl PdfReader {
             return skipped(self.helper_died());
         }
         let started = Instant::now();
-        let cpu_before = cpu_seconds(helper.child.id());
+        // The helper's CPU time is first read when a file outlasts one wait, not for each file:
+        // a copy reads thousands of small PDFs, each answered well within it. That first wait
+        // counts as CPU time in full, so the limit never comes later than it says.
+        let mut cpu_after_first_wait: Option<Option<f64>> = None;
         loop {
-            match helper.answers.recv_timeout(Duration::from_millis(250)) {
+            match helper.answers.recv_timeout(ANSWER_WAIT) {
                 Ok(Ok(answer)) => return answer.into_text(),
                 Ok(Err(_)) | Err(mpsc::RecvTimeoutError::Disconnected) => {
                     return skipped(self.helper_died())
@@ -233,8 +239,11 @@ impl PdfReader {
                     // The limit is the helper's CPU time, so a busy computer does not skip a
                     // file it would read; the wall clock bounds the wait all the same.
                     let wall = started.elapsed();
-                    let cpu = match (cpu_seconds(helper.child.id()), cpu_before) {
-                        (Some(now), Some(before)) => Duration::from_secs_f64(now - before),
+                    let now = cpu_seconds(helper.child.id());
+                    let cpu = match (*cpu_after_first_wait.get_or_insert(now), now) {
+                        (Some(then), Some(now)) => {
+                            ANSWER_WAIT + Duration::from_secs_f64(now - then)
+                        }
                         _ => wall,
                     };
                     if cpu >= self.limits.time || wall >= self.limits.time * WALL_FACTOR {
@@ -520,21 +529,35 @@ fn keep_first_pages(
 mod tests {
     use super::*;
 
+    const HELVETICA: &[u8] =
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>";
+
     /// A one-page PDF whose text layer says `words`.
     pub(crate) fn pdf_with_text(words: &str) -> Vec<u8> {
         let content = format!("BT /F1 12 Tf 72 712 Td ({words}) Tj ET");
-        let objects = [
-            "<< /Type /Catalog /Pages 2 0 R >>".to_string(),
-            "<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_string(),
-            "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>".to_string(),
-            format!("<< /Length {} >>\nstream\n{content}\nendstream", content.len()),
-            "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>".to_string(),
+        pdf_with_font(HELVETICA, content.as_bytes())
+    }
+
+    /// A one-page PDF drawing `content` with `font` as /F1 (bytes: a simple font's codes are
+    /// not UTF-8).
+    fn pdf_with_font(font: &[u8], content: &[u8]) -> Vec<u8> {
+        let mut stream = format!("<< /Length {} >>\nstream\n", content.len()).into_bytes();
+        stream.extend_from_slice(content);
+        stream.extend_from_slice(b"\nendstream");
+        let objects: [&[u8]; 5] = [
+            b"<< /Type /Catalog /Pages 2 0 R >>",
+            b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
+            &stream,
+            font,
         ];
         let mut pdf = b"%PDF-1.4\n".to_vec();
         let mut offsets = Vec::new();
         for (index, object) in objects.iter().enumerate() {
             offsets.push(pdf.len());
-            pdf.extend_from_slice(format!("{} 0 obj\n{object}\nendobj\n", index + 1).as_bytes());
+            pdf.extend_from_slice(format!("{} 0 obj\n", index + 1).as_bytes());
+            pdf.extend_from_slice(object);
+            pdf.extend_from_slice(b"\nendobj\n");
         }
         let xref = pdf.len();
         pdf.extend_from_slice(
@@ -565,6 +588,33 @@ mod tests {
         let truncated = pdf_with_text("x");
         assert_eq!(extract(&truncated[..40], 10, 1000).status, UNREADABLE);
         assert_eq!(extract(b"not a pdf", 10, 1000).status, UNREADABLE);
+    }
+
+    /// The helper reads many documents in one process, and crates/pdf-extract keeps the
+    /// standard fonts' tables from one to the next (PATCH.md): each document must still read
+    /// as the published crate reads it alone. The expected texts are the published crate's.
+    #[test]
+    fn standard_fonts_read_one_after_another_keep_their_own_encoding_and_widths() {
+        // "rendu" starts 0.2 pt after where Helvetica's widths end "Compte": no space. A font
+        // that is not one of the standard 14 and has no widths measures nothing: a space.
+        let two_words =
+            b"BT /F1 12 Tf 60 700 Td (Compte) Tj ET BT /F1 12 Tf 103 700 Td (rendu) Tj ET";
+        let arial =
+            b"<< /Type /Font /Subtype /Type1 /BaseFont /Arial /Encoding /WinAnsiEncoding >>";
+        let differences = b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding << /BaseEncoding /WinAnsiEncoding /Differences [ 65 /eacute /egrave ] >> >>";
+        let accents = b"BT /F1 12 Tf 60 700 Td (ABC d\xe9j\xe0) Tj ET";
+        let documents: [(&[u8], &[u8], &str); 4] = [
+            (HELVETICA, two_words, "Compterendu"),
+            (arial, two_words, "Compte rendu"),
+            (differences, accents, "\u{e9}\u{e8}C d\u{e9}j\u{e0}"),
+            (HELVETICA, accents, "ABC d\u{e9}j\u{e0}"),
+        ];
+        for round in 0..2 {
+            for (font, content, expected) in documents {
+                let answer = extract(&pdf_with_font(font, content), 10, 1000);
+                assert_eq!(answer.text.trim(), expected, "round {round}");
+            }
+        }
     }
 
     #[test]
