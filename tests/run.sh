@@ -20,9 +20,6 @@
 #   PLI_TEST_KEEP=1     keep the stack's directory (configs, logs, mail) even on success; it is always kept on failure
 #   PLI_TEST_NO_XVFB=1  use the current $DISPLAY instead of a private Xvfb
 #   PLI_TEST_DOCTESTS=1 also run `cargo test --workspace --doc`
-#   PLI_TEST_PROFILE    the Cargo profile the tests are built with (default `bench`: see Cargo.toml, it
-#                       shares target/release's dependencies with the package's release build; `test`
-#                       builds in target/debug, beside `cargo build`)
 #   PLI_TEST_EXTRA_PKGS extra Debian packages to install
 #   PLI_TEST_CYRUS      `off`: do not start Cyrus (tests/cyrus/); `required`: its tests fail without it
 #                       (the default under CI=true)
@@ -34,7 +31,6 @@
 # XDG_DATA_HOME / XDG_CONFIG_HOME / XDG_STATE_HOME / XDG_RUNTIME_DIR (the keyring lives there), DISPLAY of Xvfb.
 # Needs root (or sudo) for apt-get and the mail servers; rustup's cargo is assumed installed.
 set -euo pipefail
-export PLI_TEST_PROFILE=${PLI_TEST_PROFILE:-bench}
 
 ROOT=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)
 MS=$ROOT/tests/mailstack/mailstack.sh
@@ -67,14 +63,14 @@ if [ "${1:-}" = --in-session ]; then
   if cargo nextest --version >/dev/null 2>&1 && [ $# -gt 0 ]; then
     # A chosen set (e.g. -E 'binary(engine)'): nextest would add a second -E to ours rather than
     # narrow it, so the set runs as given, in one pass (choose outages alone: it stops the servers).
-    cargo nextest run --cargo-profile "$PLI_TEST_PROFILE" --workspace --all-targets "$@"
+    cargo nextest run --workspace --all-targets "$@"
   elif cargo nextest --version >/dev/null 2>&1; then
-    cargo nextest run --cargo-profile "$PLI_TEST_PROFILE" --workspace --all-targets -E 'not binary(outages)'
-    cargo nextest run --cargo-profile "$PLI_TEST_PROFILE" --workspace --all-targets -E 'binary(outages)'
+    cargo nextest run --workspace --all-targets -E 'not binary(outages)'
+    cargo nextest run --workspace --all-targets -E 'binary(outages)'
   else
-    cargo test --profile "$PLI_TEST_PROFILE" --workspace --all-targets "$@"
+    cargo test --workspace --all-targets "$@"
   fi
-  if [ "${PLI_TEST_DOCTESTS:-0}" = 1 ]; then cargo test --profile "$PLI_TEST_PROFILE" --workspace --doc; fi
+  if [ "${PLI_TEST_DOCTESTS:-0}" = 1 ]; then cargo test --workspace --doc; fi
   exit 0
 fi
 
