@@ -171,7 +171,8 @@ grep -q '^ PREAMBLE$' "$OUT/copyright" || die "the OFL text did not make it into
 # The crates linked into the binary, with their licences (cargo's own view of the dependency graph).
 # Proc-macros run in the compiler and are not in the binary.
 cargo tree --locked -p pli -e normal --prefix none -f '{p} {l}' |
-  grep -v '(proc-macro)' | sed -e 's/ (\*)$//' | grep -v '^pli v' | sort -u >"$OUT/rust-crates.txt"
+  grep -v '(proc-macro)' | sed -e 's/ (\*)$//' -e "s| ($ROOT/\([^)]*\))| (\1 in Pli's source)|" |
+  grep -v '^pli v' | sort -u >"$OUT/rust-crates.txt"
 [ -s "$OUT/rust-crates.txt" ] || die "cargo tree listed no crate"
 
 # ------------------------------------------------------------------ the package
