@@ -93,6 +93,10 @@ RESULTS=$BENCH/results.tsv
 record() { printf '%s\t%s\t%s\t%s\t%s\n' "$N" "$@" >> "$RESULTS"; }   # tool figure run value
 timed() { # CMD... -> WALL (s), RSS (MiB); stdout in $BENCH/.out
   local rc=0
+  # The files the step before wrote or deleted (a Maildir, notmuch's database) are written back
+  # first: otherwise the kernel writes them back during the next timed client, which then took
+  # twice as long (mbsync 5.0 s, then 9.7 and 10.4 s in the next rounds, 2026-12-07 19:33 UTC).
+  sync
   /usr/bin/time -f "%e %M" -o "$BENCH/.time" timeout 1800 "$@" > "$BENCH/.out" 2> "$BENCH/.err" < /dev/null || rc=$?
   if [ "$rc" != 0 ]; then
     tail -20 "$BENCH/.err" >&2; cat "$BENCH/.time" >&2; die "a measured command failed (exit $rc): $*"
