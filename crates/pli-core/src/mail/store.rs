@@ -471,10 +471,26 @@ impl Store {
             )
             .optional()?;
         if let Some((id, subject, from_name, from_address, recipients)) = row {
-            transaction.execute("DELETE FROM message_text WHERE rowid = ?1", params![id])?;
+            // Whatever rows the message had go (a store from before the body had a row of its
+            // own holds the body in the envelope's row); the body's row takes their place.
             transaction.execute(
-                "INSERT INTO message_text (rowid, subject, correspondents, body) VALUES (?1, ?2, ?3, ?4)",
-                params![id, subject, format!("{from_name} {from_address} {recipients}"), body_text],
+                "DELETE FROM message_text WHERE rowid IN (?1, ?1 + ?2)",
+                params![id, BODY_ROWS],
+            )?;
+            transaction.execute(
+                "DELETE FROM envelope_row_to_forget WHERE id = ?1",
+                params![id],
+            )?;
+            transaction.execute(
+                "INSERT INTO message_text (rowid, subject, correspondents, body)
+                 VALUES (?1 + ?2, ?3, ?4, ?5)",
+                params![
+                    id,
+                    BODY_ROWS,
+                    subject,
+                    format!("{from_name} {from_address} {recipients}"),
+                    body_text
+                ],
             )?;
         }
         transaction.commit()?;
@@ -539,9 +555,9 @@ impl Store {
                 remember.execute(params![uid])?;
             }
         }
-        transaction.execute(
-            "DELETE FROM message_text WHERE rowid IN
-                 (SELECT id FROM message WHERE folder_id = ?1 AND uid IN (SELECT uid FROM gone_uid))",
+        delete_index_rows(
+            &transaction,
+            "folder_id = ?1 AND uid IN (SELECT uid FROM gone_uid)",
             params![folder],
         )?;
         transaction.execute(
@@ -644,7 +660,7 @@ impl Store {
             )
             .optional()?
         {
-            transaction.execute("DELETE FROM message_text WHERE rowid = ?1", params![id])?;
+            delete_index_rows(&transaction, "id = ?1", params![id])?;
             transaction.execute("DELETE FROM message WHERE id = ?1", params![id])?;
         }
         queue_action(
@@ -660,9 +676,31 @@ impl Store {
 }
 
 fn delete_text_of_folder(transaction: &Transaction<'_>, folder: i64) -> Result<()> {
+    delete_index_rows(transaction, "folder_id = ?1", params![folder])
+}
+
+/// Where a message's body has its row in the index: its id plus this. The envelope's row is the
+/// id itself, and stays until the body's is written, or until the end of the bulk pass that
+/// wrote it (`envelope_row_to_forget`, [`Store::begin_bulk_index`]). Above every id, so that the
+/// index's order is the messages' in both ranges, and a search gathers its matches in order.
+const BODY_ROWS: i64 = 1 << 40;
+
+/// Removes from the index the rows of the messages that `message_filter` (SQL over `message`)
+/// selects: the envelope's and the body's ([`BODY_ROWS`]). In one statement, since FTS5 flushes
+/// once per statement.
+fn delete_index_rows(
+    transaction: &Transaction<'_>,
+    message_filter: &str,
+    params: impl rusqlite::Params,
+) -> Result<()> {
     transaction.execute(
-        "DELETE FROM message_text WHERE rowid IN (SELECT id FROM message WHERE folder_id = ?1)",
-        params![folder],
+        &format!(
+            "DELETE FROM message_text WHERE rowid IN
+                 (SELECT id FROM message WHERE {message_filter}
+                  UNION ALL
+                  SELECT id + {BODY_ROWS} FROM message WHERE {message_filter} AND raw IS NOT NULL)"
+        ),
+        params,
     )?;
     Ok(())
 }

@@ -188,7 +188,8 @@ mod tests {
                     None::<i64>,
                     None::<i64>,
                     false,
-                    50
+                    50,
+                    super::super::BODY_ROWS
                 ],
                 |row| row.get::<_, String>(3),
             )

@@ -44,11 +44,12 @@ pub struct Found {
     pub on_server: bool,
 }
 
-/// The ids of the messages that match a filter, newest first, at most `?7`.
+/// The ids of the messages that match a filter, newest first, at most `?7`; `?8` is
+/// [`super::BODY_ROWS`], which the index's rows of bodies are above.
 pub(super) const MATCHES_NEWEST_FIRST: &str = "SELECT m.id
              FROM message m INDEXED BY message_by_date
              JOIN folder f ON f.id = m.folder_id
-             WHERE m.id IN (SELECT rowid FROM message_text WHERE message_text MATCH ?1)
+             WHERE m.id IN (SELECT rowid % ?8 FROM message_text WHERE message_text MATCH ?1)
                AND (?2 IS NULL OR f.account = ?2)
                AND (?3 IS NULL OR f.name = ?3)
                AND (?4 IS NULL OR m.date >= ?4)
@@ -109,7 +110,8 @@ impl Store {
                     filter.since,
                     filter.until,
                     filter.has_attachment,
-                    filter.limit as i64
+                    filter.limit as i64,
+                    super::BODY_ROWS
                 ],
                 |row| row.get(0),
             )?
