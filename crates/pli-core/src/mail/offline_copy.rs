@@ -291,7 +291,7 @@ impl Tally {
 /// written in one transaction, counted.
 struct Writer<'a> {
     pdfs: &'a mut PdfReader,
-    /// The deflating thread's, once it has deflated its batch: a helper process of its own,
+    /// The packing thread's, once it has packed its batch: a helper process of its own,
     /// started at its first PDF.
     spare_pdfs: PdfReader,
     sink: Sink<'a>,
@@ -326,7 +326,7 @@ struct PreparedBody {
 }
 
 impl Writer<'_> {
-    /// Prepares a batch while the one before is written: the index text and the deflate of
+    /// Prepares a batch while the one before is written: the index text and the packing of
     /// the bodies, the store's transaction, each on a thread, beside the network's. CPU and
     /// disk work, to run off the async threads.
     fn write(&mut self, bodies: Vec<(u32, Vec<u8>)>) -> Result<(), SyncError> {
@@ -383,10 +383,10 @@ impl Sink<'_> {
     }
 }
 
-/// The index text of each body and its deflated form, on two threads: one reads texts, the
-/// other deflates the batch, then reads texts too, the next body not yet taken each time. The
+/// The index text of each body and its packed form, on two threads: one reads texts, the
+/// other packs the batch, then reads texts too, the next body not yet taken each time. The
 /// PDF helper works while the other thread parses: the text of a batch took as long as its
-/// deflate and its transaction together.
+/// packing (then deflate) and its transaction together.
 fn prepare(
     bodies: Vec<(u32, Vec<u8>)>,
     pdfs: &mut PdfReader,

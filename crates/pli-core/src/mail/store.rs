@@ -413,8 +413,8 @@ impl Store {
     /// Keeps the raw message and indexes its text (subject, correspondents, body).
     pub fn set_raw(&mut self, folder: i64, uid: u32, raw: &[u8], body_text: &str) -> Result<()> {
         self.connection.execute(
-            "UPDATE message SET raw = ?3, raw_deflated = 0 WHERE folder_id = ?1 AND uid = ?2",
-            params![folder, uid, raw],
+            "UPDATE message SET raw = ?3, raw_packing = ?4 WHERE folder_id = ?1 AND uid = ?2",
+            params![folder, uid, raw, raw_bytes::AS_RECEIVED],
         )?;
         self.index_text(folder, uid, body_text)
     }
@@ -424,8 +424,8 @@ impl Store {
     /// `index_raw` when it is complete.
     pub fn reserve_raw(&self, folder: i64, uid: u32, size: usize) -> Result<()> {
         self.connection.execute(
-            "UPDATE message SET raw = zeroblob(?3), raw_deflated = 0 WHERE folder_id = ?1 AND uid = ?2",
-            params![folder, uid, size as i64],
+            "UPDATE message SET raw = zeroblob(?3), raw_packing = ?4 WHERE folder_id = ?1 AND uid = ?2",
+            params![folder, uid, size as i64, raw_bytes::AS_RECEIVED],
         )?;
         Ok(())
     }
@@ -501,7 +501,7 @@ impl Store {
         Ok(self
             .connection
             .query_row(
-                "SELECT raw, raw_deflated FROM message WHERE folder_id = ?1 AND uid = ?2",
+                "SELECT raw, raw_packing FROM message WHERE folder_id = ?1 AND uid = ?2",
                 params![folder, uid],
                 |row| raw_bytes::read(row, 0),
             )

@@ -122,7 +122,7 @@ impl Store {
     pub fn read_pending_documents(&mut self) -> Result<usize> {
         let pending: Vec<(i64, Vec<u8>)> = {
             let mut statement = self.connection.prepare_cached(
-                "SELECT id, raw, raw_deflated FROM message
+                "SELECT id, raw, raw_packing FROM message
                  WHERE documents_read = 0 AND raw IS NOT NULL AND has_attachment = 1
                  ORDER BY date DESC LIMIT ?1",
             )?;

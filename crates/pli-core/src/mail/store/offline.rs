@@ -27,24 +27,20 @@ pub struct CopiedBody {
     pub note: Option<String>,
 }
 
-/// A raw message as the store keeps it: deflated, unless deflating failed.
+/// A raw message as the store keeps it ([`super::raw_bytes`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PackedRaw {
     bytes: Vec<u8>,
-    deflated: bool,
+    packing: i64,
 }
 
 impl PackedRaw {
-    /// Packs each of `raws`, in order, with one compressor.
+    /// Packs each of `raws`, in order.
     pub fn pack_all<'r>(raws: impl IntoIterator<Item = &'r [u8]>) -> Vec<Self> {
-        let mut packer = super::raw_bytes::Packer::default();
         raws.into_iter()
             .map(|raw| {
-                let (bytes, deflated) = packer.pack(raw);
-                Self {
-                    bytes: bytes.into_owned(),
-                    deflated,
-                }
+                let (bytes, packing) = super::raw_bytes::pack(raw);
+                Self { bytes, packing }
             })
             .collect()
     }
@@ -125,7 +121,7 @@ impl Store {
         uidvalidity: u32,
         bodies: &[CopiedBody],
     ) -> Result<usize> {
-        // Deflated before the write transaction, which the window's reads must not wait on.
+        // Packed before the write transaction, which the window's reads must not wait on.
         let packed = PackedRaw::pack_all(bodies.iter().map(|body| body.raw.as_slice()));
         let ready: Vec<ReadyBody<'_>> = bodies
             .iter()
@@ -168,7 +164,7 @@ impl Store {
             )?;
             // A body another path stored meanwhile (the reader's fetch) is kept with its rows.
             let mut keep = transaction.prepare_cached(
-                "UPDATE message SET raw = ?2, raw_deflated = ?4, index_note = ?3
+                "UPDATE message SET raw = ?2, raw_packing = ?4, index_note = ?3
                  WHERE id = ?1 AND raw IS NULL",
             )?;
             // The body's row holds the subject and correspondents again, so that the words of
@@ -201,7 +197,7 @@ impl Store {
                     // Expunged by the other connection while it was fetched.
                     continue;
                 };
-                if keep.execute(params![id, body.raw.bytes, body.note, body.raw.deflated])? == 0 {
+                if keep.execute(params![id, body.raw.bytes, body.note, body.raw.packing])? == 0 {
                     continue;
                 }
                 rows.push((id, subject, correspondents, body.text));

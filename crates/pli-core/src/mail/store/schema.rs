@@ -194,6 +194,11 @@ CREATE TABLE envelope_row_to_forget (
     id INTEGER PRIMARY KEY REFERENCES message(id) ON DELETE CASCADE
 ) STRICT;
 "#,
+    // The offline copy packs bodies with LZ4 (`store::raw_bytes`): the column says how a body
+    // is packed, no longer only whether it is deflated. The bodies deflated before stay so.
+    r#"
+ALTER TABLE message RENAME COLUMN raw_deflated TO raw_packing;
+"#,
 ];
 
 pub(super) fn migrate(connection: &mut Connection) -> Result<()> {

@@ -80,7 +80,7 @@ impl Store {
             .prepare_cached(
                 "SELECT uid, modseq, flags, date, size, subject, from_name, from_address,
                         recipients, message_id, in_reply_to, refs, has_attachment, raw,
-                        raw_deflated
+                        raw_packing
                  FROM message WHERE folder_id = ?1 AND uid = ?2",
             )?
             .query_row(params![folder, uid], |row| {
@@ -120,7 +120,7 @@ impl Store {
             "SELECT f.account, f.name, m.uid, m.modseq, m.flags, m.date, m.size, m.subject,
                     m.from_name, m.from_address, m.recipients, m.message_id, m.in_reply_to,
                     m.refs, m.has_attachment, m.index_note, CASE WHEN ?2 THEN m.raw END,
-                    m.raw_deflated
+                    m.raw_packing
              FROM message m JOIN folder f ON f.id = m.folder_id WHERE m.id = ?1",
         )?;
         let words = words_of(&filter.words);
