@@ -271,6 +271,12 @@ impl Store {
         connection.pragma_update(None, "synchronous", "NORMAL")?;
         connection.pragma_update(None, "foreign_keys", "ON")?;
         connection.busy_timeout(std::time::Duration::from_secs(10))?;
+        // Every transaction here writes. Begun deferred, one that reads first and then writes
+        // fails at once (SQLITE_BUSY_SNAPSHOT, no wait) when another handle committed in
+        // between: the worker's offline copy writes on a handle of its own while the session
+        // syncs what IDLE announced. Immediate, it waits for the write lock from its start,
+        // within the busy timeout.
+        connection.set_transaction_behavior(rusqlite::TransactionBehavior::Immediate);
         migrate(&mut connection)?;
         Ok(Self { connection })
     }
@@ -770,6 +776,41 @@ mod tests {
             from_address: "dr.martin@ch-test.mssante.fr".into(),
             ..Envelope::default()
         }
+    }
+
+    #[test]
+    fn a_transaction_that_reads_then_writes_waits_for_another_handles_write_instead_of_failing() {
+        let folder = tempfile::tempdir().unwrap();
+        let path = folder.path().join("pli.sqlite");
+        let mut store = Store::open(&path).unwrap();
+        let transaction = store.connection.transaction().unwrap();
+        // As `insert_envelopes` and `store_ready_bodies` begin: a read, then the writes.
+        let before: i64 = transaction
+            .query_row("SELECT count(*) FROM folder", [], |row| row.get(0))
+            .unwrap();
+        let other = {
+            let path = path.clone();
+            std::thread::spawn(move || {
+                Store::open(&path)?.upsert_folder("cabinet", "Archives", None)?;
+                Ok::<_, StoreError>(())
+            })
+        };
+        // The other handle's write comes meanwhile (begun deferred, this transaction would then
+        // fail at its first write) or waits for this one's commit.
+        std::thread::sleep(std::time::Duration::from_millis(300));
+        transaction
+            .execute(
+                "INSERT INTO folder (account, name) VALUES ('cabinet', 'INBOX')",
+                [],
+            )
+            .expect("the write after the read");
+        transaction.commit().unwrap();
+        other
+            .join()
+            .unwrap()
+            .expect("the other handle's write, once this one committed");
+        assert_eq!(before, 0);
+        assert_eq!(store.folders("cabinet").unwrap().len(), 2);
     }
 
     #[test]
