@@ -215,11 +215,16 @@ impl Store {
                 rows.push((id, subject, correspondents, body.text));
             }
             // In the index's order: FTS5 writes its pending rows out as a new segment each
-            // time a rowid comes lower than the one before.
+            // time a rowid comes lower than the one before, a delete's included. So the
+            // envelopes' rows first, then the bodies', above them, each in ascending order:
+            // deleted one after each body's insert, the copy wrote a segment per body and took
+            // 13.3-17.4 s instead of 9.0-10.4 s.
             rows.sort_unstable_by_key(|(id, ..)| *id);
+            for (id, ..) in &rows {
+                forget.execute(params![id])?;
+            }
             for (id, subject, correspondents, text) in &rows {
                 index.execute(params![id, subject, correspondents, text, BODY_ROWS])?;
-                forget.execute(params![id])?;
             }
             written = rows.len();
         }
