@@ -386,7 +386,7 @@ impl Sink<'_> {
 /// The index text of each body and its packed form, on two threads: one reads texts, the
 /// other packs the batch, then reads texts too, the next body not yet taken each time. The
 /// PDF helper works while the other thread parses: the text of a batch took as long as its
-/// packing (then deflate) and its transaction together.
+/// deflate (before LZ4) and its transaction together.
 fn prepare(
     bodies: Vec<(u32, Vec<u8>)>,
     pdfs: &mut PdfReader,

@@ -479,14 +479,7 @@ impl Store {
         if let Some((id, subject, from_name, from_address, recipients)) = row {
             // Whatever rows the message had go (a store from before the body had a row of its
             // own holds the body in the envelope's row); the body's row takes their place.
-            transaction.execute(
-                "DELETE FROM message_text WHERE rowid IN (?1, ?1 + ?2)",
-                params![id, BODY_ROWS],
-            )?;
-            transaction.execute(
-                "DELETE FROM envelope_row_to_forget WHERE id = ?1",
-                params![id],
-            )?;
+            delete_index_rows(&transaction, "id = ?1", params![id])?;
             transaction.execute(
                 "INSERT INTO message_text (rowid, subject, correspondents, body)
                  VALUES (?1 + ?2, ?3, ?4, ?5)",
@@ -692,12 +685,13 @@ fn delete_text_of_folder(transaction: &Transaction<'_>, folder: i64) -> Result<(
 const BODY_ROWS: i64 = 1 << 40;
 
 /// Removes from the index the rows of the messages that `message_filter` (SQL over `message`)
-/// selects: the envelope's and the body's ([`BODY_ROWS`]). In one statement, since FTS5 flushes
-/// once per statement.
+/// selects: the envelope's and the body's ([`BODY_ROWS`]), in one statement, since FTS5 flushes
+/// once per statement; and with them any envelope's row a bulk pass had left to forget, which a
+/// row written again after this must not lose.
 fn delete_index_rows(
     transaction: &Transaction<'_>,
     message_filter: &str,
-    params: impl rusqlite::Params,
+    params: &[&dyn rusqlite::ToSql],
 ) -> Result<()> {
     transaction.execute(
         &format!(
@@ -705,6 +699,12 @@ fn delete_index_rows(
                  (SELECT id FROM message WHERE {message_filter}
                   UNION ALL
                   SELECT id + {BODY_ROWS} FROM message WHERE {message_filter} AND raw IS NOT NULL)"
+        ),
+        params,
+    )?;
+    transaction.execute(
+        &format!(
+            "DELETE FROM envelope_row_to_forget WHERE id IN (SELECT id FROM message WHERE {message_filter})"
         ),
         params,
     )?;

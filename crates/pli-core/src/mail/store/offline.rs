@@ -305,19 +305,9 @@ impl Store {
         let transaction = self.connection.transaction()?;
         // Every row goes and the envelope's comes back: a store from before the body had a row
         // of its own holds the body in the envelope's row.
-        transaction.execute(
-            &format!(
-                "DELETE FROM message_text WHERE rowid IN
-                     (SELECT id FROM message WHERE folder_id = ?1 AND date < ?2 AND raw IS NOT NULL
-                      UNION ALL
-                      SELECT id + {BODY_ROWS} FROM message
-                      WHERE folder_id = ?1 AND date < ?2 AND raw IS NOT NULL)"
-            ),
-            params![folder, before],
-        )?;
-        transaction.execute(
-            "DELETE FROM envelope_row_to_forget WHERE id IN
-                 (SELECT id FROM message WHERE folder_id = ?1 AND date < ?2 AND raw IS NOT NULL)",
+        super::delete_index_rows(
+            &transaction,
+            "folder_id = ?1 AND date < ?2 AND raw IS NOT NULL",
             params![folder, before],
         )?;
         transaction.execute(
