@@ -18,22 +18,28 @@ pub fn demo_window() -> (tempfile::TempDir, pli::ui::Pli) {
     demo_window_with(|_| {})
 }
 
-/// The demo window, with `add` run on its store before the window opens (a message more…).
-pub fn demo_window_with(
-    add: impl FnOnce(&mut pli_core::mail::store::Store),
-) -> (tempfile::TempDir, pli::ui::Pli) {
+/// The demo's clock: 15:00 today, whatever the hour the tests run at. A message a test adds
+/// among the demo's is dated from it, or it sorts before or after them by the hour of the run
+/// (after midnight, "the last hour" is older than the demo's morning).
+pub fn demo_now() -> chrono::DateTime<chrono::Local> {
     use chrono::{Local, TimeZone};
-    let folder = tempfile::tempdir().expect("a temporary folder");
-    let profile = pli_core::profile::Profile::at(folder.path());
     let afternoon = Local::now()
         .date_naive()
         .and_hms_opt(15, 0, 0)
         .expect("a time");
-    let now = Local
+    Local
         .from_local_datetime(&afternoon)
         .single()
-        .expect("15:00 exists today");
-    pli::ui::demo::prepare(&profile, now).expect("the demo profile");
+        .expect("15:00 exists today")
+}
+
+/// The demo window, with `add` run on its store before the window opens (a message more…).
+pub fn demo_window_with(
+    add: impl FnOnce(&mut pli_core::mail::store::Store),
+) -> (tempfile::TempDir, pli::ui::Pli) {
+    let folder = tempfile::tempdir().expect("a temporary folder");
+    let profile = pli_core::profile::Profile::at(folder.path());
+    pli::ui::demo::prepare(&profile, demo_now()).expect("the demo profile");
     let mut store =
         pli_core::mail::store::open_profile_store(&profile).expect("the demo profile's store");
     add(&mut store);

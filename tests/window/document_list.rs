@@ -2,7 +2,9 @@
 //! type, to one type or one patient or what is still to file, the filter shown and cleared;
 //! over the demo store with a lab's documents put in the doctor's inbox.
 
-use crate::common::{click_text, demo_window_with, shows, store_in_doctor_inbox, task_messages};
+use crate::common::{
+    click_text, demo_now, demo_window_with, shows, store_in_doctor_inbox, task_messages,
+};
 
 use pli::ui::message_list::{self, Arrange, ListOrder};
 use pli::ui::Message;
@@ -12,9 +14,10 @@ const LAB: (&str, &str) = ("11502-2", "CR d'examens biologiques");
 const IMAGING: (&str, &str) = ("18748-4", "CR d'imagerie médicale");
 
 /// The demo window with three documents from a lab in the doctor's inbox, read as the worker
-/// reads them after a pass: two patients, two types, received in the last hour.
+/// reads them after a pass: two patients, two types, received in the hour before the demo's
+/// clock.
 fn window_with_documents() -> (tempfile::TempDir, pli::ui::Pli) {
-    let now = chrono::Local::now().timestamp();
+    let now = demo_now().timestamp();
     demo_window_with(|store| {
         let documents = [
             (
@@ -241,7 +244,7 @@ fn a_new_type_arriving_is_offered_by_the_filter_after_the_counts() {
         IMAGING,
         ("PETIT", "Jules"),
         Some("180017512345678"),
-        chrono::Local::now().timestamp(),
+        demo_now().timestamp(),
     );
     store_in_doctor_inbox(&mut store, 9_401, &raw);
     while store.read_pending_documents().expect("the documents") > 0 {}
