@@ -3,8 +3,10 @@
 //! names, the text layer of PDFs) and written one batch per transaction.
 //!
 //! The store is the copy's memory (a body is fetched when its row has none), so a copy stopped
-//! anywhere resumes at its last commit and never fetches again what was committed; what was in
-//! flight when it stopped (at most two batches) is fetched again. A box may keep only its last
+//! anywhere resumes at its last commit and never fetches again what was committed. What was
+//! fetched and not yet written is fetched again: when the connection is cut, the batch on the
+//! wire only (what had arrived is written first); when the process stops, at most four batches.
+//! A box may keep only its last
 //! months (`offline_months` in `accounts.toml`): older bodies are dropped from the store, their
 //! envelopes kept, and `pli search` asks the server for them.
 //!
@@ -12,6 +14,7 @@
 //! and waits in IDLE; `pli sync` runs it after the envelopes and returns when it is done.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use async_imap::types::Fetch;
@@ -27,9 +30,10 @@ use super::sync::{fetch_body, SyncError, BODY_PIECE};
 
 /// Bodies fetched by one `UID FETCH`, at most.
 pub const BATCH_MESSAGES: usize = 500;
-/// Bytes (as announced) fetched by one `UID FETCH`, at most: two batches are in memory at once,
-/// one being written while the next arrives.
-pub const BATCH_BYTES: u64 = 16 << 20;
+/// Bytes (as announced) fetched by one `UID FETCH`, at most: up to five batches are in memory
+/// at once (one arriving, one prepared, one written, and one waiting between each two stages,
+/// `copy_in_stages`), so that many large messages stay within the copy's memory.
+pub const BATCH_BYTES: u64 = 8 << 20;
 /// Larger messages are stored but not indexed: reading one whole to index it costs its size in
 /// memory, twice.
 pub const LARGE_INDEX_LIMIT: usize = 48 << 20;
@@ -175,51 +179,23 @@ pub async fn copy_folder(
         .partition(|body| body.size as usize <= BODY_PIECE);
 
     let tally = Tally::count(store, &account.name, since)?;
-    let mut writer = Writer {
-        pdfs,
-        spare_pdfs: PdfReader::default(),
-        sink: Sink {
-            store,
-            account,
-            folder,
-            uidvalidity,
-            since,
-            report,
-            progress,
-            tally,
-        },
-        prepared: None,
+    let mut sink = Sink {
+        store,
+        account,
+        folder,
+        uidvalidity,
+        since,
+        report,
+        progress,
+        tally,
     };
-    let streamed: Result<(), SyncError> = async {
-        let mut fetched: Option<Vec<(u32, Vec<u8>)>> = None;
-        for batch in batches(&small) {
-            let asked = session
-                .uid_fetch(uid_set(&batch), "(UID BODY.PEEK[])")
-                .await;
-            // The last batch is prepared (and the one before written) while this one is read
-            // from the socket: the network, the index work and the store at the same time.
-            let fetches = match fetched.take() {
-                Some(bodies) => write_while_reading(&mut writer, bodies, asked).await?,
-                None => asked?.try_collect().await?,
-            };
-            fetched = Some(
-                fetches
-                    .iter()
-                    .filter_map(|fetch| Some((fetch.uid?, fetch.body()?.to_vec())))
-                    .collect(),
-            );
-        }
-        if let Some(bodies) = fetched {
-            blocking(|| writer.write(bodies))?;
-        }
-        Ok(())
+    let batches = batches(&small);
+    match multi_threaded() {
+        Some(handle) => tokio::task::block_in_place(|| {
+            copy_in_stages(&handle, session, &batches, pdfs, &mut sink)
+        })?,
+        None => copy_in_turn(session, &batches, pdfs, &mut sink).await?,
     }
-    .await;
-    // What was prepared is written even when the connection was cut: it is not fetched again.
-    let finished = blocking(|| writer.finish());
-    streamed?;
-    finished?;
-    let Writer { pdfs, mut sink, .. } = writer;
     // Large messages arrive in pieces, straight into the store, one at a time, and are indexed
     // from there: scanned reports are large, and their text is what people search.
     for body in large {
@@ -287,18 +263,6 @@ impl Tally {
     }
 }
 
-/// Where the fetched bodies go: indexed and packed while the batch before is written, then
-/// written in one transaction, counted.
-struct Writer<'a> {
-    pdfs: &'a mut PdfReader,
-    /// The packing thread's, once it has packed its batch: a helper process of its own,
-    /// started at its first PDF.
-    spare_pdfs: PdfReader,
-    sink: Sink<'a>,
-    /// The last batch prepared, written with the next call (or by `finish`).
-    prepared: Option<Prepared>,
-}
-
 /// What writes a prepared batch and counts it.
 struct Sink<'a> {
     store: &'a mut Store,
@@ -323,39 +287,6 @@ struct PreparedBody {
     raw: PackedRaw,
     text: String,
     note: Option<String>,
-}
-
-impl Writer<'_> {
-    /// Prepares a batch while the one before is written: the index text and the packing of
-    /// the bodies, the store's transaction, each on a thread, beside the network's. CPU and
-    /// disk work, to run off the async threads.
-    fn write(&mut self, bodies: Vec<(u32, Vec<u8>)>) -> Result<(), SyncError> {
-        let previous = self.prepared.take();
-        let Self {
-            pdfs,
-            spare_pdfs,
-            sink,
-            ..
-        } = self;
-        let (prepared, written) = std::thread::scope(|scope| {
-            let preparing = scope.spawn(|| prepare(bodies, pdfs, spare_pdfs));
-            let written = previous.map_or(Ok(()), |batch| sink.commit(batch));
-            let prepared = preparing
-                .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-            (prepared, written)
-        });
-        self.prepared = Some(prepared);
-        written
-    }
-
-    /// Writes the batch prepared last.
-    fn finish(&mut self) -> Result<(), SyncError> {
-        match self.prepared.take() {
-            Some(batch) => self.sink.commit(batch),
-            None => Ok(()),
-        }
-    }
 }
 
 impl Sink<'_> {
@@ -433,49 +364,110 @@ fn prepare(
     }
 }
 
-/// Writes `bodies` on a thread of its own while this one reads the answer to the next
-/// `UID FETCH`; the batch is written whatever happens to the read, and a failed write wins over
-/// a failed read. On a single-threaded runtime, one after the other.
-async fn write_while_reading<S>(
-    writer: &mut Writer<'_>,
-    bodies: Vec<(u32, Vec<u8>)>,
-    asked: Result<S, async_imap::error::Error>,
-) -> Result<Vec<Fetch>, SyncError>
-where
-    S: futures::Stream<Item = Result<Fetch, async_imap::error::Error>>,
-{
-    let handle = tokio::runtime::Handle::try_current()
+/// The bodies of a fetch, by UID.
+fn bodies_of(fetches: Vec<Fetch>) -> Vec<(u32, Vec<u8>)> {
+    fetches
+        .iter()
+        .filter_map(|fetch| Some((fetch.uid?, fetch.body()?.to_vec())))
+        .collect()
+}
+
+const BODIES: &str = "(UID BODY.PEEK[])";
+
+/// The copy as three stages, each on a thread, handing a batch on as soon as it is done with
+/// it: this thread reads the server's answers, the next prepares a batch (its index text and
+/// packing, [`prepare`]), the last writes it in one transaction. Stages of a batch take 10 to
+/// 50 ms each and vary with its mail; in lock step, each batch waited for the slowest of the
+/// three. At most one batch waits between two stages.
+///
+/// What was fetched is written even when the connection is cut: it is not fetched again. A
+/// failed write stops the reading, and its error wins over the read's.
+fn copy_in_stages(
+    handle: &tokio::runtime::Handle,
+    session: &mut ImapSession,
+    batches: &[Vec<u32>],
+    pdfs: &mut PdfReader,
+    sink: &mut Sink<'_>,
+) -> Result<(), SyncError> {
+    // The preparing thread's second reader: a helper process of its own, started at its first PDF.
+    let mut spare_pdfs = PdfReader::default();
+    std::thread::scope(|scope| {
+        let (to_prepare, fetched) = mpsc::sync_channel::<Vec<(u32, Vec<u8>)>>(0);
+        let (to_write, prepared) = mpsc::sync_channel::<Prepared>(0);
+        let spare_pdfs = &mut spare_pdfs;
+        let preparing = scope.spawn(move || {
+            for bodies in fetched {
+                if to_write.send(prepare(bodies, pdfs, spare_pdfs)).is_err() {
+                    return;
+                }
+            }
+        });
+        let writing = scope.spawn(move || -> Result<(), SyncError> {
+            for batch in prepared {
+                sink.commit(batch)?;
+            }
+            Ok(())
+        });
+        let read = handle.block_on(async {
+            let mut fetched: Option<Vec<(u32, Vec<u8>)>> = None;
+            for batch in batches {
+                // The server answers this batch while the last one is handed on.
+                let asked = session.uid_fetch(uid_set(batch), BODIES).await;
+                if let Some(bodies) = fetched.take() {
+                    if to_prepare.send(bodies).is_err() {
+                        return Ok(());
+                    }
+                }
+                fetched = Some(bodies_of(asked?.try_collect().await?));
+            }
+            if let Some(bodies) = fetched {
+                let _ = to_prepare.send(bodies);
+            }
+            Ok::<(), SyncError>(())
+        });
+        drop(to_prepare);
+        preparing
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        writing
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
+        read
+    })
+}
+
+/// The copy on a single-threaded runtime: each batch read, prepared and written in turn.
+async fn copy_in_turn(
+    session: &mut ImapSession,
+    batches: &[Vec<u32>],
+    pdfs: &mut PdfReader,
+    sink: &mut Sink<'_>,
+) -> Result<(), SyncError> {
+    let mut spare_pdfs = PdfReader::default();
+    for batch in batches {
+        let fetches: Vec<Fetch> = session
+            .uid_fetch(uid_set(batch), BODIES)
+            .await?
+            .try_collect()
+            .await?;
+        sink.commit(prepare(bodies_of(fetches), pdfs, &mut spare_pdfs))?;
+    }
+    Ok(())
+}
+
+/// The runtime's handle when it is multi-threaded: only there may the copy block its thread.
+fn multi_threaded() -> Option<tokio::runtime::Handle> {
+    tokio::runtime::Handle::try_current()
         .ok()
-        .filter(|handle| handle.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread);
-    let Some(handle) = handle else {
-        writer.write(bodies)?;
-        return Ok(asked?.try_collect().await?);
-    };
-    let (written, read) = tokio::task::block_in_place(|| {
-        std::thread::scope(|scope| {
-            let writing = scope.spawn(|| writer.write(bodies));
-            let read = match asked {
-                Ok(stream) => handle.block_on(stream.try_collect::<Vec<Fetch>>()),
-                Err(error) => Err(error),
-            };
-            let written = writing
-                .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-            (written, read)
-        })
-    });
-    written?;
-    Ok(read?)
+        .filter(|handle| handle.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread)
 }
 
 /// Runs CPU-bound work (parsing, PDFs) without stalling the other tasks of a multi-threaded
 /// runtime; on a single-threaded one it simply runs.
 fn blocking<T>(work: impl FnOnce() -> T) -> T {
-    match tokio::runtime::Handle::try_current() {
-        Ok(handle) if handle.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread => {
-            tokio::task::block_in_place(work)
-        }
-        _ => work(),
+    match multi_threaded() {
+        Some(_) => tokio::task::block_in_place(work),
+        None => work(),
     }
 }
 
