@@ -294,10 +294,13 @@ impl Helper {
             .stdin
             .take()
             .ok_or_else(|| std::io::Error::other("no stdin"))?;
-        let mut output = child
-            .stdout
-            .take()
-            .ok_or_else(|| std::io::Error::other("no stdout"))?;
+        let mut output = std::io::BufReader::with_capacity(
+            ANSWER_BUFFER,
+            child
+                .stdout
+                .take()
+                .ok_or_else(|| std::io::Error::other("no stdout"))?,
+        );
         let (send, answers) = mpsc::channel();
         std::thread::Builder::new()
             .name("pdf-text".into())
@@ -324,6 +327,9 @@ struct Answer {
     read: u32,
     text: String,
 }
+
+/// Most answers fit in one pipe's worth: the head and the text cross in one write and one read.
+const ANSWER_BUFFER: usize = 64 << 10;
 
 const TEXT: u8 = 0;
 const UNREADABLE: u8 = 1;
@@ -392,7 +398,8 @@ pub fn run_helper(arguments: &[String]) -> i32 {
     // A panic's message could quote the file: nothing is printed.
     std::panic::set_hook(Box::new(|_| {}));
     let mut input = std::io::stdin().lock();
-    let mut output = std::io::stdout().lock();
+    // Standard output flushes at each line; an answer is one write, one wake of the parent.
+    let mut output = std::io::BufWriter::with_capacity(ANSWER_BUFFER, std::io::stdout().lock());
     loop {
         let mut len = [0u8; 4];
         if input.read_exact(&mut len).is_err() {
