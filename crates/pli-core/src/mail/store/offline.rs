@@ -170,14 +170,12 @@ impl Store {
         let in_bulk = index_in_bulk(&transaction)?;
         let written;
         {
-            let mut find = transaction.prepare_cached(
-                "SELECT id, subject, from_name || ' ' || from_address || ' ' || recipients
-                 FROM message WHERE folder_id = ?1 AND uid = ?2",
-            )?;
-            // A body another path stored meanwhile (the reader's fetch) is kept with its rows.
+            // A body another path stored meanwhile (the reader's fetch) is kept with its rows;
+            // one expunged by the other connection while it was fetched has no row left.
             let mut keep = transaction.prepare_cached(
-                "UPDATE message SET raw = ?2, raw_packing = ?4, index_note = ?3
-                 WHERE id = ?1 AND raw IS NULL",
+                "UPDATE message SET raw = ?3, raw_packing = ?5, index_note = ?4
+                 WHERE folder_id = ?1 AND uid = ?2 AND raw IS NULL
+                 RETURNING id, subject, from_name || ' ' || from_address || ' ' || recipients",
             )?;
             // The body's row holds the subject and correspondents again, so that the words of
             // a search match one row when some are in the subject and others in the body.
@@ -196,23 +194,27 @@ impl Store {
             })?;
             let mut rows = Vec::with_capacity(bodies.len());
             for body in bodies {
-                let Some((id, subject, correspondents)) = find
-                    .query_row(params![folder, body.uid], |row| {
-                        Ok((
-                            row.get::<_, i64>(0)?,
-                            row.get::<_, String>(1)?,
-                            row.get::<_, String>(2)?,
-                        ))
-                    })
-                    .optional()?
-                else {
-                    // Expunged by the other connection while it was fetched.
-                    continue;
-                };
-                if keep.execute(params![id, body.raw.bytes, body.note, body.raw.packing])? == 0 {
-                    continue;
+                let kept = keep
+                    .query_row(
+                        params![
+                            folder,
+                            body.uid,
+                            body.raw.bytes,
+                            body.note,
+                            body.raw.packing
+                        ],
+                        |row| {
+                            Ok((
+                                row.get::<_, i64>(0)?,
+                                row.get::<_, String>(1)?,
+                                row.get::<_, String>(2)?,
+                            ))
+                        },
+                    )
+                    .optional()?;
+                if let Some((id, subject, correspondents)) = kept {
+                    rows.push((id, subject, correspondents, body.text));
                 }
-                rows.push((id, subject, correspondents, body.text));
             }
             // In the index's order: FTS5 writes its pending rows out as a new segment each
             // time a rowid comes lower than the one before, a delete's included. So the
