@@ -5,6 +5,7 @@ pub mod connect;
 pub mod connection_trace;
 pub mod discover;
 pub mod drafts;
+mod fetch_stages;
 pub mod imap;
 pub mod keywords;
 pub mod mime;

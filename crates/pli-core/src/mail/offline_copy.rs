@@ -22,6 +22,7 @@ use futures::TryStreamExt;
 
 use super::account::Account;
 use super::connect::Credentials;
+use super::fetch_stages::{blocking, multi_threaded, read_and_hand_on};
 use super::imap::{self, uid_set, ImapSession};
 use super::mime::{attachment_bytes, model_text_for_index, read_message};
 use super::pdf_text::{PdfReader, Skip};
@@ -408,24 +409,7 @@ fn copy_in_stages(
             }
             Ok(())
         });
-        let read = handle.block_on(async {
-            let mut fetched: Option<Vec<(u32, Vec<u8>)>> = None;
-            for batch in batches {
-                // The server answers this batch while the last one is handed on.
-                let asked = session.uid_fetch(uid_set(batch), BODIES).await;
-                if let Some(bodies) = fetched.take() {
-                    if to_prepare.send(bodies).is_err() {
-                        return Ok(());
-                    }
-                }
-                fetched = Some(bodies_of(asked?.try_collect().await?));
-            }
-            if let Some(bodies) = fetched {
-                let _ = to_prepare.send(bodies);
-            }
-            Ok::<(), SyncError>(())
-        });
-        drop(to_prepare);
+        let read = read_and_hand_on(handle, session, batches, BODIES, bodies_of, to_prepare);
         preparing
             .join()
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
@@ -453,22 +437,6 @@ async fn copy_in_turn(
         sink.commit(prepare(bodies_of(fetches), pdfs, &mut spare_pdfs))?;
     }
     Ok(())
-}
-
-/// The runtime's handle when it is multi-threaded: only there may the copy block its thread.
-fn multi_threaded() -> Option<tokio::runtime::Handle> {
-    tokio::runtime::Handle::try_current()
-        .ok()
-        .filter(|handle| handle.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread)
-}
-
-/// Runs CPU-bound work (parsing, PDFs) without stalling the other tasks of a multi-threaded
-/// runtime; on a single-threaded one it simply runs.
-fn blocking<T>(work: impl FnOnce() -> T) -> T {
-    match multi_threaded() {
-        Some(_) => tokio::task::block_in_place(work),
-        None => work(),
-    }
 }
 
 /// Groups the bodies to fetch, newest first, under the count and byte limits of a batch.

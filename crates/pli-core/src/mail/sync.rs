@@ -15,6 +15,7 @@ use mail_parser::{MessageParser, MimeHeaders};
 use super::account::Account;
 use super::connect::{ConnectError, Credentials};
 use super::connection_trace;
+use super::fetch_stages::{multi_threaded, read_and_hand_on};
 use super::imap::uid_set;
 use super::imap::{self, ImapConnection, ImapSession};
 use super::store::{ActionKind, Envelope, Flags, Folder, Role, Store, StoreError, TraceAction};
@@ -451,30 +452,71 @@ async fn fetch_new_messages(
     newest_first: &[u32],
     mut first_batch: usize,
 ) -> Result<(), SyncError> {
-    let mut fetched: Option<Vec<Envelope>> = None;
-    for (index, chunk) in chunks_of_growing_size(newest_first, &mut first_batch)
-        .into_iter()
-        .enumerate()
-    {
-        let asked = session.uid_fetch(uid_set(chunk), ENVELOPE_QUERY).await;
-        // The server answers into the socket while the previous batch is written: the store and
-        // the network work at the same time instead of waiting for each other.
-        if let Some(envelopes) = fetched.take() {
-            writer.commit(&envelopes)?;
+    let batches = chunks_of_growing_size(newest_first, &mut first_batch);
+    let Some((first, rest)) = batches.split_first() else {
+        return Ok(());
+    };
+    // The top of the list does not wait for the next batch.
+    let fetches: Vec<Fetch> = session
+        .uid_fetch(uid_set(first), ENVELOPE_QUERY)
+        .await?
+        .try_collect()
+        .await?;
+    writer.commit(&envelopes_of(fetches))?;
+    match multi_threaded() {
+        Some(handle) => {
+            tokio::task::block_in_place(|| fetch_in_stages(&handle, session, rest, writer))
         }
-        let fetches: Vec<Fetch> = asked?.try_collect().await?;
-        let envelopes: Vec<Envelope> = fetches.iter().filter_map(envelope_of).collect();
-        if index == 0 {
-            // The top of the list does not wait for the next batch.
-            writer.commit(&envelopes)?;
-        } else {
-            fetched = Some(envelopes);
+        None => {
+            for batch in rest {
+                let fetches: Vec<Fetch> = session
+                    .uid_fetch(uid_set(batch), ENVELOPE_QUERY)
+                    .await?
+                    .try_collect()
+                    .await?;
+                writer.commit(&envelopes_of(fetches))?;
+            }
+            Ok(())
         }
     }
-    if let Some(envelopes) = fetched {
-        writer.commit(&envelopes)?;
-    }
-    Ok(())
+}
+
+/// The envelopes of one batch's answer.
+fn envelopes_of(fetches: Vec<Fetch>) -> Vec<Envelope> {
+    fetches.iter().filter_map(envelope_of).collect()
+}
+
+/// The batches after the first read and parsed on this thread, written on another: the server
+/// answers the next batch while this one is parsed and the one before is written. In turn, a
+/// batch of 1,000 took 12-25 ms to write and the server waited meanwhile; Dovecot alone sends
+/// the envelopes of 100,000 messages in 1.1 s, the sync took 2.3-2.6 s.
+fn fetch_in_stages(
+    handle: &tokio::runtime::Handle,
+    session: &mut ImapSession,
+    batches: &[&[u32]],
+    writer: &mut BatchWriter<'_>,
+) -> Result<(), SyncError> {
+    std::thread::scope(|scope| {
+        let (to_write, parsed) = std::sync::mpsc::sync_channel::<Vec<Envelope>>(0);
+        let writing = scope.spawn(move || -> Result<(), SyncError> {
+            for envelopes in parsed {
+                writer.commit(&envelopes)?;
+            }
+            Ok(())
+        });
+        let read = read_and_hand_on(
+            handle,
+            session,
+            batches,
+            ENVELOPE_QUERY,
+            envelopes_of,
+            to_write,
+        );
+        writing
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
+        read
+    })
 }
 
 fn commit_envelopes(

@@ -141,18 +141,26 @@ fn a_10000_message_box_is_copied_whole_and_its_oldest_body_is_found_with_the_net
 }
 
 #[test]
-fn a_copy_on_a_single_threaded_runtime_stores_and_indexes_every_body_in_turn() {
+fn a_sync_and_copy_on_a_single_threaded_runtime_store_every_envelope_and_body_in_turn() {
     let user = dedicated_user("offline-one-thread");
     empty_mailbox(&user);
     mailstack(&["fill", &user, "1200"]);
     save_old_message(&user, "silicose");
     let (account, credentials) = box_of(&user);
     let mut store = Store::in_memory().expect("store");
-    sync_envelopes(&account, &mut store);
     let one_thread = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .expect("a runtime");
+    let synced = one_thread
+        .block_on(sync_account(
+            &account,
+            &credentials,
+            &mut store,
+            &mut |_| {},
+        ))
+        .expect("the envelopes");
+    assert_eq!(synced.new_messages, 1201, "{synced:?}");
     let report = one_thread
         .block_on(copy_account(
             &account,
