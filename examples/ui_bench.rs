@@ -261,31 +261,68 @@ fn during_copy(
     use pli_core::mail::pdf_text::PdfReader;
     use pli_core::mail::store::CopiedBody;
     let writer_path = path.to_path_buf();
+    // As the copy runs (offline_copy::copy_in_stages): batches read on one thread, their index
+    // text made on two, written on a third, each stage on its own batch.
     let copy = std::thread::spawn(move || -> Result<Duration, String> {
         let started = Instant::now();
         let mut store = Store::open(&writer_path).map_err(|error| error.to_string())?;
-        let mut pdfs = PdfReader::default();
         // As the copy does for a pass of this size: merged once, at the end.
         store
             .begin_bulk_index()
             .map_err(|error| error.to_string())?;
-        let mut batch = Vec::with_capacity(BATCH_MESSAGES);
-        for uid in (MESSAGES - COPIED + 1..=MESSAGES).rev() {
-            let raw = body(uid);
-            let (text, note, _) = index_text(&raw, &mut pdfs);
-            batch.push(CopiedBody {
-                uid,
-                raw,
-                text,
-                note,
+        let uids: Vec<u32> = (MESSAGES - COPIED + 1..=MESSAGES).rev().collect();
+        std::thread::scope(|scope| -> Result<(), String> {
+            let (to_prepare, read) = std::sync::mpsc::sync_channel::<Vec<(u32, Vec<u8>)>>(0);
+            let (to_write, prepared) = std::sync::mpsc::sync_channel::<Vec<CopiedBody>>(0);
+            scope.spawn(move || {
+                for batch in uids.chunks(BATCH_MESSAGES) {
+                    let bodies = batch.iter().map(|uid| (*uid, body(*uid))).collect();
+                    if to_prepare.send(bodies).is_err() {
+                        return;
+                    }
+                }
             });
-            if batch.len() == BATCH_MESSAGES || uid == MESSAGES - COPIED + 1 {
+            scope.spawn(move || {
+                let (mut pdfs, mut more_pdfs) = (PdfReader::default(), PdfReader::default());
+                for bodies in read {
+                    let (first, second) = bodies.split_at(bodies.len() / 2);
+                    let index =
+                        |half: &[(u32, Vec<u8>)], pdfs: &mut PdfReader| -> Vec<CopiedBody> {
+                            half.iter()
+                                .map(|(uid, raw)| {
+                                    let (text, note, _) = index_text(raw, pdfs);
+                                    CopiedBody {
+                                        uid: *uid,
+                                        raw: raw.clone(),
+                                        text,
+                                        note,
+                                    }
+                                })
+                                .collect()
+                        };
+                    let (mut batch, rest) = std::thread::scope(|halves| {
+                        let second = halves.spawn(|| index(second, &mut more_pdfs));
+                        let first = index(first, &mut pdfs);
+                        (
+                            first,
+                            second
+                                .join()
+                                .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+                        )
+                    });
+                    batch.extend(rest);
+                    if to_write.send(batch).is_err() {
+                        return;
+                    }
+                }
+            });
+            for batch in prepared {
                 store
                     .store_bodies(inbox, 1, &batch)
                     .map_err(|error| error.to_string())?;
-                batch.clear();
             }
-        }
+            Ok(())
+        })?;
         store.end_bulk_index().map_err(|error| error.to_string())?;
         Ok(started.elapsed())
     });
