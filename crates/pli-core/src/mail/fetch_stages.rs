@@ -28,6 +28,19 @@ pub(crate) fn blocking<T>(work: impl FnOnce() -> T) -> T {
     }
 }
 
+/// The whole answer to one `UID FETCH` of `query` for `uids`.
+pub(crate) async fn fetch_whole(
+    session: &mut ImapSession,
+    uids: &[u32],
+    query: &str,
+) -> Result<Vec<Fetch>, SyncError> {
+    Ok(session
+        .uid_fetch(uid_set(uids), query)
+        .await?
+        .try_collect()
+        .await?)
+}
+
 /// Fetches `query` for each batch of UIDs, in order, and sends each answer, `digest`ed, to
 /// the next stage. Blocks this thread (call it from `block_in_place`, with the runtime's
 /// handle). Each batch is asked for before the one before is digested and handed on. Returns

@@ -18,12 +18,11 @@ use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use async_imap::types::Fetch;
-use futures::TryStreamExt;
 
 use super::account::Account;
 use super::connect::Credentials;
-use super::fetch_stages::{blocking, multi_threaded, read_and_hand_on};
-use super::imap::{self, uid_set, ImapSession};
+use super::fetch_stages::{blocking, fetch_whole, multi_threaded, read_and_hand_on};
+use super::imap::{self, ImapSession};
 use super::mime::{attachment_bytes, model_text_for_index, read_message};
 use super::pdf_text::{PdfReader, Skip};
 use super::store::{BodyToCopy, Folder, OfflineProgress, PackedRaw, ReadyBody, Store};
@@ -429,11 +428,7 @@ async fn copy_in_turn(
 ) -> Result<(), SyncError> {
     let mut spare_pdfs = PdfReader::default();
     for batch in batches {
-        let fetches: Vec<Fetch> = session
-            .uid_fetch(uid_set(batch), BODIES)
-            .await?
-            .try_collect()
-            .await?;
+        let fetches = fetch_whole(session, batch, BODIES).await?;
         sink.commit(prepare(bodies_of(fetches), pdfs, &mut spare_pdfs))?;
     }
     Ok(())

@@ -15,8 +15,7 @@ use mail_parser::{MessageParser, MimeHeaders};
 use super::account::Account;
 use super::connect::{ConnectError, Credentials};
 use super::connection_trace;
-use super::fetch_stages::{multi_threaded, read_and_hand_on};
-use super::imap::uid_set;
+use super::fetch_stages::{fetch_whole, multi_threaded, read_and_hand_on};
 use super::imap::{self, ImapConnection, ImapSession};
 use super::store::{ActionKind, Envelope, Flags, Folder, Role, Store, StoreError, TraceAction};
 
@@ -457,11 +456,7 @@ async fn fetch_new_messages(
         return Ok(());
     };
     // The top of the list does not wait for the next batch.
-    let fetches: Vec<Fetch> = session
-        .uid_fetch(uid_set(first), ENVELOPE_QUERY)
-        .await?
-        .try_collect()
-        .await?;
+    let fetches = fetch_whole(session, first, ENVELOPE_QUERY).await?;
     writer.commit(&envelopes_of(fetches))?;
     match multi_threaded() {
         Some(handle) => {
@@ -469,11 +464,7 @@ async fn fetch_new_messages(
         }
         None => {
             for batch in rest {
-                let fetches: Vec<Fetch> = session
-                    .uid_fetch(uid_set(batch), ENVELOPE_QUERY)
-                    .await?
-                    .try_collect()
-                    .await?;
+                let fetches = fetch_whole(session, batch, ENVELOPE_QUERY).await?;
                 writer.commit(&envelopes_of(fetches))?;
             }
             Ok(())
