@@ -224,9 +224,9 @@ pub async fn copy_folder(
     Ok(())
 }
 
-/// The copy's progress between two counts. Counting reads every message row of the box (its
-/// body column), which at 100,000 messages costs more than writing a batch: the copy counts
-/// once per folder and then every few seconds, and adds what it wrote in between. What another
+/// The copy's progress between two counts. A count reads two indexes of the box (8-28 ms at
+/// 100,000 messages, as long as writing a batch): the copy counts once per folder and then
+/// every few seconds, and adds what it wrote in between. What another
 /// connection changes meanwhile (new mail, an expunge) shows at the next count.
 struct Tally {
     last: OfflineProgress,
